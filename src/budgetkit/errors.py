@@ -1,0 +1,86 @@
+"""The one exception hierarchy of budgetkit.
+
+Every error the package raises on purpose is a :class:`BudgetkitError`, so a
+caller can catch them all in one ``except``. Errors about an input file name
+the file, the line and the offending text, so a researcher can open the file
+and see what went wrong without reading a traceback.
+
+Examples:
+    >>> from budgetkit.errors import InputError
+    >>> err = InputError("no 项目名称 line", path="x.txt", line=3, text="单位：万元")
+    >>> str(err)
+    "x.txt:3: no 项目名称 line: '单位：万元'"
+    >>> isinstance(err, BudgetkitError)
+    True
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "BudgetkitError",
+    "InputError",
+    "LayoutError",
+    "ParameterError",
+    "ParseError",
+    "ReconciliationError",
+    "TruncatedTableError",
+]
+
+
+class BudgetkitError(Exception):
+    """Base class of every error budgetkit raises on purpose.
+
+    Args:
+        message: what went wrong, in plain words.
+        path: the file it went wrong in, if any.
+        line: the 1-based line number in that file, if known.
+        text: the offending text, quoted in the message.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        text: str | None = None,
+    ) -> None:
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.text = text
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path if self.line is None else f"{self.path}:{self.line}"
+            where += ": "
+        what = f": {self.text!r}" if self.text is not None else ""
+        return f"{where}{self.message}{what}"
+
+
+class InputError(BudgetkitError):
+    """A file cannot be read at all: missing, empty, undecodable, not a disclosure."""
+
+
+class LayoutError(BudgetkitError):
+    """The text is a disclosure, but its table layout is not one budgetkit knows."""
+
+
+class TruncatedTableError(LayoutError):
+    """A project table stops before its indicator section is complete."""
+
+
+class ParseError(BudgetkitError):
+    """A single value (an amount, a 指标值) cannot be parsed."""
+
+
+class ParameterError(BudgetkitError):
+    """A notebook or command parameter is unknown or has the wrong type or value."""
+
+
+class ReconciliationError(BudgetkitError):
+    """Cost reconciliation was asked something it cannot answer."""

@@ -1,0 +1,35 @@
+"""The unit every reader produces and the table parser consumes: one source line.
+
+A text file gives one :class:`SourceLine` per line. A PDF gives one per table
+row (cells joined by a space, wrapped text inside a cell joined without one),
+with the page it came from. The parser never looks at files, only at lines, so
+the tables read from a PDF and from the text of the same document are equal.
+
+Examples:
+    >>> line = SourceLine("项目名称 职工困难帮扶资金项目", lineno=22)
+    >>> line.text.split()[0], line.lineno, line.page
+    ('项目名称', 22, None)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["SourceLine"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """One line of a disclosure, normalised, with where it came from.
+
+    Attributes:
+        text: the line's text after :func:`budgetkit.normalize.normalize_text`
+            (no trailing newline; leading spaces kept).
+        lineno: 1-based line number in the text file, or the row number of the
+            table row in a PDF (counted over the whole document).
+        page: 1-based PDF page, or ``None`` for text input.
+    """
+
+    text: str
+    lineno: int
+    page: int | None = None
