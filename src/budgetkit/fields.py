@@ -1,0 +1,61 @@
+"""The field dictionary: every output column with its Chinese and English name, type and unit.
+
+The dictionary is data (``metadata/fields.csv``), the single source of truth for
+column order, types, the data dictionary written beside the tables and the
+Chinese headers shown in the notebooks.
+
+Examples:
+    >>> fields = load_fields()
+    >>> fields.loc[fields["name"] == "total_wan", ["zh", "unit"]].iloc[0].tolist()
+    ['项目总额', '万元']
+    >>> columns("unparsed")
+    ['source_file', 'line', 'page', 'project_id', 'text', 'reason']
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import pandas as pd
+
+__all__ = ["columns", "dtypes", "load_fields", "zh_headers"]
+
+
+@cache
+def _fields() -> pd.DataFrame:
+    with resources.files("budgetkit").joinpath("metadata/fields.csv").open(encoding="utf-8") as fh:
+        return pd.read_csv(fh, dtype=str, keep_default_na=False)
+
+
+def load_fields() -> pd.DataFrame:
+    """Return the field dictionary: columns table, name, zh, en, dtype, unit, description."""
+    return _fields().copy()
+
+
+def columns(table: str) -> list[str]:
+    """Return the columns of ``table`` (documents, projects, indicators, unparsed) in order."""
+    fields = _fields()
+    return fields.loc[fields["table"] == table, "name"].tolist()
+
+
+def dtypes(table: str) -> dict[str, str]:
+    """Return ``{column: dtype}`` of ``table`` as named in the dictionary (str, int, float, date)."""
+    fields = _fields()
+    sub = fields[fields["table"] == table]
+    return dict(zip(sub["name"], sub["dtype"], strict=True))
+
+
+def zh_headers(table: str) -> dict[str, str]:
+    """Return ``{column: "中文名 (unit)"}`` for showing ``table`` with Chinese headers.
+
+    Examples:
+        >>> zh_headers("projects")["total_wan"]
+        '项目总额（万元）'
+    """
+    fields = _fields()
+    sub = fields[fields["table"] == table]
+    return {
+        name: f"{zh}（{unit}）" if unit else zh
+        for name, zh, unit in zip(sub["name"], sub["zh"], sub["unit"], strict=True)
+    }

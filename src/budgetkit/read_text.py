@@ -1,0 +1,84 @@
+r"""Read a text disclosure into normalised :class:`~budgetkit.lines.SourceLine` objects.
+
+Text extracted from PDFs comes as UTF-8, but files saved on Chinese Windows
+systems are often GB18030 (a superset of GBK and GB2312): both are tried, in that
+order, before giving up with an error that names the file, line and bytes.
+
+Examples:
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.txt"
+    >>> _ = p.write_bytes("项目名称 测试\n单位：万元\n".encode("gb18030"))
+    >>> [(l.lineno, l.text) for l in read_text_lines(p)]
+    [(1, '项目名称 测试'), (2, '单位:万元')]
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from budgetkit.errors import InputError
+from budgetkit.lines import SourceLine
+from budgetkit.normalize import normalize_text
+
+__all__ = ["ENCODINGS", "decode_bytes", "read_text_lines"]
+
+logger = logging.getLogger(__name__)
+
+#: Encodings tried in order. ``utf-8-sig`` also reads plain UTF-8 and drops a BOM.
+ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
+
+
+def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
+    r"""Decode ``data`` with the first encoding of :data:`ENCODINGS` that fits.
+
+    Returns:
+        ``(text, encoding)``.
+
+    Raises:
+        InputError: when no encoding fits; names the line and the bytes UTF-8 failed on.
+
+    Examples:
+        >>> decode_bytes("指标值".encode("utf-8"))
+        ('指标值', 'utf-8-sig')
+        >>> decode_bytes(b"\xff\xfe\xfd\n")
+        Traceback (most recent call last):
+        ...
+        budgetkit.errors.InputError: <bytes>:1: not UTF-8 nor GB18030 text (bytes 0-1): "b'\\xff\\xfe'"
+    """
+    first_error: UnicodeDecodeError | None = None
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as err:
+            first_error = first_error or err
+    assert first_error is not None
+    start = first_error.start
+    line = data[:start].count(b"\n") + 1
+    raise InputError(
+        f"not UTF-8 nor GB18030 text (bytes {start}-{first_error.end})",
+        path=path,
+        line=line,
+        text=repr(data[start : first_error.end + 1]),
+    )
+
+
+def read_text_lines(path: str | Path) -> list[SourceLine]:
+    """Read ``path`` and return its lines, normalised with :func:`~budgetkit.normalize.normalize_text`.
+
+    Trailing white space and line ends are removed; leading spaces are kept.
+
+    Raises:
+        InputError: when the file is missing, empty (or white space only) or undecodable.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file ({err.strerror})", path=p) from err
+    text, encoding = decode_bytes(data, p)
+    if not text.strip():
+        raise InputError("empty file: no text to parse", path=p)
+    if encoding != ENCODINGS[0]:
+        logger.info("%s: read as %s", p.name, encoding)
+    return [SourceLine(normalize_text(raw).rstrip(), i) for i, raw in enumerate(text.splitlines(), start=1)]

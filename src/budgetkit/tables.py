@@ -1,0 +1,157 @@
+"""The tidy tables of a disclosure, and how they are written and read back.
+
+A :class:`Tables` holds four DataFrames whose columns are fixed by the field
+dictionary (:mod:`budgetkit.fields`): ``documents`` (one row per source file),
+``projects`` (one per project table), ``indicators`` (one per 三级指标) and
+``unparsed`` (every line that landed in no field). :func:`write_tables` writes
+each as UTF-8 CSV and Parquet, plus the field dictionary, all or nothing.
+
+Examples:
+    >>> t = Tables.empty()
+    >>> [len(t.projects), list(t.unparsed.columns)[:2]]
+    [0, ['source_file', 'line']]
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import pandas as pd
+
+from budgetkit.errors import InputError
+from budgetkit.fields import columns, dtypes, load_fields
+
+__all__ = ["TABLE_NAMES", "Tables", "concat_tables", "conform", "read_tables", "write_tables"]
+
+logger = logging.getLogger(__name__)
+
+#: The tables of a :class:`Tables`, in writing order.
+TABLE_NAMES: tuple[str, ...] = ("documents", "projects", "indicators", "unparsed")
+
+_PANDAS_DTYPES = {"str": "str", "int": "Int64", "float": "float64"}
+
+
+def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``frame`` with the dictionary's columns of ``table``, in order and typed.
+
+    Missing columns are added empty; columns the dictionary does not know are kept
+    at the end (a layout may carry more than the contract).
+
+    Examples:
+        >>> conform(pd.DataFrame({"text": ["单位：万元"], "line": [20]}), "unparsed").dtypes["line"]
+        Int64Dtype()
+    """
+    out = frame.copy()
+    known = columns(table)
+    for name in known:
+        if name not in out.columns:
+            out[name] = pd.Series([None] * len(out), index=out.index, dtype="object")
+    out = out[known + [c for c in out.columns if c not in known]]
+    for name, kind in dtypes(table).items():
+        if kind == "date":
+            out[name] = pd.to_datetime(out[name], errors="coerce")
+        else:
+            out[name] = out[name].astype(_PANDAS_DTYPES[kind])
+    return out.reset_index(drop=True)
+
+
+@dataclass
+class Tables:
+    """The tidy tables of one or more disclosures.
+
+    Attributes:
+        documents: one row per source file (title, notice, publisher, date).
+        projects: one row per project table.
+        indicators: one row per level-3 indicator, with the parsed 指标值.
+        unparsed: every non-blank input line that landed in no field, with the reason.
+    """
+
+    documents: pd.DataFrame
+    projects: pd.DataFrame
+    indicators: pd.DataFrame
+    unparsed: pd.DataFrame
+
+    @classmethod
+    def empty(cls) -> Tables:
+        """Return tables with the contract's columns and no rows."""
+        return cls(**{name: conform(pd.DataFrame(), name) for name in TABLE_NAMES})
+
+    def counts(self) -> dict[str, int]:
+        """Return ``{table: number of rows}``."""
+        return {f.name: len(getattr(self, f.name)) for f in fields(self)}
+
+
+def concat_tables(parts: list[Tables]) -> Tables:
+    """Stack several :class:`Tables` (e.g. all files of one year) into one.
+
+    Examples:
+        >>> concat_tables([Tables.empty(), Tables.empty()]).counts()["projects"]
+        0
+    """
+    if not parts:
+        return Tables.empty()
+    return Tables(
+        **{
+            name: conform(pd.concat([getattr(p, name) for p in parts], ignore_index=True), name)
+            for name in TABLE_NAMES
+        }
+    )
+
+
+def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
+    """Write ``tables`` to ``out_dir`` as ``<table>.csv`` and ``<table>.parquet``, plus ``fields.csv``.
+
+    Everything is written to a temporary folder first and then moved in file by
+    file, so a failure while serialising leaves ``out_dir`` as it was (and does
+    not create it). Other files in ``out_dir`` are left alone.
+
+    Args:
+        tables: the tables to write.
+        out_dir: the folder to write into; created when missing.
+
+    Returns:
+        The paths written, in order.
+    """
+    out = Path(out_dir)
+    parent = out.parent if out.parent != Path("") else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=parent))
+    try:
+        names: list[str] = []
+        for name in TABLE_NAMES:
+            frame = getattr(tables, name)
+            frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
+            frame.to_parquet(staging / f"{name}.parquet", index=False)
+            names += [f"{name}.csv", f"{name}.parquet"]
+        load_fields().to_csv(staging / "fields.csv", index=False, encoding="utf-8")
+        names.append("fields.csv")
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in names:
+            os.replace(staging / name, out / name)
+            written.append(out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    logger.info("wrote %s to %s", ", ".join(f"{k} {v}" for k, v in tables.counts().items()), out)
+    return written
+
+
+def read_tables(out_dir: str | Path) -> Tables:
+    """Read back what :func:`write_tables` wrote (from the Parquet files, types intact).
+
+    Raises:
+        InputError: when a table file is missing.
+    """
+    folder = Path(out_dir)
+    frames = {}
+    for name in TABLE_NAMES:
+        path = folder / f"{name}.parquet"
+        if not path.is_file():
+            raise InputError(f"no {name} table (run the parse step first)", path=path)
+        frames[name] = conform(pd.read_parquet(path), name)
+    return Tables(**frames)
