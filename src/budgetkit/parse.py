@@ -1,0 +1,753 @@
+"""Parse a disclosure's lines into tidy tables: documents, projects, indicators, unparsed.
+
+A disclosure holds one 项目支出预算绩效目标表 per project. Each table starts at
+its title (``…绩效目标表``, ``(2025年度)``, ``单位:万元``) and its ``项目名称``
+line, and has four parts, each read by one function here:
+
+1. the header cells (项目名称 … 结余结转资金), read by scanning for the labels of
+   :data:`HEADER_LABELS` in the header text joined across wrapped lines;
+2. the narrative goal (年度总体绩效目标), joined across lines without spaces;
+3. the indicator section after ``一级指标 二级指标 三级指标 指标值``, read by
+   :func:`parse_indicator_lines`: level-1/level-2 labels (from the vocabulary in
+   ``metadata/labels.csv``) are carried down, and each level-3 name and its value
+   are assembled from the lines they were wrapped over;
+4. what precedes the first table: the covering notice (:func:`parse_preamble`).
+
+Nothing is dropped silently: every non-blank line lands in a field or in the
+``unparsed`` table with a reason. Text is NFKC-normalised on reading, so values
+appear as printed but with full-width forms folded (``≥90％`` → ``≥90%``).
+
+Examples:
+    >>> from budgetkit.lines import SourceLine
+    >>> text = '''单位：万元
+    ... 项目名称 测试项目
+    ... 主管部门 某厅 实施单位 某中心
+    ... 项目属性 02-经常性项目 项目期 99年
+    ... 项目总额 10 其中：年度资金总额
+    ... 其中：财政拨款 10
+    ... 年度总体
+    ... 绩效目标
+    ... 完成测试。
+    ... 一级指标 二级指标 三级指标 指标值
+    ... 产出指标
+    ... 数量指标 测试户数 200户
+    ... 成本指标 测试标准 平均500元/户'''
+    >>> lines = [SourceLine(t, i) for i, t in enumerate(text.splitlines(), 1)]
+    >>> tables = parse_lines(lines, "demo.txt", year=2025)
+    >>> tables.projects[["project", "total_wan", "fiscal_wan", "goal"]].astype(str).iloc[0].tolist()
+    ['测试项目', '10.0', '10.0', '完成测试。']
+    >>> tables.indicators[["level2", "indicator", "value", "kind", "value_yuan"]].values.tolist()
+    [['数量指标', '测试户数', '200户', 'count', nan], ['成本指标', '测试标准', '平均500元/户', 'rate', 500.0]]
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from budgetkit.errors import InputError, TruncatedTableError
+from budgetkit.lines import SourceLine
+from budgetkit.normalize import normalize_text
+from budgetkit.parse_value import parse_indicator_values
+from budgetkit.paths import ProjectPaths
+from budgetkit.read_text import read_text_lines
+from budgetkit.tables import Tables, concat_tables, conform
+
+__all__ = [
+    "HEADER_LABELS",
+    "parse_file",
+    "parse_indicator_lines",
+    "parse_lines",
+    "parse_preamble",
+    "parse_year",
+    "read_lines",
+]
+
+logger = logging.getLogger(__name__)
+
+# --- line shapes -----------------------------------------------------------------------------------------
+
+_NAME_RE = re.compile(r"^\s*项目名称(?:\s+|$)")
+_TITLE_RE = re.compile(r"绩效目标表\s*$")
+_YEAR_RE = re.compile(r"^\s*\(?\s*(\d{4})\s*年度\s*\)?\s*$")
+_UNIT_RE = re.compile(r"^\s*(?:金额)?单位\s*[:]\s*(万元|元)\s*$")
+_GOAL_RE = re.compile(r"^\s*年度总体(?:\s*绩效目标)?")
+_GOAL_TAIL_RE = re.compile(r"^\s*绩效目标")
+_INDICATOR_HEADER_RE = re.compile(r"^\s*一级指标\s*二级指标\s*三级指标\s*指标值\s*$")
+_DATE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
+_ATTACHMENT_RE = re.compile(r"^\s*附件\s*[:]\s*(.+)$")
+_NUMBER_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_ATTRIBUTE_RE = re.compile(r"^(\d+)\s*-\s*(.+)$")
+_PERIOD_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*年$")
+
+#: Header cells: (field, regex of the printed label). Longer labels first where one contains another.
+#: ``fund_total`` is the 资金总额 cell of the own-level or transfer block that precedes it.
+HEADER_LABELS: tuple[tuple[str, str], ...] = (
+    ("department", "主管部门"),
+    ("implementing_unit", "实施单位"),
+    ("attribute", "项目属性"),
+    ("period", "项目期"),
+    ("total", "项目总额"),
+    ("annual_total", "年度资金总额"),
+    ("own_level", "本级资金"),
+    ("transfer", r"转移(?:到)?市县\(区\)资金|转移支付资金|转移市县资金"),
+    ("fund_total", "资金总额"),
+    ("fiscal", "财政拨款"),
+    ("central", "中央资金"),
+    ("regional", "自治区资金|省级资金"),
+    ("other", "其他资金"),
+    ("carryover", "结余结转资金|结转结余资金"),
+)
+_HEADER_RE = re.compile(
+    r"(?:其中[:]?)?(?:" + "|".join(f"(?P<{name}>{pattern})" for name, pattern in HEADER_LABELS) + r")"
+)
+_LEFTOVER_RE = re.compile(r"^(?:其中[:]?)?$")
+_MONEY_FIELDS = {
+    "total": "total_wan",
+    "fiscal": "fiscal_wan",
+    "central": "central_wan",
+    "regional": "regional_wan",
+    "other": "other_wan",
+    "carryover": "carryover_wan",
+}
+_TEXT_FIELDS = {"department", "implementing_unit", "attribute", "period"}
+
+# --- wrapping rules of the indicator section ---------------------------------------------------------------
+
+#: A fragment starting with one of these continues the previous line (no cell starts with them).
+_CLOSING = "，。、；：？！）》」』”’%,.;:?!)"
+#: A fragment ending with one of these is cut off: the cell goes on on the next line.
+_OPENING = "，、（《“(的和及与并或对"
+#: Particles that cannot start a value cell, so a value fragment starting with one continues.
+_VALUE_PARTICLES = "的和及与并或等之"
+#: A lone value fragment this close (in em) to the widest value fragment of its table filled its cell.
+_FULL_SLACK_EM = 2.0
+#: Below this width (em) a fragment is never taken as full.
+_MIN_FULL_EM = 6.0
+_VALUE_START_RE = re.compile(r"^(?:[≥≤><=≈]|\d|约|大于|小于|不低于|不少于|不超过|平均|人均)")
+
+
+@dataclass(frozen=True)
+class _Label:
+    level: int
+    canonical: str
+    parent: str | None  # the level-1 group a level-2 label belongs under
+
+
+@cache
+def _labels() -> dict[str, _Label]:
+    """Level labels from ``metadata/labels.csv``, by printed label."""
+    with resources.files("budgetkit").joinpath("metadata/labels.csv").open(encoding="utf-8") as fh:
+        return {
+            row["label"]: _Label(int(row["level"]), row["canonical"], row["parent"] or None)
+            for row in csv.DictReader(fh)
+        }
+
+
+def _width(text: str) -> float:
+    """Display width in em: wide and full-width characters 1, the rest 0.5.
+
+    Examples:
+        >>> _width("打造4处以上")
+        5.5
+    """
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+def read_lines(path: str | Path) -> tuple[list[SourceLine], list[dict]]:
+    """Read ``path`` (``.txt`` or ``.pdf``) into source lines.
+
+    Returns:
+        ``(lines, unreadable)``: the lines, and records for the unparsed report of
+        text the reader could not decode (PDF ``(cid:NNN)`` artefacts).
+
+    Raises:
+        InputError: for an unknown suffix, or what the reader raises.
+    """
+    p = Path(path)
+    suffix = p.suffix.lower()
+    if suffix == ".txt":
+        return read_text_lines(p), []
+    if suffix == ".pdf":
+        from budgetkit.read_pdf import read_pdf_lines
+
+        pdf = read_pdf_lines(p)
+        unreadable = [
+            {"source_file": p.name, "line": lineno, "page": page, "text": text,
+             "reason": "unreadable PDF text"}
+            for page, lineno, text in pdf.unreadable
+        ]
+        return pdf.lines, unreadable
+    raise InputError(f"unknown file type {suffix!r} (expected .txt or .pdf)", path=p)
+
+
+def parse_file(path: str | Path, year: int | None = None) -> Tables:
+    """Parse one disclosure file into :class:`~budgetkit.tables.Tables`.
+
+    Args:
+        path: a ``.txt`` or ``.pdf`` disclosure.
+        year: budget year to use where the table prints none (default: the
+            parent folder's name when it is a year).
+
+    Raises:
+        BudgetkitError: with the file and line, when the file cannot be read or parsed.
+    """
+    p = Path(path)
+    if year is None and p.parent.name.isdigit() and len(p.parent.name) == 4:
+        year = int(p.parent.name)
+    lines, unreadable = read_lines(p)
+    tables = parse_lines(lines, p.name, year=year, path=p)
+    if unreadable:
+        tables.unparsed = conform(pd.concat([tables.unparsed, pd.DataFrame(unreadable)]), "unparsed")
+    return tables
+
+
+def parse_year(year: int, paths: ProjectPaths) -> Tables:
+    """Parse every disclosure under ``data/raw/<year>/`` and stack the tables.
+
+    Raises:
+        InputError: when the year has no readable file.
+    """
+    files = paths.raw_files(year)
+    parts = []
+    for i, path in enumerate(files, 1):
+        logger.info("[%s] parsing %d/%d %s", year, i, len(files), path.name)
+        parts.append(parse_file(path, year=year))
+    return concat_tables(parts)
+
+
+# --- the document ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Context:
+    """What every record of one file carries, and the lines already used."""
+
+    source_file: str
+    path: str | Path
+    year: int | None
+    used: set[int] = field(default_factory=set)
+    unparsed: list[dict] = field(default_factory=list)
+
+    def report(self, line: SourceLine, reason: str, project_id: str | None = None) -> None:
+        self.used.add(line.lineno)
+        self.unparsed.append(
+            {
+                "source_file": self.source_file,
+                "line": line.lineno,
+                "page": line.page,
+                "project_id": project_id,
+                "text": line.text.strip(),
+                "reason": reason,
+            }
+        )
+
+
+def parse_lines(
+    lines: Sequence[SourceLine], source_file: str, year: int | None = None, path: str | Path | None = None
+) -> Tables:
+    """Parse the lines of one disclosure into tables.
+
+    Args:
+        lines: the document's lines (normalised here with :func:`~budgetkit.normalize.normalize_text`,
+            which is idempotent, so lines from the readers may be passed as they are).
+        source_file: file name recorded in every row.
+        year: budget year used where a table prints none.
+        path: the file, named in errors (defaults to ``source_file``).
+
+    Raises:
+        InputError: when no line starts with 项目名称.
+        TruncatedTableError: when a table stops before its indicators.
+    """
+    ctx = _Context(source_file, path or source_file, year)
+    lines = [SourceLine(normalize_text(ln.text), ln.lineno, ln.page) for ln in lines]
+    starts = [i for i, line in enumerate(lines) if _NAME_RE.match(line.text)]
+    if not starts:
+        first = next((ln for ln in lines if ln.text.strip()), lines[0] if lines else SourceLine("", 1))
+        raise InputError(
+            "no 项目名称 line: not a project performance-target table", path=ctx.path, line=first.lineno,
+            text=first.text.strip()[:60],
+        )
+    block_starts = [_table_start(lines, i) for i in starts]
+    documents = [parse_preamble(lines[: block_starts[0]], ctx)]
+    projects, indicators = [], []
+    bounds = [*block_starts, len(lines)]
+    for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False), 1):
+        project, rows = _parse_table(lines[lo:hi], ctx, k)
+        projects.append(project)
+        indicators.extend(rows)
+    for line in lines:
+        if line.text.strip() and line.lineno not in ctx.used:
+            ctx.report(line, "line not understood")
+    tables = Tables(
+        documents=conform(pd.DataFrame(documents), "documents"),
+        projects=conform(pd.DataFrame(projects), "projects"),
+        indicators=_with_values(indicators, projects),
+        unparsed=conform(pd.DataFrame(ctx.unparsed), "unparsed").sort_values("line", kind="stable"),
+    )
+    tables.unparsed = tables.unparsed.reset_index(drop=True)
+    logger.info(
+        "%s: %d projects, %d indicators, %d lines not understood",
+        source_file, len(tables.projects), len(tables.indicators), len(tables.unparsed),
+    )
+    return tables
+
+
+def _table_start(lines: Sequence[SourceLine], name_index: int) -> int:
+    """Index of the first line of the table whose 项目名称 is at ``name_index`` (title, year, unit lines)."""
+    start = name_index
+    i = name_index - 1
+    while i >= 0:
+        text = lines[i].text
+        if not text.strip():
+            i -= 1
+            continue
+        if _TITLE_RE.search(text) or _YEAR_RE.match(text) or _UNIT_RE.match(text):
+            start = i
+            i -= 1
+            continue
+        break
+    return start
+
+
+def parse_preamble(lines: Sequence[SourceLine], ctx: _Context) -> dict:
+    """Read the covering notice before the first table: title, notice, attachment, publisher, date.
+
+    Paragraphs are separated by blank lines. The first paragraph is the title, a
+    ``附件:`` line the attachment, a date line the publish date and the line just
+    above it the publisher; the other paragraphs make the notice.
+    """
+    record: dict = {"source_file": ctx.source_file}
+    nonblank = [ln for ln in lines if ln.text.strip()]
+    if not nonblank:
+        return record
+    record["line_start"], record["line_end"] = nonblank[0].lineno, nonblank[-1].lineno
+    paragraphs: list[list[SourceLine]] = [[]]
+    for line in lines:
+        if line.text.strip():
+            paragraphs[-1].append(line)
+        elif paragraphs[-1]:
+            paragraphs.append([])
+    paragraphs = [p for p in paragraphs if p]
+    notice: list[str] = []
+    for n, para in enumerate(paragraphs):
+        joined = "".join(ln.text.strip() for ln in para)
+        attachment = _ATTACHMENT_RE.match(joined)
+        last = para[-1].text
+        date = _DATE_RE.match(last)
+        if n == 0:
+            record["title"] = joined
+        elif attachment:
+            record["attachment"] = attachment.group(1).strip()
+        elif date:
+            record["publish_date"] = f"{int(date[1]):04d}-{int(date[2]):02d}-{int(date[3]):02d}"
+            if len(para) > 1:
+                record["publisher"] = "".join(ln.text.strip() for ln in para[:-1])
+        else:
+            notice.append(joined)
+        ctx.used.update(ln.lineno for ln in para)
+    if notice:
+        record["notice"] = "\n".join(notice)
+    return record
+
+
+# --- one table ---------------------------------------------------------------------------------------------
+
+
+def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[dict, list[dict]]:
+    """Parse one table's lines into a project record and its indicator records."""
+    stem = Path(ctx.source_file).stem
+    project_id = f"{stem}#{k:02d}"
+    nonblank = [ln for ln in lines if ln.text.strip()]
+    record: dict = {
+        "project_id": project_id,
+        "year": ctx.year,
+        "source_file": ctx.source_file,
+        "line_start": nonblank[0].lineno,
+        "line_end": nonblank[-1].lineno,
+        "page_start": nonblank[0].page,
+        "page_end": nonblank[-1].page,
+    }
+    scale = 1.0
+    i = 0
+    while not _NAME_RE.match(lines[i].text):
+        text = lines[i].text.strip()
+        if _TITLE_RE.search(text):
+            record["table_title"] = text
+        elif (m := _YEAR_RE.match(text)) is not None:
+            record["year"] = int(m[1])
+        elif (m := _UNIT_RE.match(text)) is not None:
+            record["unit_label"] = m[1]
+            scale = 1.0 if m[1] == "万元" else 1e-4
+        if text:
+            ctx.used.add(lines[i].lineno)
+        i += 1
+    name_line = lines[i]
+    goal_at = _find(lines, _GOAL_RE, i)
+    header_at = _find(lines, _INDICATOR_HEADER_RE, i)
+    if goal_at is None or header_at is None or header_at < goal_at:
+        missing = "年度总体绩效目标" if goal_at is None else "一级指标 二级指标 三级指标 指标值"
+        raise TruncatedTableError(
+            f"table {k} ({_NAME_RE.sub('', name_line.text).strip()}) stops before its {missing} line; "
+            f"last line of the table is {nonblank[-1].lineno}",
+            path=ctx.path,
+            line=name_line.lineno,
+            text=nonblank[-1].text.strip()[:60],
+        )
+    _parse_header(lines[i:goal_at], record, ctx, scale)
+    _parse_goal(lines[goal_at:header_at], record, ctx)
+    ctx.used.add(lines[header_at].lineno)
+    rows = parse_indicator_lines(lines[header_at + 1 :], ctx, project_id)
+    if not rows:
+        raise TruncatedTableError(
+            f"table {k} ({record.get('project')}) has no indicator rows after its header at line "
+            f"{lines[header_at].lineno}; the table stops here",
+            path=ctx.path,
+            line=nonblank[-1].lineno,
+            text=nonblank[-1].text.strip()[:60],
+        )
+    for row in rows:
+        row.update(project_id=project_id, project=record.get("project"),
+                   implementing_unit=record.get("implementing_unit"), source_file=ctx.source_file)
+    record["indicator_count"] = len(rows)
+    return record, rows
+
+
+def _find(lines: Sequence[SourceLine], pattern: re.Pattern[str], start: int) -> int | None:
+    return next((j for j in range(start, len(lines)) if pattern.match(lines[j].text)), None)
+
+
+def _parse_header(lines: Sequence[SourceLine], record: dict, ctx: _Context, scale: float) -> None:
+    """Read the header cells from 项目名称 up to the goal label into ``record``."""
+    # The project name: the 项目名称 line and any wrapped lines before the next label line.
+    name_parts: list[str] = []
+    j = 0
+    while j < len(lines):
+        text = lines[j].text.strip()
+        if j > 0 and text and _HEADER_RE.match(text):
+            break
+        if text:
+            name_parts.append(_NAME_RE.sub("", text, count=1).strip() if j == 0 else text)
+            ctx.used.add(lines[j].lineno)
+        j += 1
+    record["project"] = "".join(name_parts)
+    # Label scanning over the rest, joined without separators (labels wrap mid-word).
+    chars: list[str] = []
+    owners: list[SourceLine] = []
+    for line in lines[j:]:
+        text = line.text.strip()
+        chars.extend(text)
+        owners.extend([line] * len(text))
+        if text:
+            ctx.used.add(line.lineno)
+    joined = "".join(chars)
+    matches = list(_HEADER_RE.finditer(joined))
+    if matches and matches[0].start() > 0:
+        _leftover(joined[: matches[0].start()], owners[0], ctx, record, "text before the first header label")
+    block = None
+    for m, nxt in zip(matches, [*matches[1:], None], strict=False):
+        name = m.lastgroup
+        assert name is not None
+        raw = joined[m.end() : nxt.start() if nxt else len(joined)]
+        value = "".join(raw.split())
+        owner = owners[m.start()]
+        if name in ("own_level", "transfer"):
+            block = name
+            if value:
+                _leftover(value, owner, ctx, record, f"text after the {m.group(0)} label")
+        elif name == "fund_total":
+            target = {None: "annual_total", "own_level": "own_level", "transfer": "transfer"}[block]
+            _set_money(record, f"{target}_wan", value, owner, ctx, scale)
+        elif name == "annual_total":
+            _set_money(record, "annual_total_wan", value, owner, ctx, scale)
+        elif name in _TEXT_FIELDS:
+            record[name] = value
+        else:
+            _set_money(record, _MONEY_FIELDS[name], value, owner, ctx, scale)
+    _split_attribute(record)
+    if "annual_total_wan" not in record or pd.isna(record.get("annual_total_wan")):
+        parts = [record.get("own_level_wan"), record.get("transfer_wan")]
+        printed = [p for p in parts if p is not None and not pd.isna(p)]
+        record["annual_total_wan"] = sum(printed) if printed else None
+
+
+def _set_money(record: dict, key: str, value: str, owner: SourceLine, ctx: _Context, scale: float) -> None:
+    if not value:
+        record.setdefault(key, None)
+    elif _NUMBER_RE.match(value.replace(",", "")):
+        record[key] = round(float(value.replace(",", "")) * scale, 6)
+    else:
+        record.setdefault(key, None)
+        _leftover(value, owner, ctx, record, f"{key}: not an amount")
+
+
+def _leftover(text: str, owner: SourceLine, ctx: _Context, record: dict, reason: str) -> None:
+    if _LEFTOVER_RE.match(text):
+        return
+    ctx.unparsed.append(
+        {"source_file": ctx.source_file, "line": owner.lineno, "page": owner.page,
+         "project_id": record.get("project_id"), "text": text, "reason": reason}
+    )
+
+
+def _split_attribute(record: dict) -> None:
+    attribute = record.get("attribute") or ""
+    if (m := _ATTRIBUTE_RE.match(attribute)) is not None:
+        record["attribute_code"], record["attribute_kind"] = m[1], m[2]
+    period = record.get("period") or ""
+    if (m := _PERIOD_RE.match(period)) is not None:
+        record["period_years"] = float(m[1])
+
+
+def _parse_goal(lines: Sequence[SourceLine], record: dict, ctx: _Context) -> None:
+    """Join the goal narrative; the label (年度总体 / 绩效目标) may share a line with the text."""
+    parts = []
+    for n, line in enumerate(lines):
+        text = line.text.strip()
+        if not text:
+            continue
+        ctx.used.add(line.lineno)
+        if n == 0:
+            text = _GOAL_RE.sub("", text, count=1).strip()
+        elif not parts and _GOAL_TAIL_RE.match(text):
+            text = _GOAL_TAIL_RE.sub("", text, count=1).strip()
+        if text:
+            parts.append(text)
+    record["goal"] = "".join(parts)
+
+
+# --- the indicator section ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Cell:
+    """A level-3 indicator being assembled from its lines."""
+
+    level1: tuple[str | None, str | None]  # (canonical, printed)
+    level2: tuple[str | None, str | None]
+    name: list[str]
+    value: list[str] = field(default_factory=list)
+    lines: list[SourceLine] = field(default_factory=list)
+    lone_value: bool = False  # the last value fragment stood alone on its line
+    confidence: str = "high"
+
+    def record(self) -> dict:
+        value = "".join(self.value) if self.value else None
+        return {
+            "level1": self.level1[0],
+            "level2": self.level2[0],
+            "level1_printed": self.level1[1],
+            "level2_printed": self.level2[1],
+            "indicator": "".join(self.name),
+            "value": value,
+            "line_start": self.lines[0].lineno,
+            "line_end": self.lines[-1].lineno,
+            "page_start": self.lines[0].page,
+            "page_end": self.lines[-1].page,
+            "confidence": self.confidence if value else "low",
+        }
+
+
+def _continues(prev: str, frag: str, column: str) -> bool:
+    """Whether ``frag`` (a line alone) continues the cell whose last fragment was ``prev``, by lexical rules.
+
+    Examples:
+        >>> _continues("在基层社区开设不少于20门公益课", "程，让职工群众在家门口享受丰富的", "value")
+        True
+        >>> _continues("提高劳模荣誉感", "和获得感", "value")
+        True
+        >>> _continues("劳动光荣的社会风尚和精益求精的敬业精", "神", "name")
+        True
+        >>> _continues("对劳模群体的影响力", "提高劳模荣誉感", "name")
+        False
+    """
+    if len(frag) == 1 and unicodedata.east_asian_width(frag) == "W":
+        return True
+    if frag[0] in _CLOSING or (len(frag) > 1 and frag[1] in _CLOSING and not frag[0].isdigit()):
+        return True
+    if prev and prev[-1] in _OPENING:
+        return True
+    return column == "value" and frag[0] in _VALUE_PARTICLES
+
+
+def _join_tokens(tokens: Sequence[str]) -> str:
+    """Join the space-separated tokens of one cell: no space between two Chinese characters.
+
+    PDF extraction puts a space where a cell's text was set in two runs
+    (``模的良好 社会氛围``); Chinese is written without spaces, so the space is an
+    artefact, while ``≥ 90%`` or ``Wi-Fi 6`` keep theirs.
+
+    Examples:
+        >>> _join_tokens(["模的良好", "社会氛围"])
+        '模的良好社会氛围'
+        >>> _join_tokens(["≥", "90%"])
+        '≥ 90%'
+    """
+    out = tokens[0] if tokens else ""
+    for token in tokens[1:]:
+        wide = unicodedata.east_asian_width(out[-1]) == "W" and unicodedata.east_asian_width(token[0]) == "W"
+        out += token if wide else " " + token
+    return out
+
+
+def _match_label(tokens: list[str]) -> _Label | None:
+    return _labels().get(tokens[0]) if tokens else None
+
+
+def parse_indicator_lines(lines: Sequence[SourceLine], ctx: _Context, project_id: str) -> list[dict]:
+    """Read the indicator section of one table into records (level1, level2, indicator, value, lines).
+
+    Two passes: the first joins wrapped cells by lexical rules only and measures
+    the widest value fragment of the table; the second also takes a lone value
+    fragment within :data:`_FULL_SLACK_EM` of that width as cut off by its cell
+    border (confidence ``low``).
+    """
+    cells, widest = _assemble(lines, ctx, project_id, full_em=None, dry_run=True)
+    cells, _ = _assemble(lines, ctx, project_id, full_em=widest - _FULL_SLACK_EM, dry_run=False)
+    return [c.record() for c in cells]
+
+
+def _assemble(
+    lines: Sequence[SourceLine], ctx: _Context, project_id: str, full_em: float | None, dry_run: bool
+) -> tuple[list[_Cell], float]:
+    cells: list[_Cell] = []
+    widest = 0.0
+    none: tuple[str | None, str | None] = (None, None)
+    level1, level2 = none, none
+    current: _Cell | None = None
+    state = "done"  # "name": name without value yet; "value": value being read; "done": nothing open
+
+    def close() -> None:
+        nonlocal current, state
+        if current is not None:
+            cells.append(current)
+            if not current.value and not dry_run:
+                ctx.report(current.lines[0], "level-3 indicator without a value", project_id)
+        current, state = None, "done"
+
+    def full(fragment: str) -> bool:
+        return full_em is not None and _width(fragment) >= max(full_em, _MIN_FULL_EM)
+
+    n = 0
+    while n < len(lines):
+        line = lines[n]
+        n += 1
+        tokens = line.text.split()
+        if not tokens:
+            continue
+        # A level label wrapped over lines (满意度 / 指标, 满意度指 / 标): join single-token lines.
+        if len(tokens) == 1 and tokens[0] not in _labels():
+            joined, used, m = tokens[0], [line], n
+            while m < len(lines) and len(used) < 4 and any(lb.startswith(joined) for lb in _labels()):
+                nxt = lines[m].text.split()
+                m += 1
+                if not nxt:
+                    continue
+                if len(nxt) != 1 and joined + nxt[0] not in _labels():
+                    break
+                joined += nxt[0]
+                used.append(lines[m - 1])
+                if joined in _labels():
+                    if len(nxt) > 1:
+                        tokens = [joined, *nxt[1:]]
+                    else:
+                        tokens = [joined]
+                    line = used[-1]
+                    n = m
+                    if not dry_run:
+                        ctx.used.update(u.lineno for u in used)
+                    break
+        # Labels at the start of the line set the carried-down hierarchy.
+        label_taken = False
+        while (hit := _match_label(tokens)) is not None:
+            rest = tokens[1:]
+            if len(rest) == 1 and _VALUE_START_RE.match(rest[0]):
+                break  # "服务对象满意度 ≥90%": the label is the level-3 name here
+            close()
+            if hit.level == 1:
+                level1, level2 = (hit.canonical, tokens[0]), none
+            elif hit.parent is not None and level1[0] != hit.parent and level2[0] == hit.parent:
+                # 成本指标 read as level 2 turns out to head level-2 cost labels (财预〔2021〕101号 templates)
+                level1, level2 = level2, (hit.canonical, tokens[0])
+            else:
+                level2 = (hit.canonical, tokens[0])
+            tokens = rest
+            label_taken = True
+        if not dry_run:
+            ctx.used.add(line.lineno)
+        if not tokens:
+            continue
+        if len(tokens) == 1:
+            frag = tokens[0]
+            if state == "name" and current is not None:
+                if _continues(current.name[-1], frag, "name"):
+                    current.name.append(frag)
+                    current.confidence = "medium"
+                else:
+                    current.value.append(frag)
+                    current.lone_value, state = True, "value"
+                    widest = max(widest, _width(frag))
+                current.lines.append(line)
+            elif state == "value" and current is not None and (
+                (lexical := _continues(current.value[-1], frag, "value"))
+                or (current.lone_value and full(current.value[-1]))
+            ):
+                current.value.append(frag)
+                current.lines.append(line)
+                current.lone_value = True
+                current.confidence = "medium" if lexical and current.confidence == "high" else (
+                    current.confidence if lexical else "low")
+                widest = max(widest, _width(frag))
+            else:
+                close()
+                current, state = _Cell(level1, level2, [frag], lines=[line]), "name"
+            continue
+        # Two or more tokens: a name and its value, or a wrapped value that held a space.
+        if (
+            not label_taken
+            and state == "value"
+            and current is not None
+            and current.lone_value
+            and full(current.value[-1])
+        ):
+            current.value.append(_join_tokens(tokens))
+            current.lines.append(line)
+            current.confidence = "low"
+            continue
+        close()
+        value = _join_tokens(tokens[1:])
+        current = _Cell(level1, level2, [tokens[0]], [value], lines=[line])
+        state = "value"
+        widest = max(widest, _width(value))
+    close()
+    return cells, widest
+
+
+def _with_values(indicators: list[dict], projects: list[dict]) -> pd.DataFrame:
+    """Number the indicators within each project and add the parsed 指标值 columns."""
+    frame = pd.DataFrame(indicators)
+    if frame.empty:
+        return conform(frame, "indicators")
+    frame["seq"] = frame.groupby("project_id", sort=False).cumcount() + 1
+    years = {p["project_id"]: p.get("year") for p in projects}
+    parsed = []
+    for pid, group in frame.groupby("project_id", sort=False):
+        values = group["value"].fillna("").tolist()
+        present = [v for v in values if v]
+        out = parse_indicator_values(present, year=years.get(pid))
+        out.index = group.index[[bool(v) for v in values]]
+        parsed.append(out)
+    frame = frame.join(pd.concat(parsed)) if parsed else frame
+    return conform(frame, "indicators")

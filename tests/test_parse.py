@@ -1,0 +1,226 @@
+"""Unit tests of the table parser: header cells, goal, indicator assembly, bad input."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from budgetkit.errors import BudgetkitError, InputError, TruncatedTableError
+from budgetkit.lines import SourceLine
+from budgetkit.parse import parse_file, parse_lines
+
+HEAD = """2025年自治区本级部门项目支出预算绩效目标表
+（2025年度）
+单位：万元
+项目名称 测试项目
+主管部门 自治区总工会 实施单位 宁夏工人文化宫
+项目属性 02-经常性项目 项目期 99年
+项目总额 50 其中：年度资金总额
+其中：
+本级资金
+资金总额 50 其中：
+转移市
+县
+（区）
+资金
+资金总额
+其中：财政拨款 50  其中：中央资
+金
+　 其他资金
+ 结余结转资金 自治区资
+金
+年度总体
+绩效目标
+项目安排资金50万元，
+用于测试。
+一级指标 二级指标 三级指标 指标值
+"""
+
+
+def lines_of(text: str) -> list[SourceLine]:
+    from budgetkit.normalize import normalize_text
+
+    return [SourceLine(normalize_text(t).rstrip(), i) for i, t in enumerate(text.splitlines(), 1)]
+
+
+def indicators_of(body: str) -> list[tuple]:
+    tables = parse_lines(lines_of(HEAD + body), "t.txt", year=2025)
+    cols = ["level1", "level2", "indicator", "value"]
+    return [tuple(None if pd.isna(v) else v for v in row) for row in tables.indicators[cols].values.tolist()]
+
+
+def test_header_cells_with_wrapped_labels():
+    tables = parse_lines(lines_of(HEAD + "产出指标\n数量指标 课时 10课时\n"), "t.txt")
+    p = tables.projects.iloc[0]
+    assert (p["project"], p["department"], p["implementing_unit"]) == ("测试项目", "自治区总工会", "宁夏工人文化宫")
+    assert (p["attribute_code"], p["attribute_kind"], p["period_years"]) == ("02", "经常性项目", 99.0)
+    assert (p["total_wan"], p["own_level_wan"], p["fiscal_wan"], p["annual_total_wan"]) == (50, 50, 50, 50)
+    assert pd.isna(p["transfer_wan"]) and pd.isna(p["central_wan"]) and pd.isna(p["regional_wan"])
+    assert (p["year"], p["unit_label"], p["goal"]) == (2025, "万元", "项目安排资金50万元,用于测试。")
+    assert tables.unparsed.empty
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "产出指标\n数量指标\n职工困难医疗救助 200户\n",
+            [("产出指标", "数量指标", "职工困难医疗救助", "200户")],
+            id="name-value-one-line",
+        ),
+        pytest.param(
+            "产出指标\n时效指标 帮扶资金发放及时率 100%\n",
+            [("产出指标", "时效指标", "帮扶资金发放及时率", "100%")],
+            id="level2-name-value-one-line",
+        ),
+        pytest.param(
+            "满意度\n指标\n\n服务对象满意度 受帮扶救助困难职工满意度 ≥90％\n",
+            [("满意度指标", "服务对象满意度", "受帮扶救助困难职工满意度", "≥90%")],
+            id="level1-wrapped-over-lines",
+        ),
+        pytest.param(
+            "满意度指\n\n标\n服务对象满意度 社保按时缴纳职工满意度 ≥95%\n",
+            [("满意度指标", "服务对象满意度", "社保按时缴纳职工满意度", "≥95%")],
+            id="level1-wrapped-over-blank",
+        ),
+        pytest.param(
+            "效益指标\n社会效益\n对劳模群体的影响力\n\n提高劳模荣誉感\n和获得感\n\n困难职工生活质量 逐步提高\n",
+            [
+                ("效益指标", "社会效益", "对劳模群体的影响力", "提高劳模荣誉感和获得感"),
+                ("效益指标", "社会效益", "困难职工生活质量", "逐步提高"),
+            ],
+            id="value-below-name-wrapped-at-particle",
+        ),
+        pytest.param(
+            "效益指标\n社会效益\n\n劳动光荣的社会风尚和精益求精的敬业精\n神\n\n显著提升\n",
+            [("效益指标", "社会效益", "劳动光荣的社会风尚和精益求精的敬业精神", "显著提升")],
+            id="name-wrapped-single-char",
+        ),
+        pytest.param(
+            "效益指标\n可持续影响\n提升公共文化服务水平\n\n在基层社区开设不少于20门公益课\n"
+            "程，让职工群众在家门口享受丰富的\n\n文化服务\n\n满足职工群众对工会工作的新期待、新要\n求\n\n"
+            "全年开设60门以上职工群众喜闻乐见\n的公益课程\n",
+            [
+                ("效益指标", "可持续影响", "提升公共文化服务水平",
+                 "在基层社区开设不少于20门公益课程,让职工群众在家门口享受丰富的文化服务"),
+                ("效益指标", "可持续影响", "满足职工群众对工会工作的新期待、新要求", "全年开设60门以上职工群众喜闻乐见的公益课程"),
+            ],
+            id="sentences-wrapped-kinsoku-and-particles",
+        ),
+        pytest.param(
+            "效益指标\n社会效益 受助劳模生活 受助劳模生活得到有效改善\n\n劳模家庭困难程度 受助劳模困难程度有所缓解\n"
+            "可持续影响 社会影响力\n促进形成尊重劳模、争当劳\n\n模的良好 社会氛围\n",
+            [
+                ("效益指标", "社会效益", "受助劳模生活", "受助劳模生活得到有效改善"),
+                ("效益指标", "社会效益", "劳模家庭困难程度", "受助劳模困难程度有所缓解"),
+                ("效益指标", "可持续影响", "社会影响力", "促进形成尊重劳模、争当劳模的良好社会氛围"),
+            ],
+            id="full-width-lone-value-continues-over-spaced-line",
+        ),
+        pytest.param(
+            "产出指标\n成本指标\n\n⼈均住房补贴缴纳标准 ≤0.33万元/年\n",
+            [("产出指标", "成本指标", "人均住房补贴缴纳标准", "≤0.33万元/年")],
+            id="kangxi-radical-in-name",
+        ),
+        pytest.param(
+            "满意度指标\n服务对象满意度 ≥90%\n",
+            [("满意度指标", None, "服务对象满意度", "≥90%")],
+            id="label-as-level3-name-before-value",
+        ),
+        pytest.param(
+            "产出指标\n数量指标 新建校舍面积 ≥3000平方米\n成本指标\n建设成本 ≤2000元/平方米\n效益指标\n"
+            "社会效益 就学条件 明显改善\n",
+            [
+                ("产出指标", "数量指标", "新建校舍面积", "≥3000平方米"),
+                ("产出指标", "成本指标", "建设成本", "≤2000元/平方米"),
+                ("效益指标", "社会效益", "就学条件", "明显改善"),
+            ],
+            id="hierarchy-carried-down",
+        ),
+        pytest.param(
+            "项目完成指标\n数量指标 新建校舍面积 ≥3000平方米\n成本指标\n经济成本指标 建设成本 ≤2000元/平方米\n"
+            "社会成本指标 征地影响 无\n项目效益指标\n社会效益指标 就学条件 明显改善\n",
+            [
+                ("产出指标", "数量指标", "新建校舍面积", "≥3000平方米"),
+                ("成本指标", "经济成本指标", "建设成本", "≤2000元/平方米"),
+                ("成本指标", "社会成本指标", "征地影响", "无"),
+                ("效益指标", "社会效益", "就学条件", "明显改善"),
+            ],
+            id="label-variants-and-cost-as-level1",
+        ),
+    ],
+)
+def test_indicator_assembly(body, expected):
+    assert indicators_of(body) == expected
+
+
+def test_printed_labels_are_kept():
+    tables = parse_lines(lines_of(HEAD + "项目完成指标\n数量指标 课时 10课时\n项目效益指标\n社会效益指标 氛围 良好\n"), "t.txt")
+    cols = ["level1", "level1_printed", "level2", "level2_printed"]
+    assert tables.indicators[cols].values.tolist() == [
+        ["产出指标", "项目完成指标", "数量指标", "数量指标"],
+        ["效益指标", "项目效益指标", "社会效益", "社会效益指标"],
+    ]
+
+
+def test_indicator_without_value_is_reported():
+    tables = parse_lines(lines_of(HEAD + "产出指标\n数量指标\n孤立的指标名称\n质量指标 合格率 100%\n"), "t.txt")
+    assert tables.indicators["indicator"].tolist() == ["孤立的指标名称", "合格率"]
+    assert tables.indicators["confidence"].tolist() == ["low", "high"]
+    assert tables.unparsed["reason"].tolist() == ["level-3 indicator without a value"]
+    assert tables.unparsed["text"].tolist() == ["孤立的指标名称"]
+
+
+def test_non_numeric_amount_lands_in_unparsed():
+    head = HEAD.replace("项目总额 50", "项目总额 五十")
+    tables = parse_lines(lines_of(head + "产出指标\n数量指标 课时 10课时\n"), "t.txt")
+    assert pd.isna(tables.projects.loc[0, "total_wan"])
+    row = tables.unparsed.iloc[0]
+    assert (row["text"], row["line"], row["reason"]) == ("五十", 7, "total_wan: not an amount")
+
+
+def test_amounts_in_yuan_are_converted_to_wan():
+    head = HEAD.replace("单位：万元", "单位：元").replace(" 50", " 500000")
+    tables = parse_lines(lines_of(head + "产出指标\n数量指标 课时 10课时\n"), "t.txt")
+    p = tables.projects.iloc[0]
+    assert (p["unit_label"], p["total_wan"], p["fiscal_wan"]) == ("元", 50.0, 50.0)
+
+
+def test_text_before_the_first_table_is_the_preamble():
+    tables = parse_lines(lines_of("前言\n\n" + HEAD + "产出指标\n数量指标 课时 10课时\n"), "t.txt")
+    assert tables.documents.loc[0, "title"] == "前言"
+    assert tables.unparsed.empty
+
+
+@pytest.mark.parametrize(
+    ("content", "error", "message"),
+    [
+        pytest.param(b"", InputError, "bad.txt: empty file", id="empty"),
+        pytest.param(b"  \n\n", InputError, "bad.txt: empty file", id="blank-only"),
+        pytest.param("单位：万元\n一些文字\n".encode(), InputError, "bad.txt:1: no 项目名称 line", id="no-project-name"),
+        pytest.param(
+            (HEAD + "产出指标\n").encode(), TruncatedTableError, "bad.txt:26: table 1 (测试项目) has no indicator rows after its header at line 25",
+            id="truncated-after-header",
+        ),
+        pytest.param(
+            HEAD.split("年度总体")[0].encode(), TruncatedTableError,
+            "bad.txt:4: table 1 (测试项目) stops before its 年度总体绩效目标 line", id="truncated-before-goal",
+        ),
+        pytest.param(b"\xff\xfe\x00\x81\x30", InputError, "bad.txt:1: not UTF-8 nor GB18030", id="undecodable"),
+    ],
+)
+def test_bad_input_gives_clear_error(tmp_path, content, error, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(error) as info:
+        parse_file(path)
+    assert isinstance(info.value, BudgetkitError)
+    assert str(info.value).startswith(str(tmp_path / message))
+
+
+def test_gb18030_file_is_read(tmp_path):
+    path = tmp_path / "gbk.txt"
+    path.write_bytes((HEAD + "产出指标\n数量指标 课时 10课时\n").encode("gb18030"))
+    tables = parse_file(path)
+    assert tables.projects.loc[0, "implementing_unit"] == "宁夏工人文化宫"
+    assert tables.indicators.loc[0, "value"] == "10课时"

@@ -1,0 +1,30 @@
+"""Rewrite the golden files from the current parser. Check every changed cell by hand before committing.
+
+Usage: .venv/bin/python tests/update_golden.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def main() -> None:
+    """Parse every golden case and write its CSV tables over the expected ones."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from budgetkit.parse import parse_file
+    from budgetkit.tables import write_tables
+    from test_golden import CASES, GOLDEN
+
+    for case in CASES:
+        name, source = case.values
+        out = GOLDEN / name
+        write_tables(parse_file(source), out)
+        for path in out.glob("*.parquet"):
+            path.unlink()
+        (out / "fields.csv").unlink()
+        print(f"{name}: rewrote {out}")
+
+
+if __name__ == "__main__":
+    main()
