@@ -63,6 +63,7 @@ __all__ = [
     "make_cid_pdf",
     "make_encrypted_pdf",
     "make_pdf",
+    "projects_from_tables",
     "radical_substitutes",
 ]
 
@@ -345,6 +346,34 @@ def _table_rows(p: Project) -> list[list[_Cell]]:
         row += [_Cell(ind.name, 2, 4), _Cell(ind.value, 5, 5)]
         rows.append(row)
     return rows
+
+
+def projects_from_tables(tables) -> tuple[Project, ...]:
+    """The project tables of parsed :class:`~budgetkit.tables.Tables` as :class:`Project` s to draw.
+
+    Used to draw a PDF of a whole parsed document (all 11 tables of the seed):
+    the cells are the ones the text parser read, so reading the PDF back must
+    give the same tables.
+    """
+    out = []
+    for _, p in tables.projects.iterrows():
+        rows = tables.indicators[tables.indicators["project_id"] == p["project_id"]]
+        out.append(
+            Project(
+                name=p["project"],
+                department=p["department"],
+                unit=p["implementing_unit"],
+                attribute=p["attribute"],
+                period=p["period"],
+                total=f"{p['total_wan']:g}",
+                goal=p["goal"],
+                indicators=tuple(
+                    Indicator(r["level1_printed"], r["level2_printed"], r["indicator"], r["value"])
+                    for _, r in rows.iterrows()
+                ),
+            )
+        )
+    return tuple(out)
 
 
 # --- layout ---------------------------------------------------------------------------------------------------

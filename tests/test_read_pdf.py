@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -306,3 +307,39 @@ def test_unreadable_cells_reach_the_unparsed_report(tmp_path):
     tables = parse.parse_file(made.path, year=2025)
     reported = tables.unparsed[tables.unparsed["reason"] == "unreadable PDF text"]
     assert reported[["line", "page", "text"]].values.tolist() == [[lineno, 1, text]]
+
+
+def test_whole_disclosure_as_pdf_parses_like_the_text(tmp_path):
+    """All 11 tables of the seed drawn as a PDF (with radicals, as browsers print) read back as from the text."""
+    from budgetkit.parse import parse_file
+    from pdfmaker import projects_from_tables
+
+    from_text = parse_file(SEED)
+    made = make_pdf(tmp_path / "nx-2025.pdf", projects_from_tables(from_text), radicals=True)
+    from_pdf = parse_file(made.path, year=2025)
+    assert len(from_pdf.projects) == 11
+    assert from_pdf.unparsed.empty, from_pdf.unparsed.to_string()
+    pd.testing.assert_frame_equal(from_pdf.projects[PROJECT_COLUMNS], from_text.projects[PROJECT_COLUMNS])
+    cols = [*INDICATOR_COLUMNS, "seq", "op", "num", "unit", "per_unit", "kind", "deadline", "value_yuan"]
+    pd.testing.assert_frame_equal(from_pdf.indicators[cols], from_text.indicators[cols])
+    assert from_pdf.indicators["page_start"].notna().all()
+    pages = from_pdf.projects[["page_start", "page_end"]]
+    assert pages["page_start"].is_monotonic_increasing and (pages["page_end"] >= pages["page_start"]).all()
+    assert pages["page_start"].iloc[0] == 2  # page 1 holds the notice
+
+
+def test_a_year_of_pdfs_is_parsed_and_a_pdf_beside_its_text_is_skipped(tmp_path, made, caplog):
+    from budgetkit.parse import parse_year
+    from budgetkit.paths import ProjectPaths
+
+    paths = ProjectPaths(tmp_path)
+    folder = paths.raw_year(2025)
+    folder.mkdir(parents=True)
+    shutil.copy(made.path, folder / "only-pdf.pdf")
+    shutil.copy(SEED, folder / SEED.name)
+    shutil.copy(made.path, folder / f"{SEED.stem}.pdf")
+    with caplog.at_level("INFO", logger="budgetkit.parse"):
+        tables = parse_year(2025, paths)
+    assert sorted(tables.documents["source_file"]) == sorted(["only-pdf.pdf", SEED.name])
+    assert len(tables.projects) == 11 + len(SEED_PROJECTS)
+    assert f"{SEED.stem}.pdf: skipped" in caplog.text

@@ -22,6 +22,7 @@ __all__ = [
     "BudgetkitError",
     "InputError",
     "LayoutError",
+    "NotebookError",
     "ParameterError",
     "ParseError",
     "ReconciliationError",
@@ -84,3 +85,7 @@ class ParameterError(BudgetkitError):
 
 class ReconciliationError(BudgetkitError):
     """Cost reconciliation was asked something it cannot answer."""
+
+
+class NotebookError(BudgetkitError):
+    """A notebook failed while the runner executed it; its executed copy shows the error."""

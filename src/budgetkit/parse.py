@@ -215,12 +215,19 @@ def parse_file(path: str | Path, year: int | None = None) -> Tables:
 
 
 def parse_year(year: int, paths: ProjectPaths) -> Tables:
-    """Parse every disclosure under ``data/raw/<year>/`` and stack the tables.
+    """Parse every disclosure under ``data/raw/<year>/`` (``.txt`` and ``.pdf``) and stack the tables.
+
+    A PDF beside a ``.txt`` of the same name is the same document: the text is
+    read (it may have been corrected by hand) and the PDF skipped, with a log line.
 
     Raises:
         InputError: when the year has no readable file.
     """
     files = paths.raw_files(year)
+    stems_with_text = {f.stem for f in files if f.suffix.lower() == ".txt"}
+    for pdf in [f for f in files if f.suffix.lower() == ".pdf" and f.stem in stems_with_text]:
+        logger.info("[%s] %s: skipped, its text %s.txt is read instead", year, pdf.name, pdf.stem)
+        files.remove(pdf)
     parts = []
     for i, path in enumerate(files, 1):
         logger.info("[%s] parsing %d/%d %s", year, i, len(files), path.name)

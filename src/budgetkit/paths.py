@@ -52,31 +52,46 @@ def find_root(start: Path | None = None) -> Path:
 class ProjectPaths:
     """The folders of one budgetkit project.
 
+    The four data folders default to the repository layout and may be moved
+    (relative paths are taken from ``root``; absolute paths are used as given).
+
     Attributes:
         root: the repository root.
+        raw_dir: disclosures as published, one folder per year.
+        processed_dir: tidy tables, one folder per year.
+        figures_dir: PNG figures, one folder per year.
+        reports_dir: executed notebooks and HTML, one folder per year.
+
+    Examples:
+        >>> ProjectPaths(Path("/tmp/bk"), figures_dir="/srv/fig").figures_year(2025).as_posix()
+        '/srv/fig/2025'
     """
 
     root: Path
+    raw_dir: str | Path = "data/raw"
+    processed_dir: str | Path = "data/processed"
+    figures_dir: str | Path = "figures"
+    reports_dir: str | Path = "reports"
 
     @property
     def raw(self) -> Path:
         """``data/raw``: one folder per budget year, holding the disclosures as published."""
-        return self.root / "data" / "raw"
+        return self.root / self.raw_dir
 
     @property
     def processed(self) -> Path:
         """``data/processed``: the tidy tables, one folder per year."""
-        return self.root / "data" / "processed"
+        return self.root / self.processed_dir
 
     @property
     def figures(self) -> Path:
         """``figures``: PNG figures, one folder per year."""
-        return self.root / "figures"
+        return self.root / self.figures_dir
 
     @property
     def reports(self) -> Path:
         """``reports``: executed notebooks and their HTML, one folder per year."""
-        return self.root / "reports"
+        return self.root / self.reports_dir
 
     @property
     def notebooks(self) -> Path:
@@ -113,6 +128,16 @@ class ProjectPaths:
             raise InputError(f"no {'/'.join(RAW_SUFFIXES)} file for year {year}", path=folder)
         return files
 
+    def processed_years(self) -> list[int]:
+        """Budget years that have tidy tables under ``data/processed`` (a ``projects.parquet``), ascending."""
+        if not self.processed.is_dir():
+            return []
+        return sorted(
+            int(p.name)
+            for p in self.processed.iterdir()
+            if p.is_dir() and p.name.isdigit() and (p / "projects.parquet").is_file()
+        )
+
     def years(self) -> list[int]:
         """Budget years found under ``data/raw`` (folders named by a 4-digit year), ascending."""
         if not self.raw.is_dir():
@@ -120,6 +145,11 @@ class ProjectPaths:
         return sorted(int(p.name) for p in self.raw.iterdir() if p.is_dir() and p.name.isdigit())
 
 
-def project_paths(root: Path | str | None = None) -> ProjectPaths:
-    """Return the :class:`ProjectPaths` of ``root`` (found with :func:`find_root` when omitted)."""
-    return ProjectPaths(Path(root).resolve() if root is not None else find_root())
+def project_paths(root: Path | str | None = None, **dirs: str | Path) -> ProjectPaths:
+    """Return the :class:`ProjectPaths` of ``root`` (found with :func:`find_root` when omitted or empty).
+
+    Args:
+        root: the repository root.
+        **dirs: ``raw_dir``, ``processed_dir``, ``figures_dir`` or ``reports_dir`` to move a folder.
+    """
+    return ProjectPaths(Path(root).resolve() if root else find_root(), **dirs)

@@ -26,7 +26,16 @@ import pandas as pd
 from budgetkit.errors import InputError
 from budgetkit.fields import columns, dtypes, load_fields
 
-__all__ = ["TABLE_NAMES", "Tables", "concat_tables", "conform", "read_tables", "write_tables"]
+__all__ = [
+    "TABLE_NAMES",
+    "Tables",
+    "concat_tables",
+    "conform",
+    "read_frame",
+    "read_tables",
+    "write_frames",
+    "write_tables",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -117,14 +126,31 @@ def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
     Returns:
         The paths written, in order.
     """
+    written = write_frames({name: getattr(tables, name) for name in TABLE_NAMES}, out_dir)
+    logger.info("wrote %s to %s", ", ".join(f"{k} {v}" for k, v in tables.counts().items()), out_dir)
+    return written
+
+
+def write_frames(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> list[Path]:
+    """Write each frame as ``<name>.csv`` (UTF-8) and ``<name>.parquet`` plus ``fields.csv``, all or nothing.
+
+    Frames named in the field dictionary (``costs``, ``audit`` …) are conformed to it first.
+
+    Examples:
+        >>> import tempfile
+        >>> out = Path(tempfile.mkdtemp()) / "2025"
+        >>> [p.name for p in write_frames({"audit": pd.DataFrame()}, out)]
+        ['audit.csv', 'audit.parquet', 'fields.csv']
+    """
     out = Path(out_dir)
     parent = out.parent if out.parent != Path("") else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=parent))
     try:
         names: list[str] = []
-        for name in TABLE_NAMES:
-            frame = getattr(tables, name)
+        for name, frame in frames.items():
+            if columns(name):
+                frame = conform(frame, name)
             frame.to_csv(staging / f"{name}.csv", index=False, encoding="utf-8", date_format="%Y-%m-%d")
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             names += [f"{name}.csv", f"{name}.parquet"]
@@ -137,8 +163,20 @@ def write_tables(tables: Tables, out_dir: str | Path) -> list[Path]:
             written.append(out / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    logger.info("wrote %s to %s", ", ".join(f"{k} {v}" for k, v in tables.counts().items()), out)
     return written
+
+
+def read_frame(out_dir: str | Path, name: str) -> pd.DataFrame:
+    """Read back one frame written by :func:`write_frames` (Parquet, types intact).
+
+    Raises:
+        InputError: when the file is missing.
+    """
+    path = Path(out_dir) / f"{name}.parquet"
+    if not path.is_file():
+        raise InputError(f"no {name} table (run the step that writes it first)", path=path)
+    frame = pd.read_parquet(path)
+    return conform(frame, name) if columns(name) else frame
 
 
 def read_tables(out_dir: str | Path) -> Tables:

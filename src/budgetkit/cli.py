@@ -1,0 +1,93 @@
+"""Command line: ``python -m budgetkit parse RAWFILE --out DIR`` and ``python -m budgetkit build``.
+
+Logging handlers are set up here and only here. Every
+:class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``
+(file, line and offending text included) and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from budgetkit.errors import BudgetkitError
+
+__all__ = ["main"]
+
+logger = logging.getLogger("budgetkit")
+
+
+def _parser() -> argparse.ArgumentParser:
+    from budgetkit import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="budgetkit",
+        description="Tidy tables and analysis of Chinese budget performance-target disclosures "
+        "(项目支出预算绩效目标表).",
+    )
+    parser.add_argument("--version", action="version", version=f"budgetkit {__version__}")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    parse = sub.add_parser("parse", help="parse one disclosure (.txt or .pdf) into tidy tables")
+    parse.add_argument("rawfile", type=Path, help="the disclosure file")
+    parse.add_argument("--out", type=Path, required=True, help="folder to write the CSV/Parquet tables into")
+    parse.add_argument(
+        "--year", type=int, default=None, help="budget year (default: the parent folder's name)"
+    )
+
+    build = sub.add_parser("build", help="rebuild every year under data/raw/ through the notebooks")
+    build.add_argument("--year", type=int, action="append", dest="years", help="only this year (repeatable)")
+    build.add_argument("--root", type=Path, default=None, help="repository root (default: found from here)")
+    build.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
+    return parser
+
+
+def _setup_logging(quiet: bool, verbose: bool) -> None:
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    # pdfminer logs a FontBBox warning per Type 3 font, dozens per page; papermill logs every cell.
+    for noisy in ("pdfminer", "papermill", "traitlets"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
+def _parse(args: argparse.Namespace) -> None:
+    from budgetkit.parse import parse_file
+    from budgetkit.tables import write_tables
+
+    tables = parse_file(args.rawfile, year=args.year)
+    written = write_tables(tables, args.out)
+    counts = tables.counts()
+    print(
+        f"{args.rawfile}: {counts['projects']} projects, {counts['indicators']} indicators, "
+        f"{counts['unparsed']} lines not understood → {args.out} ({len(written)} files)"
+    )
+    if counts["unparsed"]:
+        print(f"see {args.out / 'unparsed.csv'} for the lines not understood", file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> None:
+    from budgetkit.build import build
+
+    results = build(years=args.years, root=args.root, html=not args.no_html)
+    for result in results:
+        seconds = sum(result.notebooks.values())
+        print(f"{result.name}: {len(result.notebooks)} notebooks in {seconds:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit status (0 ok, 2 on a BudgetkitError)."""
+    args = _parser().parse_args(argv)
+    _setup_logging(args.quiet, args.verbose)
+    try:
+        {"parse": _parse, "build": _build}[args.command](args)
+    except BudgetkitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0

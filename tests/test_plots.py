@@ -1,0 +1,147 @@
+"""Tests of budgetkit.plots and budgetkit.fonts on the real 2025 trade-union seed table."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from budgetkit import plots
+from budgetkit.audit import audit_targets
+from budgetkit.fonts import use_cjk_font
+from budgetkit.parse import parse_file
+from budgetkit.reconcile import reconcile_costs
+
+SEED = (Path(__file__).resolve().parents[1]
+        / "data/raw/2025/nx-federation-of-trade-unions-2025-project-performance-targets.txt")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture(scope="module")
+def seed():
+    t = parse_file(SEED)
+    costs = reconcile_costs(t.projects, t.indicators)
+    findings = audit_targets(t.projects, t.indicators, 2025)
+    return {"projects": t.projects, "indicators": t.indicators, "costs": costs, "findings": findings}
+
+
+def _costs_with_unpriced(s):
+    costs = s["costs"].copy()
+    costs.loc[costs.index[0], ["implied_wan", "gap_wan", "gap_pct"]] = np.nan
+    costs.loc[costs.index[0], "status"] = "cannot be priced"
+    return costs
+
+
+def _two_years(s):
+    p = s["projects"]
+    return pd.concat([p, p.assign(year=2024, total_wan=p["total_wan"] * 0.9)], ignore_index=True)
+
+
+def _n_rates(s):
+    i = s["indicators"]
+    return int(((i["kind"] == "rate") & i["value_yuan"].notna()).sum())
+
+
+def _n_rule_severity(s):
+    return len(s["findings"].groupby(["rule", "severity"]).size())
+
+
+def _n_unit_years(frame):
+    return len(frame.groupby(["year", "implementing_unit"]).size())
+
+
+CASES = [
+    pytest.param(lambda s: plots.plot_budget_by_project(s["projects"]),
+                 lambda s: len(s["projects"]), id="budget_by_project"),
+    pytest.param(lambda s: plots.plot_implied_vs_budget(s["costs"]),
+                 lambda s: s["costs"]["budget_wan"].notna().sum() + s["costs"]["implied_wan"].notna().sum(),
+                 id="implied_vs_budget"),
+    pytest.param(lambda s: plots.plot_implied_vs_budget(_costs_with_unpriced(s)),
+                 lambda s: len(s["costs"]) * 2 - 1, id="implied_vs_budget_unpriced"),
+    pytest.param(lambda s: plots.plot_unit_costs(s["indicators"]), _n_rates, id="unit_costs"),
+    pytest.param(lambda s: plots.plot_audit_summary(s["findings"]), _n_rule_severity, id="audit_summary"),
+    pytest.param(lambda s: plots.plot_audit_summary(s["findings"].iloc[0:0]), lambda s: 0, id="audit_empty"),
+    pytest.param(lambda s: plots.plot_year_comparison(s["projects"]),
+                 lambda s: _n_unit_years(s["projects"]), id="year_comparison_one_year"),
+    pytest.param(lambda s: plots.plot_year_comparison(_two_years(s)),
+                 lambda s: _n_unit_years(_two_years(s)), id="year_comparison_two_years"),
+]
+
+
+def _draw(fig: Figure) -> list[str]:
+    """Render to PNG in memory and return every warning message raised while drawing."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+        fig.savefig(io.BytesIO(), format="png", dpi=60)
+    return [str(w.message) for w in caught]
+
+
+def _texts(fig: Figure) -> list[str]:
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+@pytest.mark.parametrize(("make", "expected_bars"), CASES)
+def test_plot_draws_chinese_without_missing_glyphs(seed, make, expected_bars):
+    fig = make(seed)
+    assert isinstance(fig, Figure)
+    assert fig.axes
+    messages = _draw(fig)
+    assert not [m for m in messages if "Glyph" in m or "missing from font" in m], messages
+    assert any(CJK.search(t) for t in _texts(fig))
+    bars = [p for ax in fig.axes for p in ax.patches]
+    assert len(bars) == expected_bars(seed)
+
+
+def test_duplicate_project_names_are_told_apart(seed):
+    fig = plots.plot_budget_by_project(seed["projects"])
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(set(labels)) == len(labels) == len(seed["projects"])
+    assert "基本支出项目（宁夏工人疗养院）" in labels
+    assert "基本支出项目（宁夏工人文化宫）" in labels
+
+
+def test_unpriced_project_is_annotated_not_dropped(seed):
+    costs = _costs_with_unpriced(seed)
+    fig = plots.plot_implied_vs_budget(costs)
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == len(costs)
+    assert sum("无法测算" in t.get_text() for t in ax.texts) == 1
+
+
+def test_empty_audit_still_draws(seed):
+    fig = plots.plot_audit_summary(seed["findings"].iloc[0:0])
+    assert not [m for m in _draw(fig) if "Glyph" in m]
+    assert len(fig.axes[0].patches) == 0
+    assert any("无问题" in t for t in _texts(fig))
+
+
+@pytest.mark.parametrize(("make", "log_expected"), [
+    pytest.param(lambda s: plots.plot_unit_costs(s["indicators"]), True, id="unit_costs_wide_range"),
+    pytest.param(lambda s: plots.plot_implied_vs_budget(s["costs"]), True, id="implied_wide_range"),
+    pytest.param(lambda s: plots.plot_budget_by_project(s["projects"]), False, id="budget_linear"),
+])
+def test_log_scale_when_range_is_wide(seed, make, log_expected):
+    assert (make(seed).axes[0].get_xscale() == "log") is log_expected
+
+
+def test_use_cjk_font_sets_family():
+    family = use_cjk_font()
+    assert "Noto" in family or "Sans" in family
+    assert family in matplotlib.rcParams["font.family"]
+    assert matplotlib.rcParams["axes.unicode_minus"] is False
+    assert use_cjk_font() == family
+
+
+def test_save_figure_creates_parents(seed, tmp_path):
+    out = plots.save_figure(plots.plot_budget_by_project(seed["projects"]), tmp_path / "a" / "b" / "fig.png")
+    assert out.is_file()
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
