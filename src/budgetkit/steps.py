@@ -196,44 +196,39 @@ def show_findings(findings: pd.DataFrame) -> pd.DataFrame:
 # --- 04_figures ------------------------------------------------------------------------------------------
 
 
-def _save(fig: Figure, folder: Path, name: str) -> Figure:
-    from budgetkit.plots import save_figure
+def _figure(folder: Path, name: str, plot: str, frame: pd.DataFrame) -> Figure:
+    """Draw ``frame`` with ``budgetkit.plots.<plot>``, save it as ``<folder>/<name>.png``, return it."""
+    from budgetkit import plots
 
-    path = save_figure(fig, folder / f"{name}.png")
+    fig = getattr(plots, plot)(frame)
+    path = plots.save_figure(fig, folder / f"{name}.png")
     logger.info("figure %s", path)
     return fig
 
 
 def figure_budget(params: NotebookParams) -> Figure:
     """Budget by project (``figures/<year>/budget_by_project.png``)."""
-    from budgetkit.plots import plot_budget_by_project
-
-    fig = plot_budget_by_project(load_year(params).projects)
-    return _save(fig, params.paths.figures_year(params.year), "budget_by_project")
+    folder = params.paths.figures_year(params.year)
+    return _figure(folder, "budget_by_project", "plot_budget_by_project", load_year(params).projects)
 
 
 def figure_costs(params: NotebookParams) -> Figure:
     """Implied against budgeted cost (``figures/<year>/implied_vs_budget.png``)."""
-    from budgetkit.plots import plot_implied_vs_budget
-
-    fig = plot_implied_vs_budget(read_frame(params.paths.processed_year(params.year), "costs"))
-    return _save(fig, params.paths.figures_year(params.year), "implied_vs_budget")
+    costs = read_frame(params.paths.processed_year(params.year), "costs")
+    folder = params.paths.figures_year(params.year)
+    return _figure(folder, "implied_vs_budget", "plot_implied_vs_budget", costs)
 
 
 def figure_unit_costs(params: NotebookParams) -> Figure:
     """Unit costs by denominator (``figures/<year>/unit_costs.png``)."""
-    from budgetkit.plots import plot_unit_costs
-
-    fig = plot_unit_costs(load_year(params).indicators)
-    return _save(fig, params.paths.figures_year(params.year), "unit_costs")
+    folder = params.paths.figures_year(params.year)
+    return _figure(folder, "unit_costs", "plot_unit_costs", load_year(params).indicators)
 
 
 def figure_audit(params: NotebookParams) -> Figure:
     """Audit findings by rule and severity (``figures/<year>/audit_summary.png``)."""
-    from budgetkit.plots import plot_audit_summary
-
-    fig = plot_audit_summary(read_frame(params.paths.processed_year(params.year), "audit"))
-    return _save(fig, params.paths.figures_year(params.year), "audit_summary")
+    findings = read_frame(params.paths.processed_year(params.year), "audit")
+    return _figure(params.paths.figures_year(params.year), "audit_summary", "plot_audit_summary", findings)
 
 
 # --- 05_compare ------------------------------------------------------------------------------------------
@@ -271,7 +266,5 @@ def compare_unit_costs(params: NotebookParams) -> pd.DataFrame:
 
 def figure_compare(params: NotebookParams) -> Figure:
     """Budgets across years (``figures/compare/year_comparison.png``)."""
-    from budgetkit.plots import plot_year_comparison
-
-    fig = plot_year_comparison(_all_years(params).projects)
-    return _save(fig, params.paths.figures / COMPARE_DIR, "year_comparison")
+    projects = _all_years(params).projects
+    return _figure(params.paths.figures / COMPARE_DIR, "year_comparison", "plot_year_comparison", projects)
