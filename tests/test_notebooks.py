@@ -63,9 +63,14 @@ def make_project(root: Path, years: dict[int, bytes]) -> Path:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    """Build two years (the seed, and the seed filed under 2024) so every notebook, 05_compare too, runs."""
-    seed = SEED.read_bytes()
-    root = make_project(tmp_path_factory.mktemp("project"), {2024: seed, 2025: seed})
+    """Build two years so every notebook, 05_compare too, runs: 2025 from the seed text, and 2024 from a
+    PDF of the whole seed drawn by tests/pdfmaker.py (so the build reads PDFs too)."""
+    from budgetkit.parse import parse_file
+    from pdfmaker import make_pdf, projects_from_tables
+
+    root = make_project(tmp_path_factory.mktemp("project"), {2025: SEED.read_bytes()})
+    (root / "data/raw/2024").mkdir()
+    make_pdf(root / "data/raw/2024/nx-2025-as-pdf.pdf", projects_from_tables(parse_file(SEED)))
     results = build(root=root)
     return root, results
 
@@ -77,6 +82,17 @@ def test_build_runs_every_notebook(built):
     assert all(not r.error for r in results)
     assert list(results[1].notebooks) == list(YEAR_NOTEBOOKS)
     assert list(results[2].notebooks) == ["05_compare"]
+
+
+@pytest.mark.notebooks
+def test_the_pdf_year_is_read_like_the_text_year(built):
+    root, _ = built
+    pdf = pd.read_csv(root / "data/processed/2024/indicators.csv")
+    text = pd.read_csv(root / "data/processed/2025/indicators.csv")
+    cols = ["project", "level1", "level2", "indicator", "value", "kind", "num", "value_yuan"]
+    pd.testing.assert_frame_equal(pdf[cols], text[cols])
+    assert pdf["page_start"].notna().all() and text["page_start"].isna().all()
+    assert pd.read_csv(root / "data/processed/2024/unparsed.csv").empty
 
 
 @pytest.mark.notebooks
