@@ -127,6 +127,9 @@ def run_notebook(
             progress_bar=False,
             kernel_name="python3",
             log_output=False,
+            # The kernel's own start-up notices (ipykernel 7 warns that local TCP is unencrypted) would
+            # print once per notebook; errors in cells still reach the executed copy and NotebookError.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
     except PapermillExecutionError as exc:
         failure = f"{exc.ename}: {exc.evalue}"
