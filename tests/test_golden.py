@@ -26,6 +26,11 @@ CASES = [
         ROOT / "data/raw/2025/nx-federation-of-trade-unions-2025-project-performance-targets.txt",
         id="seed-2025",
     ),
+    pytest.param(
+        "layout-pipe",
+        ROOT / "tests/fixtures/layouts/pipe.txt",
+        id="layout-pipe",
+    ),
 ]
 
 

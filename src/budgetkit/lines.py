@@ -28,8 +28,16 @@ class SourceLine:
         lineno: 1-based line number in the text file, or the row number of the
             table row in a PDF (counted over the whole document).
         page: 1-based PDF page, or ``None`` for text input.
+        lineno_end: the last source line folded into this one by a layout rewrite
+            (:mod:`budgetkit.layouts`), or ``None`` when the line stands alone.
     """
 
     text: str
     lineno: int
     page: int | None = None
+    lineno_end: int | None = None
+
+    @property
+    def last_lineno(self) -> int:
+        """The last source line this line covers."""
+        return self.lineno_end if self.lineno_end is not None else self.lineno

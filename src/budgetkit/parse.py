@@ -55,6 +55,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.errors import InputError, TruncatedTableError
+from budgetkit.layouts import detect_layout
 from budgetkit.lines import SourceLine
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_values
@@ -279,7 +280,8 @@ def parse_lines(
         TruncatedTableError: when a table stops before its indicators.
     """
     ctx = _Context(source_file, path or source_file, year)
-    lines = [SourceLine(normalize_text(ln.text), ln.lineno, ln.page) for ln in lines]
+    lines = [SourceLine(normalize_text(ln.text), ln.lineno, ln.page, ln.lineno_end) for ln in lines]
+    layout, lines = detect_layout(lines)
     starts = [i for i, line in enumerate(lines) if _NAME_RE.match(line.text)]
     if not starts:
         first = next((ln for ln in lines if ln.text.strip()), lines[0] if lines else SourceLine("", 1))
@@ -288,7 +290,7 @@ def parse_lines(
             text=first.text.strip()[:60],
         )
     block_starts = [_table_start(lines, i) for i in starts]
-    documents = [parse_preamble(lines[: block_starts[0]], ctx)]
+    documents = [{**parse_preamble(lines[: block_starts[0]], ctx), "layout": layout.name}]
     projects, indicators = [], []
     bounds = [*block_starts, len(lines)]
     for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False), 1):
@@ -560,7 +562,7 @@ class _Cell:
             "indicator": "".join(self.name),
             "value": value,
             "line_start": self.lines[0].lineno,
-            "line_end": self.lines[-1].lineno,
+            "line_end": max(ln.last_lineno for ln in self.lines),
             "page_start": self.lines[0].page,
             "page_end": self.lines[-1].page,
             "confidence": self.confidence if value else "low",

@@ -1,0 +1,139 @@
+"""Layouts of the extracted text: detected from the lines, described as data, rewritten to one shape.
+
+The same 项目支出预算绩效目标表 comes out of different publishers and
+extraction tools in different text shapes. Each shape is one row of
+``metadata/layouts.csv``: its name, a regular expression that recognises its
+lines, the share of non-blank lines that must match, and the name of the
+rewrite (in :data:`REWRITES`) that turns its lines into the seed's shape (cells
+separated by spaces), keeping every line number. The first layout whose share
+is reached wins; the last row (``seed``) matches everything. A new layout is a
+new row, a rewrite when no existing one fits, and a fixture.
+
+Examples:
+    >>> from budgetkit.lines import SourceLine
+    >>> lines = [SourceLine("|产出指标|数量指标|新建校舍|≥3000平方米|", 1), SourceLine("||||", 2)]
+    >>> layout, rewritten = detect_layout(lines)
+    >>> layout.name, [ln.text for ln in rewritten]
+    ('pipe', ['产出指标 数量指标 新建校舍 ≥3000平方米', ''])
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from budgetkit.lines import SourceLine
+
+__all__ = ["REWRITES", "Layout", "detect_layout", "load_layouts"]
+
+logger = logging.getLogger(__name__)
+
+
+def _none(lines: list[SourceLine]) -> list[SourceLine]:
+    return lines
+
+
+def _cells(text: str) -> list[str] | None:
+    stripped = text.strip()
+    if len(stripped) < 2 or not (stripped.startswith("|") and stripped.endswith("|")):
+        return None
+    return [cell.strip() for cell in stripped[1:-1].split("|")]
+
+
+def _pipe_cells(lines: list[SourceLine]) -> list[SourceLine]:
+    """Pipe rows to space-separated cells; a row holding only a last cell continues the value above.
+
+    ``|a|b||c|`` becomes ``a b c``; a filler row of empty cells (``||||``) becomes a
+    blank line; ``||||得到提升|`` (only the value column filled, under an indicator
+    row) is the value cell wrapped onto a second row, so it is joined to the row
+    above, which then covers both line numbers. Lines without pipes stay.
+
+    Examples:
+        >>> rows = [SourceLine("|效益指标|社会效益|居住环境|明显改善,|", 5), SourceLine("||||得到提升|", 6)]
+        >>> [(ln.text, ln.lineno, ln.last_lineno) for ln in _pipe_cells(rows)]
+        [('效益指标 社会效益 居住环境 明显改善,得到提升', 5, 6), ('', 6, 6)]
+    """
+    out: list[SourceLine] = []
+    last_row: int | None = None  # index in ``out`` of the last row with a value cell
+    for line in lines:
+        cells = _cells(line.text)
+        if cells is None:
+            out.append(line)
+            continue
+        filled = [c for c in cells if c]
+        continues = len(cells) >= 4 and len(filled) == 1 and cells[-1] and last_row is not None
+        if continues:
+            prev = out[last_row]
+            out[last_row] = SourceLine(prev.text + cells[-1], prev.lineno, prev.page, line.last_lineno)
+            out.append(SourceLine("", line.lineno, line.page))
+            continue
+        out.append(SourceLine(" ".join(filled), line.lineno, line.page, line.lineno_end))
+        if len(cells) >= 4 and cells[-1] and len(filled) >= 2:
+            last_row = len(out) - 1
+        elif filled:
+            last_row = None
+    return out
+
+
+#: Rewrites named in ``layouts.csv``: the document's lines in, the same lines in the seed's shape out.
+REWRITES: dict[str, Callable[[list[SourceLine]], list[SourceLine]]] = {
+    "none": _none,
+    "pipe_cells": _pipe_cells,
+}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """One text layout (a row of ``metadata/layouts.csv``)."""
+
+    name: str
+    rewrite: str
+    detect: re.Pattern[str] | None
+    min_share: float
+    description: str
+
+
+@cache
+def load_layouts() -> tuple[Layout, ...]:
+    """Return the layouts in detection order.
+
+    Examples:
+        >>> [layout.name for layout in load_layouts()]
+        ['pipe', 'seed']
+    """
+    with resources.files("budgetkit").joinpath("metadata/layouts.csv").open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    layouts = []
+    for row in rows:
+        if row["rewrite"] not in REWRITES:
+            raise ValueError(f"layouts.csv: layout {row['name']!r} names unknown rewrite {row['rewrite']!r}")
+        layouts.append(
+            Layout(
+                name=row["name"],
+                rewrite=row["rewrite"],
+                detect=re.compile(row["detect"]) if row["detect"] else None,
+                min_share=float(row["min_share"]),
+                description=row["description"],
+            )
+        )
+    return tuple(layouts)
+
+
+def detect_layout(lines: Sequence[SourceLine]) -> tuple[Layout, list[SourceLine]]:
+    """Detect the layout of ``lines`` and return it with the lines rewritten to the seed's shape."""
+    texts = [ln.text for ln in lines if ln.text.strip()]
+    for layout in load_layouts():
+        if layout.detect is None:
+            share = 1.0
+        else:
+            share = sum(bool(layout.detect.search(t)) for t in texts) / max(len(texts), 1)
+        if share >= layout.min_share and (layout.detect is None or share > 0):
+            logger.info("layout %s (%.0f%% of %d lines match): %s", layout.name, share * 100, len(texts),
+                        layout.description)
+            return layout, REWRITES[layout.rewrite](list(lines))
+    raise AssertionError("layouts.csv must end with a layout that matches everything")  # pragma: no cover
