@@ -31,6 +31,11 @@ CASES = [
         ROOT / "tests/fixtures/layouts/pipe.txt",
         id="layout-pipe",
     ),
+    pytest.param(
+        "layout-run-together",
+        ROOT / "tests/fixtures/layouts/run-together.txt",
+        id="layout-run-together",
+    ),
 ]
 
 

@@ -24,6 +24,12 @@ def lines_of(text: str) -> list[SourceLine]:
         pytest.param("|产出指标|数量指标|课程|全年开设60门以上职工|\n||||喜闻乐见的课程|", "pipe",
                      ["产出指标 数量指标 课程 全年开设60门以上职工喜闻乐见的课程", ""], id="value-continuation-joined"),
         pytest.param("|项目名称|测试|\n||||续|", "pipe", ["项目名称 测试", "续"], id="no-indicator-row-above"),
+        pytest.param("项目名称学校\n一级指标二级指标三级指标指标值\n产出指标数量指标新建校舍面积≥3000平方米\n人数约30人", "run_together",
+                     ["项目名称 学校", "一级指标二级指标三级指标指标值", "产出指标 数量指标 新建校舍面积 ≥3000平方米", "人数 约30人"],
+                     id="run-together-split"),
+        pytest.param("一级指标二级指标三级指标指标值\n产出指标数量指标课时10课时\n效益指标社会效益环境有所改善", "run_together",
+                     ["一级指标二级指标三级指标指标值", "产出指标 数量指标 课时 10课时", "效益指标 社会效益 环境有所改善"],
+                     id="run-together-words-stay-whole"),
         pytest.param("a|b 不是表格\n项目名称 测试", "seed", ["a|b 不是表格", "项目名称 测试"], id="stray-pipe-is-seed"),
     ],
 )

@@ -80,10 +80,79 @@ def _pipe_cells(lines: list[SourceLine]) -> list[SourceLine]:
     return out
 
 
+_NAME_LABEL_RE = re.compile(r"^(\s*项目名称)(?=\S)")
+_INDICATOR_HEADER_RE = re.compile(r"^\s*一级指标\s*二级指标\s*三级指标\s*指标值")
+#: Kinds of a value that can be cut off the end of a run-together row with confidence.
+_SPLIT_KINDS = frozenset({"count", "percent", "money", "rate", "deadline", "frequency"})
+
+
+def _split_value(text: str) -> str:
+    """Cut the value off a run-together row at the earliest point whose tail is a measurable value.
+
+    ``新建校舍面积≥3000平方米`` becomes ``新建校舍面积 ≥3000平方米``.
+
+    A tail that is only words (有所缓解) cannot be told from the name, so such a row stays whole.
+    """
+    from budgetkit.parse_value import parse_indicator_value
+
+    for k in range(1, len(text)):
+        if parse_indicator_value(text[k:]).kind in _SPLIT_KINDS and not text[k - 1].isdigit():
+            return f"{text[:k]} {text[k:]}"
+    return text
+
+
+@cache
+def _level_labels() -> tuple[str, ...]:
+    """The printed level-1/2 labels of ``metadata/labels.csv``, longest first."""
+    with resources.files("budgetkit").joinpath("metadata/labels.csv").open(encoding="utf-8") as fh:
+        return tuple(sorted((row["label"] for row in csv.DictReader(fh)), key=len, reverse=True))
+
+
+def _peel_labels(text: str) -> list[str]:
+    labels = _level_labels()
+    parts = []
+    while True:
+        hit = next((lb for lb in labels if text.startswith(lb) and len(text) > len(lb)), None)
+        if hit is None:
+            break
+        parts.append(hit)
+        text = text[len(hit):]
+    return [*parts, text]
+
+
+def _run_together(lines: list[SourceLine]) -> list[SourceLine]:
+    """Cells printed without separators: peel level labels off the front and cut the value off the end.
+
+    Applies inside the indicator section only (after 一级指标二级指标三级指标指标值, until the next
+    项目名称); a space is also put after a 项目名称 label glued to the name.
+
+    Examples:
+        >>> rows = [SourceLine("一级指标二级指标三级指标指标值", 1),
+        ...         SourceLine("产出指标数量指标新建校舍面积≥3000平方米", 2),
+        ...         SourceLine("2025年监测费用3600元/年", 3)]
+        >>> [ln.text for ln in _run_together(rows)][1:]
+        ['产出指标 数量指标 新建校舍面积 ≥3000平方米', '2025年监测费用 3600元/年']
+    """
+    out, in_indicators = [], False
+    for line in lines:
+        text = line.text
+        if _NAME_LABEL_RE.match(text):
+            in_indicators = False
+            text = _NAME_LABEL_RE.sub(r"\1 ", text, count=1)
+        elif _INDICATOR_HEADER_RE.match(text):
+            in_indicators = True
+        elif in_indicators and text.strip() and len(text.split()) == 1:
+            *labels, rest = _peel_labels(text.strip())
+            text = " ".join([*labels, _split_value(rest)])
+        out.append(SourceLine(text, line.lineno, line.page, line.lineno_end))
+    return out
+
+
 #: Rewrites named in ``layouts.csv``: the document's lines in, the same lines in the seed's shape out.
 REWRITES: dict[str, Callable[[list[SourceLine]], list[SourceLine]]] = {
     "none": _none,
     "pipe_cells": _pipe_cells,
+    "run_together": _run_together,
 }
 
 
@@ -104,7 +173,7 @@ def load_layouts() -> tuple[Layout, ...]:
 
     Examples:
         >>> [layout.name for layout in load_layouts()]
-        ['pipe', 'seed']
+        ['pipe', 'run_together', 'seed']
     """
     with resources.files("budgetkit").joinpath("metadata/layouts.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
