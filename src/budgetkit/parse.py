@@ -54,6 +54,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from budgetkit.columns import IndicatorHeader, find_indicator_header, split_cells
 from budgetkit.errors import InputError, TruncatedTableError
 from budgetkit.layouts import detect_layout
 from budgetkit.lines import SourceLine
@@ -80,10 +81,10 @@ logger = logging.getLogger(__name__)
 _NAME_RE = re.compile(r"^\s*项目名称(?:\s+|$)")
 _TITLE_RE = re.compile(r"绩效目标表\s*$")
 _YEAR_RE = re.compile(r"^\s*\(?\s*(\d{4})\s*年度\s*\)?\s*$")
+_TITLE_YEAR_RE = re.compile(r"^\s*(\d{4})\s*年")
 _UNIT_RE = re.compile(r"^\s*(?:金额)?单位\s*[:]\s*(万元|元)\s*$")
 _GOAL_RE = re.compile(r"^\s*年度总体(?:\s*绩效目标)?")
 _GOAL_TAIL_RE = re.compile(r"^\s*绩效目标")
-_INDICATOR_HEADER_RE = re.compile(r"^\s*一级指标\s*二级指标\s*三级指标\s*指标值\s*$")
 _DATE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
 _ATTACHMENT_RE = re.compile(r"^\s*附件\s*[:]\s*(.+)$")
 _NUMBER_RE = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
@@ -395,6 +396,8 @@ def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[di
         text = lines[i].text.strip()
         if _TITLE_RE.search(text):
             record["table_title"] = text
+            if (m := _TITLE_YEAR_RE.match(text)) is not None:
+                record["year"] = int(m[1])  # 2024年度项目支出绩效目标表
         elif (m := _YEAR_RE.match(text)) is not None:
             record["year"] = int(m[1])
         elif (m := _UNIT_RE.match(text)) is not None:
@@ -403,10 +406,16 @@ def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[di
         if text:
             ctx.used.add(lines[i].lineno)
         i += 1
+    if record["year"] != ctx.year:
+        if ctx.year is not None:
+            logger.warning("%s: table %d prints year %s, not %s (its folder); the printed year is kept",
+                           ctx.source_file, k, record["year"], ctx.year)
+        ctx.year = record["year"]  # later tables of the file that print no year share it
     name_line = lines[i]
     goal_at = _find(lines, _GOAL_RE, i)
-    header_at = _find(lines, _INDICATOR_HEADER_RE, i)
-    if goal_at is None or header_at is None or header_at < goal_at:
+    header = find_indicator_header(lines, i)
+    header_at = header.first if header is not None else None
+    if goal_at is None or header is None or header_at is None or header_at < goal_at:
         missing = "年度总体绩效目标" if goal_at is None else "一级指标 二级指标 三级指标 指标值"
         raise TruncatedTableError(
             f"table {k} ({_NAME_RE.sub('', name_line.text).strip()}) stops before its {missing} line; "
@@ -417,8 +426,8 @@ def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[di
         )
     _parse_header(lines[i:goal_at], record, ctx, scale)
     _parse_goal(lines[goal_at:header_at], record, ctx)
-    ctx.used.add(lines[header_at].lineno)
-    rows = parse_indicator_lines(lines[header_at + 1 :], ctx, project_id)
+    ctx.used.update(ln.lineno for ln in lines[header.first : header.last + 1])
+    rows = parse_indicator_lines(lines[header.last + 1 :], ctx, project_id, header)
     if not rows:
         raise TruncatedTableError(
             f"table {k} ({record.get('project')}) has no indicator rows after its header at line "
@@ -551,10 +560,17 @@ class _Cell:
     lines: list[SourceLine] = field(default_factory=list)
     lone_value: bool = False  # the last value fragment stood alone on its line
     confidence: str = "high"
+    cells: list[str] = field(default_factory=list)  # the cells after the name on its first line
 
-    def record(self) -> dict:
+    def record(self, trailing: tuple[str, ...] = ("value",)) -> dict:
         value = "".join(self.value) if self.value else None
+        extra: dict = {}
+        if trailing != ("value",) and self.cells:
+            extra = split_cells(self.cells, trailing)
+            value = extra.pop("value") + "".join(self.value[1:])
+            extra.pop("measure_unit", None)
         return {
+            **extra,
             "level1": self.level1[0],
             "level2": self.level2[0],
             "level1_printed": self.level1[1],
@@ -615,17 +631,22 @@ def _match_label(tokens: list[str]) -> _Label | None:
     return _labels().get(tokens[0]) if tokens else None
 
 
-def parse_indicator_lines(lines: Sequence[SourceLine], ctx: _Context, project_id: str) -> list[dict]:
+def parse_indicator_lines(
+    lines: Sequence[SourceLine], ctx: _Context, project_id: str, header: IndicatorHeader | None = None
+) -> list[dict]:
     """Read the indicator section of one table into records (level1, level2, indicator, value, lines).
 
     Two passes: the first joins wrapped cells by lexical rules only and measures
     the widest value fragment of the table; the second also takes a lone value
     fragment within :data:`_FULL_SLACK_EM` of that width as cut off by its cell
-    border (confidence ``low``).
+    border (confidence ``low``). Where the ``header`` has columns after 三级指标
+    other than 指标值, the cells of a row are assigned to them by
+    :func:`~budgetkit.columns.split_cells`.
     """
+    trailing = header.trailing if header is not None else ("value",)
     cells, widest = _assemble(lines, ctx, project_id, full_em=None, dry_run=True)
     cells, _ = _assemble(lines, ctx, project_id, full_em=widest - _FULL_SLACK_EM, dry_run=False)
-    return [c.record() for c in cells]
+    return [c.record(trailing) for c in cells]
 
 
 def _assemble(
@@ -737,7 +758,7 @@ def _assemble(
             continue
         close()
         value = _join_tokens(tokens[1:])
-        current = _Cell(level1, level2, [tokens[0]], [value], lines=[line])
+        current = _Cell(level1, level2, [tokens[0]], [value], lines=[line], cells=tokens[1:])
         state = "value"
         widest = max(widest, _width(value))
     close()
