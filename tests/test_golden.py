@@ -36,6 +36,16 @@ CASES = [
         ROOT / "tests/fixtures/layouts/run-together.txt",
         id="layout-run-together",
     ),
+    pytest.param(
+        "layout-one-cell-per-line",
+        ROOT / "tests/fixtures/layouts/one-cell-per-line.txt",
+        id="layout-one-cell-per-line",
+    ),
+    pytest.param(
+        "layout-split-value",
+        ROOT / "tests/fixtures/layouts/split-value.txt",
+        id="layout-split-value",
+    ),
 ]
 
 

@@ -31,6 +31,26 @@ def lines_of(text: str) -> list[SourceLine]:
                      ["一级指标二级指标三级指标指标值", "产出指标 数量指标 课时 10课时", "效益指标 社会效益 环境有所改善"],
                      id="run-together-words-stay-whole"),
         pytest.param("a|b 不是表格\n项目名称 测试", "seed", ["a|b 不是表格", "项目名称 测试"], id="stray-pipe-is-seed"),
+        pytest.param("一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指\n\n标\n\n维修供水工程\n数量\n\n12处",
+                     "one_cell",
+                     ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "产出指标", "", "数量指标", "", "", "",
+                      "维修供水工程数量 12处", "", "", ""],
+                     id="one-cell-label-over-blank-and-wrapped-name"),
+        pytest.param("一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n满意度指标\n\n服务对象满意度\n\n受益群众满意度\n\n≥90%\n\n"
+                     "2022年项目支出绩效目标表\n\n单位：万元\n\n项目名称\n\n下一项目",
+                     "one_cell",
+                     ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "满意度指标", "", "服务对象满意度", "",
+                      "受益群众满意度 ≥90%", "", "", "", "2022年项目支出绩效目标表", "", "单位：万元", "", "项目名称", "",
+                      "下一项目"],
+                     id="one-cell-next-title-not-paired"),
+        pytest.param("一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n完成时间\n\n项目名称\n\n下一项目",
+                     "one_cell",
+                     ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "产出指标", "", "完成时间", "", "项目名称",
+                      "", "下一项目"],
+                     id="one-cell-name-without-value-kept-alone"),
+        pytest.param("一级指标\n二级指标\n三级指标\n指标值\n产出指标 数量指标 户数 200户", "seed",
+                     ["一级指标", "二级指标", "三级指标", "指标值", "产出指标 数量指标 户数 200户"],
+                     id="header-words-on-lines-without-blanks-is-seed"),
     ],
 )
 def test_detect_and_rewrite(text, layout, rewritten):
@@ -38,6 +58,19 @@ def test_detect_and_rewrite(text, layout, rewritten):
     assert got.name == layout
     assert [ln.text for ln in lines] == rewritten
     assert [ln.lineno for ln in lines] == list(range(1, len(rewritten) + 1))
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [
+        pytest.param("|产出指标|数量指标|课程|全年开设|\n||||60门|", ["medium"], id="pipe-continuation-medium"),
+        pytest.param("|产出指标|数量指标|课程|60门|", [None], id="pipe-row-sure"),
+        pytest.param("一级指标二级指标三级指标指标值\n产出指标数量指标课时10课时", [None, "medium"], id="run-together-split-medium"),
+    ],
+)
+def test_rewrites_mark_guessed_rows(text, confidence):
+    _, lines = detect_layout(lines_of(text))
+    assert [ln.confidence for ln in lines if ln.text] == confidence
 
 
 def test_joined_line_covers_both_line_numbers():

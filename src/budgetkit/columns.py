@@ -63,6 +63,7 @@ class IndicatorHeader:
     first: int
     last: int
     columns: tuple[str, ...]
+    labels: tuple[str, ...] = ()  # the column labels as printed
 
     @property
     def trailing(self) -> tuple[str, ...]:
@@ -138,7 +139,7 @@ def find_indicator_header(lines: Sequence[SourceLine], start: int) -> IndicatorH
             labels, last = labels + peeled, j
         fields = tuple(columns[lb].field for lb in labels)
         if all(f in fields for f in _REQUIRED):
-            return IndicatorHeader(i, last, fields)
+            return IndicatorHeader(i, last, fields, tuple(labels))
     return None
 
 

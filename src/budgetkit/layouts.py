@@ -5,7 +5,9 @@ extraction tools in different text shapes. Each shape is one row of
 ``metadata/layouts.csv``: its name, a regular expression that recognises its
 lines, the share of non-blank lines that must match, and the name of the
 rewrite (in :data:`REWRITES`) that turns its lines into the seed's shape (cells
-separated by spaces), keeping every line number. The first layout whose share
+separated by spaces), keeping every line number. A layout whose ``scope`` is
+``text`` is recognised by one match of its expression in the whole text
+(for shapes that only show across lines, such as blank lines between cells). The first layout whose share
 is reached wins; the last row (``seed``) matches everything. A new layout is a
 new row, a rewrite when no existing one fits, and a fixture.
 
@@ -69,7 +71,7 @@ def _pipe_cells(lines: list[SourceLine]) -> list[SourceLine]:
         continues = len(cells) >= 4 and len(filled) == 1 and cells[-1] and last_row is not None
         if continues:
             prev = out[last_row]
-            out[last_row] = SourceLine(prev.text + cells[-1], prev.lineno, prev.page, line.last_lineno)
+            out[last_row] = SourceLine(prev.text + cells[-1], prev.lineno, prev.page, line.last_lineno, "medium")
             out.append(SourceLine("", line.lineno, line.page))
             continue
         out.append(SourceLine(" ".join(filled), line.lineno, line.page, line.lineno_end))
@@ -144,8 +146,96 @@ def _run_together(lines: list[SourceLine]) -> list[SourceLine]:
         elif in_indicators and text.strip() and len(text.split()) == 1:
             *labels, rest = _peel_labels(text.strip())
             text = " ".join([*labels, _split_value(rest)])
+            out.append(SourceLine(text, line.lineno, line.page, line.lineno_end, "medium"))
+            continue
         out.append(SourceLine(text, line.lineno, line.page, line.lineno_end))
     return out
+
+
+def _join_wrapped(texts: Sequence[str]) -> str:
+    """Join the lines of one wrapped cell: without a space, except between two Latin letters or digits."""
+    out = ""
+    for text in texts:
+        if out and out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum():
+            out += " "  # a word of Latin letters or digits is not broken at a wrap
+        out += text
+    return out
+
+
+def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
+    """One cell per paragraph (cells separated by blank lines): rebuild the indicator rows.
+
+    The lines of one paragraph are one cell wrapped over lines, so they are joined.
+    Inside the indicator section a level label may also be wrapped over a blank
+    line (``数量指`` / ``标``), so cells that together spell a label are joined;
+    the other cells come in pairs, the level-3 name and its value, and each pair
+    becomes one row ``name value`` covering the lines of both. Every input line
+    keeps its place: the lines folded into a row become blank.
+
+    Examples:
+        >>> texts = ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "产出指标", "", "数量指",
+        ...          "", "标", "", "维修供水工程", "数量", "", "12处"]
+        >>> rows = _one_cell([SourceLine(t, i) for i, t in enumerate(texts, 1)])
+        >>> [(ln.text, ln.lineno, ln.last_lineno) for ln in rows if ln.text]
+        [('一级指标', 1, 1), ('二级指标', 3, 3), ('三级指标', 5, 5), ('指标值', 7, 7), ('产出指标', 9, 9), ('数量指标', 11, 13), ('维修供水工程数量 12处', 15, 18)]
+    """
+    cells: list[list[SourceLine]] = []
+    for line, before in zip(lines, [None, *lines[:-1]], strict=False):
+        if line.text.strip():
+            if before is not None and before.text.strip() and cells:
+                cells[-1].append(line)
+            else:
+                cells.append([line])
+    labels = _level_labels()
+    out = [SourceLine("", ln.lineno, ln.page) for ln in lines]
+    where = {ln.lineno: n for n, ln in enumerate(lines)}
+
+    def put(group: list[SourceLine], text: str, wrapped: bool = False) -> None:
+        first, last = group[0], group[-1]
+        end = last.last_lineno if last.last_lineno != first.lineno else first.lineno_end
+        out[where[first.lineno]] = SourceLine(text, first.lineno, first.page, end, "medium" if wrapped else None)
+
+    in_indicators, name = False, None
+    k = 0
+    while k < len(cells):
+        group = cells[k]
+        text = _join_wrapped([ln.text.strip() for ln in group])
+        k += 1
+        if text.startswith("项目名称") or _TABLE_TOP_RE.search(text):
+            in_indicators = False  # the next table's title, unit line or name
+            if name is not None:  # a name whose value cell is blank
+                put(*name)
+                name = None
+        elif text == "一级指标" or _INDICATOR_HEADER_RE.match(text):
+            in_indicators = True
+        elif in_indicators and text not in _COLUMN_WORDS:
+            joined, m = text, k
+            while joined not in labels and m < len(cells) and any(lb.startswith(joined) for lb in labels):
+                joined += _join_wrapped([ln.text.strip() for ln in cells[m]])
+                m += 1
+            if joined in labels:
+                group = [ln for c in cells[k - 1 : m] for ln in c]
+                k, text = m, joined
+            elif name is None:
+                name = (group, text)
+                continue
+            else:
+                # a cell wrapped over lines was joined: as sure as a lexical join in the seed layout
+                wrapped = len(name[0]) > 1 or len(group) > 1
+                group, text = name[0] + group, f"{name[1]} {text}"
+                name = None
+                put(group, text, wrapped)
+                continue
+        put(group, text)
+    if name is not None:
+        put(*name)
+    return out
+
+
+#: A title (…绩效目标表) or unit line (单位:万元) above a table ends the indicator section before it.
+_TABLE_TOP_RE = re.compile(r"绩效目标表$|^(?:金额)?单位[:]")
+#: Words of the indicator header that stand in cells of their own in the one-cell layout.
+_COLUMN_WORDS = frozenset({"二级指标", "三级指标", "指标值", "指标性质", "度量单位", "备注", "年度指标值"})
 
 
 #: Rewrites named in ``layouts.csv``: the document's lines in, the same lines in the seed's shape out.
@@ -153,6 +243,7 @@ REWRITES: dict[str, Callable[[list[SourceLine]], list[SourceLine]]] = {
     "none": _none,
     "pipe_cells": _pipe_cells,
     "run_together": _run_together,
+    "one_cell": _one_cell,
 }
 
 
@@ -165,6 +256,7 @@ class Layout:
     detect: re.Pattern[str] | None
     min_share: float
     description: str
+    scope: str = "line"  # "line": share of lines matching; "text": one match in the whole text
 
 
 @cache
@@ -173,7 +265,7 @@ def load_layouts() -> tuple[Layout, ...]:
 
     Examples:
         >>> [layout.name for layout in load_layouts()]
-        ['pipe', 'run_together', 'seed']
+        ['pipe', 'run_together', 'one_cell', 'seed']
     """
     with resources.files("budgetkit").joinpath("metadata/layouts.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
@@ -188,6 +280,7 @@ def load_layouts() -> tuple[Layout, ...]:
                 detect=re.compile(row["detect"]) if row["detect"] else None,
                 min_share=float(row["min_share"]),
                 description=row["description"],
+                scope=row["scope"] or "line",
             )
         )
     return tuple(layouts)
@@ -196,9 +289,12 @@ def load_layouts() -> tuple[Layout, ...]:
 def detect_layout(lines: Sequence[SourceLine]) -> tuple[Layout, list[SourceLine]]:
     """Detect the layout of ``lines`` and return it with the lines rewritten to the seed's shape."""
     texts = [ln.text for ln in lines if ln.text.strip()]
+    whole = "\n".join(ln.text for ln in lines)
     for layout in load_layouts():
         if layout.detect is None:
             share = 1.0
+        elif layout.scope == "text":
+            share = 1.0 if layout.detect.search(whole) else 0.0
         else:
             share = sum(bool(layout.detect.search(t)) for t in texts) / max(len(texts), 1)
         if share >= layout.min_share and (layout.detect is None or share > 0):

@@ -30,12 +30,16 @@ class SourceLine:
         page: 1-based PDF page, or ``None`` for text input.
         lineno_end: the last source line folded into this one by a layout rewrite
             (:mod:`budgetkit.layouts`), or ``None`` when the line stands alone.
+        confidence: set by a layout rewrite that had to guess where the cells of
+            this line part (``medium`` or ``low``); the rows read from it are
+            marked no higher. ``None`` when the cells were printed apart.
     """
 
     text: str
     lineno: int
     page: int | None = None
     lineno_end: int | None = None
+    confidence: str | None = None
 
     @property
     def last_lineno(self) -> int:

@@ -386,7 +386,7 @@ def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[di
         "year": ctx.year,
         "source_file": ctx.source_file,
         "line_start": nonblank[0].lineno,
-        "line_end": nonblank[-1].lineno,
+        "line_end": max(ln.last_lineno for ln in nonblank),
         "page_start": nonblank[0].page,
         "page_end": nonblank[-1].page,
     }
@@ -427,6 +427,9 @@ def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[di
     _parse_header(lines[i:goal_at], record, ctx, scale)
     _parse_goal(lines[goal_at:header_at], record, ctx)
     ctx.used.update(ln.lineno for ln in lines[header.first : header.last + 1])
+    record["indicator_columns"] = "|".join(header.labels)
+    if header.trailing != ("value",):
+        logger.info("%s: table %d has indicator columns %s", ctx.source_file, k, record["indicator_columns"])
     rows = parse_indicator_lines(lines[header.last + 1 :], ctx, project_id, header)
     if not rows:
         raise TruncatedTableError(
@@ -581,8 +584,21 @@ class _Cell:
             "line_end": max(ln.last_lineno for ln in self.lines),
             "page_start": self.lines[0].page,
             "page_end": self.lines[-1].page,
-            "confidence": self.confidence if value else "low",
+            "confidence": _lowest(self.confidence, *(ln.confidence for ln in self.lines)) if value else "low",
         }
+
+
+_CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
+
+
+def _lowest(*levels: str | None) -> str:
+    """The lowest of the confidence levels given (``None`` is no opinion).
+
+    Examples:
+        >>> _lowest("high", None, "medium")
+        'medium'
+    """
+    return min((lv for lv in levels if lv is not None), key=_CONFIDENCE_RANK.__getitem__)
 
 
 def _continues(prev: str, frag: str, column: str) -> bool:
