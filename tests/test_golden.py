@@ -46,6 +46,16 @@ CASES = [
         ROOT / "tests/fixtures/layouts/split-value.txt",
         id="layout-split-value",
     ),
+    pytest.param(
+        "layout-older-template",
+        ROOT / "tests/fixtures/layouts/older-template.txt",
+        id="layout-older-template",
+    ),
+    pytest.param(
+        "layout-stops-mid-table",
+        ROOT / "tests/fixtures/layouts/stops-mid-table.txt",
+        id="layout-stops-mid-table",
+    ),
 ]
 
 

@@ -224,3 +224,94 @@ def test_gb18030_file_is_read(tmp_path):
     tables = parse_file(path)
     assert tables.projects.loc[0, "implementing_unit"] == "宁夏工人文化宫"
     assert tables.indicators.loc[0, "value"] == "10课时"
+
+
+WHOLE = HEAD + "产出指标\n数量指标 课时 10课时\n满意度指标 服务对象满意度 学员满意度 ≥90%\n"
+
+
+@pytest.mark.parametrize(
+    ("tail", "status", "reason", "n_indicators"),
+    [
+        pytest.param("", "complete", None, 2, id="whole"),
+        pytest.param("项目名称 半张表\n主管部门 某厅\n", "partial", "table 2 (半张表) stops before its 年度总体绩效目标 line; last line of the table is 30", 2,
+                     id="next-table-stops-before-goal"),
+        pytest.param("项目名称 半张表\n年度总体绩效目标 做事。\n", "partial",
+                     "table 2 (半张表) stops before its 一级指标 二级指标 三级指标 指标值 line; last line of the table is 30", 2, id="stops-before-header"),
+        pytest.param(HEAD.split("\n", 3)[3] + "产出指标\n数量指标 课时 10课时\n效益指标 社会效益 氛围\n", "partial",
+                     "the file ends at line 53, on an indicator without a value", 4, id="ends-on-a-name"),
+        pytest.param(HEAD.split("\n", 3)[3] + "产出指标\n数量指标 课时 10课时\n", "partial",
+                     "the file ends at line 52, before any 满意度指标 row", 3, id="ends-before-satisfaction"),
+    ],
+)
+def test_tables_that_stop_early_are_kept_as_partial(tail, status, reason, n_indicators):
+    tables = parse_lines(lines_of(WHOLE + tail), "t.txt")
+    assert tables.projects.loc[0, "status"] == "complete"
+    last = tables.projects.iloc[-1]
+    assert last["status"] == status
+    assert (None if pd.isna(last["status_reason"]) else last["status_reason"]) == reason
+    assert len(tables.indicators) == n_indicators
+
+
+@pytest.mark.parametrize(
+    ("body", "expected", "reasons"),
+    [
+        pytest.param("产出指标\n数量指标 课时 10课时\n指标2:\n", [("课时", "10课时")],
+                     ["template placeholder row (level-3 name left unfilled)"], id="unfilled-row-dropped"),
+        pytest.param("产出指标\n数量指标 课时 XX课时\n", [("课时", None)], ["template placeholder text in the value"],
+                     id="xx-value-cleared"),
+        pytest.param("产出指标\n数量指标 课时 请输入指标值\n", [("课时", None)], ["template placeholder text in the value"],
+                     id="prompt-cleared"),
+        pytest.param("产出指标\n数量指标 课时 ……\n", [("课时", None)], ["template placeholder text in the value"],
+                     id="ellipsis-cleared"),
+        pytest.param("产出指标\n数量指标 XL码服装 100套\n", [("XL码服装", "100套")], [], id="single-x-is-text"),
+    ],
+)
+def test_template_placeholders_are_reported_not_read(body, expected, reasons):
+    tables = parse_lines(lines_of(HEAD + body), "t.txt")
+    got = [(r.indicator, None if pd.isna(r.value) else r.value) for r in tables.indicators.itertuples()]
+    assert got == expected
+    assert tables.unparsed["reason"].tolist() == reasons
+
+
+def test_satisfaction_printed_under_outcomes_counts_as_satisfaction():
+    body = "项目效益指标\n社会效益指标 住房条件 明显改善\n服务对象满意度指标 改造户满意度 >=90%\n可持续影响指标 使用年限 20年\n"
+    tables = parse_lines(lines_of(HEAD + body), "t.txt")
+    cols = ["level1", "level1_printed", "level2"]
+    assert tables.indicators[cols].values.tolist() == [
+        ["效益指标", "项目效益指标", "社会效益"],
+        ["满意度指标", "项目效益指标", "服务对象满意度"],
+        ["效益指标", "项目效益指标", "可持续影响"],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("amounts", "total", "basis"),
+    [
+        pytest.param("中央资金 180 省级资金 60 市县资金 40", 280.0, "sum of sources", id="sub-totals-only"),
+        pytest.param("中央资金 180", 180.0, "sum of sources", id="central-only"),
+        pytest.param("项目总额 300 中央资金 180 省级资金 60", 300.0, "printed", id="printed-total-wins"),
+        pytest.param("项目属性 02-经常性项目", None, None, id="no-amounts"),
+    ],
+)
+def test_total_from_sub_totals(amounts, total, basis):
+    text = f"单位：万元\n项目名称 测试\n主管部门 某厅 实施单位 某中心\n{amounts}\n年度总体绩效目标 做事。\n" \
+           "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 户数 200户\n"
+    p = parse_lines(lines_of(text), "t.txt").projects.iloc[0]
+    assert (None if pd.isna(p["total_wan"]) else p["total_wan"]) == total
+    assert (None if pd.isna(p["total_basis"]) else p["total_basis"]) == basis
+
+
+@pytest.mark.parametrize(
+    ("titles", "folder_year", "years"),
+    [
+        pytest.param(["2024年度项目支出绩效目标表", "2024年度项目支出绩效目标表"], None, [2024, 2024], id="from-titles"),
+        pytest.param(["2024年度项目支出绩效目标表", "项目支出绩效目标表"], None, [2024, 2024], id="carried-to-next"),
+        pytest.param(["项目支出绩效目标表", "项目支出绩效目标表"], 2023, [2023, 2023], id="folder-year"),
+        pytest.param(["2022年项目支出绩效目标表", "项目支出绩效目标表"], 2023, [2022, 2022], id="printed-beats-folder"),
+    ],
+)
+def test_year_from_title(titles, folder_year, years):
+    table = "{title}\n项目名称 测试\n年度总体绩效目标 做事。\n一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 户数 200户\n"
+    text = "".join(table.format(title=t) for t in titles)
+    tables = parse_lines(lines_of(text), "t.txt", year=folder_year)
+    assert tables.projects["year"].tolist() == years

@@ -71,6 +71,7 @@ __all__ = [
     "parse_lines",
     "parse_preamble",
     "parse_year",
+    "is_placeholder",
     "read_lines",
 ]
 
@@ -106,6 +107,7 @@ HEADER_LABELS: tuple[tuple[str, str], ...] = (
     ("fiscal", "财政拨款"),
     ("central", "中央资金"),
     ("regional", "自治区资金|省级资金"),
+    ("local", "市县资金|市县级资金"),
     ("other", "其他资金"),
     ("carryover", "结余结转资金|结转结余资金"),
 )
@@ -118,6 +120,7 @@ _MONEY_FIELDS = {
     "fiscal": "fiscal_wan",
     "central": "central_wan",
     "regional": "regional_wan",
+    "local": "local_wan",
     "other": "other_wan",
     "carryover": "carryover_wan",
 }
@@ -143,6 +146,7 @@ class _Label:
     level: int
     canonical: str
     parent: str | None  # the level-1 group a level-2 label belongs under
+    regroup: bool = False  # the row belongs under ``parent`` whatever level-1 label it is printed under
 
 
 @cache
@@ -150,9 +154,26 @@ def _labels() -> dict[str, _Label]:
     """Level labels from ``metadata/labels.csv``, by printed label."""
     with resources.files("budgetkit").joinpath("metadata/labels.csv").open(encoding="utf-8") as fh:
         return {
-            row["label"]: _Label(int(row["level"]), row["canonical"], row["parent"] or None)
+            row["label"]: _Label(int(row["level"]), row["canonical"], row["parent"] or None, row["regroup"] == "1")
             for row in csv.DictReader(fh)
         }
+
+
+@cache
+def _placeholders() -> tuple[re.Pattern[str], ...]:
+    """Template placeholder text (``metadata/placeholders.csv``): cells the publisher left unfilled."""
+    with resources.files("budgetkit").joinpath("metadata/placeholders.csv").open(encoding="utf-8") as fh:
+        return tuple(re.compile(row["pattern"]) for row in csv.DictReader(fh))
+
+
+def is_placeholder(text: str | None) -> bool:
+    """Whether ``text`` is template placeholder text rather than a filled-in cell.
+
+    Examples:
+        >>> [is_placeholder(t) for t in ["指标2:", "XX年", "请输入指标值", "≥90%", "", None]]
+        [True, True, True, False, False, False]
+    """
+    return bool(text) and any(p.search(text) for p in _placeholders())
 
 
 def _width(text: str) -> float:
@@ -249,6 +270,14 @@ class _Context:
     year: int | None
     used: set[int] = field(default_factory=set)
     unparsed: list[dict] = field(default_factory=list)
+    folder_year: int | None = None  # the year given by the caller (the data/raw/<year>/ folder)
+
+    def __post_init__(self) -> None:
+        self.folder_year = self.year
+
+    def reported(self, line: SourceLine) -> bool:
+        """Whether ``line`` is already in the unparsed report."""
+        return any(r["line"] == line.lineno for r in self.unparsed)
 
     def report(self, line: SourceLine, reason: str, project_id: str | None = None) -> None:
         self.used.add(line.lineno)
@@ -278,7 +307,8 @@ def parse_lines(
 
     Raises:
         InputError: when no line starts with 项目名称.
-        TruncatedTableError: when a table stops before its indicators.
+        TruncatedTableError: when no table of the file reaches its indicator rows (a file whose
+            other tables are whole keeps them, and the table that stops early is marked partial).
     """
     ctx = _Context(source_file, path or source_file, year)
     lines = [SourceLine(normalize_text(ln.text), ln.lineno, ln.page, ln.lineno_end) for ln in lines]
@@ -295,9 +325,16 @@ def parse_lines(
     projects, indicators = [], []
     bounds = [*block_starts, len(lines)]
     for k, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False), 1):
-        project, rows = _parse_table(lines[lo:hi], ctx, k)
+        project, rows = _parse_table(lines[lo:hi], ctx, k, last=hi == len(lines))
         projects.append(project)
         indicators.extend(rows)
+    errors = [p.pop("error") for p in projects if "error" in p]
+    if errors and not indicators:
+        raise errors[0]  # nothing whole to keep: no table of the file reaches its indicator rows
+    for p in projects:
+        if p["status"] == "partial":
+            logger.warning("%s: table %s (%s) kept as partial: %s", source_file, p["project_id"], p.get("project"),
+                           p["status_reason"])
     for line in lines:
         if line.text.strip() and line.lineno not in ctx.used:
             ctx.report(line, "line not understood")
@@ -376,8 +413,13 @@ def parse_preamble(lines: Sequence[SourceLine], ctx: _Context) -> dict:
 # --- one table ---------------------------------------------------------------------------------------------
 
 
-def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[dict, list[dict]]:
-    """Parse one table's lines into a project record and its indicator records."""
+def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int, last: bool = False) -> tuple[dict, list[dict]]:
+    """Parse one table's lines into a project record and its indicator records.
+
+    A table that stops early is kept with ``status`` ``partial`` and the reason:
+    before its goal or indicator header, without indicator rows, or (the last
+    table of the file) on an indicator without a value or before any 满意度指标 row.
+    """
     stem = Path(ctx.source_file).stem
     project_id = f"{stem}#{k:02d}"
     nonblank = [ln for ln in lines if ln.text.strip()]
@@ -407,43 +449,60 @@ def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int) -> tuple[di
             ctx.used.add(lines[i].lineno)
         i += 1
     if record["year"] != ctx.year:
-        if ctx.year is not None:
+        if ctx.folder_year is not None and record["year"] != ctx.folder_year:
             logger.warning("%s: table %d prints year %s, not %s (its folder); the printed year is kept",
-                           ctx.source_file, k, record["year"], ctx.year)
+                           ctx.source_file, k, record["year"], ctx.folder_year)
         ctx.year = record["year"]  # later tables of the file that print no year share it
     name_line = lines[i]
     goal_at = _find(lines, _GOAL_RE, i)
     header = find_indicator_header(lines, i)
-    header_at = header.first if header is not None else None
-    if goal_at is None or header is None or header_at is None or header_at < goal_at:
+    if header is not None and goal_at is not None and header.first < goal_at:
+        header = None
+    record["status"] = "complete"
+    if goal_at is None or header is None:
+        # The table stops early: read the cells it has, and keep it as partial.
         missing = "年度总体绩效目标" if goal_at is None else "一级指标 二级指标 三级指标 指标值"
-        raise TruncatedTableError(
+        _parse_header(lines[i : goal_at if goal_at is not None else len(lines)], record, ctx, scale)
+        if goal_at is not None:
+            _parse_goal(lines[goal_at:], record, ctx)
+        error = TruncatedTableError(
             f"table {k} ({_NAME_RE.sub('', name_line.text).strip()}) stops before its {missing} line; "
             f"last line of the table is {nonblank[-1].lineno}",
-            path=ctx.path,
-            line=name_line.lineno,
-            text=nonblank[-1].text.strip()[:60],
+            path=ctx.path, line=name_line.lineno, text=nonblank[-1].text.strip()[:60],
         )
+        return _partial(record, error), []
     _parse_header(lines[i:goal_at], record, ctx, scale)
-    _parse_goal(lines[goal_at:header_at], record, ctx)
+    _parse_goal(lines[goal_at : header.first], record, ctx)
     ctx.used.update(ln.lineno for ln in lines[header.first : header.last + 1])
     record["indicator_columns"] = "|".join(header.labels)
     if header.trailing != ("value",):
         logger.info("%s: table %d has indicator columns %s", ctx.source_file, k, record["indicator_columns"])
     rows = parse_indicator_lines(lines[header.last + 1 :], ctx, project_id, header)
+    record["indicator_count"] = len(rows)
     if not rows:
-        raise TruncatedTableError(
+        error = TruncatedTableError(
             f"table {k} ({record.get('project')}) has no indicator rows after its header at line "
-            f"{lines[header_at].lineno}; the table stops here",
-            path=ctx.path,
-            line=nonblank[-1].lineno,
-            text=nonblank[-1].text.strip()[:60],
+            f"{lines[header.first].lineno}; the table stops here",
+            path=ctx.path, line=nonblank[-1].lineno, text=nonblank[-1].text.strip()[:60],
         )
+        return _partial(record, error), []
+    placeholder = [row.pop("_placeholder") for row in rows]
     for row in rows:
         row.update(project_id=project_id, project=record.get("project"),
                    implementing_unit=record.get("implementing_unit"), source_file=ctx.source_file)
-    record["indicator_count"] = len(rows)
+    if last and rows[-1].get("value") is None and not placeholder[-1]:
+        record.update(status="partial", status_reason=f"the file ends at line {rows[-1]['line_end']}, "
+                      "on an indicator without a value")
+    elif last and "满意度指标" not in {r.get("level1") for r in rows}:
+        record.update(status="partial", status_reason=f"the file ends at line {nonblank[-1].lineno}, "
+                      "before any 满意度指标 row")
     return record, rows
+
+
+def _partial(record: dict, error: TruncatedTableError) -> dict:
+    """Mark a table that stops early as partial; the error is raised only if no table of the file has rows."""
+    record.update(status="partial", status_reason=error.message, error=error)
+    return record
 
 
 def _find(lines: Sequence[SourceLine], pattern: re.Pattern[str], start: int) -> int | None:
@@ -499,9 +558,27 @@ def _parse_header(lines: Sequence[SourceLine], record: dict, ctx: _Context, scal
             _set_money(record, _MONEY_FIELDS[name], value, owner, ctx, scale)
     _split_attribute(record)
     if "annual_total_wan" not in record or pd.isna(record.get("annual_total_wan")):
-        parts = [record.get("own_level_wan"), record.get("transfer_wan")]
-        printed = [p for p in parts if p is not None and not pd.isna(p)]
-        record["annual_total_wan"] = sum(printed) if printed else None
+        record["annual_total_wan"] = _sum_printed(record, ("own_level_wan", "transfer_wan"))
+    if _printed(record.get("total_wan")):
+        record["total_basis"] = "printed"
+    elif (total := _sum_printed(record, _SOURCE_FIELDS)) is not None:
+        # 中央资金 180 省级资金 60 市县资金 40 and no 项目总额: the total is the sum of its sources
+        record["total_wan"], record["total_basis"] = total, "sum of sources"
+        if not _printed(record.get("annual_total_wan")):
+            record["annual_total_wan"] = total
+
+
+#: Amounts by source of funds, which add up to the total where a table prints no total.
+_SOURCE_FIELDS = ("central_wan", "regional_wan", "local_wan", "other_wan")
+
+
+def _printed(value: object) -> bool:
+    return value is not None and not pd.isna(value)
+
+
+def _sum_printed(record: dict, keys: Sequence[str]) -> float | None:
+    printed = [record[k] for k in keys if _printed(record.get(k))]
+    return round(sum(printed), 6) if printed else None
 
 
 def _set_money(record: dict, key: str, value: str, owner: SourceLine, ctx: _Context, scale: float) -> None:
@@ -564,6 +641,7 @@ class _Cell:
     lone_value: bool = False  # the last value fragment stood alone on its line
     confidence: str = "high"
     cells: list[str] = field(default_factory=list)  # the cells after the name on its first line
+    placeholder: bool = False  # the value printed was template placeholder text, so it was cleared
 
     def record(self, trailing: tuple[str, ...] = ("value",)) -> dict:
         value = "".join(self.value) if self.value else None
@@ -585,6 +663,7 @@ class _Cell:
             "page_start": self.lines[0].page,
             "page_end": self.lines[-1].page,
             "confidence": _lowest(self.confidence, *(ln.confidence for ln in self.lines)) if value else "low",
+            "_placeholder": self.placeholder,
         }
 
 
@@ -672,14 +751,23 @@ def _assemble(
     widest = 0.0
     none: tuple[str | None, str | None] = (None, None)
     level1, level2 = none, none
+    group1 = level1  # the level-1 group of the rows: level1, or the group a regrouping level-2 label names
     current: _Cell | None = None
     state = "done"  # "name": name without value yet; "value": value being read; "done": nothing open
 
     def close() -> None:
         nonlocal current, state
-        if current is not None:
+        if current is not None and is_placeholder("".join(current.name)):
+            if not dry_run:  # an unfilled template row: not an indicator
+                for line in current.lines:
+                    ctx.report(line, "template placeholder row (level-3 name left unfilled)", project_id)
+        elif current is not None:
+            if current.value and is_placeholder("".join(current.value)):
+                if not dry_run:
+                    ctx.report(current.lines[0], "template placeholder text in the value", project_id)
+                current.value, current.cells, current.placeholder = [], [], True
             cells.append(current)
-            if not current.value and not dry_run:
+            if not current.value and not dry_run and not ctx.reported(current.lines[0]):
                 ctx.report(current.lines[0], "level-3 indicator without a value", project_id)
         current, state = None, "done"
 
@@ -729,6 +817,8 @@ def _assemble(
                 level1, level2 = level2, (hit.canonical, tokens[0])
             else:
                 level2 = (hit.canonical, tokens[0])
+            # 服务对象满意度指标 printed under 效益指标 (older templates) counts as 满意度指标
+            group1 = (hit.parent, level1[1]) if hit.level == 2 and hit.regroup and hit.parent else level1
             tokens = rest
             label_taken = True
         if not dry_run:
@@ -758,7 +848,7 @@ def _assemble(
                 widest = max(widest, _width(frag))
             else:
                 close()
-                current, state = _Cell(level1, level2, [frag], lines=[line]), "name"
+                current, state = _Cell(group1, level2, [frag], lines=[line]), "name"
             continue
         # Two or more tokens: a name and its value, or a wrapped value that held a space.
         if (
@@ -774,7 +864,7 @@ def _assemble(
             continue
         close()
         value = _join_tokens(tokens[1:])
-        current = _Cell(level1, level2, [tokens[0]], [value], lines=[line], cells=tokens[1:])
+        current = _Cell(group1, level2, [tokens[0]], [value], lines=[line], cells=tokens[1:])
         state = "value"
         widest = max(widest, _width(value))
     close()
