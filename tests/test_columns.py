@@ -10,6 +10,7 @@ from budgetkit.lines import SourceLine
 SPLIT = ("nature", "value", "measure_unit")
 SPLIT_NOTE = ("nature", "value", "measure_unit", "note")
 LONG = ("value_long_term", "value")
+SEVEN = ("value_long_term", "value", "measure_unit", "note")
 
 
 def lines_of(text: str) -> list[SourceLine]:
@@ -61,6 +62,18 @@ def test_find_indicator_header(text, expected):
         pytest.param(["≥", "90%"], ("value",), {"value": "≥ 90%"}, id="seed-space-kept"),
         pytest.param(["模的良好", "社会氛围"], ("value",), {"value": "模的良好社会氛围"}, id="seed-cjk-joined"),
         pytest.param([], SPLIT, {}, id="no-cells"),
+        pytest.param(["2000", "500", "张"], SEVEN, {"value_long_term": "2000张", "value": "500张", "measure_unit": "张"},
+                     id="seven-unit-outside-units-csv"),
+        pytest.param(["≥80", "%"], SEVEN, {"value": "≥80%", "measure_unit": "%"}, id="seven-long-term-blank"),
+        pytest.param(["2025年底前", "2023年12月底前"], SEVEN, {"value_long_term": "2025年底前", "value": "2023年12月底前"},
+                     id="seven-two-deadlines"),
+        pytest.param(["长期", "长期", "按年度考核"], SEVEN, {"value_long_term": "长期", "value": "长期", "note": "按年度考核"},
+                     id="seven-two-words-and-note"),
+        pytest.param(["2023年12月底前", "以验收为准"], SEVEN,
+                     {"value": "2023年12月底前", "note": "以验收为准", "confidence": "low"}, id="seven-note-or-annual-low"),
+        pytest.param(["持续增加", "明显增加"], SEVEN,
+                     {"value_long_term": "持续增加", "value": "明显增加", "confidence": "low"}, id="seven-words-ambiguous-low"),
+        pytest.param(["≥", "≥", "≥"], SPLIT, {"value": "≥ ≥ ≥", "confidence": "low"}, id="only-comparators-low"),
     ],
 )
 def test_split_cells(cells, trailing, expected):

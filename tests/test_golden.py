@@ -52,6 +52,11 @@ CASES = [
         id="layout-older-template",
     ),
     pytest.param(
+        "layout-seven-column",
+        ROOT / "tests/fixtures/layouts/seven-column.txt",
+        id="layout-seven-column",
+    ),
+    pytest.param(
         "layout-stops-mid-table",
         ROOT / "tests/fixtures/layouts/stops-mid-table.txt",
         id="layout-stops-mid-table",

@@ -6,8 +6,9 @@ Tables print the indicator section under a header such as
 one, ``备注``), and some extractions spread the header over several lines or run
 its words together. Each printed column label is a row of
 ``metadata/columns.csv``: the field it fills, a pattern its cells must match (if
-any), and what it costs to take the column as blank in a row that prints fewer
-cells than there are columns.
+any), what it costs to take the column as blank in a row that prints fewer
+cells than there are columns, and what a measurable cell costs in it (a 备注
+rarely holds a target).
 
 :func:`find_indicator_header` finds the header and returns its columns;
 :func:`split_cells` assigns the cells that follow the indicator name in one row
@@ -44,6 +45,10 @@ __all__ = ["IndicatorHeader", "find_indicator_header", "load_columns", "split_ce
 _REQUIRED = ("level1", "level2", "indicator", "value")
 #: A 指标性质 comparator, put in front of the value when the cells are joined.
 _COMPARATORS = frozenset({"≥", "≤", ">", "<", "=", "≈", ">=", "<="})
+#: Two readings of a row's cells whose scores are this close are both plausible: the row gets confidence low.
+_AMBIGUOUS = 1.0
+#: What it costs when a long-term and an annual target beside it differ in shape (one measurable, one not).
+_SHAPE_MISMATCH = 1.5
 #: A cell that is only a comparator belongs to the next cell unless it stands in a 指标性质 column.
 _BARE_OP_RE = re.compile(r"^(?:≥|≤|>|<|=|≈|>=|<=)$")
 
@@ -54,6 +59,7 @@ class _Column:
     field: str
     pattern: re.Pattern[str] | None
     blank_cost: float
+    measurable_cost: float = 0.0  # what a measurable cell (a number with a unit, a date) costs in this column
 
 
 @dataclass(frozen=True)
@@ -86,10 +92,13 @@ def load_columns() -> dict[str, _Column]:
         rows = list(csv.DictReader(fh))
     out = {}
     for row in rows:
-        pattern = row["pattern"].replace("<unit>", rf"^(?:{unit_re})(?:/(?:{unit_re}))?$")
+        # <unit>: a unit of units.csv, or one character that is no digit (张, 栋)
+        unit = rf"(?:{unit_re}|[^\d\s/%.,])"
+        pattern = row["pattern"].replace("<unit>", rf"^{unit}(?:/{unit})?$")
         out[row["label"]] = _Column(
             row["label"], row["field"], re.compile(pattern) if pattern else None,
             float(row["blank_cost"]) if row["blank_cost"] else 0.0,
+            float(row["measurable_cost"]) if row["measurable_cost"] else 0.0,
         )
     return out
 
@@ -173,8 +182,20 @@ def _score(assignment: dict[str, str], blanks: Sequence[str], columns: dict[str,
             score += 2
         elif _BARE_OP_RE.match(cell.split()[-1]):
             return None  # a comparator cannot end a value
-        score -= cell.count(" ") * (0.5 if fld in ("value", "value_long_term") else 1.0)
+        score -= cell.count(" ") * 1.5  # cells printed apart are rarely one cell
+        if by_field[fld].measurable_cost and _measurable(cell):
+            score -= by_field[fld].measurable_cost  # a 备注 rarely holds a target
+    if "value_long_term" in assignment and _measurable(assignment["value_long_term"]) != _measurable(
+        assignment["value"]
+    ):
+        score -= _SHAPE_MISMATCH  # a long-term target has the shape of the annual one beside it
     return score - sum(by_field[f].blank_cost for f in blanks)
+
+
+def _measurable(cell: str) -> bool:
+    from budgetkit.parse_value import parse_indicator_value
+
+    return parse_indicator_value(cell).kind in {"count", "percent", "money", "rate", "deadline", "frequency"}
 
 
 def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]:
@@ -185,6 +206,7 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
     指标性质 cell is a comparator or 定性, a 度量单位 cell a known unit) and that
     takes the cheapest columns as blank. Cells beyond the columns join the value.
     ``value`` comes back joined as the reader sees it: comparator, number, unit.
+    When another assignment scores about as well, ``confidence`` is ``low``.
 
     Examples:
         >>> split_cells(["≥", "90%"], ("value",))
@@ -201,7 +223,7 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
     if list(trailing) == ["value"] or len(trailing) == 0:
         return {"value": _join(cells)}
     columns = load_columns()
-    best: tuple[float, dict[str, str]] | None = None
+    scored: list[tuple[float, dict[str, str]]] = []
     for k in range(min(len(cells), len(trailing)), 0, -1):
         for kept in itertools.combinations(trailing, k):
             if "value" not in kept:
@@ -210,15 +232,23 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
                 assignment = dict(zip(kept, groups, strict=True))
                 blanks = [f for f in trailing if f not in kept]
                 score = _score(assignment, blanks, columns)
-                if score is not None and (best is None or score > best[0]):
-                    best = (score, assignment)
-    if best is None:
-        return {"value": _join(cells)}
+                if score is not None:
+                    scored.append((score, assignment))
+    if not scored:
+        return {"value": _join(cells), "confidence": "low"}
+    scored.sort(key=lambda pair: -pair[0])
+    best = scored[0]
     out = {f: best[1][f] for f in trailing if f in best[1]}
-    nature, unit, value = out.get("nature"), out.get("measure_unit"), out["value"]
-    if nature in _COMPARATORS and not value.startswith(nature):
-        value = nature + value
-    if unit and not value.endswith(unit):
-        value += unit
-    out["value"] = value
+    nature, unit = out.get("nature"), out.get("measure_unit")
+    for fld in ("value", "value_long_term"):
+        value = out.get(fld)
+        if value is None:
+            continue
+        if nature in _COMPARATORS and not value.startswith(nature):
+            value = nature + value
+        if unit and not value.endswith(unit) and value[-1].isdigit():
+            value += unit
+        out[fld] = value
+    if len(scored) > 1 and best[0] - scored[1][0] <= _AMBIGUOUS:
+        out["confidence"] = "low"  # another reading of the cells is about as likely
     return out

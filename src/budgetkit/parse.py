@@ -650,6 +650,7 @@ class _Cell:
             extra = split_cells(self.cells, trailing)
             value = extra.pop("value") + "".join(self.value[1:])
             extra.pop("measure_unit", None)
+            self.confidence = _lowest(self.confidence, extra.pop("confidence", None))
         return {
             **extra,
             "level1": self.level1[0],
