@@ -57,6 +57,11 @@ CASES = [
         id="layout-seven-column",
     ),
     pytest.param(
+        "layout-ocr",
+        ROOT / "tests/fixtures/layouts/ocr.txt",
+        id="layout-ocr",
+    ),
+    pytest.param(
         "layout-stops-mid-table",
         ROOT / "tests/fixtures/layouts/stops-mid-table.txt",
         id="layout-stops-mid-table",

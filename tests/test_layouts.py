@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetkit.layouts import REWRITES, detect_layout, load_layouts
+from budgetkit.layouts import REWRITES, detect_layout, fix_ocr, load_layouts
 from budgetkit.lines import SourceLine
 
 
@@ -27,9 +27,11 @@ def lines_of(text: str) -> list[SourceLine]:
         pytest.param("项目名称学校\n一级指标二级指标三级指标指标值\n产出指标数量指标新建校舍面积≥3000平方米\n人数约30人", "run_together",
                      ["项目名称 学校", "一级指标二级指标三级指标指标值", "产出指标 数量指标 新建校舍面积 ≥3000平方米", "人数 约30人"],
                      id="run-together-split"),
-        pytest.param("一级指标二级指标三级指标指标值\n产出指标数量指标课时10课时\n效益指标社会效益环境有所改善", "run_together",
-                     ["一级指标二级指标三级指标指标值", "产出指标 数量指标 课时 10课时", "效益指标 社会效益 环境有所改善"],
-                     id="run-together-words-stay-whole"),
+        pytest.param("一级指标二级指标三级指标指标值\n产出指标数量指标课时10课时\n效益指标社会效益环境有所改善\n可持续影响办学条件改善",
+                     "run_together",
+                     ["一级指标二级指标三级指标指标值", "产出指标 数量指标 课时 10课时", "效益指标 社会效益 环境 有所改善",
+                      "可持续影响 办学条件改善"],
+                     id="run-together-word-values"),
         pytest.param("a|b 不是表格\n项目名称 测试", "seed", ["a|b 不是表格", "项目名称 测试"], id="stray-pipe-is-seed"),
         pytest.param("一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指\n\n标\n\n维修供水工程\n数量\n\n12处",
                      "one_cell",
@@ -66,11 +68,32 @@ def test_detect_and_rewrite(text, layout, rewritten):
         pytest.param("|产出指标|数量指标|课程|全年开设|\n||||60门|", ["medium"], id="pipe-continuation-medium"),
         pytest.param("|产出指标|数量指标|课程|60门|", [None], id="pipe-row-sure"),
         pytest.param("一级指标二级指标三级指标指标值\n产出指标数量指标课时10课时", [None, "medium"], id="run-together-split-medium"),
+        pytest.param("一级指标二级指标三级指标指标值\n效益指标社会效益生活有所改善\n可持续影响条件改善", [None, "low", None],
+                     id="run-together-word-split-low"),
+        pytest.param("项日名称测试\n一级指标二级指标三级指标指标值\n产出指标数量指标课时1O课时", ["low", "low", "low"],
+                     id="ocr-all-low"),
     ],
 )
 def test_rewrites_mark_guessed_rows(text, confidence):
     _, lines = detect_layout(lines_of(text))
     assert [ln.confidence for ln in lines if ln.text] == confidence
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed", "fixes"),
+    [
+        pytest.param("项日名称农村环境整治", "项目名称农村环境整治", ["项日名称 → 项目名称"], id="label-one-char-off"),
+        pytest.param("质量指际合格率≥9O%", "质量指标合格率≥90%", ["质量指际 → 质量指标", "9O → 90"], id="label-and-digit"),
+        pytest.param("项目总额5O其中:年度资金总额5O", "项目总额50其中:年度资金总额50", ["5O → 50", "5O → 50"], id="letter-o"),
+        pytest.param("2024年l2月底前", "2024年12月底前", ["l2 → 12"], id="letter-l"),
+        pytest.param("数量指标质量指标", "数量指标质量指标", [], id="exact-labels-untouched"),
+        pytest.param("數量指标", "數量指标", [], id="one-off-from-two-labels-left"),
+        pytest.param("Wi-Fi 6 覆盖 USB3O", "Wi-Fi 6 覆盖 USB3O", [], id="latin-words-untouched"),
+        pytest.param("", "", [], id="empty"),
+    ],
+)
+def test_fix_ocr(text, fixed, fixes):
+    assert fix_ocr(text) == (fixed, fixes)
 
 
 def test_joined_line_covers_both_line_numbers():

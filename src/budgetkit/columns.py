@@ -39,7 +39,7 @@ from importlib import resources
 
 from budgetkit.lines import SourceLine
 
-__all__ = ["IndicatorHeader", "find_indicator_header", "load_columns", "split_cells"]
+__all__ = ["IndicatorHeader", "find_indicator_header", "join_cells", "load_columns", "split_cells"]
 
 #: The columns every indicator section has, in order.
 _REQUIRED = ("level1", "level2", "indicator", "value")
@@ -162,12 +162,23 @@ def _groups(cells: Sequence[str], k: int) -> list[list[str]]:
     return out
 
 
-def _join(parts: Sequence[str]) -> str:
-    out = ""
-    for part in parts:
-        if out and not (unicodedata.east_asian_width(out[-1]) == "W" and unicodedata.east_asian_width(part[0]) == "W"):
-            out += " "
-        out += part
+def join_cells(tokens: Sequence[str]) -> str:
+    """Join the space-separated tokens of one cell: no space between two Chinese characters.
+
+    PDF extraction puts a space where a cell's text was set in two runs
+    (``模的良好 社会氛围``); Chinese is written without spaces, so the space is an
+    artefact, while ``≥ 90%`` or ``Wi-Fi 6`` keep theirs.
+
+    Examples:
+        >>> join_cells(["模的良好", "社会氛围"])
+        '模的良好社会氛围'
+        >>> join_cells(["≥", "90%"])
+        '≥ 90%'
+    """
+    out = tokens[0] if tokens else ""
+    for token in tokens[1:]:
+        wide = unicodedata.east_asian_width(out[-1]) == "W" and unicodedata.east_asian_width(token[0]) == "W"
+        out += token if wide else " " + token
     return out
 
 
@@ -221,7 +232,7 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
     if not cells:
         return {}
     if list(trailing) == ["value"] or len(trailing) == 0:
-        return {"value": _join(cells)}
+        return {"value": join_cells(cells)}
     columns = load_columns()
     scored: list[tuple[float, dict[str, str]]] = []
     for k in range(min(len(cells), len(trailing)), 0, -1):
@@ -235,7 +246,7 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
                 if score is not None:
                     scored.append((score, assignment))
     if not scored:
-        return {"value": _join(cells), "confidence": "low"}
+        return {"value": join_cells(cells), "confidence": "low"}
     scored.sort(key=lambda pair: -pair[0])
     best = scored[0]
     out = {f: best[1][f] for f in trailing if f in best[1]}

@@ -31,7 +31,7 @@ from importlib import resources
 
 from budgetkit.lines import SourceLine
 
-__all__ = ["REWRITES", "Layout", "detect_layout", "load_layouts"]
+__all__ = ["REWRITES", "Layout", "detect_layout", "fix_ocr", "load_layouts"]
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,8 @@ def _pipe_cells(lines: list[SourceLine]) -> list[SourceLine]:
         continues = len(cells) >= 4 and len(filled) == 1 and cells[-1] and last_row is not None
         if continues:
             prev = out[last_row]
-            out[last_row] = SourceLine(prev.text + cells[-1], prev.lineno, prev.page, line.last_lineno, "medium")
+            joined = prev.text + cells[-1]
+            out[last_row] = SourceLine(joined, prev.lineno, prev.page, line.last_lineno, "medium")
             out.append(SourceLine("", line.lineno, line.page))
             continue
         out.append(SourceLine(" ".join(filled), line.lineno, line.page, line.lineno_end))
@@ -88,19 +89,39 @@ _INDICATOR_HEADER_RE = re.compile(r"^\s*一级指标\s*二级指标\s*三级指�
 _SPLIT_KINDS = frozenset({"count", "percent", "money", "rate", "deadline", "frequency"})
 
 
-def _split_value(text: str) -> str:
-    """Cut the value off a run-together row at the earliest point whose tail is a measurable value.
+def _split_value(text: str) -> tuple[str, str | None]:
+    """Cut the value off a run-together row; return the row and how sure the cut is.
 
-    ``新建校舍面积≥3000平方米`` becomes ``新建校舍面积 ≥3000平方米``.
+    First at the earliest point whose tail is a measurable value
+    (``新建校舍面积≥3000平方米`` → ``新建校舍面积 ≥3000平方米``, ``medium``); else before a
+    short tail that starts with a word values of words start with
+    (``农村人居环境明显改善`` → ``农村人居环境 明显改善``, ``low``); else the row stays whole
+    (``None``), and reads as a name without a value.
 
-    A tail that is only words (有所缓解) cannot be told from the name, so such a row stays whole.
+    Examples:
+        >>> _split_value("2025年监测费用3600元/年")
+        ('2025年监测费用 3600元/年', 'medium')
+        >>> _split_value("职工家庭生活有所改善")
+        ('职工家庭生活 有所改善', 'low')
+        >>> _split_value("办学条件改善")
+        ('办学条件改善', None)
     """
     from budgetkit.parse_value import parse_indicator_value
 
     for k in range(1, len(text)):
         if parse_indicator_value(text[k:]).kind in _SPLIT_KINDS and not text[k - 1].isdigit():
-            return f"{text[:k]} {text[k:]}"
-    return text
+            return f"{text[:k]} {text[k:]}", "medium"
+    for k in range(2, len(text) - 1):
+        tail = text[k:]
+        if len(tail) <= _WORD_VALUE_MAX and tail.startswith(_WORD_VALUE_STARTS):
+            return f"{text[:k]} {tail}", "low"
+    return text, None
+
+
+#: Words a value of words starts with (明显改善, 有所提高), where a run-together row may be cut.
+_WORD_VALUE_STARTS = ("有所", "逐步", "稳步", "显著", "明显", "进一步", "不断", "持续", "大幅", "得到")
+#: The longest value of words cut off a run-together row.
+_WORD_VALUE_MAX = 8
 
 
 @cache
@@ -145,8 +166,8 @@ def _run_together(lines: list[SourceLine]) -> list[SourceLine]:
             in_indicators = True
         elif in_indicators and text.strip() and len(text.split()) == 1:
             *labels, rest = _peel_labels(text.strip())
-            text = " ".join([*labels, _split_value(rest)])
-            out.append(SourceLine(text, line.lineno, line.page, line.lineno_end, "medium"))
+            row, sure = _split_value(rest)
+            out.append(SourceLine(" ".join([*labels, row]), line.lineno, line.page, line.lineno_end, sure))
             continue
         out.append(SourceLine(text, line.lineno, line.page, line.lineno_end))
     return out
@@ -176,8 +197,8 @@ def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
         >>> texts = ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "产出指标", "", "数量指",
         ...          "", "标", "", "维修供水工程", "数量", "", "12处"]
         >>> rows = _one_cell([SourceLine(t, i) for i, t in enumerate(texts, 1)])
-        >>> [(ln.text, ln.lineno, ln.last_lineno) for ln in rows if ln.text]
-        [('一级指标', 1, 1), ('二级指标', 3, 3), ('三级指标', 5, 5), ('指标值', 7, 7), ('产出指标', 9, 9), ('数量指标', 11, 13), ('维修供水工程数量 12处', 15, 18)]
+        >>> [(ln.text, ln.lineno, ln.last_lineno) for ln in rows if ln.text][4:]
+        [('产出指标', 9, 9), ('数量指标', 11, 13), ('维修供水工程数量 12处', 15, 18)]
     """
     cells: list[list[SourceLine]] = []
     for line, before in zip(lines, [None, *lines[:-1]], strict=False):
@@ -193,7 +214,8 @@ def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
     def put(group: list[SourceLine], text: str, wrapped: bool = False) -> None:
         first, last = group[0], group[-1]
         end = last.last_lineno if last.last_lineno != first.lineno else first.lineno_end
-        out[where[first.lineno]] = SourceLine(text, first.lineno, first.page, end, "medium" if wrapped else None)
+        sure = "medium" if wrapped else None
+        out[where[first.lineno]] = SourceLine(text, first.lineno, first.page, end, sure)
 
     in_indicators, name = False, None
     k = 0
@@ -232,6 +254,107 @@ def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
     return out
 
 
+#: Header labels OCR misreadings are matched against (with the level and column labels).
+_HEADER_WORDS = (
+    "项目名称", "主管部门", "实施单位", "项目属性", "项目总额", "年度资金总额", "财政拨款", "其他资金",
+    "年度总体绩效目标", "绩效目标表",
+)
+
+
+@cache
+def _ocr_digits() -> dict[str, str]:
+    """Letters OCR reads for digits (``metadata/ocr.csv``)."""
+    with resources.files("budgetkit").joinpath("metadata/ocr.csv").open(encoding="utf-8") as fh:
+        return {row["wrong"]: row["right"] for row in csv.DictReader(fh)}
+
+
+@cache
+def _ocr_vocabulary() -> tuple[str, ...]:
+    """Labels of four characters or more that a one-character OCR misreading is corrected to."""
+    from budgetkit.columns import load_columns
+
+    words = {*_level_labels(), *load_columns(), *_HEADER_WORDS}
+    return tuple(sorted((w for w in words if len(w) >= 4), key=len, reverse=True))
+
+
+def fix_ocr(text: str) -> tuple[str, list[str]]:
+    """Correct the misreadings OCR is known for; return the text and what was changed.
+
+    In a run of Latin letters and digits made only of digits and the letters of
+    ``metadata/ocr.csv``, the letters are read as their digits (``5O`` → ``50``,
+    but ``USB3O`` stays). A run of characters one character away
+    from exactly one label (``项日名称``, ``质量指际``) is read as that label.
+
+    Examples:
+        >>> fix_ocr("项日名称农村环境整治")
+        ('项目名称农村环境整治', ['项日名称 → 项目名称'])
+        >>> fix_ocr("质量指际合格率≥9O%")
+        ('质量指标合格率≥90%', ['质量指际 → 质量指标', '9O → 90'])
+        >>> fix_ocr("Wi-Fi 6 覆盖")
+        ('Wi-Fi 6 覆盖', [])
+    """
+    fixes: list[str] = []
+    vocabulary = _ocr_vocabulary()
+    exact = set(vocabulary)
+    chars = list(text)
+    i = 0
+    while i < len(chars):
+        hit = None
+        for word in vocabulary:
+            window = "".join(chars[i : i + len(word)])
+            if len(window) < len(word):
+                continue
+            if window in exact:
+                hit = None
+                i += len(window) - 1
+                break
+            if sum(a != b for a, b in zip(window, word, strict=True)) == 1:
+                if hit is not None and hit != word:
+                    hit = None  # one character away from two labels: leave it
+                    break
+                hit = word
+        if hit is not None:
+            fixes.append(f"{''.join(chars[i : i + len(hit)])} → {hit}")
+            chars[i : i + len(hit)] = list(hit)
+            i += len(hit)
+        else:
+            i += 1
+    digits = _ocr_digits()
+    out = "".join(chars)
+
+    def number(m: re.Match[str]) -> str:
+        run = m.group(0)
+        if not any(c.isdigit() for c in run) or not all(c.isdigit() or c in digits for c in run):
+            return run  # a Latin word (USB3O) or no digit at all
+        read = "".join(digits.get(c, c) for c in run)
+        if read != run:
+            fixes.append(f"{run} → {read}")
+        return read
+
+    return _ASCII_RUN_RE.sub(number, out), fixes
+
+
+_ASCII_RUN_RE = re.compile(r"[A-Za-z0-9]+")
+
+
+def _ocr(lines: list[SourceLine]) -> list[SourceLine]:
+    """OCR text: correct known misreadings, then read the cells as run together; every line is ``low``.
+
+    OCR can misread any character, and only some misreadings can be seen, so
+    every line of an OCR document is marked ``low``; the corrections are logged.
+    """
+    fixed = []
+    for line in lines:
+        text, fixes = fix_ocr(line.text)
+        for fix in fixes:
+            logger.info("line %d: OCR correction %s", line.lineno, fix)
+        fixed.append(SourceLine(text, line.lineno, line.page, line.lineno_end))
+    return [
+        SourceLine(ln.text, ln.lineno, ln.page, ln.lineno_end, "low" if ln.text.strip() else None)
+        for ln in _run_together(fixed)
+    ]
+
+
 #: A title (…绩效目标表) or unit line (单位:万元) above a table ends the indicator section before it.
 _TABLE_TOP_RE = re.compile(r"绩效目标表$|^(?:金额)?单位[:]")
 #: Words of the indicator header that stand in cells of their own in the one-cell layout.
@@ -244,6 +367,7 @@ REWRITES: dict[str, Callable[[list[SourceLine]], list[SourceLine]]] = {
     "pipe_cells": _pipe_cells,
     "run_together": _run_together,
     "one_cell": _one_cell,
+    "ocr": _ocr,
 }
 
 
@@ -265,7 +389,7 @@ def load_layouts() -> tuple[Layout, ...]:
 
     Examples:
         >>> [layout.name for layout in load_layouts()]
-        ['pipe', 'run_together', 'one_cell', 'seed']
+        ['pipe', 'ocr', 'run_together', 'one_cell', 'seed']
     """
     with resources.files("budgetkit").joinpath("metadata/layouts.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))

@@ -54,7 +54,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from budgetkit.columns import IndicatorHeader, find_indicator_header, split_cells
+from budgetkit.columns import IndicatorHeader, find_indicator_header, join_cells, split_cells
 from budgetkit.errors import InputError, TruncatedTableError
 from budgetkit.layouts import detect_layout
 from budgetkit.lines import SourceLine
@@ -154,7 +154,9 @@ def _labels() -> dict[str, _Label]:
     """Level labels from ``metadata/labels.csv``, by printed label."""
     with resources.files("budgetkit").joinpath("metadata/labels.csv").open(encoding="utf-8") as fh:
         return {
-            row["label"]: _Label(int(row["level"]), row["canonical"], row["parent"] or None, row["regroup"] == "1")
+            row["label"]: _Label(
+                int(row["level"]), row["canonical"], row["parent"] or None, row["regroup"] == "1"
+            )
             for row in csv.DictReader(fh)
         }
 
@@ -333,8 +335,8 @@ def parse_lines(
         raise errors[0]  # nothing whole to keep: no table of the file reaches its indicator rows
     for p in projects:
         if p["status"] == "partial":
-            logger.warning("%s: table %s (%s) kept as partial: %s", source_file, p["project_id"], p.get("project"),
-                           p["status_reason"])
+            logger.warning("%s: table %s (%s) kept as partial: %s", source_file, p["project_id"],
+                           p.get("project"), p["status_reason"])
     for line in lines:
         if line.text.strip() and line.lineno not in ctx.used:
             ctx.report(line, "line not understood")
@@ -413,7 +415,9 @@ def parse_preamble(lines: Sequence[SourceLine], ctx: _Context) -> dict:
 # --- one table ---------------------------------------------------------------------------------------------
 
 
-def _parse_table(lines: Sequence[SourceLine], ctx: _Context, k: int, last: bool = False) -> tuple[dict, list[dict]]:
+def _parse_table(
+    lines: Sequence[SourceLine], ctx: _Context, k: int, last: bool = False
+) -> tuple[dict, list[dict]]:
     """Parse one table's lines into a project record and its indicator records.
 
     A table that stops early is kept with ``status`` ``partial`` and the reason:
@@ -703,26 +707,6 @@ def _continues(prev: str, frag: str, column: str) -> bool:
     return column == "value" and frag[0] in _VALUE_PARTICLES
 
 
-def _join_tokens(tokens: Sequence[str]) -> str:
-    """Join the space-separated tokens of one cell: no space between two Chinese characters.
-
-    PDF extraction puts a space where a cell's text was set in two runs
-    (``模的良好 社会氛围``); Chinese is written without spaces, so the space is an
-    artefact, while ``≥ 90%`` or ``Wi-Fi 6`` keep theirs.
-
-    Examples:
-        >>> _join_tokens(["模的良好", "社会氛围"])
-        '模的良好社会氛围'
-        >>> _join_tokens(["≥", "90%"])
-        '≥ 90%'
-    """
-    out = tokens[0] if tokens else ""
-    for token in tokens[1:]:
-        wide = unicodedata.east_asian_width(out[-1]) == "W" and unicodedata.east_asian_width(token[0]) == "W"
-        out += token if wide else " " + token
-    return out
-
-
 def _match_label(tokens: list[str]) -> _Label | None:
     return _labels().get(tokens[0]) if tokens else None
 
@@ -859,12 +843,12 @@ def _assemble(
             and current.lone_value
             and full(current.value[-1])
         ):
-            current.value.append(_join_tokens(tokens))
+            current.value.append(join_cells(tokens))
             current.lines.append(line)
             current.confidence = "low"
             continue
         close()
-        value = _join_tokens(tokens[1:])
+        value = join_cells(tokens[1:])
         current = _Cell(group1, level2, [tokens[0]], [value], lines=[line], cells=tokens[1:])
         state = "value"
         widest = max(widest, _width(value))
