@@ -13,6 +13,37 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data/raw/2025/nx-federation-of-trade-unions-2025-project-performance-targets.txt"
 
 
+LAYOUT_FIXTURES = sorted((ROOT / "tests/fixtures/layouts").glob("*.txt"))
+
+#: The layout each fixture is detected as (the text shape; extra columns show in indicator_columns).
+EXPECTED_LAYOUT = {
+    "one-cell-per-line": "one_cell", "run-together": "run_together", "pipe": "pipe", "ocr": "ocr",
+    "split-value": "seed", "seven-column": "seed", "older-template": "seed", "stops-mid-table": "seed",
+}
+
+
+@pytest.mark.parametrize("fixture", LAYOUT_FIXTURES, ids=[p.stem for p in LAYOUT_FIXTURES])
+def test_every_layout_fixture_parses_to_the_same_contract(tmp_path, caplog, fixture):
+    from budgetkit.fields import columns
+
+    out = tmp_path / "out"
+    with caplog.at_level("INFO", logger="budgetkit.layouts"):
+        assert main(["-q", "parse", str(fixture), "--out", str(out)]) == 0
+    assert f"layout {EXPECTED_LAYOUT[fixture.stem]} " in caplog.text
+    for table in ("documents", "projects", "indicators", "unparsed"):
+        assert list(pd.read_csv(out / f"{table}.csv").columns) == columns(table)
+    indicators = pd.read_csv(out / "indicators.csv")
+    assert len(indicators) > 0 and indicators["confidence"].isin(["high", "medium", "low"]).all()
+    assert pd.read_csv(out / "documents.csv").loc[0, "layout"] == EXPECTED_LAYOUT[fixture.stem]
+
+
+def test_every_layout_fixture_has_a_golden_case():
+    from test_golden import CASES
+
+    sources = {Path(case.values[1]).name for case in CASES}
+    assert {p.name for p in LAYOUT_FIXTURES} <= sources
+
+
 def test_parse_writes_the_output_contract(tmp_path, capsys):
     out = tmp_path / "out"
     assert main(["-q", "parse", str(SEED), "--out", str(out)]) == 0
