@@ -10,8 +10,8 @@ notebook layer costs).
 =============  =====================================================================
 notebook       steps
 =============  =====================================================================
-01_clean       :func:`clean_year`, :func:`show_counts`, :func:`show_projects`,
-               :func:`show_indicators`, :func:`show_unparsed`
+01_clean       :func:`clean_year`, :func:`show_counts`, :func:`show_quality`,
+               :func:`show_projects`, :func:`show_indicators`, :func:`show_unparsed`
 02_costs       :func:`reconcile_year`, :func:`show_cost_status`, :func:`show_costs`
 03_audit       :func:`audit_year`, :func:`show_audit_summary`, :func:`show_findings`
 04_figures     :func:`figure_budget`, :func:`figure_costs`, :func:`figure_unit_costs`,
@@ -73,6 +73,7 @@ __all__ = [
     "show_findings",
     "show_indicators",
     "show_projects",
+    "show_quality",
     "show_unparsed",
 ]
 
@@ -121,10 +122,33 @@ def show_counts(tables: Tables) -> pd.DataFrame:
     )
 
 
+def show_quality(tables: Tables) -> pd.DataFrame:
+    """How the year was read: documents by layout, tables by status, indicators by confidence.
+
+    Examples:
+        >>> from budgetkit.parse import parse_file
+        >>> quality = show_quality(parse_file("tests/fixtures/layouts/stops-mid-table.txt"))
+        >>> quality[["取值 value", "数量 count"]].values.tolist()
+        [['seed', 1], ['complete', 1], ['partial', 1], ['high', 6], ['low', 1]]
+    """
+    parts = [
+        ("版式 layout", tables.documents.get("layout")),
+        ("项目表 table", tables.projects.get("status")),
+        ("三级指标可信度 confidence", tables.indicators.get("confidence")),
+    ]
+    rows = [
+        (aspect, value, int(n))
+        for aspect, column in parts
+        if column is not None
+        for value, n in column.fillna("").value_counts().sort_index().items()
+    ]
+    return pd.DataFrame(rows, columns=["方面 aspect", "取值 value", "数量 count"])
+
+
 def show_projects(tables: Tables) -> pd.DataFrame:
-    """The projects with their header cells, Chinese headers."""
+    """The projects with their header cells and status, Chinese headers."""
     cols = ["project", "implementing_unit", "attribute", "period", "total_wan", "fiscal_wan",
-            "indicator_count", "line_start", "line_end"]
+            "indicator_count", "status", "line_start", "line_end"]
     return _zh(tables.projects, "projects", cols)
 
 
@@ -132,7 +156,7 @@ def show_indicators(tables: Tables) -> pd.DataFrame:
     """Every level-3 indicator with its printed and parsed value, Chinese headers."""
     frame = tables.indicators.merge(tables.projects[["project_id"]], on="project_id", how="left")
     cols = ["project", "level1", "level2", "indicator", "value", "kind", "op", "num", "unit", "per_unit",
-            "value_yuan", "line_start"]
+            "value_yuan", "confidence", "line_start"]
     return _zh(frame, "indicators", cols)
 
 
