@@ -28,15 +28,14 @@ Examples:
 
 from __future__ import annotations
 
-import csv
 import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from budgetkit.fields import read_metadata
 from budgetkit.lines import SourceLine
 
 __all__ = ["IndicatorHeader", "find_indicator_header", "join_cells", "load_columns", "split_cells"]
@@ -88,8 +87,7 @@ def load_columns() -> dict[str, _Column]:
     from budgetkit.parse_value import load_units
 
     unit_re = "|".join(re.escape(u) for u in sorted([*load_units(), "%"], key=len, reverse=True))
-    with resources.files("budgetkit").joinpath("metadata/columns.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_metadata("columns")
     out = {}
     for row in rows:
         # <unit>: a unit of units.csv, or one character that is no digit (张, 栋)

@@ -14,12 +14,25 @@ Examples:
 
 from __future__ import annotations
 
+import csv
 from functools import cache
 from importlib import resources
 
 import pandas as pd
 
-__all__ = ["columns", "dtypes", "load_fields", "zh_headers"]
+__all__ = ["columns", "dtypes", "load_fields", "read_metadata", "zh_headers"]
+
+
+@cache
+def read_metadata(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of ``metadata/<name>.csv``, the vocabularies the package reads as data.
+
+    Examples:
+        >>> read_metadata("labels")[0]["label"]
+        '产出指标'
+    """
+    with resources.files("budgetkit").joinpath(f"metadata/{name}.csv").open(encoding="utf-8") as fh:
+        return tuple(csv.DictReader(fh))
 
 
 @cache

@@ -21,14 +21,13 @@ Examples:
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from budgetkit.fields import read_metadata
 from budgetkit.lines import SourceLine
 
 __all__ = ["REWRITES", "Layout", "detect_layout", "fix_ocr", "load_layouts"]
@@ -127,8 +126,7 @@ _WORD_VALUE_MAX = 8
 @cache
 def _level_labels() -> tuple[str, ...]:
     """The printed level-1/2 labels of ``metadata/labels.csv``, longest first."""
-    with resources.files("budgetkit").joinpath("metadata/labels.csv").open(encoding="utf-8") as fh:
-        return tuple(sorted((row["label"] for row in csv.DictReader(fh)), key=len, reverse=True))
+    return tuple(sorted((row["label"] for row in read_metadata("labels")), key=len, reverse=True))
 
 
 def _peel_labels(text: str) -> list[str]:
@@ -264,8 +262,7 @@ _HEADER_WORDS = (
 @cache
 def _ocr_digits() -> dict[str, str]:
     """Letters OCR reads for digits (``metadata/ocr.csv``)."""
-    with resources.files("budgetkit").joinpath("metadata/ocr.csv").open(encoding="utf-8") as fh:
-        return {row["wrong"]: row["right"] for row in csv.DictReader(fh)}
+    return {row["wrong"]: row["right"] for row in read_metadata("ocr")}
 
 
 @cache
@@ -391,8 +388,7 @@ def load_layouts() -> tuple[Layout, ...]:
         >>> [layout.name for layout in load_layouts()]
         ['pipe', 'ocr', 'run_together', 'one_cell', 'seed']
     """
-    with resources.files("budgetkit").joinpath("metadata/layouts.csv").open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_metadata("layouts")
     layouts = []
     for row in rows:
         if row["rewrite"] not in REWRITES:

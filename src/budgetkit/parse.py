@@ -42,20 +42,19 @@ Examples:
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from budgetkit.columns import IndicatorHeader, find_indicator_header, join_cells, split_cells
 from budgetkit.errors import InputError, TruncatedTableError
+from budgetkit.fields import read_metadata
 from budgetkit.layouts import detect_layout
 from budgetkit.lines import SourceLine
 from budgetkit.normalize import normalize_text
@@ -152,20 +151,17 @@ class _Label:
 @cache
 def _labels() -> dict[str, _Label]:
     """Level labels from ``metadata/labels.csv``, by printed label."""
-    with resources.files("budgetkit").joinpath("metadata/labels.csv").open(encoding="utf-8") as fh:
-        return {
-            row["label"]: _Label(
-                int(row["level"]), row["canonical"], row["parent"] or None, row["regroup"] == "1"
-            )
-            for row in csv.DictReader(fh)
-        }
+    return {
+        row["label"]: _Label(int(row["level"]), row["canonical"], row["parent"] or None,
+                             row["regroup"] == "1")
+        for row in read_metadata("labels")
+    }
 
 
 @cache
 def _placeholders() -> tuple[re.Pattern[str], ...]:
     """Template placeholder text (``metadata/placeholders.csv``): cells the publisher left unfilled."""
-    with resources.files("budgetkit").joinpath("metadata/placeholders.csv").open(encoding="utf-8") as fh:
-        return tuple(re.compile(row["pattern"]) for row in csv.DictReader(fh))
+    return tuple(re.compile(row["pattern"]) for row in read_metadata("placeholders"))
 
 
 def is_placeholder(text: str | None) -> bool:

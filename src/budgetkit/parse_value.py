@@ -41,18 +41,17 @@ Examples:
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
 import logging
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import cache
-from importlib import resources
 
 import pandas as pd
 
 from budgetkit.errors import ParseError
+from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
 
 __all__ = [
@@ -228,8 +227,7 @@ def load_units() -> dict[str, dict[str, str]]:
         >>> load_units()["个月"]["time"]
         'month'
     """
-    with resources.files("budgetkit").joinpath("metadata/units.csv").open(encoding="utf-8") as fh:
-        return {row["unit"]: row for row in csv.DictReader(fh)}
+    return {row["unit"]: row for row in read_metadata("units")}
 
 
 def _unit_re() -> str:
