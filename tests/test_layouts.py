@@ -50,6 +50,13 @@ def lines_of(text: str) -> list[SourceLine]:
                      ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "产出指标", "", "完成时间", "", "项目名称",
                       "", "下一项目"],
                      id="one-cell-name-without-value-kept-alone"),
+        pytest.param("一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n养护里程\n\n养护质量\n\n≥95%\n\n质量指标\n\n合格率"
+                     "\n\n时效指标\n\n完成时间\n\n2022年底前",
+                     "one_cell",
+                     ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "产出指标", "", "养护里程", "",
+                      "养护质量 ≥95%", "", "", "", "质量指标", "", "合格率", "", "时效指标", "", "完成时间 2022年底前", "",
+                      ""],
+                     id="one-cell-blank-value-cells-do-not-shift-the-pairs"),
         pytest.param("一级指标\n二级指标\n三级指标\n指标值\n产出指标 数量指标 户数 200户", "seed",
                      ["一级指标", "二级指标", "三级指标", "指标值", "产出指标 数量指标 户数 200户"],
                      id="header-words-on-lines-without-blanks-is-seed"),

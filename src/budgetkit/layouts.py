@@ -236,7 +236,14 @@ def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
             if joined in labels:
                 group = [ln for c in cells[k - 1 : m] for ln in c]
                 k, text = m, joined
+                if name is not None:  # a name whose value cell is blank, before the next label
+                    put(*name)
+                    name = None
             elif name is None:
+                name = (group, text)
+                continue
+            elif _blank_value_before(text, cells[k] if k < len(cells) else None):
+                put(*name)  # its value cell is blank: this cell is the next name
                 name = (group, text)
                 continue
             else:
@@ -350,6 +357,34 @@ def _ocr(lines: list[SourceLine]) -> list[SourceLine]:
         SourceLine(ln.text, ln.lineno, ln.page, ln.lineno_end, "low" if ln.text.strip() else None)
         for ln in _run_together(fixed)
     ]
+
+
+def _blank_value_before(cell: str, following: list[SourceLine] | None) -> bool:
+    """Whether ``cell``, coming after a name, is rather the next name, its own value being ``following``.
+
+    So when ``cell`` reads as words without a number and the cell after it as a
+    measurable value: ``养护质量`` followed by ``≥95%`` is a name and its value,
+    and the name before ``养护质量`` has a blank value cell.
+
+    Examples:
+        >>> _blank_value_before("养护质量", [SourceLine("≥95%", 9)])
+        True
+        >>> _blank_value_before("85公里", [SourceLine("养护质量", 9)])
+        False
+        >>> _blank_value_before("明显改善", None)
+        False
+    """
+    from budgetkit.parse_value import parse_indicator_value
+
+    if following is None:
+        return False
+    after = _join_wrapped([ln.text.strip() for ln in following])
+    return (
+        parse_indicator_value(cell).kind in ("text", "qualitative")
+        and parse_indicator_value(cell).num is None
+        and parse_indicator_value(after).kind in _SPLIT_KINDS
+        and after not in _level_labels()
+    )
 
 
 #: A title (…绩效目标表) or unit line (单位:万元) above a table ends the indicator section before it.
