@@ -33,6 +33,8 @@ def lines_of(text: str) -> list[SourceLine]:
                       "可持续影响 办学条件改善"],
                      id="run-together-word-values"),
         pytest.param("a|b 不是表格\n项目名称 测试", "seed", ["a|b 不是表格", "项目名称 测试"], id="stray-pipe-is-seed"),
+        pytest.param("项目名称 3D打印设备购置\n产出指标 数量指标 PM2.5监测点 B1级 2个", "seed",
+                     ["项目名称 3D打印设备购置", "产出指标 数量指标 PM2.5监测点 B1级 2个"], id="latin-and-digits-are-not-ocr"),
         pytest.param("一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指\n\n标\n\n维修供水工程\n数量\n\n12处",
                      "one_cell",
                      ["一级指标", "", "二级指标", "", "三级指标", "", "指标值", "", "产出指标", "", "数量指标", "", "", "",
@@ -96,6 +98,7 @@ def test_rewrites_mark_guessed_rows(text, confidence):
         pytest.param("数量指标质量指标", "数量指标质量指标", [], id="exact-labels-untouched"),
         pytest.param("數量指标", "數量指标", [], id="one-off-from-two-labels-left"),
         pytest.param("Wi-Fi 6 覆盖 USB3O", "Wi-Fi 6 覆盖 USB3O", [], id="latin-words-untouched"),
+        pytest.param("3D打印设备2台 B1级", "3D打印设备2台 B1级", [], id="3d-and-b1-are-not-misreadings"),
         pytest.param("", "", [], id="empty"),
     ],
 )
