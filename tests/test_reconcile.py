@@ -675,3 +675,27 @@ def test_nullable_int_seq_and_missing_optional_columns():
 
 def test_indicator_key():
     assert indicator_key("职⼯困难 帮扶（戶）") == indicator_key("职工困难帮扶(户)") == "职工困难帮扶户"
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "fragment"),
+    [
+        pytest.param("complete", None, None, id="complete"),
+        pytest.param("partial", "the file ends at line 26, on an indicator without a value",
+                     "the table is partial (the file ends at line 26, on an indicator without a value)", id="partial"),
+        pytest.param(None, None, None, id="no-status-column-value"),
+    ],
+)
+def test_table_status_is_carried_and_explained(status, reason, fragment):
+    projects = pd.DataFrame({"project_id": ["a"], "total_wan": [0.72], "status": [status], "status_reason": [reason]})
+    inds = pd.DataFrame({
+        "project_id": ["a"], "seq": [1], "level2": ["成本指标"], "indicator": ["监测费用"],
+        "value": ["3600元/年"], "kind": ["rate"], "num": [3600.0], "unit": ["元"],
+        "per_unit": ["年"], "value_yuan": [3600.0]})
+    row = reconcile_costs(projects, inds).iloc[0]
+    assert (None if pd.isna(row["table_status"]) else row["table_status"]) == status
+    assert row["status"] == "does not close"
+    if fragment is None:
+        assert "partial" not in row["explanation_en"]
+    else:
+        assert fragment in row["explanation_en"] and "项目表不完整" in row["explanation_zh"]

@@ -165,6 +165,7 @@ RECONCILE_COLUMNS: dict[str, str] = {
     "n_terms": "int64",
     "unpriced_costs": "str",
     "goal_wan": "float64",
+    "table_status": "str",
 }
 
 #: Output columns of :func:`price_terms` and their dtypes.
@@ -689,7 +690,9 @@ def reconcile_costs(
         (the strategy codes, ``+``-joined; NaN when nothing was priced), the
         arithmetic in ``explanation_zh``/``explanation_en``, ``n_terms``,
         ``unpriced_costs`` (cost targets no strategy could price, ``；``-joined)
-        and ``goal_wan`` (the sum of the components the goal states, if any).
+        ``goal_wan`` (the sum of the components the goal states, if any) and
+        ``table_status`` (the project table's ``status``: a ``partial`` table may lack
+        terms, which the explanation says).
 
     Raises:
         ReconciliationError: a required column is missing, ``project_id`` repeats
@@ -764,6 +767,10 @@ def _reconcile_one(
     zh, en = _explain(
         status, formula, implied, budget, gap, gap_pct, terms, pool, unpriced, components, method
     )
+    table_status = project.get("status")
+    if table_status == "partial":  # rows may be missing: the sum may lack terms
+        zh += f"；项目表不完整（{_text(project.get('status_reason'))}），测算可能缺项"
+        en += f"; the table is partial ({_text(project.get('status_reason'))}): terms may be missing"
     if status == "does not close":
         logger.info("%s does not close: %s", project["project_id"], en)
     return {
@@ -781,6 +788,7 @@ def _reconcile_one(
         "n_terms": len(terms) if terms else len(components),
         "unpriced_costs": "；".join(f"{c.name} {c.value}" for c in unpriced) or None,
         "goal_wan": goal_wan,
+        "table_status": None if table_status is None or _isnan(table_status) else table_status,
     }
 
 
