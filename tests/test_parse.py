@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -315,3 +317,30 @@ def test_year_from_title(titles, folder_year, years):
     text = "".join(table.format(title=t) for t in titles)
     tables = parse_lines(lines_of(text), "t.txt", year=folder_year)
     assert tables.projects["year"].tolist() == years
+
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures/layouts").glob("*.txt"))
+SEED_FILE = Path(__file__).resolve().parents[1] / "data/raw/2025/nx-federation-of-trade-unions-2025-project-performance-targets.txt"
+
+
+def _cut_points(path: Path) -> list[int]:
+    n = len(path.read_text(encoding="utf-8").splitlines())
+    step = max(1, n // 30)  # about 30 cuts a file: the parse costs ~20 ms, mostly pandas
+    return sorted({*range(1, n + 1, step), n})
+
+
+@pytest.mark.parametrize("path", [*FIXTURES, SEED_FILE], ids=[p.stem[:20] for p in [*FIXTURES, SEED_FILE]])
+def test_a_file_cut_anywhere_gives_a_partial_result_or_a_clear_error(path):
+    """Never a crash, never a silent empty table: cut the file after (about) every line."""
+    text = path.read_text(encoding="utf-8").splitlines()
+    for n in _cut_points(path):
+        lines = lines_of("\n".join(text[:n]))
+        try:
+            tables = parse_lines(lines, path.name, year=2025)
+        except BudgetkitError as error:
+            assert path.name in str(error)
+            continue
+        assert len(tables.indicators) > 0, f"cut after line {n}: no indicators and no error"
+        status = tables.projects["status"]
+        assert status.iloc[:-1].eq("complete").all(), f"cut after line {n}: only the last table can be cut"
+        assert status.iloc[-1] in {"complete", "partial"}
