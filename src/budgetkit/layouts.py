@@ -12,7 +12,7 @@ is reached wins; the last row (``seed``) matches everything. A new layout is a
 new row, a rewrite when no existing one fits, and a fixture.
 
 Examples:
-    >>> from budgetkit.lines import SourceLine
+    >>> from budgetkit.lines import SourceLine, join_wrapped
     >>> lines = [SourceLine("|产出指标|数量指标|新建校舍|≥3000平方米|", 1), SourceLine("||||", 2)]
     >>> layout, rewritten = detect_layout(lines)
     >>> layout.name, [ln.text for ln in rewritten]
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from budgetkit.fields import read_metadata
-from budgetkit.lines import SourceLine
+from budgetkit.lines import SourceLine, join_wrapped
 
 __all__ = ["REWRITES", "Layout", "detect_layout", "fix_ocr", "load_layouts"]
 
@@ -171,16 +171,6 @@ def _run_together(lines: list[SourceLine]) -> list[SourceLine]:
     return out
 
 
-def _join_wrapped(texts: Sequence[str]) -> str:
-    """Join the lines of one wrapped cell: without a space, except between two Latin letters or digits."""
-    out = ""
-    for text in texts:
-        if out and out[-1].isascii() and out[-1].isalnum() and text[0].isascii() and text[0].isalnum():
-            out += " "  # a word of Latin letters or digits is not broken at a wrap
-        out += text
-    return out
-
-
 def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
     """One cell per paragraph (cells separated by blank lines): rebuild the indicator rows.
 
@@ -219,7 +209,7 @@ def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
     k = 0
     while k < len(cells):
         group = cells[k]
-        text = _join_wrapped([ln.text.strip() for ln in group])
+        text = join_wrapped([ln.text.strip() for ln in group])
         k += 1
         if text.startswith("项目名称") or _TABLE_TOP_RE.search(text):
             in_indicators = False  # the next table's title, unit line or name
@@ -231,7 +221,7 @@ def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
         elif in_indicators and text not in _COLUMN_WORDS:
             joined, m = text, k
             while joined not in labels and m < len(cells) and any(lb.startswith(joined) for lb in labels):
-                joined += _join_wrapped([ln.text.strip() for ln in cells[m]])
+                joined += join_wrapped([ln.text.strip() for ln in cells[m]])
                 m += 1
             if joined in labels:
                 group = [ln for c in cells[k - 1 : m] for ln in c]
@@ -378,7 +368,7 @@ def _blank_value_before(cell: str, following: list[SourceLine] | None) -> bool:
 
     if following is None:
         return False
-    after = _join_wrapped([ln.text.strip() for ln in following])
+    after = join_wrapped([ln.text.strip() for ln in following])
     return (
         parse_indicator_value(cell).kind in ("text", "qualitative")
         and parse_indicator_value(cell).num is None

@@ -37,9 +37,7 @@ left as two lines (the parser joins wrapped cells by its own rules).
 ``(cid:NNN)``. Such lines are kept, logged, and listed in
 :attr:`PdfText.unreadable` as ``(page, lineno, text)`` for the unparsed report.
 
-Examples:
-    >>> _join_wrapped(["满意度指", "标"]), _join_wrapped(["≤0.8", "9万元/年"]), _join_wrapped(["Open", "PDF"])
-    ('满意度指标', '≤0.89万元/年', 'Open PDF')
+Wrapped cells are joined by :func:`~budgetkit.lines.join_wrapped`.
 """
 
 from __future__ import annotations
@@ -52,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from budgetkit.errors import InputError
-from budgetkit.lines import SourceLine
+from budgetkit.lines import SourceLine, join_wrapped
 from budgetkit.normalize import find_cid_artefacts, normalize_text
 
 __all__ = ["TABLE_SETTINGS", "PdfText", "read_pdf_lines"]
@@ -127,18 +125,6 @@ def _quiet() -> Iterator[None]:
             lg.setLevel(level)
 
 
-def _join_wrapped(parts: list[str]) -> str:
-    """Join the lines of a wrapped cell: no space, except between two ASCII letters."""
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
-            out += " "
-        out += part
-    return out
-
-
 def _has_rule(h_edges: list[dict], x0: float, x1: float, y: float) -> bool:
     """Whether a horizontal rule runs along ``y`` under at least half of ``x0..x1``."""
     for e in h_edges:
@@ -201,7 +187,7 @@ def _page_items(page: Any, number: int) -> list[_Row | _Text]:
                     page=number,
                     top=row.bbox[1],
                     bottom=row.bbox[3],
-                    cells=[(c[0], c[2], _join_wrapped((t or "").split("\n"))) for c, t in own],
+                    cells=[(c[0], c[2], join_wrapped((t or "").split("\n"))) for c, t in own],
                     open_top=r == 0 and not any(_has_rule(h_edges, c[0], c[2], c[1]) for c, _ in own),
                     open_bottom=r == len(rows) - 1
                     and not any(_has_rule(h_edges, c[0], c[2], c[3]) for c, _ in own),
@@ -231,7 +217,7 @@ def _join_split(upper: _Row, lower: _Row) -> _Row:
         )
         if best is not None and min(cells[best][1], x1) - max(cells[best][0], x0) > 0:
             bx0, bx1, btext = cells[best]
-            cells[best] = (bx0, bx1, _join_wrapped([btext, text]))
+            cells[best] = (bx0, bx1, join_wrapped([btext, text]))
         else:
             cells.append((x0, x1, text))
     return _Row(upper.page, upper.top, upper.bottom, cells, upper.open_top, lower.open_bottom, upper.first,
