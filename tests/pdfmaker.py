@@ -78,6 +78,8 @@ class Indicator:
     level2: str
     name: str
     value: str
+    #: The cells under the project's ``columns`` when it has more than 指标值 ("" for a blank cell).
+    cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,8 @@ class Project:
     indicators: tuple[Indicator, ...]
     #: Force a page break inside the row holding a cell with this text, after this many lines.
     break_in: tuple[str, int] | None = None
+    #: The indicator columns after 三级指标 (at most three): 指标值, or e.g. 中长期指标值 / 年度指标值 / 备注.
+    columns: tuple[str, ...] = ("指标值",)
 
 
 def _indicators(rows: str) -> tuple[Indicator, ...]:
@@ -331,7 +335,8 @@ def _table_rows(p: Project) -> list[list[_Cell]]:
         [_Cell("其他资金", 1, 1), _Cell("", 2, 2), _Cell("自治区资金", 4, 4), _Cell("", 5, 5)],
         [_Cell("结余结转资金", 1, 1), _Cell("", 2, 2), _Cell("", 4, 4), _Cell("", 5, 5)],
         [_Cell("年度总体绩效目标", 0, 0), _Cell(p.goal, 1, 5)],
-        [_Cell("一级指标", 0, 0), _Cell("二级指标", 1, 1), _Cell("三级指标", 2, 4), _Cell("指标值", 5, 5)],
+        [_Cell("一级指标", 0, 0), _Cell("二级指标", 1, 1), _Cell("三级指标", 2, 5 - len(p.columns)),
+         *[_Cell(label, 6 - len(p.columns) + k, 6 - len(p.columns) + k) for k, label in enumerate(p.columns)]],
     ]
     inds = p.indicators
     for n, ind in enumerate(inds):
@@ -343,7 +348,9 @@ def _table_rows(p: Project) -> list[list[_Cell]]:
             key = (ind.level1, ind.level2)
             span = next((m for m in range(n, len(inds)) if (inds[m].level1, inds[m].level2) != key), len(inds))
             row.append(_Cell(ind.level2, 1, 1, rowspan=span - n))
-        row += [_Cell(ind.name, 2, 4), _Cell(ind.value, 5, 5)]
+        trailing = ind.cells if len(p.columns) > 1 else (ind.value,)
+        first = 6 - len(trailing)
+        row += [_Cell(ind.name, 2, first - 1), *[_Cell(t, first + k, first + k) for k, t in enumerate(trailing)]]
         rows.append(row)
     return rows
 

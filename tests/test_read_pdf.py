@@ -13,9 +13,12 @@ import pytest
 from budgetkit.errors import InputError
 from budgetkit.lines import SourceLine
 from budgetkit.normalize import normalize_text
+from budgetkit.parse import parse_file
 from budgetkit.read_pdf import PdfText, _Row, _to_lines, read_pdf_lines
 from pdfmaker import (
     SEED_PROJECTS,
+    Indicator,
+    Project,
     make_blank_pdf,
     make_cid_pdf,
     make_encrypted_pdf,
@@ -343,3 +346,42 @@ def test_a_year_of_pdfs_is_parsed_and_a_pdf_beside_its_text_is_skipped(tmp_path,
     assert sorted(tables.documents["source_file"]) == sorted(["only-pdf.pdf", SEED.name])
     assert len(tables.projects) == 11 + len(SEED_PROJECTS)
     assert f"{SEED.stem}.pdf: skipped" in caplog.text
+
+
+# --- blank cells: a PDF row knows them, text does not ------------------------------------------------------
+
+LONG_TERM = Project(
+    name="养老服务体系建设补助", department="某市民政局", unit="某市养老服务中心", attribute="02-经常性项目",
+    period="3年", total="800", goal="新增养老床位500张，提升养老服务供给能力。",
+    columns=("中长期指标值", "年度指标值", "备注"),
+    indicators=(
+        Indicator("产出指标", "数量指标", "新增养老床位", "", ("2000张", "500张", "")),
+        Indicator("产出指标", "质量指标", "床位使用率", "", ("", "≥80%", "")),
+        Indicator("产出指标", "时效指标", "完成时间", "", ("", "2023年12月底前", "以验收为准")),
+        Indicator("效益指标", "社会效益", "养老服务供给", "", ("持续增加", "明显增加", "")),
+        Indicator("效益指标", "社会效益", "服务质量", "", ("", "明显提升", "按年度考核")),
+        Indicator("满意度指标", "服务对象满意度", "入住老人满意度", "", ("≥90%", "≥90%", "")),
+    ),
+)
+
+#: (indicator, long-term, annual, note) as printed in the cells.
+LONG_TERM_CELLS = [(i.name, *(c or None for c in i.cells)) for i in LONG_TERM.indicators]
+
+
+def test_blank_cells_of_a_pdf_row_place_the_values_exactly(tmp_path):
+    made = make_pdf(tmp_path / "long-term.pdf", [LONG_TERM], notice=None)
+    inds = parse_file(made.path, year=2023).indicators
+    got = [tuple(None if pd.isna(v) else v for v in row)
+           for row in inds[["indicator", "value_long_term", "value", "note"]].values.tolist()]
+    assert got == LONG_TERM_CELLS
+    assert inds["confidence"].eq("high").all()
+
+
+def test_the_same_rows_as_text_are_guessed_and_the_doubtful_ones_marked_low(tmp_path):
+    made = make_pdf(tmp_path / "long-term.pdf", [LONG_TERM], notice=None)
+    text = tmp_path / "long-term.txt"
+    text.write_text("\n".join(line.text for line in made.lines), encoding="utf-8")
+    inds = parse_file(text, year=2023).indicators.set_index("indicator")
+    assert inds.loc["新增养老床位", ["value_long_term", "value", "confidence"]].tolist() == ["2000张", "500张", "high"]
+    assert inds.loc["养老服务供给", "confidence"] == "low"  # long-term + annual, or annual + note?
+    assert inds.loc["完成时间", "confidence"] == "low"

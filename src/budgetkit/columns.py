@@ -207,7 +207,7 @@ def _measurable(cell: str) -> bool:
     return parse_indicator_value(cell).kind in {"count", "percent", "money", "rate", "deadline", "frequency"}
 
 
-def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]:
+def split_cells(cells: Sequence[str], trailing: Sequence[str], *, positional: bool = False) -> dict[str, str]:
     """Assign the cells after the indicator name to the ``trailing`` columns; compose ``value``.
 
     Blank cells print nothing, so a row may have fewer cells than columns: the
@@ -216,6 +216,9 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
     takes the cheapest columns as blank. Cells beyond the columns join the value.
     ``value`` comes back joined as the reader sees it: comparator, number, unit.
     When another assignment scores about as well, ``confidence`` is ``low``.
+
+    With ``positional=True`` the cells are the row's cells under the ``trailing``
+    columns, one each, blank ones included (a PDF row): nothing is guessed.
 
     Examples:
         >>> split_cells(["≥", "90%"], ("value",))
@@ -227,6 +230,8 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
         >>> split_cells(["=", "100", "%"], ("nature", "value", "measure_unit"))
         {'nature': '=', 'value': '=100%', 'measure_unit': '%'}
     """
+    if positional:
+        return _compose({f: c for f, c in zip(trailing, cells, strict=True) if c})
     if not cells:
         return {}
     if list(trailing) == ["value"] or len(trailing) == 0:
@@ -247,7 +252,14 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
         return {"value": join_cells(cells), "confidence": "low"}
     scored.sort(key=lambda pair: -pair[0])
     best = scored[0]
-    out = {f: best[1][f] for f in trailing if f in best[1]}
+    out = _compose({f: best[1][f] for f in trailing if f in best[1]})
+    if len(scored) > 1 and best[0] - scored[1][0] <= _AMBIGUOUS:
+        out["confidence"] = "low"  # another reading of the cells is about as likely
+    return out
+
+
+def _compose(out: dict[str, str]) -> dict[str, str]:
+    """Put the 指标性质 comparator in front of the values and the 度量单位 after their numbers."""
     nature, unit = out.get("nature"), out.get("measure_unit")
     for fld in ("value", "value_long_term"):
         value = out.get(fld)
@@ -258,6 +270,4 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str]) -> dict[str, str]
         if unit and not value.endswith(unit) and value[-1].isdigit():
             value += unit
         out[fld] = value
-    if len(scored) > 1 and best[0] - scored[1][0] <= _AMBIGUOUS:
-        out["confidence"] = "low"  # another reading of the cells is about as likely
     return out

@@ -34,6 +34,8 @@ class SourceLine:
         confidence: set by a layout rewrite that had to guess where the cells of
             this line part (``medium`` or ``low``); the rows read from it are
             marked no higher. ``None`` when the cells were printed apart.
+        cells: the row's own cells, blank ones included, where the reader knows
+            them (a PDF table row); ``None`` for text, where blank cells print nothing.
     """
 
     text: str
@@ -41,6 +43,7 @@ class SourceLine:
     page: int | None = None
     lineno_end: int | None = None
     confidence: str | None = None
+    cells: tuple[str, ...] | None = None
 
     @property
     def last_lineno(self) -> int:

@@ -46,7 +46,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -309,7 +309,7 @@ def parse_lines(
             other tables are whole keeps them, and the table that stops early is marked partial).
     """
     ctx = _Context(source_file, path or source_file, year)
-    lines = [SourceLine(normalize_text(ln.text), ln.lineno, ln.page, ln.lineno_end) for ln in lines]
+    lines = [replace(ln, text=normalize_text(ln.text)) for ln in lines]
     layout, lines = detect_layout(lines)
     starts = [i for i, line in enumerate(lines) if _NAME_RE.match(line.text)]
     if not starts:
@@ -641,12 +641,17 @@ class _Cell:
     lone_value: bool = False  # the last value fragment stood alone on its line
     confidence: str = "high"
     cells: list[str] = field(default_factory=list)  # the cells after the name on its first line
+    row_cells: tuple[str, ...] | None = None  # the row's own cells, blank ones included (PDF rows)
     placeholder: bool = False  # the value printed was template placeholder text, so it was cleared
 
     def record(self, trailing: tuple[str, ...] = ("value",)) -> dict:
         value = "".join(self.value) if self.value else None
         extra: dict = {}
-        if trailing != ("value",) and self.cells:
+        if trailing != ("value",) and self.row_cells is not None and len(self.row_cells) > len(trailing):
+            extra = split_cells(self.row_cells[-len(trailing) :], trailing, positional=True)
+            value = "".join([extra.pop("value", ""), *self.value[1:]]) or None
+            extra.pop("measure_unit", None)
+        elif trailing != ("value",) and self.cells:
             extra = split_cells(self.cells, trailing)
             value = extra.pop("value") + "".join(self.value[1:])
             extra.pop("measure_unit", None)
@@ -845,7 +850,8 @@ def _assemble(
             continue
         close()
         value = join_cells(tokens[1:])
-        current = _Cell(group1, level2, [tokens[0]], [value], lines=[line], cells=tokens[1:])
+        current = _Cell(group1, level2, [tokens[0]], [value], lines=[line], cells=tokens[1:],
+                        row_cells=line.cells)
         state = "value"
         widest = max(widest, _width(value))
     close()

@@ -326,7 +326,8 @@ def _to_lines(items: list[_Row | _Text], path: Path, npages: int) -> PdfText:
         prev = item
         if not text:
             continue
-        line = SourceLine(text, len(lines) + 1, item.page)
+        cells = tuple(normalize_text(t) for _, _, t in sorted(item.cells)) if isinstance(item, _Row) else None
+        line = SourceLine(text, len(lines) + 1, item.page, cells=cells)
         lines.append(line)
         if find_cid_artefacts(text):
             unreadable.append((line.page or 0, line.lineno, text))
