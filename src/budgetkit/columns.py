@@ -42,14 +42,13 @@ __all__ = ["IndicatorHeader", "find_indicator_header", "join_cells", "load_colum
 
 #: The columns every indicator section has, in order.
 _REQUIRED = ("level1", "level2", "indicator", "value")
-#: A 指标性质 comparator, put in front of the value when the cells are joined.
+#: A 指标性质 comparator, put in front of the value when the cells are joined; a cell that is
+#: only a comparator belongs to the next cell unless it stands in a 指标性质 column.
 _COMPARATORS = frozenset({"≥", "≤", ">", "<", "=", "≈", ">=", "<="})
 #: Two readings of a row's cells whose scores are this close are both plausible: the row gets confidence low.
 _AMBIGUOUS = 1.0
 #: What it costs when a long-term and an annual target beside it differ in shape (one measurable, one not).
 _SHAPE_MISMATCH = 1.5
-#: A cell that is only a comparator belongs to the next cell unless it stands in a 指标性质 column.
-_BARE_OP_RE = re.compile(r"^(?:≥|≤|>|<|=|≈|>=|<=)$")
 
 
 @dataclass(frozen=True)
@@ -87,11 +86,10 @@ def load_columns() -> dict[str, _Column]:
     from budgetkit.parse_value import load_units
 
     unit_re = "|".join(re.escape(u) for u in sorted([*load_units(), "%"], key=len, reverse=True))
-    rows = read_metadata("columns")
+    # <unit>: a unit of units.csv, or one character that is no digit (张, 栋), or one per another
+    unit = rf"(?:{unit_re}|[^\d\s/%.,])"
     out = {}
-    for row in rows:
-        # <unit>: a unit of units.csv, or one character that is no digit (张, 栋)
-        unit = rf"(?:{unit_re}|[^\d\s/%.,])"
+    for row in read_metadata("columns"):
         pattern = row["pattern"].replace("<unit>", rf"^{unit}(?:/{unit})?$")
         out[row["label"]] = _Column(
             row["label"], row["field"], re.compile(pattern) if pattern else None,
@@ -101,9 +99,14 @@ def load_columns() -> dict[str, _Column]:
     return out
 
 
+@cache
+def _labels_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(load_columns(), key=len, reverse=True))
+
+
 def _peel(text: str) -> list[str] | None:
     """Split ``text`` (spaces removed) into column labels, or ``None`` when something else is left."""
-    labels = sorted(load_columns(), key=len, reverse=True)
+    labels = _labels_longest_first()
     out = []
     while text:
         hit = next((lb for lb in labels if text.startswith(lb)), None)
@@ -133,9 +136,10 @@ def find_indicator_header(lines: Sequence[SourceLine], start: int) -> IndicatorH
     columns = load_columns()
     for i in range(start, len(lines)):
         text = "".join(lines[i].text.split())
-        if not text.startswith("一级指标") or _peel(text) is None:
+        labels = _peel(text) if text.startswith("一级指标") else None
+        if labels is None:
             continue
-        labels, last = _peel(text) or [], i
+        last = i
         for j in range(i + 1, len(lines)):
             more = "".join(lines[j].text.split())
             if not more:
@@ -180,8 +184,7 @@ def join_cells(tokens: Sequence[str]) -> str:
     return out
 
 
-def _score(assignment: dict[str, str], blanks: Sequence[str], columns: dict[str, _Column]) -> float | None:
-    by_field = {c.field: c for c in columns.values()}
+def _score(assignment: dict[str, str], blanks: Sequence[str], by_field: dict[str, _Column]) -> float | None:
     score = 0.0
     for fld, cell in assignment.items():
         pattern = by_field[fld].pattern
@@ -189,7 +192,7 @@ def _score(assignment: dict[str, str], blanks: Sequence[str], columns: dict[str,
             if not pattern.match(cell):
                 return None
             score += 2
-        elif _BARE_OP_RE.match(cell.split()[-1]):
+        elif cell.split()[-1] in _COMPARATORS:
             return None  # a comparator cannot end a value
         score -= cell.count(" ") * 1.5  # cells printed apart are rarely one cell
         if by_field[fld].measurable_cost and _measurable(cell):
@@ -202,9 +205,9 @@ def _score(assignment: dict[str, str], blanks: Sequence[str], columns: dict[str,
 
 
 def _measurable(cell: str) -> bool:
-    from budgetkit.parse_value import parse_indicator_value
+    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
 
-    return parse_indicator_value(cell).kind in {"count", "percent", "money", "rate", "deadline", "frequency"}
+    return parse_indicator_value(cell).kind in MEASURABLE_KINDS
 
 
 def split_cells(cells: Sequence[str], trailing: Sequence[str], *, positional: bool = False) -> dict[str, str]:
@@ -236,7 +239,7 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str], *, positional: bo
         return {}
     if list(trailing) == ["value"] or len(trailing) == 0:
         return {"value": join_cells(cells)}
-    columns = load_columns()
+    by_field = {c.field: c for c in load_columns().values()}
     scored: list[tuple[float, dict[str, str]]] = []
     for k in range(min(len(cells), len(trailing)), 0, -1):
         for kept in itertools.combinations(trailing, k):
@@ -245,7 +248,7 @@ def split_cells(cells: Sequence[str], trailing: Sequence[str], *, positional: bo
             for groups in _groups(cells, k):
                 assignment = dict(zip(kept, groups, strict=True))
                 blanks = [f for f in trailing if f not in kept]
-                score = _score(assignment, blanks, columns)
+                score = _score(assignment, blanks, by_field)
                 if score is not None:
                     scored.append((score, assignment))
     if not scored:

@@ -12,7 +12,7 @@ is reached wins; the last row (``seed``) matches everything. A new layout is a
 new row, a rewrite when no existing one fits, and a fixture.
 
 Examples:
-    >>> from budgetkit.lines import SourceLine, join_wrapped
+    >>> from budgetkit.lines import SourceLine
     >>> lines = [SourceLine("|产出指标|数量指标|新建校舍|≥3000平方米|", 1), SourceLine("||||", 2)]
     >>> layout, rewritten = detect_layout(lines)
     >>> layout.name, [ln.text for ln in rewritten]
@@ -24,9 +24,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
+from budgetkit.columns import load_columns
 from budgetkit.fields import read_metadata
 from budgetkit.lines import SourceLine, join_wrapped
 
@@ -84,8 +85,6 @@ def _pipe_cells(lines: list[SourceLine]) -> list[SourceLine]:
 
 _NAME_LABEL_RE = re.compile(r"^(\s*项目名称)(?=\S)")
 _INDICATOR_HEADER_RE = re.compile(r"^\s*一级指标\s*二级指标\s*三级指标\s*指标值")
-#: Kinds of a value that can be cut off the end of a run-together row with confidence.
-_SPLIT_KINDS = frozenset({"count", "percent", "money", "rate", "deadline", "frequency"})
 
 
 def _split_value(text: str) -> tuple[str, str | None]:
@@ -105,10 +104,10 @@ def _split_value(text: str) -> tuple[str, str | None]:
         >>> _split_value("办学条件改善")
         ('办学条件改善', None)
     """
-    from budgetkit.parse_value import parse_indicator_value
+    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
 
     for k in range(1, len(text)):
-        if parse_indicator_value(text[k:]).kind in _SPLIT_KINDS and not text[k - 1].isdigit():
+        if parse_indicator_value(text[k:]).kind in MEASURABLE_KINDS and not text[k - 1].isdigit():
             return f"{text[:k]} {text[k:]}", "medium"
     for k in range(2, len(text) - 1):
         tail = text[k:]
@@ -265,8 +264,6 @@ def _ocr_digits() -> dict[str, str]:
 @cache
 def _ocr_vocabulary() -> tuple[str, ...]:
     """Labels of four characters or more that a one-character OCR misreading is corrected to."""
-    from budgetkit.columns import load_columns
-
     words = {*_level_labels(), *load_columns(), *_HEADER_WORDS}
     return tuple(sorted((w for w in words if len(w) >= 4), key=len, reverse=True))
 
@@ -342,11 +339,8 @@ def _ocr(lines: list[SourceLine]) -> list[SourceLine]:
         text, fixes = fix_ocr(line.text)
         for fix in fixes:
             logger.info("line %d: OCR correction %s", line.lineno, fix)
-        fixed.append(SourceLine(text, line.lineno, line.page, line.lineno_end))
-    return [
-        SourceLine(ln.text, ln.lineno, ln.page, ln.lineno_end, "low" if ln.text.strip() else None)
-        for ln in _run_together(fixed)
-    ]
+        fixed.append(replace(line, text=text))
+    return [replace(ln, confidence="low" if ln.text.strip() else None) for ln in _run_together(fixed)]
 
 
 def _blank_value_before(cell: str, following: list[SourceLine] | None) -> bool:
@@ -364,21 +358,24 @@ def _blank_value_before(cell: str, following: list[SourceLine] | None) -> bool:
         >>> _blank_value_before("明显改善", None)
         False
     """
-    from budgetkit.parse_value import parse_indicator_value
+    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
 
     if following is None:
         return False
     after = join_wrapped([ln.text.strip() for ln in following])
+    words = parse_indicator_value(cell)
     return (
-        parse_indicator_value(cell).kind in ("text", "qualitative")
-        and parse_indicator_value(cell).num is None
-        and parse_indicator_value(after).kind in _SPLIT_KINDS
+        words.kind not in MEASURABLE_KINDS
+        and words.num is None
+        and parse_indicator_value(after).kind in MEASURABLE_KINDS
         and after not in _level_labels()
     )
 
 
 #: A title (…绩效目标表) or unit line (单位:万元) above a table ends the indicator section before it.
 _TABLE_TOP_RE = re.compile(r"绩效目标表$|^(?:金额)?单位[:]")
+
+
 #: Words of the indicator header that stand in cells of their own in the one-cell layout.
 _COLUMN_WORDS = frozenset({"二级指标", "三级指标", "指标值", "指标性质", "度量单位", "备注", "年度指标值"})
 

@@ -56,6 +56,7 @@ from budgetkit.normalize import normalize_text
 
 __all__ = [
     "KINDS",
+    "MEASURABLE_KINDS",
     "PREFIX_OPS",
     "SUFFIX_OPS",
     "VAGUE_WORDS",
@@ -69,6 +70,8 @@ logger = logging.getLogger(__name__)
 
 #: The kinds a value can have, in the order they are tried.
 KINDS = ("deadline", "frequency", "money", "rate", "percent", "count", "qualitative", "text")
+#: The kinds that state something measurable: a number with a unit, or a date.
+MEASURABLE_KINDS = frozenset(KINDS) - {"qualitative", "text"}
 
 #: Words before a number and the comparator they mean (longest first when matched).
 PREFIX_OPS = {
