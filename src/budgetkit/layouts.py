@@ -217,7 +217,7 @@ def _one_cell(lines: list[SourceLine]) -> list[SourceLine]:
                 name = None
         elif text == "一级指标" or _INDICATOR_HEADER_RE.match(text):
             in_indicators = True
-        elif in_indicators and text not in _COLUMN_WORDS:
+        elif in_indicators and text not in load_columns():  # a header word in a cell of its own
             joined, m = text, k
             while joined not in labels and m < len(cells) and any(lb.startswith(joined) for lb in labels):
                 joined += join_wrapped([ln.text.strip() for ln in cells[m]])
@@ -374,10 +374,6 @@ def _blank_value_before(cell: str, following: list[SourceLine] | None) -> bool:
 
 #: A title (…绩效目标表) or unit line (单位:万元) above a table ends the indicator section before it.
 _TABLE_TOP_RE = re.compile(r"绩效目标表$|^(?:金额)?单位[:]")
-
-
-#: Words of the indicator header that stand in cells of their own in the one-cell layout.
-_COLUMN_WORDS = frozenset({"二级指标", "三级指标", "指标值", "指标性质", "度量单位", "备注", "年度指标值"})
 
 
 #: Rewrites named in ``layouts.csv``: the document's lines in, the same lines in the seed's shape out.
