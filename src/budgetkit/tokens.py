@@ -1,0 +1,248 @@
+"""The token stream recognition reads: the pieces of a document's cells, with the gaps between them.
+
+Recognition (:mod:`budgetkit.recognise`) never looks at rows directly: it reads a
+stream of :class:`Tok`, each a cell or a piece of one, with the **gap** before it,
+the evidence of how it is separated from the token before:
+
+=========  =======================================================================
+``PIECE``  a piece of the same cell (cut at a space or by the vocabulary)
+``SAME``   the next cell of the same printed row (a pipe, a rule, a tab)
+``LINE``   the next line, nothing says whether the row goes on
+``BLANK``  after a blank line
+``BREAK``  after a row the reader saw end (a grid row, a pipe row closed by padding)
+=========  =======================================================================
+
+:func:`cut` splits tokens at the vocabulary terms they run together with, and
+:func:`assemble_labels` joins the pieces of a label wrapped over lines or cells
+(``满意度`` / ``指标``), longest term first.
+
+Examples:
+    >>> from budgetkit.segment import segment_lines
+    >>> toks = stream(segment_lines(["满意度", "指标", "项目名称 | 主体班 | |||"]))
+    >>> [(t.text, t.gap) for t in toks]
+    [('满意度', 4), ('指标', 2), ('项目名称', 2), ('主体班', 1)]
+    >>> [(t.text, t.match.term.role) for t in assemble_labels(toks)[:1]]
+    [('满意度指标', 'level1')]
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from budgetkit.cells import Cell, Row
+from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
+
+__all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text", "stream"]
+
+PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
+
+_PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """One token: a cell or a piece of one.
+
+    Attributes:
+        text: the piece as printed (normalised).
+        cells: the cells it comes from (more than one when a wrapped label was joined).
+        gap: the gap before it (:data:`PIECE` … :data:`BREAK`).
+        inferred: its edge before was cut by the vocabulary or a value shape, not printed.
+        match: its vocabulary match, or ``None``.
+        whole_line: it is all its line holds.
+    """
+
+    text: str
+    cells: tuple[Cell, ...]
+    gap: int
+    inferred: bool = False
+    match: Match | None = None
+    whole_line: bool = False
+
+    @property
+    def cell(self) -> Cell:
+        """The first cell the token comes from."""
+        return self.cells[0]
+
+    @property
+    def line(self) -> int:
+        """First line of the token."""
+        return self.cells[0].line
+
+    @property
+    def last_line(self) -> int:
+        """Last line of the token."""
+        return max(c.last_line for c in self.cells)
+
+    @property
+    def page(self) -> int | None:
+        """PDF page of the token."""
+        return self.cells[0].page
+
+    def role(self, *roles: str):
+        """Its vocabulary row with one of ``roles``, or ``None``."""
+        return self.match.role(*roles) if self.match is not None else None
+
+
+def stream(rows: Sequence[Row]) -> list[Tok]:
+    """Flatten rows into tokens, one per non-empty cell or printed empty cell, with the gaps between them."""
+    out: list[Tok] = []
+    gap = BREAK
+    for row in rows:
+        if not row.cells:
+            gap = max(gap, BREAK if row.hard else BLANK)
+            continue
+        single = len(row.cells) == 1
+        for k, cell in enumerate(row.cells):
+            out.append(Tok(cell.text, (cell,), gap if k == 0 else SAME, match=lookup(cell.text) if cell.text
+                           else None, whole_line=single))
+        gap = BREAK if row.hard else LINE
+    return out
+
+
+def join_text(parts: Iterable[str]) -> str:
+    """Join wrapped pieces of one cell: no space between two Chinese characters or across a number's wrap.
+
+    Examples:
+        >>> join_text(["满意度指", "标"]), join_text(["模的良好", "社会氛围"]), join_text(["Open", "PDF"])
+        ('满意度指标', '模的良好社会氛围', 'Open PDF')
+    """
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+            out += " "
+        out += part
+    return out
+
+
+def _wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in "WF"
+
+
+def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_together: bool = True,
+        min_run: int = 2) -> list[Tok]:
+    """Split tokens at the vocabulary terms of ``roles`` inside them.
+
+    A token is cut at a term that stands apart inside it (at a space or colon, or
+    at its start or end) when ``spaces``; and, when ``run_together``, at every term
+    of a token holding ``min_run`` terms or more with nothing between to part them
+    (a page flattened to one line). Pieces cut where nothing was printed are
+    ``inferred``.
+
+    Examples:
+        >>> t = Tok("主管部门 自治区总工会 实施单位 宁夏回族自治区总工会", (Cell("", 1),), LINE)
+        >>> [p.text for p in cut([t], ["field"])]
+        ['主管部门', '自治区总工会', '实施单位', '宁夏回族自治区总工会']
+        >>> t = Tok("项目名称福建专项资金主管部门(单位)名称武夷山市委宣传部", (Cell("", 1),), LINE)
+        >>> [(p.text, p.inferred) for p in cut([t], ["field"])]
+        [('项目名称', False), ('福建专项资金', True), ('主管部门(单位)名称', True), ('武夷山市委宣传部', True)]
+    """
+    roles = tuple(roles)
+    out: list[Tok] = []
+    for tok in toks:
+        text = tok.text
+        if not text or tok.match is not None and tok.role(*roles):
+            out.append(tok)
+            continue
+        found = find_terms(text, roles)
+        if not found:
+            out.append(tok)
+            continue
+        keep = []
+        for f in found:
+            before = text[f.start - 1] if f.start > 0 else " "
+            after = text[f.end] if f.end < len(text) else " "
+            apart = (before.isspace() or before in ":") and (after.isspace() or after in ":")
+            edge_ok = (f.start == 0 or before.isspace()) and (f.end == len(text) or after.isspace()
+                                                             or after in ":" or text[f.end - 1] == ":"
+                                                             or not _wide(after))
+            if spaces and (apart or edge_ok):
+                keep.append(f)
+            elif run_together and len(found) >= min_run:
+                keep.append(f)
+        if not keep:
+            out.append(tok)
+            continue
+        pos = 0
+        pieces: list[tuple[str, bool, Match | None]] = []
+        for f in keep:
+            if f.start > pos:
+                pieces.append((text[pos:f.start], pos > 0, None))
+            pieces.append((text[f.start:f.end], f.start > 0 and not text[f.start - 1].isspace()
+                           and text[f.start - 1] != ":", f.match))
+            pos = f.end
+        if pos < len(text):
+            pieces.append((text[pos:], not text[pos].isspace() and text[pos - 1] != ":", None))
+        first = True
+        for piece, inferred, match in pieces:
+            stripped = piece.strip().lstrip(":").strip()
+            if not stripped:
+                continue
+            out.append(Tok(stripped, tok.cells, tok.gap if first else PIECE, inferred=inferred and not first,
+                           match=match if match is not None else lookup(stripped),
+                           whole_line=tok.whole_line and len(pieces) == 1))
+            first = False
+    return out
+
+
+def _joinable(tok: Tok) -> bool:
+    return bool(tok.text) and tok.gap != SAME
+
+
+def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max_parts: int = 5) -> list[Tok]:
+    """Join label pieces wrapped over lines (or cut at spaces) into the longest vocabulary term they make.
+
+    Pieces are joined while their joined key starts some term (``满意度指`` …
+    ``满意度指标``); the longest joint that is a whole term wins, so ``经济效益`` /
+    ``指标`` gives ``经济效益指标``, not ``经济效益`` and an orphan ``指标``. A
+    qualifier printed on the next line (``产出指标`` / ``(40-50)分``) joins the term.
+    Cells of one printed row (gap ``SAME``) are never joined.
+
+    Examples:
+        >>> ts = [Tok(t, (Cell(t, i),), LINE) for i, t in enumerate(["经济效益", "指标", "(选填)"], 1)]
+        >>> [(t.text, t.match.term.field) for t in assemble_labels(ts)]
+        [('经济效益指标(选填)', '经济效益')]
+    """
+    allowed = tuple(roles) if roles is not None else None
+    out: list[Tok] = []
+    i = 0
+    n = len(toks)
+    while i < n:
+        tok = toks[i]
+        best_j, best = i, None
+        if tok.text and (tok.match is None or allowed is None or tok.role(*allowed)):
+            key = match_key(tok.text)
+            key_np = re.sub(r"^(?:其中|含):?", "", key)
+            j = i
+            joined = [tok.text]
+            if tok.match is not None:
+                best = tok.match
+            while j + 1 < n and j - i + 1 < max_parts:
+                if not (is_prefix(key_np) or _PREFIX_ONLY_RE.match(key) or not key_np):
+                    break
+                nxt = toks[j + 1]
+                if not _joinable(nxt):
+                    break
+                joined.append(nxt.text)
+                key = match_key("".join(joined))
+                key_np = re.sub(r"^(?:其中|含):?", "", key)
+                j += 1
+                m = lookup("".join(joined))
+                if m is not None and (allowed is None or m.role(*allowed)):
+                    best_j, best = j, m
+            if best is not None and best_j > i:
+                # a qualifier alone on the next piece belongs to the label
+                parts = [t.text for t in toks[i:best_j + 1]]
+                cells = tuple(c for t in toks[i:best_j + 1] for c in t.cells)
+                out.append(replace(tok, text=join_text(parts), cells=cells, match=best,
+                                   whole_line=all(t.whole_line for t in toks[i:best_j + 1])))
+                i = best_j + 1
+                continue
+        out.append(tok)
+        i += 1
+    return out

@@ -1,0 +1,331 @@
+"""The one vocabulary of printed terms, and how a printed cell is matched against it.
+
+Every term a performance-target table prints as a label lives in
+``metadata/vocabulary.csv`` with its **role** (``title``, ``unit_label``, ``field``,
+``extra``, ``block``, ``subtable``, ``row``, ``goal``, ``column``, ``section``,
+``level1``, ``level2``, ``boilerplate``, ``furniture``), the **field** or
+canonical form it stands for, its parent (for level-2 labels) and the template
+it comes from (the seed's, 财预〔2021〕101号, older ones). Qualifiers that
+templates add to labels (``(必填)``, ``(0-20)分``, ``(万元)``, ``★``) are in
+``metadata/qualifiers.csv``. A new synonym is a new row there, nowhere else.
+
+Matching works on a **key** of the printed text: NFKC, white space and
+required-field marks removed, pinyin that mirror sites insert after characters
+(``學(xué)``) removed, and traditional characters converted to simplified (OpenCC
+``t2s``). The printed text is kept by the caller; the key is only for matching.
+
+Examples:
+    >>> match_key("產(chǎn)出指標(biāo)")
+    '产出指标'
+    >>> m = lookup("数量指标 (必填硬性指标)")
+    >>> m.term.role, m.term.field, m.qualifiers, m.reasons
+    ('level2', '数量指标', ('(必填硬性指标)',), ('label matched through a qualifier',))
+    >>> lookup("项目资金 (元)").scale
+    0.0001
+    >>> [t.role for t in lookup("成本指标").terms]
+    ['level1', 'level2']
+    >>> lookup("职工困难医疗救助") is None
+    True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from budgetkit.fields import read_metadata
+
+__all__ = [
+    "Match",
+    "Term",
+    "find_terms",
+    "is_prefix",
+    "lookup",
+    "match_key",
+    "scan",
+    "terms",
+]
+
+#: Pinyin a mirror site inserts after a character: ``學(xué)``; also a cut one at the end (``生態(t``).
+_PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zàáâãäāăǎèéêěēíìîïīǐòóôõöōǒùúûüūǔǖǘǚǜńňǹḿ]{1,7})(?:\)|$)")
+_SPACE_RE = re.compile(r"[\s\u3000]+")
+_MARKS = str.maketrans("", "", "*★☆\"'“”")
+_QUALIFIER_CANDIDATE_RE = re.compile(r"\([^()]*\)分?|\d+(?:\.\d+)?分$|[★☆*]+")
+_PREFIX_RE = re.compile(r"^(?:其中|含)[:]?")
+_YEAR_IN_LABEL_RE = re.compile(r"\d{4}年度?")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One row of ``metadata/vocabulary.csv``."""
+
+    term: str
+    role: str
+    field: str
+    level: int | None
+    parent: str | None
+    match: str
+    template: str
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A printed cell matched to the vocabulary.
+
+    Attributes:
+        terms: every vocabulary row of the matched term (a term may have several roles).
+        printed: the cell as printed.
+        qualifiers: qualifiers stripped before matching, as they appear in the key.
+        scale: factor to 万元 a unit qualifier gives (``(元)`` → 0.0001), else ``None``.
+        reasons: why the match is less than exact (qualifier stripped, script converted, prefix).
+    """
+
+    terms: tuple[Term, ...]
+    printed: str
+    qualifiers: tuple[str, ...] = ()
+    scale: float | None = None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def term(self) -> Term:
+        """The first vocabulary row of the match."""
+        return self.terms[0]
+
+    def role(self, *roles: str) -> Term | None:
+        """The vocabulary row of the match with one of ``roles``, else ``None``."""
+        return next((t for t in self.terms if t.role in roles), None)
+
+
+@cache
+def _t2s():
+    import opencc  # imported here: only documents in traditional script need it
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def _simplify_char(char: str) -> str:
+    if char.isascii() or not ("\u3400" <= char <= "\u9fff"):
+        return char
+    out = _t2s().convert(char)
+    return out if len(out) == 1 else char
+
+
+def _base_key(text: str) -> tuple[str, list[int]]:
+    """The key of ``text`` and, for each key character, the index of the printed character it came from."""
+    text = unicodedata.normalize("NFKC", text)
+    drop = [False] * len(text)
+    for m in _PINYIN_RE.finditer(text):
+        for i in range(m.start(), m.end()):
+            drop[i] = True
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(text):
+        if drop[i] or ch.isspace() or ch in "*★☆\"“”":
+            continue
+        chars.append(_simplify_char(ch))
+        origin.append(i)
+    return "".join(chars), origin
+
+
+@lru_cache(maxsize=65536)
+def match_key(text: str) -> str:
+    """The matching key of ``text``: NFKC, no white space, marks or inserted pinyin, simplified script.
+
+    Examples:
+        >>> match_key(" 一级 指标 ")
+        '一级指标'
+        >>> match_key("*年度總體績效目標(biāo)")
+        '年度总体绩效目标'
+    """
+    return _base_key(text)[0]
+
+
+@cache
+def terms() -> dict[str, tuple[Term, ...]]:
+    """Every vocabulary term by its key (a key may carry several roles, in file order)."""
+    out: dict[str, list[Term]] = {}
+    for row in read_metadata("vocabulary"):
+        term = Term(row["term"], row["role"], row["field"], int(row["level"]) if row["level"] else None,
+                    row["parent"] or None, row["match"], row["template"])
+        out.setdefault(match_key(row["term"]), []).append(term)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _qualifiers() -> tuple[tuple[re.Pattern[str], str, float | None], ...]:
+    return tuple(
+        (re.compile(row["pattern"]), row["kind"], float(row["scale"]) if row["scale"] else None)
+        for row in read_metadata("qualifiers")
+    )
+
+
+def _qualifier(text: str) -> tuple[str, float | None] | None:
+    """``(kind, scale)`` when ``text`` (a key fragment) is a qualifier, else ``None``."""
+    for pattern, kind, scale in _qualifiers():
+        if pattern.match(text):
+            return kind, scale
+    return None
+
+
+@cache
+def _prefixes() -> frozenset[str]:
+    return frozenset(k[:i] for k in terms() for i in range(1, len(k) + 1))
+
+
+def is_prefix(key: str) -> bool:
+    """Whether ``key`` (a matching key) starts some vocabulary term.
+
+    Examples:
+        >>> is_prefix("满意度指"), is_prefix("职工")
+        (True, False)
+    """
+    return key in _prefixes()
+
+
+def _strip_qualifiers(key: str) -> tuple[str, tuple[str, ...], float | None]:
+    stripped: list[str] = []
+    scale = None
+    out = key
+    for m in reversed(list(_QUALIFIER_CANDIDATE_RE.finditer(key))):
+        q = _qualifier(m.group(0))
+        if q is None:
+            continue
+        stripped.append(m.group(0))
+        if q[1] is not None:
+            scale = q[1]
+        out = out[: m.start()] + out[m.end() :]
+    return out, tuple(reversed(stripped)), scale
+
+
+@lru_cache(maxsize=65536)
+def lookup(text: str) -> Match | None:
+    """Match a whole printed cell to a vocabulary term, or ``None``.
+
+    Tries the key as it is, then without qualifiers, then without a leading
+    ``其中:``, then without a trailing ``:``; the first hit wins.
+
+    Examples:
+        >>> lookup("其中：财政拨款").term.field
+        'fiscal'
+        >>> lookup("成本指标(0-20)分").qualifiers
+        ('(0-20)分',)
+        >>> lookup("年度金额(万元):").scale
+        1.0
+    """
+    key = match_key(text)
+    if not key:
+        return None
+    script = key != _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_MARKS)
+    base_reasons = ("label matched through script conversion",) if script else ()
+    candidates: list[tuple[str, tuple[str, ...], float | None, tuple[str, ...]]] = []
+    for k in (key, key.rstrip(":")):
+        candidates.append((k, (), None, ()))
+        stripped, quals, scale = _strip_qualifiers(k)
+        if quals:
+            candidates.append((stripped.rstrip(":"), quals, scale, ("label matched through a qualifier",)))
+        unprefixed = _PREFIX_RE.sub("", stripped)
+        if unprefixed != stripped:
+            candidates.append((unprefixed.rstrip(":"), quals, scale, ("label matched through a qualifier",)
+                               if quals else ()))
+        yearless = _YEAR_IN_LABEL_RE.sub("", unprefixed)
+        if yearless != unprefixed and yearless:
+            candidates.append((yearless.rstrip(":"), quals, scale, ("label matched without its year",)))
+    table = terms()
+    for k, quals, scale, reasons in candidates:
+        hit = table.get(k)
+        if hit is not None:
+            exact = tuple(t for t in hit if t.match == "exact") or hit
+            return Match(exact, text, quals, scale, base_reasons + reasons)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A vocabulary term found inside a longer printed text (run-together cells)."""
+
+    start: int
+    end: int
+    match: Match
+
+
+def _wanted(term: Term, roles: frozenset[str]) -> bool:
+    return term.role in roles or f"{term.role}:{term.field}" in roles
+
+
+@cache
+def _term_regex(roles: frozenset[str]) -> re.Pattern[str] | None:
+    keys = sorted({k for k, ts in terms().items() if any(_wanted(t, roles) for t in ts) and len(k) >= 2},
+                  key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))) if keys else None
+
+
+_TRAILING_QUALIFIER_RE = re.compile(r"\([^()]{0,12}\)分?|:")
+
+
+def find_terms(text: str, roles: Iterable[str]) -> list[Found]:
+    """Find the vocabulary terms of ``roles`` (``role`` or ``role:field``) inside ``text``, longest first.
+
+    A qualifier or a colon right after a term belongs to it. Spans are indices
+    into ``text`` as printed.
+
+    Examples:
+        >>> [(f.start, f.end, f.match.term.field) for f in find_terms("资金总额:15其中:财政拨款15", ["field"])]
+        [(0, 5, 'fund_total'), (7, 14, 'fiscal')]
+    """
+    pattern = _term_regex(frozenset(roles))
+    if pattern is None:
+        return []
+    key, origin = _base_key(text)
+    found: list[Found] = []
+    for m in pattern.finditer(key):
+        end = m.end()
+        while (q := _TRAILING_QUALIFIER_RE.match(key, end)) is not None:
+            frag = q.group(0)
+            if frag != ":" and _qualifier(frag) is None:
+                break
+            end = q.end()
+        start_printed = origin[m.start()]
+        end_printed = origin[end - 1] + 1
+        # a "其中:" right before the term belongs to it
+        head = text[max(0, start_printed - 3) : start_printed]
+        if head.endswith(("其中:", "其中")):
+            start_printed -= 3 if head.endswith("其中:") else 2
+        printed = text[start_printed:end_printed]
+        hit = lookup(printed) or lookup(text[origin[m.start()] : end_printed])
+        if hit is not None:
+            found.append(Found(start_printed, end_printed, hit))
+    return found
+
+
+@cache
+def _scanned(roles: frozenset[str]) -> tuple[tuple[str, Term], ...]:
+    out = [(k, t) for k, ts in terms().items() for t in ts if t.role in roles and t.match in ("start", "contains")]
+    return tuple(sorted(out, key=lambda kt: -len(kt[0])))
+
+
+def scan(text: str, *roles: str) -> Term | None:
+    """The term of ``roles`` a cell starts with or contains (titles, site furniture, signature blocks).
+
+    Terms marked ``start`` in the vocabulary must open the cell, ``contains`` ones may stand anywhere.
+
+    Examples:
+        >>> scan("2025年自治区本级部门项目支出预算绩效目标表", "title").field
+        'project'
+        >>> scan("鲁ICP备06032897号  鲁公网安备37142402000014", "furniture").term
+        'ICP备'
+        >>> scan("财政资金管理科室(盖章) 年 月 日", "boilerplate").term
+        '盖章'
+        >>> scan("中央主管部门", "furniture") is None
+        True
+    """
+    key = match_key(text)
+    if not key:
+        return None
+    for k, term in _scanned(frozenset(roles)):
+        if term.match == "start" and key.startswith(k) or term.match == "contains" and k in key:
+            return term
+    return None
