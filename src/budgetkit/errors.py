@@ -22,6 +22,7 @@ __all__ = [
     "BudgetkitError",
     "InputError",
     "LayoutError",
+    "NoTableError",
     "NotebookError",
     "ParameterError",
     "ParseError",
@@ -65,6 +66,10 @@ class BudgetkitError(Exception):
 
 class InputError(BudgetkitError):
     """A file cannot be read at all: missing, empty, undecodable, not a disclosure."""
+
+
+class NoTableError(InputError):
+    """A readable file that holds no performance-target table (a budget volume without one, a notice)."""
 
 
 class LayoutError(BudgetkitError):

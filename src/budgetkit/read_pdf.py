@@ -49,11 +49,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from budgetkit.cells import Cell, Document, Row
 from budgetkit.errors import InputError
 from budgetkit.lines import SourceLine, join_wrapped
 from budgetkit.normalize import find_cid_artefacts, normalize_text
 
-__all__ = ["TABLE_SETTINGS", "PdfText", "read_pdf_lines"]
+__all__ = ["TABLE_SETTINGS", "PdfText", "read_pdf", "read_pdf_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -349,3 +350,28 @@ def _paragraph_break(prev: _Row | _Text, item: _Row | _Text) -> bool:
         return True
     height = prev.bottom - prev.top
     return item.top - prev.bottom > _PARAGRAPH_GAP * height
+
+
+def read_pdf(path: str | Path) -> Document:
+    """Read a PDF into a :class:`~budgetkit.cells.Document`: its table rows as grid rows, its text as lines.
+
+    Each table row keeps its cells (blank ones included) with their columns; the
+    rows are whole (``hard``). Text outside tables is one row per line.
+
+    Raises:
+        InputError: as :func:`read_pdf_lines`.
+    """
+    p = Path(path)
+    pdf = read_pdf_lines(p)
+    rows: list[Row] = []
+    for line in pdf.lines:
+        if not line.text:
+            rows.append(Row([]))
+        elif line.cells is not None:
+            rows.append(Row([Cell(t, line.lineno, page=line.page, col=k) for k, t in enumerate(line.cells)],
+                            hard=True, grid=0))
+        else:
+            rows.append(Row([Cell(line.text, line.lineno, page=line.page)]))
+    unreadable = [{"line": lineno, "page": page, "text": text, "reason": "unreadable PDF text"}
+                  for page, lineno, text in pdf.unreadable]
+    return Document(p, rows, kind="pdf", units=pdf.pages, unit_name="pages", unreadable=unreadable)

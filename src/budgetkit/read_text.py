@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from budgetkit.cells import Document
 from budgetkit.errors import InputError
 from budgetkit.lines import SourceLine
 from budgetkit.normalize import normalize_text
 
-__all__ = ["ENCODINGS", "decode_bytes", "read_text_lines"]
+__all__ = ["ENCODINGS", "decode_bytes", "read_text", "read_text_lines"]
 
 logger = logging.getLogger(__name__)
 
@@ -82,3 +83,16 @@ def read_text_lines(path: str | Path) -> list[SourceLine]:
     if encoding != ENCODINGS[0]:
         logger.info("%s: read as %s", p.name, encoding)
     return [SourceLine(normalize_text(raw).rstrip(), i) for i, raw in enumerate(text.splitlines(), start=1)]
+
+
+def read_text(path: str | Path) -> Document:
+    """Read a text disclosure into a :class:`~budgetkit.cells.Document`, its lines cut into cells.
+
+    Raises:
+        InputError: when the file is missing, empty or undecodable.
+    """
+    from budgetkit.segment import segment_lines
+
+    lines = read_text_lines(path)
+    return Document(Path(path), segment_lines([ln.text for ln in lines]), kind="text", units=len(lines),
+                    unit_name="lines")

@@ -1,9 +1,10 @@
 """The tidy tables of a disclosure, and how they are written and read back.
 
-A :class:`Tables` holds four DataFrames whose columns are fixed by the field
+A :class:`Tables` holds five DataFrames whose columns are fixed by the field
 dictionary (:mod:`budgetkit.fields`): ``documents`` (one row per source file),
-``projects`` (one per project table), ``indicators`` (one per 三级指标) and
-``unparsed`` (every line that landed in no field). :func:`write_tables` writes
+``projects`` (one per project table), ``indicators`` (one per 三级指标),
+``header_extras`` (header labels that map to no field, with their values) and
+``unparsed`` (every piece of input that landed in no field). :func:`write_tables` writes
 each as UTF-8 CSV and Parquet, plus the field dictionary, all or nothing.
 
 Examples:
@@ -40,7 +41,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: The tables of a :class:`Tables`, in writing order.
-TABLE_NAMES: tuple[str, ...] = ("documents", "projects", "indicators", "unparsed")
+TABLE_NAMES: tuple[str, ...] = ("documents", "projects", "indicators", "header_extras", "unparsed")
 
 _PANDAS_DTYPES = {"str": "str", "int": "Int64", "float": "float64"}
 
@@ -77,12 +78,14 @@ class Tables:
         documents: one row per source file (title, notice, publisher, date).
         projects: one row per project table.
         indicators: one row per level-3 indicator, with the parsed 指标值.
-        unparsed: every non-blank input line that landed in no field, with the reason.
+        header_extras: header labels not mapped to a field (and second printings), with their values.
+        unparsed: every piece of input that landed in no field, with the reason.
     """
 
     documents: pd.DataFrame
     projects: pd.DataFrame
     indicators: pd.DataFrame
+    header_extras: pd.DataFrame
     unparsed: pd.DataFrame
 
     @classmethod

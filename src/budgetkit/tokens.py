@@ -35,7 +35,8 @@ from dataclasses import dataclass, replace
 from budgetkit.cells import Cell, Row
 from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
 
-__all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text", "stream"]
+__all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
+           "split_wrapped_tails", "stream"]
 
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
@@ -187,6 +188,32 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
                            match=match if match is not None else lookup(stripped),
                            whole_line=tok.whole_line and len(pieces) == 1))
             first = False
+    return out
+
+
+def split_wrapped_tails(toks: Sequence[Tok]) -> list[Tok]:
+    """Part the last space-separated piece of a token when it is the start of a label the next token ends.
+
+    ``其中:财政拨款 30  其中:中央资`` / ``金``: the tail ``其中:中央资`` and ``金`` make
+    ``其中:中央资金``, so the tail is cut off for :func:`assemble_labels` to join.
+
+    Examples:
+        >>> ts = [Tok(t, (Cell(t, i),), LINE) for i, t in enumerate(["财政拨款 30  其中:中央资", "金"], 1)]
+        >>> [t.text for t in assemble_labels(split_wrapped_tails(ts))]
+        ['财政拨款 30', '其中:中央资金']
+    """
+    out: list[Tok] = []
+    for i, tok in enumerate(toks):
+        parts = tok.text.rsplit(None, 1)
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if len(parts) == 2 and nxt is not None and nxt.gap in (LINE, BLANK) and tok.match is None:
+            tail = parts[1]
+            key = re.sub(r"^(?:其中|含):?", "", match_key(tail))
+            if key and is_prefix(key) and lookup(tail) is None and lookup(tail + nxt.text.split()[0]) is not None:
+                out.append(replace(tok, text=parts[0], match=lookup(parts[0])))
+                out.append(Tok(tail, tok.cells, PIECE, match=None))
+                continue
+        out.append(tok)
     return out
 
 

@@ -1,0 +1,424 @@
+"""Align the cells of an indicator section to its columns, rows found where the evidence puts them.
+
+The indicator section of a table is a stream of tokens (:mod:`budgetkit.tokens`)
+under a header that names its columns in any order and subset (``一级指标 二级指标
+三级指标 指标值``, ``… 指标性质 指标值 度量单位 …``, ``… 指标解释 区域目标值 新罗区
+永定区 …``). Blank cells often print nothing, merged cells print once, labels
+wrap, a row may be one line or one cell per line. :func:`align` finds the
+reading that costs least, by dynamic programming over the tokens: each token
+goes to a column of the current row (skipping columns left blank), joins the
+token before (a wrapped line), or starts a new row. What a token costs in a
+column comes from its shape (a level label, a comparator, a unit, a number, a
+measurable target, words); what a new row costs comes from the gap before the
+token (a row the reader saw end costs nothing, cells of one printed row a lot).
+
+Examples:
+    >>> from budgetkit.cells import Cell
+    >>> from budgetkit.tokens import LINE, SAME, Tok
+    >>> from budgetkit.vocabulary import lookup
+    >>> def toks(*rows):
+    ...     out = []
+    ...     for n, row in enumerate(rows, 1):
+    ...         out += [Tok(t, (Cell(t, n),), LINE if k == 0 else SAME, match=lookup(t)) for k, t in enumerate(row)]
+    ...     return out
+    >>> schema = make_schema(["level1", "level2", "indicator", "nature", "value", "measure_unit"])
+    >>> rows = align(toks(["产出指标", "数量指标", "保障人数(人)", "=", "116", "人"], ["保障退休人数", "=", "81", "人"]), schema)
+    >>> [[(schema[c].role, u.text) for u, c, _ in r.units] for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+    [[('level1', '产出指标'), ('level2', '数量指标'), ('indicator', '保障人数(人)'), ('nature', '='),
+      ('value', '116'), ('measure_unit', '人')],
+     [('indicator', '保障退休人数'), ('nature', '='), ('value', '81'), ('measure_unit', '人')]]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, SAME, Tok
+
+__all__ = ["Column", "Row", "Unit", "align", "make_schema", "pieces"]
+
+#: Columns whose cells may be wrapped over lines (and so joined).
+_JOINABLE = frozenset({"indicator", "value", "value_long_term", "value_actual", "value_prior", "explanation",
+                       "standard", "note", "reason", "indicator_lt"})
+#: Columns a new row may start at.
+_STARTS = ("section", "level1", "level2", "indicator")
+#: Columns that may be left blank within a row at no cost.
+_SKIP_COST = {"indicator": 4.0, "value": 2.5, "indicator_lt": 1.0}
+
+_COMPARATOR_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=|大于|小于|不低于|不少于|不高于|不超过|不大于|不小于|等于)$")
+_NUMBER_RE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
+_SCORE_RE = re.compile(r"^\d+(?:\.\d+)?分?$")
+_VALUE_TYPE_RE = re.compile(r"^(?:定量|定性|正向|反向|正向指标|反向指标|中性)$")
+_STANDARD_RE = re.compile(r"(?:计划|行业|历史|其他|国家|地方)标准$|^标准$")
+_EXPLANATION_RE = re.compile(r"^(?:反映|考察|用于|指|该指标|主要考察|衡量)")
+_LABEL_LIKE_RE = re.compile(r"(?:指标|值)$")
+_MEAS_START_RE = re.compile(r"^(?:[≥≤><=≧≦≈±]|\d|约|大于|小于|不低于|不少于|不超过|不高于|平均|人均|每)")
+
+#: Start of a fragment that continues the cell above (no cell starts with these).
+_CLOSING = "，。、；：？！）》」』”’%,.;:?!)"
+#: End of a fragment cut off by its cell's edge.
+_OPENING = "，、（《“(的和及与并或对"
+#: Particles that cannot start a value cell.
+_VALUE_PARTICLES = "的和及与并或等之"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the indicator section: its role, label as printed, and group."""
+
+    role: str
+    printed: str = ""
+    group: int = 0
+    area: str | None = None
+
+
+def make_schema(roles: Sequence[str], printed: Sequence[str] | None = None,
+                areas: Sequence[str | None] | None = None) -> list[Column]:
+    """The columns of a section from the roles of its header cells, a row heading column first.
+
+    A header that repeats 二级/三级/指标值 (a long-term group beside the annual
+    one) keeps the last group as the annual one; the earlier ones become
+    ``level2_lt``, ``indicator_lt`` and ``value_long_term``.
+
+    Examples:
+        >>> [c.role for c in make_schema(["level1", "level2", "indicator", "value", "level2", "indicator", "value"])]
+        ['section', 'level1', 'level2_lt', 'indicator_lt', 'value_long_term', 'level2', 'indicator', 'value']
+    """
+    printed = list(printed or [""] * len(roles))
+    areas = list(areas or [None] * len(roles))
+    roles = list(roles)
+    if roles.count("indicator") > 1:
+        last = max(i for i, r in enumerate(roles) if r == "indicator")
+        rename = {"level2": "level2_lt", "indicator": "indicator_lt", "value": "value_long_term"}
+        last_l2 = max((i for i, r in enumerate(roles) if r == "level2" and i < last), default=last)
+        roles = [rename.get(r, r) if i < last_l2 else r for i, r in enumerate(roles)]
+    cols = [Column("section")]
+    cols += [Column(r, p, 0, a) for r, p, a in zip(roles, printed, areas, strict=True)]
+    return cols
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of a token the aligner places: its text, token, gap before and place in the token."""
+
+    text: str
+    tok: Tok
+    gap: int
+    whole_line: bool
+    k: int = 0
+
+
+def pieces(toks: Sequence[Tok]) -> list[Unit]:
+    """Cut tokens at their spaces: each piece may go to its own column (``职工困难医疗救助 200户``)."""
+    out: list[Unit] = []
+    for tok in toks:
+        parts = tok.text.split() or [""]
+        for k, part in enumerate(parts):
+            out.append(Unit(part, tok, tok.gap if k == 0 else PIECE, tok.whole_line and len(parts) == 1, k))
+    return out
+
+
+def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
+    """Whether the spaces of a section part its cells (``name value`` on one line), by its own evidence.
+
+    PDF text sets a row's cells apart by one space; text extracted cell by cell
+    keeps spaces inside cells (``7 岁以下儿童健康管理率``). A section whose lines
+    show words followed by a target after a space, twice or more, parts its cells
+    at spaces.
+    """
+    evident = 0
+    for i in range(1, len(units)):
+        if units[i].gap == PIECE and classes[i] in _TARGET_SHAPES and classes[i - 1] in _WORD_SHAPES:
+            evident += 1
+            if evident >= 2:
+                return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _measurable(text: str) -> bool:
+    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
+
+    return parse_indicator_value(text).kind in MEASURABLE_KINDS
+
+
+@lru_cache(maxsize=65536)
+def _unit_token(text: str) -> bool:
+    from budgetkit.parse_value import load_units
+
+    return text in load_units() or text in {"%", "％", "元/人", "元/户", "元/年", "万元/年"}
+
+
+def classify(unit: Unit) -> str:
+    """The shape of a piece, as the cost table knows it.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> from budgetkit.tokens import Tok
+        >>> [classify(Unit(t, Tok(t, (Cell(t, 1),), 2), 2, True)) for t in ["≥", "人", "116", "≥90%", "定量", "有所缓解"]]
+        ['op', 'unit', 'num', 'meas', 'vtype', 'qual']
+    """
+    text = unit.text
+    if not text:
+        return "blank"
+    m = unit.tok.match if unit.gap != PIECE and len(unit.tok.text.split()) <= 1 else None
+    if m is None and unit.tok.text.split() != [text]:
+        from budgetkit.vocabulary import lookup
+
+        m = lookup(text)
+    if m is not None:
+        roles = {t.role for t in m.terms}
+        if "level1" in roles and "level2" in roles:
+            return "l12"
+        if "level1" in roles:
+            return "l1"
+        if "level2" in roles:
+            return "l2"
+        if "section" in roles:
+            return "sec"
+        if "column" in roles and len(text) > 1:
+            return "col"
+    if _COMPARATOR_RE.match(text):
+        return "op"
+    if _VALUE_TYPE_RE.match(text):
+        return "vtype"
+    if _unit_token(text):
+        return "unit"
+    if _NUMBER_RE.match(text):
+        return "num"
+    if _STANDARD_RE.search(text) and len(text) <= 8:
+        return "std"
+    if len(text) >= 12 and _EXPLANATION_RE.match(text):
+        return "expl"
+    if _MEAS_START_RE.match(text) and _measurable(text):
+        return "meas"
+    if len(text) <= 10 and _LABEL_LIKE_RE.search(text) and not _MEAS_START_RE.match(text):
+        return "label?"
+    if len(text) <= 6:
+        return "qual"
+    return "text"
+
+
+_VALUE_COSTS = {"meas": 0.0, "num": 0.0, "qual": 0.0, "text": 0.4, "expl": 1.0, "std": 2.0, "unit": 2.0,
+                "op": 1.5, "vtype": 3.0, "l1": 5.0, "l2": 5.0, "l12": 5.0, "label?": 1.0, "col": 4.0,
+                "blank": 1.5, "sec": 9.0}
+_SIDE_VALUE_COSTS = dict(_VALUE_COSTS, blank=0.0, text=0.8)
+_COSTS: dict[str, dict[str, float]] = {
+    "section": {"sec": 0.0, "blank": 0.0},
+    "level1": {"l1": 0.0, "l12": 0.3, "l2": 2.5, "blank": 0.0, "label?": 2.5},
+    "level2": {"l2": 0.0, "l12": 0.0, "l1": 2.5, "blank": 0.0, "label?": 2.5},
+    "indicator": {"text": 0.0, "qual": 0.3, "label?": 1.5, "expl": 1.0, "meas": 1.5, "num": 2.5, "l1": 3.5,
+                  "l2": 3.5, "l12": 3.5, "unit": 4.0, "op": 6.0, "vtype": 4.0, "std": 3.0, "blank": 3.0,
+                  "col": 5.0},
+    "value": _VALUE_COSTS,
+    "value_long_term": _SIDE_VALUE_COSTS,
+    "value_actual": _SIDE_VALUE_COSTS,
+    "value_prior": _SIDE_VALUE_COSTS,
+    "area_value": dict(_VALUE_COSTS, blank=0.5),
+    "nature": {"op": 0.0, "vtype": 0.3, "blank": 0.0},
+    "direction": {"vtype": 0.0, "blank": 0.0},
+    "value_type": {"vtype": 0.0, "blank": 0.0},
+    "measure_unit": {"unit": 0.0, "blank": 0.0},
+    "explanation": {"expl": 0.0, "text": 0.5, "qual": 1.0, "label?": 1.0, "meas": 2.0, "num": 2.0, "std": 1.5,
+                    "blank": 0.0},
+    "standard": {"std": 0.0, "text": 0.5, "qual": 0.8, "blank": 0.0},
+    "score": {"num": 0.0, "blank": 0.0},
+    "score_got": {"num": 0.0, "blank": 0.0},
+    "note": {"blank": 0.0, "text": 0.8, "qual": 0.8, "meas": 1.5, "num": 1.5},
+    "reason": {"blank": 0.0, "text": 0.5, "qual": 0.8},
+}
+_COSTS["level2_lt"] = _COSTS["level2"]
+_COSTS["indicator_lt"] = dict(_COSTS["indicator"], blank=0.5)
+_DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0, "nature": 5.0,
+                 "direction": 5.0, "value_type": 5.0, "measure_unit": 5.0, "score": 4.0, "score_got": 4.0}
+
+#: What starting a new row costs after each kind of gap.
+_NEW_ROW = {PIECE: 6.0, SAME: 5.0, LINE: 0.6, BLANK: 0.3, BREAK: 0.0}
+#: What going on in the same row costs after each kind of gap (a piece cut from its cell costs a little).
+_SAME_ROW = {PIECE: 0.6, SAME: 0.0, LINE: 0.0, BLANK: 0.3, BREAK: 5.0}
+_MISSING_VALUE = 2.5
+#: A row of level labels only (the labels of an empty block): possible, but less likely than labels over rows.
+_LABELS_ONLY = 0.5
+#: What a new row costs right after a lone value fragment as wide as the widest value: it was cut by its cell.
+_FILLED = 3.0
+#: What placing a fragment elsewhere costs when it plainly continues the cell above (``求``, ``和获得感``).
+_CONTINUES = 2.0
+_INF = math.inf
+
+
+def _emit(cls: str, role: str) -> float:
+    table = _COSTS.get(role)
+    if table is None:
+        return 1.0
+    if cls in table:
+        return table[cls]
+    return _DEFAULT_COST.get(role, 2.0)
+
+
+_TARGET_SHAPES = frozenset({"meas", "num", "unit"})
+_WORD_SHAPES = frozenset({"text", "qual", "label?", "expl", "std", "vtype"})
+
+
+def _piece_join(before: str, cls: str, first_space: bool) -> float:
+    """What keeping two pieces of one line in one cell costs: words then a target rarely make one cell.
+
+    ``职工困难医疗救助 200户`` is a name and its value; ``模的良好 社会氛围`` and
+    ``≥ 90%`` are one cell each. Where spaces part cells (``first_space``: the first
+    space of a line in such a section), the first space is a cell edge more often than not.
+    """
+    if cls in _TARGET_SHAPES and before in _WORD_SHAPES:
+        return 2.0
+    if before in _TARGET_SHAPES and cls in _WORD_SHAPES:
+        return 1.0
+    return 1.2 if first_space else 0.1
+
+
+def _width(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def continues(prev: str, frag: str, role: str) -> bool:
+    """Whether ``frag`` (a line alone) continues the cell whose last fragment was ``prev``, by lexical rules.
+
+    Examples:
+        >>> continues("在基层社区开设不少于20门公益课", "程，让职工群众在家门口享受丰富的", "value")
+        True
+        >>> continues("提高劳模荣誉感", "和获得感", "value")
+        True
+        >>> continues("劳动光荣的社会风尚和精益求精的敬业精", "神", "indicator")
+        True
+        >>> continues("对劳模群体的影响力", "提高劳模荣誉感", "indicator")
+        False
+    """
+    if not frag or not prev:
+        return False
+    if len(frag) == 1 and unicodedata.east_asian_width(frag) == "W":
+        return True
+    if frag[0] in _CLOSING or (len(frag) > 1 and frag[1] in _CLOSING and not frag[0].isdigit()):
+        return True
+    if prev[-1] in _OPENING:
+        return True
+    return role.startswith("value") and frag[0] in _VALUE_PARTICLES
+
+
+@dataclass
+class Row:
+    """One aligned row: ``(unit, column index, how)`` triples.
+
+    ``how`` is ``new`` (the row's first unit), ``same`` (the next column), or, for a
+    unit joined to the one before in the same column, ``piece`` (the next piece of
+    one cell), ``lexical`` or ``width`` (a wrapped line, by lexical rule or by the
+    width of the line above) or ``guess``.
+    """
+
+    units: list[tuple[Unit, int, str]] = field(default_factory=list)
+
+
+def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None = None) -> list[Row]:
+    """Align tokens to ``schema``: the least-cost reading as rows of ``(unit, column)``.
+
+    Run twice by :func:`align_section`: without and then with ``full_em``, the
+    width from which a lone value fragment is taken to fill its cell (so that the
+    next line goes on with it).
+    """
+    units = pieces(toks)
+    n, m = len(units), len(schema)
+    if n == 0:
+        return []
+    roles = [c.role for c in schema]
+    classes = [classify(u) for u in units]
+    spaced = spaces_part_cells(units, classes)
+    value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
+    ind_col = next((k for k, r in enumerate(roles) if r == "indicator"), None)
+    starts = [k for k, r in enumerate(roles) if r in _STARTS]
+    emit = [[_emit(classes[i], roles[k]) for k in range(m)] for i in range(n)]
+    skip = [_SKIP_COST.get(r, 0.0) for r in roles]
+    # prefix sums of skip costs: skipping columns a+1 .. b-1 costs cum[b] - cum[a+1]
+    cum = [0.0]
+    for s in skip:
+        cum.append(cum[-1] + s)
+
+    def skipped(a: int, b: int) -> float:
+        return cum[b] - cum[a + 1] if b > a + 1 else 0.0
+
+    def row_end(j: int, has_ind: bool) -> float:
+        if has_ind and value_col is not None and j < value_col:
+            return _MISSING_VALUE + skipped(j, value_col + 1) - skip[value_col]
+        if not has_ind and roles[j] in ("level1", "level2"):
+            return _LABELS_ONLY
+        return 0.0
+
+    def filled(i: int, j: int) -> bool:
+        return (full_em is not None and roles[j] == "value" and units[i].whole_line
+                and _width(units[i].text) >= max(full_em, 6.0))
+
+    # state: (column, has_ind) ; value = (cost, back pointer)
+    best: list[dict[tuple[int, bool], tuple[float, tuple | None, str]]] = [dict() for _ in range(n)]
+    for k in starts:
+        c = emit[0][k] + _skip_to(starts, k, cum)
+        best[0][(k, roles[k] == "indicator")] = (c, None, "new")
+    for i in range(1, n):
+        u, g, cls = units[i], units[i].gap, classes[i]
+        cur: dict[tuple[int, bool], tuple[float, tuple | None, str]] = {}
+
+        def offer(state: tuple[int, bool], cost: float, back: tuple, how: str) -> None:
+            old = cur.get(state)
+            if old is None or cost < old[0]:
+                cur[state] = (cost, back, how)
+
+        for (j, has_ind), (cost, _, _) in best[i - 1].items():
+            back = (i - 1, (j, has_ind))
+            # join the token before (a wrapped line, or the next piece of one cell)
+            wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
+            if roles[j] in _JOINABLE and g != SAME and cls not in ("l1", "l2", "l12", "sec"):
+                if g == PIECE:
+                    jc = _piece_join(classes[i - 1], cls, spaced and u.k == 1)
+                    how = "piece"
+                else:
+                    prev = units[i - 1].text
+                    if continues(prev, u.text, roles[j]):
+                        jc, how = 0.3, "lexical"
+                        wraps = _CONTINUES
+                    elif filled(i - 1, j):
+                        jc, how = 0.8, "width"
+                    else:
+                        jc, how = (4.5 if g == LINE else 5.0), "guess"
+                offer((j, has_ind), cost + jc, back, how)
+            # the next column of the same row
+            for k in range(j + 1, m):
+                c = cost + wraps + _SAME_ROW[g] + skipped(j, k) + emit[i][k]
+                offer((k, has_ind or k == ind_col), c, back, "same")
+            # a new row (not after a lone value fragment that filled its cell: the line goes on)
+            end = row_end(j, has_ind) + wraps + (_FILLED if filled(i - 1, j) and g in (LINE, BLANK) else 0.0)
+            for k in starts:
+                c = cost + end + _NEW_ROW[g] + _skip_to(starts, k, cum) + emit[i][k]
+                offer((k, roles[k] == "indicator"), c, back, "new")
+        best[i] = cur
+    # the least-cost end
+    final = min(best[n - 1].items(), key=lambda kv: kv[1][0] + row_end(kv[0][0], kv[0][1]))
+    path: list[tuple[int, str]] = []
+    state: tuple[int, bool] | None = final[0]
+    i = n - 1
+    while state is not None:
+        cost, back, how = best[i][state]
+        path.append((state[0], how))
+        if back is None:
+            break
+        i, state = back
+    path.reverse()
+    rows: list[Row] = []
+    for unit, (col, how) in zip(units, path, strict=True):
+        if how == "new" or not rows:
+            rows.append(Row())
+        rows[-1].units.append((unit, col, how))
+    return rows
+
+
+def _skip_to(starts: Sequence[int], k: int, cum: Sequence[float]) -> float:
+    """What a new row starting at column ``k`` costs for the columns before it (section and levels: nothing)."""
+    return cum[k] - cum[0] if k > 0 else 0.0

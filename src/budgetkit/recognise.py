@@ -1,0 +1,604 @@
+"""Recognise the tables of a document by role: regions, header, indicator columns, indicator rows.
+
+:func:`recognise` reads a :class:`~budgetkit.cells.Document` (any reader's
+output) into records: one per project table, one per indicator, the
+``header_extras`` and what was not understood. The steps, each in its module:
+
+1. the token stream (:mod:`budgetkit.tokens`): cells cut where they run together
+   with structural terms, wrapped labels joined;
+2. the tables (:mod:`budgetkit.regions`): where name labels and indicator
+   sections cluster;
+3. each table's header (:mod:`budgetkit.header`): label/value pairs;
+4. its indicator columns, from the header cells in any order and subset
+   (:func:`read_columns`), and its rows, aligned to them (:mod:`budgetkit.align`);
+5. every token no step took goes to ``unparsed`` with the reason.
+
+Examples:
+    >>> from budgetkit.cells import Document
+    >>> from budgetkit.segment import segment_lines
+    >>> lines = ["项目支出绩效目标表", "项目名称 | 测试项目 | |||", "项目金额 | 10万元 | |||", "年度目标 | 完成测试。 | |||",
+    ...          "一级指标 | 二级指标 | 三级指标 | 指标值 | |||", "产出指标 | 数量指标 | 测试户数 | 200户 | |||",
+    ...          "成本指标 | 测试标准 | 平均500元/户 | |||", "填表人: 张三"]
+    >>> r = recognise(Document("demo.txt", segment_lines(lines)))
+    >>> r.projects[0]["project"], r.projects[0]["total_wan"], r.projects[0]["goal"]
+    ('测试项目', 10.0, '完成测试。')
+    >>> [(i["level2"], i["indicator"], i["value"]) for i in r.indicators]
+    [('数量指标', '测试户数', '200户'), ('成本指标', '测试标准', '平均500元/户')]
+    >>> [(u["text"], u["reason"]) for u in r.unparsed]
+    [('填表人: 张三', 'signature block')]
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from budgetkit.align import Column, Row, _width, align, make_schema
+from budgetkit.cells import Document
+from budgetkit.header import read_header
+from budgetkit.regions import YEAR_RE, find_tables
+from budgetkit.tokens import BLANK, PIECE, Tok, assemble_labels, cut, join_text, split_wrapped_tails, stream
+from budgetkit.vocabulary import lookup, scan
+
+__all__ = ["Recognised", "read_columns", "recognise"]
+
+logger = logging.getLogger(__name__)
+
+#: Terms that structure a document, cut out of cells that run them together before tables are found.
+STRUCTURE_ROLES = ("title", "column", "section", "level1", "level2", "goal", "field:project", "field:department")
+#: Terms read in a header.
+HEADER_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column", "section")
+#: Terms read in an indicator section.
+SECTION_ROLES = ("level1", "level2", "section")
+#: A cell this long holding this many structural terms is a page flattened to one line.
+_RUN_TOGETHER = (80, 3)
+
+_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦")
+_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=)$")
+_LEVEL_TEXT = ("level1", "level2")
+_VALUE_TOKEN_RE = re.compile(r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?%?")
+_PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道|村)")
+_CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
+#: What ends a table: text of a signature block or of the site around the page.
+_END_ROLES = ("boilerplate", "furniture")
+
+
+@dataclass
+class Recognised:
+    """What :func:`recognise` read from one document: records, not yet frames."""
+
+    documents: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    header_extras: list[dict] = field(default_factory=list)
+    unparsed: list[dict] = field(default_factory=list)
+
+
+def _lowest(*levels: str | None) -> str:
+    return min((lv for lv in levels if lv), key=_CONFIDENCE_RANK.__getitem__, default="high")
+
+
+def _structural(toks: list[Tok]) -> list[Tok]:
+    """Cut structural terms out of the cells that hold them, and join wrapped structural labels."""
+    out: list[Tok] = []
+    for tok in toks:
+        long = len(tok.text) >= _RUN_TOGETHER[0]
+        out.extend(cut([tok], STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
+    return assemble_labels(out)
+
+
+def recognise(doc: Document, year: int | None = None, source_file: str | None = None) -> Recognised:
+    """Recognise every table of ``doc`` (see the module docstring).
+
+    Args:
+        doc: what a reader produced.
+        year: the budget year where a table prints none (the ``data/raw/<year>/`` folder).
+        source_file: the file name recorded in every row (default: the document's file name).
+    """
+    src = source_file or Path(doc.path).name
+    out = Recognised()
+    toks = _structural(stream(doc.rows))
+    regions = find_tables(toks)
+    used: set[int] = set()
+    reported: list[tuple[Tok, str, str | None]] = []
+    stem = Path(src).stem
+    carry_year = year
+    pos = 0
+    if regions:
+        out.documents.append(_preamble(toks[: regions[0].start], src, used, reported))
+    else:
+        out.documents.append({"source_file": src})
+    for k, region in enumerate(regions, 1):
+        for tok in toks[pos : region.start]:
+            if id(tok) not in used:
+                reported.append((tok, _outside_reason(tok), None))
+        pid = f"{stem}#{k:02d}"
+        project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
+                                                       reported, carry_year, year,
+                                                       last=k == len(regions))
+        carry_year = project.get("year") or carry_year
+        out.projects.append(project)
+        out.indicators.extend(rows)
+        out.header_extras.extend(extras)
+        pos = region.end
+    for tok in toks[pos:]:
+        if id(tok) not in used:
+            reported.append((tok, _outside_reason(tok) if regions else "outside any table", None))
+    seen: set[int] = set()
+    for tok, reason, pid in reported:
+        if id(tok) in seen or id(tok) in used or not tok.text:
+            continue
+        seen.add(id(tok))
+        out.unparsed.append({"source_file": src, "line": tok.line, "page": tok.page, "project_id": pid,
+                             "text": tok.text, "reason": reason})
+    out.unparsed.sort(key=lambda r: r["line"])
+    return out
+
+
+def _outside_reason(tok: Tok) -> str:
+    term = scan(tok.text, *_END_ROLES)
+    if term is not None:
+        return "site furniture" if term.role == "furniture" else "signature block"
+    return "outside any table"
+
+
+_ATTACHMENT_RE = re.compile(r"^\s*附件\s*\d*\s*[:]\s*(.+)$")
+_DATE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
+
+
+def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> dict:
+    """The covering notice before the first table: title, notice, attachment, publisher, date.
+
+    Paragraphs are parted by blank lines. The first is the title, an ``附件:`` line
+    the attachment, a date line the publish date and the line above it the
+    publisher; site furniture goes to ``unparsed``; the rest makes the notice.
+    """
+    record: dict = {"source_file": src}
+    keep = []
+    for tok in toks:
+        if not tok.text:
+            continue
+        if scan(tok.text, "furniture") is not None or tok.role("furniture") is not None:
+            reported.append((tok, "site furniture", None))
+            continue
+        keep.append(tok)
+    if not keep:
+        return record
+    record["line_start"], record["line_end"] = keep[0].line, max(t.last_line for t in keep)
+    paragraphs: list[list[Tok]] = [[]]
+    for tok in keep:
+        if tok.gap >= BLANK and paragraphs[-1]:
+            paragraphs.append([])
+        paragraphs[-1].append(tok)
+    notice: list[str] = []
+    for n, para in enumerate(paragraphs):
+        joined = "".join(t.text.strip() for t in para)
+        attachment = _ATTACHMENT_RE.match(joined)
+        date = _DATE_RE.match(para[-1].text)
+        if n == 0:
+            record["title"] = joined
+        elif attachment:
+            record["attachment"] = attachment.group(1).strip()
+        elif date:
+            record["publish_date"] = f"{int(date[1]):04d}-{int(date[2]):02d}-{int(date[3]):02d}"
+            if len(para) > 1:
+                record["publisher"] = "".join(t.text.strip() for t in para[:-1])
+        else:
+            notice.append(joined)
+        used.update(id(t) for t in para)
+    if notice:
+        record["notice"] = "\n".join(notice)
+    return record
+
+
+# --- one table ----------------------------------------------------------------------------------------
+
+
+def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
+                carry_year: int | None, folder_year: int | None, last: bool) -> tuple[dict, list, list, list]:
+    first = next(i for i, t in enumerate(toks) if _opens_section(t))
+    head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
+    header = read_header(head)
+    rec = header.record
+    used.update(header.used)
+    for tok, reason in header.leftovers:
+        reported.append((tok, reason, pid))
+    body = list(toks[first:])
+    # the table ends at the first line of a signature block or of the site around it
+    end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
+                and t.role("level1", "level2", "column") is None), len(body))
+    trailing = body[end:]
+    body = body[:end]
+    columns, body, printed = read_columns(body, header.areas, used)
+    body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
+    schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
+    rows = align(body, schema)
+    widest = _widest_value(rows, schema)
+    if widest is not None:
+        rows = align(body, schema, full_em=widest - 2.0)
+    indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header)
+    used.update(row_used)
+    reported.extend(row_reports)
+    for tok in trailing:
+        reported.append((tok, _outside_reason(tok).replace("outside any table", "after the table"), pid))
+    nonblank = [t for t in toks if t.text]
+    year = rec.get("year") or carry_year
+    if folder_year is not None and year is not None and year != folder_year:
+        logger.warning("%s: table %s prints year %s, not %s (its folder); the printed year is kept",
+                       src, pid, year, folder_year)
+    last_tok = body[-1] if body else nonblank[-1]
+    project = {
+        "project_id": pid,
+        "year": year,
+        "source_file": src,
+        "line_start": nonblank[0].line,
+        "line_end": last_tok.last_line,
+        "page_start": nonblank[0].page,
+        "page_end": last_tok.page,
+        "indicator_columns": "|".join(printed) if printed else None,
+        "indicator_count": len(indicators),
+        **{k: v for k, v in rec.items() if k != "year"},
+    }
+    kind = project.get("kind") or "project"
+    if any(c.role == "value_actual" for c in schema):
+        kind = "self_evaluation"
+    project["kind"] = kind
+    if not project.get("project") and kind == "department":
+        project["project"] = project.get("department")
+    _finish_amounts(project)
+    _split_attribute(project)
+    status, reason = "complete", None
+    if not indicators:
+        status, reason = "partial", "the table has no indicator row with a value"
+    elif last and row_reports and any(r[1] == "level-3 indicator without a value" for r in row_reports[-1:]):
+        status, reason = "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
+    elif last and not trailing and "满意度指标" not in {i.get("level1") for i in indicators}:
+        status, reason = "partial", f"the file ends at line {last_tok.last_line}, before any 满意度指标 row"
+    project["status"], project["status_reason"] = status, reason
+    for row in indicators:
+        row.update(project_id=pid, project=project.get("project"),
+                   implementing_unit=project.get("implementing_unit"), source_file=src)
+    extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
+               "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
+               "page": e["tok"].page if e["tok"] is not None else None} for e in header.extras]
+    return project, indicators, extras, trailing
+
+
+def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
+    """Cut header cells at the labels inside them; the text of a goal stays whole.
+
+    After a goal label, cells are goal text up to one that starts with a label
+    (a goal narrative mentions 资金总额 or 单位 without being cut there).
+    """
+    from budgetkit.vocabulary import find_terms
+
+    out: list[Tok] = []
+    in_goal = False
+    for tok in toks:
+        if in_goal and tok.match is None:
+            found = find_terms(tok.text, HEADER_ROLES)
+            if not found or found[0].start > 0:
+                out.append(tok)
+                continue
+        pieces = cut([tok], HEADER_ROLES, run_together=True, min_run=2)
+        out.extend(pieces)
+        last_label = next((p for p in reversed(pieces) if p.match is not None), None)
+        in_goal = last_label is not None and last_label.role("goal") is not None or (
+            in_goal and last_label is None)
+    return out
+
+
+def _opens_section(tok: Tok) -> bool:
+    from budgetkit.regions import is_section_start
+
+    return is_section_start(tok)
+
+
+def _finish_amounts(p: dict) -> None:
+    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources."""
+    if p.get("annual_total_wan") is None:
+        parts = [p[k] for k in ("own_level_wan", "transfer_wan") if p.get(k) is not None]
+        if parts:
+            p["annual_total_wan"] = round(sum(parts), 6)
+    if p.get("total_wan") is not None:
+        p["total_basis"] = "printed"
+    elif p.get("annual_total_wan") is not None:
+        p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
+    else:
+        sources = [p[k] for k in ("central_wan", "regional_wan", "local_wan", "other_wan") if p.get(k) is not None]
+        if sources and any(sources):
+            p["total_wan"], p["total_basis"] = round(sum(sources), 6), "sum of sources"
+            p.setdefault("annual_total_wan", p["total_wan"])
+            if p["annual_total_wan"] is None:
+                p["annual_total_wan"] = p["total_wan"]
+
+
+_ATTRIBUTE_RE = re.compile(r"^(\d+)\s*-\s*(.+)$")
+_PERIOD_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*年$")
+
+
+def _split_attribute(p: dict) -> None:
+    if (m := _ATTRIBUTE_RE.match(p.get("attribute") or "")) is not None:
+        p["attribute_code"], p["attribute_kind"] = m[1], m[2]
+    if (m := _PERIOD_RE.match(p.get("period") or "")) is not None:
+        p["period_years"] = float(m[1])
+
+
+# --- the indicator columns ----------------------------------------------------------------------------
+
+
+def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
+                 ) -> tuple[list[tuple[str, str, str | None]], list[Tok], list[str]]:
+    """Read the column labels at the start of an indicator section; return them and the tokens after.
+
+    Returns ``([(role, printed label, area)], the rest, printed labels)``. A
+    section that prints no header gets 一级/二级/三级/指标值. A ``区域目标值``
+    column is followed by one column per area (names cut from the header's
+    补助区域 list or by their place-name endings). Value sub-columns printed on a
+    second header row (``2021年实际实现值 | 预期2022年实现值`` under 指标值) take the
+    place of the column above them.
+    """
+    cols: list[tuple[str, str, str | None]] = []
+    i = 0
+    toks = assemble_labels(cut(body, ("column", "section"), run_together=True, min_run=2), ("column", "section"))
+    while i < len(toks):
+        tok = toks[i]
+        term = tok.role("column")
+        if term is not None and tok.role("level1", "level2") is None:
+            if term.field == "area_values":
+                cols.append(("area_values", tok.text, None))
+            else:
+                cols.append((term.field, tok.text, None))
+            used.add(id(tok))
+            i += 1
+            continue
+        if tok.role("section") is not None and not cols:
+            used.add(id(tok))
+            i += 1
+            continue
+        if cols and cols[-1][0] in ("area_values", "area_value") and tok.match is None and tok.text:
+            names = _area_names(tok.text, areas)
+            if names:
+                cols.extend(("area_value", n, n) for n in names)
+                used.add(id(tok))
+                i += 1
+                continue
+        if not tok.text and cols:
+            used.add(id(tok))
+            i += 1
+            continue
+        break
+    rest = toks[i:]
+    if not cols:
+        return [("level1", "", None), ("level2", "", None), ("indicator", "", None), ("value", "", None)], rest, []
+    printed = [p for _, p, _ in cols]
+    roles = [r for r, _, _ in cols if r != "area_values"]
+    cols = [c for c in cols if c[0] != "area_values"]
+    # value sub-columns on a second header row replace the column above them
+    if roles.count("value") > 1 and roles.count("indicator") == 1:
+        first_v = roles.index("value")
+        subs = [c for c in cols[first_v + 1 :] if c[0] in ("value", "value_prior", "value_actual")]
+        if subs:
+            others = [c for c in cols[first_v + 1 :] if c not in subs]
+            cols = cols[:first_v] + subs + others
+    for need in ("level1", "level2", "indicator"):
+        if need not in [c[0] for c in cols]:
+            at = {"level1": 0, "level2": 1, "indicator": 2}[need]
+            cols.insert(min(at, len(cols)), (need, "", None))
+    if "value" not in [c[0] for c in cols] and not any(c[0] == "area_value" for c in cols):
+        cols.append(("value", "", None))
+    return cols, rest, printed
+
+
+def _area_names(text: str, areas: Sequence[str]) -> list[str]:
+    """Area names run together in a header cell, cut by the 补助区域 list, else by place-name endings."""
+    squeezed = re.sub(r"\s+", "", text)
+    if areas and "".join(areas) == squeezed:
+        return list(areas)
+    if len(text.split()) > 1:
+        parts = text.split()
+        if all(_PLACE_RE.fullmatch(p) for p in parts):
+            return parts
+    names = _PLACE_RE.findall(squeezed)
+    if names and "".join(names) == squeezed:
+        return names
+    return []
+
+
+# --- the indicator rows -------------------------------------------------------------------------------
+
+
+def _widest_value(rows: Sequence[Row], schema: Sequence[Column]) -> float | None:
+    """The widest value cell of a first reading (a lone fragment this wide filled its cell)."""
+    widths = []
+    for row in rows:
+        texts: list[str] = []
+        for unit, col, how in row.units:
+            if schema[col].role == "value":
+                if how == "piece" and texts:
+                    texts[-1] += unit.text
+                elif how in ("same", "new"):
+                    texts.append(unit.text)
+                else:
+                    texts.append(unit.text)
+        widths.extend(_width(t) for t in texts)
+    return max(widths) if widths else None
+
+
+def _join_pieces(parts: Sequence[tuple[str, str]]) -> str:
+    """Join a cell's pieces: the pieces of one printed cell with their space unless both sides are Chinese."""
+    import unicodedata
+
+    out = ""
+    for text, how in parts:
+        if not out:
+            out = text
+        elif how == "piece":
+            wide = unicodedata.east_asian_width(out[-1]) in "WF" and unicodedata.east_asian_width(text[0]) in "WF"
+            out += text if wide else " " + text
+        else:
+            out = join_text([out, text])
+    return out
+
+
+def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, src: str, rec: dict,
+                       header) -> tuple[list[dict], set[int], list]:
+    """Records of the aligned rows: level labels carried down, values composed, areas spread."""
+    out: list[dict] = []
+    used: set[int] = set()
+    reports: list = []
+    level1 = (None, None)
+    level2 = (None, None)
+    for row in rows:
+        cells: dict[int, list[tuple[str, str]]] = {}
+        toks_of: dict[int, list[Tok]] = {}
+        joins: list[str] = []
+        for unit, col, how in row.units:
+            cells.setdefault(col, []).append((unit.text, how))
+            toks_of.setdefault(col, []).append(unit.tok)
+            if how in ("lexical", "width", "guess"):
+                joins.append(how)
+        text = {col: _join_pieces(parts) for col, parts in cells.items()}
+        by_role: dict[str, str] = {}
+        for col, t in text.items():
+            role = schema[col].role
+            if role == "area_value":
+                continue
+            by_role[role] = t if role not in by_role else by_role[role] + t
+        # level labels carried down
+        for role in ("level1", "level2"):
+            if role in by_role and by_role[role]:
+                printed = by_role[role]
+                m = lookup(printed)
+                term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
+                canonical = term.field if term is not None else printed
+                if role == "level1":
+                    level1, level2 = (canonical, printed), (None, None)
+                else:
+                    level2 = (canonical, printed)
+                    if (term is not None and term.parent and level1[0] != term.parent
+                            and _is_level1(term.parent)):
+                        level1 = (term.parent, level1[1])
+        all_toks = [t for ts in toks_of.values() for t in ts]
+        for t in all_toks:
+            used.add(id(t))
+        name = by_role.get("indicator")
+        if not name:
+            continue  # a row of labels only
+        from budgetkit.parse import is_placeholder
+
+        if is_placeholder(name):
+            for t in all_toks:
+                reports.append((t, "template placeholder row (level-3 name left unfilled)", pid))
+                used.discard(id(t))
+            continue
+        areas = [(schema[c].area, text[c]) for c in sorted(text) if schema[c].role == "area_value"]
+        values = _compose(by_role)
+        value = values.get("value")
+        if value is not None and is_placeholder(value):
+            value = None
+        ind_toks = toks_of.get(next(c for c in text if schema[c].role == "indicator"), [])
+        first_tok = ind_toks[0] if ind_toks else all_toks[0]
+        last_line = max(t.last_line for t in all_toks)
+        reasons: list[str] = []
+        confidence = "high"
+        if "lexical" in joins:
+            confidence = "medium"
+        if "width" in joins or "guess" in joins:
+            confidence = "low"
+            reasons.append("wrapped line joined by the width of the line above")
+        if any(t.inferred for t in all_toks):
+            confidence = _lowest(confidence, "medium")
+            reasons.append("cell boundary inferred from the vocabulary")
+        for lv in (level1, level2):
+            m = lookup(lv[1]) if lv[1] else None
+            if m is not None and m.reasons:
+                reasons.extend(m.reasons)
+        if "lexical" in joins:
+            reasons.append("wrapped line joined by a lexical rule")
+        base = {
+            "level1": level1[0], "level2": level2[0], "level1_printed": level1[1], "level2_printed": level2[1],
+            "indicator": name,
+            "line_start": first_tok.line, "line_end": last_line, "page_start": first_tok.page,
+            "page_end": all_toks[-1].page,
+            **{k: v for k, v in values.items() if k != "value"},
+        }
+        if areas and not value:
+            spread = _spread_areas(areas, [c for c in schema if c.role == "area_value"], values.get("nature"))
+            for area, v in spread:
+                row_rec = dict(base, value=v, area=area, confidence=_lowest(confidence, "medium" if len(areas) == 1
+                                                                              else None),
+                               confidence_reasons="; ".join(dict.fromkeys(reasons)) or None)
+                out.append(row_rec)
+            continue
+        if not value:
+            for t in all_toks:
+                reports.append((t, "level-3 indicator without a value", pid))
+                used.discard(id(t))
+            continue
+        out.append(dict(base, value=value, confidence=confidence,
+                        confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))
+    return out, used, reports
+
+
+def _is_level1(canonical: str) -> bool:
+    from budgetkit.vocabulary import terms
+
+    return any(t.role == "level1" and t.field == canonical for ts in terms().values() for t in ts)
+
+
+def _compose(by_role: dict[str, str]) -> dict[str, str]:
+    """Values as the reader sees them: comparator, number, unit (a unit already there is not doubled)."""
+    out = {k: v for k, v in by_role.items() if k not in ("level1", "level2", "indicator", "section", "level2_lt")}
+    nature = out.get("nature")
+    unit = out.pop("measure_unit", None)
+    for key in ("value", "value_long_term", "value_actual"):
+        v = out.get(key)
+        if not v:
+            continue
+        if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+            v = nature + v
+        if unit and v[-1].isdigit() and not v.endswith(unit):
+            v = v + unit
+        out[key] = v
+    if unit:
+        out["measure_unit"] = unit
+    if "indicator_lt" in out:
+        out["indicator_long_term"] = out.pop("indicator_lt")
+    return out
+
+
+def _spread_areas(areas: list[tuple[str | None, str]], columns: Sequence[Column], nature: str | None
+                  ) -> list[tuple[str, str]]:
+    """One value per area: as printed under each area column, or cut from values run together."""
+    names = [c.area for c in columns]
+    printed = [v for _, v in areas if v]
+    if len(printed) == len(names):
+        pairs = list(zip(names, printed, strict=True))
+    else:
+        joined = "".join(printed)
+        found = _VALUE_TOKEN_RE.findall(joined)
+        if len(found) == len(names) and "".join(found) == joined:
+            pairs = list(zip(names, found, strict=True))
+        elif joined.isdigit() and len(joined) == len(names):
+            pairs = list(zip(names, list(joined), strict=True))  # one digit per area, run together
+        else:
+            return [(a or "", v) for a, v in areas if v]
+    out = []
+    for name, v in pairs:
+        if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+            v = nature + v
+        out.append((name or "", v))
+    return out
+
+
+def extras_json(values: dict) -> str | None:
+    """The extra columns of an indicator row as JSON (for the ``extras`` column)."""
+    return json.dumps(values, ensure_ascii=False) if values else None
+
+
+__all__ += ["extras_json", "join_text", "PIECE", "YEAR_RE"]

@@ -1,0 +1,113 @@
+"""Find the tables of a document: where their anchors cluster, from their title to their last row.
+
+A performance-target table is recognised by role, not by position: a label
+naming the project (or the department, for a department-wide table), then,
+before the next such label, the columns or level labels of an indicator section.
+A name label with no indicator section before the next one is not a table (a
+distribution table listing 项目名称, a budget table); two labels of the same
+field in a row with nothing between mean the first was a false start. Each table
+reaches back over the cells printed just above its name label (its title, year,
+unit line and fields such as 预算单位) and ends before the next table's.
+
+Examples:
+    >>> from budgetkit.segment import segment_lines
+    >>> from budgetkit.tokens import stream
+    >>> toks = stream(segment_lines(["通知", "附件", "项目名称 单位名称 金额", "某项目 某局 15",
+    ...                              "专项资金绩效目标表", "(2026年度)", "项目名称", "甲", "一级指标", "产出指标"]))
+    >>> [(toks[t.start].text, toks[t.first_indicator].text) for t in find_tables(toks)]
+    [('专项资金绩效目标表', '一级指标')]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from budgetkit.tokens import Tok
+from budgetkit.vocabulary import scan
+
+__all__ = ["YEAR_RE", "Region", "find_tables", "is_name_label", "is_section_start"]
+
+#: A cell that is only the year of the table: ``(2025年度)``, ``( 2019 年度)``.
+YEAR_RE = re.compile(r"^[(]?\s*(\d{4})\s*年度?\s*[)]?$")
+_UNIT_LINE_RE = re.compile(r"单位\s*[:]\s*(?:万元|元|万)")
+#: Column labels that open an indicator section (not 分值, 权重: they also stand in money blocks).
+_SECTION_COLUMNS = frozenset({"level1", "level2", "indicator", "value"})
+#: How far back over cells printed above its name label a table reaches.
+_PRELUDE = 14
+
+
+@dataclass(frozen=True)
+class Region:
+    """One table: token indices ``start`` (first cell) to ``end`` (exclusive); the first indicator anchor."""
+
+    start: int
+    first_indicator: int
+    end: int
+
+
+def is_name_label(tok: Tok) -> str | None:
+    """``project`` or ``department`` when ``tok`` is a label naming the table's project or department."""
+    term = tok.role("field")
+    if term is not None and term.field in ("project", "department"):
+        return term.field
+    return None
+
+
+def is_section_start(tok: Tok) -> bool:
+    """Whether ``tok`` opens an indicator section: a core column label or a level label."""
+    if tok.role("level1", "level2") is not None:
+        return True
+    term = tok.role("column")
+    return term is not None and term.field in _SECTION_COLUMNS
+
+
+def _prelude_start(toks: Sequence[Tok], start: int, floor: int) -> int:
+    """The first token of a table whose name label is at ``start``: back over title, year, unit and fields."""
+    j = start - 1
+    first = start
+    while j >= floor and start - j <= _PRELUDE:
+        tok = toks[j]
+        text = tok.text
+        if tok.role("title") is not None or (len(text) <= 80 and scan(text, "title") is not None):
+            return j
+        labelled = tok.role("field", "extra", "unit_label", "block") is not None
+        after_label = j - 1 >= floor and toks[j - 1].role("field", "extra", "unit_label") is not None
+        if YEAR_RE.match(text) or _UNIT_LINE_RE.search(text) or labelled or after_label or not text:
+            first = j
+            j -= 1
+            continue
+        break
+    return first
+
+
+def find_tables(toks: Sequence[Tok]) -> list[Region]:
+    """The tables of a token stream, in order."""
+    starts: list[tuple[int, int | None]] = []  # (name label index, first indicator anchor)
+    fields: set[str] = set()
+    for i, tok in enumerate(toks):
+        name = is_name_label(tok)
+        if name is not None:
+            if not starts or starts[-1][1] is not None:
+                starts.append((i, None))
+                fields = {name}
+            elif name in fields and name == "project":
+                starts[-1] = (i, None)  # the earlier 项目名称 led to no indicator section: a false start
+                fields = {name}
+            else:
+                fields.add(name)
+        elif starts and starts[-1][1] is None and is_section_start(tok):
+            starts[-1] = (starts[-1][0], i)
+    tables = [(s, f) for s, f in starts if f is not None]
+    regions: list[Region] = []
+    floor = 0
+    bounds = []
+    for s, f in tables:
+        begin = _prelude_start(toks, s, floor)
+        bounds.append((begin, f))
+        floor = f
+    for k, (begin, f) in enumerate(bounds):
+        end = bounds[k + 1][0] if k + 1 < len(bounds) else len(toks)
+        regions.append(Region(begin, f, end))
+    return regions
