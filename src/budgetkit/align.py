@@ -46,7 +46,7 @@ __all__ = ["Column", "Row", "Unit", "align", "make_schema", "pieces"]
 _JOINABLE = frozenset({"indicator", "value", "value_long_term", "value_actual", "value_prior", "explanation",
                        "standard", "note", "reason", "indicator_lt"})
 #: Columns a new row may start at.
-_STARTS = ("section", "level1", "level2", "indicator")
+_STARTS = ("section", "level1", "level2", "indicator", "level2_lt", "indicator_lt")
 #: Columns that may be left blank within a row at no cost.
 _SKIP_COST = {"indicator": 4.0, "value": 2.5, "indicator_lt": 1.0}
 
@@ -117,7 +117,8 @@ def pieces(toks: Sequence[Tok]) -> list[Unit]:
     """Cut tokens at their spaces: each piece may go to its own column (``职工困难医疗救助 200户``)."""
     out: list[Unit] = []
     for tok in toks:
-        parts = tok.text.split() or [""]
+        whole = tok.match is not None and tok.role("level1", "level2", "section", "column") is not None
+        parts = [tok.text] if whole else tok.text.split() or [""]
         for k, part in enumerate(parts):
             out.append(Unit(part, tok, tok.gap if k == 0 else PIECE, tok.whole_line and len(parts) == 1, k))
     return out
@@ -166,8 +167,9 @@ def classify(unit: Unit) -> str:
     text = unit.text
     if not text:
         return "blank"
-    m = unit.tok.match if unit.gap != PIECE and len(unit.tok.text.split()) <= 1 else None
-    if m is None and unit.tok.text.split() != [text]:
+    if unit.tok.text == text or unit.tok.text.split() == [text]:
+        m = unit.tok.match
+    else:
         from budgetkit.vocabulary import lookup
 
         m = lookup(text)
@@ -219,7 +221,7 @@ _COSTS: dict[str, dict[str, float]] = {
     "value_long_term": _SIDE_VALUE_COSTS,
     "value_actual": _SIDE_VALUE_COSTS,
     "value_prior": _SIDE_VALUE_COSTS,
-    "area_value": dict(_VALUE_COSTS, blank=0.5),
+    "area_value": dict(_VALUE_COSTS, blank=0.5, text=2.0, qual=1.0),
     "nature": {"op": 0.0, "vtype": 0.3, "blank": 0.0},
     "direction": {"vtype": 0.0, "blank": 0.0},
     "value_type": {"vtype": 0.0, "blank": 0.0},
@@ -273,6 +275,8 @@ def _piece_join(before: str, cls: str, first_space: bool) -> float:
     """
     if cls in _TARGET_SHAPES and before in _WORD_SHAPES:
         return 2.0
+    if cls in ("meas", "num") and before in ("meas", "num"):
+        return 1.0  # two targets, or a target and its score
     if before in _TARGET_SHAPES and cls in _WORD_SHAPES:
         return 1.0
     return 1.2 if first_space else 0.1
@@ -333,6 +337,7 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
     roles = [c.role for c in schema]
     classes = [classify(u) for u in units]
     spaced = spaces_part_cells(units, classes)
+    typed = any(r in ("measure_unit", "nature") for r in roles)  # a lone "%" may be a unit cell
     value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
     ind_col = next((k for k, r in enumerate(roles) if r == "indicator"), None)
     starts = [k for k, r in enumerate(roles) if r in _STARTS]
@@ -375,13 +380,13 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
             back = (i - 1, (j, has_ind))
             # join the token before (a wrapped line, or the next piece of one cell)
             wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
-            if roles[j] in _JOINABLE and g != SAME and cls not in ("l1", "l2", "l12", "sec"):
+            if roles[j] in _JOINABLE and g not in (SAME, BREAK) and cls not in ("l1", "l2", "l12", "sec"):
                 if g == PIECE:
                     jc = _piece_join(classes[i - 1], cls, spaced and u.k == 1)
                     how = "piece"
                 else:
                     prev = units[i - 1].text
-                    if continues(prev, u.text, roles[j]):
+                    if continues(prev, u.text, roles[j]) and not (cls in ("unit", "op") and typed):
                         jc, how = 0.3, "lexical"
                         wraps = _CONTINUES
                     elif filled(i - 1, j):

@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.cells import Document
-from budgetkit.errors import InputError, NoTableError, TruncatedTableError
+from budgetkit.errors import InputError, NoTableError
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_values
@@ -136,7 +136,6 @@ def parse_document(doc: Document, year: int | None = None, source_file: str | No
 
     Raises:
         NoTableError: when the document holds no performance-target table.
-        TruncatedTableError: when tables start but none reaches an indicator row with a value.
     """
     from budgetkit.recognise import recognise
 
@@ -145,11 +144,8 @@ def parse_document(doc: Document, year: int | None = None, source_file: str | No
     if not rec.projects:
         raise NoTableError(_no_table_message(doc), path=doc.path)
     if not rec.indicators:
-        first = rec.projects[0]
-        raise TruncatedTableError(
-            f"no table reaches an indicator row with a value ({len(rec.projects)} table(s) start, the first "
-            f"{first.get('project')!r}); the file may be cut", path=doc.path, line=first.get("line_start"),
-        )
+        logger.warning("%s: no table reaches an indicator row with a value (%d table(s) start); the file may "
+                       "be cut: the tables are kept as partial", src, len(rec.projects))
     for p in rec.projects:
         if p["status"] == "partial":
             logger.warning("%s: table %s (%s) kept as partial: %s", src, p["project_id"], p.get("project"),

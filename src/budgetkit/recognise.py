@@ -41,7 +41,7 @@ from budgetkit.align import Column, Row, _width, align, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.regions import YEAR_RE, find_tables
-from budgetkit.tokens import BLANK, PIECE, Tok, assemble_labels, cut, join_text, split_wrapped_tails, stream
+from budgetkit.tokens import BLANK, LINE, PIECE, Tok, assemble_labels, cut, join_text, split_wrapped_tails, stream
 from budgetkit.vocabulary import lookup, scan
 
 __all__ = ["Recognised", "read_columns", "recognise"]
@@ -200,7 +200,7 @@ def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> 
 
 def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
                 carry_year: int | None, folder_year: int | None, last: bool) -> tuple[dict, list, list, list]:
-    first = next(i for i, t in enumerate(toks) if _opens_section(t))
+    first = next((i for i, t in enumerate(toks) if _opens_section(t)), len(toks))
     head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
     header = read_header(head)
     rec = header.record
@@ -215,6 +215,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     body = body[:end]
     columns, body, printed = read_columns(body, header.areas, used)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
+    body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"))
     schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
     rows = align(body, schema)
     widest = _widest_value(rows, schema)
@@ -289,6 +290,65 @@ def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
         last_label = next((p for p in reversed(pieces) if p.match is not None), None)
         in_goal = last_label is not None and last_label.role("goal") is not None or (
             in_goal and last_label is None)
+    return out
+
+
+#: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
+_TARGET_RUN_RE = re.compile(r"(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?(?:%|个|人|次|项|户|万元|元|天|家|台|套|处)?)+")
+#: Words an indicator's explanation (指标解释) starts with.
+_EXPLANATION_START_RE = re.compile(r"反映|考察")
+
+
+def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
+    """Cut the rows of a flattened page: a name, its explanation and its targets run together.
+
+    Only tokens already cut out of a flattened line (``inferred``) are split: at
+    each run of targets (``…数量情况2312222``, ``>=95%>=95%…``) and before an
+    explanation's opening word (``反映…``). Where the section has ``areas`` target
+    columns, a run of exactly that many targets is cut into one per area.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> t = Tok("项目资金使用合规性反映项目资金使用合规情况>=95%>=95%项目完成率", (Cell("", 1),), 0, inferred=True)
+        >>> [p.text for p in split_run_together_rows([t])]
+        ['项目资金使用合规性', '反映项目资金使用合规情况', '>=95%>=95%', '项目完成率']
+    """
+    out: list[Tok] = []
+    for tok in toks:
+        text = tok.text
+        if not tok.inferred or tok.match is not None or " " in text or len(text) < 8:
+            out.append(tok)
+            continue
+        parts: list[str] = []
+        pos = 0
+        for m in _TARGET_RUN_RE.finditer(text):
+            if m.start() == 0 or not m.group(0) or m.start() < pos:
+                continue
+            if not any(ch.isdigit() for ch in m.group(0)):
+                continue
+            parts.append(text[pos : m.start()])
+            parts.append(m.group(0))
+            pos = m.end()
+        parts.append(text[pos:])
+        split: list[str] = []
+        for part in parts:
+            m = _EXPLANATION_START_RE.search(part)
+            if m is not None and m.start() >= 4 and not _TARGET_RUN_RE.fullmatch(part):
+                split += [part[: m.start()], part[m.start() :]]
+            else:
+                split.append(part)
+        split = [p for p in split if p]
+        if areas > 1:
+            spread: list[str] = []
+            for part in split:
+                found = _VALUE_TOKEN_RE.findall(part) if _TARGET_RUN_RE.fullmatch(part) else []
+                spread += found if len(found) == areas and "".join(found) == part else [part]
+            split = spread
+        if len(split) == 1:
+            out.append(tok)
+            continue
+        for k, part in enumerate(split):
+            out.append(Tok(part, tok.cells, tok.gap if k == 0 else LINE, inferred=True, match=lookup(part)))
     return out
 
 
@@ -477,7 +537,9 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                 term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
                 canonical = term.field if term is not None else printed
                 if role == "level1":
-                    level1, level2 = (canonical, printed), (None, None)
+                    if canonical != level1[0]:  # the same label printed again mid-block keeps the level 2
+                        level2 = (None, None)
+                    level1 = (canonical, printed)
                 else:
                     level2 = (canonical, printed)
                     if (term is not None and term.parent and level1[0] != term.parent
@@ -499,8 +561,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         areas = [(schema[c].area, text[c]) for c in sorted(text) if schema[c].role == "area_value"]
         values = _compose(by_role)
         value = values.get("value")
-        if value is not None and is_placeholder(value):
-            value = None
+        if value is not None and (is_placeholder(value) or _COMPARATOR_ONLY_RE.match(value)):
+            value = None  # left unfilled, or cut after its comparator
         ind_toks = toks_of.get(next(c for c in text if schema[c].role == "indicator"), [])
         first_tok = ind_toks[0] if ind_toks else all_toks[0]
         last_line = max(t.last_line for t in all_toks)
@@ -542,7 +604,31 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             continue
         out.append(dict(base, value=value, confidence=confidence,
                         confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))
+    _backfill_level1(out)
     return out, used, reports
+
+
+def _backfill_level1(rows: list[dict]) -> None:
+    """Give rows above the first level-1 label that label, where their level 2 belongs under it.
+
+    A merged level-1 cell printed in the middle row of its block (PDF and web text
+    do this) leaves the rows above it without a level 1.
+    """
+    first = next((r for r in rows if r.get("level1_printed")), None)
+    if first is None:
+        return
+    from budgetkit.vocabulary import lookup as _lookup
+
+    for r in rows:
+        if r is first or r.get("level1_printed"):
+            break
+        parent = None
+        if r.get("level2_printed"):
+            m = _lookup(r["level2_printed"])
+            term = m.role("level2") if m is not None else None
+            parent = term.parent if term is not None else None
+        if parent == first["level1"]:
+            r["level1"], r["level1_printed"] = first["level1"], first["level1_printed"]
 
 
 def _is_level1(canonical: str) -> bool:

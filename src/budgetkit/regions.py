@@ -40,7 +40,10 @@ _PRELUDE = 14
 
 @dataclass(frozen=True)
 class Region:
-    """One table: token indices ``start`` (first cell) to ``end`` (exclusive); the first indicator anchor."""
+    """One table: token indices ``start`` (first cell) to ``end`` (exclusive); the first indicator anchor.
+
+    ``first_indicator`` is ``end`` for a table cut before its indicator section.
+    """
 
     start: int
     first_indicator: int
@@ -82,6 +85,13 @@ def _prelude_start(toks: Sequence[Tok], start: int, floor: int) -> int:
     return first
 
 
+def _header_only(toks: Sequence[Tok], start: int) -> bool:
+    """Whether the last name label opens a table cut before its indicators: a target title above, a goal after."""
+    titled = any(t.role("title") is not None or (len(t.text) <= 80 and scan(t.text, "title") is not None)
+                 for t in toks[max(0, start - _PRELUDE) : start])
+    return titled and any(t.role("goal") is not None for t in toks[start:])
+
+
 def find_tables(toks: Sequence[Tok]) -> list[Region]:
     """The tables of a token stream, in order."""
     starts: list[tuple[int, int | None]] = []  # (name label index, first indicator anchor)
@@ -99,6 +109,9 @@ def find_tables(toks: Sequence[Tok]) -> list[Region]:
                 fields.add(name)
         elif starts and starts[-1][1] is None and is_section_start(tok):
             starts[-1] = (starts[-1][0], i)
+    if starts and starts[-1][1] is None and _header_only(toks, starts[-1][0]):
+        # the document ends inside the header of a target table (a cut page): keep it, it is partial
+        starts[-1] = (starts[-1][0], len(toks))
     tables = [(s, f) for s, f in starts if f is not None]
     regions: list[Region] = []
     floor = 0

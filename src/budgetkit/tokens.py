@@ -154,6 +154,10 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         if not found:
             out.append(tok)
             continue
+        # a run of terms inside words is a flattened page only if it holds labels, not just level words
+        # a narrative mentions (经济效益, 满意度)
+        run_ok = run_together and len(found) >= (1 if tok.inferred else min_run) and any(
+            f.match.role("field", "column", "title", "extra") is not None for f in found)
         keep = []
         for f in found:
             before = text[f.start - 1] if f.start > 0 else " "
@@ -164,7 +168,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
                                                              or not _wide(after))
             if spaces and (apart or edge_ok):
                 keep.append(f)
-            elif run_together and len(found) >= min_run:
+            elif run_ok:
                 keep.append(f)
         if not keep:
             out.append(tok)
@@ -184,7 +188,9 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             stripped = piece.strip().lstrip(":").strip()
             if not stripped:
                 continue
-            out.append(Tok(stripped, tok.cells, tok.gap if first else PIECE, inferred=inferred and not first,
+            # a piece cut where nothing was printed may start a row as a line would; one cut at a space may not
+            gap = tok.gap if first else (LINE if inferred else PIECE)
+            out.append(Tok(stripped, tok.cells, gap, inferred=(inferred and not first) or tok.inferred,
                            match=match if match is not None else lookup(stripped),
                            whole_line=tok.whole_line and len(pieces) == 1))
             first = False
