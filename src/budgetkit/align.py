@@ -124,6 +124,23 @@ def pieces(toks: Sequence[Tok]) -> list[Unit]:
     return out
 
 
+def blanks_part_cells(units: Sequence[Unit]) -> bool:
+    """Whether the cells of a section are parted by blank lines, so that a line break alone is a wrap.
+
+    Text copied from a web page cell by cell puts a blank line between cells;
+    where nine in ten of the breaks between lines of one cell each are blank,
+    a break without a blank line continues the cell.
+    """
+    blank = line = 0
+    for i in range(1, len(units)):
+        if units[i].whole_line and units[i - 1].whole_line:
+            if units[i].gap == BLANK:
+                blank += 1
+            elif units[i].gap == LINE:
+                line += 1
+    return blank >= 8 and blank >= 9 * line
+
+
 def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
     """Whether the spaces of a section part its cells (``name value`` on one line), by its own evidence.
 
@@ -134,7 +151,7 @@ def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
     """
     evident = 0
     for i in range(1, len(units)):
-        if units[i].gap == PIECE and classes[i] in _TARGET_SHAPES and classes[i - 1] in _WORD_SHAPES:
+        if units[i].gap == PIECE and classes[i] in _CELL_SHAPES and classes[i - 1] in _WORD_SHAPES:
             evident += 1
             if evident >= 2:
                 return True
@@ -167,6 +184,10 @@ def classify(unit: Unit) -> str:
     text = unit.text
     if not text:
         return "blank"
+    from budgetkit.parse import is_placeholder
+
+    if is_placeholder(unit.tok.text):
+        return "ph"
     if unit.tok.text == text or unit.tok.text.split() == [text]:
         m = unit.tok.match
     else:
@@ -189,7 +210,7 @@ def classify(unit: Unit) -> str:
         return "op"
     if _VALUE_TYPE_RE.match(text):
         return "vtype"
-    if _unit_token(text):
+    if _unit_token(text) or ("/" in text and _unit_like(text)):
         return "unit"
     if _NUMBER_RE.match(text):
         return "num"
@@ -206,6 +227,8 @@ def classify(unit: Unit) -> str:
     return "text"
 
 
+#: What a row with a name and no value costs.
+_MISSING_VALUE = 2.5
 _VALUE_COSTS = {"meas": 0.0, "num": 0.0, "qual": 0.0, "text": 0.4, "expl": 1.0, "std": 2.0, "unit": 2.0,
                 "op": 1.5, "vtype": 3.0, "l1": 5.0, "l2": 5.0, "l12": 5.0, "label?": 1.0, "col": 4.0,
                 "blank": 1.5, "sec": 9.0}
@@ -231,9 +254,12 @@ _COSTS: dict[str, dict[str, float]] = {
     "standard": {"std": 0.0, "text": 0.5, "qual": 0.8, "blank": 0.0},
     "score": {"num": 0.0, "blank": 0.0},
     "score_got": {"num": 0.0, "blank": 0.0},
-    "note": {"blank": 0.0, "text": 0.8, "qual": 0.8, "meas": 1.5, "num": 1.5},
+    "note": {"blank": 0.0, "text": 0.5, "qual": 0.8, "meas": 1.5, "num": 1.5},
     "reason": {"blank": 0.0, "text": 0.5, "qual": 0.8},
 }
+# template placeholders: a row left unfilled (指标2:) has no value to miss; a value left unfilled (XX年) is one
+_COSTS["indicator"]["ph"] = -_MISSING_VALUE
+_VALUE_COSTS["ph"] = 0.0
 _COSTS["level2_lt"] = _COSTS["level2"]
 _COSTS["indicator_lt"] = dict(_COSTS["indicator"], blank=0.5)
 _DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0, "nature": 5.0,
@@ -243,7 +269,6 @@ _DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0,
 _NEW_ROW = {PIECE: 6.0, SAME: 5.0, LINE: 0.6, BLANK: 0.3, BREAK: 0.0}
 #: What going on in the same row costs after each kind of gap (a piece cut from its cell costs a little).
 _SAME_ROW = {PIECE: 0.6, SAME: 0.0, LINE: 0.0, BLANK: 0.3, BREAK: 5.0}
-_MISSING_VALUE = 2.5
 #: A row of level labels only (the labels of an empty block): possible, but less likely than labels over rows.
 _LABELS_ONLY = 0.5
 #: What a new row costs right after a lone value fragment as wide as the widest value: it was cut by its cell.
@@ -264,14 +289,16 @@ def _emit(cls: str, role: str) -> float:
 
 _TARGET_SHAPES = frozenset({"meas", "num", "unit"})
 _WORD_SHAPES = frozenset({"text", "qual", "label?", "expl", "std", "vtype"})
+#: Shapes that, after words and a space, show the space parts two cells (a target, a comparator, 定性).
+_CELL_SHAPES = _TARGET_SHAPES | {"op", "vtype"}
 
 
-def _piece_join(before: str, cls: str, first_space: bool) -> float:
+def _piece_join(before: str, cls: str, spaced: bool) -> float:
     """What keeping two pieces of one line in one cell costs: words then a target rarely make one cell.
 
     ``职工困难医疗救助 200户`` is a name and its value; ``模的良好 社会氛围`` and
-    ``≥ 90%`` are one cell each. Where spaces part cells (``first_space``: the first
-    space of a line in such a section), the first space is a cell edge more often than not.
+    ``≥ 90%`` are one cell each. Where spaces part cells (``spaced``: a section
+    whose lines show it), a space is a cell edge more often than not.
     """
     if cls in _TARGET_SHAPES and before in _WORD_SHAPES:
         return 2.0
@@ -279,7 +306,13 @@ def _piece_join(before: str, cls: str, first_space: bool) -> float:
         return 1.0  # two targets, or a target and its score
     if before in _TARGET_SHAPES and cls in _WORD_SHAPES:
         return 1.0
-    return 1.2 if first_space else 0.1
+    return 1.5 if spaced else 0.1
+
+
+def _unit_like(text: str) -> bool:
+    """A unit, or a rate of units (``万元/张``, ``次/周``)."""
+    parts = text.split("/")
+    return all(p and _unit_token(p) for p in parts)
 
 
 def _width(text: str) -> float:
@@ -337,6 +370,7 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
     roles = [c.role for c in schema]
     classes = [classify(u) for u in units]
     spaced = spaces_part_cells(units, classes)
+    blank_parted = blanks_part_cells(units)
     typed = any(r in ("measure_unit", "nature") for r in roles)  # a lone "%" may be a unit cell
     value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
     ind_col = next((k for k, r in enumerate(roles) if r == "indicator"), None)
@@ -382,12 +416,15 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
             wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
             if roles[j] in _JOINABLE and g not in (SAME, BREAK) and cls not in ("l1", "l2", "l12", "sec"):
                 if g == PIECE:
-                    jc = _piece_join(classes[i - 1], cls, spaced and u.k == 1)
+                    jc = _piece_join(classes[i - 1], cls, spaced) + 0.5 * emit[i][j]
                     how = "piece"
                 else:
                     prev = units[i - 1].text
                     if continues(prev, u.text, roles[j]) and not (cls in ("unit", "op") and typed):
                         jc, how = 0.3, "lexical"
+                        wraps = _CONTINUES
+                    elif blank_parted and g == LINE and units[i - 1].whole_line and u.whole_line:
+                        jc, how = 0.3, "lexical"  # cells are parted by blank lines: a line without one goes on
                         wraps = _CONTINUES
                     elif filled(i - 1, j):
                         jc, how = 0.8, "width"

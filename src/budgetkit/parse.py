@@ -137,10 +137,11 @@ def parse_document(doc: Document, year: int | None = None, source_file: str | No
     Raises:
         NoTableError: when the document holds no performance-target table.
     """
+    from budgetkit.ocr import repair_ocr
     from budgetkit.recognise import recognise
 
     src = source_file or doc.path.name
-    rec = recognise(doc, year=year, source_file=src)
+    rec = recognise(repair_ocr(doc), year=year, source_file=src)
     if not rec.projects:
         raise NoTableError(_no_table_message(doc), path=doc.path)
     if not rec.indicators:

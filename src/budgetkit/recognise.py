@@ -34,12 +34,13 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from budgetkit.align import Column, Row, _width, align, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
+from budgetkit.ocr import OCR_REASON
 from budgetkit.regions import YEAR_RE, find_tables
 from budgetkit.tokens import BLANK, LINE, PIECE, Tok, assemble_labels, cut, join_text, split_wrapped_tails, stream
 from budgetkit.vocabulary import lookup, scan
@@ -319,6 +320,12 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
         if not tok.inferred or tok.match is not None or " " in text or len(text) < 8:
             out.append(tok)
             continue
+        tail, sure = _measurable_tail(text)
+        if tail is not None:
+            cells = tok.cells if sure else tuple(replace(c, reasons=(*c.reasons, WORD_VALUE_CUT)) for c in tok.cells)
+            out += [replace(tok, text=text[:tail]),
+                    Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
+            continue
         parts: list[str] = []
         pos = 0
         for m in _TARGET_RUN_RE.finditer(text):
@@ -348,8 +355,42 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
             out.append(tok)
             continue
         for k, part in enumerate(split):
-            out.append(Tok(part, tok.cells, tok.gap if k == 0 else LINE, inferred=True, match=lookup(part)))
+            after_target = k > 0 and _TARGET_RUN_RE.fullmatch(split[k - 1]) is not None
+            gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
+            out.append(Tok(part, tok.cells, gap, inferred=True, match=lookup(part)))
     return out
+
+
+#: Words a value of words starts with (明显改善, 有所提高), where a run-together row may be cut.
+_WORD_VALUE_STARTS = ("有所", "逐步", "稳步", "显著", "明显", "进一步", "不断", "持续", "大幅", "得到")
+#: The longest value of words cut off a run-together row.
+_WORD_VALUE_MAX = 8
+
+
+#: The reason a run-together row's value cut before a word value carries (the cut is a guess).
+WORD_VALUE_CUT = "value cut off before a word value"
+
+
+def _measurable_tail(text: str) -> tuple[int | None, bool]:
+    """Where the value of a run-together row starts, and whether the cut is sure.
+
+    The earliest measurable tail (sure), else a short value of words (a guess).
+
+    Examples:
+        >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善"]]
+        [(6, True), (6, False), (None, False)]
+    """
+    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
+
+    if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _TARGET_RUN_RE.finditer(text)):
+        return None, False  # several targets run together (>=95%>=95%): cut by the target runs
+    for k in range(1, len(text)):
+        if not text[k - 1].isdigit() and parse_indicator_value(text[k:]).kind in MEASURABLE_KINDS:
+            return k, True
+    for k in range(2, len(text) - 1):
+        if len(text) - k <= _WORD_VALUE_MAX and text[k:].startswith(_WORD_VALUE_STARTS):
+            return k, False
+    return None, False
 
 
 def _opens_section(tok: Tok) -> bool:
@@ -576,6 +617,11 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         if any(t.inferred for t in all_toks):
             confidence = _lowest(confidence, "medium")
             reasons.append("cell boundary inferred from the vocabulary")
+        cell_reasons = [r for t in all_toks for c in t.cells for r in c.reasons]
+        if cell_reasons:
+            reasons.extend(cell_reasons)
+            if OCR_REASON in cell_reasons or WORD_VALUE_CUT in cell_reasons:
+                confidence = "low"
         for lv in (level1, level2):
             m = lookup(lv[1]) if lv[1] else None
             if m is not None and m.reasons:

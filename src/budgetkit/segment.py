@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from budgetkit.cells import Cell, Row
 
@@ -44,6 +45,24 @@ def _pipe_cells(text: str, lineno: int) -> tuple[list[Cell], bool]:
     while parts and not parts[-1].strip():
         parts.pop()  # trailing padding of merged cells
     return [Cell(p.strip(), lineno) for p in parts], hard
+
+
+def _continue_row(rows: list[Row], cells: list[Cell]) -> bool:
+    """Join a pipe row that only continues the row above (``||||得到提升|``) into it, cell by column.
+
+    A row whose one non-empty cell comes after empty ones, under a pipe row with
+    a cell in that column, is that cell's wrapped text.
+    """
+    filled = [k for k, c in enumerate(cells) if c.text]
+    if len(filled) != 1 or filled[0] == 0 or not rows or len(rows[-1].cells) <= filled[0]:
+        return False
+    above = rows[-1].cells[filled[0]]
+    if not above.text or len(rows[-1].cells) < 2:
+        return False
+    cell = cells[filled[0]]
+    rows[-1].cells[filled[0]] = replace(above, text=above.text + cell.text, line_end=cell.line,
+                                        reasons=(*above.reasons, "wrapped row joined by its column"))
+    return True
 
 
 def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
@@ -77,7 +96,8 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
         if "|" in text:
             trailing_pipes = text.endswith("|")
             cells, hard = _pipe_cells(text, n)
-            rows.append(Row(cells, hard=hard))
+            if not _continue_row(rows, cells):
+                rows.append(Row(cells, hard=hard))
             continue
         trailing_pipes = False
         if text.startswith('"') and not (len(text) > 1 and text.endswith('"')):

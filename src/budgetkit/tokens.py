@@ -159,7 +159,12 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         run_ok = run_together and len(found) >= (1 if tok.inferred else min_run) and any(
             f.match.role("field", "column", "title", "extra") is not None for f in found)
         keep = []
+        chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         for f in found:
+            if f.start == chain_end and (f.end < len(text) or chain_end > 0):
+                chain_end = f.end
+                keep.append(f)
+                continue
             before = text[f.start - 1] if f.start > 0 else " "
             after = text[f.end] if f.end < len(text) else " "
             apart = (before.isspace() or before in ":") and (after.isspace() or after in ":")
