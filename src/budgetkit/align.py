@@ -40,7 +40,7 @@ from functools import lru_cache
 
 from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, SAME, Tok
 
-__all__ = ["Column", "Row", "Unit", "align", "make_schema", "pieces"]
+__all__ = ["Column", "Row", "Unit", "align", "ambiguous", "make_schema", "pieces"]
 
 #: Columns whose cells may be wrapped over lines (and so joined).
 _JOINABLE = frozenset({"indicator", "value", "value_long_term", "value_actual", "value_prior", "explanation",
@@ -464,3 +464,61 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
 def _skip_to(starts: Sequence[int], k: int, cum: Sequence[float]) -> float:
     """What a new row starting at column ``k`` costs for the columns before it (section and levels: nothing)."""
     return cum[k] - cum[0] if k > 0 else 0.0
+
+
+#: Two placements of a row's cells whose costs are this close are both plausible.
+_AMBIGUOUS = 1.0
+
+
+def ambiguous(row: Row, schema: Sequence[Column]) -> bool:
+    """Whether the cells after a row's name could as well stand in other columns.
+
+    Text does not print blank cells, so ``持续增加 明显增加`` under 中长期指标值 /
+    年度指标值 / 备注 may be long-term and annual, or annual and a note. The cells
+    after the name are placed again in every order-keeping way over the columns
+    after it; when another placement costs about as little, the row is ambiguous.
+    Cells the reader placed by their column (grid rows) are never ambiguous.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> from budgetkit.tokens import Tok
+        >>> schema = make_schema(["level1", "level2", "indicator", "value_long_term", "value", "note"])
+        >>> def row(*texts):
+        ...     toks = [Tok(t, (Cell(t, 1),), 1) for t in texts]
+        ...     return Row([(Unit(t.text, t, 1, False), k + 3, "same") for k, t in enumerate(toks)])
+        >>> ambiguous(row("服务", "持续增加", "明显增加"), schema), ambiguous(row("床位", "2000张", "500张"), schema)
+        (True, False)
+    """
+    import itertools
+
+    roles = [c.role for c in schema]
+    ind = next((k for k, r in enumerate(roles) if r == "indicator"), None)
+    if ind is None:
+        return False
+    groups: list[list[Unit]] = []
+    cols: list[int] = []
+    for unit, col, how in row.units:
+        if col <= ind:
+            continue
+        if unit.tok.cell.col is not None:
+            return False  # a grid cell: its column is known
+        if how in ("piece", "lexical", "width", "guess") and groups and cols[-1] == col:
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+            cols.append(col)
+    trailing = [k for k in range(ind + 1, len(roles))]
+    if not groups or len(trailing) <= len(groups) or len(trailing) > 10:
+        return False
+    classes = [classify(g[0]) for g in groups]
+
+    def cost(placement: Sequence[int]) -> float:
+        total = sum(_emit(c, roles[k]) for c, k in zip(classes, placement, strict=True))
+        used = set(placement)
+        return total + sum(_SKIP_COST.get(roles[k], 0.0) for k in trailing if k not in used)
+
+    best = cost(cols)
+    for placement in itertools.combinations(trailing, len(groups)):
+        if list(placement) != cols and cost(placement) - best < _AMBIGUOUS:
+            return True
+    return False

@@ -28,8 +28,8 @@ def read_metadata(name: str) -> tuple[dict[str, str], ...]:
     """Rows of ``metadata/<name>.csv``, the vocabularies the package reads as data.
 
     Examples:
-        >>> read_metadata("labels")[0]["label"]
-        '产出指标'
+        >>> read_metadata("vocabulary")[0]["term"]
+        '绩效目标表'
     """
     with resources.files("budgetkit").joinpath(f"metadata/{name}.csv").open(encoding="utf-8") as fh:
         return tuple(csv.DictReader(fh))

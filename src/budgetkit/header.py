@@ -241,7 +241,9 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None) -> Head
             return []
         amt = parse_amount(first.text)
         if amt is None:
-            return list(value_toks)
+            h.leftovers.append((first, f"{term.field}_wan: not an amount"))
+            h.used.add(id(first))
+            return list(value_toks[1:])
         field_name = term.field
         if field_name == "fund_total":
             field_name = {"own_level": "own_level", "transfer": "transfer"}.get(block or "", "annual_total")
@@ -313,7 +315,7 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None) -> Head
             h.used.update(id(v) for v in value_toks)
             if term.field in candidates:
                 candidates[term.field].append((rank.get(match_key(term.term), 99), text, tok))
-                extra(tok, term.field, text or None)
+                h.used.add(id(tok))
             elif text and not rec.get(term.field):
                 rec[term.field] = text
             else:
@@ -328,8 +330,12 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None) -> Head
 
     for name, cands in candidates.items():
         filled = sorted((r, i, text) for i, (r, text, _) in enumerate(cands) if text)
+        chosen = filled[0][1] if filled else None
         if filled:
             rec[name] = filled[0][2]
+        for i, (_, text, tok) in enumerate(cands):
+            if i != chosen:  # the other tiers (中央主管部门, 省级主管部门 …) and empty printings
+                extra(tok, name, text or None)
     if "year" not in rec and "title_year" in rec:
         rec["year"] = rec["title_year"]
     rec.pop("title_year", None)

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from budgetkit.align import Column, Row, _width, align, make_schema
+from budgetkit.align import Column, Row, _width, align, ambiguous, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.ocr import OCR_REASON
@@ -563,7 +563,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             toks_of.setdefault(col, []).append(unit.tok)
             if how in ("lexical", "width", "guess"):
                 joins.append(how)
-        text = {col: _join_pieces(parts) for col, parts in cells.items()}
+        text = {col: t for col, parts in cells.items() if (t := _join_pieces(parts))}
         by_role: dict[str, str] = {}
         for col, t in text.items():
             role = schema[col].role
@@ -614,6 +614,9 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         if "width" in joins or "guess" in joins:
             confidence = "low"
             reasons.append("wrapped line joined by the width of the line above")
+        if ambiguous(row, schema):
+            confidence = "low"
+            reasons.append("cells could stand in other columns (blank cells print nothing)")
         if any(t.inferred for t in all_toks):
             confidence = _lowest(confidence, "medium")
             reasons.append("cell boundary inferred from the vocabulary")
@@ -644,9 +647,13 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                 out.append(row_rec)
             continue
         if not value:
+            printed_value = values.get("value")
+            reason = ("template placeholder text in the value" if printed_value and is_placeholder(printed_value)
+                      else "level-3 indicator without a value")
             for t in all_toks:
-                reports.append((t, "level-3 indicator without a value", pid))
-                used.discard(id(t))
+                if t.role("level1", "level2", "section") is None:
+                    reports.append((t, reason, pid))
+                    used.discard(id(t))
             continue
         out.append(dict(base, value=value, confidence=confidence,
                         confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))

@@ -86,10 +86,15 @@ def _prelude_start(toks: Sequence[Tok], start: int, floor: int) -> int:
 
 
 def _header_only(toks: Sequence[Tok], start: int) -> bool:
-    """Whether the last name label opens a table cut before its indicators: a target title above, a goal after."""
+    """Whether the last name label opens a table cut before its indicators.
+
+    A target-table title above it, and a goal label or two header labels after it.
+    """
     titled = any(t.role("title") is not None or (len(t.text) <= 80 and scan(t.text, "title") is not None)
                  for t in toks[max(0, start - _PRELUDE) : start])
-    return titled and any(t.role("goal") is not None for t in toks[start:])
+    after = toks[start + 1 :]
+    fields = sum(1 for t in after if t.role("field", "extra", "block") is not None)
+    return titled and (any(t.role("goal") is not None for t in after) or fields >= 2)
 
 
 def find_tables(toks: Sequence[Tok]) -> list[Region]:

@@ -29,7 +29,7 @@ Examples:
     >>> params = validate_params({"year": 2025, "root": str(root)}, "01_clean")
     >>> tables = clean_year(params)
     >>> show_counts(tables)["行数 rows"].tolist()
-    [1, 11, 144, 0]
+    [1, 11, 144, 0, 0]
     >>> costs = reconcile_year(params)
     >>> costs.loc[0, ["implied_wan", "budget_wan"]].astype(float).tolist(), costs.loc[0, "status"]
     ([886.86, 886.8], 'closes')
@@ -108,13 +108,14 @@ def show_counts(tables: Tables) -> pd.DataFrame:
 
     Examples:
         >>> show_counts(Tables.empty())["表 table"].tolist()
-        ['documents', 'projects', 'indicators', 'unparsed']
+        ['documents', 'projects', 'indicators', 'header_extras', 'unparsed']
     """
     meaning = {
         "documents": "公开文件 disclosures",
         "projects": "项目 project tables",
         "indicators": "三级指标 level-3 indicators",
-        "unparsed": "未识别的行 lines not understood",
+        "header_extras": "表头其他项 other header labels",
+        "unparsed": "未识别的内容 input not understood",
     }
     return pd.DataFrame(
         [(name, meaning[name], n) for name, n in tables.counts().items()],
@@ -123,16 +124,16 @@ def show_counts(tables: Tables) -> pd.DataFrame:
 
 
 def show_quality(tables: Tables) -> pd.DataFrame:
-    """How the year was read: documents by layout, tables by status, indicators by confidence.
+    """How the year was read: documents by reader, tables by status, indicators by confidence.
 
     Examples:
         >>> from budgetkit.parse import parse_file
         >>> quality = show_quality(parse_file("tests/fixtures/layouts/stops-mid-table.txt"))
         >>> quality[["取值 value", "数量 count"]].values.tolist()
-        [['seed', 1], ['complete', 1], ['partial', 1], ['high', 6], ['low', 1]]
+        [['text', 1], ['complete', 1], ['partial', 1], ['high', 6]]
     """
     parts = [
-        ("版式 layout", tables.documents.get("layout")),
+        ("读取方式 reader", tables.documents.get("reader")),
         ("项目表 table", tables.projects.get("status")),
         ("三级指标可信度 confidence", tables.indicators.get("confidence")),
     ]

@@ -173,7 +173,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
                                                              or not _wide(after))
             if spaces and (apart or edge_ok):
                 keep.append(f)
-            elif run_ok:
+            elif run_ok and f.end - f.start >= 3:  # 单位, 备注: too common inside words to cut at
                 keep.append(f)
         if not keep:
             out.append(tok)
