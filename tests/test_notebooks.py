@@ -146,13 +146,13 @@ def test_run_manifest(built):
 @pytest.mark.notebooks
 def test_failing_notebook_keeps_its_error_and_fails_the_build(tmp_path):
     root = make_project(tmp_path, {2025: "这不是绩效目标表\n".encode()})
-    with pytest.raises(NotebookError, match="notebook 01_clean failed.*no 项目名称 line"):
+    with pytest.raises(NotebookError, match="notebook 01_clean failed.*no performance-target table found"):
         build(root=root)
     executed = nbformat.read(root / "reports/2025/01_clean.ipynb", as_version=4)
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.output_type == "error"]
-    assert errors and errors[0]["ename"] == "InputError"
-    assert "no 项目名称 line" in (root / "reports/2025/01_clean.html").read_text(encoding="utf-8")
+    assert errors and errors[0]["ename"] == "NoTableError"
+    assert "no performance-target table found" in (root / "reports/2025/01_clean.html").read_text(encoding="utf-8")
     assert not (root / "reports/2025/02_costs.ipynb").exists()
     manifest = json.loads((root / "reports/2025/run_manifest.json").read_text(encoding="utf-8"))
     assert manifest["status"] == "failed" and "01_clean" in manifest["error"]

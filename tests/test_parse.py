@@ -7,8 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budgetkit.errors import BudgetkitError, InputError, TruncatedTableError
-from budgetkit.lines import SourceLine
+from budgetkit.errors import BudgetkitError, InputError, NoTableError
 from budgetkit.parse import parse_file, parse_lines
 
 HEAD = """2025年自治区本级部门项目支出预算绩效目标表
@@ -39,10 +38,8 @@ HEAD = """2025年自治区本级部门项目支出预算绩效目标表
 """
 
 
-def lines_of(text: str) -> list[SourceLine]:
-    from budgetkit.normalize import normalize_text
-
-    return [SourceLine(normalize_text(t).rstrip(), i) for i, t in enumerate(text.splitlines(), 1)]
+def lines_of(text: str) -> list[str]:
+    return text.splitlines()
 
 
 def indicators_of(body: str) -> list[tuple]:
@@ -165,10 +162,10 @@ def test_printed_labels_are_kept():
     ]
 
 
-def test_indicator_without_value_is_reported():
+def test_indicator_without_value_is_reported_not_counted():
     tables = parse_lines(lines_of(HEAD + "产出指标\n数量指标\n孤立的指标名称\n质量指标 合格率 100%\n"), "t.txt")
-    assert tables.indicators["indicator"].tolist() == ["孤立的指标名称", "合格率"]
-    assert tables.indicators["confidence"].tolist() == ["low", "high"]
+    assert tables.indicators["indicator"].tolist() == ["合格率"]
+    assert tables.indicators["confidence"].tolist() == ["high"]
     assert tables.unparsed["reason"].tolist() == ["level-3 indicator without a value"]
     assert tables.unparsed["text"].tolist() == ["孤立的指标名称"]
 
@@ -179,6 +176,7 @@ def test_non_numeric_amount_lands_in_unparsed():
     assert pd.isna(tables.projects.loc[0, "total_wan"])
     row = tables.unparsed.iloc[0]
     assert (row["text"], row["line"], row["reason"]) == ("五十", 7, "total_wan: not an amount")
+    assert len(tables.unparsed) == 1
 
 
 def test_amounts_in_yuan_are_converted_to_wan():
@@ -199,15 +197,12 @@ def test_text_before_the_first_table_is_the_preamble():
     [
         pytest.param(b"", InputError, "bad.txt: empty file", id="empty"),
         pytest.param(b"  \n\n", InputError, "bad.txt: empty file", id="blank-only"),
-        pytest.param("单位：万元\n一些文字\n".encode(), InputError, "bad.txt:1: no 项目名称 line", id="no-project-name"),
-        pytest.param(
-            (HEAD + "产出指标\n").encode(), TruncatedTableError, "bad.txt:26: table 1 (测试项目) has no indicator rows after its header at line 25",
-            id="truncated-after-header",
-        ),
-        pytest.param(
-            HEAD.split("年度总体")[0].encode(), TruncatedTableError,
-            "bad.txt:4: table 1 (测试项目) stops before its 年度总体绩效目标 line", id="truncated-before-goal",
-        ),
+        pytest.param("单位：万元\n一些文字\n".encode(), NoTableError,
+                     "bad.txt: no performance-target table found (2 lines read; no anchor seen)",
+                     id="no-project-name"),
+        pytest.param("项目名称 | 金额 |\n办公楼维修 | 20 |\n".encode(), NoTableError,
+                     "bad.txt: no performance-target table found (2 lines read; nearest anchors: '项目名称'",
+                     id="a-budget-table-is-not-a-target-table"),
         pytest.param(b"\xff\xfe\x00\x81\x30", InputError, "bad.txt:1: not UTF-8 nor GB18030", id="undecodable"),
     ],
 )
@@ -218,6 +213,20 @@ def test_bad_input_gives_clear_error(tmp_path, content, error, message):
         parse_file(path)
     assert isinstance(info.value, BudgetkitError)
     assert str(info.value).startswith(str(tmp_path / message))
+
+
+@pytest.mark.parametrize(
+    ("text", "rows", "reason"),
+    [
+        pytest.param(HEAD + "产出指标\n", 0, "the table has no indicator row with a value", id="cut-after-header"),
+        pytest.param(HEAD.split("年度总体")[0], 0, "the table has no indicator row with a value", id="cut-before-goal"),
+    ],
+)
+def test_a_cut_table_is_kept_as_partial_with_its_header(text, rows, reason):
+    tables = parse_lines(lines_of(text), "t.txt")
+    p = tables.projects.iloc[0]
+    assert (p["project"], p["total_wan"], p["status"], p["status_reason"]) == ("测试项目", 50.0, "partial", reason)
+    assert len(tables.indicators) == rows
 
 
 def test_gb18030_file_is_read(tmp_path):
@@ -235,12 +244,12 @@ WHOLE = HEAD + "产出指标\n数量指标 课时 10课时\n满意度指标 服�
     ("tail", "status", "reason", "n_indicators"),
     [
         pytest.param("", "complete", None, 2, id="whole"),
-        pytest.param("项目名称 半张表\n主管部门 某厅\n", "partial", "table 2 (半张表) stops before its 年度总体绩效目标 line; last line of the table is 30", 2,
-                     id="next-table-stops-before-goal"),
-        pytest.param("项目名称 半张表\n年度总体绩效目标 做事。\n", "partial",
-                     "table 2 (半张表) stops before its 一级指标 二级指标 三级指标 指标值 line; last line of the table is 30", 2, id="stops-before-header"),
+        pytest.param("项目支出绩效目标表\n项目名称 半张表\n主管部门 某厅\n实施单位 某中心\n", "partial",
+                     "the table has no indicator row with a value", 2, id="next-table-stops-before-goal"),
+        pytest.param("项目支出绩效目标表\n项目名称 半张表\n年度总体绩效目标 做事。\n", "partial",
+                     "the table has no indicator row with a value", 2, id="stops-before-header"),
         pytest.param(HEAD.split("\n", 3)[3] + "产出指标\n数量指标 课时 10课时\n效益指标 社会效益 氛围\n", "partial",
-                     "the file ends at line 53, on an indicator without a value", 4, id="ends-on-a-name"),
+                     "the file ends at line 53, on an indicator without a value", 3, id="ends-on-a-name"),
         pytest.param(HEAD.split("\n", 3)[3] + "产出指标\n数量指标 课时 10课时\n", "partial",
                      "the file ends at line 52, before any 满意度指标 row", 3, id="ends-before-satisfaction"),
     ],
@@ -259,12 +268,12 @@ def test_tables_that_stop_early_are_kept_as_partial(tail, status, reason, n_indi
     [
         pytest.param("产出指标\n数量指标 课时 10课时\n指标2:\n", [("课时", "10课时")],
                      ["template placeholder row (level-3 name left unfilled)"], id="unfilled-row-dropped"),
-        pytest.param("产出指标\n数量指标 课时 XX课时\n", [("课时", None)], ["template placeholder text in the value"],
-                     id="xx-value-cleared"),
-        pytest.param("产出指标\n数量指标 课时 请输入指标值\n", [("课时", None)], ["template placeholder text in the value"],
-                     id="prompt-cleared"),
-        pytest.param("产出指标\n数量指标 课时 ……\n", [("课时", None)], ["template placeholder text in the value"],
-                     id="ellipsis-cleared"),
+        pytest.param("产出指标\n数量指标 课时 XX课时\n", [], ["template placeholder text in the value"],
+                     id="xx-value-reported"),
+        pytest.param("产出指标\n数量指标 课时 请输入指标值\n", [], ["template placeholder text in the value"],
+                     id="prompt-reported"),
+        pytest.param("产出指标\n数量指标 课时 ……\n", [], ["template placeholder text in the value"],
+                     id="ellipsis-reported"),
         pytest.param("产出指标\n数量指标 XL码服装 100套\n", [("XL码服装", "100套")], [], id="single-x-is-text"),
     ],
 )
@@ -340,7 +349,10 @@ def test_a_file_cut_anywhere_gives_a_partial_result_or_a_clear_error(path):
         except BudgetkitError as error:
             assert path.name in str(error)
             continue
-        assert len(tables.indicators) > 0, f"cut after line {n}: no indicators and no error"
+        if tables.indicators.empty:  # a table cut before its first row: kept with its header, as partial
+            assert tables.projects["status"].eq("partial").all(), f"cut after line {n}: no rows but complete"
+            assert tables.projects["status_reason"].notna().all()
+            continue
         status = tables.projects["status"]
         assert status.iloc[:-1].eq("complete").all(), f"cut after line {n}: only the last table can be cut"
         assert status.iloc[-1] in {"complete", "partial"}

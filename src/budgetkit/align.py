@@ -155,7 +155,14 @@ def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
             evident += 1
             if evident >= 2:
                 return True
-    return False
+    # or: most lines that are not labels hold two pieces or more (cells set apart on one line)
+    lines: dict[int, int] = {}
+    for u, cls in zip(units, classes, strict=True):
+        if cls not in ("l1", "l2", "l12", "sec", "blank") and u.tok.cell.col is None:
+            key = id(u.tok)
+            lines[key] = lines.get(key, 0) + 1
+    multi = sum(1 for n in lines.values() if n > 1)
+    return multi >= 2 and multi * 2 >= len(lines)
 
 
 @lru_cache(maxsize=65536)
@@ -186,8 +193,10 @@ def classify(unit: Unit) -> str:
         return "blank"
     from budgetkit.parse import is_placeholder
 
-    if is_placeholder(unit.tok.text):
+    if is_placeholder(unit.tok.text, "name"):
         return "ph"
+    if is_placeholder(unit.tok.text, "value"):
+        return "phv"
     if unit.tok.text == text or unit.tok.text.split() == [text]:
         m = unit.tok.match
     else:
@@ -259,7 +268,8 @@ _COSTS: dict[str, dict[str, float]] = {
 }
 # template placeholders: a row left unfilled (指标2:) has no value to miss; a value left unfilled (XX年) is one
 _COSTS["indicator"]["ph"] = -_MISSING_VALUE
-_VALUE_COSTS["ph"] = 0.0
+_VALUE_COSTS["phv"] = 0.0
+_COSTS["indicator"]["phv"] = 4.0
 _COSTS["level2_lt"] = _COSTS["level2"]
 _COSTS["indicator_lt"] = dict(_COSTS["indicator"], blank=0.5)
 _DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0, "nature": 5.0,
@@ -269,6 +279,8 @@ _DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0,
 _NEW_ROW = {PIECE: 6.0, SAME: 5.0, LINE: 0.6, BLANK: 0.3, BREAK: 0.0}
 #: What going on in the same row costs after each kind of gap (a piece cut from its cell costs a little).
 _SAME_ROW = {PIECE: 0.6, SAME: 0.0, LINE: 0.0, BLANK: 0.3, BREAK: 5.0}
+#: A row with a value and no name.
+_MISSING_NAME = 4.0
 #: A row of level labels only (the labels of an empty block): possible, but less likely than labels over rows.
 _LABELS_ONLY = 0.5
 #: What a new row costs right after a lone value fragment as wide as the widest value: it was cut by its cell.
@@ -390,6 +402,8 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
             return _MISSING_VALUE + skipped(j, value_col + 1) - skip[value_col]
         if not has_ind and roles[j] in ("level1", "level2"):
             return _LABELS_ONLY
+        if not has_ind and ind_col is not None and j > ind_col:
+            return _MISSING_NAME  # a value with no name: more likely the name is a label-like word
         return 0.0
 
     def filled(i: int, j: int) -> bool:

@@ -242,7 +242,7 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None) -> Head
         amt = parse_amount(first.text)
         if amt is None:
             h.leftovers.append((first, f"{term.field}_wan: not an amount"))
-            h.used.add(id(first))
+            rec.setdefault(f"_{term.field}_unreadable", True)
             return list(value_toks[1:])
         field_name = term.field
         if field_name == "fund_total":

@@ -65,19 +65,26 @@ logger = logging.getLogger(__name__)
 
 
 @cache
-def _placeholders() -> tuple[re.Pattern[str], ...]:
+def _placeholders() -> tuple[tuple[re.Pattern[str], str], ...]:
     """Template placeholder text (``metadata/placeholders.csv``): cells the publisher left unfilled."""
-    return tuple(re.compile(row["pattern"]) for row in read_metadata("placeholders"))
+    return tuple((re.compile(row["pattern"]), row["cell"]) for row in read_metadata("placeholders"))
 
 
-def is_placeholder(text: str | None) -> bool:
+def is_placeholder(text: str | None, cell: str | None = None) -> bool:
     """Whether ``text`` is template placeholder text rather than a filled-in cell.
+
+    Args:
+        text: the cell.
+        cell: ``name`` or ``value`` to ask only about placeholders of a name (指标2:) or a value (XX年).
 
     Examples:
         >>> [is_placeholder(t) for t in ["指标2:", "XX年", "请输入指标值", "≥90%", "", None]]
         [True, True, True, False, False, False]
+        >>> is_placeholder("指标2:", "value"), is_placeholder("XX年", "name")
+        (False, False)
     """
-    return bool(text) and any(p.search(text) for p in _placeholders())
+    return bool(text) and any(p.search(text) for p, kind in _placeholders()
+                              if cell is None or kind in (cell, "any"))
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -169,18 +176,24 @@ def parse_document(doc: Document, year: int | None = None, source_file: str | No
     return tables
 
 
+#: Roles of the terms a no-table message names as the nearest anchors seen.
+_ANCHOR_ROLES = ("field:project", "field:department", "column", "level1", "level2", "goal")
+
+
 def _no_table_message(doc: Document) -> str:
     from budgetkit.tokens import stream
-    from budgetkit.vocabulary import scan
+    from budgetkit.vocabulary import find_terms, scan
 
     seen: list[str] = []
     for tok in stream(doc.rows):
-        if tok.match is not None and tok.match.role("field", "column", "level1", "level2", "goal", "title"):
+        if len(tok.text) <= 60 and scan(tok.text, "title") is not None:
             seen.append(tok.text)
-        elif len(tok.text) <= 60 and scan(tok.text, "title") is not None:
-            seen.append(tok.text)
+        else:
+            seen += [t for f in find_terms(tok.text, _ANCHOR_ROLES)
+                     if len(t := tok.text[f.start : f.end].strip(":")) >= 3 and t not in seen]
         if len(seen) >= 5:
             break
+    seen = list(dict.fromkeys(seen))[:5]
     nearest = "; nearest anchors: " + ", ".join(repr(s[:30]) for s in seen) if seen else "; no anchor seen"
     return (f"no performance-target table found ({doc.units} {doc.unit_name} read{nearest}); a table needs a "
             "项目名称-type label and an indicator section (一级指标 … or 产出指标 …); to read a new template, "

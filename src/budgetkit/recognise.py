@@ -258,7 +258,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
         status, reason = "partial", "the table has no indicator row with a value"
     elif last and row_reports and any(r[1] == "level-3 indicator without a value" for r in row_reports[-1:]):
         status, reason = "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
-    elif last and not trailing and "满意度指标" not in {i.get("level1") for i in indicators}:
+    elif last and not trailing and "满意度指标" not in getattr(header, "levels_seen", set()):
         status, reason = "partial", f"the file ends at line {last_tok.last_line}, before any 满意度指标 row"
     project["status"], project["status_reason"] = status, reason
     for row in indicators:
@@ -405,8 +405,13 @@ def _finish_amounts(p: dict) -> None:
         parts = [p[k] for k in ("own_level_wan", "transfer_wan") if p.get(k) is not None]
         if parts:
             p["annual_total_wan"] = round(sum(parts), 6)
+    unreadable = p.pop("_total_unreadable", False)
+    for key in [k for k in p if k.startswith("_") and k.endswith("_unreadable")]:
+        p.pop(key)
     if p.get("total_wan") is not None:
         p["total_basis"] = "printed"
+    elif unreadable:
+        p["total_wan"] = None  # a total is printed but is not an amount: no other amount stands in for it
     elif p.get("annual_total_wan") is not None:
         p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
     else:
@@ -552,6 +557,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     out: list[dict] = []
     used: set[int] = set()
     reports: list = []
+    levels_seen: set[str | None] = set()
     level1 = (None, None)
     level2 = (None, None)
     for row in rows:
@@ -592,6 +598,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         name = by_role.get("indicator")
         if not name:
             continue  # a row of labels only
+        levels_seen.add(level1[0])
         from budgetkit.parse import is_placeholder
 
         if is_placeholder(name):
@@ -625,6 +632,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             reasons.extend(cell_reasons)
             if OCR_REASON in cell_reasons or WORD_VALUE_CUT in cell_reasons:
                 confidence = "low"
+            else:
+                confidence = _lowest(confidence, "medium")  # a cell the segmenter had to put together
         for lv in (level1, level2):
             m = lookup(lv[1]) if lv[1] else None
             if m is not None and m.reasons:
@@ -658,6 +667,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         out.append(dict(base, value=value, confidence=confidence,
                         confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))
     _backfill_level1(out)
+    header.levels_seen = levels_seen
     return out, used, reports
 
 

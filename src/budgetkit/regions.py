@@ -92,8 +92,11 @@ def _header_only(toks: Sequence[Tok], start: int) -> bool:
     """
     titled = any(t.role("title") is not None or (len(t.text) <= 80 and scan(t.text, "title") is not None)
                  for t in toks[max(0, start - _PRELUDE) : start])
+    from budgetkit.vocabulary import find_terms
+
     after = toks[start + 1 :]
-    fields = sum(1 for t in after if t.role("field", "extra", "block") is not None)
+    fields = sum(1 for t in after if t.role("field", "extra", "block") is not None
+                 or any(f.start == 0 for f in find_terms(t.text, ("field", "extra", "block"))))
     return titled and (any(t.role("goal") is not None for t in after) or fields >= 2)
 
 
