@@ -57,6 +57,7 @@ _VALUE_TYPE_RE = re.compile(r"^(?:定量|定性|正向|反向|正向指标|反�
 _STANDARD_RE = re.compile(r"(?:计划|行业|历史|其他|国家|地方)标准$|^标准$")
 _EXPLANATION_RE = re.compile(r"^(?:反映|考察|用于|指|该指标|主要考察|衡量)")
 _LABEL_LIKE_RE = re.compile(r"(?:指标|值)$")
+_ENUM_RE = re.compile(r"^指标\s*\d+\s*[:]$")  # the number of a template row (指标1:)
 _MEAS_START_RE = re.compile(r"^(?:[≥≤><=≧≦≈±]|\d|约|大于|小于|不低于|不少于|不超过|不高于|平均|人均|每)")
 
 #: Start of a fragment that continues the cell above (no cell starts with these).
@@ -193,6 +194,8 @@ def classify(unit: Unit) -> str:
         return "blank"
     from budgetkit.parse import is_placeholder
 
+    if _ENUM_RE.match(text):
+        return "enum"
     if is_placeholder(unit.tok.text, "name"):
         return "ph"
     if is_placeholder(unit.tok.text, "value"):
@@ -243,7 +246,7 @@ _VALUE_COSTS = {"meas": 0.0, "num": 0.0, "qual": 0.0, "text": 0.4, "expl": 1.0, 
                 "blank": 1.5, "sec": 9.0}
 _SIDE_VALUE_COSTS = dict(_VALUE_COSTS, blank=0.0, text=0.8)
 _COSTS: dict[str, dict[str, float]] = {
-    "section": {"sec": 0.0, "blank": 0.0},
+    "section": {"sec": 0.0, "blank": 0.0, "enum": 0.0},
     "level1": {"l1": 0.0, "l12": 0.3, "l2": 2.5, "blank": 0.0, "label?": 2.5},
     "level2": {"l2": 0.0, "l12": 0.0, "l1": 2.5, "blank": 0.0, "label?": 2.5},
     "indicator": {"text": 0.0, "qual": 0.3, "label?": 1.5, "expl": 1.0, "meas": 1.5, "num": 2.5, "l1": 3.5,

@@ -146,8 +146,12 @@ def _department_rank() -> dict[str, int]:
     return order
 
 
-def read_header(toks: Sequence[Tok], default_scale: float | None = None) -> Header:
-    """Read the header tokens of one table (title to the indicator section)."""
+def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: bool = False) -> Header:
+    """Read the header tokens of one table (title to the indicator section).
+
+    With ``entry``, the table is a row of a list-form disclosure: the cells before
+    its first heading are its code, name and amount (see :func:`_read_entry`).
+    """
     from budgetkit.vocabulary import match_key
 
     h = Header()
@@ -199,6 +203,8 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None) -> Head
             h.used.add(id(label))
         h.used.update(id(t) for t in toks_)
 
+    if entry:
+        lead = _read_entry(lead, h)
     for tok in lead:
         if not note_title(tok):
             h.leftovers.append((tok, "text before the first header label"))
@@ -343,6 +349,34 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None) -> Head
         h.scale = block_scale
         rec.setdefault("unit_label", "万元" if block_scale == 1.0 else "元")
     return h
+
+
+_CODE_RE = re.compile(r"^0\d{3,}$")
+
+
+def _read_entry(lead: list[Tok], h: Header) -> list[Tok]:
+    """The code, name and amount of a list row (``037001 | 某项目 | 1681680``); return what is left.
+
+    A list prints no unit: the amount is kept as printed in ``list_amount`` for the
+    caller to scale once the document shows its unit.
+    """
+    rest = []
+    for tok in lead:
+        text = tok.text.strip()
+        if not text:
+            h.used.add(id(tok))
+        elif _CODE_RE.match(text):
+            h.extras.append({"label": "", "field": "unit_code", "value": text, "tok": tok})
+            h.used.add(id(tok))
+        elif (amt := parse_amount(text)) is not None and "list_amount" not in h.record:
+            h.record["list_amount"] = amt
+            h.used.add(id(tok))
+        elif "project" not in h.record:
+            h.record["project"] = text
+            h.used.add(id(tok))
+        else:
+            rest.append(tok)
+    return rest
 
 
 def _value_run(vals: list[Tok]) -> tuple[list[Tok], list[Tok]]:

@@ -42,7 +42,18 @@ from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.ocr import OCR_REASON
 from budgetkit.regions import YEAR_RE, find_tables
-from budgetkit.tokens import BLANK, LINE, PIECE, Tok, assemble_labels, cut, join_text, split_wrapped_tails, stream
+from budgetkit.tokens import (
+    BLANK,
+    LINE,
+    PIECE,
+    Tok,
+    assemble_labels,
+    cut,
+    join_text,
+    split_headings,
+    split_wrapped_tails,
+    stream,
+)
 from budgetkit.vocabulary import lookup, scan
 
 __all__ = ["Recognised", "read_columns", "recognise"]
@@ -50,7 +61,8 @@ __all__ = ["Recognised", "read_columns", "recognise"]
 logger = logging.getLogger(__name__)
 
 #: Terms that structure a document, cut out of cells that run them together before tables are found.
-STRUCTURE_ROLES = ("title", "column", "section", "level1", "level2", "goal", "field:project", "field:department")
+STRUCTURE_ROLES = ("title", "column", "section", "level1", "level2", "goal", "field:project", "field:department",
+                   "list")
 #: Terms read in a header.
 HEADER_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column", "section")
 #: Terms read in an indicator section.
@@ -86,7 +98,7 @@ def _lowest(*levels: str | None) -> str:
 def _structural(toks: list[Tok]) -> list[Tok]:
     """Cut structural terms out of the cells that hold them, and join wrapped structural labels."""
     out: list[Tok] = []
-    for tok in toks:
+    for tok in split_headings(toks):
         long = len(tok.text) >= _RUN_TOGETHER[0]
         out.extend(cut([tok], STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
     return assemble_labels(out)
@@ -108,6 +120,7 @@ def recognise(doc: Document, year: int | None = None, source_file: str | None = 
     reported: list[tuple[Tok, str, str | None]] = []
     stem = Path(src).stem
     carry_year = year
+    list_scale: list = []  # the unit a list-form disclosure's amounts were found in
     pos = 0
     if regions:
         out.documents.append(_preamble(toks[: regions[0].start], src, used, reported))
@@ -120,7 +133,7 @@ def recognise(doc: Document, year: int | None = None, source_file: str | None = 
         pid = f"{stem}#{k:02d}"
         project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
                                                        reported, carry_year, year,
-                                                       last=k == len(regions))
+                                                       last=k == len(regions), list_scale=list_scale)
         carry_year = project.get("year") or carry_year
         out.projects.append(project)
         out.indicators.extend(rows)
@@ -200,10 +213,13 @@ def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> 
 
 
 def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
-                carry_year: int | None, folder_year: int | None, last: bool) -> tuple[dict, list, list, list]:
+                carry_year: int | None, folder_year: int | None, last: bool,
+                list_scale: list | None = None) -> tuple[dict, list, list, list]:
     first = next((i for i, t in enumerate(toks) if _opens_section(t)), len(toks))
     head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
-    header = read_header(head)
+    entry = any(t.heading for t in head[:6]) and not any(
+        t.role("field") is not None and t.role("field").field == "project" for t in head)
+    header = read_header(head, entry=entry)
     rec = header.record
     used.update(header.used)
     for tok, reason in header.leftovers:
@@ -217,6 +233,14 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     columns, body, printed = read_columns(body, header.areas, used)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"))
+    body = split_enumerated_rows(body)
+    if entry:  # a list row's targets end with its last numbered row; the list goes on after it
+        last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
+                   default=None)
+        if last is not None:
+            end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
+            trailing = body[end_at:] + trailing
+            body = body[:end_at]
     schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
     rows = align(body, schema)
     widest = _widest_value(rows, schema)
@@ -251,6 +275,9 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     project["kind"] = kind
     if not project.get("project") and kind == "department":
         project["project"] = project.get("department")
+    if "list_amount" in project:
+        project.update(_list_amount(project.pop("list_amount"), indicators,
+                                    list_scale if list_scale is not None else []))
     _finish_amounts(project)
     _split_attribute(project)
     status, reason = "complete", None
@@ -361,6 +388,33 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
     return out
 
 
+_ENUMERATED_RE = re.compile(r"^(指标\s*\d+\s*[:])\s*(.+?)(?:[(]([^()]+)[)])?$")
+
+
+def split_enumerated_rows(toks: Sequence[Tok]) -> list[Tok]:
+    """Read the numbered rows of a list form: ``指标1:机柜数量(≥77台)`` is a name and its value.
+
+    The number (``指标1:``) is the template's, not part of the name: it stands in the
+    row-heading column. The value is the text in the brackets closing the row.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> [t.text for t in split_enumerated_rows([Tok("指标1:机柜数量(≥77台)", (Cell("", 1),), LINE)])]
+        ['指标1:', '机柜数量', '≥77台']
+    """
+    out: list[Tok] = []
+    for tok in toks:
+        m = _ENUMERATED_RE.match(tok.text)
+        if m is None or tok.match is not None:
+            out.append(tok)
+            continue
+        out.append(Tok(m[1], tok.cells, tok.gap, match=None))
+        out.append(Tok(m[2], tok.cells, PIECE, match=lookup(m[2])))
+        if m[3]:
+            out.append(Tok(m[3], tok.cells, PIECE, match=lookup(m[3])))
+    return out
+
+
 #: Words a value of words starts with (明显改善, 有所提高), where a run-together row may be cut.
 _WORD_VALUE_STARTS = ("有所", "逐步", "稳步", "显著", "明显", "进一步", "不断", "持续", "大幅", "得到")
 #: The longest value of words cut off a run-together row.
@@ -397,6 +451,28 @@ def _opens_section(tok: Tok) -> bool:
     from budgetkit.regions import is_section_start
 
     return is_section_start(tok)
+
+
+def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict], scale: list) -> dict:
+    """The budget of a list row, whose list prints no unit: the unit its own money target shows.
+
+    ``1681680`` beside a cost target ``<1681680元`` is in 元. Where no target shows it, the
+    unit found for an earlier row of the same list is used (``scale`` carries it), else 万元.
+    """
+    from budgetkit.parse_value import parse_indicator_value
+
+    number, own = amount
+    found = own
+    if found is None:
+        for row in indicators:
+            v = parse_indicator_value(row.get("value") or "")
+            if v.num is not None and v.unit in ("元", "万元") and abs(v.num - number) <= 0.005 * number:
+                found = 1e-4 if v.unit == "元" else 1.0
+                break
+    if found is not None:
+        scale[:] = [found]
+    factor = found if found is not None else (scale[0] if scale else 1.0)
+    return {"annual_total_wan": round(number * factor, 6), "unit_label": "元" if factor == 1e-4 else "万元"}
 
 
 def _finish_amounts(p: dict) -> None:

@@ -100,12 +100,51 @@ def _header_only(toks: Sequence[Tok], start: int) -> bool:
     return titled and (any(t.role("goal") is not None for t in after) or fields >= 2)
 
 
+def is_entry_heading(tok: Tok) -> bool:
+    """Whether ``tok`` opens a project of a list-form disclosure: a heading such as ``【项目概况】``, ``【总体目标】``."""
+    return tok.heading and tok.role("goal", "extra") is not None
+
+
+_CODE_RE = re.compile(r"^0\d{3,}$")  # a unit or budget code (037001), not an amount
+
+
+def _entry_start(toks: Sequence[Tok], start: int, floor: int) -> int:
+    """The first token of a list entry opened by a heading: back over its amount, name and code.
+
+    A budget list prints each row as ``code | name | amount``; a project row is the
+    one its 【…】 target blocks follow.
+    """
+    from budgetkit.header import parse_amount
+
+    def back(j: int) -> int:
+        while j >= floor and not toks[j].text:
+            j -= 1
+        return j
+
+    first = start
+    j = back(start - 1)
+    if j >= floor and parse_amount(toks[j].text) is not None and not _CODE_RE.match(toks[j].text.strip()):
+        first, j = j, back(j - 1)
+    if j < floor or toks[j].match is not None or parse_amount(toks[j].text) is not None:
+        return first
+    first, j = j, back(j - 1)  # the name
+    if j >= floor and _CODE_RE.match(toks[j].text.strip()):
+        first = j
+    return first
+
+
 def find_tables(toks: Sequence[Tok]) -> list[Region]:
     """The tables of a token stream, in order."""
     starts: list[tuple[int, int | None]] = []  # (name label index, first indicator anchor)
     fields: set[str] = set()
+    entries: set[int] = set()  # starts opened by a heading of a list-form disclosure
     for i, tok in enumerate(toks):
         name = is_name_label(tok)
+        if name is None and is_entry_heading(tok) and (not starts or starts[-1][1] is not None):
+            starts.append((i, None))
+            entries.add(i)
+            fields = {"entry"}
+            continue
         if name is not None:
             if not starts or starts[-1][1] is not None:
                 starts.append((i, None))
@@ -117,7 +156,9 @@ def find_tables(toks: Sequence[Tok]) -> list[Region]:
                 fields.add(name)
         elif starts and starts[-1][1] is None and is_section_start(tok):
             starts[-1] = (starts[-1][0], i)
-    if starts and starts[-1][1] is None and _header_only(toks, starts[-1][0]):
+    listed = any(s in entries and f is not None for s, f in starts)
+    if starts and starts[-1][1] is None and (_header_only(toks, starts[-1][0])
+                                             or starts[-1][0] in entries and listed):
         # the document ends inside the header of a target table (a cut page): keep it, it is partial
         starts[-1] = (starts[-1][0], len(toks))
     tables = [(s, f) for s, f in starts if f is not None]
@@ -125,7 +166,7 @@ def find_tables(toks: Sequence[Tok]) -> list[Region]:
     floor = 0
     bounds = []
     for s, f in tables:
-        begin = _prelude_start(toks, s, floor)
+        begin = _entry_start(toks, s, floor) if s in entries else _prelude_start(toks, s, floor)
         bounds.append((begin, f))
         floor = f
     for k, (begin, f) in enumerate(bounds):

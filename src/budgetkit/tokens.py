@@ -36,7 +36,7 @@ from budgetkit.cells import Cell, Row
 from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
 
 __all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
-           "split_wrapped_tails", "stream"]
+           "split_headings", "split_wrapped_tails", "stream"]
 
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
@@ -54,6 +54,7 @@ class Tok:
         inferred: its edge before was cut by the vocabulary or a value shape, not printed.
         match: its vocabulary match, or ``None``.
         whole_line: it is all its line holds.
+        heading: a label printed as a bracketed heading (``【总体目标】``, ``【产出指标-数量指标】``).
     """
 
     text: str
@@ -62,6 +63,7 @@ class Tok:
     inferred: bool = False
     match: Match | None = None
     whole_line: bool = False
+    heading: bool = False
 
     @property
     def cell(self) -> Cell:
@@ -101,6 +103,43 @@ def stream(rows: Sequence[Row]) -> list[Tok]:
             out.append(Tok(cell.text, (cell,), gap if k == 0 else SAME, match=lookup(cell.text) if cell.text
                            else None, whole_line=single))
         gap = BREAK if row.hard else LINE
+    return out
+
+
+_HEADING_RE = re.compile(r"^【([^】]{2,40})】\s*[:]?\s*(.*)$")
+
+
+def split_headings(toks: Sequence[Tok]) -> list[Tok]:
+    """Read bracketed headings of list-form disclosures as labels: ``【产出指标-数量指标】``, ``【总体目标】``.
+
+    The heading's parts (joined by ``-``) are looked up; text after the heading
+    (``【项目概况】:该项目…``) is the next token.
+
+    Examples:
+        >>> ts = [Tok(t, (Cell(t, 1),), LINE) for t in ["【产出指标-数量指标】", "【项目概况】:该项目为机房租赁。"]]
+        >>> [(t.text, t.match.term.role if t.match else None, t.heading) for t in split_headings(ts)]
+        [('产出指标', 'level1', True), ('数量指标', 'level2', True), ('项目概况', 'extra', True), ('该项目为机房租赁。', None, False)]
+    """
+    out: list[Tok] = []
+    for tok in toks:
+        m = _HEADING_RE.match(tok.text)
+        if m is None:
+            out.append(tok)
+            continue
+        inner, rest = m[1], m[2]
+        parts = [p for p in re.split(r"\s*[-—－]\s*", inner) if p]
+        matches = [lookup(p) for p in parts]
+        if all(matches):
+            labels = list(zip(parts, matches, strict=True))
+        elif (whole := lookup(inner)) is not None:
+            labels = [(inner, whole)]
+        else:
+            out.append(tok)
+            continue
+        for k, (text, match) in enumerate(labels):
+            out.append(Tok(text, tok.cells, tok.gap if k == 0 else PIECE, match=match, heading=True))
+        if rest.strip():
+            out.append(Tok(rest.strip(), tok.cells, PIECE, match=lookup(rest.strip())))
     return out
 
 
