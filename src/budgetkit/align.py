@@ -194,8 +194,8 @@ def classify(unit: Unit) -> str:
         return "blank"
     from budgetkit.parse import is_placeholder
 
-    if _ENUM_RE.match(text):
-        return "enum"
+    if unit.tok.heading and _ENUM_RE.match(text):
+        return "enum"  # the number of a list row, before its name
     if is_placeholder(unit.tok.text, "name"):
         return "ph"
     if is_placeholder(unit.tok.text, "value"):

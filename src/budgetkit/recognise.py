@@ -408,7 +408,7 @@ def split_enumerated_rows(toks: Sequence[Tok]) -> list[Tok]:
         if m is None or tok.match is not None:
             out.append(tok)
             continue
-        out.append(Tok(m[1], tok.cells, tok.gap, match=None))
+        out.append(Tok(m[1], tok.cells, tok.gap, match=None, heading=True))
         out.append(Tok(m[2], tok.cells, PIECE, match=lookup(m[2])))
         if m[3]:
             out.append(Tok(m[3], tok.cells, PIECE, match=lookup(m[3])))

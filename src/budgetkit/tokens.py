@@ -54,7 +54,8 @@ class Tok:
         inferred: its edge before was cut by the vocabulary or a value shape, not printed.
         match: its vocabulary match, or ``None``.
         whole_line: it is all its line holds.
-        heading: a label printed as a bracketed heading (``【总体目标】``, ``【产出指标-数量指标】``).
+        heading: a label printed as a bracketed heading (``【总体目标】``, ``【产出指标-数量指标】``), or the
+            number heading a list row (``指标1:``).
     """
 
     text: str
