@@ -22,7 +22,8 @@ Examples:
     ...         out += [Tok(t, (Cell(t, n),), LINE if k == 0 else SAME, match=lookup(t)) for k, t in enumerate(row)]
     ...     return out
     >>> schema = make_schema(["level1", "level2", "indicator", "nature", "value", "measure_unit"])
-    >>> rows = align(toks(["产出指标", "数量指标", "保障人数(人)", "=", "116", "人"], ["保障退休人数", "=", "81", "人"]), schema)
+    >>> rows = align(toks(["产出指标", "数量指标", "保障人数(人)", "=", "116", "人"],
+    ...                   ["保障退休人数", "=", "81", "人"]), schema)
     >>> [[(schema[c].role, u.text) for u, c, _ in r.units] for r in rows]  # doctest: +NORMALIZE_WHITESPACE
     [[('level1', '产出指标'), ('level2', '数量指标'), ('indicator', '保障人数(人)'), ('nature', '='),
       ('value', '116'), ('measure_unit', '人')],
@@ -186,7 +187,8 @@ def classify(unit: Unit) -> str:
     Examples:
         >>> from budgetkit.cells import Cell
         >>> from budgetkit.tokens import Tok
-        >>> [classify(Unit(t, Tok(t, (Cell(t, 1),), 2), 2, True)) for t in ["≥", "人", "116", "≥90%", "定量", "有所缓解"]]
+        >>> texts = ["≥", "人", "116", "≥90%", "定量", "有所缓解"]
+        >>> [classify(Unit(t, Tok(t, (Cell(t, 1),), 2), 2, True)) for t in texts]
         ['op', 'unit', 'num', 'meas', 'vtype', 'qual']
     """
     text = unit.text
@@ -422,7 +424,8 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
         u, g, cls = units[i], units[i].gap, classes[i]
         cur: dict[tuple[int, bool], tuple[float, tuple | None, str]] = {}
 
-        def offer(state: tuple[int, bool], cost: float, back: tuple, how: str) -> None:
+        def offer(state: tuple[int, bool], cost: float, back: tuple, how: str,
+                  cur: dict[tuple[int, bool], tuple[float, tuple | None, str]] = cur) -> None:
             old = cur.get(state)
             if old is None or cost < old[0]:
                 cur[state] = (cost, back, how)

@@ -263,7 +263,6 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
         return rest
 
     cur_block_scale: float | None = None
-    goal_labels: list[tuple[Tok, Term]] = []
     for labels, values in runs:
         # labels followed directly by labels have empty values
         for tok, term in labels[:-1]:

@@ -16,7 +16,8 @@ output) into records: one per project table, one per indicator, the
 Examples:
     >>> from budgetkit.cells import Document
     >>> from budgetkit.segment import segment_lines
-    >>> lines = ["项目支出绩效目标表", "项目名称 | 测试项目 | |||", "项目金额 | 10万元 | |||", "年度目标 | 完成测试。 | |||",
+    >>> lines = ["项目支出绩效目标表", "项目名称 | 测试项目 | |||", "项目金额 | 10万元 | |||",
+    ...          "年度目标 | 完成测试。 | |||",
     ...          "一级指标 | 二级指标 | 三级指标 | 指标值 | |||", "产出指标 | 数量指标 | 测试户数 | 200户 | |||",
     ...          "成本指标 | 测试标准 | 平均500元/户 | |||", "填表人: 张三"]
     >>> r = recognise(Document("demo.txt", segment_lines(lines)))

@@ -101,7 +101,7 @@ def _header_only(toks: Sequence[Tok], start: int) -> bool:
 
 
 def is_entry_heading(tok: Tok) -> bool:
-    """Whether ``tok`` opens a project of a list-form disclosure: a heading such as ``【项目概况】``, ``【总体目标】``."""
+    """Whether ``tok`` opens a project of a list-form disclosure: a heading such as ``【项目概况】``."""
     return tok.heading and tok.role("goal", "extra") is not None
 
 

@@ -119,7 +119,9 @@ def split_headings(toks: Sequence[Tok]) -> list[Tok]:
     Examples:
         >>> ts = [Tok(t, (Cell(t, 1),), LINE) for t in ["【产出指标-数量指标】", "【项目概况】:该项目为机房租赁。"]]
         >>> [(t.text, t.match.term.role if t.match else None, t.heading) for t in split_headings(ts)]
-        [('产出指标', 'level1', True), ('数量指标', 'level2', True), ('项目概况', 'extra', True), ('该项目为机房租赁。', None, False)]
+        ... # doctest: +NORMALIZE_WHITESPACE
+        [('产出指标', 'level1', True), ('数量指标', 'level2', True), ('项目概况', 'extra', True),
+         ('该项目为机房租赁。', None, False)]
     """
     out: list[Tok] = []
     for tok in toks:
