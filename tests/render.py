@@ -17,8 +17,8 @@ document's. The renderers write:
 * :func:`render_html`: the tables inside a page with site furniture (breadcrumb,
   publishing line, notice, footer), wrapped in a layout table, ``&nbsp;`` in
   empty cells, and (``encoding="gbk"``) a GBK page that says so in ``<meta charset>``;
-* :func:`render_xlsx`: one sheet per project, merged ranges, the total a number
-  with a number format;
+* :func:`render_xlsx` (and :func:`render_xls`, Excel 97–2003 through xlwt): one sheet
+  per project, merged ranges, the total a number with a number format;
 * :func:`render_docx`: one table per project with merged cells, paragraphs between.
 """
 
@@ -279,6 +279,29 @@ def render_xlsx(key: dict, path: Path) -> Path:
     return path
 
 
+def render_xls(key: dict, path: Path) -> Path:
+    """Write the key's tables as a legacy ``.xls`` workbook (xlwt), one sheet per project."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    for k, project in enumerate(key["projects"], 1):
+        ws = wb.add_sheet(f"表{k}")
+        boxes, _, ncols = form(project, key)
+        heading = _heading(key)
+        for r, text in enumerate(heading):
+            ws.write_merge(r, r, 0, ncols - 1, text)
+        top = len(heading)
+        for b in boxes:
+            value = b.number if b.number is not None else b.text
+            style = xlwt.easyxf(num_format_str=_number_format(b.number)) if b.number is not None else xlwt.Style.default_style
+            if b.rs > 1 or b.cs > 1:
+                ws.write_merge(top + b.r, top + b.r + b.rs - 1, b.c, b.c + b.cs - 1, value, style)
+            else:
+                ws.write(top + b.r, b.c, value, style)
+    wb.save(str(path))
+    return path
+
+
 # --- DOCX ----------------------------------------------------------------------------------------------
 
 
@@ -308,6 +331,7 @@ RENDERERS = {
     "html": render_html,
     "html-gbk": lambda key, path: render_html(key, path, encoding="gbk"),
     "xlsx": render_xlsx,
+    "xls": render_xls,
     "docx": render_docx,
 }
-SUFFIX = {"html": ".html", "html-gbk": ".htm", "xlsx": ".xlsx", "docx": ".docx"}
+SUFFIX = {"html": ".html", "html-gbk": ".htm", "xlsx": ".xlsx", "xls": ".xls", "docx": ".docx"}

@@ -77,8 +77,9 @@ def _declared(data: bytes) -> str | None:
     import lxml.html
 
     head = data[:65536]
+    parser = lxml.html.HTMLParser(encoding="iso-8859-1")
     try:
-        tree = lxml.html.document_fromstring(head, parser=lxml.html.HTMLParser(encoding="latin-1"))
+        tree = lxml.html.document_fromstring(head, parser=parser)
     except Exception:  # noqa: BLE001 -- a page lxml cannot even start on has no usable declaration
         return None
     for meta in tree.iter("meta"):

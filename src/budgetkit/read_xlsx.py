@@ -71,10 +71,11 @@ def _split_literal(section: str) -> list[tuple[bool, str]]:
 
 def _general(value: float) -> str:
     """A number as Excel's General format prints it (up to 10 significant digits, no exponent in range)."""
-    if value == int(value) and abs(value) < 1e15:
+    if value == int(value) and abs(value) < 1e11:
         return str(int(value))
     if abs(value) >= 1e11 or abs(value) < 1e-9:
-        return f"{value:.5E}"
+        mantissa, _, exponent = f"{value:.5E}".partition("E")
+        return mantissa.rstrip("0").rstrip(".") + "E" + exponent
     text = format(Decimal(f"{value:.10g}"), "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
 
