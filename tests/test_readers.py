@@ -210,3 +210,23 @@ def test_build_picks_up_every_supported_file(tmp_path):
     tables = parse_year(2025, paths)
     assert tables.projects["project"].tolist() == [p["name"] for p in key["projects"][:3]]
     assert tables.documents["reader"].tolist() == ["html", "xlsx", "docx"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "project", "indicator", "label"),
+    [
+        pytest.param("html", "t2r1c1", "t2r6c3", "t2r2c1", id="html"),
+        pytest.param("xlsx", "表1!A1", "表1!C9", "表1!A5", id="xlsx"),
+        pytest.param("xls", "表1!A1", "表1!C9", "表1!A5", id="xls"),
+        pytest.param("docx", "t1r1c1", "t1r6c3", "t1r2c1", id="docx"),
+    ],
+)
+def test_rows_carry_the_address_of_their_cell(tmp_path, fmt, project, indicator, label):
+    key = seed_key()
+    key = dict(key, projects=key["projects"][:1])
+    tables = parse_file(RENDERERS[fmt](key, tmp_path / f"t{SUFFIX[fmt]}"), year=2025)
+    assert tables.projects["address"].tolist() == [project]
+    first = tables.indicators.iloc[0]
+    assert (first["indicator"], first["address"]) == ("职工困难医疗救助", indicator)
+    assert tables.header_extras["address"].iloc[0] == label
+    assert tables.indicators["address"].notna().all()

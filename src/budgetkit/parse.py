@@ -145,6 +145,7 @@ def parse_document(doc: Document, year: int | None = None, source_file: str | No
     for p in rec.projects:
         if p.get("year") is None:
             p["year"] = year
+    _add_addresses(doc, rec)
     documents = [dict(d, reader=doc.kind) for d in rec.documents]
     unparsed = rec.unparsed + [dict(u, source_file=src) for u in doc.unreadable]
     tables = Tables(
@@ -158,6 +159,41 @@ def parse_document(doc: Document, year: int | None = None, source_file: str | No
     logger.info("%s: %d projects, %d indicators, %d cells not understood", src, len(tables.projects),
                 len(tables.indicators), len(tables.unparsed))
     return tables
+
+
+def _add_addresses(doc: Document, rec) -> None:
+    """Give records of a grid reader's document the address of their cell (``表1!C12``, ``t1r5c3``).
+
+    A record knows its line (a grid row); its cell is the one on that line whose
+    text is the record's name, label or text (else the row's first cell).
+    """
+    by_line: dict[int, list] = {}
+    for row in doc.rows:
+        for cell in row.cells:
+            if cell.address is not None and not cell.spanned:
+                by_line.setdefault(cell.line, []).append(cell)
+    if not by_line:
+        return
+
+    lines = sorted(by_line)
+
+    def address(line, text, first_after: bool = False) -> str | None:
+        if line is not None and first_after and line not in by_line:  # a table starting at its title
+            line = next((n for n in lines if n >= line), None)
+        cells = by_line.get(line) if line is not None else None
+        if not cells:
+            return None
+        text = text or ""
+        exact = next((c for c in cells if c.text == text), None)
+        near = next((c for c in cells if text and c.text and (text in c.text or c.text in text)), None)
+        return (exact or near or cells[0]).address
+
+    for r in rec.projects:
+        r["address"] = address(r.get("line_start"), None, first_after=True)
+    for records, line, text in ((rec.indicators, "line_start", "indicator"), (rec.header_extras, "line", "label"),
+                                (rec.unparsed, "line", "text")):
+        for r in records:
+            r["address"] = address(r.get(line), r.get(text))
 
 
 def _no_table_message(doc: Document) -> str:
