@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.cells import Document
-from budgetkit.errors import InputError, NoTableError
+from budgetkit.errors import NoTableError
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_values
@@ -190,8 +190,9 @@ def _add_addresses(doc: Document, rec) -> None:
 
     for r in rec.projects:
         r["address"] = address(r.get("line_start"), None, first_after=True)
-    for records, line, text in ((rec.indicators, "line_start", "indicator"), (rec.header_extras, "line", "label"),
-                                (rec.unparsed, "line", "text")):
+    pairs = ((rec.indicators, "line_start", "indicator"), (rec.header_extras, "line", "label"),
+             (rec.unparsed, "line", "text"))
+    for records, line, text in pairs:
         for r in records:
             r["address"] = address(r.get(line), r.get(text))
 

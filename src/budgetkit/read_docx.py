@@ -19,10 +19,12 @@ Examples:
     >>> t = d.add_table(rows=3, cols=3)
     >>> t.cell(0, 0).text, t.cell(0, 1).text = "项目名称", "测试项目"; _ = t.cell(0, 1).merge(t.cell(0, 2))
     >>> t.cell(1, 0).text = "产出指标"; _ = t.cell(1, 0).merge(t.cell(2, 0))
-    >>> t.cell(1, 1).text, t.cell(1, 2).text, t.cell(2, 1).text, t.cell(2, 2).text = "甲", "200户", "乙", "≥90％"
+    >>> for (r, c), text in {(1, 1): "甲", (1, 2): "200户", (2, 1): "乙", (2, 2): "≥90％"}.items():
+    ...     t.cell(r, c).text = text
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.docx"; d.save(p)
     >>> doc = read_docx(p)
-    >>> [[(c.text, c.spanned, c.address) for c in r.cells] for r in doc.rows]  # doctest: +NORMALIZE_WHITESPACE
+    >>> [[(c.text, c.spanned, c.address) for c in r.cells]
+    ...  for r in doc.rows]  # doctest: +NORMALIZE_WHITESPACE
     [[('附件2', False, None)], [],
      [('项目名称', False, 't1r1c1'), ('测试项目', False, 't1r1c2'), ('测试项目', True, 't1r1c3')],
      [('产出指标', False, 't1r2c1'), ('甲', False, 't1r2c2'), ('200户', False, 't1r2c3')],

@@ -1,4 +1,4 @@
-"""What every grid reader shares: placed cells in, the rows of a :class:`~budgetkit.cells.Document` out.
+r"""What every grid reader shares: placed cells in, the rows of a :class:`~budgetkit.cells.Document` out.
 
 A grid reader (HTML, XLSX, XLS, DOCX, PDF tables) finds each cell where it starts
 (its *origin*: row, column, spans, text as printed) and hands the cells of one
@@ -18,10 +18,12 @@ Examples:
     >>> w = RowWriter()
     >>> w.text("附件1")
     >>> k = w.grid([Placed(0, 0, "一级指标", rowspan=1), Placed(0, 1, "指标值"),
-    ...             Placed(1, 0, "产出\\n指标", rowspan=2), Placed(1, 1, "200户"), Placed(2, 1, "≥90％")],
+    ...             Placed(1, 0, "产出\n指标", rowspan=2), Placed(1, 1, "200户"), Placed(2, 1, "≥90％")],
     ...            address=lambda r, c: f"t1r{r + 1}c{c + 1}")
-    >>> [[(c.text, c.col, c.rowspan, c.spanned, c.address) for c in r.cells] for r in w.rows][2:]
-    [[('产出指标', 0, 2, False, 't1r2c1'), ('200户', 1, 1, False, 't1r2c2')], [('产出指标', 0, 1, True, 't1r3c1'), ('≥90%', 1, 1, False, 't1r3c2')]]
+    >>> [[(c.text, c.col, c.rowspan, c.spanned, c.address) for c in r.cells]
+    ...  for r in w.rows][2:]  # doctest: +NORMALIZE_WHITESPACE
+    [[('产出指标', 0, 2, False, 't1r2c1'), ('200户', 1, 1, False, 't1r2c2')],
+     [('产出指标', 0, 1, True, 't1r3c1'), ('≥90%', 1, 1, False, 't1r3c2')]]
     >>> [r.grid for r in w.rows], [c.line for r in w.rows for c in r.cells][:3]
     ([None, 0, 0, 0], [1, 2, 2])
 """
@@ -39,9 +41,9 @@ __all__ = ["Placed", "RowWriter", "cell_text"]
 
 @dataclass(frozen=True, slots=True)
 class Placed:
-    """A cell where its grid puts it: 0-based ``row`` and ``col`` of its top-left corner, its spans and text.
+    r"""A cell where its grid puts it: 0-based ``row`` and ``col`` of its top-left corner, its spans and text.
 
-    ``text`` may hold line breaks the publisher typed (``\\n``); ``page`` is the PDF page of the cell.
+    ``text`` may hold line breaks the publisher typed (``\n``); ``page`` is the PDF page of the cell.
     """
 
     row: int
@@ -53,10 +55,10 @@ class Placed:
 
 
 def cell_text(text: str | None) -> str:
-    """The text of a cell: each line normalised and stripped, the lines joined as a wrapped cell's are.
+    r"""The text of a cell: each line normalised and stripped, the lines joined as a wrapped cell's are.
 
     Examples:
-        >>> cell_text("  满意度\\n指标 "), cell_text("≥90％"), cell_text(None), cell_text("Open\\nPDF")
+        >>> cell_text("  满意度\n指标 "), cell_text("≥90％"), cell_text(None), cell_text("Open\nPDF")
         ('满意度指标', '≥90%', '', 'Open PDF')
     """
     from budgetkit.tokens import join_text

@@ -55,11 +55,13 @@ __all__ = ["decode_html", "read_html"]
 logger = logging.getLogger(__name__)
 
 #: Elements whose content is not page text.
-_SKIP = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "svg", "select", "button"})
+_SKIP = frozenset({"head", "script", "style", "noscript", "template", "iframe", "object", "svg", "select",
+                   "button"})
 #: Elements that start and end a block of text (a line of their own).
 _BLOCKS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog", "div", "dl",
+    "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr",
     "html", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "ul", "caption", "tr", "td",
     "th", "table", "tbody", "thead", "tfoot",
 })
@@ -120,7 +122,8 @@ def decode_html(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
             encoding = _SUPERSETS.get(declared, codecs.lookup(declared).name)
             return data.decode(encoding), encoding
         except LookupError:
-            logger.warning("%s: unknown charset %r declared; trying UTF-8 and GB18030", Path(path).name, declared)
+            logger.warning("%s: unknown charset %r declared; trying UTF-8 and GB18030", Path(path).name,
+                           declared)
         except UnicodeDecodeError:
             logger.warning("%s: not %s as declared; trying UTF-8 and GB18030", Path(path).name, declared)
     return decode_bytes(data, path)
@@ -233,8 +236,8 @@ class _Walker:
 
 def _clip(placed: list[Placed], nrows: int) -> list[Placed]:
     """Rowspans cut at the table's last row (as the HTML table model does)."""
-    return [p if p.row + p.rowspan <= nrows else Placed(p.row, p.col, p.text, max(1, nrows - p.row), p.colspan)
-            for p in placed]
+    return [p if p.row + p.rowspan <= nrows
+            else Placed(p.row, p.col, p.text, max(1, nrows - p.row), p.colspan) for p in placed]
 
 
 def _collapse(text: str) -> str:
@@ -244,8 +247,7 @@ def _collapse(text: str) -> str:
     def joint(m: re.Match[str]) -> str:
         s, start, end = m.string, m.start(), m.end()
         if "\n" in m.group(0) and 0 < start and end < len(s):
-            wide = unicodedata.east_asian_width(s[start - 1]) in "WF" and unicodedata.east_asian_width(s[end]) in "WF"
-            if wide:
+            if all(unicodedata.east_asian_width(ch) in "WF" for ch in (s[start - 1], s[end])):
                 return ""
         return " "
 
@@ -299,7 +301,7 @@ def read_html(path: str | Path) -> Document:
     if not text.strip():
         raise InputError("empty file: no page to read", path=p)
     try:
-        tree = lxml.html.document_fromstring(text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(text.encode(), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except Exception as err:  # noqa: BLE001 -- lxml raises several kinds; all mean the same to the reader
         raise InputError(f"cannot parse the page as HTML ({type(err).__name__}: {err})", path=p) from err
     walker = _Walker()

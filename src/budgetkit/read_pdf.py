@@ -137,8 +137,10 @@ def is_candidate(lines: Sequence[str]) -> bool:
     Examples:
         >>> is_candidate(["财政项目支出绩效目标填报表", "(2023年度)"])
         True
-        >>> is_candidate(["一级指标 二级指标 三级指标 指标值"]), is_candidate(["建筑耐火等级为二级,地下部分为一级"])
-        (True, False)
+        >>> is_candidate(["一级指标 二级指标 三级指标 指标值"])
+        True
+        >>> is_candidate(["建筑耐火等级为二级,地下部分为一级"])
+        False
     """
     from budgetkit.vocabulary import lookup, scan
 
@@ -385,7 +387,8 @@ def _read_tables(pdf: Any, p: Path, texts: list[list[_Text]]) -> dict[int, list[
         try:
             return _page_items(page, number)
         except Exception as err:
-            raise InputError(f"page {number}: cannot read the page ({type(err).__name__}: {err})", path=p) from err
+            raise InputError(f"page {number}: cannot read the page ({type(err).__name__}: {err})",
+                             path=p) from err
         finally:
             page.close()  # drop the page's cached objects
 
@@ -444,8 +447,8 @@ def read_pdf(path: str | Path) -> Document:
                 raise InputError(f"damaged PDF: no readable page tree ({_failure(err)[1]})", path=p) from err
             texts, chars = _page_texts(p)
             if chars == 0:
-                raise InputError(f"no text layer on any of its {npages} pages (a scanned PDF needs OCR first)",
-                                 path=p)
+                raise InputError(
+                    f"no text layer on any of its {npages} pages (a scanned PDF needs OCR first)", path=p)
             read = _read_tables(pdf, p, texts)
     return _document(p, [read.get(n, lines) for n, lines in enumerate(texts, 1)], npages, sorted(read))
 
@@ -471,7 +474,8 @@ def _document(p: Path, pages: list[list[_Table | _Text]], npages: int, tabled: l
     prev: _Table | _Text | None = None
     for block in blocks:
         if isinstance(block, tuple):
-            notes.append({"line": out.next_line, "page": block[1].page, "text": block[1].text, "reason": block[0]})
+            reason, line = block
+            notes.append({"line": out.next_line, "page": line.page, "text": line.text, "reason": reason})
             continue
         first = block[0] if isinstance(block, list) else block
         if prev is not None and _paragraph_break(prev, first):
@@ -525,5 +529,6 @@ def read_pdf_lines(path: str | Path) -> PdfText:
         text = " ".join(c.text for c in cells if c.text)
         lines.append(SourceLine(text, lineno, cells[0].page,
                                 cells=tuple(c.text for c in cells) if row.grid is not None else None))
-    unreadable = [(u["page"], u["line"], u["text"]) for u in doc.unreadable if u["reason"] == "unreadable PDF text"]
+    unreadable = [(u["page"], u["line"], u["text"]) for u in doc.unreadable
+                  if u["reason"] == "unreadable PDF text"]
     return PdfText(lines, unreadable, doc.units)

@@ -1,4 +1,4 @@
-r"""Read a spreadsheet (``.xlsx`` with openpyxl, legacy ``.xls`` with xlrd) into a :class:`~budgetkit.cells.Document`.
+r"""Read a spreadsheet (``.xlsx`` with openpyxl, legacy ``.xls`` with xlrd) into a :class:`~.cells.Document`.
 
 Every sheet, in workbook order, is one grid: its used range (from its first to
 its last column holding a value or a merged range), each row holding a value
@@ -19,7 +19,8 @@ Examples:
     >>> ws.append(["项目总额", 4100000, None]); ws["B2"].number_format = "#,##0.00"
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.xlsx"; wb.save(p)
     >>> doc = read_xlsx(p)
-    >>> [[(c.text, c.spanned, c.address) for c in r.cells] for r in doc.rows]  # doctest: +NORMALIZE_WHITESPACE
+    >>> [[(c.text, c.spanned, c.address) for c in r.cells]
+    ...  for r in doc.rows]  # doctest: +NORMALIZE_WHITESPACE
     [[('项目名称', False, '项目1!A1'), ('测试项目', False, '项目1!B1'), ('测试项目', True, '项目1!C1')],
      [('项目总额', False, '项目1!A2'), ('4,100,000.00', False, '项目1!B2'), ('', False, '项目1!C2')]]
 """
@@ -47,7 +48,7 @@ _DATE_TOKEN_RE = re.compile(r"yyyy|yy|mmmm|mmm|mm|m|dddd|ddd|dd|d|hh|h|ss|s|AM/P
 
 
 def _literals(section: str) -> str:
-    """A format section with its quoted text, escapes and currency kept, colours, padding and fills dropped."""
+    """A format section with its quoted text, escapes and currency kept; colours, padding, fills dropped."""
     def keep(m: re.Match[str]) -> str:
         if m.group(1) is not None:
             return "\x00" + m.group(1) + "\x01"
@@ -135,7 +136,8 @@ def _date_token(v: Any, tok: str) -> str:
         hasattr(v, "year") else "", "mmm": v.strftime("%b") if hasattr(v, "year") else "",
         "mm": f"{get('month'):02d}", "m": str(get("month")), "dddd": v.strftime("%A") if hasattr(v, "year")
         else "", "ddd": v.strftime("%a") if hasattr(v, "year") else "", "dd": f"{get('day'):02d}",
-        "d": str(get("day")), "hh": f"{get('hour'):02d}", "h": str(get("hour")), "minmm": f"{get('minute'):02d}",
+        "d": str(get("day")), "hh": f"{get('hour'):02d}", "h": str(get("hour")),
+        "minmm": f"{get('minute'):02d}",
         "minm": str(get("minute")), "ss": f"{get('second'):02d}", "s": str(get("second")),
         "am/pm": "AM" if get("hour") < 12 else "PM", "上午/下午": "上午" if get("hour") < 12 else "下午",
     }
@@ -150,8 +152,8 @@ def format_number(value: Any, fmt: str | None) -> str:
     codes fall back to General.
 
     Examples:
-        >>> [format_number(4100000, "#,##0.00"), format_number(0.955, "0.0%"), format_number(886.8000000000001, None)]
-        ['4,100,000.00', '95.5%', '886.8']
+        >>> [format_number(4100000, "#,##0.00"), format_number(0.955, "0.0%"), format_number(0.1 + 0.2, None)]
+        ['4,100,000.00', '95.5%', '0.3']
         >>> [format_number(-3.5, '0.00;[Red](0.00)'), format_number(12, '0"万元"'), format_number(2.5, "0")]
         ['(3.50)', '12万元', '3']
         >>> format_number(dt.date(2023, 1, 31), 'yyyy"年"m"月"d"日"'), format_number("≥90%", "@")
@@ -247,7 +249,8 @@ def read_xlsx(path: str | Path) -> Document:
     for ws in wb.worksheets:
         values = {(cell.row - 1, cell.column - 1): format_number(cell.value, cell.number_format)
                   for row in ws.iter_rows() for cell in row if cell.value is not None}
-        merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+        merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+                  for m in ws.merged_cells.ranges]
         _sheet_grid(out, ws.title, values, merges)
     sheets = len(wb.worksheets)
     wb.close()
@@ -264,7 +267,8 @@ def _xls_value(book: Any, cell: Any) -> str:
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return ""
     fmt = None
-    xf = book.xf_list[cell.xf_index] if cell.xf_index is not None and cell.xf_index < len(book.xf_list) else None
+    known = cell.xf_index is not None and cell.xf_index < len(book.xf_list)
+    xf = book.xf_list[cell.xf_index] if known else None
     if xf is not None and xf.format_key in book.format_map:
         fmt = book.format_map[xf.format_key].format_str
     if cell.ctype == xlrd.XL_CELL_DATE:
@@ -299,7 +303,8 @@ def read_xls(path: str | Path) -> Document:
     try:
         for k in range(book.nsheets):
             sh = book.sheet_by_index(k)
-            values = {(r, c): _xls_value(book, sh.cell(r, c)) for r in range(sh.nrows) for c in range(sh.ncols)}
+            values = {(r, c): _xls_value(book, sh.cell(r, c))
+                      for r in range(sh.nrows) for c in range(sh.ncols)}
             merges = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
             _sheet_grid(out, sh.name, values, merges)
             book.unload_sheet(k)
