@@ -274,12 +274,7 @@ def _cell_text(td: Any) -> str:
         if block:
             parts.append("\n")
 
-    if td.text:
-        parts.append(td.text)
-    for child in td:
-        walk(child)
-        if child.tail:
-            parts.append(child.tail)
+    walk(td)
     lines = [_collapse(line) for line in "".join(parts).split("\n")]
     return "\n".join(line for line in lines if line)
 

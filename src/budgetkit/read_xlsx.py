@@ -225,9 +225,16 @@ def _sheet_grid(out: RowWriter, name: str, values: dict[tuple[int, int], str],
     out.grid(placed, address=lambda r, c: f"{name}!{get_column_letter(c + first + 1)}{r + 1}")
 
 
-def _open_error(path: Path, err: BaseException, what: str) -> InputError:
-    return InputError(f"cannot open the {what} ({type(err).__name__}: {err}); if it opens in a spreadsheet "
-                      "program, save it again as .xlsx", path=path)
+def _open(path: str | Path, opener, what: str):
+    """``(path, opener(path))``, or an error naming the file when it is missing or cannot be opened."""
+    p = Path(path)
+    if not p.is_file():
+        raise InputError("no such file", path=p)
+    try:
+        return p, opener(p)
+    except Exception as err:  # noqa: BLE001 -- zip, XML, BIFF and the libraries' own errors: a damaged file
+        raise InputError(f"cannot open the {what} ({type(err).__name__}: {err}); if it opens in a "
+                         "spreadsheet program, save it again as .xlsx", path=p) from err
 
 
 def read_xlsx(path: str | Path) -> Document:
@@ -238,13 +245,7 @@ def read_xlsx(path: str | Path) -> Document:
     """
     import openpyxl
 
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file", path=p)
-    try:
-        wb = openpyxl.load_workbook(p, data_only=True)
-    except Exception as err:  # noqa: BLE001 -- zipfile, XML and openpyxl errors all mean a damaged file
-        raise _open_error(p, err, "workbook") from err
+    p, wb = _open(path, lambda f: openpyxl.load_workbook(f, data_only=True), "workbook")
     out = RowWriter()
     for ws in wb.worksheets:
         values = {(cell.row - 1, cell.column - 1): format_number(cell.value, cell.number_format)
@@ -292,13 +293,8 @@ def read_xls(path: str | Path) -> Document:
     """
     import xlrd
 
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("no such file", path=p)
-    try:
-        book = xlrd.open_workbook(p, formatting_info=True, on_demand=True)
-    except Exception as err:  # noqa: BLE001 -- xlrd raises XLRDError, CompDocError, struct errors …
-        raise _open_error(p, err, "legacy .xls workbook") from err
+    p, book = _open(path, lambda f: xlrd.open_workbook(f, formatting_info=True, on_demand=True),
+                    "legacy .xls workbook")
     out = RowWriter()
     try:
         for k in range(book.nsheets):
