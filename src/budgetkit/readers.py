@@ -146,11 +146,11 @@ def read_document(path: str | Path) -> Document:
     if kind == "doc":
         raise InputError("a legacy Word file (.doc) cannot be read; "
                          + _CONVERT.format(fmt="docx", name=p.name), path=p)
-    if kind in ("text", "empty"):
+    if kind in ("text", "empty") or kind == "binary" and expected == "text":  # its error names the bytes
         from budgetkit.read_text import read_text
 
         return read_text(p)
     what = {"pptx": "a PowerPoint file", "zip": "a zip archive that is not an Excel or Word file",
             "ole": "a legacy Office file that is not an Excel workbook", "binary": "a binary file"}[kind]
-    raise InputError(f"{what} cannot be read; budgetkit reads PDF, HTML, XLSX, XLS, DOCX and text files "
-                     "(convert others first, e.g. " + _CONVERT.format(fmt="pdf", name=p.name) + ")", path=p)
+    raise InputError(f"{what} cannot be read; budgetkit reads PDF, HTML, XLSX, XLS, DOCX and text files: "
+                     + _CONVERT.format(fmt="pdf", name=p.name), path=p)
