@@ -96,4 +96,4 @@ def test_build_of_a_year_without_input(tmp_path, capsys):
     (tmp_path / "data/raw/2031").mkdir(parents=True)
     assert main(["-q", "build", "--root", str(tmp_path), "--year", "2031"]) == 2
     err = capsys.readouterr().err
-    assert "2031" in err and "no .txt/.pdf file" in err
+    assert "2031" in err and "no .txt/.pdf/" in err

@@ -14,7 +14,8 @@ from budgetkit.errors import InputError
 from budgetkit.lines import SourceLine
 from budgetkit.normalize import normalize_text
 from budgetkit.parse import parse_file
-from budgetkit.read_pdf import PdfText, _Row, _to_lines, read_pdf_lines
+from budgetkit.read_grid import Placed
+from budgetkit.read_pdf import PdfText, _combine, _Table, read_pdf_lines
 from pdfmaker import (
     SEED_PROJECTS,
     Indicator,
@@ -169,26 +170,30 @@ def test_pdfminer_is_quiet_while_reading_and_restored(made, monkeypatch):
 # --- the page-break rule on its own ------------------------------------------------------------------------------
 
 
-def rows(open_break: bool) -> list[_Row]:
-    upper = _Row(1, 700.0, 715.0, [(10.0, 60.0, "年度总体绩效目标"), (60.0, 500.0, "项目安排资金50万元,用于")],
-                 open_bottom=open_break, last=True)
-    lower = _Row(2, 50.0, 65.0, [(10.0, 60.0, ""), (60.0, 500.0, "召开会议。")], open_top=open_break, first=True)
+def parts(open_break: bool, spanned: bool = False) -> list[_Table]:
+    upper = _Table(1, 600.0, 715.0, [10.0, 60.0],
+                   [Placed(0, 0, "年度总体绩效目标", page=1), Placed(0, 1, "项目安排资金50万元,用于", page=1)], 1,
+                   open_bottom=open_break)
+    lower = _Table(2, 50.0, 65.0, [10.0, 60.0],
+                   [Placed(0, 0, "", rowspan=2 if spanned else 1, page=2), Placed(0, 1, "召开会议。", page=2)]
+                   + ([Placed(1, 1, "下一行", page=2)] if spanned else []), 2 if spanned else 1, open_top=open_break)
     return [upper, lower]
 
 
 def test_open_parts_are_joined():
-    pdf = _to_lines(rows(open_break=True), Path("x.pdf"), 2)
-    assert [(ln.text, ln.lineno, ln.page) for ln in pdf.lines] == [
-        ("年度总体绩效目标 项目安排资金50万元,用于召开会议。", 1, 1)
-    ]
+    assert _combine(parts(open_break=True)) == [
+        Placed(0, 0, "年度总体绩效目标", page=1), Placed(0, 1, "项目安排资金50万元,用于召开会议。", page=1)]
 
 
 def test_closed_parts_stay_two_rows():
-    pdf = _to_lines(rows(open_break=False), Path("x.pdf"), 2)
-    assert [(ln.text, ln.page) for ln in pdf.lines] == [
-        ("年度总体绩效目标 项目安排资金50万元,用于", 1),
-        ("召开会议。", 2),
-    ]
+    assert [(c.row, c.text, c.page) for c in _combine(parts(open_break=False))] == [
+        (0, "年度总体绩效目标", 1), (0, "项目安排资金50万元,用于", 1), (1, "", 2), (1, "召开会议。", 2)]
+
+
+def test_a_merged_cell_cut_by_the_break_spans_on():
+    cells = _combine(parts(open_break=True, spanned=True))
+    assert cells[0] == Placed(0, 0, "年度总体绩效目标", rowspan=2, page=1)
+    assert cells[-1] == Placed(1, 1, "下一行", page=2)
 
 
 # --- bad input ------------------------------------------------------------------------------------------------------

@@ -32,7 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="debug messages")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    parse = sub.add_parser("parse", help="parse one disclosure (.txt or .pdf) into tidy tables")
+    parse = sub.add_parser(
+        "parse", help="parse one disclosure (text, PDF, HTML, XLSX, XLS or DOCX) into tidy tables")
     parse.add_argument("rawfile", type=Path, help="the disclosure file")
     parse.add_argument("--out", type=Path, required=True, help="folder to write the CSV/Parquet tables into")
     parse.add_argument(

@@ -9,7 +9,7 @@ Examples:
     >>> fields.loc[fields["name"] == "total_wan", ["zh", "unit"]].iloc[0].tolist()
     ['项目总额', '万元']
     >>> columns("unparsed")
-    ['source_file', 'line', 'page', 'project_id', 'text', 'reason']
+    ['source_file', 'line', 'page', 'address', 'project_id', 'text', 'reason']
 """
 
 from __future__ import annotations

@@ -44,7 +44,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.cells import Document
-from budgetkit.errors import InputError, NoTableError
+from budgetkit.errors import NoTableError
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_values
@@ -91,29 +91,21 @@ def is_placeholder(text: str | None, cell: str | None = None) -> bool:
 
 
 def read_document(path: str | Path) -> Document:
-    """Read ``path`` with the reader its content and suffix call for.
+    """Read ``path`` with the reader its content and suffix call for (:mod:`budgetkit.readers`).
 
     Raises:
         InputError: for a file no reader takes, naming it and how to convert it; or what the reader raises.
     """
-    from budgetkit.read_text import read_text
+    from budgetkit.readers import read_document as read
 
-    p = Path(path)
-    suffix = p.suffix.lower()
-    if suffix == ".pdf":
-        from budgetkit.read_pdf import read_pdf
-
-        return read_pdf(p)
-    if suffix == ".txt":
-        return read_text(p)
-    raise InputError(f"unknown file type {suffix!r} (expected .txt or .pdf)", path=p)
+    return read(path)
 
 
 def parse_file(path: str | Path, year: int | None = None) -> Tables:
     """Parse one disclosure file into :class:`~budgetkit.tables.Tables`.
 
     Args:
-        path: a disclosure (``.txt`` or ``.pdf``).
+        path: a disclosure (text, PDF, HTML, XLSX, XLS or DOCX; see :mod:`budgetkit.readers`).
         year: budget year to use where the table prints none (default: the
             parent folder's name when it is a year).
 

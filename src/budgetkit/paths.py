@@ -22,11 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from budgetkit.errors import InputError
+from budgetkit.readers import SUFFIXES
 
 __all__ = ["ProjectPaths", "find_root", "project_paths"]
 
-#: Input file kinds the readers understand, by suffix.
-RAW_SUFFIXES: tuple[str, ...] = (".txt", ".pdf")
+#: Input file kinds the readers understand, by suffix (``.doc`` too: reading it says how to convert it).
+RAW_SUFFIXES: tuple[str, ...] = tuple(SUFFIXES)
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -1,84 +1,88 @@
-r"""Read a PDF disclosure into :class:`~budgetkit.lines.SourceLine` objects, one per table row.
+r"""Read a PDF disclosure, or a whole budget volume, into a :class:`~budgetkit.cells.Document`.
 
-The parser (:mod:`budgetkit.parse`) reads lines, so a PDF is turned into lines
-shaped like the text the seed was extracted as:
+Researchers download the whole department budget (部门预算, 20–40 pages) whose
+target tables are its last pages, or that has none. Table extraction is the
+costly part of reading a PDF, so it runs only where a target table can be:
 
-* **table rows** (pdfplumber, ``lines`` strategy: bordered tables): one line per
-  row, the row's cells joined by one space. A cell wrapped over several lines
-  is joined *without* a space (Chinese), except that a space is kept where both
-  sides of the break are ASCII letters (an English word boundary). Merged cells
-  appear once, in the row where they start: the rows they also cover
-  (``None`` from pdfplumber) leave them out, as the text does, and the parser
-  carries the level-1 / level-2 labels down. Empty cells are left out, and so are
-  rows with no text at all.
-* **text outside tables** (titles, ``(2025年度)``, ``单位:万元``, the covering
-  notice): one line per text line, words joined by a space.
-* everything in **reading order** (by page, then from the top down); a **blank
-  line** marks a paragraph gap in text outside tables (a vertical gap above
-  half a line height), a page break and the edge of a table, never a row
-  boundary inside a table, so paragraphs read as they do in the text file.
-* ``lineno`` numbers the lines (blank ones included) from 1 over the whole
-  document; ``page`` is the 1-based page the line (or the first part of a split
-  row) is on. Every line goes through :func:`~budgetkit.normalize.normalize_text`.
+1. **Page text** (pdfium, through ``pypdfium2``, which pdfplumber ships with):
+   every page's lines, fast. A page is a **candidate** when the vocabulary
+   (:mod:`budgetkit.vocabulary`) finds a target-table title on one of its lines
+   or two or more of the indicator columns (一级/二级/三级指标, 指标值) as words
+   of its lines; no word of a table is written here.
+2. **Tables** (pdfplumber, ``lines`` strategy) on the candidate pages, and on a
+   page after one whose last table runs to its foot, when that page starts with
+   the same table (same columns): the rules of real volumes are often thin filled
+   rectangles, which pdfplumber takes as edges like drawn lines. Each table is a
+   grid: merged cells carry their spans (from the cell boxes), the positions they
+   cover are ``spanned`` copies (:class:`~budgetkit.read_grid.RowWriter`); wrapped
+   lines of a cell are joined without a space (Chinese), except between two ASCII
+   letters.
+3. The other pages are **text** rows, one per line, so a covering notice still
+   reads as the document's title and notice, and nothing is dropped.
 
-**Page breaks.** A table continued on the next page just goes on (no blank
-line). A row the break *splits* comes back from pdfplumber as two rows, its
-last row on one page and its first on the next; the two are joined into one line
-(cell by cell, by column position) when the first part's cells are continued,
-that is, when they are **open at the break**: no rule is drawn under any cell
-of the last row on page *n* and none over any cell of the first row on page
-*n + 1* (vertical rules run on to the edge of the page's content, as browsers
-print split rows). To find such rows at all, the reader closes them with a
-synthetic rule where the vertical rules of a table end without one. A row
-whose parts are both drawn closed is indistinguishable from two rows and is
-left as two lines (the parser joins wrapped cells by its own rules).
+Everything is in reading order (by page, then from the top down); a blank row
+marks a paragraph gap outside tables (a vertical gap above half a line height),
+a page break and the edge of a table. A page number alone on its line (``- 31 -``,
+``第 3 页``) is not text of the document: it goes to ``unparsed`` as such. Every
+cell carries its 1-based ``page``; every text goes through
+:func:`~budgetkit.normalize.normalize_text`.
+
+**Page breaks.** A table continued on the next page is one grid. A row the break
+*splits* comes back from pdfplumber as two rows, the last on one page and the
+first on the next; they are joined cell by cell (by column) when the row is
+**open at the break**: no rule under any cell of the last row on page *n* and none
+over any cell of the first row on page *n + 1* (vertical rules run on to the edge
+of the page's content, as browsers print split rows). To find such rows at all,
+the reader closes them with a synthetic rule where the vertical rules of a table
+end without one. A row whose parts are both drawn closed is two rows.
 
 **Unreadable glyphs.** Text pdfminer cannot map to Unicode comes out as
-``(cid:NNN)``. Such lines are kept, logged, and listed in
-:attr:`PdfText.unreadable` as ``(page, lineno, text)`` for the unparsed report.
+``(cid:NNN)``: such cells are kept, logged, and listed for the unparsed report.
 
-Wrapped cells are joined by :func:`~budgetkit.lines.join_wrapped`.
+:func:`read_pdf_lines` gives the same reading as lines (one per row, cells joined
+by a space), the shape the text reader's users know.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from budgetkit.cells import Cell, Document, Row
+from budgetkit.cells import Document
 from budgetkit.errors import InputError
-from budgetkit.lines import SourceLine, join_wrapped
+from budgetkit.lines import SourceLine
 from budgetkit.normalize import find_cid_artefacts, normalize_text
+from budgetkit.read_grid import Placed, RowWriter
 
-__all__ = ["TABLE_SETTINGS", "PdfText", "read_pdf", "read_pdf_lines"]
+__all__ = ["TABLE_SETTINGS", "PdfText", "is_candidate", "read_pdf", "read_pdf_lines"]
 
 logger = logging.getLogger(__name__)
 
 #: pdfplumber settings for bordered tables (the synthetic closing rules are added per page).
 TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
-#: Distance (pt) within which a rule counts as touching a cell side or a line end.
+#: Distance (pt) within which a rule counts as touching a cell side or a line end; columns of two parts match.
 _TOL = 2.0
 #: A vertical gap above this fraction of the line height starts a new paragraph (outside tables).
 _PARAGRAPH_GAP = 0.5
 #: Loggers of the PDF stack, set to ERROR while reading (pdfminer logs a warning per odd font).
 _QUIET_LOGGERS = ("pdfminer",)
+#: A line that is only a page number.
+_PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d{1,4}\s*页?)?[-—–\s]*$")
+#: What pdfium prints for a glyph without a Unicode value: its character code, a control character.
+_UNMAPPED_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+#: Indicator columns that mark a page as holding a target table (two of them, as words of its lines).
+_CANDIDATE_COLUMNS = frozenset({"level1", "level2", "indicator", "value"})
 
 
 @dataclass(frozen=True)
 class PdfText:
-    """What :func:`read_pdf_lines` read from a PDF.
-
-    Attributes:
-        lines: the document's lines (see the module docstring for their shape).
-        unreadable: ``(page, lineno, text)`` of every line holding ``(cid:NNN)``
-            artefacts, glyphs without a Unicode value; the line is also in ``lines``.
-        pages: number of pages.
-    """
+    """What :func:`read_pdf_lines` read: lines, the unreadable ones ``(page, lineno, text)``, pages."""
 
     lines: list[SourceLine]
     unreadable: list[tuple[int, int, str]] = field(default_factory=list)
@@ -86,30 +90,28 @@ class PdfText:
 
 
 @dataclass
-class _Row:
-    """One table row: its own cells ``(x0, x1, text)``, where it is, and whether it is open at a break."""
-
-    page: int
-    top: float
-    bottom: float
-    cells: list[tuple[float, float, str]]
-    open_top: bool = False
-    open_bottom: bool = False
-    first: bool = False  # first row of its table on the page
-    last: bool = False  # last row of its table on the page
-
-    def text(self) -> str:
-        return " ".join(t for _, _, t in sorted(self.cells) if t)
-
-
-@dataclass
 class _Text:
-    """One text line outside tables."""
+    """One text line outside tables (``top``/``bottom`` from the top of the page)."""
 
     page: int
     top: float
     bottom: float
     text: str
+
+
+@dataclass
+class _Table:
+    """One table on one page: its cells placed on its columns, and whether its edge rows are open."""
+
+    page: int
+    top: float
+    bottom: float
+    xs: list[float]
+    cells: list[Placed]
+    nrows: int
+    open_top: bool = False
+    open_bottom: bool = False
+    extents: list[tuple[float, float]] = field(default_factory=list)  # each cell's x0, x1
 
 
 @contextmanager
@@ -124,6 +126,55 @@ def _quiet() -> Iterator[None]:
     finally:
         for lg, level in zip(loggers, levels, strict=True):
             lg.setLevel(level)
+
+
+# --- which pages hold a target table ---------------------------------------------------------------------
+
+
+def is_candidate(lines: Sequence[str]) -> bool:
+    """Whether a page with these lines may hold a target table: a title, or two indicator columns.
+
+    Examples:
+        >>> is_candidate(["财政项目支出绩效目标填报表", "(2023年度)"])
+        True
+        >>> is_candidate(["一级指标 二级指标 三级指标 指标值"])
+        True
+        >>> is_candidate(["建筑耐火等级为二级,地下部分为一级"])
+        False
+    """
+    from budgetkit.vocabulary import lookup, scan
+
+    columns: set[str] = set()
+    for line in lines:
+        if len(line) <= 80 and scan(line, "title") is not None:
+            return True
+        for word in line.split():
+            m = lookup(word)
+            term = m.role("column") if m is not None else None
+            if term is not None and term.field in _CANDIDATE_COLUMNS:
+                columns.add(term.field)
+    return len(columns) >= 2
+
+
+def _text_lines(textpage: Any, number: int, height: float) -> list[_Text]:
+    """The lines of a page as pdfium prints them, with their height on the page (from the top)."""
+    text = textpage.get_text_range()
+    out: list[_Text] = []
+    pos = 0
+    for raw in text.split("\r\n"):
+        line = normalize_text(_UNMAPPED_RE.sub(lambda m: f"(cid:{ord(m.group(0))})", raw)).strip()
+        if line:
+            first = pos + len(raw) - len(raw.lstrip())
+            try:
+                _, bottom, _, top = textpage.get_charbox(min(first, max(0, textpage.count_chars() - 1)))
+            except Exception:  # noqa: BLE001 -- a missing box only loses the paragraph gap
+                bottom = top = 0.0
+            out.append(_Text(number, height - top, height - bottom, line))
+        pos += len(raw) + 2
+    return out
+
+
+# --- tables on a page ------------------------------------------------------------------------------------
 
 
 def _has_rule(h_edges: list[dict], x0: float, x1: float, y: float) -> bool:
@@ -172,57 +223,105 @@ def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
     return any(x0 <= xm < x1 and top <= ym < bottom for x0, top, x1, bottom in boxes)
 
 
-def _page_items(page: Any, number: int) -> list[_Row | _Text]:
-    """The table rows and outside text lines of one page, from the top down."""
+def _count(edges: Sequence[float], lo: float, hi: float) -> int:
+    """How many of ``edges`` (column or row starts) fall in ``lo .. hi`` (a cell's extent)."""
+    return max(1, sum(1 for e in edges if lo - _TOL <= e < hi - _TOL))
+
+
+def _table(table: Any, number: int, h_edges: list[dict]) -> _Table:
+    """One pdfplumber table as placed cells with spans, and whether its first and last rows are open."""
+    xs = sorted({c[0] for c in table.cells})
+    rows = table.rows
+    tops = [row.bbox[1] for row in rows]
+    texts = table.extract()
+    cells: list[Placed] = []
+    extents: list[tuple[float, float]] = []
+    for r, (row, row_texts) in enumerate(zip(rows, texts, strict=True)):
+        for k, (box, text) in enumerate(zip(row.cells, row_texts, strict=True)):
+            if box is None:
+                continue
+            x0, top, x1, bottom = box
+            cells.append(Placed(r, k, text or "", _count(tops, top, bottom), _count(xs, x0, x1), number))
+            extents.append((x0, x1))
+
+    def open_at(r: int, side: int) -> bool:
+        own = [c for c in rows[r].cells if c is not None]
+        return not any(_has_rule(h_edges, c[0], c[2], c[side]) for c in own)
+
+    return _Table(number, table.bbox[1], table.bbox[3], xs, cells, len(rows), open_top=open_at(0, 1),
+                  open_bottom=open_at(len(rows) - 1, 3), extents=extents)
+
+
+def _page_items(page: Any, number: int) -> list[_Table | _Text]:
+    """The tables and outside text lines of one page, from the top down."""
     settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_closing_rules(page))
     tables = page.find_tables(settings)
     h_edges = [e for e in page.edges if e["orientation"] == "h"]  # drawn rules only
-    items: list[_Row | _Text] = []
-    for table in tables:
-        texts = table.extract()
-        rows = table.rows
-        for r, (row, row_texts) in enumerate(zip(rows, texts, strict=True)):
-            own = [(cell, text) for cell, text in zip(row.cells, row_texts, strict=True) if cell is not None]
-            items.append(
-                _Row(
-                    page=number,
-                    top=row.bbox[1],
-                    bottom=row.bbox[3],
-                    cells=[(c[0], c[2], join_wrapped((t or "").split("\n"))) for c, t in own],
-                    open_top=r == 0 and not any(_has_rule(h_edges, c[0], c[2], c[1]) for c, _ in own),
-                    open_bottom=r == len(rows) - 1
-                    and not any(_has_rule(h_edges, c[0], c[2], c[3]) for c, _ in own),
-                    first=r == 0,
-                    last=r == len(rows) - 1,
-                )
-            )
+    items: list[_Table | _Text] = [_table(t, number, h_edges) for t in tables]
     boxes = [t.bbox for t in tables]
     outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
     for line in outside.extract_text_lines(return_chars=False):
-        if line["text"].strip():
-            items.append(_Text(number, line["top"], line["bottom"], line["text"].strip()))
+        text = normalize_text(line["text"]).strip()
+        if text:
+            items.append(_Text(number, line["top"], line["bottom"], text))
     items.sort(key=lambda it: (it.top, 0 if isinstance(it, _Text) else 1))
     return items
 
 
-def _join_split(upper: _Row, lower: _Row) -> _Row:
-    """Join the two parts of a row split by a page break, cell by cell (by column position)."""
-    cells = list(upper.cells)
-    for x0, x1, text in lower.cells:
-        if not text:
-            continue
-        best = max(
-            range(len(cells)),
-            key=lambda i: min(cells[i][1], x1) - max(cells[i][0], x0),
-            default=None,
-        )
-        if best is not None and min(cells[best][1], x1) - max(cells[best][0], x0) > 0:
-            bx0, bx1, btext = cells[best]
-            cells[best] = (bx0, bx1, join_wrapped([btext, text]))
-        else:
-            cells.append((x0, x1, text))
-    return _Row(upper.page, upper.top, upper.bottom, cells, upper.open_top, lower.open_bottom, upper.first,
-                lower.last)
+# --- a table over a page break ---------------------------------------------------------------------------
+
+
+def _body(items: list[_Table | _Text]) -> list[_Table | _Text]:
+    """The items of a page without its page-number lines."""
+    return [it for it in items if not (isinstance(it, _Text) and _PAGE_NUMBER_RE.match(it.text))]
+
+
+def _column(xs: Sequence[float], x: float) -> int | None:
+    """The index of the column of ``xs`` starting at ``x``, if any."""
+    return next((k for k, e in enumerate(xs) if abs(e - x) <= _TOL * 1.5), None)
+
+
+def _continues(upper: _Table, lower: _Table) -> bool:
+    """Whether ``lower`` (at the top of a page) goes on with ``upper`` (at the foot of the page before).
+
+    Its columns must start where columns of ``upper`` start (the rows of a header
+    block may part columns the indicator rows do not).
+    """
+    return lower.page == upper.page + 1 and all(_column(upper.xs, x) is not None for x in lower.xs)
+
+
+def _combine(parts: list[_Table]) -> list[Placed]:
+    """The cells of a table's parts on successive pages as one grid on the first part's columns.
+
+    A row split by a break (both parts open) is joined cell by cell.
+    """
+    from budgetkit.tokens import join_text
+
+    xs = parts[0].xs
+    out = list(parts[0].cells)
+    offset = parts[0].nrows
+    for upper, lower in zip(parts, parts[1:], strict=False):
+        joined = upper.open_bottom and lower.open_top
+        shift = offset - 1 if joined else offset
+        for k, c in enumerate(lower.cells):
+            x0, x1 = lower.extents[k] if lower.extents else (lower.xs[c.col], lower.xs[c.col])
+            col = _column(xs, x0) if lower.extents else c.col
+            col = c.col if col is None else col
+            colspan = _count(xs, x0, x1) if lower.extents else c.colspan
+            if joined and c.row == 0:
+                at = next((i for i, o in enumerate(out) if o.col <= col < o.col + o.colspan
+                           and o.row <= shift < o.row + o.rowspan), None)
+                if at is not None:
+                    o = out[at]
+                    out[at] = Placed(o.row, o.col, join_text([o.text, c.text]), o.rowspan + c.rowspan - 1,
+                                     o.colspan, o.page)
+                    continue
+            out.append(Placed(c.row + shift, col, c.text, c.rowspan, colspan, c.page))
+        offset = shift + lower.nrows
+    return out
+
+
+# --- the document ----------------------------------------------------------------------------------------
 
 
 def _failure(err: BaseException) -> tuple[bool, str]:
@@ -243,22 +342,7 @@ def _failure(err: BaseException) -> tuple[bool, str]:
     return any("Password" in n or "Encrypt" in n for n in names), names[-1]
 
 
-def read_pdf_lines(path: str | Path) -> PdfText:
-    """Read the PDF at ``path`` into lines, one per table row or text line outside tables.
-
-    Args:
-        path: a PDF disclosure with a text layer and bordered tables.
-
-    Returns:
-        The lines and the unreadable ones (``(cid:NNN)`` artefacts), see :class:`PdfText`.
-
-    Raises:
-        InputError: naming the file (and page) when it is missing, not a PDF,
-            encrypted, damaged, or has no text layer at all (a scan without OCR).
-    """
-    import pdfplumber  # imported here: it is slow to import and only PDFs need it
-
-    p = Path(path)
+def _check(p: Path) -> None:
     if not p.is_file():
         raise InputError("no such file", path=p)
     with p.open("rb") as fh:
@@ -268,8 +352,86 @@ def read_pdf_lines(path: str | Path) -> PdfText:
     if b"%PDF-" not in head:
         start = head[:16].decode("utf-8", "replace")
         raise InputError("not a PDF file (no %PDF- header)", path=p, text=start)
-    items: list[_Row | _Text] = []
-    chars = npages = 0
+
+
+def _page_texts(p: Path) -> tuple[list[list[_Text]], int]:
+    """Every page's text lines (pdfium) and the number of characters in all."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(p))
+    except Exception as err:  # noqa: BLE001 -- pdfium raises PdfiumError for every kind of damage
+        raise InputError(f"damaged PDF: cannot be opened ({type(err).__name__}: {err})", path=p) from err
+    pages: list[list[_Text]] = []
+    chars = 0
+    try:
+        for k in range(len(doc)):
+            page = doc[k]
+            textpage = page.get_textpage()
+            chars += textpage.count_chars()
+            pages.append(_text_lines(textpage, k + 1, page.get_height()))
+            textpage.close()
+            page.close()
+    finally:
+        doc.close()
+    return pages, chars
+
+
+def _read_tables(pdf: Any, p: Path, texts: list[list[_Text]]) -> dict[int, list[_Table | _Text]]:
+    """The items of the pages read for tables: the candidates, and pages their tables run on to."""
+    candidates = [n for n, lines in enumerate(texts, 1) if is_candidate([t.text for t in lines])]
+    read: dict[int, list[_Table | _Text]] = {}
+
+    def items(number: int) -> list[_Table | _Text]:
+        page = pdf.pages[number - 1]
+        try:
+            return _page_items(page, number)
+        except Exception as err:
+            raise InputError(f"page {number}: cannot read the page ({type(err).__name__}: {err})",
+                             path=p) from err
+        finally:
+            page.close()  # drop the page's cached objects
+
+    wanted = set(candidates)
+    for number in candidates:
+        if number in read:
+            continue
+        read[number] = items(number)
+        n = number
+        while True:  # the pages its last table runs on to
+            nxt, last = n + 1, _last_table(read[n])
+            if last is None or nxt > len(texts) or nxt in read or nxt in wanted:
+                break
+            following = items(nxt)
+            head = _body(following)
+            if not (head and isinstance(head[0], _Table) and _continues(last, head[0])):
+                break
+            read[nxt] = following
+            n = nxt
+    return read
+
+
+def _paragraph_break(prev: _Table | _Text, item: _Table | _Text) -> bool:
+    """Whether a blank row goes between ``prev`` and ``item``."""
+    if isinstance(prev, _Table) and isinstance(item, _Table):
+        return False  # touching tables
+    if prev.page != item.page or isinstance(prev, _Table) != isinstance(item, _Table):
+        return True
+    height = prev.bottom - prev.top
+    return item.top - prev.bottom > _PARAGRAPH_GAP * height
+
+
+def read_pdf(path: str | Path) -> Document:
+    """Read a PDF into a :class:`~budgetkit.cells.Document` (see the module docstring).
+
+    Raises:
+        InputError: naming the file (and page) when it is missing, not a PDF, encrypted,
+            damaged, or has no text layer at all (a scan without OCR).
+    """
+    import pdfplumber  # imported here: it is slow to import and only PDFs need it
+
+    p = Path(path)
+    _check(p)
     with _quiet():
         try:
             pdf = pdfplumber.open(p)
@@ -283,95 +445,90 @@ def read_pdf_lines(path: str | Path) -> PdfText:
                 npages = len(pdf.pages)
             except Exception as err:
                 raise InputError(f"damaged PDF: no readable page tree ({_failure(err)[1]})", path=p) from err
-            for number, page in enumerate(pdf.pages, 1):
-                try:
-                    chars += len(page.chars)
-                    items.extend(_page_items(page, number))
-                except Exception as err:
-                    raise InputError(
-                        f"page {number}: cannot read the page ({type(err).__name__}: {err})", path=p
-                    ) from err
-                finally:
-                    page.close()  # drop the page's cached objects
-    if chars == 0:
-        raise InputError(
-            f"no text layer on any of its {npages} pages (a scanned PDF needs OCR first)", path=p
-        )
-    return _to_lines(items, p, npages)
+            texts, chars = _page_texts(p)
+            if chars == 0:
+                raise InputError(
+                    f"no text layer on any of its {npages} pages (a scanned PDF needs OCR first)", path=p)
+            read = _read_tables(pdf, p, texts)
+    return _document(p, [read.get(n, lines) for n, lines in enumerate(texts, 1)], npages, sorted(read))
 
 
-def _to_lines(items: list[_Row | _Text], path: Path, npages: int) -> PdfText:
-    """Stitch split rows, add paragraph breaks, number and normalise the lines."""
-    merged: list[_Row | _Text] = []
-    for item in items:
-        prev = merged[-1] if merged else None
-        if (
-            isinstance(item, _Row)
-            and isinstance(prev, _Row)
-            and item.page == prev.page + 1
-            and item.first
-            and prev.last
-            and prev.open_bottom
-            and item.open_top
-        ):
-            merged[-1] = _join_split(prev, item)
-        else:
-            merged.append(item)
-    lines: list[SourceLine] = []
-    unreadable: list[tuple[int, int, str]] = []
-    prev = None
-    for item in merged:
-        if prev is not None and _paragraph_break(prev, item):
-            lines.append(SourceLine("", len(lines) + 1, item.page))
-        text = normalize_text(item.text() if isinstance(item, _Row) else item.text)
-        prev = item
-        if not text:
+def _document(p: Path, pages: list[list[_Table | _Text]], npages: int, tabled: list[int]) -> Document:
+    """Write the pages' items in order: text lines, tables (continued ones as one grid), paragraph gaps."""
+    out = RowWriter()
+    notes: list[dict] = []
+    blocks: list[_Text | list[_Table] | tuple[str, _Text]] = []
+    for items in pages:
+        body = _body(items)
+        kept = {id(it) for it in body}
+        for item in items:
+            if id(item) not in kept:
+                blocks.append(("page number", item))
+                continue
+            last = blocks[-1] if blocks else None
+            if (isinstance(item, _Table) and item is body[0] and isinstance(last, list)
+                    and last[-1] is _last_table(pages[last[-1].page - 1]) and _continues(last[-1], item)):
+                last.append(item)
+            else:
+                blocks.append([item] if isinstance(item, _Table) else item)
+    prev: _Table | _Text | None = None
+    for block in blocks:
+        if isinstance(block, tuple):
+            reason, line = block
+            notes.append({"line": out.next_line, "page": line.page, "text": line.text, "reason": reason})
             continue
-        cells = tuple(normalize_text(t) for _, _, t in sorted(item.cells)) if isinstance(item, _Row) else None
-        line = SourceLine(text, len(lines) + 1, item.page, cells=cells)
-        lines.append(line)
-        if find_cid_artefacts(text):
-            unreadable.append((line.page or 0, line.lineno, text))
-    if unreadable:
-        page, lineno, _ = unreadable[0]
-        logger.warning(
-            "%s: %d lines hold glyphs without Unicode ((cid:NNN)), the first at page %d, line %d",
-            path.name, len(unreadable), page, lineno,
-        )
-    logger.info("%s: %d pages, %d lines", path.name, npages, len(lines))
-    return PdfText(lines, unreadable, npages)
+        first = block[0] if isinstance(block, list) else block
+        if prev is not None and _paragraph_break(prev, first):
+            out.blank()
+        if isinstance(block, list):
+            out.grid(_combine(block))
+            prev = block[-1]
+        else:
+            out.text(block.text, page=block.page)
+            prev = block
+    unreadable = notes + _unreadable(out, p)
+    logger.info("%s: %d pages, tables read on %s, %d rows", p.name, npages,
+                ", ".join(map(str, tabled)) if tabled else "none", len(out.rows))
+    return Document(p, out.rows, kind="pdf", units=npages, unit_name="pages", unreadable=unreadable)
 
 
-def _paragraph_break(prev: _Row | _Text, item: _Row | _Text) -> bool:
-    """Whether a blank line goes between ``prev`` and ``item``."""
-    if isinstance(prev, _Row) and isinstance(item, _Row):
-        return False  # rows of one table (continued over a page break) or of touching tables
-    if prev.page != item.page or isinstance(prev, _Row) != isinstance(item, _Row):
-        return True
-    height = prev.bottom - prev.top
-    return item.top - prev.bottom > _PARAGRAPH_GAP * height
+def _last_table(items: list[_Table | _Text]) -> _Table | None:
+    body = _body(items)
+    return body[-1] if body and isinstance(body[-1], _Table) else None
 
 
-def read_pdf(path: str | Path) -> Document:
-    """Read a PDF into a :class:`~budgetkit.cells.Document`: its table rows as grid rows, its text as lines.
+def _unreadable(out: RowWriter, p: Path) -> list[dict]:
+    """Records of the rows holding ``(cid:NNN)`` artefacts, logged once."""
+    found = []
+    for row in out.rows:
+        cells = [c for c in row.cells if not c.spanned]
+        text = " ".join(c.text for c in cells if c.text)
+        if cells and find_cid_artefacts(text):
+            found.append({"line": cells[0].line, "page": cells[0].page, "text": text,
+                          "reason": "unreadable PDF text"})
+    if found:
+        logger.warning("%s: %d lines hold glyphs without Unicode ((cid:NNN)), the first at page %s, line %d",
+                       p.name, len(found), found[0]["page"], found[0]["line"])
+    return found
 
-    Each table row keeps its cells (blank ones included) with their columns; the
-    rows are whole (``hard``). Text outside tables is one row per line.
+
+def read_pdf_lines(path: str | Path) -> PdfText:
+    """The reading of :func:`read_pdf` as lines: one per row, its cells (merged ones once) joined by a space.
 
     Raises:
-        InputError: as :func:`read_pdf_lines`.
+        InputError: as :func:`read_pdf`.
     """
-    p = Path(path)
-    pdf = read_pdf_lines(p)
-    rows: list[Row] = []
-    for line in pdf.lines:
-        if not line.text:
-            rows.append(Row([]))
-        elif line.cells is not None:
-            rows.append(Row([Cell(t, line.lineno, page=line.page, col=k) for k, t in enumerate(line.cells)],
-                            hard=True, grid=0))
-        else:
-            rows.append(Row([Cell(line.text, line.lineno, page=line.page)]))
-    unreadable = [{"line": lineno, "page": page, "text": text, "reason": "unreadable PDF text"}
-                  for page, lineno, text in pdf.unreadable]
-    return Document(p, rows, kind="pdf", units=pdf.pages, unit_name="pages", unreadable=unreadable)
+    doc = read_pdf(path)
+    lines: list[SourceLine] = []
+    for row in doc.rows:
+        cells = [c for c in row.cells if not c.spanned]
+        lineno = len(lines) + 1
+        if not cells:
+            lines.append(SourceLine("", lineno, None))
+            continue
+        text = " ".join(c.text for c in cells if c.text)
+        lines.append(SourceLine(text, lineno, cells[0].page,
+                                cells=tuple(c.text for c in cells) if row.grid is not None else None))
+    unreadable = [(u["page"], u["line"], u["text"]) for u in doc.unreadable
+                  if u["reason"] == "unreadable PDF text"]
+    return PdfText(lines, unreadable, doc.units)

@@ -149,7 +149,7 @@ def recognise(doc: Document, year: int | None = None, source_file: str | None = 
             continue
         seen.add(id(tok))
         out.unparsed.append({"source_file": src, "line": tok.line, "page": tok.page, "project_id": pid,
-                             "text": tok.text, "reason": reason})
+                             "text": tok.text, "reason": reason, "address": tok.cell.address})
     out.unparsed.sort(key=lambda r: r["line"])
     return out
 
@@ -266,6 +266,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
         "line_end": last_tok.last_line,
         "page_start": nonblank[0].page,
         "page_end": last_tok.page,
+        "address": next((t.cell.address for t in nonblank if t.cell.address), None),
         "indicator_columns": "|".join(printed) if printed else None,
         "indicator_count": len(indicators),
         **{k: v for k, v in rec.items() if k != "year"},
@@ -294,7 +295,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
                    implementing_unit=project.get("implementing_unit"), source_file=src)
     extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
                "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
-               "page": e["tok"].page if e["tok"] is not None else None} for e in header.extras]
+               "page": e["tok"].page if e["tok"] is not None else None,
+               "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
     return project, indicators, extras, trailing
 
 
@@ -721,7 +723,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             "level1": level1[0], "level2": level2[0], "level1_printed": level1[1], "level2_printed": level2[1],
             "indicator": name,
             "line_start": first_tok.line, "line_end": last_line, "page_start": first_tok.page,
-            "page_end": all_toks[-1].page,
+            "page_end": all_toks[-1].page, "address": first_tok.cell.address,
             **{k: v for k, v in values.items() if k != "value"},
         }
         if areas and not value:

@@ -92,15 +92,30 @@ class Tok:
 
 
 def stream(rows: Sequence[Row]) -> list[Tok]:
-    """Flatten rows into tokens, one per non-empty cell or printed empty cell, with the gaps between them."""
+    """Flatten rows into tokens, one per non-empty cell or printed empty cell, with the gaps between them.
+
+    A merged cell is one token, where it starts: the copies standing for it in the
+    other rows and columns it spans (``spanned``) are left out, so a header value
+    spanning five columns reads once and a level label merged down its block reads
+    once at its top (recognition carries level labels down).
+
+    Examples:
+        >>> span = [Row([Cell("项目名称", 1, col=0), Cell("甲", 1, col=1, colspan=2),
+        ...              Cell("甲", 1, col=2, spanned=True)], hard=True, grid=0),
+        ...         Row([Cell("甲", 2, col=0, spanned=True)], hard=True, grid=0),
+        ...         Row([Cell("产出指标", 3, col=0)], hard=True, grid=0)]
+        >>> [(t.text, t.gap) for t in stream(span)]
+        [('项目名称', 4), ('甲', 1), ('产出指标', 4)]
+    """
     out: list[Tok] = []
     gap = BREAK
     for row in rows:
-        if not row.cells:
+        cells = [c for c in row.cells if not c.spanned]
+        if not cells:
             gap = max(gap, BREAK if row.hard else BLANK)
             continue
-        single = len(row.cells) == 1
-        for k, cell in enumerate(row.cells):
+        single = len(cells) == 1
+        for k, cell in enumerate(cells):
             out.append(Tok(cell.text, (cell,), gap if k == 0 else SAME, match=lookup(cell.text) if cell.text
                            else None, whole_line=single))
         gap = BREAK if row.hard else LINE
