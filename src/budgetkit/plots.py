@@ -36,6 +36,7 @@ from budgetkit.reconcile import STATUSES as _STATUS_ZH
 
 __all__ = [
     "STATUS_COLORS",
+    "SavedFigure",
     "SEVERITY_COLORS",
     "plot_audit_summary",
     "plot_budget_by_project",
@@ -491,6 +492,32 @@ def plot_unit_cost_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
     _require(table, ("indicator", "per_unit", "change", "change_pct"), "table")
     labels = [f"{i}（{_per_unit_label(u)}）" for i, u in zip(table["indicator"], table["per_unit"], strict=True)]
     return _change_plot(table, labels, "元", "单位成本的变化（Unit-cost change, within each denominator）", top)
+
+
+class SavedFigure:
+    """A figure and the PNG it was saved to; a notebook shows the saved PNG (not drawn a second time).
+
+    Attributes:
+        figure: the matplotlib figure.
+        path: the PNG file.
+
+    Examples:
+        >>> import tempfile, pandas as pd
+        >>> fig = plot_budget_by_project(pd.DataFrame({"project": ["甲"], "total_wan": [1.0]}))
+        >>> saved = SavedFigure(fig, save_figure(fig, Path(tempfile.mkdtemp()) / "b.png"))
+        >>> saved._repr_png_()[1:4], saved.figure is fig
+        (b'PNG', True)
+    """
+
+    def __init__(self, figure: Figure, path: Path) -> None:
+        self.figure = figure
+        self.path = Path(path)
+
+    def _repr_png_(self) -> bytes:
+        return self.path.read_bytes()
+
+    def __repr__(self) -> str:
+        return f"<figure {self.path.name}>"
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:

@@ -5,7 +5,7 @@ Each function takes the validated :class:`~budgetkit.params.NotebookParams`
 produces under the year's folders and returns something a notebook shows: a
 :class:`~budgetkit.report.display.ReadingTable` (full text, Chinese headers from
 the field dictionary, every column the dictionary defines that holds a value)
-or a figure. A plain script can call the same functions in the same order
+or a :class:`~budgetkit.plots.SavedFigure` (the figure, shown as the PNG it was saved to). A plain script can call the same functions in the same order
 (``benchmarks/bench.py`` does, to measure what the notebook layer costs).
 
 =============  =====================================================================
@@ -62,7 +62,7 @@ from budgetkit.report.summarize import qualitative_shares
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from budgetkit.plots import SavedFigure
 
 __all__ = [
     "audit_year",
@@ -296,43 +296,43 @@ def show_findings(findings: pd.DataFrame) -> ReadingTable:
 # --- 04_figures ------------------------------------------------------------------------------------------
 
 
-def _figure(folder: Path, name: str, plot: str, *frames: pd.DataFrame) -> Figure:
-    """Draw ``frames`` with ``budgetkit.plots.<plot>``, save it as ``<folder>/<name>.png``, return it."""
+def _figure(folder: Path, name: str, plot: str, *frames: pd.DataFrame) -> SavedFigure:
+    """Draw ``frames`` with ``budgetkit.plots.<plot>``, save it as ``<folder>/<name>.png``, return both."""
     from budgetkit import plots
 
     fig = getattr(plots, plot)(*frames)
     path = plots.save_figure(fig, folder / f"{name}.png")
     logger.info("figure %s", path)
-    return fig
+    return plots.SavedFigure(fig, path)
 
 
-def figure_budget(params: NotebookParams) -> Figure:
+def figure_budget(params: NotebookParams) -> SavedFigure:
     """Budget by project (``figures/<year>/budget_by_project.png``)."""
     folder = params.paths.figures_year(params.year)
     return _figure(folder, "budget_by_project", "plot_budget_by_project", load_year(params).projects)
 
 
-def figure_costs(params: NotebookParams) -> Figure:
+def figure_costs(params: NotebookParams) -> SavedFigure:
     """Implied against budgeted cost (``figures/<year>/implied_vs_budget.png``)."""
     costs = read_frame(params.paths.processed_year(params.year), "costs")
     folder = params.paths.figures_year(params.year)
     return _figure(folder, "implied_vs_budget", "plot_implied_vs_budget", costs)
 
 
-def figure_unit_costs(params: NotebookParams) -> Figure:
+def figure_unit_costs(params: NotebookParams) -> SavedFigure:
     """Unit costs, one panel per denominator, each bar naming its project (``figures/<year>/unit_costs.png``)."""
     folder = params.paths.figures_year(params.year)
     return _figure(folder, "unit_costs", "plot_unit_costs", load_year(params).indicators)
 
 
-def figure_qualitative(params: NotebookParams) -> Figure:
+def figure_qualitative(params: NotebookParams) -> SavedFigure:
     """Qualitative share of every project (``figures/<year>/qualitative_share.png``)."""
     tables = load_year(params)
     shares = qualitative_shares(tables.projects, tables.indicators)
     return _figure(params.paths.figures_year(params.year), "qualitative_share", "plot_qualitative_shares", shares)
 
 
-def figure_audit(params: NotebookParams) -> Figure:
+def figure_audit(params: NotebookParams) -> SavedFigure:
     """Audit findings by rule and severity (``figures/<year>/audit_summary.png``)."""
     findings = read_frame(params.paths.processed_year(params.year), "audit")
     return _figure(params.paths.figures_year(params.year), "audit_summary", "plot_audit_summary", findings)
@@ -373,13 +373,13 @@ def compare_unit_costs(params: NotebookParams) -> ReadingTable:
                         name="compare-unit-costs", labels=_change_labels(table, "单位成本", "元"))
 
 
-def figure_compare(params: NotebookParams) -> Figure:
+def figure_compare(params: NotebookParams) -> SavedFigure:
     """Budget change per project between the last two years (``figures/compare/budget_change.png``)."""
     table = compare_projects(_all_years(params).projects)
     return _figure(params.paths.figures / COMPARE_DIR, "budget_change", "plot_budget_change", table)
 
 
-def figure_compare_unit_costs(params: NotebookParams) -> Figure:
+def figure_compare_unit_costs(params: NotebookParams) -> SavedFigure:
     """Unit-cost change per indicator between the last two years (``figures/compare/unit_cost_change.png``)."""
     tables = _all_years(params)
     years = tables.projects[["project_id", "year"]]

@@ -34,6 +34,7 @@ from __future__ import annotations
 import base64
 import html
 import math
+from functools import cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -97,6 +98,7 @@ def _width_class(longest: int, dtype: str) -> str:
     return "w-s" if longest <= 8 else "w-m" if longest <= 30 else "w-l"
 
 
+@cache
 def _dictionary(table: str | None) -> dict[str, dict[str, str]]:
     if not table:
         return {}
@@ -273,5 +275,5 @@ def dictionary_table(frame: pd.DataFrame, table: str, caption: str, name: str, *
     """
     known = [c for c in columns(table) if c in frame.columns and c not in drop]
     if len(frame):
-        known = [c for c in known if frame[c].notna().any() and not frame[c].astype(str).eq("").all()]
+        known = [c for c in known if frame[c].replace("", None).notna().any()]
     return ReadingTable(frame[known].reset_index(drop=True), table, caption=caption, name=name, empty=empty)

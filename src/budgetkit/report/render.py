@@ -118,6 +118,14 @@ def render_page(
     )
 
 
+@cache
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                        exclude_output_prompt=True)
+
+
 def notebook_body(executed: Path, roots: list[Path]) -> tuple[Markup, list[str], str]:
     """Render an executed notebook's outputs for readers.
 
@@ -129,8 +137,6 @@ def notebook_body(executed: Path, roots: list[Path]) -> tuple[Markup, list[str],
         The HTML of the outputs, the failures in plain words (one per error output), and the
         notebook's first heading (its title, taken out of the body).
     """
-    from nbconvert import HTMLExporter
-
     nb = nbformat.read(executed, as_version=4)
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if not _ERROR_CELL_TAGS & set(c.metadata.get("tags", []))]
@@ -156,7 +162,5 @@ def notebook_body(executed: Path, roots: list[Path]) -> tuple[Markup, list[str],
             else:
                 outputs.append(out)
         cell.outputs = outputs
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
+    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": executed.stem}})
     return Markup(body), failures, title
