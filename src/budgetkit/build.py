@@ -1,4 +1,4 @@
-"""Rebuild every year: execute the notebooks with papermill, write the report site, never leave a year half done.
+"""Rebuild every year through the notebooks and write the report site, never leaving a year half done.
 
 For each budget year under ``data/raw/`` (or the years asked for),
 :func:`build` executes ``notebooks/01_clean`` … ``04_figures`` with papermill
@@ -118,8 +118,15 @@ def _kernel_root(root: Path) -> Iterator[None]:
             os.environ["BUDGETKIT_ROOT"] = old
 
 
-def run_notebook(name: str, parameters: dict, out_dir: Path, paths: ProjectPaths, *, run_root: Path | None = None,
-                 shown_as: str = "") -> tuple[Path, str]:
+def run_notebook(
+    name: str,
+    parameters: dict,
+    out_dir: Path,
+    paths: ProjectPaths,
+    *,
+    run_root: Path | None = None,
+    shown_as: str = "",
+) -> tuple[Path, str]:
     """Execute ``notebooks/<name>.ipynb`` with papermill into ``out_dir``, the kernel rooted at ``run_root``.
 
     Args:
@@ -147,8 +154,13 @@ def run_notebook(name: str, parameters: dict, out_dir: Path, paths: ProjectPaths
     with _kernel_root(run_root):
         try:
             pm.execute_notebook(
-                str(source), str(executed), parameters=parameters, cwd=str(run_root), progress_bar=False,
-                kernel_name="python3", log_output=False,
+                str(source),
+                str(executed),
+                parameters=parameters,
+                cwd=str(run_root),
+                progress_bar=False,
+                kernel_name="python3",
+                log_output=False,
                 # The kernel's start-up notices, and the 'KeyboardInterrupt caught in kernel' it logs when
                 # jupyter_client interrupts it on shutdown, would print on every build; errors in cells still
                 # reach the executed copy and the failure returned here.
@@ -226,8 +238,9 @@ def _live(stage: Stage, path: Path) -> Path:
     return stage.live.root / path.relative_to(stage.root)
 
 
-def build_year(year: int, paths: ProjectPaths, html: bool = True, notebooks: tuple[str, ...] = YEAR_NOTEBOOKS,
-               site=None) -> BuildResult:
+def build_year(
+    year: int, paths: ProjectPaths, html: bool = True, notebooks: tuple[str, ...] = YEAR_NOTEBOOKS, site=None
+) -> BuildResult:
     """Run the year's notebooks in a staging root, write its pages and manifest there, then swap them in.
 
     A failure is recorded in the result (and the manifest), not raised. Call it holding
@@ -245,16 +258,23 @@ def build_year(year: int, paths: ProjectPaths, html: bool = True, notebooks: tup
         out_dir = stage.paths.reports_year(year)
         processed = stage.paths.processed_year(year)
         result.manifest = manifest = {
-            "year": year, "status": "running", "error": "", "failed_notebook": "", "parameters": parameters,
-            "budgetkit_version": __version__, "python": platform.python_version(),
-            "started_utc": started.isoformat(timespec="seconds"), "inputs": _inputs(paths, year),
+            "year": year,
+            "status": "running",
+            "error": "",
+            "failed_notebook": "",
+            "parameters": parameters,
+            "budgetkit_version": __version__,
+            "python": platform.python_version(),
+            "started_utc": started.isoformat(timespec="seconds"),
+            "inputs": _inputs(paths, year),
         }
         _write_manifest(out_dir, manifest)
         for i, name in enumerate(notebooks, 1):
             logger.info("[%s] %d/%d %s …", year, i, len(notebooks), name)
             t0 = time.perf_counter()
-            executed, failure = run_notebook(name, parameters, out_dir, paths, run_root=stage.root,
-                                             shown_as=f"reports/{year}/{name}.ipynb")
+            executed, failure = run_notebook(
+                name, parameters, out_dir, paths, run_root=stage.root, shown_as=f"reports/{year}/{name}.ipynb"
+            )
             result.notebooks[name] = round(time.perf_counter() - t0, 2)
             result.outputs.append(_live(stage, executed))
             if failure:
@@ -266,24 +286,40 @@ def build_year(year: int, paths: ProjectPaths, html: bool = True, notebooks: tup
         result.skipped = _skipped(processed)
         for s in result.skipped:
             logger.warning("[%s] skipped %s: %s", year, s["source_file"], s["reason"])
-        manifest.update({
-            "error": result.error, "notebook_seconds": result.notebooks, "skipped": result.skipped,
-            "row_counts": _row_counts(processed), "summary": _summary(processed),
-        })
+        manifest.update(
+            {
+                "error": result.error,
+                "notebook_seconds": result.notebooks,
+                "skipped": result.skipped,
+                "row_counts": _row_counts(processed),
+                "summary": _summary(processed),
+            }
+        )
         _write_manifest(out_dir, manifest)
         if html:  # the pages show the status the swap will publish
             from budgetkit.report.site import write_year_pages
 
-            result.outputs += [_live(stage, p) for p in write_year_pages(
-                year, out_dir, processed, site, [stage.root, paths.root], {**manifest, "status": result.status})]
+            result.outputs += [
+                _live(stage, p)
+                for p in write_year_pages(
+                    year,
+                    out_dir,
+                    processed,
+                    site,
+                    [stage.root, paths.root],
+                    {**manifest, "status": result.status},
+                )
+            ]
         figures = stage.paths.figures_year(year)
         result.outputs += [_live(stage, p) for p in sorted(figures.glob("*.png"))] if figures.is_dir() else []
         result.outputs += [_live(stage, p) for p in sorted(processed.glob("*"))] if processed.is_dir() else []
-        manifest.update({
-            "status": result.status,
-            "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
-            "outputs": sorted(paths.relative(p) for p in result.outputs),
-        })
+        manifest.update(
+            {
+                "status": result.status,
+                "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
+                "outputs": sorted(paths.relative(p) for p in result.outputs),
+            }
+        )
         _write_manifest(out_dir, manifest)
         stage.swap(["processed", "figures", "reports"], str(year))
     finally:
@@ -306,31 +342,52 @@ def _build_compare(paths: ProjectPaths, html: bool, site) -> BuildResult:
         departments = set()
         inputs = []
         for y in years:
-            manifest_y = json.loads((paths.reports_year(y) / "run_manifest.json").read_text(encoding="utf-8")) \
-                if (paths.reports_year(y) / "run_manifest.json").is_file() else {}
+            manifest_y = (
+                json.loads((paths.reports_year(y) / "run_manifest.json").read_text(encoding="utf-8"))
+                if (paths.reports_year(y) / "run_manifest.json").is_file()
+                else {}
+            )
             inputs += manifest_y.get("inputs", [])
             projects = pd.read_parquet(paths.processed_year(y) / "projects.parquet", columns=["department"])
             departments |= {str(d) for d in projects["department"].dropna() if str(d)}
         result.manifest = manifest = {
-            "name": COMPARE_DIR, "status": "running", "years": years, "departments": sorted(departments),
-            "budgetkit_version": __version__, "started_utc": started.isoformat(timespec="seconds"), "inputs": inputs,
+            "name": COMPARE_DIR,
+            "status": "running",
+            "years": years,
+            "departments": sorted(departments),
+            "budgetkit_version": __version__,
+            "started_utc": started.isoformat(timespec="seconds"),
+            "inputs": inputs,
         }
         _write_manifest(out_dir, manifest)
         t0 = time.perf_counter()
-        executed, failure = run_notebook(COMPARE_NOTEBOOK, _parameters(max(years)), out_dir, paths,
-                                         run_root=stage.root, shown_as=f"reports/{COMPARE_DIR}/{COMPARE_NOTEBOOK}.ipynb")
+        executed, failure = run_notebook(
+            COMPARE_NOTEBOOK,
+            _parameters(max(years)),
+            out_dir,
+            paths,
+            run_root=stage.root,
+            shown_as=f"reports/{COMPARE_DIR}/{COMPARE_NOTEBOOK}.ipynb",
+        )
         result.notebooks[COMPARE_NOTEBOOK] = round(time.perf_counter() - t0, 2)
         result.outputs.append(_live(stage, executed))
         if failure:
             result.status, result.error = "failed", f"{COMPARE_NOTEBOOK}: {failure}"
             logger.error("[compare] %s", result.error)
-        manifest.update({"status": result.status, "error": result.error,
-                         "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)})
+        manifest.update(
+            {
+                "status": result.status,
+                "error": result.error,
+                "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
+            }
+        )
         _write_manifest(out_dir, manifest)
         if html:
             from budgetkit.report.site import write_compare_page
 
-            result.outputs += [_live(stage, p) for p in write_compare_page(out_dir, site, [stage.root, paths.root])]
+            result.outputs += [
+                _live(stage, p) for p in write_compare_page(out_dir, site, [stage.root, paths.root])
+            ]
         stage.swap(["figures", "reports"], COMPARE_DIR)
     finally:
         stage.remove()
@@ -362,7 +419,9 @@ def _refresh_other_years(paths: ProjectPaths, site, built: list[int]) -> None:
             write_year_pages(year, reports, paths.processed_year(year), site, [paths.root])
 
 
-def build(years: list[int] | None = None, root: str | Path | None = None, html: bool = True) -> list[BuildResult]:
+def build(
+    years: list[int] | None = None, root: str | Path | None = None, html: bool = True
+) -> list[BuildResult]:
     """Rebuild the given years (default: every year under ``data/raw``), then the comparison and the index.
 
     Args:

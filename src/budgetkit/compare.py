@@ -31,8 +31,10 @@ def strip_year(name: object) -> str:
     """The name without the years in it, so one project or target is found in every year.
 
     Examples:
-        >>> strip_year("2024年监测费用"), strip_year("2025年度职工疗休养（2025）"), strip_year("2021-2025年规划")
-        ('监测费用', '职工疗休养', '规划')
+        >>> strip_year("2024年监测费用"), strip_year("2025年度职工疗休养（2025）")
+        ('监测费用', '职工疗休养')
+        >>> strip_year("2021-2025年规划")
+        '规划'
         >>> strip_year("培训200人次")
         '培训200人次'
     """
@@ -86,7 +88,7 @@ def compare_projects(projects: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_rates(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Unit-cost targets (元 per 户, 人, 月 …) in each year, matched by unit, name without year and denominator.
+    """Unit-cost targets (元 per 户, 人 …) in each year, matched by unit, name without year and denominator.
 
     Args:
         indicators: indicators of several years with a ``year`` column.

@@ -185,6 +185,14 @@ def describe_params(params: NotebookParams) -> ReadingTable:
         ("figures", shown(params.paths.figures_year(params.year)), PARAMETERS["figures_dir"][2]),
     ]
     frame = pd.DataFrame(rows, columns=["parameter", "value", "description"])
-    labels = {"parameter": ("参数", "parameter"), "value": ("值", "value"), "description": ("说明", "description")}
-    return ReadingTable(frame, caption="本次运行的参数 parameters of this run", name=f"{params.notebook}-parameters",
-                        labels=labels)
+    labels = {
+        "parameter": ("参数", "parameter"),
+        "value": ("值", "value"),
+        "description": ("说明", "description"),
+    }
+    return ReadingTable(
+        frame,
+        caption="本次运行的参数 parameters of this run",
+        name=f"{params.notebook}-parameters",
+        labels=labels,
+    )

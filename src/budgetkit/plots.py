@@ -62,8 +62,18 @@ STATUS_COLORS: dict[str, str] = {
 SEVERITY_COLORS: dict[str, str] = {"error": "#d62728", "warning": "#ff7f0e", "info": "#1f77b4"}
 
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-            "#bcbd22", "#17becf")
+_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 _LOG_RANGE = 100.0
 
 #: Most bars in one panel; the rest are counted under it (they are all in the tables).
@@ -171,7 +181,8 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
     _require(costs, ("project", "implied_wan", "budget_wan", "status"), "costs")
     frame = costs.assign(_label=_project_labels(costs))
     frame = frame.assign(_size=frame[["budget_wan", "implied_wan"]].max(axis=1)).sort_values(
-        "_size", na_position="first")
+        "_size", na_position="first"
+    )
     fig = _figure(len(frame) * 1.4, width=10.0)
     ax = fig.add_subplot()
     y = np.arange(len(frame))
@@ -184,8 +195,12 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
     ax.barh(y[has_budget] + h / 2, budget[has_budget], height=h, color="#c7c7c7", label="预算数（budget）")
     priced = implied.notna().to_numpy()
     colors = [STATUS_COLORS.get(s, "#17becf") for s in frame["status"]]
-    ax.barh(y[priced] - h / 2, implied[priced], height=h,
-            color=[c for c, p in zip(colors, priced, strict=True) if p])
+    ax.barh(
+        y[priced] - h / 2,
+        implied[priced],
+        height=h,
+        color=[c for c, p in zip(colors, priced, strict=True) if p],
+    )
     if log:
         ax.set_xscale("log")
         ax.set_xlim(left=float(amounts[amounts > 0].min()) / 3)
@@ -193,16 +208,32 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
     gap = frame["gap_pct"] if "gap_pct" in frame.columns else pd.Series(np.nan, index=frame.index)
     for yi, i, status, g in zip(y, implied, frame["status"], gap, strict=True):
         if pd.isna(i):
-            ax.annotate(f"{_STATUS_ZH.get(status, status)}（not priced）", (0.0, yi - h / 2),
-                        xycoords=ax.get_yaxis_transform(), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=8, color=STATUS_COLORS["cannot be priced"])
+            ax.annotate(
+                f"{_STATUS_ZH.get(status, status)}（not priced）",
+                (0.0, yi - h / 2),
+                xycoords=ax.get_yaxis_transform(),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=STATUS_COLORS["cannot be priced"],
+            )
             continue
         text = _fmt(i) + (f"（{g:+.1f}%）" if pd.notna(g) else "")
-        ax.annotate(text, (i, yi - h / 2), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontsize=8, color=STATUS_COLORS.get(status, "black"))
+        ax.annotate(
+            text,
+            (i, yi - h / 2),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=STATUS_COLORS.get(status, "black"),
+        )
     handles = [Patch(color="#c7c7c7", label="预算数（budget）")] + [
         Patch(color=STATUS_COLORS[s], label=f"测算数·{_STATUS_ZH[s]}（{s}）")
-        for s in STATUS_COLORS if s in set(frame["status"])]
+        for s in STATUS_COLORS
+        if s in set(frame["status"])
+    ]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     ax.set_xlabel("金额（万元）" + ("，对数刻度（log scale）" if log else ""))
     ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）")
@@ -224,9 +255,15 @@ def _wrap(text: str, width: int = 26) -> str:
 
 def _more(ax, hidden: int, what: str) -> None:
     if hidden:
-        ax.annotate(f"另有 {hidden} 项未显示（见表格） {hidden} more {what} in the tables", (0, 0),
-                    xycoords="axes fraction", xytext=(0, -28), textcoords="offset points", fontsize=8,
-                    color="#555555")
+        ax.annotate(
+            f"另有 {hidden} 项未显示（见表格） {hidden} more {what} in the tables",
+            (0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -28),
+            textcoords="offset points",
+            fontsize=8,
+            color="#555555",
+        )
 
 
 def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
@@ -247,7 +284,8 @@ def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
 
     Examples:
         >>> import pandas as pd
-        >>> inds = pd.DataFrame({"project": ["甲", "乙", "甲"], "indicator": ["补助标准", "慰问标准", "完成率"],
+        >>> inds = pd.DataFrame({"project": ["甲", "乙", "甲"],
+        ...                      "indicator": ["补助标准", "慰问标准", "完成率"],
         ...                      "kind": ["rate", "rate", "percent"], "value_yuan": [3600.0, 1000.0, None],
         ...                      "per_unit": ["人", "户", None]})
         >>> fig = plot_unit_costs(inds)
@@ -308,8 +346,10 @@ def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
 
     Examples:
         >>> import pandas as pd
-        >>> shares = pd.DataFrame({"project": ["甲", "乙"], "implementing_unit": ["u", "u"], "indicators": [4, 5],
-        ...                        "qualitative": [2, 0], "qualitative_pct": [50.0, 0.0], "flagged": ["是 yes", ""]})
+        >>> shares = pd.DataFrame({"project": ["甲", "乙"], "implementing_unit": ["u", "u"],
+        ...                        "indicators": [4, 5], "qualitative": [2, 0],
+        ...                        "qualitative_pct": [50.0, 0.0],
+        ...                        "flagged": ["是 yes", ""]})
         >>> fig = plot_qualitative_shares(shares)
         >>> len(fig.axes[0].patches), fig.axes[0].get_yticklabels()[-1].get_text()
         (2, '甲')
@@ -318,7 +358,8 @@ def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
 
     _require(shares, ("project", "indicators", "qualitative", "qualitative_pct"), "shares")
     frame = shares.assign(_label=_project_labels(shares)).sort_values(
-        ["qualitative_pct", "indicators"], ascending=False, na_position="last")
+        ["qualitative_pct", "indicators"], ascending=False, na_position="last"
+    )
     hidden = max(0, len(frame) - top)
     frame = frame.head(top).iloc[::-1]
     fig = _figure(len(frame), width=9.0)
@@ -330,11 +371,24 @@ def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
     ax.barh(y, values, color=colors)
     ax.set_yticks(y, [_wrap(t) for t in frame["_label"]], fontsize=8)
     for yi, v, q, n in zip(y, values, frame["qualitative"], frame["indicators"], strict=True):
-        ax.annotate(f"{v:.0f}%（{int(q)}/{int(n)}）", (v, yi), xytext=(3, 0), textcoords="offset points",
-                    va="center", fontsize=8)
+        ax.annotate(
+            f"{v:.0f}%（{int(q)}/{int(n)}）",
+            (v, yi),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
     ax.axvline(limit, color=SEVERITY_COLORS["error"], linestyle="--", linewidth=1)
-    ax.annotate(f"审查上限 audit limit {limit:.0f}%", (limit, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(3, 2), textcoords="offset points", fontsize=8, color=SEVERITY_COLORS["error"])
+    ax.annotate(
+        f"审查上限 audit limit {limit:.0f}%",
+        (limit, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, 2),
+        textcoords="offset points",
+        fontsize=8,
+        color=SEVERITY_COLORS["error"],
+    )
     ax.set_xlim(0, max(100.0, float(values.max()) * 1.15 if len(values) else 100.0))
     ax.set_xlabel("定性或文字指标占比（%） share of qualitative or text targets")
     ax.set_title("各项目定性指标占比（Qualitative share of every project）")
@@ -371,14 +425,23 @@ def plot_audit_summary(findings: pd.DataFrame) -> Figure:
     zh = dict(zip(list_rules()["rule"], list_rules()["zh"], strict=True))
     counts = findings.groupby(["rule", "severity"]).size().unstack("severity", fill_value=0)
     severities = [s for s in SEVERITIES if s in counts.columns] + [
-        s for s in counts.columns if s not in SEVERITIES]
+        s for s in counts.columns if s not in SEVERITIES
+    ]
     counts = counts.reindex(columns=severities)
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index] if len(counts) else counts
     fig = _figure(len(counts), width=8.0)
     ax = fig.add_subplot()
     if counts.empty:
-        ax.text(0.5, 0.5, "无问题（no findings）", ha="center", va="center", fontsize=16,
-                transform=ax.transAxes, color=SEVERITY_COLORS["info"])
+        ax.text(
+            0.5,
+            0.5,
+            "无问题（no findings）",
+            ha="center",
+            va="center",
+            fontsize=16,
+            transform=ax.transAxes,
+            color=SEVERITY_COLORS["info"],
+        )
         ax.set_axis_off()
         ax.set_title("绩效目标审核（Audit findings）")
         return fig
@@ -387,8 +450,13 @@ def plot_audit_summary(findings: pd.DataFrame) -> Figure:
     for severity in severities:
         values = counts[severity].to_numpy(dtype=float)
         shown = values > 0
-        ax.barh(y[shown], values[shown], left=left[shown], color=SEVERITY_COLORS.get(severity, "#7f7f7f"),
-                label=f"{_SEVERITY_ZH.get(severity, severity)}（{severity}）")
+        ax.barh(
+            y[shown],
+            values[shown],
+            left=left[shown],
+            color=SEVERITY_COLORS.get(severity, "#7f7f7f"),
+            label=f"{_SEVERITY_ZH.get(severity, severity)}（{severity}）",
+        )
         left += values
     for yi, total in zip(y, left, strict=True):
         ax.annotate(str(int(total)), (total, yi), xytext=(3, 0), textcoords="offset points", va="center")
@@ -407,8 +475,11 @@ def _change_plot(table: pd.DataFrame, labels: list[str], unit: str, title: str, 
     frame = table.assign(_label=labels)
     if len(years) >= 2:
         before, after = frame[years[-2]], frame[years[-1]]
-        frame["_note"] = np.where(before.isna() & after.notna(), f"{years[-1][1:]}年新增 new",
-                                  np.where(after.isna() & before.notna(), f"{years[-1][1:]}年未列 not listed", ""))
+        frame["_note"] = np.where(
+            before.isna() & after.notna(),
+            f"{years[-1][1:]}年新增 new",
+            np.where(after.isna() & before.notna(), f"{years[-1][1:]}年未列 not listed", ""),
+        )
         span = f"{years[-2][1:]}→{years[-1][1:]}"
     else:
         frame["_note"] = "只有一年 one year only"
@@ -420,7 +491,9 @@ def _change_plot(table: pd.DataFrame, labels: list[str], unit: str, title: str, 
     fig = _figure(len(frame), width=10.0)
     ax = fig.add_subplot()
     if frame.empty:
-        ax.text(0.5, 0.5, "无可比较的项目（nothing to compare）", ha="center", va="center", transform=ax.transAxes)
+        ax.text(
+            0.5, 0.5, "无可比较的项目（nothing to compare）", ha="center", va="center", transform=ax.transAxes
+        )
         ax.set_axis_off()
         return fig
     y = np.arange(len(frame))
@@ -432,12 +505,26 @@ def _change_plot(table: pd.DataFrame, labels: list[str], unit: str, title: str, 
     ax.set_yticks(y, [_wrap(t, 30) for t in frame["_label"]], fontsize=8)
     for yi, v, pct, note in zip(y, change, frame["change_pct"], frame["_note"], strict=True):
         if pd.isna(v):
-            ax.annotate(note, (0, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=8,
-                        color="#555555")
+            ax.annotate(
+                note,
+                (0, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color="#555555",
+            )
             continue
         text = f"{v:+,.2f}".rstrip("0").rstrip(".") + (f"（{pct:+.1f}%）" if pd.notna(pct) else "")
-        ax.annotate(text, (v, yi), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points", va="center",
-                    ha="left" if v >= 0 else "right", fontsize=8)
+        ax.annotate(
+            text,
+            (v, yi),
+            xytext=(3 if v >= 0 else -3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=8,
+        )
     ax.set_xlabel(f"变化（{unit}） change {span}")
     ax.set_title(title)
     ax.margins(x=0.25)
@@ -459,14 +546,16 @@ def plot_budget_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
         >>> import pandas as pd
         >>> from budgetkit.compare import compare_projects
         >>> projects = pd.DataFrame({"year": [2024, 2025, 2025], "implementing_unit": ["甲", "甲", "甲"],
-        ...                          "project": ["2024年培训", "2025年培训", "新项目"], "total_wan": [10.0, 12.0, 5.0]})
+        ...                          "project": ["2024年培训", "2025年培训", "新项目"],
+        ...                          "total_wan": [10.0, 12.0, 5.0]})
         >>> fig = plot_budget_change(compare_projects(projects))
         >>> len(fig.axes[0].patches), sorted(t.get_text() for t in fig.axes[0].texts)
         (1, ['+2（+20.0%）', '2025年新增 new'])
     """
     _require(table, ("project", "change", "change_pct"), "table")
-    return _change_plot(table, _project_labels(table), "万元",
-                        "各项目预算的变化（Budget change per project）", top)
+    return _change_plot(
+        table, _project_labels(table), "万元", "各项目预算的变化（Budget change per project）", top
+    )
 
 
 def plot_unit_cost_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
@@ -490,8 +579,12 @@ def plot_unit_cost_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
         '补助标准（元/户）'
     """
     _require(table, ("indicator", "per_unit", "change", "change_pct"), "table")
-    labels = [f"{i}（{_per_unit_label(u)}）" for i, u in zip(table["indicator"], table["per_unit"], strict=True)]
-    return _change_plot(table, labels, "元", "单位成本的变化（Unit-cost change, within each denominator）", top)
+    labels = [
+        f"{i}（{_per_unit_label(u)}）" for i, u in zip(table["indicator"], table["per_unit"], strict=True)
+    ]
+    return _change_plot(
+        table, labels, "元", "单位成本的变化（Unit-cost change, within each denominator）", top
+    )
 
 
 class SavedFigure:

@@ -1,4 +1,4 @@
-"""Build a year where a crash cannot corrupt it: a lock, a staging root, and a journalled swap.
+r"""Build a year where a crash cannot corrupt it: a lock, a staging root, and a journalled swap.
 
 A build writes nothing in place. Each year (and the comparison) runs in a
 *staging root* under ``.budgetkit/`` that looks like a project to the notebooks
@@ -27,11 +27,13 @@ Examples:
     >>> with build_lock(paths):
     ...     stage = Stage.create(paths, "2025")
     ...     _ = (stage.paths.processed_year(2025)).mkdir(parents=True)
-    ...     _ = (stage.paths.processed_year(2025) / "projects.csv").write_text("project\\n")
+    ...     _ = (stage.paths.processed_year(2025) / "projects.csv").write_text("project\n")
     ...     moved = stage.swap(["processed"], "2025")
     ...     stage.remove()
-    >>> [p.relative_to(paths.root).as_posix() for p in moved], (paths.processed_year(2025) / "projects.csv").is_file()
-    (['data/processed/2025'], True)
+    >>> [p.relative_to(paths.root).as_posix() for p in moved]
+    ['data/processed/2025']
+    >>> (paths.processed_year(2025) / "projects.csv").is_file()
+    True
     >>> sorted(p.name for p in paths.state.iterdir())
     ['build.lock']
 """
@@ -217,26 +219,30 @@ class Stage:
         return self.paths.root
 
     def folder(self, kind: str, part: str, *, staged: bool) -> Path:
-        """``<kind folder>/<part>`` (``kind``: processed, figures or reports) in the stage or the live tree."""
+        """``<kind folder>/<part>`` (kind: processed, figures or reports) in the stage or the live tree."""
         base = self.paths if staged else self.live
         return getattr(base, kind) / part
 
     def swap(self, kinds: Sequence[str], part: str) -> list[Path]:
-        """Move the staged ``<kind>/<part>`` folders over the live ones, ``reports`` last (see the module doc).
+        """Move the staged ``<kind>/<part>`` folders over the live ones, ``reports`` last (see the module).
 
         Returns:
             The live folders now holding the new outputs.
         """
         order = sorted(kinds, key=lambda k: (k == "reports", OUTPUT_FOLDERS.index(k)))
         moves = [
-            (self.live.relative(self.folder(k, part, staged=True)),
-             self.live.relative(self.folder(k, part, staged=False)))
+            (
+                self.live.relative(self.folder(k, part, staged=True)),
+                self.live.relative(self.folder(k, part, staged=False)),
+            )
             for k in order
             if self.folder(k, part, staged=True).exists()
         ]
         trash = self.live.state / f"trash-{self.name}-{os.getpid()}"
         journal = _journal(self.live, self.name)
-        write_atomic(journal, json.dumps({"moves": moves, "trash": self.live.relative(trash)}, ensure_ascii=False))
+        write_atomic(
+            journal, json.dumps({"moves": moves, "trash": self.live.relative(trash)}, ensure_ascii=False)
+        )
         live_manifest = self.folder("reports", part, staged=False) / _MANIFEST
         if live_manifest.is_file():
             manifest = json.loads(live_manifest.read_text(encoding="utf-8"))

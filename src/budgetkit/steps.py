@@ -5,7 +5,8 @@ Each function takes the validated :class:`~budgetkit.params.NotebookParams`
 produces under the year's folders and returns something a notebook shows: a
 :class:`~budgetkit.report.display.ReadingTable` (full text, Chinese headers from
 the field dictionary, every column the dictionary defines that holds a value)
-or a :class:`~budgetkit.plots.SavedFigure` (the figure, shown as the PNG it was saved to). A plain script can call the same functions in the same order
+or a :class:`~budgetkit.plots.SavedFigure` (the figure, shown as the PNG it was
+saved to). A plain script can call the same functions in the same order
 (``benchmarks/bench.py`` does, to measure what the notebook layer costs).
 
 =============  =====================================================================
@@ -134,7 +135,7 @@ def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
 
 
 def clean_year(params: NotebookParams) -> Tables:
-    """Parse the year (:func:`read_year`) and write the tidy tables and ``skipped`` to ``data/processed/<year>/``."""
+    """Parse the year (:func:`read_year`); write its tables and ``skipped`` to ``data/processed/<year>/``."""
     tables, skipped = read_year(params)
     out = params.paths.processed_year(params.year)
     write_tables(tables, out)
@@ -160,8 +161,10 @@ def show_counts(tables: Tables) -> ReadingTable:
         "indicators": "三级指标 level-3 indicators",
         "unparsed": "未识别的行 lines not understood",
     }
-    frame = pd.DataFrame([(name, meaning[name], n) for name, n in tables.counts().items()],
-                         columns=["table", "content", "rows"])
+    frame = pd.DataFrame(
+        [(name, meaning[name], n) for name, n in tables.counts().items()],
+        columns=["table", "content", "rows"],
+    )
     labels = {"table": ("表", "table"), "content": ("内容", "content"), "rows": ("行数", "rows")}
     return ReadingTable(frame, caption="各表行数 rows per table", name="counts", labels=labels)
 
@@ -169,8 +172,14 @@ def show_counts(tables: Tables) -> ReadingTable:
 def show_skipped(params: NotebookParams) -> ReadingTable:
     """The files of the year that could not be read, with the reason (an empty table: every file was read)."""
     skipped = read_frame(params.paths.processed_year(params.year), "skipped")
-    return dictionary_table(skipped, "skipped", "跳过的文件 files skipped", f"{params.year}-skipped", drop=(),
-                    empty="没有跳过的文件 every file was read")
+    return dictionary_table(
+        skipped,
+        "skipped",
+        "跳过的文件 files skipped",
+        f"{params.year}-skipped",
+        drop=(),
+        empty="没有跳过的文件 every file was read",
+    )
 
 
 def show_quality(tables: Tables) -> ReadingTable:
@@ -210,15 +219,20 @@ def show_indicators(tables: Tables) -> ReadingTable:
 
 def show_unparsed(tables: Tables) -> ReadingTable:
     """The lines that landed in no field (an empty table means every line was understood)."""
-    return dictionary_table(tables.unparsed, "unparsed", "未识别的行 lines not understood", "unparsed",
-                    empty="每一行都已识别 every line was understood")
+    return dictionary_table(
+        tables.unparsed,
+        "unparsed",
+        "未识别的行 lines not understood",
+        "unparsed",
+        empty="每一行都已识别 every line was understood",
+    )
 
 
 # --- 02_costs --------------------------------------------------------------------------------------------
 
 
 def reconcile_year(params: NotebookParams) -> pd.DataFrame:
-    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs`` and ``terms``."""
+    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs``, ``terms``."""
     tables = load_year(params)
     costs = reconcile_costs(tables.projects, tables.indicators)
     names = tables.projects[["project_id", "project", "implementing_unit"]]
@@ -240,10 +254,18 @@ def show_cost_status(costs: pd.DataFrame) -> ReadingTable:
     frame = grouped.reset_index().sort_values("projects", ascending=False, kind="stable")
     total = frame["budget_wan"].sum()
     frame["share"] = frame["budget_wan"] / total * 100 if total else float("nan")
-    labels = {"projects": ("项目数", "projects"), "budget_wan": ("预算金额", "budget", "万元"),
-              "share": ("预算占比", "share of budget", "%")}
-    return ReadingTable(frame.reset_index(drop=True), "costs", caption="测算结论 reconciliation status",
-                        name="cost-status", labels=labels)
+    labels = {
+        "projects": ("项目数", "projects"),
+        "budget_wan": ("预算金额", "budget", "万元"),
+        "share": ("预算占比", "share of budget", "%"),
+    }
+    return ReadingTable(
+        frame.reset_index(drop=True),
+        "costs",
+        caption="测算结论 reconciliation status",
+        name="cost-status",
+        labels=labels,
+    )
 
 
 def show_costs(costs: pd.DataFrame) -> ReadingTable:
@@ -254,8 +276,13 @@ def show_costs(costs: pd.DataFrame) -> ReadingTable:
 def show_terms(params: NotebookParams) -> ReadingTable:
     """Every priced term (quantity × unit cost = subtotal) of every project (searchable)."""
     terms = read_frame(params.paths.processed_year(params.year), "terms")
-    return dictionary_table(terms, "terms", "测算项 priced terms", f"{params.year}-terms",
-                    empty="没有可测算的项 no term could be priced")
+    return dictionary_table(
+        terms,
+        "terms",
+        "测算项 priced terms",
+        f"{params.year}-terms",
+        empty="没有可测算的项 no term could be priced",
+    )
 
 
 # --- 03_audit --------------------------------------------------------------------------------------------
@@ -272,20 +299,31 @@ def audit_year(params: NotebookParams) -> pd.DataFrame:
 def show_audit_summary(findings: pd.DataFrame) -> ReadingTable:
     """Findings and projects per rule, every rule listed (zero where nothing was found)."""
     summary = summarize_audit(findings)[["rule", "en", "severity", "findings", "projects"]]
-    labels = {"en": ("规则（英文）", "rule in English"), "findings": ("问题数", "findings"),
-              "projects": ("涉及项目数", "projects")}
+    labels = {
+        "en": ("规则（英文）", "rule in English"),
+        "findings": ("问题数", "findings"),
+        "projects": ("涉及项目数", "projects"),
+    }
     return ReadingTable(summary, "audit", caption="各规则 per rule", name="audit-summary", labels=labels)
 
 
 def show_qualitative(params: NotebookParams) -> ReadingTable:
     """Every project's share of qualitative or text targets (not only the projects the audit flags)."""
     tables = load_year(params)
-    labels = {"indicators": ("三级指标数", "indicators"), "qualitative": ("定性指标数", "qualitative"),
-              "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
-              "flagged": ("超过上限", "above the limit")}
+    labels = {
+        "indicators": ("三级指标数", "indicators"),
+        "qualitative": ("定性指标数", "qualitative"),
+        "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
+        "flagged": ("超过上限", "above the limit"),
+    }
     shares = qualitative_shares(tables.projects, tables.indicators).drop(columns="project_id")
-    return ReadingTable(shares, "projects", caption="各项目定性指标占比 qualitative share of every project",
-                        name=f"{params.year}-qualitative", labels=labels)
+    return ReadingTable(
+        shares,
+        "projects",
+        caption="各项目定性指标占比 qualitative share of every project",
+        name=f"{params.year}-qualitative",
+        labels=labels,
+    )
 
 
 def show_findings(findings: pd.DataFrame) -> ReadingTable:
@@ -320,7 +358,7 @@ def figure_costs(params: NotebookParams) -> SavedFigure:
 
 
 def figure_unit_costs(params: NotebookParams) -> SavedFigure:
-    """Unit costs, one panel per denominator, each bar naming its project (``figures/<year>/unit_costs.png``)."""
+    """Unit costs, a panel per denominator, bars naming their project (``figures/<year>/unit_costs.png``)."""
     folder = params.paths.figures_year(params.year)
     return _figure(folder, "unit_costs", "plot_unit_costs", load_year(params).indicators)
 
@@ -329,7 +367,9 @@ def figure_qualitative(params: NotebookParams) -> SavedFigure:
     """Qualitative share of every project (``figures/<year>/qualitative_share.png``)."""
     tables = load_year(params)
     shares = qualitative_shares(tables.projects, tables.indicators)
-    return _figure(params.paths.figures_year(params.year), "qualitative_share", "plot_qualitative_shares", shares)
+    return _figure(
+        params.paths.figures_year(params.year), "qualitative_share", "plot_qualitative_shares", shares
+    )
 
 
 def figure_audit(params: NotebookParams) -> SavedFigure:
@@ -360,8 +400,13 @@ def _change_labels(frame: pd.DataFrame, what: str, unit: str) -> dict[str, tuple
 def compare_budgets(params: NotebookParams) -> ReadingTable:
     """Budget of each project in every processed year and its change (names matched without their year)."""
     table = compare_projects(_all_years(params).projects)
-    return ReadingTable(table, "projects", caption="各项目预算的变化 budget per project across years",
-                        name="compare-budgets", labels=_change_labels(table, "预算", "万元"))
+    return ReadingTable(
+        table,
+        "projects",
+        caption="各项目预算的变化 budget per project across years",
+        name="compare-budgets",
+        labels=_change_labels(table, "预算", "万元"),
+    )
 
 
 def compare_unit_costs(params: NotebookParams) -> ReadingTable:
@@ -369,8 +414,13 @@ def compare_unit_costs(params: NotebookParams) -> ReadingTable:
     tables = _all_years(params)
     years = tables.projects[["project_id", "year"]]
     table = compare_rates(tables.indicators.merge(years, on="project_id", how="left"))
-    return ReadingTable(table, "indicators", caption="单位成本的变化 unit costs across years",
-                        name="compare-unit-costs", labels=_change_labels(table, "单位成本", "元"))
+    return ReadingTable(
+        table,
+        "indicators",
+        caption="单位成本的变化 unit costs across years",
+        name="compare-unit-costs",
+        labels=_change_labels(table, "单位成本", "元"),
+    )
 
 
 def figure_compare(params: NotebookParams) -> SavedFigure:
@@ -380,9 +430,8 @@ def figure_compare(params: NotebookParams) -> SavedFigure:
 
 
 def figure_compare_unit_costs(params: NotebookParams) -> SavedFigure:
-    """Unit-cost change per indicator between the last two years (``figures/compare/unit_cost_change.png``)."""
+    """Unit-cost change per indicator over the last two years (``figures/compare/unit_cost_change.png``)."""
     tables = _all_years(params)
     years = tables.projects[["project_id", "year"]]
     table = compare_rates(tables.indicators.merge(years, on="project_id", how="left"))
     return _figure(params.paths.figures / COMPARE_DIR, "unit_cost_change", "plot_unit_cost_change", table)
-

@@ -64,6 +64,6 @@ def code_words(table: str, column: str, code: str) -> tuple[str, str]:
 
 
 def code_label(table: str, column: str, code: str) -> str:
-    """``"中文 english"`` for a code (``"中文 code"`` where the English is the code itself); unknown codes as given."""
+    """``"中文 english"`` for a code (the English is often the code itself); an unknown code as given."""
     zh, en = code_words(table, column, code)
     return code if zh == code else f"{zh} {en}"

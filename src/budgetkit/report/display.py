@@ -19,8 +19,8 @@ script (``report/templates/site.js``) adds the search box and the sorting, and
 without it the table still reads in full (and prints in full).
 
 Examples:
-    >>> t = ReadingTable(pd.DataFrame({"project": ["<b>甲</b>"], "total_wan": [886.8], "indicator_count": [14],
-    ...                                "status": ["partial"]}), "projects")
+    >>> t = ReadingTable(pd.DataFrame({"project": ["<b>甲</b>"], "total_wan": [886.8],
+    ...                                "indicator_count": [14], "status": ["partial"]}), "projects")
     >>> t.display_frame().columns.tolist()
     ['项目名称', '项目总额（万元）', '三级指标数（个）', '完整性']
     >>> t.display_frame().iloc[0].tolist()
@@ -34,16 +34,23 @@ from __future__ import annotations
 import base64
 import html
 import math
-from functools import cache
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 
 import pandas as pd
 
 from budgetkit.fields import columns, load_fields
 from budgetkit.report.codes import code_label, has_codes
 
-__all__ = ["SEARCHABLE_ROWS", "ReadingTable", "dictionary_table", "format_number", "format_value", "record_table"]
+__all__ = [
+    "SEARCHABLE_ROWS",
+    "ReadingTable",
+    "dictionary_table",
+    "format_number",
+    "format_value",
+    "record_table",
+]
 
 #: Tables longer than this get a search box (all tables can be sorted).
 SEARCHABLE_ROWS = 12
@@ -174,7 +181,9 @@ class ReadingTable:
     def display_frame(self) -> pd.DataFrame:
         """The table as shown: Chinese headers, every value formatted as text."""
         headers = [zh for _, zh, _, _, _ in self._columns()]
-        return pd.DataFrame([[text for text, _ in row] for row in self._cells()], columns=headers, dtype="str")
+        return pd.DataFrame(
+            [[text for text, _ in row] for row in self._cells()], columns=headers, dtype="str"
+        )
 
     def to_csv(self) -> str:
         """The table as CSV: Chinese headers (with units), the values as stored (unformatted)."""
@@ -185,8 +194,10 @@ class ReadingTable:
     def _csv_link(self) -> str:
         data = base64.b64encode(("\ufeff" + self.to_csv()).encode("utf-8")).decode("ascii")
         name = html.escape(f"{self.name}.csv")
-        return (f'<a class="bk-csv" download="{name}" href="data:text/csv;charset=utf-8;base64,{data}">'
-                f"下载 CSV download</a>")
+        return (
+            f'<a class="bk-csv" download="{name}" href="data:text/csv;charset=utf-8;base64,{data}">'
+            f"下载 CSV download</a>"
+        )
 
     def to_html(self) -> str:
         """The table as an HTML fragment (see the module docstring)."""
@@ -204,11 +215,14 @@ class ReadingTable:
         if not n:
             return "".join([*head, f'<p class="bk-empty">{html.escape(self.empty)}</p></div>'])
         cells = self._cells()
-        widths = [_width_class(max((len(row[k][0]) for row in cells), default=0), dtype)
-                  for k, (_, _, _, dtype, _) in enumerate(cols)]
+        widths = [
+            _width_class(max((len(row[k][0]) for row in cells), default=0), dtype)
+            for k, (_, _, _, dtype, _) in enumerate(cols)
+        ]
         ths = "".join(
             f'<th scope="col" class="{w}">{html.escape(zh)}'
-            + (f'<span class="en">{html.escape(en)}</span>' if en else "") + "</th>"
+            + (f'<span class="en">{html.escape(en)}</span>' if en else "")
+            + "</th>"
             for (_, zh, en, _, _), w in zip(cols, widths, strict=True)
         )
         body = []
@@ -219,11 +233,20 @@ class ReadingTable:
                 shown = html.escape(text)
                 if links is not None and links[r]:
                     shown = f'<a href="{html.escape(links[r])}">{shown}</a>'
-                tds.append(f'<td class="{w}" data-v="{float(v)!r}">{shown}</td>' if v is not None
-                           else f'<td class="{w}">{shown}</td>')
+                tds.append(
+                    f'<td class="{w}" data-v="{float(v)!r}">{shown}</td>'
+                    if v is not None
+                    else f'<td class="{w}">{shown}</td>'
+                )
             body.append(f"<tr>{''.join(tds)}</tr>")
-        return "".join([*head, f'<table class="{classes}"><thead><tr>{ths}</tr></thead><tbody>',
-                        *body, "</tbody></table></div>"])
+        return "".join(
+            [
+                *head,
+                f'<table class="{classes}"><thead><tr>{ths}</tr></thead><tbody>',
+                *body,
+                "</tbody></table></div>",
+            ]
+        )
 
     def _repr_html_(self) -> str:
         return self.to_html()
@@ -238,14 +261,18 @@ class ReadingTable:
 
 
 def record_table(row: Mapping[str, object], table: str, caption: str, name: str) -> ReadingTable:
-    """One record as a two-column table (字段 field, 值 value): every dictionary field of ``table`` that holds
-    a value, formatted and labelled like a column of :class:`ReadingTable`.
+    """One record as a two-column table (字段 field, 值 value).
+
+    Every dictionary field of ``table`` that holds a value, formatted and labelled like a column of
+    :class:`ReadingTable`.
 
     Examples:
         >>> t = record_table({"project": "慰问经费", "total_wan": 500.0, "goal": None, "status": "complete"},
         ...                  "projects", "项目", "p")
-        >>> t.frame.values.tolist()
-        [['项目名称 project name', '慰问经费'], ['项目总额（万元） project total', '500'], ['完整性 status', '完整 complete']]
+        >>> t.frame["value"].tolist()
+        ['慰问经费', '500', '完整 complete']
+        >>> t.frame["field"].tolist()[1]
+        '项目总额（万元） project total'
     """
     rows = []
     for col, spec in _dictionary(table).items():
@@ -254,16 +281,28 @@ def record_table(row: Mapping[str, object], table: str, caption: str, name: str)
             continue
         unit = spec["unit"]
         zh = f"{spec['zh']}（{unit}）" if unit else spec["zh"]
-        shown = code_label(table, col, str(value)) if has_codes(table, col) else format_value(value, spec["dtype"],
-                                                                                              unit)
+        shown = (
+            code_label(table, col, str(value))
+            if has_codes(table, col)
+            else format_value(value, spec["dtype"], unit)
+        )
         rows.append((f"{zh} {spec['en']}", shown))
     frame = pd.DataFrame(rows, columns=["field", "value"], dtype="str")
-    return ReadingTable(frame, caption=caption, name=name, labels={"field": ("字段", "field"), "value": ("值", "value")})
+    return ReadingTable(
+        frame, caption=caption, name=name, labels={"field": ("字段", "field"), "value": ("值", "value")}
+    )
 
 
-def dictionary_table(frame: pd.DataFrame, table: str, caption: str, name: str, *,
-                     drop: tuple[str, ...] = ("project_id",), empty: str = "无 none") -> ReadingTable:
-    """``frame`` with every column the dictionary defines for ``table`` that holds a value, in dictionary order.
+def dictionary_table(
+    frame: pd.DataFrame,
+    table: str,
+    caption: str,
+    name: str,
+    *,
+    drop: tuple[str, ...] = ("project_id",),
+    empty: str = "无 none",
+) -> ReadingTable:
+    """``frame`` with every column the dictionary defines for ``table`` that holds a value, in its order.
 
     New columns of the field dictionary appear without code changes; empty ones are left out (all of them
     are kept when there are no rows), and so are ``drop`` and columns the dictionary does not know.

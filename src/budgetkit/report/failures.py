@@ -10,10 +10,10 @@ Examples:
     'data/raw/2025/x.txt:3: no line'
     >>> relativise("see /usr/lib/python3/site.py:12 and 3250元/户", [])
     'see site.py:12 and 3250元/户'
-    >>> describe_error("InputError", "/srv/bk/data/raw/2025/x.txt:1: no 项目名称 line: '这不是'", [Path("/srv/bk")])
-    "InputError: data/raw/2025/x.txt:1: no 项目名称 line: '这不是'"
-    >>> describe_error("KeyError", "'total_wan'", [])
-    "KeyError: 'total_wan' (an unexpected error inside budgetkit: the executed notebook (.ipynb) holds the traceback)"
+    >>> describe_error("InputError", "/srv/bk/data/raw/2025/x.txt:1: no 项目名称 line: '这'", ["/srv/bk"])
+    "InputError: data/raw/2025/x.txt:1: no 项目名称 line: '这'"
+    >>> describe_error("KeyError", "'total_wan'", [])  # doctest: +ELLIPSIS
+    "KeyError: 'total_wan' (an unexpected error inside budgetkit: the executed notebook (.ipynb) holds ...)"
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ def describe_error(ename: str, evalue: str, roots: Iterable[Path]) -> str:
     """One line for a reader: the error's kind and message, paths relative, bugs said to be bugs."""
     message = f"{ename}: {relativise(str(evalue), roots)}"
     if not _is_budgetkit_error(ename):
-        message += " (an unexpected error inside budgetkit: the executed notebook (.ipynb) holds the traceback)"
+        message += (
+            " (an unexpected error inside budgetkit: the executed notebook (.ipynb) holds the traceback)"
+        )
     return message
 
 
@@ -62,7 +64,8 @@ def describe_exception(exc: BaseException, roots: Iterable[Path]) -> str:
 
     Examples:
         >>> from budgetkit.errors import InputError
-        >>> describe_exception(InputError("empty file", path="/srv/bk/data/raw/2025/a.txt"), [Path("/srv/bk")])
+        >>> err = InputError("empty file", path="/srv/bk/data/raw/2025/a.txt")
+        >>> describe_exception(err, [Path("/srv/bk")])
         'InputError: data/raw/2025/a.txt: empty file'
     """
     return describe_error(type(exc).__name__, str(exc), roots)

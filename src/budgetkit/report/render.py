@@ -99,7 +99,12 @@ def _size(n: int) -> str:
 
 
 def render_page(
-    *, title: str, body: Markup, nav: Nav, subtitle: str = "", run: Run | None = None,
+    *,
+    title: str,
+    body: Markup,
+    nav: Nav,
+    subtitle: str = "",
+    run: Run | None = None,
     banners: list[Banner] | None = None,
 ) -> str:
     """One page of the site (see the module docstring); ``body`` must be markup budgetkit made."""
@@ -112,9 +117,18 @@ def render_page(
         {"file": f["file"], "size": _size(int(f.get("bytes", 0))), "sha": str(f.get("sha256", ""))[:12]}
         for f in run.inputs
     ]
-    return _environment().get_template("page.html.j2").render(
-        page={"title": title, "subtitle": subtitle}, nav=nav, run={**run.__dict__, "inputs": inputs},
-        banners=banners or [], body=Markup(body), css=Markup(_asset("site.css")), js=Markup(_asset("site.js")),
+    return (
+        _environment()
+        .get_template("page.html.j2")
+        .render(
+            page={"title": title, "subtitle": subtitle},
+            nav=nav,
+            run={**run.__dict__, "inputs": inputs},
+            banners=banners or [],
+            body=Markup(body),
+            css=Markup(_asset("site.css")),
+            js=Markup(_asset("site.js")),
+        )
     )
 
 
@@ -122,8 +136,9 @@ def render_page(
 def _exporter():
     from nbconvert import HTMLExporter
 
-    return HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                        exclude_output_prompt=True)
+    return HTMLExporter(
+        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+    )
 
 
 def notebook_body(executed: Path, roots: list[Path]) -> tuple[Markup, list[str], str]:
@@ -154,11 +169,15 @@ def notebook_body(executed: Path, roots: list[Path]) -> tuple[Markup, list[str],
             if out.output_type == "error":
                 message = describe_error(out.ename, out.evalue, roots)
                 failures.append(message)
-                html_text = f'<div class="bk-failure"><p><strong>此步失败 This step failed</strong></p>' \
+                html_text = (
+                    f'<div class="bk-failure"><p><strong>此步失败 This step failed</strong></p>'
                     f"<p><code>{Markup.escape(message)}</code></p></div>"
+                )
                 outputs.append(nbformat.v4.new_output("display_data", data={"text/html": html_text}))
             elif out.output_type == "stream":
-                outputs.append(nbformat.v4.new_output("stream", name=out.name, text=relativise(out.text, roots)))
+                outputs.append(
+                    nbformat.v4.new_output("stream", name=out.name, text=relativise(out.text, roots))
+                )
             else:
                 outputs.append(out)
         cell.outputs = outputs

@@ -78,7 +78,8 @@ class SiteMap:
     def signature(self) -> str:
         """A short text that changes when the navigation would."""
         return ",".join(str(y) + ("" if y in self.built else "-") for y in self.years) + (
-            ";compare" if self.compare else "")
+            ";compare" if self.compare else ""
+        )
 
 
 def project_slug(project_id: str) -> str:
@@ -113,14 +114,20 @@ def _time(iso: str) -> str:
 
 def _run(manifest: dict) -> Run:
     status = manifest.get("status", "")
-    return Run(time=_time(manifest.get("started_utc", "")), status=code_label("run", "status", status) if status else "",
-               inputs=manifest.get("inputs", []))
+    return Run(
+        time=_time(manifest.get("started_utc", "")),
+        status=code_label("run", "status", status) if status else "",
+        inputs=manifest.get("inputs", []),
+    )
 
 
 def _nav(site: SiteMap, year: int | None, here: str, depth: int, pages: set[str]) -> Nav:
     up = "../" * depth
-    nav = Nav(index=f"{up}index.html", here=here, compare=f"{up}{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html"
-              if site.compare else "")
+    nav = Nav(
+        index=f"{up}index.html",
+        here=here,
+        compare=f"{up}{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html" if site.compare else "",
+    )
     if year is not None:
         mine = "../" * (depth - 1)
         nav.year_label = f"{year}年"
@@ -128,7 +135,9 @@ def _nav(site: SiteMap, year: int | None, here: str, depth: int, pages: set[str]
             NavItem(notebook_label(nb), f"{mine}{nb}.html" if nb in pages else "", here == nb)
             for nb in YEAR_NOTEBOOKS
         ]
-    nav.years = [NavItem(str(y), f"{up}{y}/index.html" if y in site.built else "", y == year) for y in site.years]
+    nav.years = [
+        NavItem(str(y), f"{up}{y}/index.html" if y in site.built else "", y == year) for y in site.years
+    ]
     return nav
 
 
@@ -143,12 +152,24 @@ def _subtitle(manifest: dict, year: int | None) -> str:
 def _failure_banner(manifest: dict, link: str = "") -> list[Banner]:
     if manifest.get("status") == "failed":
         failed = manifest.get("failed_notebook", "")
-        return [Banner("bad", "本次构建失败 This build failed" + (f"：{failed}" if failed else ""),
-                       [manifest.get("error", "")],
-                       {"href": link, "label": f"查看 {failed} 页 see the {failed} page"} if link and failed else None)]
+        return [
+            Banner(
+                "bad",
+                "本次构建失败 This build failed" + (f"：{failed}" if failed else ""),
+                [manifest.get("error", "")],
+                {"href": link, "label": f"查看 {failed} 页 see the {failed} page"}
+                if link and failed
+                else None,
+            )
+        ]
     if manifest.get("status") == "running":
-        return [Banner("warn", "构建未完成 A build was replacing these outputs when it stopped",
-                       ["重新运行 budgetkit build run the build again"])]
+        return [
+            Banner(
+                "warn",
+                "构建未完成 A build was replacing these outputs when it stopped",
+                ["重新运行 budgetkit build run the build again"],
+            )
+        ]
     return []
 
 
@@ -156,9 +177,14 @@ def _skipped_banner(manifest: dict) -> list[Banner]:
     skipped = manifest.get("skipped", [])
     if not skipped:
         return []
-    return [Banner("warn", f"{len(skipped)} 个文件无法读取，已跳过 {len(skipped)} file(s) could not be read and "
-                   "were skipped; the year was built from the others",
-                   [f"{s['source_file']}: {s['reason']}" for s in skipped])]
+    return [
+        Banner(
+            "warn",
+            f"{len(skipped)} 个文件无法读取，已跳过 {len(skipped)} file(s) could not be read and "
+            "were skipped; the year was built from the others",
+            [f"{s['source_file']}: {s['reason']}" for s in skipped],
+        )
+    ]
 
 
 def _write(path: Path, text: str) -> Path:
@@ -175,8 +201,9 @@ def _read(processed: Path, name: str) -> pd.DataFrame | None:
         return None
 
 
-def write_year_pages(year: int, reports: Path, processed: Path, site: SiteMap, roots: list[Path],
-                     manifest: dict | None = None) -> list[Path]:
+def write_year_pages(
+    year: int, reports: Path, processed: Path, site: SiteMap, roots: list[Path], manifest: dict | None = None
+) -> list[Path]:
     """Write the pages of ``year`` into ``reports`` (the folder of its executed notebooks and manifest).
 
     Args:
@@ -198,14 +225,33 @@ def write_year_pages(year: int, reports: Path, processed: Path, site: SiteMap, r
         if nb not in pages:
             continue
         body, failures, heading = notebook_body(reports / f"{nb}.ipynb", roots)
-        banners = [Banner("bad", f"{notebook_label(nb)} 失败 failed", failures,
-                          {"href": f"{nb}.ipynb", "label": "完整的错误信息在已执行的笔记本中 the full traceback is in the "
-                           "executed notebook"})] if failures else []
+        banners = (
+            [
+                Banner(
+                    "bad",
+                    f"{notebook_label(nb)} 失败 failed",
+                    failures,
+                    {
+                        "href": f"{nb}.ipynb",
+                        "label": "完整的错误信息在已执行的笔记本中 the full traceback is in the "
+                        "executed notebook",
+                    },
+                )
+            ]
+            if failures
+            else []
+        )
         if nb == YEAR_NOTEBOOKS[0]:
             banners += _skipped_banner(manifest)
         title = f"{year}年 {heading or notebook_label(nb)}"
-        page = render_page(title=title, subtitle=subtitle, body=body, nav=_nav(site, year, nb, 1, pages),
-                           run=_run(manifest), banners=banners)
+        page = render_page(
+            title=title,
+            subtitle=subtitle,
+            body=body,
+            nav=_nav(site, year, nb, 1, pages),
+            run=_run(manifest),
+            banners=banners,
+        )
         written.append(_write(reports / f"{nb}.html", page))
     written += _project_pages(year, reports, processed, site, pages, manifest)
     written.append(_year_index(year, reports, processed, site, pages, manifest))
@@ -216,20 +262,30 @@ def _tables(processed: Path) -> dict[str, pd.DataFrame | None]:
     return {name: _read(processed, name) for name in ("projects", "indicators", "costs", "terms", "audit")}
 
 
-def _year_index(year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict) -> Path:
+def _year_index(
+    year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
+) -> Path:
     t = _tables(processed)
     failed_page = manifest.get("failed_notebook", "")
-    banners = _failure_banner(manifest, f"{failed_page}.html" if failed_page in pages else "") + \
-        _skipped_banner(manifest)
+    banners = _failure_banner(
+        manifest, f"{failed_page}.html" if failed_page in pages else ""
+    ) + _skipped_banner(manifest)
     parts = []
     if manifest.get("summary"):
         summary = summary_table(manifest["summary"])
         parts.append("<h2>概要 Summary</h2>")
-        parts.append(ReadingTable(summary, caption="", name=f"{year}-summary",
-                                  labels={"item": ("项目", "item"), "value": ("值", "value")}).to_html())
+        parts.append(
+            ReadingTable(
+                summary,
+                caption="",
+                name=f"{year}-summary",
+                labels={"item": ("项目", "item"), "value": ("值", "value")},
+            ).to_html()
+        )
     links = "".join(
         f'<li><a href="{nb}.html">{html.escape(notebook_label(nb))}</a> {html.escape(NOTEBOOKS[nb])}</li>'
-        if nb in pages else f"<li>{html.escape(notebook_label(nb))}（未运行 not run）</li>"
+        if nb in pages
+        else f"<li>{html.escape(notebook_label(nb))}（未运行 not run）</li>"
         for nb in YEAR_NOTEBOOKS
     )
     parts.append(f"<h2>页面 Pages</h2><ul>{links}</ul>")
@@ -246,20 +302,43 @@ def _year_index(year: int, reports: Path, processed: Path, site: SiteMap, pages:
             frame = frame.merge(counts, left_on="project_id", right_index=True, how="left")
             frame["findings"] = frame["findings"].fillna(0).astype("int64")
         hrefs = [f"projects/{project_slug(p)}.html" for p in frame["project_id"]]
-        table = ReadingTable(frame.drop(columns="project_id"), "costs", caption="各项目 projects",
-                             name=f"{year}-projects", links={"project": hrefs},
-                             labels={"total_wan": ("项目总额", "project total", "万元"),
-                                     "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
-                                     "findings": ("审查问题数", "audit findings")})
+        table = ReadingTable(
+            frame.drop(columns="project_id"),
+            "costs",
+            caption="各项目 projects",
+            name=f"{year}-projects",
+            links={"project": hrefs},
+            labels={
+                "total_wan": ("项目总额", "project total", "万元"),
+                "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
+                "findings": ("审查问题数", "audit findings"),
+            },
+        )
         parts.append("<h2>项目 Projects</h2>" + table.to_html())
     if manifest.get("inputs"):
         inputs = pd.DataFrame(manifest["inputs"])
-        parts.append("<h2>输入文件 Inputs</h2>" + ReadingTable(
-            inputs, caption="", name=f"{year}-inputs",
-            labels={"file": ("文件", "file"), "bytes": ("字节", "bytes"), "sha256": ("SHA-256", "sha256")}).to_html())
+        parts.append(
+            "<h2>输入文件 Inputs</h2>"
+            + ReadingTable(
+                inputs,
+                caption="",
+                name=f"{year}-inputs",
+                labels={
+                    "file": ("文件", "file"),
+                    "bytes": ("字节", "bytes"),
+                    "sha256": ("SHA-256", "sha256"),
+                },
+            ).to_html()
+        )
     body = Markup(f'<meta name="budgetkit-site" content="{html.escape(site.signature())}">' + "".join(parts))
-    page = render_page(title=f"{year}年度 项目支出预算绩效目标分析", subtitle=_subtitle(manifest, year), body=body,
-                       nav=_nav(site, year, "summary", 1, pages), run=_run(manifest), banners=banners)
+    page = render_page(
+        title=f"{year}年度 项目支出预算绩效目标分析",
+        subtitle=_subtitle(manifest, year),
+        body=body,
+        nav=_nav(site, year, "summary", 1, pages),
+        run=_run(manifest),
+        banners=banners,
+    )
     return _write(reports / "index.html", page)
 
 
@@ -269,8 +348,9 @@ def _rows(frame: pd.DataFrame | None, project_id: str) -> pd.DataFrame | None:
     return frame[frame["project_id"] == project_id]
 
 
-def _project_pages(year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str],
-                   manifest: dict) -> list[Path]:
+def _project_pages(
+    year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
+) -> list[Path]:
     t = _tables(processed)
     if t["projects"] is None:
         return []
@@ -278,32 +358,58 @@ def _project_pages(year: int, reports: Path, processed: Path, site: SiteMap, pag
     for row in t["projects"].to_dict("records"):
         pid = str(row["project_id"])
         slug = project_slug(pid)
-        parts = ["<h2>预算与表头 Budget and header</h2>",
-                 record_table(row, "projects", "", f"{slug}-budget").to_html()]
+        parts = [
+            "<h2>预算与表头 Budget and header</h2>",
+            record_table(row, "projects", "", f"{slug}-budget").to_html(),
+        ]
         costs = _rows(t["costs"], pid)
         parts.append("<h2>成本测算 Cost reconciliation</h2>")
         if costs is not None and len(costs):
             parts.append(record_table(costs.iloc[0].to_dict(), "costs", "", f"{slug}-costs").to_html())
             terms = _rows(t["terms"], pid)
             if terms is not None:
-                parts.append(dictionary_table(terms.drop(columns=["project", "implementing_unit"], errors="ignore"), "terms",
-                                      "测算项 priced terms", f"{slug}-terms",
-                                      empty="没有可测算的项 no term could be priced").to_html())
+                parts.append(
+                    dictionary_table(
+                        terms.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                        "terms",
+                        "测算项 priced terms",
+                        f"{slug}-terms",
+                        empty="没有可测算的项 no term could be priced",
+                    ).to_html()
+                )
         else:
             parts.append('<p class="bk-empty">未测算 not reconciled (02_costs did not run)</p>')
         findings = _rows(t["audit"], pid)
         parts.append("<h2>审查结果 Audit findings</h2>")
-        parts.append(dictionary_table(findings, "audit", "", f"{slug}-findings", empty="无问题 no findings").to_html()
-                     if findings is not None else '<p class="bk-empty">未审查 not audited (03_audit did not run)</p>')
+        parts.append(
+            dictionary_table(findings, "audit", "", f"{slug}-findings", empty="无问题 no findings").to_html()
+            if findings is not None
+            else '<p class="bk-empty">未审查 not audited (03_audit did not run)</p>'
+        )
         indicators = _rows(t["indicators"], pid)
         if indicators is not None:
             parts.append("<h2>三级指标 Indicators</h2>")
-            parts.append(dictionary_table(indicators.drop(columns=["project", "implementing_unit"], errors="ignore"),
-                                  "indicators", "", f"{slug}-indicators").to_html())
-        subtitle = " · ".join(str(x) for x in (row.get("implementing_unit"), row.get("department"),
-                                                f"{year}年度 budget year {year}") if x and not pd.isna(x))
-        page = render_page(title=str(row.get("project") or pid), subtitle=subtitle, body=Markup("".join(parts)),
-                           nav=_nav(site, year, "", 2, pages), run=_run(manifest), banners=_failure_banner(manifest))
+            parts.append(
+                dictionary_table(
+                    indicators.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                    "indicators",
+                    "",
+                    f"{slug}-indicators",
+                ).to_html()
+            )
+        subtitle = " · ".join(
+            str(x)
+            for x in (row.get("implementing_unit"), row.get("department"), f"{year}年度 budget year {year}")
+            if x and not pd.isna(x)
+        )
+        page = render_page(
+            title=str(row.get("project") or pid),
+            subtitle=subtitle,
+            body=Markup("".join(parts)),
+            nav=_nav(site, year, "", 2, pages),
+            run=_run(manifest),
+            banners=_failure_banner(manifest),
+        )
         written.append(_write(reports / "projects" / f"{slug}.html", page))
     return written
 
@@ -315,23 +421,46 @@ def write_compare_page(reports: Path, site: SiteMap, roots: list[Path]) -> list[
         return []
     manifest = load_manifest(reports)
     body, failures, heading = notebook_body(executed, roots)
-    banners = [Banner("bad", "跨年度比较失败 The comparison failed", failures,
-                      {"href": executed.name, "label": "完整的错误信息 the full traceback"})] if failures else []
+    banners = (
+        [
+            Banner(
+                "bad",
+                "跨年度比较失败 The comparison failed",
+                failures,
+                {"href": executed.name, "label": "完整的错误信息 the full traceback"},
+            )
+        ]
+        if failures
+        else []
+    )
     years = manifest.get("years", [])
     subtitle = "、".join(manifest.get("departments", [])) + (
-        f" · {years[0]}–{years[-1]}年 years {', '.join(map(str, years))}" if years else "")
-    page = render_page(title=heading or "跨年度比较 Compare years", subtitle=subtitle, body=body,
-                       nav=_nav(site, None, "compare", 1, set()), run=_run(manifest), banners=banners)
+        f" · {years[0]}–{years[-1]}年 years {', '.join(map(str, years))}" if years else ""
+    )
+    page = render_page(
+        title=heading or "跨年度比较 Compare years",
+        subtitle=subtitle,
+        body=body,
+        nav=_nav(site, None, "compare", 1, set()),
+        run=_run(manifest),
+        banners=banners,
+    )
     return [_write(reports / f"{COMPARE_NOTEBOOK}.html", page)]
 
 
-def site_map(paths: ProjectPaths, building: list[int] | None = None, compare: bool | None = None,
-             skipped: dict[int, str] | None = None) -> SiteMap:
+def site_map(
+    paths: ProjectPaths,
+    building: list[int] | None = None,
+    compare: bool | None = None,
+    skipped: dict[int, str] | None = None,
+) -> SiteMap:
     """The navigation of the tree: every year with a raw folder or reports, and those being built."""
     building = building or []
     built = set(paths.report_years()) | set(building)
     years = tuple(sorted(set(paths.years()) | built))
-    has_compare = (paths.reports / COMPARE_DIR / f"{COMPARE_NOTEBOOK}.html").is_file() if compare is None else compare
+    has_compare = (
+        (paths.reports / COMPARE_DIR / f"{COMPARE_NOTEBOOK}.html").is_file() if compare is None else compare
+    )
     return SiteMap(years=years, built=frozenset(built), compare=has_compare, skipped=dict(skipped or {}))
 
 
@@ -354,44 +483,88 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
         reason = site.skipped.get(year, "") or manifest.get("error", "")
         skipped_files = len(manifest.get("skipped", []))
         if status in {"failed", "skipped", "running"} or skipped_files:
-            banners.append(f"{year}: {code_label('run', 'status', status)}"
-                           + (f" — {reason}" if reason else "")
-                           + (f"；跳过 {skipped_files} 个文件 {skipped_files} file(s) skipped" if skipped_files else ""))
-        rows.append({
-            "year": str(year),
-            "status": code_label("run", "status", status) if status else "",
-            "departments": "、".join(summary.get("departments", [])),
-            "projects": summary.get("projects"),
-            "total_wan": summary.get("total_wan"),
-            "closes_pct": summary.get("closes_pct"),
-            "measurable_pct": summary.get("measurable_pct"),
-            "files": len(manifest.get("inputs", [])),
-            "skipped": skipped_files,
-            "time": _time(manifest.get("started_utc", "")),
-            "note": reason,
-        })
-    frame = pd.DataFrame(rows, columns=["year", "status", "departments", "projects", "total_wan", "closes_pct",
-                                        "measurable_pct", "files", "skipped", "time", "note"])
+            banners.append(
+                f"{year}: {code_label('run', 'status', status)}"
+                + (f" — {reason}" if reason else "")
+                + (f"；跳过 {skipped_files} 个文件 {skipped_files} file(s) skipped" if skipped_files else "")
+            )
+        rows.append(
+            {
+                "year": str(year),
+                "status": code_label("run", "status", status) if status else "",
+                "departments": "、".join(summary.get("departments", [])),
+                "projects": summary.get("projects"),
+                "total_wan": summary.get("total_wan"),
+                "closes_pct": summary.get("closes_pct"),
+                "measurable_pct": summary.get("measurable_pct"),
+                "files": len(manifest.get("inputs", [])),
+                "skipped": skipped_files,
+                "time": _time(manifest.get("started_utc", "")),
+                "note": reason,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "status",
+            "departments",
+            "projects",
+            "total_wan",
+            "closes_pct",
+            "measurable_pct",
+            "files",
+            "skipped",
+            "time",
+            "note",
+        ],
+    )
     for col in ("projects", "files", "skipped"):
         frame[col] = frame[col].astype("Int64")
     for col in ("total_wan", "closes_pct", "measurable_pct"):
         frame[col] = frame[col].astype("float64")
     hrefs = [f"{y}/index.html" if int(y) in site.built else "" for y in frame["year"]]
-    table = ReadingTable(frame, caption="各年度 budget years", name="years", links={"year": hrefs}, labels={
-        "year": ("预算年度", "budget year"), "status": ("状态", "status"), "departments": ("主管部门", "departments"),
-        "projects": ("项目数", "projects"), "total_wan": ("项目总额", "total", "万元"),
-        "closes_pct": ("测算吻合的预算占比", "budget whose arithmetic closes", "%"),
-        "measurable_pct": ("可衡量指标占比", "measurable targets", "%"), "files": ("文件数", "files"),
-        "skipped": ("跳过的文件", "files skipped"), "time": ("运行时间", "run"), "note": ("说明", "note")})
-    pages = "".join(f"<li><b>{html.escape(notebook_label(nb))}</b> {html.escape(text)}</li>"
-                    for nb, text in NOTEBOOKS.items())
-    body = Markup(table.to_html() + (
-        f'<p><a href="{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html">跨年度比较 compare years</a></p>' if site.compare else "")
-        + f"<h2>每年的页面 Pages of each year</h2><ul>{pages}</ul>")
+    table = ReadingTable(
+        frame,
+        caption="各年度 budget years",
+        name="years",
+        links={"year": hrefs},
+        labels={
+            "year": ("预算年度", "budget year"),
+            "status": ("状态", "status"),
+            "departments": ("主管部门", "departments"),
+            "projects": ("项目数", "projects"),
+            "total_wan": ("项目总额", "total", "万元"),
+            "closes_pct": ("测算吻合的预算占比", "budget whose arithmetic closes", "%"),
+            "measurable_pct": ("可衡量指标占比", "measurable targets", "%"),
+            "files": ("文件数", "files"),
+            "skipped": ("跳过的文件", "files skipped"),
+            "time": ("运行时间", "run"),
+            "note": ("说明", "note"),
+        },
+    )
+    pages = "".join(
+        f"<li><b>{html.escape(notebook_label(nb))}</b> {html.escape(text)}</li>"
+        for nb, text in NOTEBOOKS.items()
+    )
+    body = Markup(
+        table.to_html()
+        + (
+            f'<p><a href="{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html">跨年度比较 compare years</a></p>'
+            if site.compare
+            else ""
+        )
+        + f"<h2>每年的页面 Pages of each year</h2><ul>{pages}</ul>"
+    )
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     page = render_page(
         title="项目支出预算绩效目标分析报告 Budget performance-target reports",
-        subtitle=f"{len(site.years)} 个年度 years", body=body, nav=_nav(site, None, "index", 0, set()),
+        subtitle=f"{len(site.years)} 个年度 years",
+        body=body,
+        nav=_nav(site, None, "index", 0, set()),
         run=Run(time=_time(now)),
-        banners=[Banner("warn", "部分年度未完整构建 Not every year was built in full", banners)] if banners else [])
+        banners=[Banner("warn", "部分年度未完整构建 Not every year was built in full", banners)]
+        if banners
+        else [],
+    )
     return _write(paths.reports / "index.html", page)

@@ -1,8 +1,9 @@
 """The numbers a reader asks first: a year's summary, each project's qualitative share, a project's card.
 
 Examples:
-    >>> projects = pd.DataFrame({"project_id": ["a", "b"], "project": ["甲", "乙"], "department": ["总工会"] * 2,
-    ...                          "implementing_unit": ["总工会", "文化宫"], "total_wan": [80.0, 20.0]})
+    >>> projects = pd.DataFrame({"project_id": ["a", "b"], "project": ["甲", "乙"],
+    ...                          "department": ["总工会"] * 2, "implementing_unit": ["总工会", "文化宫"],
+    ...                          "total_wan": [80.0, 20.0]})
     >>> costs = pd.DataFrame({"project_id": ["a", "b"], "status": ["closes", "does not close"],
     ...                       "budget_wan": [80.0, 20.0]})
     >>> indicators = pd.DataFrame({"project_id": ["a", "a", "b", "b"],
@@ -30,9 +31,13 @@ def _pct(part: float, whole: float) -> float | None:
     return round(part / whole * 100, 1) if whole else None
 
 
-def summarize_year(projects: pd.DataFrame, indicators: pd.DataFrame, costs: pd.DataFrame | None = None,
-                   findings: pd.DataFrame | None = None) -> dict:
-    """Departments, projects, total 万元, share of budget whose arithmetic closes, share of measurable targets.
+def summarize_year(
+    projects: pd.DataFrame,
+    indicators: pd.DataFrame,
+    costs: pd.DataFrame | None = None,
+    findings: pd.DataFrame | None = None,
+) -> dict:
+    """Departments, projects, total 万元, share of budget whose arithmetic closes, of measurable targets.
 
     Returns:
         A JSON-ready dict: departments (list), implementing_units (number), projects, indicators,
@@ -40,7 +45,9 @@ def summarize_year(projects: pd.DataFrame, indicators: pd.DataFrame, costs: pd.D
         closes; ``None`` without costs), measurable_pct (% of
         indicators not qualitative or text) and findings (per severity).
     """
-    departments = sorted({str(d) for d in projects.get("department", pd.Series(dtype=str)).dropna() if str(d)})
+    departments = sorted(
+        {str(d) for d in projects.get("department", pd.Series(dtype=str)).dropna() if str(d)}
+    )
     units = projects.get("implementing_unit", pd.Series(dtype=str)).dropna().nunique()
     total = float(projects["total_wan"].sum()) if "total_wan" in projects else 0.0
     closes = None
@@ -49,7 +56,9 @@ def summarize_year(projects: pd.DataFrame, indicators: pd.DataFrame, costs: pd.D
         closes = _pct(float(budget[costs["status"].eq("closes")].sum()), float(budget.sum()))
     kinds = indicators["kind"] if "kind" in indicators else pd.Series(dtype=str)
     measurable = _pct(float((~kinds.isin(QUALITATIVE_KINDS)).sum()), float(len(kinds)))
-    severities = findings["severity"].value_counts().to_dict() if findings is not None and len(findings) else {}
+    severities = (
+        findings["severity"].value_counts().to_dict() if findings is not None and len(findings) else {}
+    )
     return {
         "departments": departments,
         "implementing_units": int(units),
@@ -77,7 +86,9 @@ def summary_table(summary: dict) -> pd.DataFrame:
     def pct(value: float | None) -> str:
         return "" if value is None else format_number(value, percent=True)
 
-    findings = "，".join(f"{code_label('audit', 'severity', k)} {v}" for k, v in summary.get("findings", {}).items())
+    findings = "，".join(
+        f"{code_label('audit', 'severity', k)} {v}" for k, v in summary.get("findings", {}).items()
+    )
     rows = [
         ("主管部门 departments", "、".join(summary["departments"])),
         ("实施单位数 implementing units", str(summary["implementing_units"])),
@@ -109,7 +120,8 @@ def qualitative_shares(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.D
     kinds = indicators.assign(_soft=indicators["kind"].isin(QUALITATIVE_KINDS))
     counts = kinds.groupby("project_id")["_soft"].agg(indicators="size", qualitative="sum")
     frame = projects[["project_id", "project", "implementing_unit"]].merge(
-        counts, left_on="project_id", right_index=True, how="left")
+        counts, left_on="project_id", right_index=True, how="left"
+    )
     frame["indicators"] = frame["indicators"].fillna(0).astype("int64")
     frame["qualitative"] = frame["qualitative"].fillna(0).astype("int64")
     share = frame["qualitative"] / frame["indicators"].where(frame["indicators"] > 0)
