@@ -397,6 +397,12 @@ def _change_labels(frame: pd.DataFrame, what: str, unit: str) -> dict[str, tuple
     return labels
 
 
+def _rates_across_years(params: NotebookParams) -> pd.DataFrame:
+    tables = _all_years(params)
+    years = tables.projects[["project_id", "year"]]
+    return compare_rates(tables.indicators.merge(years, on="project_id", how="left"))
+
+
 def compare_budgets(params: NotebookParams) -> ReadingTable:
     """Budget of each project in every processed year and its change (names matched without their year)."""
     table = compare_projects(_all_years(params).projects)
@@ -411,9 +417,7 @@ def compare_budgets(params: NotebookParams) -> ReadingTable:
 
 def compare_unit_costs(params: NotebookParams) -> ReadingTable:
     """Unit-cost targets (元 per 户, 人, 月 …) per project indicator in every year, with their change."""
-    tables = _all_years(params)
-    years = tables.projects[["project_id", "year"]]
-    table = compare_rates(tables.indicators.merge(years, on="project_id", how="left"))
+    table = _rates_across_years(params)
     return ReadingTable(
         table,
         "indicators",
@@ -431,7 +435,5 @@ def figure_compare(params: NotebookParams) -> SavedFigure:
 
 def figure_compare_unit_costs(params: NotebookParams) -> SavedFigure:
     """Unit-cost change per indicator over the last two years (``figures/compare/unit_cost_change.png``)."""
-    tables = _all_years(params)
-    years = tables.projects[["project_id", "year"]]
-    table = compare_rates(tables.indicators.merge(years, on="project_id", how="left"))
+    table = _rates_across_years(params)
     return _figure(params.paths.figures / COMPARE_DIR, "unit_cost_change", "plot_unit_cost_change", table)
