@@ -75,20 +75,27 @@ def write_atomic(path: Path, text: str) -> Path:
     Examples:
         >>> import tempfile
         >>> out = write_atomic(Path(tempfile.mkdtemp()) / "a" / "x.txt", "新")
-        >>> out.read_text(encoding="utf-8")
-        '新'
+        >>> out.read_text(encoding="utf-8"), oct(out.stat().st_mode & 0o044)
+        ('新', '0o44')
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; pages are for readers
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 @contextlib.contextmanager
