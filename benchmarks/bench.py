@@ -36,7 +36,8 @@ for name, calls in [
     ("01_clean", [steps.clean_year]),
     ("02_costs", [steps.reconcile_year]),
     ("03_audit", [steps.audit_year]),
-    ("04_figures", [steps.figure_budget, steps.figure_costs, steps.figure_unit_costs, steps.figure_audit]),
+    ("04_figures", [steps.figure_budget, steps.figure_costs, steps.figure_unit_costs,
+                    steps.figure_qualitative, steps.figure_audit]),
 ]:
     params = validate_params({{"year": year, "root": {root!r}}}, name)
     for call in calls:

@@ -91,9 +91,12 @@ def test_build_without_years_is_a_clear_error(tmp_path, capsys):
     assert "no year to build" in capsys.readouterr().err
 
 
-def test_build_of_a_year_without_input(tmp_path, capsys):
+def test_build_of_a_year_without_input_skips_it_with_a_warning(tmp_path, capsys):
     (tmp_path / "pyproject.toml").write_text("")
     (tmp_path / "data/raw/2031").mkdir(parents=True)
-    assert main(["-q", "build", "--root", str(tmp_path), "--year", "2031"]) == 2
-    err = capsys.readouterr().err
-    assert "2031" in err and "no .txt/.pdf/" in err
+    assert main(["-q", "build", "--root", str(tmp_path), "--year", "2031"]) == 1
+    captured = capsys.readouterr()
+    assert "2031" in captured.err and "no .txt/.pdf/" in captured.err
+    assert "2031: skipped" in captured.out
+    index = (tmp_path / "reports/index.html").read_text(encoding="utf-8")
+    assert "2031" in index and "跳过 skipped" in index

@@ -63,5 +63,5 @@ def test_defaults_and_description(tmp_path):
     params = validate_params({"root": str(tmp_path)}, "03_audit")
     assert params.year == PARAMETERS["year"][1]
     table = describe_params(params)
-    assert table["参数 parameter"].tolist() == ["notebook", "year", "raw", "processed", "figures"]
-    assert table.iloc[0, 1] == "03_audit"
+    assert table.frame["parameter"].tolist() == ["notebook", "year", "raw", "processed", "figures"]
+    assert table.frame.iloc[0, 1] == "03_audit"

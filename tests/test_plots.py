@@ -16,9 +16,11 @@ from matplotlib.text import Text
 
 from budgetkit import plots
 from budgetkit.audit import audit_targets
+from budgetkit.compare import compare_projects, compare_rates
 from budgetkit.fonts import use_cjk_font
 from budgetkit.parse import parse_file
 from budgetkit.reconcile import reconcile_costs
+from budgetkit.report.summarize import qualitative_shares
 
 SEED = (Path(__file__).resolve().parents[1]
         / "data/raw/2025/nx-federation-of-trade-unions-2025-project-performance-targets.txt")
@@ -54,8 +56,15 @@ def _n_rule_severity(s):
     return len(s["findings"].groupby(["rule", "severity"]).size())
 
 
-def _n_unit_years(frame):
-    return len(frame.groupby(["year", "implementing_unit"]).size())
+def _two_years_indicators(s):
+    inds = s["indicators"].merge(s["projects"][["project_id", "year"]], on="project_id")
+    before = inds.assign(year=2024, value_yuan=inds["value_yuan"] * 0.9,
+                         indicator=inds["indicator"].str.replace("2025", "2024"))
+    return pd.concat([before, inds], ignore_index=True)
+
+
+def _n_rates_matched(s):
+    return min(plots.TOP_N, len(compare_rates(_two_years_indicators(s)).dropna(subset=["change"])))
 
 
 CASES = [
@@ -69,10 +78,14 @@ CASES = [
     pytest.param(lambda s: plots.plot_unit_costs(s["indicators"]), _n_rates, id="unit_costs"),
     pytest.param(lambda s: plots.plot_audit_summary(s["findings"]), _n_rule_severity, id="audit_summary"),
     pytest.param(lambda s: plots.plot_audit_summary(s["findings"].iloc[0:0]), lambda s: 0, id="audit_empty"),
-    pytest.param(lambda s: plots.plot_year_comparison(s["projects"]),
-                 lambda s: _n_unit_years(s["projects"]), id="year_comparison_one_year"),
-    pytest.param(lambda s: plots.plot_year_comparison(_two_years(s)),
-                 lambda s: _n_unit_years(_two_years(s)), id="year_comparison_two_years"),
+    pytest.param(lambda s: plots.plot_budget_change(compare_projects(s["projects"])),
+                 lambda s: 0, id="budget_change_one_year"),
+    pytest.param(lambda s: plots.plot_budget_change(compare_projects(_two_years(s))),
+                 lambda s: len(s["projects"]), id="budget_change_two_years"),
+    pytest.param(lambda s: plots.plot_qualitative_shares(qualitative_shares(s["projects"], s["indicators"])),
+                 lambda s: len(s["projects"]), id="qualitative_shares"),
+    pytest.param(lambda s: plots.plot_unit_cost_change(compare_rates(_two_years_indicators(s))),
+                 _n_rates_matched, id="unit_cost_change_two_years"),
 ]
 
 
@@ -130,7 +143,31 @@ def test_empty_audit_still_draws(seed):
     pytest.param(lambda s: plots.plot_budget_by_project(s["projects"]), False, id="budget_linear"),
 ])
 def test_log_scale_when_range_is_wide(seed, make, log_expected):
-    assert (make(seed).axes[0].get_xscale() == "log") is log_expected
+    assert any(ax.get_xscale() == "log" for ax in make(seed).axes) is log_expected
+
+
+def test_unit_costs_compare_only_within_one_denominator_and_name_the_project(seed):
+    fig = plots.plot_unit_costs(seed["indicators"])
+    rates = seed["indicators"][(seed["indicators"]["kind"] == "rate") & seed["indicators"]["value_yuan"].notna()]
+    units = {plots._per_unit_label(u) for u in rates["per_unit"]}
+    assert len(fig.axes) == len(units)
+    for ax in fig.axes:
+        unit = ax.get_title(loc="left").split("（")[0]
+        assert unit in units
+        labels = [t.get_text().replace("\n", "") for t in ax.get_yticklabels()]
+        assert labels and all("·" in label for label in labels)
+        names = set(rates.loc[[plots._per_unit_label(u) == unit for u in rates["per_unit"]], "project"])
+        assert all(any(label.startswith(n) for n in names) for label in labels), labels
+
+
+def test_unit_costs_show_the_top_of_each_denominator_and_count_the_rest():
+    inds = pd.DataFrame({"project": [f"项目{i}" for i in range(30)], "indicator": ["补助标准"] * 30,
+                         "kind": ["rate"] * 30, "value_yuan": [float(i + 1) for i in range(30)],
+                         "per_unit": ["人"] * 30})
+    fig = plots.plot_unit_costs(inds, top=10)
+    assert len(fig.axes[0].patches) == 10
+    assert any("另有 20 项未显示" in t.get_text() for t in fig.axes[0].texts)
+    assert "项目29 · 补助标准" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
 
 
 def test_use_cjk_font_sets_family():

@@ -1,56 +1,67 @@
-"""Rebuild every year: execute the notebooks with papermill, render HTML, write a run manifest.
+"""Rebuild every year through the notebooks and write the report site, never leaving a year half done.
 
 For each budget year under ``data/raw/`` (or the years asked for),
 :func:`build` executes ``notebooks/01_clean`` … ``04_figures`` with papermill
-in this process (one kernel per notebook, started in the repository root),
-writes the executed copies to ``reports/<year>/`` and renders each to HTML with
-the code hidden and the figures embedded. When two or more years have tidy
-tables, ``05_compare`` runs once into ``reports/compare/``. A
-``run_manifest.json`` per year records the parameters, the sha256 of every
-input file, the package version, the row counts and the time taken, and
-``reports/index.html`` links every page.
+in a staging root (:class:`budgetkit.stage.Stage`): the year's tables, figures,
+executed notebooks, pages and ``run_manifest.json`` are all written there, the
+manifest first as ``running`` and last as ``ok`` (or ``failed``), and then
+swapped in together. When two or more years have tidy tables, ``05_compare``
+runs once the same way into ``reports/compare/``. Last, ``reports/index.html``
+is written; it lists every year present, whatever was built.
 
-A failing notebook keeps its executed copy (and HTML) with the error visible,
-stops that year and makes :func:`build` raise
-:class:`~budgetkit.errors.NotebookError` once the other years are done.
+A run manifest records the parameters, the sha256 of every input file, the
+files skipped (and why), the package version, the row counts, the year's
+summary and the time taken. It holds no machine path.
+
+What goes wrong is reported, not hidden:
+
+* an unreadable file is skipped and listed (:func:`budgetkit.steps.read_year`);
+* a year folder with no file is skipped with a warning;
+* a failing notebook keeps its executed copy (with the traceback); its page says
+  in plain words what failed, the year's other notebooks do not run, and
+  :func:`build` raises :class:`~budgetkit.errors.NotebookError` once every
+  other year is done.
+
+Two builds of one tree do not interleave: the second stops with
+:class:`~budgetkit.stage.BuildLockedError`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
-import html
 import json
 import logging
+import os
 import platform
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from budgetkit.errors import InputError, NotebookError
-from budgetkit.params import NOTEBOOKS, PARAMETERS, validate_params
-from budgetkit.paths import ProjectPaths, find_root, project_paths
-from budgetkit.tables import TABLE_NAMES
+from budgetkit.params import COMPARE_NOTEBOOK, PARAMETERS, YEAR_NOTEBOOKS, validate_params
+from budgetkit.paths import ProjectPaths, project_paths
+from budgetkit.report.failures import describe_error
+from budgetkit.stage import Stage, build_lock, recover, write_atomic
 
 __all__ = [
+    "COMPARE_NOTEBOOK",
     "YEAR_NOTEBOOKS",
     "BuildResult",
     "build",
     "build_year",
-    "render_html",
     "run_notebook",
     "sha256",
-    "write_index",
 ]
 
 logger = logging.getLogger(__name__)
 
-#: Notebooks run once per year, in order; ``05_compare`` runs across years.
-YEAR_NOTEBOOKS: tuple[str, ...] = ("01_clean", "02_costs", "03_audit", "04_figures")
-COMPARE_NOTEBOOK = "05_compare"
 COMPARE_DIR = "compare"
+_COUNTED = ("documents", "projects", "indicators", "unparsed", "skipped", "costs", "terms", "audit")
 
 
 @dataclass
@@ -59,16 +70,20 @@ class BuildResult:
 
     Attributes:
         name: the year, or ``compare``.
+        status: ``ok``, ``failed`` or ``skipped`` (a year folder with no file).
         notebooks: ``{notebook: seconds}`` of the notebooks that ran.
-        outputs: executed notebooks and HTML pages written.
-        error: the failure message, empty when every notebook ran.
-        manifest: the run manifest written for a year.
+        outputs: files written (live paths).
+        error: the failure (or skip) in plain words, empty when every notebook ran.
+        skipped: the files of the year that could not be read: ``{source_file, error, reason}``.
+        manifest: the run manifest written.
     """
 
     name: str
+    status: str = "ok"
     notebooks: dict[str, float] = field(default_factory=dict)
     outputs: list[Path] = field(default_factory=list)
     error: str = ""
+    skipped: list[dict] = field(default_factory=list)
     manifest: dict = field(default_factory=dict)
 
 
@@ -89,25 +104,42 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def render_html(notebook_path: Path, html_path: Path | None = None) -> Path:
-    """Render an executed notebook to HTML for readers: code hidden, outputs and figures embedded."""
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    nb = nbformat.read(notebook_path, as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": notebook_path.stem}})
-    out = html_path or notebook_path.with_suffix(".html")
-    out.write_text(body, encoding="utf-8")
-    return out
+@contextlib.contextmanager
+def _kernel_root(root: Path) -> Iterator[None]:
+    """Make the kernels papermill starts find ``root`` as the project (``$BUDGETKIT_ROOT``), then restore."""
+    old = os.environ.get("BUDGETKIT_ROOT")
+    os.environ["BUDGETKIT_ROOT"] = str(root)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("BUDGETKIT_ROOT", None)
+        else:
+            os.environ["BUDGETKIT_ROOT"] = old
 
 
 def run_notebook(
-    name: str, parameters: dict, out_dir: Path, paths: ProjectPaths, html: bool = True
-) -> list[Path]:
-    """Execute ``notebooks/<name>.ipynb`` with papermill into ``out_dir`` (and its HTML).
+    name: str,
+    parameters: dict,
+    out_dir: Path,
+    paths: ProjectPaths,
+    *,
+    run_root: Path | None = None,
+    shown_as: str = "",
+) -> tuple[Path, str]:
+    """Execute ``notebooks/<name>.ipynb`` with papermill into ``out_dir``, the kernel rooted at ``run_root``.
 
-    Raises:
-        NotebookError: when a cell fails; the executed copy (and HTML) is written first.
+    Args:
+        name: the notebook.
+        parameters: its parameters (validated by the caller).
+        out_dir: where the executed copy goes.
+        paths: the project (the notebooks are read from it).
+        run_root: the root the kernel works in (the staging root); ``paths.root`` by default.
+        shown_as: the executed copy's path recorded in its metadata (relative; defaults to the file name).
+
+    Returns:
+        The executed notebook, and the failure in plain words ('' when every cell ran); the executed copy
+        keeps the traceback.
     """
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
@@ -115,201 +147,320 @@ def run_notebook(
     source = paths.notebooks / f"{name}.ipynb"
     if not source.is_file():
         raise InputError(f"notebook {name} not found", path=source)
+    run_root = run_root or paths.root
     out_dir.mkdir(parents=True, exist_ok=True)
     executed = out_dir / f"{name}.ipynb"
-    failure = None
-    try:
-        pm.execute_notebook(
-            str(source),
-            str(executed),
-            parameters=parameters,
-            cwd=str(paths.root),
-            progress_bar=False,
-            kernel_name="python3",
-            log_output=False,
-            # The kernel's own start-up notices (ipykernel 7 warns that local TCP is unencrypted) would
-            # print once per notebook; errors in cells still reach the executed copy and NotebookError.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
-    except PapermillExecutionError as exc:
-        failure = f"{exc.ename}: {exc.evalue}"
-    outputs = [executed]
-    if html and executed.is_file():
-        outputs.append(render_html(executed))
-    if failure:
-        page = outputs[-1]
-        raise NotebookError(f"notebook {name} failed ({failure}); the error is shown in {page}", path=source)
-    return outputs
+    failure = ""
+    with _kernel_root(run_root):
+        try:
+            pm.execute_notebook(
+                str(source),
+                str(executed),
+                parameters=parameters,
+                cwd=str(run_root),
+                progress_bar=False,
+                kernel_name="python3",
+                log_output=False,
+                # The kernel's start-up notices, and the 'KeyboardInterrupt caught in kernel' it logs when
+                # jupyter_client interrupts it on shutdown, would print on every build; errors in cells still
+                # reach the executed copy and the failure returned here.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            )
+        except PapermillExecutionError as exc:
+            failure = describe_error(exc.ename, exc.evalue, [run_root, paths.root])
+    if executed.is_file():
+        _tidy_metadata(executed, f"notebooks/{name}.ipynb", shown_as or executed.name)
+    return executed, failure
+
+
+def _tidy_metadata(executed: Path, input_path: str, output_path: str) -> None:
+    """Record the notebook's paths as the project sees them, not the staging folder's absolute paths."""
+    nb = nbformat.read(executed, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    meta["input_path"], meta["output_path"] = input_path, output_path
+    nbformat.write(nb, executed)
 
 
 def _inputs(paths: ProjectPaths, year: int) -> list[dict]:
-    return [
-        {
-            "file": p.relative_to(paths.root).as_posix() if p.is_relative_to(paths.root) else str(p),
-            "bytes": p.stat().st_size,
-            "sha256": sha256(p),
-        }
-        for p in paths.raw_files(year)
-    ]
+    try:
+        files = paths.disclosures(year)
+    except InputError:
+        return []
+    return [{"file": paths.relative(p), "bytes": p.stat().st_size, "sha256": sha256(p)} for p in files]
 
 
 def _row_counts(folder: Path) -> dict[str, int]:
     import pandas as pd
 
     counts = {}
-    for name in (*TABLE_NAMES, "costs", "audit"):
+    for name in _COUNTED:
         path = folder / f"{name}.parquet"
         if path.is_file():
-            counts[name] = len(pd.read_parquet(path))
+            counts[name] = len(pd.read_parquet(path, columns=[]))
     return counts
 
 
-def _parameters(year: int, paths: ProjectPaths) -> dict:
-    # An empty root lets the kernel find the root from its working folder (papermill starts it there),
-    # so the executed notebooks and manifests carry no machine-specific path.
-    params = {
-        "year": year,
-        "root": "" if find_root(paths.root) == paths.root else str(paths.root),
-        "raw_dir": str(paths.raw_dir),
-        "processed_dir": str(paths.processed_dir),
-        "figures_dir": str(paths.figures_dir),
-    }
-    assert set(params) == set(PARAMETERS)
+def _summary(folder: Path) -> dict:
+    from budgetkit.report.summarize import summarize_year
+    from budgetkit.tables import read_frame
+
+    frames = {}
+    for name in ("projects", "indicators", "costs", "audit"):
+        try:
+            frames[name] = read_frame(folder, name)
+        except InputError:
+            frames[name] = None
+    if frames["projects"] is None or frames["indicators"] is None:
+        return {}
+    return summarize_year(frames["projects"], frames["indicators"], frames["costs"], frames["audit"])
+
+
+def _skipped(folder: Path) -> list[dict]:
+    import pandas as pd
+
+    path = folder / "skipped.parquet"
+    return pd.read_parquet(path).fillna("").to_dict("records") if path.is_file() else []
+
+
+def _parameters(year: int) -> dict:
+    # The root is found by the kernel ($BUDGETKIT_ROOT is the staging root), so the executed notebooks and
+    # manifests carry no machine-specific path.
+    params = {name: default for name, (_, default, _) in PARAMETERS.items()}
+    params["year"] = year
     return params
 
 
-def build_year(
-    year: int, paths: ProjectPaths, html: bool = True, notebooks: tuple[str, ...] = YEAR_NOTEBOOKS
-) -> BuildResult:
-    """Run the year's notebooks into ``reports/<year>/`` and write its ``run_manifest.json``.
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    write_atomic(folder / "run_manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
 
-    A failure is recorded in the result (and the manifest), not raised.
+
+def _live(stage: Stage, path: Path) -> Path:
+    return stage.live.root / path.relative_to(stage.root)
+
+
+def build_year(
+    year: int, paths: ProjectPaths, html: bool = True, notebooks: tuple[str, ...] = YEAR_NOTEBOOKS, site=None
+) -> BuildResult:
+    """Run the year's notebooks in a staging root, write its pages and manifest there, then swap them in.
+
+    A failure is recorded in the result (and the manifest), not raised. Call it holding
+    :func:`budgetkit.stage.build_lock` (as :func:`build` does).
     """
     from budgetkit import __version__
 
-    parameters = _parameters(year, paths)
+    parameters = _parameters(year)
     for name in notebooks:
         validate_params(parameters, name)
     result = BuildResult(str(year))
     started = dt.datetime.now(dt.UTC)
-    out_dir = paths.reports_year(year)
-    inputs = _inputs(paths, year)
-    for i, name in enumerate(notebooks, 1):
-        logger.info("[%s] %d/%d %s …", year, i, len(notebooks), name)
-        t0 = time.perf_counter()
-        try:
-            result.outputs += run_notebook(name, parameters, out_dir, paths, html=html)
-        except NotebookError as exc:
-            result.error = str(exc)
-            logger.error("[%s] %s", year, exc)
-            break
-        finally:
+    stage = Stage.create(paths, str(year))
+    try:
+        out_dir = stage.paths.reports_year(year)
+        processed = stage.paths.processed_year(year)
+        result.manifest = manifest = {
+            "year": year,
+            "status": "running",
+            "error": "",
+            "failed_notebook": "",
+            "parameters": parameters,
+            "budgetkit_version": __version__,
+            "python": platform.python_version(),
+            "started_utc": started.isoformat(timespec="seconds"),
+            "inputs": _inputs(paths, year),
+        }
+        _write_manifest(out_dir, manifest)
+        for i, name in enumerate(notebooks, 1):
+            logger.info("[%s] %d/%d %s …", year, i, len(notebooks), name)
+            t0 = time.perf_counter()
+            executed, failure = run_notebook(
+                name, parameters, out_dir, paths, run_root=stage.root, shown_as=f"reports/{year}/{name}.ipynb"
+            )
             result.notebooks[name] = round(time.perf_counter() - t0, 2)
-        logger.info("[%s] %d/%d %s done in %.1f s", year, i, len(notebooks), name, result.notebooks[name])
-    result.manifest = {
-        "year": year,
-        "status": "failed" if result.error else "ok",
-        "error": result.error,
-        "parameters": parameters,
-        "budgetkit_version": __version__,
-        "python": platform.python_version(),
-        "started_utc": started.isoformat(timespec="seconds"),
-        "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
-        "notebook_seconds": result.notebooks,
-        "inputs": inputs,
-        "row_counts": _row_counts(paths.processed_year(year)),
-        "outputs": [
-            p.relative_to(paths.root).as_posix() if p.is_relative_to(paths.root) else str(p)
-            for p in result.outputs
-        ],
-    }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "run_manifest.json").write_text(
-        json.dumps(result.manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+            result.outputs.append(_live(stage, executed))
+            if failure:
+                result.status, result.error = "failed", f"{name}: {failure}"
+                manifest["failed_notebook"] = name
+                logger.error("[%s] %s failed: %s", year, name, failure)
+                break
+            logger.info("[%s] %d/%d %s done in %.1f s", year, i, len(notebooks), name, result.notebooks[name])
+        result.skipped = _skipped(processed)
+        for s in result.skipped:
+            logger.warning("[%s] skipped %s: %s", year, s["source_file"], s["reason"])
+        manifest.update(
+            {
+                "error": result.error,
+                "notebook_seconds": result.notebooks,
+                "skipped": result.skipped,
+                "row_counts": _row_counts(processed),
+                "summary": _summary(processed),
+            }
+        )
+        _write_manifest(out_dir, manifest)
+        if html:  # the pages show the status the swap will publish
+            from budgetkit.report.site import write_year_pages
+
+            result.outputs += [
+                _live(stage, p)
+                for p in write_year_pages(
+                    year,
+                    out_dir,
+                    processed,
+                    site,
+                    [stage.root, paths.root],
+                    {**manifest, "status": result.status},
+                )
+            ]
+        figures = stage.paths.figures_year(year)
+        result.outputs += [_live(stage, p) for p in sorted(figures.glob("*.png"))] if figures.is_dir() else []
+        result.outputs += [_live(stage, p) for p in sorted(processed.glob("*"))] if processed.is_dir() else []
+        manifest.update(
+            {
+                "status": result.status,
+                "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
+                "outputs": sorted(paths.relative(p) for p in result.outputs),
+            }
+        )
+        _write_manifest(out_dir, manifest)
+        stage.swap(["processed", "figures", "reports"], str(year))
+    finally:
+        stage.remove()
     return result
 
 
-def _build_compare(paths: ProjectPaths, html: bool) -> BuildResult:
+def _build_compare(paths: ProjectPaths, html: bool, site) -> BuildResult:
+    import pandas as pd
+
+    from budgetkit import __version__
+
     result = BuildResult(COMPARE_DIR)
     years = paths.processed_years()
     logger.info("[compare] %s over %s …", COMPARE_NOTEBOOK, ", ".join(map(str, years)))
-    t0 = time.perf_counter()
+    started = dt.datetime.now(dt.UTC)
+    stage = Stage.create(paths, COMPARE_DIR, share_processed=True)
     try:
-        result.outputs += run_notebook(
-            COMPARE_NOTEBOOK, _parameters(max(years), paths), paths.reports / COMPARE_DIR, paths, html=html
+        out_dir = stage.paths.reports / COMPARE_DIR
+        departments = set()
+        inputs = []
+        for y in years:
+            manifest_y = (
+                json.loads((paths.reports_year(y) / "run_manifest.json").read_text(encoding="utf-8"))
+                if (paths.reports_year(y) / "run_manifest.json").is_file()
+                else {}
+            )
+            inputs += manifest_y.get("inputs", [])
+            projects = pd.read_parquet(paths.processed_year(y) / "projects.parquet", columns=["department"])
+            departments |= {str(d) for d in projects["department"].dropna() if str(d)}
+        result.manifest = manifest = {
+            "name": COMPARE_DIR,
+            "status": "running",
+            "years": years,
+            "departments": sorted(departments),
+            "budgetkit_version": __version__,
+            "started_utc": started.isoformat(timespec="seconds"),
+            "inputs": inputs,
+        }
+        _write_manifest(out_dir, manifest)
+        t0 = time.perf_counter()
+        executed, failure = run_notebook(
+            COMPARE_NOTEBOOK,
+            _parameters(max(years)),
+            out_dir,
+            paths,
+            run_root=stage.root,
+            shown_as=f"reports/{COMPARE_DIR}/{COMPARE_NOTEBOOK}.ipynb",
         )
-    except NotebookError as exc:
-        result.error = str(exc)
-        logger.error("[compare] %s", exc)
-    result.notebooks[COMPARE_NOTEBOOK] = round(time.perf_counter() - t0, 2)
+        result.notebooks[COMPARE_NOTEBOOK] = round(time.perf_counter() - t0, 2)
+        result.outputs.append(_live(stage, executed))
+        if failure:
+            result.status, result.error = "failed", f"{COMPARE_NOTEBOOK}: {failure}"
+            logger.error("[compare] %s", result.error)
+        manifest.update(
+            {
+                "status": result.status,
+                "error": result.error,
+                "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
+            }
+        )
+        _write_manifest(out_dir, manifest)
+        if html:
+            from budgetkit.report.site import write_compare_page
+
+            result.outputs += [
+                _live(stage, p) for p in write_compare_page(out_dir, site, [stage.root, paths.root])
+            ]
+        stage.swap(["figures", "reports"], COMPARE_DIR)
+    finally:
+        stage.remove()
     return result
 
 
-def write_index(paths: ProjectPaths, results: list[BuildResult]) -> Path:
-    """Write ``reports/index.html``: one section per year with links to its pages and its status."""
-    rows = []
-    for result in results:
-        pages = [p for p in result.outputs if p.suffix == ".html"]
-        links = " · ".join(
-            f'<a href="{html.escape(p.relative_to(paths.reports).as_posix())}">{html.escape(p.stem)}</a>'
-            for p in pages
-        )
-        status = "失败 failed: " + html.escape(result.error) if result.error else "完成 ok"
-        rows.append(f"<tr><td>{html.escape(result.name)}</td><td>{links}</td><td>{status}</td></tr>")
-    descriptions = "".join(f"<li><b>{k}</b>: {html.escape(v)}</li>" for k, v in NOTEBOOKS.items())
-    page = f"""<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>budgetkit 报告 reports</title>
-<style>body{{font-family:"Noto Sans SC","Microsoft YaHei",sans-serif;margin:2em}}
-td,th{{padding:.3em 1em}}</style>
-</head><body>
-<h1>项目支出预算绩效目标 分析报告 / Budget performance-target reports</h1>
-<table><tr><th>年度 year</th><th>页面 pages</th><th>状态 status</th></tr>
-{"".join(rows)}
-</table>
-<ul>{descriptions}</ul>
-</body></html>
-"""
-    paths.reports.mkdir(parents=True, exist_ok=True)
-    out = paths.reports / "index.html"
-    out.write_text(page, encoding="utf-8")
-    return out
+def _buildable(paths: ProjectPaths, todo: list[int]) -> tuple[list[int], dict[int, str]]:
+    """The years that have files, and ``{year: reason}`` for those skipped."""
+    ok, skipped = [], {}
+    for year in todo:
+        try:
+            paths.disclosures(year)
+            ok.append(year)
+        except InputError as exc:
+            reason = f"{paths.relative(paths.raw_year(year))}: {exc.message}"
+            logger.warning("[%s] skipped: %s", year, reason)
+            skipped[year] = reason
+    return ok, skipped
+
+
+def _refresh_other_years(paths: ProjectPaths, site, built: list[int]) -> None:
+    """Rewrite the pages of the years not built now when their navigation changed (a year came or went)."""
+    from budgetkit.report.site import page_signature, write_year_pages
+
+    for year in sorted(site.built - set(built)):
+        reports = paths.reports_year(year)
+        if page_signature(reports) != site.signature():
+            logger.info("[%s] navigation changed: rewriting its pages", year)
+            write_year_pages(year, reports, paths.processed_year(year), site, [paths.root])
 
 
 def build(
     years: list[int] | None = None, root: str | Path | None = None, html: bool = True
 ) -> list[BuildResult]:
-    """Rebuild the given years (default: every year under ``data/raw``), then the comparison.
+    """Rebuild the given years (default: every year under ``data/raw``), then the comparison and the index.
 
     Args:
         years: budget years to build; all years found when ``None``.
         root: the repository root (found from the working directory when ``None``).
-        html: render HTML beside the executed notebooks.
+        html: write the report pages beside the executed notebooks.
 
     Returns:
-        One result per year, plus one for the comparison when it ran.
+        One result per year (``skipped`` for a folder with no file), plus one for the comparison when it ran.
 
     Raises:
-        InputError: when there is no year to build, or a year asked for has no raw folder.
+        InputError: when there is no year folder at all.
+        BuildLockedError: when another build of the tree is running.
         NotebookError: when any notebook failed (after every year was tried).
     """
+    from budgetkit.report.site import site_map, write_index
+
     paths = project_paths(root)
-    found = paths.years()
-    todo = sorted(years) if years else found
+    todo = sorted(years) if years else paths.years()
     if not todo:
         raise InputError("no year to build: add disclosures under data/raw/<year>/", path=paths.raw)
-    for year in todo:
-        paths.raw_files(year)  # fails early, naming the folder, when a year has no input
-    logger.info("building %s in %s", ", ".join(map(str, todo)), paths.root)
-    results = [build_year(year, paths, html=html) for year in todo]
-    if len(paths.processed_years()) >= 2:
-        results.append(_build_compare(paths, html))
-    else:
-        logger.info("[compare] skipped: %s needs two or more processed years", COMPARE_NOTEBOOK)
-    if html:
-        index = write_index(paths, results)
-        logger.info("index: %s", index)
-    failed = [r for r in results if r.error]
+    with build_lock(paths):
+        recover(paths)
+        buildable, skipped = _buildable(paths, todo)
+        will_compare = len(set(paths.processed_years()) | set(buildable)) >= 2
+        site = site_map(paths, buildable, compare=will_compare or None, skipped=skipped)
+        logger.info("building %s in %s", ", ".join(map(str, buildable)) or "nothing", paths.root)
+        results = [BuildResult(str(y), status="skipped", error=reason) for y, reason in skipped.items()]
+        results += [build_year(year, paths, html=html, site=site) for year in buildable]
+        results.sort(key=lambda r: r.name)
+        if len(paths.processed_years()) >= 2:
+            results.append(_build_compare(paths, html, site))
+        else:
+            logger.info("[compare] skipped: %s needs two or more processed years", COMPARE_NOTEBOOK)
+        if html:
+            site = site_map(paths, skipped=skipped)
+            _refresh_other_years(paths, site, buildable)
+            logger.info("index: %s", paths.relative(write_index(paths, site)))
+    failed = [r for r in results if r.status == "failed"]
     if failed:
         raise NotebookError("; ".join(f"{r.name}: {r.error}" for r in failed))
     return results

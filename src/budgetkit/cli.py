@@ -3,6 +3,7 @@
 Logging handlers are set up here and only here. Every
 :class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``
 (file, line and offending text included) and exit status 2, never a traceback.
+A build that skipped an unreadable file or an empty year folder exits with 1.
 """
 
 from __future__ import annotations
@@ -49,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
 
 def _setup_logging(quiet: bool, verbose: bool) -> None:
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    for old in [h for h in logger.handlers if getattr(h, "budgetkit_cli", False)]:
+        logger.removeHandler(old)  # main() called again in one process (tests, notebooks): one handler
     handler = logging.StreamHandler(sys.stderr)
+    handler.budgetkit_cli = True
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
     logger.addHandler(handler)
     logger.setLevel(level)
@@ -73,22 +77,36 @@ def _parse(args: argparse.Namespace) -> None:
         print(f"see {args.out / 'unparsed.csv'} for the lines not understood", file=sys.stderr)
 
 
-def _build(args: argparse.Namespace) -> None:
+def _build(args: argparse.Namespace) -> int:
     from budgetkit.build import build
 
     results = build(years=args.years, root=args.root, html=not args.no_html)
+    incomplete = 0
     for result in results:
         seconds = sum(result.notebooks.values())
-        print(f"{result.name}: {len(result.notebooks)} notebooks in {seconds:.1f} s")
+        if result.status == "skipped":
+            print(f"{result.name}: skipped ({result.error})")
+            incomplete += 1
+            continue
+        note = f", {len(result.skipped)} file(s) skipped" if result.skipped else ""
+        print(f"{result.name}: {len(result.notebooks)} notebooks in {seconds:.1f} s{note}")
+        incomplete += bool(result.skipped)
+    if incomplete:
+        print("warning: not everything was built (see above and reports/index.html)", file=sys.stderr)
+        return 1
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 on a BudgetkitError)."""
+    """Run the command line; return the exit status.
+
+    0: done; 1: ``build`` skipped a file or a year (the rest was built; the index says what); 2: a
+    :class:`~budgetkit.errors.BudgetkitError` (for ``build``: a notebook failed, after the other years).
+    """
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet, args.verbose)
     try:
-        {"parse": _parse, "build": _build}[args.command](args)
+        return {"parse": _parse, "build": _build}[args.command](args) or 0
     except BudgetkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return 0

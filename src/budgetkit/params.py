@@ -23,13 +23,26 @@ import types
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from budgetkit.errors import ParameterError
 from budgetkit.paths import ProjectPaths, project_paths
 
-__all__ = ["NOTEBOOKS", "PARAMETERS", "NotebookParams", "describe_params", "validate_params"]
+if TYPE_CHECKING:
+    from budgetkit.report.display import ReadingTable
+
+__all__ = [
+    "COMPARE_NOTEBOOK",
+    "NOTEBOOKS",
+    "PARAMETERS",
+    "YEAR_NOTEBOOKS",
+    "NotebookParams",
+    "describe_params",
+    "notebook_label",
+    "validate_params",
+]
 
 #: The parameters every notebook declares: name → (type, default, description).
 PARAMETERS: dict[str, tuple[type, object, str]] = {
@@ -48,6 +61,21 @@ NOTEBOOKS: dict[str, str] = {
     "04_figures": "图表 figures",
     "05_compare": "跨年度比较 compare years (two or more years)",
 }
+
+#: Notebooks run once per year, in order; ``05_compare`` runs across years.
+YEAR_NOTEBOOKS: tuple[str, ...] = ("01_clean", "02_costs", "03_audit", "04_figures")
+COMPARE_NOTEBOOK = "05_compare"
+
+
+def notebook_label(name: str) -> str:
+    """The short bilingual label of a notebook for links: its number and the Chinese words of its description.
+
+    Examples:
+        >>> notebook_label("02_costs")
+        '02 成本测算'
+    """
+    return f"{name[:2]} {NOTEBOOKS[name].split(' ', 1)[0]}"
+
 
 #: Budget years outside this range are typos (the reform dates from 2018; pilots from the 2000s).
 YEAR_RANGE = (2000, 2100)
@@ -135,14 +163,16 @@ def validate_params(namespace: Mapping[str, object], notebook: str) -> NotebookP
     return NotebookParams(notebook=notebook, year=year, paths=paths)
 
 
-def describe_params(params: NotebookParams) -> pd.DataFrame:
+def describe_params(params: NotebookParams) -> ReadingTable:
     """Return the parameters of a run as a small table (shown at the top of each notebook).
 
     Examples:
         >>> p = validate_params({"year": 2025, "root": "/tmp/bk"}, "01_clean")
-        >>> describe_params(p)["参数 parameter"].tolist()
+        >>> describe_params(p).frame["parameter"].tolist()
         ['notebook', 'year', 'raw', 'processed', 'figures']
     """
+    from budgetkit.report.display import ReadingTable
+
     def shown(path: Path) -> str:
         root = params.paths.root
         return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -154,4 +184,15 @@ def describe_params(params: NotebookParams) -> pd.DataFrame:
         ("processed", shown(params.paths.processed_year(params.year)), PARAMETERS["processed_dir"][2]),
         ("figures", shown(params.paths.figures_year(params.year)), PARAMETERS["figures_dir"][2]),
     ]
-    return pd.DataFrame(rows, columns=["参数 parameter", "值 value", "说明 description"])
+    frame = pd.DataFrame(rows, columns=["parameter", "value", "description"])
+    labels = {
+        "parameter": ("参数", "parameter"),
+        "value": ("值", "value"),
+        "description": ("说明", "description"),
+    }
+    return ReadingTable(
+        frame,
+        caption="本次运行的参数 parameters of this run",
+        name=f"{params.notebook}-parameters",
+        labels=labels,
+    )

@@ -129,6 +129,54 @@ class ProjectPaths:
             raise InputError(f"no {'/'.join(RAW_SUFFIXES)} file for year {year}", path=folder)
         return files
 
+    def disclosures(self, year: int) -> list[Path]:
+        """The documents of ``year``: :meth:`raw_files`, less a PDF that has a ``.txt`` of the same name.
+
+        A PDF beside a ``.txt`` of the same stem is the same document, and its text
+        (perhaps corrected by hand) is what is read.
+
+        Raises:
+            InputError: when the year folder is missing or holds no readable file.
+
+        Examples:
+            >>> import tempfile
+            >>> p = ProjectPaths(Path(tempfile.mkdtemp()))
+            >>> p.raw_year(2025).mkdir(parents=True)
+            >>> for name in ("a.txt", "a.pdf", "b.pdf"):
+            ...     _ = (p.raw_year(2025) / name).write_bytes(b"")
+            >>> [f.name for f in p.disclosures(2025)]
+            ['a.txt', 'b.pdf']
+        """
+        files = self.raw_files(year)
+        stems_with_text = {f.stem for f in files if f.suffix.lower() == ".txt"}
+        return [f for f in files if not (f.suffix.lower() == ".pdf" and f.stem in stems_with_text)]
+
+    @property
+    def state(self) -> Path:
+        """``.budgetkit``: the build's lock, staging folders and swap journals (never committed)."""
+        return self.root / ".budgetkit"
+
+    def relative(self, path: str | Path) -> str:
+        """``path`` relative to the root when it lies under it, else as given (POSIX form).
+
+        Examples:
+            >>> p = ProjectPaths(Path("/tmp/bk"))
+            >>> p.relative("/tmp/bk/data/raw/2025/x.txt"), p.relative("/elsewhere/y.txt")
+            ('data/raw/2025/x.txt', '/elsewhere/y.txt')
+        """
+        path = Path(path)
+        return path.relative_to(self.root).as_posix() if path.is_relative_to(self.root) else path.as_posix()
+
+    def report_years(self) -> list[int]:
+        """Budget years that have a ``reports/<year>/run_manifest.json``, ascending."""
+        if not self.reports.is_dir():
+            return []
+        return sorted(
+            int(p.name)
+            for p in self.reports.iterdir()
+            if p.is_dir() and p.name.isdigit() and (p / "run_manifest.json").is_file()
+        )
+
     def processed_years(self) -> list[int]:
         """Budget years that have tidy tables under ``data/processed`` (a ``projects.parquet``), ascending."""
         if not self.processed.is_dir():

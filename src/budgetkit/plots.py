@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -35,12 +36,15 @@ from budgetkit.reconcile import STATUSES as _STATUS_ZH
 
 __all__ = [
     "STATUS_COLORS",
+    "SavedFigure",
     "SEVERITY_COLORS",
     "plot_audit_summary",
     "plot_budget_by_project",
     "plot_implied_vs_budget",
+    "plot_budget_change",
+    "plot_qualitative_shares",
+    "plot_unit_cost_change",
     "plot_unit_costs",
-    "plot_year_comparison",
     "save_figure",
 ]
 
@@ -58,9 +62,22 @@ STATUS_COLORS: dict[str, str] = {
 SEVERITY_COLORS: dict[str, str] = {"error": "#d62728", "warning": "#ff7f0e", "info": "#1f77b4"}
 
 _SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-_PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-            "#bcbd22", "#17becf")
+_PALETTE = (
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+)
 _LOG_RANGE = 100.0
+
+#: Most bars in one panel; the rest are counted under it (they are all in the tables).
+TOP_N = 25
 
 
 def _figure(n_rows: int, width: float = 9.0, min_height: float = 3.0) -> Figure:
@@ -78,12 +95,13 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 
 def _project_labels(frame: pd.DataFrame) -> list[str]:
-    """Project names, with the implementing unit added where a name occurs more than once."""
+    """Project names, with the implementing unit added where one name belongs to more than one unit."""
     names = frame["project"].astype(str)
     if "implementing_unit" not in frame.columns:
         return names.tolist()
-    repeated = names.duplicated(keep=False)
     units = frame["implementing_unit"].astype(str)
+    shared = pd.DataFrame({"n": names, "u": units}).groupby("n")["u"].nunique()
+    repeated = names.map(shared).gt(1)
     return [f"{n}（{u}）" if r else n for n, u, r in zip(names, units, repeated, strict=True)]
 
 
@@ -163,7 +181,8 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
     _require(costs, ("project", "implied_wan", "budget_wan", "status"), "costs")
     frame = costs.assign(_label=_project_labels(costs))
     frame = frame.assign(_size=frame[["budget_wan", "implied_wan"]].max(axis=1)).sort_values(
-        "_size", na_position="first")
+        "_size", na_position="first"
+    )
     fig = _figure(len(frame) * 1.4, width=10.0)
     ax = fig.add_subplot()
     y = np.arange(len(frame))
@@ -176,8 +195,12 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
     ax.barh(y[has_budget] + h / 2, budget[has_budget], height=h, color="#c7c7c7", label="预算数（budget）")
     priced = implied.notna().to_numpy()
     colors = [STATUS_COLORS.get(s, "#17becf") for s in frame["status"]]
-    ax.barh(y[priced] - h / 2, implied[priced], height=h,
-            color=[c for c, p in zip(colors, priced, strict=True) if p])
+    ax.barh(
+        y[priced] - h / 2,
+        implied[priced],
+        height=h,
+        color=[c for c, p in zip(colors, priced, strict=True) if p],
+    )
     if log:
         ax.set_xscale("log")
         ax.set_xlim(left=float(amounts[amounts > 0].min()) / 3)
@@ -185,16 +208,32 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
     gap = frame["gap_pct"] if "gap_pct" in frame.columns else pd.Series(np.nan, index=frame.index)
     for yi, i, status, g in zip(y, implied, frame["status"], gap, strict=True):
         if pd.isna(i):
-            ax.annotate(f"{_STATUS_ZH.get(status, status)}（not priced）", (0.0, yi - h / 2),
-                        xycoords=ax.get_yaxis_transform(), xytext=(4, 0), textcoords="offset points",
-                        va="center", fontsize=8, color=STATUS_COLORS["cannot be priced"])
+            ax.annotate(
+                f"{_STATUS_ZH.get(status, status)}（not priced）",
+                (0.0, yi - h / 2),
+                xycoords=ax.get_yaxis_transform(),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color=STATUS_COLORS["cannot be priced"],
+            )
             continue
         text = _fmt(i) + (f"（{g:+.1f}%）" if pd.notna(g) else "")
-        ax.annotate(text, (i, yi - h / 2), xytext=(3, 0), textcoords="offset points", va="center",
-                    fontsize=8, color=STATUS_COLORS.get(status, "black"))
+        ax.annotate(
+            text,
+            (i, yi - h / 2),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+            color=STATUS_COLORS.get(status, "black"),
+        )
     handles = [Patch(color="#c7c7c7", label="预算数（budget）")] + [
         Patch(color=STATUS_COLORS[s], label=f"测算数·{_STATUS_ZH[s]}（{s}）")
-        for s in STATUS_COLORS if s in set(frame["status"])]
+        for s in STATUS_COLORS
+        if s in set(frame["status"])
+    ]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     ax.set_xlabel("金额（万元）" + ("，对数刻度（log scale）" if log else ""))
     ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）")
@@ -209,59 +248,151 @@ def _per_unit_label(per_unit: object) -> str:
     return text if text.startswith("元") else f"元/{text}"
 
 
-def plot_unit_costs(indicators: pd.DataFrame) -> Figure:
-    """Horizontal bars of the unit costs (元) among the indicators, coloured by unit.
+def _wrap(text: str, width: int = 26) -> str:
+    """Wrap a long label over lines of at most ``width`` characters (Chinese has no spaces to break at)."""
+    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
 
-    Uses the rows with ``kind == "rate"`` and a ``value_yuan``; each bar is labelled
-    ``indicator（元/per_unit）`` and bars of the same unit (元/户, 元/人, 元/月 …) are
-    grouped and share a colour. The axis turns logarithmic when costs span more than 100×.
+
+def _more(ax, hidden: int, what: str) -> None:
+    if hidden:
+        ax.annotate(
+            f"另有 {hidden} 项未显示（见表格） {hidden} more {what} in the tables",
+            (0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -28),
+            textcoords="offset points",
+            fontsize=8,
+            color="#555555",
+        )
+
+
+def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
+    """Unit costs (元) compared only within one denominator: one panel per 元/人, 元/户, 元/月 ….
+
+    Uses the rows with ``kind == "rate"`` and a ``value_yuan``. Each bar names its
+    project and indicator; a panel shows the ``top`` largest costs of its
+    denominator and says how many more there are. A panel's axis turns
+    logarithmic when its costs span more than 100×.
 
     Args:
-        indicators: the ``indicators`` frame of a parsed table (columns indicator, kind,
-            value_yuan, per_unit).
+        indicators: the ``indicators`` frame (columns project, indicator, kind, value_yuan, per_unit;
+            implementing_unit tells apart projects of the same name).
+        top: most bars per panel.
 
     Returns:
-        The figure, one bar per unit cost.
+        The figure, one axis per denominator, most bars first.
 
     Examples:
         >>> import pandas as pd
-        >>> inds = pd.DataFrame({"indicator": ["补助标准", "慰问标准", "完成率"],
+        >>> inds = pd.DataFrame({"project": ["甲", "乙", "甲"],
+        ...                      "indicator": ["补助标准", "慰问标准", "完成率"],
         ...                      "kind": ["rate", "rate", "percent"], "value_yuan": [3600.0, 1000.0, None],
         ...                      "per_unit": ["人", "户", None]})
         >>> fig = plot_unit_costs(inds)
-        >>> len(fig.axes[0].patches)
-        2
+        >>> [ax.get_title(loc="left") for ax in fig.axes]
+        ['元/人（1 项）', '元/户（1 项）']
         >>> fig.axes[0].get_yticklabels()[0].get_text()
-        '慰问标准（元/户）'
+        '甲 · 补助标准'
     """
     _require(indicators, ("indicator", "kind", "value_yuan", "per_unit"), "indicators")
     rates = indicators[(indicators["kind"] == "rate") & indicators["value_yuan"].notna()].copy()
+    if "project" not in rates.columns:
+        rates["project"] = ""
+    rates["_project"] = _project_labels(rates) if len(rates) else []
     rates["_unit"] = [_per_unit_label(p) for p in rates["per_unit"]]
     rates["value_yuan"] = rates["value_yuan"].astype(float)
-    order = rates.groupby("_unit")["value_yuan"].max().sort_values().index.tolist()
-    rates["_group"] = rates["_unit"].map({u: k for k, u in enumerate(order)})
-    rates = rates.sort_values(["_group", "value_yuan"])
-    fig = _figure(len(rates))
-    ax = fig.add_subplot()
+    order = rates["_unit"].value_counts(sort=True).index.tolist()
     if rates.empty:
+        fig = _figure(1)
+        ax = fig.add_subplot()
         ax.text(0.5, 0.5, "无单位成本指标（no unit costs）", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return fig
-    y = np.arange(len(rates))
-    colors = {u: _PALETTE[k % len(_PALETTE)] for k, u in enumerate(order)}
-    ax.barh(y, rates["value_yuan"], color=[colors[u] for u in rates["_unit"]])
-    ax.set_yticks(y, [f"{i}（{u}）" for i, u in zip(rates["indicator"], rates["_unit"], strict=True)])
-    for yi, v in zip(y, rates["value_yuan"], strict=True):
-        ax.annotate(_fmt(v), (v, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
-    log = _wide_range(rates["value_yuan"])
-    if log:
-        ax.set_xscale("log")
-        ax.set_xlim(left=float(rates["value_yuan"].min()) / 3)
-    ax.legend(handles=[Patch(color=colors[u], label=u) for u in reversed(order)], title="计量单位（unit）",
-              loc="lower right", fontsize=8)
-    ax.set_xlabel("单位成本（元）" + ("，对数刻度（log scale）" if log else ""))
-    ax.set_title("单位成本指标（Unit costs）")
-    ax.margins(x=0.12)
+    shown = [min(top, int((rates["_unit"] == u).sum())) for u in order]
+    fig = _figure(0, width=10.0, min_height=sum(1.3 + 0.36 * n for n in shown))
+    axes = fig.subplots(len(order), 1, squeeze=False, height_ratios=[1.3 + 0.36 * n for n in shown])[:, 0]
+    for k, (ax, unit) in enumerate(zip(axes, order, strict=True)):
+        group = rates[rates["_unit"] == unit].sort_values("value_yuan", ascending=False)
+        hidden = max(0, len(group) - top)
+        group = group.head(top).iloc[::-1]
+        y = np.arange(len(group))
+        ax.barh(y, group["value_yuan"], color=_PALETTE[k % len(_PALETTE)])
+        labels = [_wrap(f"{p} · {i}") for p, i in zip(group["_project"], group["indicator"], strict=True)]
+        ax.set_yticks(y, labels, fontsize=8)
+        for yi, v in zip(y, group["value_yuan"], strict=True):
+            ax.annotate(_fmt(v), (v, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        log = _wide_range(group["value_yuan"])
+        if log:
+            ax.set_xscale("log")
+            ax.set_xlim(left=float(group["value_yuan"].min()) / 3)
+        ax.set_title(f"{unit}（{len(group) + hidden} 项）", loc="left", fontsize=10)
+        ax.set_xlabel(f"单位成本（{unit}）" + ("，对数刻度（log scale）" if log else ""), fontsize=8)
+        ax.margins(x=0.15)
+        _more(ax, hidden, "unit costs")
+    fig.suptitle("单位成本指标，按计量单位分组（Unit costs by denominator）")
+    return fig
+
+
+def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
+    """Every project's share of qualitative or text targets, the audit's limit drawn as a line.
+
+    Args:
+        shares: output of :func:`budgetkit.report.summarize.qualitative_shares` (columns project,
+            implementing_unit, indicators, qualitative, qualitative_pct, flagged).
+        top: most projects shown (highest shares first); the figure says how many more there are.
+
+    Returns:
+        The figure, one bar per project, red where the audit flags it.
+
+    Examples:
+        >>> import pandas as pd
+        >>> shares = pd.DataFrame({"project": ["甲", "乙"], "implementing_unit": ["u", "u"],
+        ...                        "indicators": [4, 5], "qualitative": [2, 0],
+        ...                        "qualitative_pct": [50.0, 0.0],
+        ...                        "flagged": ["是 yes", ""]})
+        >>> fig = plot_qualitative_shares(shares)
+        >>> len(fig.axes[0].patches), fig.axes[0].get_yticklabels()[-1].get_text()
+        (2, '甲')
+    """
+    from budgetkit.report.summarize import QUALITATIVE_THRESHOLD
+
+    _require(shares, ("project", "indicators", "qualitative", "qualitative_pct"), "shares")
+    frame = shares.assign(_label=_project_labels(shares)).sort_values(
+        ["qualitative_pct", "indicators"], ascending=False, na_position="last"
+    )
+    hidden = max(0, len(frame) - top)
+    frame = frame.head(top).iloc[::-1]
+    fig = _figure(len(frame), width=9.0)
+    ax = fig.add_subplot()
+    y = np.arange(len(frame))
+    values = frame["qualitative_pct"].astype(float).fillna(0.0)
+    limit = QUALITATIVE_THRESHOLD * 100
+    colors = [SEVERITY_COLORS["warning"] if v > limit else _PALETTE[0] for v in values]
+    ax.barh(y, values, color=colors)
+    ax.set_yticks(y, [_wrap(t) for t in frame["_label"]], fontsize=8)
+    for yi, v, q, n in zip(y, values, frame["qualitative"], frame["indicators"], strict=True):
+        ax.annotate(
+            f"{v:.0f}%（{int(q)}/{int(n)}）",
+            (v, yi),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=8,
+        )
+    ax.axvline(limit, color=SEVERITY_COLORS["error"], linestyle="--", linewidth=1)
+    ax.annotate(
+        f"审查上限 audit limit {limit:.0f}%",
+        (limit, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, 2),
+        textcoords="offset points",
+        fontsize=8,
+        color=SEVERITY_COLORS["error"],
+    )
+    ax.set_xlim(0, max(100.0, float(values.max()) * 1.15 if len(values) else 100.0))
+    ax.set_xlabel("定性或文字指标占比（%） share of qualitative or text targets")
+    ax.set_title("各项目定性指标占比（Qualitative share of every project）")
+    _more(ax, hidden, "projects")
     return fig
 
 
@@ -294,14 +425,23 @@ def plot_audit_summary(findings: pd.DataFrame) -> Figure:
     zh = dict(zip(list_rules()["rule"], list_rules()["zh"], strict=True))
     counts = findings.groupby(["rule", "severity"]).size().unstack("severity", fill_value=0)
     severities = [s for s in SEVERITIES if s in counts.columns] + [
-        s for s in counts.columns if s not in SEVERITIES]
+        s for s in counts.columns if s not in SEVERITIES
+    ]
     counts = counts.reindex(columns=severities)
     counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index] if len(counts) else counts
     fig = _figure(len(counts), width=8.0)
     ax = fig.add_subplot()
     if counts.empty:
-        ax.text(0.5, 0.5, "无问题（no findings）", ha="center", va="center", fontsize=16,
-                transform=ax.transAxes, color=SEVERITY_COLORS["info"])
+        ax.text(
+            0.5,
+            0.5,
+            "无问题（no findings）",
+            ha="center",
+            va="center",
+            fontsize=16,
+            transform=ax.transAxes,
+            color=SEVERITY_COLORS["info"],
+        )
         ax.set_axis_off()
         ax.set_title("绩效目标审核（Audit findings）")
         return fig
@@ -310,8 +450,13 @@ def plot_audit_summary(findings: pd.DataFrame) -> Figure:
     for severity in severities:
         values = counts[severity].to_numpy(dtype=float)
         shown = values > 0
-        ax.barh(y[shown], values[shown], left=left[shown], color=SEVERITY_COLORS.get(severity, "#7f7f7f"),
-                label=f"{_SEVERITY_ZH.get(severity, severity)}（{severity}）")
+        ax.barh(
+            y[shown],
+            values[shown],
+            left=left[shown],
+            color=SEVERITY_COLORS.get(severity, "#7f7f7f"),
+            label=f"{_SEVERITY_ZH.get(severity, severity)}（{severity}）",
+        )
         left += values
     for yi, total in zip(y, left, strict=True):
         ax.annotate(str(int(total)), (total, yi), xytext=(3, 0), textcoords="offset points", va="center")
@@ -324,49 +469,148 @@ def plot_audit_summary(findings: pd.DataFrame) -> Figure:
     return fig
 
 
-def plot_year_comparison(projects_all_years: pd.DataFrame) -> Figure:
-    """Grouped bars of the total budget per year, one bar per implementing unit.
+def _change_plot(table: pd.DataFrame, labels: list[str], unit: str, title: str, top: int) -> Figure:
+    """Bars of ``table["change"]`` (last year minus the one before), new and dropped rows marked."""
+    years = [c for c in table.columns if c.startswith("y") and c[1:].isdigit()]
+    frame = table.assign(_label=labels)
+    if len(years) >= 2:
+        before, after = frame[years[-2]], frame[years[-1]]
+        frame["_note"] = np.where(
+            before.isna() & after.notna(),
+            f"{years[-1][1:]}年新增 new",
+            np.where(after.isna() & before.notna(), f"{years[-1][1:]}年未列 not listed", ""),
+        )
+        span = f"{years[-2][1:]}→{years[-1][1:]}"
+    else:
+        frame["_note"] = "只有一年 one year only"
+        span = years[0][1:] if years else ""
+    frame = frame[frame["change"].notna() | frame["_note"].ne("")]
+    frame = frame.assign(_size=frame["change"].abs().fillna(-1.0)).sort_values("_size", ascending=False)
+    hidden = max(0, len(frame) - top)
+    frame = frame.head(top).iloc[::-1]
+    fig = _figure(len(frame), width=10.0)
+    ax = fig.add_subplot()
+    if frame.empty:
+        ax.text(
+            0.5, 0.5, "无可比较的项目（nothing to compare）", ha="center", va="center", transform=ax.transAxes
+        )
+        ax.set_axis_off()
+        return fig
+    y = np.arange(len(frame))
+    change = frame["change"].astype(float)
+    shown = change.notna().to_numpy()
+    colors = ["#2ca02c" if v >= 0 else "#d62728" for v in change[shown]]
+    ax.barh(y[shown], change[shown], color=colors)
+    ax.axvline(0, color="#555555", linewidth=0.8)
+    ax.set_yticks(y, [_wrap(t, 30) for t in frame["_label"]], fontsize=8)
+    for yi, v, pct, note in zip(y, change, frame["change_pct"], frame["_note"], strict=True):
+        if pd.isna(v):
+            ax.annotate(
+                note,
+                (0, yi),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+                color="#555555",
+            )
+            continue
+        text = f"{v:+,.2f}".rstrip("0").rstrip(".") + (f"（{pct:+.1f}%）" if pd.notna(pct) else "")
+        ax.annotate(
+            text,
+            (v, yi),
+            xytext=(3 if v >= 0 else -3, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if v >= 0 else "right",
+            fontsize=8,
+        )
+    ax.set_xlabel(f"变化（{unit}） change {span}")
+    ax.set_title(title)
+    ax.margins(x=0.25)
+    _more(ax, hidden, "rows")
+    return fig
+
+
+def plot_budget_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
+    """Change of each project's budget between the last two years (projects matched without their year).
 
     Args:
-        projects_all_years: projects of one or more years (columns year,
-            implementing_unit, total_wan).
+        table: output of :func:`budgetkit.compare.compare_projects`.
+        top: most projects shown (largest changes first).
 
     Returns:
-        The figure; one bar per (year, implementing unit) pair present in the data.
+        The figure: one bar per project present in both years; new and dropped projects marked.
 
     Examples:
         >>> import pandas as pd
-        >>> projects = pd.DataFrame({"year": [2024, 2025, 2025], "implementing_unit": ["甲", "甲", "乙"],
+        >>> from budgetkit.compare import compare_projects
+        >>> projects = pd.DataFrame({"year": [2024, 2025, 2025], "implementing_unit": ["甲", "甲", "甲"],
+        ...                          "project": ["2024年培训", "2025年培训", "新项目"],
         ...                          "total_wan": [10.0, 12.0, 5.0]})
-        >>> fig = plot_year_comparison(projects)
-        >>> len(fig.axes[0].patches)
-        3
+        >>> fig = plot_budget_change(compare_projects(projects))
+        >>> len(fig.axes[0].patches), sorted(t.get_text() for t in fig.axes[0].texts)
+        (1, ['+2（+20.0%）', '2025年新增 new'])
     """
-    _require(projects_all_years, ("year", "implementing_unit", "total_wan"), "projects_all_years")
-    grouped = projects_all_years.groupby(["year", "implementing_unit"], sort=True)
-    totals = grouped["total_wan"].sum(min_count=1)
-    table = totals.unstack("implementing_unit")
-    table = table[table.sum().sort_values(ascending=False).index]
-    years = [str(y) for y in table.index]
-    units = table.columns.tolist()
-    fig = _figure(0, width=max(7.0, 1.2 + 0.6 * len(years) * max(1, len(units))), min_height=4.5)
-    ax = fig.add_subplot()
-    x = np.arange(len(years))
-    width = 0.8 / max(1, len(units))
-    for k, unit in enumerate(units):
-        values = table[unit].to_numpy(dtype=float)
-        shown = ~np.isnan(values)
-        offset = (k - (len(units) - 1) / 2) * width
-        bars = ax.bar(x[shown] + offset, values[shown], width=width, color=_PALETTE[k % len(_PALETTE)],
-                      label=unit)
-        ax.bar_label(bars, labels=[_fmt(v) for v in values[shown]], fontsize=8, padding=2)
-    ax.set_xticks(x, years)
-    ax.set_xlabel("预算年度（year）")
-    ax.set_ylabel("预算总额（万元）")
-    ax.set_title("各单位预算总额年度对比（Total budget by year and unit）")
-    ax.legend(title="实施单位（implementing unit）", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    ax.margins(y=0.12)
-    return fig
+    _require(table, ("project", "change", "change_pct"), "table")
+    return _change_plot(
+        table, _project_labels(table), "万元", "各项目预算的变化（Budget change per project）", top
+    )
+
+
+def plot_unit_cost_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
+    """Change of each unit-cost target between the last two years, within one denominator.
+
+    Args:
+        table: output of :func:`budgetkit.compare.compare_rates`.
+        top: most targets shown (largest changes first).
+
+    Returns:
+        The figure: one bar per target present in both years.
+
+    Examples:
+        >>> import pandas as pd
+        >>> from budgetkit.compare import compare_rates
+        >>> inds = pd.DataFrame({"year": [2024, 2025], "implementing_unit": ["甲", "甲"],
+        ...                      "indicator": ["2024年补助标准", "2025年补助标准"], "kind": ["rate", "rate"],
+        ...                      "value_yuan": [3000.0, 3250.0], "per_unit": ["户", "户"]})
+        >>> fig = plot_unit_cost_change(compare_rates(inds))
+        >>> fig.axes[0].get_yticklabels()[0].get_text()
+        '补助标准（元/户）'
+    """
+    _require(table, ("indicator", "per_unit", "change", "change_pct"), "table")
+    labels = [
+        f"{i}（{_per_unit_label(u)}）" for i, u in zip(table["indicator"], table["per_unit"], strict=True)
+    ]
+    return _change_plot(
+        table, labels, "元", "单位成本的变化（Unit-cost change, within each denominator）", top
+    )
+
+
+class SavedFigure:
+    """A figure and the PNG it was saved to; a notebook shows the saved PNG (not drawn a second time).
+
+    Attributes:
+        figure: the matplotlib figure.
+        path: the PNG file.
+
+    Examples:
+        >>> import tempfile, pandas as pd
+        >>> fig = plot_budget_by_project(pd.DataFrame({"project": ["甲"], "total_wan": [1.0]}))
+        >>> saved = SavedFigure(fig, save_figure(fig, Path(tempfile.mkdtemp()) / "b.png"))
+        >>> saved._repr_png_()[1:4], saved.figure is fig
+        (b'PNG', True)
+    """
+
+    def __init__(self, figure: Figure, path: Path) -> None:
+        self.figure = figure
+        self.path = Path(path)
+
+    def _repr_png_(self) -> bytes:
+        return self.path.read_bytes()
+
+    def __repr__(self) -> str:
+        return f"<figure {self.path.name}>"
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:

@@ -3,20 +3,26 @@
 Each function takes the validated :class:`~budgetkit.params.NotebookParams`
 (or the table an earlier step returned), does one thing, writes what it
 produces under the year's folders and returns something a notebook shows: a
-table with Chinese headers or a figure. A plain script can call the same
-functions in the same order (``benchmarks/bench.py`` does, to measure what the
-notebook layer costs).
+:class:`~budgetkit.report.display.ReadingTable` (full text, Chinese headers from
+the field dictionary, every column the dictionary defines that holds a value)
+or a :class:`~budgetkit.plots.SavedFigure` (the figure, shown as the PNG it was
+saved to). A plain script can call the same functions in the same order
+(``benchmarks/bench.py`` does, to measure what the notebook layer costs).
 
 =============  =====================================================================
 notebook       steps
 =============  =====================================================================
-01_clean       :func:`clean_year`, :func:`show_counts`, :func:`show_quality`,
-               :func:`show_projects`, :func:`show_indicators`, :func:`show_unparsed`
-02_costs       :func:`reconcile_year`, :func:`show_cost_status`, :func:`show_costs`
-03_audit       :func:`audit_year`, :func:`show_audit_summary`, :func:`show_findings`
+01_clean       :func:`clean_year`, :func:`show_counts`, :func:`show_skipped`,
+               :func:`show_quality`, :func:`show_projects`, :func:`show_indicators`,
+               :func:`show_unparsed`
+02_costs       :func:`reconcile_year`, :func:`show_cost_status`, :func:`show_costs`,
+               :func:`show_terms`
+03_audit       :func:`audit_year`, :func:`show_audit_summary`, :func:`show_qualitative`,
+               :func:`show_findings`
 04_figures     :func:`figure_budget`, :func:`figure_costs`, :func:`figure_unit_costs`,
-               :func:`figure_audit`
-05_compare     :func:`compare_budgets`, :func:`compare_unit_costs`, :func:`figure_compare`
+               :func:`figure_qualitative`, :func:`figure_audit`
+05_compare     :func:`compare_budgets`, :func:`compare_unit_costs`, :func:`figure_compare`,
+               :func:`figure_compare_unit_costs`
 =============  =====================================================================
 
 Examples:
@@ -28,7 +34,7 @@ Examples:
     >>> _ = shutil.copytree(seed, root / "data/raw/2025")
     >>> params = validate_params({"year": 2025, "root": str(root)}, "01_clean")
     >>> tables = clean_year(params)
-    >>> show_counts(tables)["行数 rows"].tolist()
+    >>> show_counts(tables).frame["rows"].tolist()
     [1, 11, 144, 0, 0]
     >>> costs = reconcile_year(params)
     >>> costs.loc[0, ["implied_wan", "budget_wan"]].astype(float).tolist(), costs.loc[0, "status"]
@@ -44,15 +50,20 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from budgetkit.audit import audit_targets, summarize_audit
-from budgetkit.errors import InputError
-from budgetkit.fields import zh_headers
+from budgetkit.compare import compare_projects, compare_rates
+from budgetkit.errors import BudgetkitError, InputError
+from budgetkit.fields import columns
 from budgetkit.params import NotebookParams
-from budgetkit.parse import parse_year
-from budgetkit.reconcile import reconcile_costs
+from budgetkit.parse import parse_file
+from budgetkit.reconcile import price_terms, reconcile_costs
+from budgetkit.report.codes import code_label
+from budgetkit.report.display import ReadingTable, dictionary_table
+from budgetkit.report.failures import relativise
+from budgetkit.report.summarize import qualitative_shares
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from budgetkit.plots import SavedFigure
 
 __all__ = [
     "audit_year",
@@ -62,9 +73,12 @@ __all__ = [
     "figure_audit",
     "figure_budget",
     "figure_compare",
+    "figure_compare_unit_costs",
     "figure_costs",
+    "figure_qualitative",
     "figure_unit_costs",
     "load_year",
+    "read_year",
     "reconcile_year",
     "show_audit_summary",
     "show_cost_status",
@@ -73,7 +87,10 @@ __all__ = [
     "show_findings",
     "show_indicators",
     "show_projects",
+    "show_qualitative",
     "show_quality",
+    "show_skipped",
+    "show_terms",
     "show_unparsed",
 ]
 
@@ -82,19 +99,47 @@ logger = logging.getLogger(__name__)
 #: Folder name under ``figures/`` and ``reports/`` for the cross-year comparison.
 COMPARE_DIR = "compare"
 
-
-def _zh(frame: pd.DataFrame, table: str, cols: list[str]) -> pd.DataFrame:
-    """``frame[cols]`` with the field dictionary's Chinese headers."""
-    return frame[cols].rename(columns=zh_headers(table)).reset_index(drop=True)
+#: Errors that make one file unreadable without stopping its year.
+FILE_ERRORS: tuple[type[BaseException], ...] = (BudgetkitError, OSError)
 
 
 # --- 01_clean --------------------------------------------------------------------------------------------
 
 
+def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
+    """Parse every disclosure of the year, skipping (and listing) the files that cannot be read.
+
+    Returns:
+        The stacked tables of the files read, and one row per file skipped (source_file, error, reason;
+        paths relative to the project root).
+
+    Raises:
+        InputError: when the year has no file, or no file could be read (the reasons listed).
+    """
+    files = params.paths.disclosures(params.year)
+    parts, skipped = [], []
+    for i, path in enumerate(files, 1):
+        logger.info("[%s] parsing %d/%d %s", params.year, i, len(files), path.name)
+        try:
+            parts.append(parse_file(path, year=params.year))
+        except FILE_ERRORS as exc:
+            reason = relativise(str(exc), [params.paths.root])
+            logger.warning("[%s] skipped %s: %s", params.year, path.name, reason)
+            skipped.append({"source_file": path.name, "error": type(exc).__name__, "reason": reason})
+    if not parts:
+        raise InputError(
+            f"no file of year {params.year} could be read: " + "; ".join(r["reason"] for r in skipped),
+            path=params.paths.relative(params.paths.raw_year(params.year)),
+        )
+    return concat_tables(parts), pd.DataFrame(skipped, columns=columns("skipped"))
+
+
 def clean_year(params: NotebookParams) -> Tables:
-    """Parse every disclosure of the year and write the tidy tables to ``data/processed/<year>/``."""
-    tables = parse_year(params.year, params.paths)
-    write_tables(tables, params.paths.processed_year(params.year))
+    """Parse the year (:func:`read_year`); write its tables and ``skipped`` to ``data/processed/<year>/``."""
+    tables, skipped = read_year(params)
+    out = params.paths.processed_year(params.year)
+    write_tables(tables, out)
+    write_frames({"skipped": skipped}, out)
     return tables
 
 
@@ -103,11 +148,11 @@ def load_year(params: NotebookParams, year: int | None = None) -> Tables:
     return read_tables(params.paths.processed_year(year or params.year))
 
 
-def show_counts(tables: Tables) -> pd.DataFrame:
+def show_counts(tables: Tables) -> ReadingTable:
     """Rows per table, with what each table holds.
 
     Examples:
-        >>> show_counts(Tables.empty())["表 table"].tolist()
+        >>> show_counts(Tables.empty()).frame["table"].tolist()
         ['documents', 'projects', 'indicators', 'header_extras', 'unparsed']
     """
     meaning = {
@@ -117,84 +162,128 @@ def show_counts(tables: Tables) -> pd.DataFrame:
         "header_extras": "表头其他项 other header labels",
         "unparsed": "未识别的内容 input not understood",
     }
-    return pd.DataFrame(
+    frame = pd.DataFrame(
         [(name, meaning[name], n) for name, n in tables.counts().items()],
-        columns=["表 table", "内容 content", "行数 rows"],
+        columns=["table", "content", "rows"],
+    )
+    labels = {"table": ("表", "table"), "content": ("内容", "content"), "rows": ("行数", "rows")}
+    return ReadingTable(frame, caption="各表行数 rows per table", name="counts", labels=labels)
+
+
+def show_skipped(params: NotebookParams) -> ReadingTable:
+    """The files of the year that could not be read, with the reason (an empty table: every file was read)."""
+    skipped = read_frame(params.paths.processed_year(params.year), "skipped")
+    return dictionary_table(
+        skipped,
+        "skipped",
+        "跳过的文件 files skipped",
+        f"{params.year}-skipped",
+        drop=(),
+        empty="没有跳过的文件 every file was read",
     )
 
 
-def show_quality(tables: Tables) -> pd.DataFrame:
+def show_quality(tables: Tables) -> ReadingTable:
     """How the year was read: documents by reader, tables by status, indicators by confidence.
 
     Examples:
         >>> from budgetkit.parse import parse_file
         >>> quality = show_quality(parse_file("tests/fixtures/layouts/stops-mid-table.txt"))
-        >>> quality[["取值 value", "数量 count"]].values.tolist()
-        [['text', 1], ['complete', 1], ['partial', 1], ['high', 6]]
+        >>> quality.frame[["value", "count"]].values.tolist()
+        [['text', 1], ['完整 complete', 1], ['不完整 partial', 1], ['高 high', 6]]
     """
     parts = [
-        ("读取方式 reader", tables.documents.get("reader")),
-        ("项目表 table", tables.projects.get("status")),
-        ("三级指标可信度 confidence", tables.indicators.get("confidence")),
+        ("读取方式 reader", tables.documents.get("reader"), None),
+        ("项目表 table", tables.projects.get("status"), ("projects", "status")),
+        ("三级指标可信度 confidence", tables.indicators.get("confidence"), ("indicators", "confidence")),
     ]
     rows = [
-        (aspect, value, int(n))
-        for aspect, column in parts
+        (aspect, code_label(*codes, value) if codes and value else value, int(n))
+        for aspect, column, codes in parts
         if column is not None
         for value, n in column.fillna("").value_counts().sort_index().items()
     ]
-    return pd.DataFrame(rows, columns=["方面 aspect", "取值 value", "数量 count"])
+    frame = pd.DataFrame(rows, columns=["aspect", "value", "count"])
+    labels = {"aspect": ("方面", "aspect"), "value": ("取值", "value"), "count": ("数量", "count")}
+    return ReadingTable(frame, caption="读取质量 how the tables were read", name="quality", labels=labels)
 
 
-def show_projects(tables: Tables) -> pd.DataFrame:
-    """The projects with their header cells and status, Chinese headers."""
-    cols = ["project", "implementing_unit", "attribute", "period", "total_wan", "fiscal_wan",
-            "indicator_count", "status", "line_start", "line_end"]
-    return _zh(tables.projects, "projects", cols)
+def show_projects(tables: Tables) -> ReadingTable:
+    """The projects with every header field the dictionary defines, Chinese headers."""
+    return dictionary_table(tables.projects, "projects", "项目 projects", "projects", drop=())
 
 
-def show_indicators(tables: Tables) -> pd.DataFrame:
-    """Every level-3 indicator with its printed and parsed value, Chinese headers."""
-    frame = tables.indicators.merge(tables.projects[["project_id"]], on="project_id", how="left")
-    cols = ["project", "level1", "level2", "indicator", "value", "kind", "op", "num", "unit", "per_unit",
-            "value_yuan", "confidence", "line_start"]
-    return _zh(frame, "indicators", cols)
+def show_indicators(tables: Tables) -> ReadingTable:
+    """Every level-3 indicator with its printed and parsed value, Chinese headers (searchable)."""
+    return dictionary_table(tables.indicators, "indicators", "三级指标 indicators", "indicators")
 
 
-def show_unparsed(tables: Tables) -> pd.DataFrame:
+def show_unparsed(tables: Tables) -> ReadingTable:
     """The lines that landed in no field (an empty table means every line was understood)."""
-    return _zh(tables.unparsed, "unparsed", ["source_file", "line", "page", "text", "reason"])
+    return dictionary_table(
+        tables.unparsed,
+        "unparsed",
+        "未识别的行 lines not understood",
+        "unparsed",
+        empty="每一行都已识别 every line was understood",
+    )
 
 
 # --- 02_costs --------------------------------------------------------------------------------------------
 
 
 def reconcile_year(params: NotebookParams) -> pd.DataFrame:
-    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs.csv``."""
+    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs``, ``terms``."""
     tables = load_year(params)
     costs = reconcile_costs(tables.projects, tables.indicators)
-    write_frames({"costs": costs}, params.paths.processed_year(params.year))
+    names = tables.projects[["project_id", "project", "implementing_unit"]]
+    terms = price_terms(tables.indicators).merge(names, on="project_id", how="left")
+    write_frames({"costs": costs, "terms": terms}, params.paths.processed_year(params.year))
     return costs
 
 
-def show_cost_status(costs: pd.DataFrame) -> pd.DataFrame:
-    """Projects per reconciliation status.
+def show_cost_status(costs: pd.DataFrame) -> ReadingTable:
+    """Projects and budget per reconciliation status.
 
     Examples:
-        >>> show_cost_status(pd.DataFrame({"status": ["closes", "closes", "cannot be priced"]}))
-                     status  projects
-        0            closes         2
-        1  cannot be priced         1
+        >>> t = show_cost_status(pd.DataFrame({"status": ["closes", "closes", "cannot be priced"],
+        ...                                    "budget_wan": [1.0, 2.0, 3.0]}))
+        >>> t.display_frame().values.tolist()
+        [['吻合 closes', '2', '3', '50.0%'], ['无法测算 cannot be priced', '1', '3', '50.0%']]
     """
-    counts = costs["status"].value_counts()
-    return pd.DataFrame({"status": counts.index.astype(str), "projects": counts.to_numpy()})
+    grouped = costs.groupby("status", sort=False)["budget_wan"].agg(projects="size", budget_wan="sum")
+    frame = grouped.reset_index().sort_values("projects", ascending=False, kind="stable")
+    total = frame["budget_wan"].sum()
+    frame["share"] = frame["budget_wan"] / total * 100 if total else float("nan")
+    labels = {
+        "projects": ("项目数", "projects"),
+        "budget_wan": ("预算金额", "budget", "万元"),
+        "share": ("预算占比", "share of budget", "%"),
+    }
+    return ReadingTable(
+        frame.reset_index(drop=True),
+        "costs",
+        caption="测算结论 reconciliation status",
+        name="cost-status",
+        labels=labels,
+    )
 
 
-def show_costs(costs: pd.DataFrame) -> pd.DataFrame:
-    """Implied cost against budget per project, with the arithmetic, Chinese headers."""
-    cols = ["project", "implementing_unit", "implied_wan", "budget_wan", "gap_wan", "gap_pct", "status",
-            "explanation_zh"]
-    return _zh(costs, "costs", cols)
+def show_costs(costs: pd.DataFrame) -> ReadingTable:
+    """Implied cost against budget per project, with the whole arithmetic in Chinese and English."""
+    return dictionary_table(costs, "costs", "各项目测算 per project", "costs")
+
+
+def show_terms(params: NotebookParams) -> ReadingTable:
+    """Every priced term (quantity × unit cost = subtotal) of every project (searchable)."""
+    terms = read_frame(params.paths.processed_year(params.year), "terms")
+    return dictionary_table(
+        terms,
+        "terms",
+        "测算项 priced terms",
+        f"{params.year}-terms",
+        empty="没有可测算的项 no term could be priced",
+    )
 
 
 # --- 03_audit --------------------------------------------------------------------------------------------
@@ -208,49 +297,83 @@ def audit_year(params: NotebookParams) -> pd.DataFrame:
     return findings
 
 
-def show_audit_summary(findings: pd.DataFrame) -> pd.DataFrame:
+def show_audit_summary(findings: pd.DataFrame) -> ReadingTable:
     """Findings and projects per rule, every rule listed (zero where nothing was found)."""
-    return summarize_audit(findings)
+    summary = summarize_audit(findings)[["rule", "en", "severity", "findings", "projects"]]
+    labels = {
+        "en": ("规则（英文）", "rule in English"),
+        "findings": ("问题数", "findings"),
+        "projects": ("涉及项目数", "projects"),
+    }
+    return ReadingTable(summary, "audit", caption="各规则 per rule", name="audit-summary", labels=labels)
 
 
-def show_findings(findings: pd.DataFrame) -> pd.DataFrame:
-    """Every finding, Chinese headers."""
-    return _zh(findings, "audit", ["project", "implementing_unit", "rule", "severity", "detail"])
+def show_qualitative(params: NotebookParams) -> ReadingTable:
+    """Every project's share of qualitative or text targets (not only the projects the audit flags)."""
+    tables = load_year(params)
+    labels = {
+        "indicators": ("三级指标数", "indicators"),
+        "qualitative": ("定性指标数", "qualitative"),
+        "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
+        "flagged": ("超过上限", "above the limit"),
+    }
+    shares = qualitative_shares(tables.projects, tables.indicators).drop(columns="project_id")
+    return ReadingTable(
+        shares,
+        "projects",
+        caption="各项目定性指标占比 qualitative share of every project",
+        name=f"{params.year}-qualitative",
+        labels=labels,
+    )
+
+
+def show_findings(findings: pd.DataFrame) -> ReadingTable:
+    """Every finding with its whole detail, Chinese headers."""
+    return dictionary_table(findings, "audit", "问题清单 findings", "findings", empty="无问题 no findings")
 
 
 # --- 04_figures ------------------------------------------------------------------------------------------
 
 
-def _figure(folder: Path, name: str, plot: str, frame: pd.DataFrame) -> Figure:
-    """Draw ``frame`` with ``budgetkit.plots.<plot>``, save it as ``<folder>/<name>.png``, return it."""
+def _figure(folder: Path, name: str, plot: str, *frames: pd.DataFrame) -> SavedFigure:
+    """Draw ``frames`` with ``budgetkit.plots.<plot>``, save it as ``<folder>/<name>.png``, return both."""
     from budgetkit import plots
 
-    fig = getattr(plots, plot)(frame)
+    fig = getattr(plots, plot)(*frames)
     path = plots.save_figure(fig, folder / f"{name}.png")
     logger.info("figure %s", path)
-    return fig
+    return plots.SavedFigure(fig, path)
 
 
-def figure_budget(params: NotebookParams) -> Figure:
+def figure_budget(params: NotebookParams) -> SavedFigure:
     """Budget by project (``figures/<year>/budget_by_project.png``)."""
     folder = params.paths.figures_year(params.year)
     return _figure(folder, "budget_by_project", "plot_budget_by_project", load_year(params).projects)
 
 
-def figure_costs(params: NotebookParams) -> Figure:
+def figure_costs(params: NotebookParams) -> SavedFigure:
     """Implied against budgeted cost (``figures/<year>/implied_vs_budget.png``)."""
     costs = read_frame(params.paths.processed_year(params.year), "costs")
     folder = params.paths.figures_year(params.year)
     return _figure(folder, "implied_vs_budget", "plot_implied_vs_budget", costs)
 
 
-def figure_unit_costs(params: NotebookParams) -> Figure:
-    """Unit costs by denominator (``figures/<year>/unit_costs.png``)."""
+def figure_unit_costs(params: NotebookParams) -> SavedFigure:
+    """Unit costs, a panel per denominator, bars naming their project (``figures/<year>/unit_costs.png``)."""
     folder = params.paths.figures_year(params.year)
     return _figure(folder, "unit_costs", "plot_unit_costs", load_year(params).indicators)
 
 
-def figure_audit(params: NotebookParams) -> Figure:
+def figure_qualitative(params: NotebookParams) -> SavedFigure:
+    """Qualitative share of every project (``figures/<year>/qualitative_share.png``)."""
+    tables = load_year(params)
+    shares = qualitative_shares(tables.projects, tables.indicators)
+    return _figure(
+        params.paths.figures_year(params.year), "qualitative_share", "plot_qualitative_shares", shares
+    )
+
+
+def figure_audit(params: NotebookParams) -> SavedFigure:
     """Audit findings by rule and severity (``figures/<year>/audit_summary.png``)."""
     findings = read_frame(params.paths.processed_year(params.year), "audit")
     return _figure(params.paths.figures_year(params.year), "audit_summary", "plot_audit_summary", findings)
@@ -266,30 +389,52 @@ def _all_years(params: NotebookParams) -> Tables:
     return concat_tables([read_tables(params.paths.processed_year(y)) for y in years])
 
 
-def compare_budgets(params: NotebookParams) -> pd.DataFrame:
-    """Total budget (万元) per implementing unit and year, every processed year."""
-    projects = _all_years(params).projects
-    table = projects.pivot_table(index="implementing_unit", columns="year", values="total_wan", aggfunc="sum")
-    table.columns = [f"{y}年（万元）" for y in table.columns]
-    return table.reset_index().rename(columns={"implementing_unit": "实施单位"})
+def _change_labels(frame: pd.DataFrame, what: str, unit: str) -> dict[str, tuple[str, ...]]:
+    years = [c for c in frame.columns if c.startswith("y") and c[1:].isdigit()]
+    labels: dict[str, tuple[str, ...]] = {c: (f"{c[1:]}年{what}", f"{c[1:]}", unit) for c in years}
+    span = f"{years[-2][1:]}→{years[-1][1:]}" if len(years) >= 2 else ""
+    labels["change"] = (f"变化 {span}", "change", unit)
+    labels["change_pct"] = (f"变化比例 {span}", "change", "%")
+    return labels
 
 
-def compare_unit_costs(params: NotebookParams) -> pd.DataFrame:
-    """Unit-cost targets (元 per 户, 人, 月 …) per indicator and year, every processed year."""
+def _rates_across_years(params: NotebookParams) -> pd.DataFrame:
     tables = _all_years(params)
-    rates = tables.indicators[tables.indicators["kind"].eq("rate") & tables.indicators["value_yuan"].notna()]
-    rates = rates.merge(tables.projects[["project_id", "year"]], on="project_id", how="left")
-    table = rates.pivot_table(
-        index=["implementing_unit", "indicator", "per_unit"], columns="year", values="value_yuan",
-        aggfunc="first",
-    )
-    table.columns = [f"{y}年（元）" for y in table.columns]
-    return table.reset_index().rename(
-        columns={"implementing_unit": "实施单位", "indicator": "三级指标", "per_unit": "分母单位"}
+    years = tables.projects[["project_id", "year"]]
+    return compare_rates(tables.indicators.merge(years, on="project_id", how="left"))
+
+
+def compare_budgets(params: NotebookParams) -> ReadingTable:
+    """Budget of each project in every processed year and its change (names matched without their year)."""
+    table = compare_projects(_all_years(params).projects)
+    return ReadingTable(
+        table,
+        "projects",
+        caption="各项目预算的变化 budget per project across years",
+        name="compare-budgets",
+        labels=_change_labels(table, "预算", "万元"),
     )
 
 
-def figure_compare(params: NotebookParams) -> Figure:
-    """Budgets across years (``figures/compare/year_comparison.png``)."""
-    projects = _all_years(params).projects
-    return _figure(params.paths.figures / COMPARE_DIR, "year_comparison", "plot_year_comparison", projects)
+def compare_unit_costs(params: NotebookParams) -> ReadingTable:
+    """Unit-cost targets (元 per 户, 人, 月 …) per project indicator in every year, with their change."""
+    table = _rates_across_years(params)
+    return ReadingTable(
+        table,
+        "indicators",
+        caption="单位成本的变化 unit costs across years",
+        name="compare-unit-costs",
+        labels=_change_labels(table, "单位成本", "元"),
+    )
+
+
+def figure_compare(params: NotebookParams) -> SavedFigure:
+    """Budget change per project between the last two years (``figures/compare/budget_change.png``)."""
+    table = compare_projects(_all_years(params).projects)
+    return _figure(params.paths.figures / COMPARE_DIR, "budget_change", "plot_budget_change", table)
+
+
+def figure_compare_unit_costs(params: NotebookParams) -> SavedFigure:
+    """Unit-cost change per indicator over the last two years (``figures/compare/unit_cost_change.png``)."""
+    table = _rates_across_years(params)
+    return _figure(params.paths.figures / COMPARE_DIR, "unit_cost_change", "plot_unit_cost_change", table)

@@ -1,0 +1,570 @@
+"""The report site under ``reports/``: an index, a summary per year, the notebook pages, a page per project.
+
+::
+
+    reports/index.html                    every year present, with its summary and status
+    reports/<year>/index.html             the year's summary, its pages, its projects, skipped files
+    reports/<year>/01_clean.html …        the executed notebooks (code hidden)
+    reports/<year>/projects/<slug>.html   one project: budget, priced terms, findings, indicators
+    reports/compare/05_compare.html       the comparison across years
+
+Every page has the same navigation bar (index, the year's pages, the other
+years, the comparison), a title, the department and year, and the time and
+inputs of the run (from the year's ``run_manifest.json``). The pages of a year
+are written by :func:`write_year_pages` into whatever folder holds the year's
+executed notebooks (the build's staging folder), so they are swapped in with
+the year's tables.
+
+Examples:
+    >>> project_slug("nx-federation-2025#01"), project_slug("宁夏总工会#02")
+    ('nx-federation-2025-01', 'p-02-c94892c1')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
+from budgetkit.paths import ProjectPaths
+from budgetkit.report.codes import code_label
+from budgetkit.report.display import ReadingTable, dictionary_table, record_table
+from budgetkit.report.render import Banner, Markup, Nav, NavItem, Run, notebook_body, render_page
+from budgetkit.report.summarize import qualitative_shares, summary_table
+from budgetkit.stage import write_atomic
+
+__all__ = [
+    "MANIFEST",
+    "SiteMap",
+    "load_manifest",
+    "project_slug",
+    "write_compare_page",
+    "write_index",
+    "write_year_pages",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The file of a year's (or the comparison's) run manifest.
+MANIFEST = "run_manifest.json"
+COMPARE_DIR = "compare"
+_SITE_META = re.compile(r'<meta name="budgetkit-site" content="([^"]*)">')
+
+
+@dataclass(frozen=True)
+class SiteMap:
+    """What every page's navigation needs.
+
+    Attributes:
+        years: every year present (a raw folder or reports), ascending.
+        built: the years with pages (a manifest under ``reports/<year>/``).
+        compare: whether the comparison page exists (or is being built).
+        skipped: ``{year: reason}`` for the years not built (an empty folder).
+    """
+
+    years: tuple[int, ...]
+    built: frozenset[int]
+    compare: bool = False
+    skipped: dict[int, str] = field(default_factory=dict)
+
+    def signature(self) -> str:
+        """A short text that changes when the navigation would."""
+        return ",".join(str(y) + ("" if y in self.built else "-") for y in self.years) + (
+            ";compare" if self.compare else ""
+        )
+
+
+def project_slug(project_id: str) -> str:
+    """A file name for a project's page: the id in ASCII, with a short hash where characters were replaced."""
+    ascii_id = re.sub(r"[^A-Za-z0-9._-]+", "-", project_id).strip("-")
+    if ascii_id == project_id.replace("#", "-"):
+        return ascii_id
+    digest = hashlib.sha1(project_id.encode("utf-8")).hexdigest()[:8]
+    tail = ascii_id.rsplit("-", 1)[-1] if ascii_id else ""
+    return f"p-{tail}-{digest}" if tail else f"p-{digest}"
+
+
+def load_manifest(folder: Path) -> dict:
+    """The ``run_manifest.json`` in ``folder``, or ``{}``."""
+    path = folder / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _time(iso: str) -> str:
+    if not iso:
+        return ""
+    try:
+        return dt.datetime.fromisoformat(iso).strftime("%Y-%m-%d %H:%M UTC")
+    except ValueError:
+        return iso
+
+
+def _run(manifest: dict) -> Run:
+    status = manifest.get("status", "")
+    return Run(
+        time=_time(manifest.get("started_utc", "")),
+        status=code_label("run", "status", status) if status else "",
+        inputs=manifest.get("inputs", []),
+    )
+
+
+def _nav(site: SiteMap, year: int | None, here: str, depth: int, pages: set[str]) -> Nav:
+    up = "../" * depth
+    nav = Nav(
+        index=f"{up}index.html",
+        here=here,
+        compare=f"{up}{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html" if site.compare else "",
+    )
+    if year is not None:
+        mine = "../" * (depth - 1)
+        nav.year_label = f"{year}年"
+        nav.pages = [NavItem("概要 summary", f"{mine}index.html", here == "summary")] + [
+            NavItem(notebook_label(nb), f"{mine}{nb}.html" if nb in pages else "", here == nb)
+            for nb in YEAR_NOTEBOOKS
+        ]
+    nav.years = [
+        NavItem(str(y), f"{up}{y}/index.html" if y in site.built else "", y == year) for y in site.years
+    ]
+    return nav
+
+
+def _subtitle(manifest: dict, year: int | None) -> str:
+    departments = manifest.get("summary", {}).get("departments", [])
+    parts = ["、".join(departments)] if departments else []
+    if year is not None:
+        parts.append(f"{year}年度 budget year {year}")
+    return " · ".join(parts)
+
+
+def _failure_banner(manifest: dict, link: str = "") -> list[Banner]:
+    if manifest.get("status") == "failed":
+        failed = manifest.get("failed_notebook", "")
+        return [
+            Banner(
+                "bad",
+                "本次构建失败 This build failed" + (f"：{failed}" if failed else ""),
+                [manifest.get("error", "")],
+                {"href": link, "label": f"查看 {failed} 页 see the {failed} page"}
+                if link and failed
+                else None,
+            )
+        ]
+    if manifest.get("status") == "running":
+        return [
+            Banner(
+                "warn",
+                "构建未完成 A build was replacing these outputs when it stopped",
+                ["重新运行 budgetkit build run the build again"],
+            )
+        ]
+    return []
+
+
+def _skipped_banner(manifest: dict) -> list[Banner]:
+    skipped = manifest.get("skipped", [])
+    if not skipped:
+        return []
+    return [
+        Banner(
+            "warn",
+            f"{len(skipped)} 个文件无法读取，已跳过 {len(skipped)} file(s) could not be read and "
+            "were skipped; the year was built from the others",
+            [f"{s['source_file']}: {s['reason']}" for s in skipped],
+        )
+    ]
+
+
+def _write(path: Path, text: str) -> Path:
+    write_atomic(path, text)
+    return path
+
+
+def _read(processed: Path, name: str) -> pd.DataFrame | None:
+    from budgetkit.tables import read_frame
+
+    try:
+        return read_frame(processed, name)
+    except Exception:  # noqa: BLE001 - a page says what is missing instead
+        return None
+
+
+def write_year_pages(
+    year: int, reports: Path, processed: Path, site: SiteMap, roots: list[Path], manifest: dict | None = None
+) -> list[Path]:
+    """Write the pages of ``year`` into ``reports`` (the folder of its executed notebooks and manifest).
+
+    Args:
+        year: the budget year.
+        reports: the folder holding the executed notebooks and ``run_manifest.json``.
+        processed: the folder of the year's tables.
+        site: the navigation.
+        roots: folders taken out of any path shown.
+        manifest: the run to show (default: the folder's ``run_manifest.json``).
+
+    Returns:
+        The pages written.
+    """
+    manifest = load_manifest(reports) if manifest is None else manifest
+    pages = {nb for nb in YEAR_NOTEBOOKS if (reports / f"{nb}.ipynb").is_file()}
+    written = []
+    subtitle = _subtitle(manifest, year)
+    for nb in YEAR_NOTEBOOKS:
+        if nb not in pages:
+            continue
+        body, failures, heading = notebook_body(reports / f"{nb}.ipynb", roots)
+        banners = (
+            [
+                Banner(
+                    "bad",
+                    f"{notebook_label(nb)} 失败 failed",
+                    failures,
+                    {
+                        "href": f"{nb}.ipynb",
+                        "label": "完整的错误信息在已执行的笔记本中 the full traceback is in the "
+                        "executed notebook",
+                    },
+                )
+            ]
+            if failures
+            else []
+        )
+        if nb == YEAR_NOTEBOOKS[0]:
+            banners += _skipped_banner(manifest)
+        title = f"{year}年 {heading or notebook_label(nb)}"
+        page = render_page(
+            title=title,
+            subtitle=subtitle,
+            body=body,
+            nav=_nav(site, year, nb, 1, pages),
+            run=_run(manifest),
+            banners=banners,
+        )
+        written.append(_write(reports / f"{nb}.html", page))
+    written += _project_pages(year, reports, processed, site, pages, manifest)
+    written.append(_year_index(year, reports, processed, site, pages, manifest))
+    return written
+
+
+def _tables(processed: Path) -> dict[str, pd.DataFrame | None]:
+    return {name: _read(processed, name) for name in ("projects", "indicators", "costs", "terms", "audit")}
+
+
+def _year_index(
+    year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
+) -> Path:
+    t = _tables(processed)
+    failed_page = manifest.get("failed_notebook", "")
+    banners = _failure_banner(
+        manifest, f"{failed_page}.html" if failed_page in pages else ""
+    ) + _skipped_banner(manifest)
+    parts = []
+    if manifest.get("summary"):
+        summary = summary_table(manifest["summary"])
+        parts.append("<h2>概要 Summary</h2>")
+        parts.append(
+            ReadingTable(
+                summary,
+                caption="",
+                name=f"{year}-summary",
+                labels={"item": ("项目", "item"), "value": ("值", "value")},
+            ).to_html()
+        )
+    links = "".join(
+        f'<li><a href="{nb}.html">{html.escape(notebook_label(nb))}</a> {html.escape(NOTEBOOKS[nb])}</li>'
+        if nb in pages
+        else f"<li>{html.escape(notebook_label(nb))}（未运行 not run）</li>"
+        for nb in YEAR_NOTEBOOKS
+    )
+    parts.append(f"<h2>页面 Pages</h2><ul>{links}</ul>")
+    projects = t["projects"]
+    if projects is not None and len(projects):
+        frame = projects[["project_id", "project", "implementing_unit", "total_wan"]].copy()
+        if t["costs"] is not None:
+            frame = frame.merge(t["costs"][["project_id", "status"]], on="project_id", how="left")
+        if t["indicators"] is not None:
+            shares = qualitative_shares(projects, t["indicators"])[["project_id", "qualitative_pct"]]
+            frame = frame.merge(shares, on="project_id", how="left")
+        if t["audit"] is not None:
+            counts = t["audit"].groupby("project_id").size().rename("findings")
+            frame = frame.merge(counts, left_on="project_id", right_index=True, how="left")
+            frame["findings"] = frame["findings"].fillna(0).astype("int64")
+        hrefs = [f"projects/{project_slug(p)}.html" for p in frame["project_id"]]
+        table = ReadingTable(
+            frame.drop(columns="project_id"),
+            "costs",
+            caption="各项目 projects",
+            name=f"{year}-projects",
+            links={"project": hrefs},
+            labels={
+                "total_wan": ("项目总额", "project total", "万元"),
+                "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
+                "findings": ("审查问题数", "audit findings"),
+            },
+        )
+        parts.append("<h2>项目 Projects</h2>" + table.to_html())
+    if manifest.get("inputs"):
+        inputs = pd.DataFrame(manifest["inputs"])
+        parts.append(
+            "<h2>输入文件 Inputs</h2>"
+            + ReadingTable(
+                inputs,
+                caption="",
+                name=f"{year}-inputs",
+                labels={
+                    "file": ("文件", "file"),
+                    "bytes": ("字节", "bytes"),
+                    "sha256": ("SHA-256", "sha256"),
+                },
+            ).to_html()
+        )
+    body = Markup(f'<meta name="budgetkit-site" content="{html.escape(site.signature())}">' + "".join(parts))
+    page = render_page(
+        title=f"{year}年度 项目支出预算绩效目标分析",
+        subtitle=_subtitle(manifest, year),
+        body=body,
+        nav=_nav(site, year, "summary", 1, pages),
+        run=_run(manifest),
+        banners=banners,
+    )
+    return _write(reports / "index.html", page)
+
+
+def _rows(frame: pd.DataFrame | None, project_id: str) -> pd.DataFrame | None:
+    if frame is None or "project_id" not in frame.columns:
+        return None
+    return frame[frame["project_id"] == project_id]
+
+
+def _project_pages(
+    year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
+) -> list[Path]:
+    t = _tables(processed)
+    if t["projects"] is None:
+        return []
+    written = []
+    for row in t["projects"].to_dict("records"):
+        pid = str(row["project_id"])
+        slug = project_slug(pid)
+        parts = [
+            "<h2>预算与表头 Budget and header</h2>",
+            record_table(row, "projects", "", f"{slug}-budget").to_html(),
+        ]
+        costs = _rows(t["costs"], pid)
+        parts.append("<h2>成本测算 Cost reconciliation</h2>")
+        if costs is not None and len(costs):
+            parts.append(record_table(costs.iloc[0].to_dict(), "costs", "", f"{slug}-costs").to_html())
+            terms = _rows(t["terms"], pid)
+            if terms is not None:
+                parts.append(
+                    dictionary_table(
+                        terms.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                        "terms",
+                        "测算项 priced terms",
+                        f"{slug}-terms",
+                        empty="没有可测算的项 no term could be priced",
+                    ).to_html()
+                )
+        else:
+            parts.append('<p class="bk-empty">未测算 not reconciled (02_costs did not run)</p>')
+        findings = _rows(t["audit"], pid)
+        parts.append("<h2>审查结果 Audit findings</h2>")
+        parts.append(
+            dictionary_table(findings, "audit", "", f"{slug}-findings", empty="无问题 no findings").to_html()
+            if findings is not None
+            else '<p class="bk-empty">未审查 not audited (03_audit did not run)</p>'
+        )
+        indicators = _rows(t["indicators"], pid)
+        if indicators is not None:
+            parts.append("<h2>三级指标 Indicators</h2>")
+            parts.append(
+                dictionary_table(
+                    indicators.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                    "indicators",
+                    "",
+                    f"{slug}-indicators",
+                ).to_html()
+            )
+        subtitle = " · ".join(
+            str(x)
+            for x in (row.get("implementing_unit"), row.get("department"), f"{year}年度 budget year {year}")
+            if x and not pd.isna(x)
+        )
+        page = render_page(
+            title=str(row.get("project") or pid),
+            subtitle=subtitle,
+            body=Markup("".join(parts)),
+            nav=_nav(site, year, "", 2, pages),
+            run=_run(manifest),
+            banners=_failure_banner(manifest),
+        )
+        written.append(_write(reports / "projects" / f"{slug}.html", page))
+    return written
+
+
+def write_compare_page(reports: Path, site: SiteMap, roots: list[Path]) -> list[Path]:
+    """Write ``reports/compare/05_compare.html`` from the executed comparison notebook in ``reports``."""
+    executed = reports / f"{COMPARE_NOTEBOOK}.ipynb"
+    if not executed.is_file():
+        return []
+    manifest = load_manifest(reports)
+    body, failures, heading = notebook_body(executed, roots)
+    banners = (
+        [
+            Banner(
+                "bad",
+                "跨年度比较失败 The comparison failed",
+                failures,
+                {"href": executed.name, "label": "完整的错误信息 the full traceback"},
+            )
+        ]
+        if failures
+        else []
+    )
+    years = manifest.get("years", [])
+    subtitle = "、".join(manifest.get("departments", [])) + (
+        f" · {years[0]}–{years[-1]}年 years {', '.join(map(str, years))}" if years else ""
+    )
+    page = render_page(
+        title=heading or "跨年度比较 Compare years",
+        subtitle=subtitle,
+        body=body,
+        nav=_nav(site, None, "compare", 1, set()),
+        run=_run(manifest),
+        banners=banners,
+    )
+    return [_write(reports / f"{COMPARE_NOTEBOOK}.html", page)]
+
+
+def site_map(
+    paths: ProjectPaths,
+    building: list[int] | None = None,
+    compare: bool | None = None,
+    skipped: dict[int, str] | None = None,
+) -> SiteMap:
+    """The navigation of the tree: every year with a raw folder or reports, and those being built."""
+    building = building or []
+    built = set(paths.report_years()) | set(building)
+    years = tuple(sorted(set(paths.years()) | built))
+    has_compare = (
+        (paths.reports / COMPARE_DIR / f"{COMPARE_NOTEBOOK}.html").is_file() if compare is None else compare
+    )
+    return SiteMap(years=years, built=frozenset(built), compare=has_compare, skipped=dict(skipped or {}))
+
+
+def page_signature(reports: Path) -> str:
+    """The :meth:`SiteMap.signature` a year's pages were written with ('' when unknown)."""
+    index = reports / "index.html"
+    if not index.is_file():
+        return ""
+    found = _SITE_META.search(index.read_text(encoding="utf-8", errors="replace"))
+    return html.unescape(found.group(1)) if found else ""
+
+
+def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
+    """Write ``reports/index.html``: every year present with its status and summary, whatever was built."""
+    rows, banners = [], []
+    for year in site.years:
+        manifest = load_manifest(paths.reports_year(year))
+        summary = manifest.get("summary", {})
+        status = manifest.get("status", "skipped" if year in site.skipped else "")
+        reason = site.skipped.get(year, "") or manifest.get("error", "")
+        skipped_files = len(manifest.get("skipped", []))
+        if status in {"failed", "skipped", "running"} or skipped_files:
+            banners.append(
+                f"{year}: {code_label('run', 'status', status)}"
+                + (f" — {reason}" if reason else "")
+                + (f"；跳过 {skipped_files} 个文件 {skipped_files} file(s) skipped" if skipped_files else "")
+            )
+        rows.append(
+            {
+                "year": str(year),
+                "status": code_label("run", "status", status) if status else "",
+                "departments": "、".join(summary.get("departments", [])),
+                "projects": summary.get("projects"),
+                "total_wan": summary.get("total_wan"),
+                "closes_pct": summary.get("closes_pct"),
+                "measurable_pct": summary.get("measurable_pct"),
+                "files": len(manifest.get("inputs", [])),
+                "skipped": skipped_files,
+                "time": _time(manifest.get("started_utc", "")),
+                "note": reason,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "year",
+            "status",
+            "departments",
+            "projects",
+            "total_wan",
+            "closes_pct",
+            "measurable_pct",
+            "files",
+            "skipped",
+            "time",
+            "note",
+        ],
+    )
+    for col in ("projects", "files", "skipped"):
+        frame[col] = frame[col].astype("Int64")
+    for col in ("total_wan", "closes_pct", "measurable_pct"):
+        frame[col] = frame[col].astype("float64")
+    hrefs = [f"{y}/index.html" if int(y) in site.built else "" for y in frame["year"]]
+    table = ReadingTable(
+        frame,
+        caption="各年度 budget years",
+        name="years",
+        links={"year": hrefs},
+        labels={
+            "year": ("预算年度", "budget year"),
+            "status": ("状态", "status"),
+            "departments": ("主管部门", "departments"),
+            "projects": ("项目数", "projects"),
+            "total_wan": ("项目总额", "total", "万元"),
+            "closes_pct": ("测算吻合的预算占比", "budget whose arithmetic closes", "%"),
+            "measurable_pct": ("可衡量指标占比", "measurable targets", "%"),
+            "files": ("文件数", "files"),
+            "skipped": ("跳过的文件", "files skipped"),
+            "time": ("运行时间", "run"),
+            "note": ("说明", "note"),
+        },
+    )
+    pages = "".join(
+        f"<li><b>{html.escape(notebook_label(nb))}</b> {html.escape(text)}</li>"
+        for nb, text in NOTEBOOKS.items()
+    )
+    body = Markup(
+        table.to_html()
+        + (
+            f'<p><a href="{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html">跨年度比较 compare years</a></p>'
+            if site.compare
+            else ""
+        )
+        + f"<h2>每年的页面 Pages of each year</h2><ul>{pages}</ul>"
+    )
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    page = render_page(
+        title="项目支出预算绩效目标分析报告 Budget performance-target reports",
+        subtitle=f"{len(site.years)} 个年度 years",
+        body=body,
+        nav=_nav(site, None, "index", 0, set()),
+        run=Run(time=_time(now)),
+        banners=[Banner("warn", "部分年度未完整构建 Not every year was built in full", banners)]
+        if banners
+        else [],
+    )
+    return _write(paths.reports / "index.html", page)
