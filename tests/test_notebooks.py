@@ -86,7 +86,7 @@ def test_an_empty_year_is_skipped_and_the_index_says_so(built):
     assert results[2].status == "skipped" and "data/raw/2030" in results[2].error
     index = pages(root)["index.html"]
     assert re.search(r"<td class=\"w-s\">2030</td><td class=\"w-[sm]\">跳过 skipped</td>", index)
-    assert "data/raw/2030: no .txt/.pdf file" in index
+    assert "data/raw/2030: no .txt/.pdf/" in index and "file for year 2030" in index
     assert not (root / "reports/2030").exists()
 
 
@@ -224,12 +224,12 @@ def test_rebuilding_one_year_keeps_the_others_and_changes_no_tracked_file(built)
 @pytest.mark.notebooks
 def test_failing_notebook_keeps_its_error_and_fails_the_build(tmp_path):
     root = make_project(tmp_path, {2025: "这不是绩效目标表\n".encode()})
-    with pytest.raises(NotebookError, match="01_clean: NoTableError: .*no performance-target table found"):
+    with pytest.raises(NotebookError, match="01_clean: InputError: .*no performance-target table found"):
         build(root=root)
     executed = nbformat.read(root / "reports/2025/01_clean.ipynb", as_version=4)
     errors = [o for c in executed.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.output_type == "error"]
-    assert errors and errors[0]["ename"] == "NoTableError" and errors[0]["traceback"], "the traceback stays here"
+    assert errors and errors[0]["ename"] == "InputError" and errors[0]["traceback"], "the traceback stays here"
     page = (root / "reports/2025/01_clean.html").read_text(encoding="utf-8")
     assert "no performance-target table found" in page and "data/raw/2025/" in page and "这不是绩效目标表" in page
     assert "Traceback" not in page and str(tmp_path) not in page and "\x1b[" not in page
