@@ -1,0 +1,58 @@
+"""Real documents nobody here wrote: every answer key of ``../shared/corpus`` scored as the scorer scores it.
+
+Each key's source is parsed in this process and written as the ``parse`` command writes it; the score is
+computed by ``../shared/tools/score_corpus.py``'s own ``score_doc`` (projects, totals and every indicator,
+as F1). Skipped, with the reason printed, where ``../shared`` is not there.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from budgetkit.parse import parse_file
+from budgetkit.tables import write_tables
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SCORER = SHARED / "tools/score_corpus.py"
+CORPUS = SHARED / "corpus"
+#: The mean score the suite holds the reading to (the scorer's figure on 2026-12-01 was 0.881).
+MIN_MEAN_SCORE = 0.88
+
+pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not found: the real corpus is not here")
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score_corpus", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _keys() -> list[Path]:
+    return sorted(CORPUS.rglob("*.expected.json")) if CORPUS.is_dir() else []
+
+
+@pytest.fixture(scope="module")
+def scores(tmp_path_factory) -> dict[str, float]:
+    scorer = _scorer()
+    out: dict[str, float] = {}
+    for keyfile in _keys():
+        key = json.loads(keyfile.read_text(encoding="utf-8"))
+        source = scorer.source_of(keyfile, key)
+        assert source is not None, f"{keyfile.name}: source {key['source']} not found"
+        folder = tmp_path_factory.mktemp(keyfile.stem[:40])
+        write_tables(parse_file(source), folder)  # as `python -m budgetkit parse SOURCE` does
+        out[keyfile.name], _, _ = scorer.score_doc(key, folder)
+    return out
+
+
+def test_every_real_document_parses_and_the_mean_score_holds(scores):
+    assert len(scores) == len(_keys()) >= 22
+    mean = sum(scores.values()) / len(scores)
+    report = "\n".join(f"{s:.3f} {name}" for name, s in sorted(scores.items(), key=lambda kv: kv[1]))
+    print(f"\nmean_score={mean:.3f}\n{report}")
+    assert mean >= MIN_MEAN_SCORE, report
