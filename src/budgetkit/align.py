@@ -412,7 +412,9 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
         return 0.0
 
     def filled(i: int, j: int) -> bool:
-        return (full_em is not None and roles[j] == "value" and units[i].whole_line
+        # a lone value line as wide as the widest value was cut by its cell's edge; only where a line holds
+        # a row's cells (PDF text): where cells stand one per line, every value is a lone line
+        return (spaced and full_em is not None and roles[j] == "value" and units[i].whole_line
                 and _width(units[i].text) >= max(full_em, 6.0))
 
     # state: (column, has_ind) ; value = (cost, back pointer)
