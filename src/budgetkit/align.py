@@ -119,7 +119,8 @@ def pieces(toks: Sequence[Tok]) -> list[Unit]:
     """Cut tokens at their spaces: each piece may go to its own column (``职工困难医疗救助 200户``)."""
     out: list[Unit] = []
     for tok in toks:
-        whole = tok.match is not None and tok.role("level1", "level2", "section", "column") is not None
+        whole = tok.cell.delimited or tok.match is not None and tok.role("level1", "level2", "section",
+                                                                         "column") is not None
         parts = [tok.text] if whole else tok.text.split() or [""]
         for k, part in enumerate(parts):
             out.append(Unit(part, tok, tok.gap if k == 0 else PIECE, tok.whole_line and len(parts) == 1, k))
@@ -286,6 +287,8 @@ _NEW_ROW = {PIECE: 6.0, SAME: 5.0, LINE: 0.6, BLANK: 0.3, BREAK: 0.0}
 _SAME_ROW = {PIECE: 0.6, SAME: 0.0, LINE: 0.0, BLANK: 0.3, BREAK: 5.0}
 #: A row with a value and no name.
 _MISSING_NAME = 4.0
+#: What a section ending on a row of level labels only costs.
+_ENDS_ON_LABELS = 3.0
 #: A row of level labels only (the labels of an empty block): possible, but less likely than labels over rows.
 _LABELS_ONLY = 0.5
 #: What a new row costs right after a lone value fragment as wide as the widest value: it was cut by its cell.
@@ -464,7 +467,12 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
                 offer((k, roles[k] == "indicator"), c, back, "new")
         best[i] = cur
     # the least-cost end
-    final = min(best[n - 1].items(), key=lambda kv: kv[1][0] + row_end(kv[0][0], kv[0][1]))
+    def last_row_end(j: int, has_ind: bool) -> float:
+        # a section does not end on level labels with no row under them (a value that is a label word)
+        empty = not has_ind and roles[j] in ("level1", "level2")
+        return row_end(j, has_ind) + (_ENDS_ON_LABELS if empty else 0.0)
+
+    final = min(best[n - 1].items(), key=lambda kv: kv[1][0] + last_row_end(kv[0][0], kv[0][1]))
     path: list[tuple[int, str]] = []
     state: tuple[int, bool] | None = final[0]
     i = n - 1

@@ -40,6 +40,8 @@ class Cell:
             line end, spaces), ``inferred`` when they were cut by vocabulary or value shapes.
         address: sheet and cell (``Sheet1!B7``), or HTML table/row/column (``t1r5c2``).
         reasons: why the cell is doubtful (an inferred boundary, an OCR fix …).
+        delimited: the reader saw both its edges (a grid cell, a cell between pipes or tabs), so the
+            spaces inside it are part of its text; a plain line's spaces may part cells.
     """
 
     text: str
@@ -53,6 +55,7 @@ class Cell:
     boundary: str = "printed"
     address: str | None = None
     reasons: tuple[str, ...] = ()
+    delimited: bool = False
 
     @property
     def last_line(self) -> int:

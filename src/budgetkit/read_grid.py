@@ -121,6 +121,7 @@ class RowWriter:
                 text = texts[id(p)]
                 row.append(Cell(text, line, page=p.page, col=c,
                                 colspan=1 if spanned else p.colspan, rowspan=1 if spanned else p.rowspan,
-                                spanned=spanned, address=address(r, c) if address is not None else None))
+                                spanned=spanned, address=address(r, c) if address is not None else None,
+                                delimited=True))
             self.rows.append(Row(row, hard=True, grid=grid))
         return grid

@@ -75,8 +75,8 @@ def _prelude_start(toks: Sequence[Tok], start: int, floor: int) -> int:
         text = tok.text
         if tok.role("title") is not None or (len(text) <= 80 and scan(text, "title") is not None):
             return j
-        labelled = tok.role("field", "extra", "unit_label", "block") is not None
-        after_label = j - 1 >= floor and toks[j - 1].role("field", "extra", "unit_label") is not None
+        labelled = tok.role("field", "extra", "unit_label", "block", "goal") is not None
+        after_label = j - 1 >= floor and toks[j - 1].role("field", "extra", "unit_label", "goal") is not None
         if YEAR_RE.match(text) or _UNIT_LINE_RE.search(text) or labelled or after_label or not text:
             first = j
             j -= 1

@@ -44,7 +44,7 @@ def _pipe_cells(text: str, lineno: int) -> tuple[list[Cell], bool]:
         parts = parts[1:]  # "| a | b |": the leading pipe opens the first cell
     while parts and not parts[-1].strip():
         parts.pop()  # trailing padding of merged cells
-    return [Cell(p.strip(), lineno) for p in parts], hard
+    return [Cell(p.strip(), lineno, delimited=True) for p in parts], hard
 
 
 def _continue_row(rows: list[Row], cells: list[Cell]) -> bool:
@@ -104,9 +104,9 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
             quote = [(n, text)]
             continue
         if "\t" in raw:
-            rows.append(Row([Cell(p.strip(), n) for p in raw.split("\t") if p.strip()]))
+            rows.append(Row([Cell(p.strip(), n, delimited=True) for p in raw.split("\t") if p.strip()]))
             continue
-        rows.append(Row([Cell(text.strip('"') if text.startswith('"') else text, n)]))
+        rows.append(Row([Cell(text, n)]))
     if quote is not None:  # an opening quote never closed: keep its lines as they are
         rows.extend(Row([Cell(t, k)]) for k, t in quote)
     return rows
