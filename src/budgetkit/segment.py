@@ -100,11 +100,11 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
                 rows.append(Row(cells, hard=hard))
             continue
         trailing_pipes = False
-        if text.startswith('"') and not (len(text) > 1 and text.endswith('"')):
-            quote = [(n, text)]
-            continue
         if "\t" in raw:
             rows.append(Row([Cell(p.strip(), n, delimited=True) for p in raw.split("\t") if p.strip()]))
+            continue
+        if text.startswith('"') and not (len(text) > 1 and text.endswith('"')):
+            quote = [(n, text)]
             continue
         rows.append(Row([Cell(text, n)]))
     if quote is not None:  # an opening quote never closed: keep its lines as they are

@@ -285,6 +285,18 @@ def split_wrapped_tails(toks: Sequence[Tok]) -> list[Tok]:
     return out
 
 
+_OPEN_BRACKET_RE = re.compile(r"\([^()]*$")
+
+
+def _prefix_key(key: str) -> str:
+    """The key a piece of a wrapped label is checked against.
+
+    No leading 其中, and no bracket left open at the wrap (pinyin ``產(ch`` / ``ǎn)``, a
+    qualifier ``成本指标(0`` / ``-20)分``): the label goes on on the next piece.
+    """
+    return _OPEN_BRACKET_RE.sub("", re.sub(r"^(?:其中|含):?", "", key))
+
+
 def _joinable(tok: Tok) -> bool:
     return bool(tok.text) and tok.gap != SAME
 
@@ -312,20 +324,21 @@ def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max
         best_j, best = i, None
         if tok.text and (tok.match is None or allowed is None or tok.role(*allowed)):
             key = match_key(tok.text)
-            key_np = re.sub(r"^(?:其中|含):?", "", key)
+            key_np = _prefix_key(key)
             j = i
             joined = [tok.text]
             if tok.match is not None:
                 best = tok.match
             while j + 1 < n and j - i + 1 < max_parts:
-                if not (is_prefix(key_np) or _PREFIX_ONLY_RE.match(key) or not key_np):
-                    break
                 nxt = toks[j + 1]
+                tail = best is not None and best_j == j and len(nxt.text) <= 4  # a qualifier's end: 分
+                if not (is_prefix(key_np) or _PREFIX_ONLY_RE.match(key) or not key_np or tail):
+                    break
                 if not _joinable(nxt):
                     break
                 joined.append(nxt.text)
                 key = match_key("".join(joined))
-                key_np = re.sub(r"^(?:其中|含):?", "", key)
+                key_np = _prefix_key(key)
                 j += 1
                 m = lookup("".join(joined))
                 if m is not None and (allowed is None or m.role(*allowed)):

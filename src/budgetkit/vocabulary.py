@@ -115,19 +115,19 @@ def _simplify_char(char: str) -> str:
 
 
 def _base_key(text: str) -> tuple[str, list[int]]:
-    """The key of ``text`` and, for each key character, the index of the printed character it came from."""
+    """The key of ``text`` and, for each key character, the index of the printed character it came from.
+
+    White space and marks go first, so that pinyin wrapped over a line (``產(c`` / ``hǎn)``) is still seen.
+    """
     text = unicodedata.normalize("NFKC", text)
-    drop = [False] * len(text)
-    for m in _PINYIN_RE.finditer(text):
+    kept = [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and ch not in "*★☆\"“”"]
+    squeezed = "".join(ch for _, ch in kept)
+    drop = [False] * len(squeezed)
+    for m in _PINYIN_RE.finditer(squeezed):
         for i in range(m.start(), m.end()):
             drop[i] = True
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        if drop[i] or ch.isspace() or ch in "*★☆\"“”":
-            continue
-        chars.append(_simplify_char(ch))
-        origin.append(i)
+    chars = [_simplify_char(ch) for k, (_, ch) in enumerate(kept) if not drop[k]]
+    origin = [i for k, (i, _) in enumerate(kept) if not drop[k]]
     return "".join(chars), origin
 
 

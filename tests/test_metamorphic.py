@@ -1,0 +1,193 @@
+"""Metamorphic tests: the same tables, printed another way, must read the same.
+
+Every answer key of ``../shared/corpus`` and the seed's checked tables are laid
+out as the common form (:func:`render.form`) and printed as text; then the text
+is varied the ways real publishers and extractors vary it, with the variants
+drawn from the vocabulary itself (never from one document's words):
+
+* separators: pipe rows (``a | b | |||``), one cell per line closed by a pipe,
+  one cell per paragraph (blank lines between), tab-separated rows;
+* every label (header fields, indicator columns, level 1 and 2) swapped for each
+  of its synonyms in ``metadata/vocabulary.csv``;
+* every label wrapped at each of its characters, on the next line or over a blank line;
+* the header fields in reverse order;
+* site furniture (breadcrumb, metadata block, footer) before and after.
+
+The reading (projects and totals; each indicator's canonical level 1 and 2,
+name, value and area) must equal the reading of the plain pipe rendering.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from render import _heading, corpus_keys, form, seed_key
+
+from budgetkit.parse import parse_file
+from budgetkit.vocabulary import lookup, terms
+
+KEYS = [("seed", seed_key()), *corpus_keys()]
+IDS = [name[:28] for name, _ in KEYS]
+
+#: Site furniture a web page puts around a table (breadcrumb, metadata block, footer).
+FURNITURE_BEFORE = ["您所在的位置 > 首页 > 信息公开 > 预决算", "索 引 号 | 000000/2025-001 | 主题分类 | 财政 |",
+                    "发布机构 | 某局 | 发布日期 | 2025-02-21 |"]
+FURNITURE_AFTER = ["扫一扫在手机打开当前页", "相关解读", "主办:某县人民政府  承办:某县人民政府办公室",
+                   "网站标识码:3714240016  鲁ICP备06032897号"]
+
+
+def grid(project: dict, key: dict) -> tuple[list[list[str]], int]:
+    """The printed rows of one project's form (cells a merged cell covers print nothing) and the header's height."""
+    boxes, nrows, _ = form(project, key)
+    rows: list[list[str]] = [[] for _ in range(nrows)]
+    for box in sorted(boxes, key=lambda b: (b.r, b.c)):
+        rows[box.r].append(box.text)
+    header = next(i for i, row in enumerate(rows) if row[:1] == ["一级指标"])
+    return rows, header
+
+
+def tables_of(key: dict) -> list[tuple[list[list[str]], int]]:
+    return [grid(p, key) for p in key["projects"]]
+
+
+def print_rows(rows: list[list[str]], sep: str) -> list[str]:
+    """Lines of ``rows`` printed with separator style ``sep``."""
+    out: list[str] = []
+    for row in rows:
+        cells = [c for c in row if c]
+        if sep == "pipe":
+            out.append(" | ".join(cells) + " | |||")
+        elif sep == "lines":
+            out += [f"{c} |" for c in cells] + ["|||"]
+        elif sep == "blank":
+            for c in cells:
+                out += [c, ""]
+        elif sep == "tab":
+            out.append("\t".join(cells))
+    return out
+
+
+def render_text(key: dict, sep: str = "pipe", furniture: bool = False, reverse_header: bool = False,
+                rename: dict[str, str] | None = None) -> list[str]:
+    lines = list(FURNITURE_BEFORE) if furniture else []
+    for rows, header in tables_of(key):
+        rows = [[(rename or {}).get(c, c) for c in row] for row in rows]
+        if reverse_header:
+            rows = rows[:header][::-1] + rows[header:]
+        lines += _heading(key) + print_rows(rows, sep)
+    if furniture:
+        lines += FURNITURE_AFTER
+    return lines
+
+
+def _squeeze(v):
+    """A cell without its white space: whether a space inside a cell was printed, text cannot always tell."""
+    return None if pd.isna(v) else "".join(str(v).split())
+
+
+def reading(path: Path) -> tuple[list, list]:
+    tables = parse_file(path)
+    projects = [(_squeeze(p.project), None if pd.isna(p.total_wan) else round(p.total_wan, 6))
+                for p in tables.projects.itertuples()]
+    cols = ["level1", "level2", "indicator", "value", "area"]
+    inds = [tuple(_squeeze(v) for v in row) for row in tables.indicators[cols].values.tolist()]
+    return projects, inds
+
+
+def write(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / f"{name}.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def labels_of(key: dict) -> set[str]:
+    """Every printed label of the rendering: the vocabulary's terms among the cells (not names or values)."""
+    out = set()
+    for rows, header in tables_of(key):
+        for r, row in enumerate(rows):
+            for k, c in enumerate(row):
+                m = lookup(c) if c else None
+                if m is None:
+                    continue
+                if r < header and k % 2 == 0 or r == header or r > header and k < 2 and c not in (row[-1],):
+                    out.add(c)
+    return out
+
+
+def synonyms(label: str) -> list[str]:
+    """The other terms of the vocabulary with the same role and field as ``label``."""
+    m = lookup(label)
+    if m is None:
+        return []
+    term = m.term
+    if m.qualifiers or term.role not in ("field", "goal", "column", "level1", "level2"):
+        return []
+    same = []
+    for ts in terms().values():
+        for t in ts:
+            if (t.role, t.field) == (term.role, term.field) and t.term != term.term and t.match == "exact":
+                same.append(t.term)
+    return sorted(set(same))
+
+
+@pytest.fixture(scope="module")
+def base_readings(tmp_path_factory) -> dict[str, tuple]:
+    folder = tmp_path_factory.mktemp("base")
+    return {name: reading(write(folder, f"k{n}", render_text(key))) for n, (name, key) in enumerate(KEYS)}
+
+
+def same_reading(got: tuple, want: tuple) -> None:
+    assert got[0] == want[0], "projects differ"
+    assert got[1] == want[1], "indicators differ"
+
+
+@pytest.mark.parametrize("sep", ["lines", "blank", "tab"])
+@pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
+def test_separators_do_not_change_the_reading(tmp_path, base_readings, name, key, sep):
+    same_reading(reading(write(tmp_path, "t", render_text(key, sep=sep))), base_readings[name])
+
+
+@pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
+def test_site_furniture_and_header_order_do_not_change_the_reading(tmp_path, base_readings, name, key):
+    same_reading(reading(write(tmp_path, "f", render_text(key, furniture=True))), base_readings[name])
+    same_reading(reading(write(tmp_path, "r", render_text(key, reverse_header=True))), base_readings[name])
+
+
+@pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
+def test_every_label_swapped_for_each_synonym_reads_the_same(tmp_path, base_readings, name, key):
+    labels = sorted(labels_of(key))
+    groups = {label: synonyms(label) for label in labels}
+    width = max((len(s) for s in groups.values()), default=0)
+    assert width > 0, "the vocabulary has synonyms for the common form's labels"
+    for k in range(width):  # variant k uses the k-th synonym of every label that has one
+        rename = {label: syns[k % len(syns)] for label, syns in groups.items() if syns}
+        got = reading(write(tmp_path, f"s{k}", render_text(key, rename=rename)))
+        same_reading(got, base_readings[name])
+
+
+@pytest.mark.parametrize("blank", [False, True], ids=["next-line", "over-a-blank-line"])
+@pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
+def test_labels_wrapped_at_every_character_read_the_same(tmp_path, base_readings, name, key, blank):
+    labels = [label for label in labels_of(key) if len(label) > 1]
+    longest = max((len(label) for label in labels), default=1)
+    for at in range(1, longest):  # variant: every label longer than `at` wrapped after its `at`-th character
+        lines = []
+        for line in render_text(key, sep="lines"):
+            text = line.removesuffix(" |")
+            if text in labels and len(text) > at:
+                lines += [text[:at], *([""] if blank else []), text[at:] + " |"]
+            else:
+                lines.append(line)
+        got = reading(write(tmp_path, f"w{at}", lines))
+        same_reading(got, base_readings[name])
+
+
+def test_the_variants_are_real_variants():
+    """The generators change the text: a synonym exists for each kind of label, and wraps split labels."""
+    assert {"项目支出名称", "资金名称"} <= set(synonyms("项目名称"))
+    assert "项目完成指标" in synonyms("产出指标")
+    lines = render_text(seed_key(), sep="lines")
+    assert "产出指标 |" in lines and len(list(itertools.islice(lines, 3))) == 3
