@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from render import _heading, corpus_keys, form, seed_key
 
 from budgetkit.parse import parse_file
 from budgetkit.vocabulary import lookup, terms
+from render import _heading, corpus_keys, form, seed_key
 
 KEYS = [("seed", seed_key()), *corpus_keys()]
 IDS = [name[:28] for name, _ in KEYS]
