@@ -3,9 +3,11 @@
 Each rule is a named check function registered in :data:`RULES` with its id,
 Chinese and English name and severity; the registry is data (see
 :func:`list_rules`), so a notebook can show what was checked and a caller can run
-a subset. A check gets one project (its row and its indicator rows) and the
-audit context, and returns the details of its findings, each a short Chinese and
-English text naming the indicator and its value.
+a subset. A check gets the indicator rows of all audited projects at once (sorted
+by project, then ``seq``; see :data:`Check`) and the audit context, and returns
+its findings as ``(project_id, detail)`` rows, each detail a short Chinese and
+English text naming the indicator and its value. Checks work on whole columns,
+so an audit costs the same per project at ten projects as at ten thousand.
 
 The cost rules reuse :mod:`budgetkit.reconcile`: ``quantity_without_cost`` asks
 which quantity targets the pricing strategies used (:func:`~budgetkit.reconcile.price_terms`),
@@ -34,14 +36,16 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.errors import BudgetkitError, ParameterError
 from budgetkit.normalize import normalize_text
-from budgetkit.reconcile import format_wan, indicator_key, price_terms, reconcile_costs
+from budgetkit.reconcile import format_wan, indicator_key, price_terms, reconcile_and_price, reconcile_costs
+from budgetkit.tables import indicator_order
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -102,23 +106,32 @@ _NAMES_SHOWN = 5
 
 @dataclass(frozen=True)
 class AuditContext:
-    """What every check may use besides its project.
+    """What every check may use besides the indicators.
 
     Attributes:
         year: the budget year deadlines must fall in.
         qualitative_threshold: the share of qualitative targets above which a project is flagged.
-        reconciliation: :func:`~budgetkit.reconcile.reconcile_costs` of all projects, by ``project_id``.
-        terms: :func:`~budgetkit.reconcile.price_terms` of all projects.
+        reconciliation: :func:`~budgetkit.reconcile.reconcile_costs` of the projects (a ``project_id``
+            column), or an empty frame when ``cost_mismatch`` does not run.
+        terms: :func:`~budgetkit.reconcile.price_terms` of the projects.
+        project_ids: the audited projects, in order (some may have no indicator rows).
     """
 
     year: int
     qualitative_threshold: float
     reconciliation: pd.DataFrame
     terms: pd.DataFrame
+    project_ids: tuple[object, ...] = ()
 
 
-#: A check: the project's row, its indicator rows and the context → the details of its findings.
-Check = Callable[[Mapping[str, object], pd.DataFrame, AuditContext], list[str]]
+#: A check: the indicator rows of every audited project and the context → its findings.
+#:
+#: The rows come sorted by project, then ``seq``, with the helper columns ``_l1`` and
+#: ``_l2`` (level labels, NFKC, spaces dropped), ``_key`` (:func:`~budgetkit.reconcile.indicator_key`
+#: of the name), ``_named`` (name and value as printed) and ``_num`` (``num`` as a float).
+#: The findings are a frame with ``project_id`` and ``detail``, in the order they
+#: are reported within a project.
+Check = Callable[[pd.DataFrame, AuditContext], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -135,143 +148,142 @@ class Rule:
 # --- the checks --------------------------------------------------------------------------------------------
 
 
-def check_missing_level1(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_missing_level1(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """Each of 产出指标, 效益指标 and 满意度指标 is present (see :data:`REQUIRED_LEVEL1`)."""
-    present = set(_labels(inds["level1"]))
-    return [
-        f"{label}：缺少一级指标 / level-1 group missing ({en})"
+    present = set(zip(inds["project_id"], inds["_l1"], strict=True))
+    return _findings(
+        (pid, f"{label}：缺少一级指标 / level-1 group missing ({en})")
         for label, en in REQUIRED_LEVEL1.items()
-        if label not in present
-    ]
+        for pid in ctx.project_ids
+        if (pid, label) not in present
+    )
 
 
-def check_missing_level2(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_missing_level2(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """产出指标 has 数量/质量/时效/成本指标 and 效益指标 has at least one benefit group.
 
     Only groups whose level-1 is present are checked (``missing_level1`` reports the
     rest). A level-1 成本指标 group (templates since 2021) satisfies the cost requirement.
     """
-    level1 = _labels(inds["level1"])
-    level2 = _labels(inds["level2"]).map(lambda v: LEVEL2_ALIASES.get(v, v))
-    found: list[str] = []
+    level2 = _per_value(inds["_l2"], lambda v: LEVEL2_ALIASES.get(v, v))
+    triples = set(zip(inds["project_id"], inds["_l1"], level2, strict=True))
+    level1 = {(pid, l1) for pid, l1, _ in triples}
+    found: list[tuple[object, str]] = []
     for group, (mode, needed) in REQUIRED_LEVEL2.items():
-        if group not in set(level1):
-            continue
-        have = set(level2[level1 == group])
-        if group == "产出指标" and "成本指标" in set(level1):
-            have.add("成本指标")
-        missing = [n for n in needed if n not in have]
-        if mode == "all":
-            found += [f"{group}/{n}：缺少二级指标 / level-2 group missing" for n in missing]
-        elif len(missing) == len(needed):
-            listed = "、".join(needed)
-            found.append(f"{group}/{listed}：缺少二级指标（至少需一项） / none of these level-2 groups")
-    return found
+        have = {(pid, l2) for pid, l1, l2 in triples if l1 == group}
+        if group == "产出指标":
+            have |= {(pid, "成本指标") for pid, l1 in level1 if l1 == "成本指标"}
+        for pid in (p for p in ctx.project_ids if (p, group) in level1):
+            missing = [n for n in needed if (pid, n) not in have]
+            if mode == "all":
+                found += [(pid, f"{group}/{n}：缺少二级指标 / level-2 group missing") for n in missing]
+            elif len(missing) == len(needed):
+                listed = "、".join(needed)
+                detail = f"{group}/{listed}：缺少二级指标（至少需一项） / none of these level-2 groups"
+                found.append((pid, detail))
+    return _findings(found)
 
 
-def check_qualitative_share(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_qualitative_share(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """The share of qualitative or text targets (有所缓解, whole sentences) exceeds the threshold."""
-    if inds.empty:
-        return []
-    soft = inds[inds["kind"].isin(QUALITATIVE_KINDS)]
-    share = len(soft) / len(inds)
-    if share <= ctx.qualitative_threshold:
-        return []
-    names = _listed(soft)
-    pct = f"{share * 100:.0f}%"
+    soft = inds["kind"].isin(QUALITATIVE_KINDS)
+    counts = soft.groupby(inds["project_id"], sort=False).agg(["size", "sum"])
+    counts = counts[counts["sum"] / counts["size"] > ctx.qualitative_threshold]
+    if counts.empty:
+        return _findings([])
+    soft_rows = inds[soft & inds["project_id"].isin(set(counts.index))]
+    shown = soft_rows.groupby("project_id", sort=False).head(_NAMES_SHOWN)
+    names = shown.groupby("project_id", sort=False)["_named"].agg("、".join)
     limit = f"{ctx.qualitative_threshold * 100:.0f}%"
-    return [
-        f"{names}：定性指标占比{pct}（{len(soft)}/{len(inds)}，上限{limit}） / "
-        f"qualitative or text targets are {pct} ({len(soft)} of {len(inds)}, limit {limit})"
-    ]
+    found = []
+    for pid, n, n_soft in zip(counts.index, counts["size"].tolist(), counts["sum"].tolist(), strict=True):
+        more = n_soft - min(n_soft, _NAMES_SHOWN)
+        listed = names[pid] + (f" …(+{more})" if more > 0 else "")
+        pct = f"{n_soft / n * 100:.0f}%"
+        found.append((pid, f"{listed}：定性指标占比{pct}（{n_soft}/{n}，上限{limit}） / "
+                           f"qualitative or text targets are {pct} ({n_soft} of {n}, limit {limit})"))
+    return _findings(found)
 
 
-def check_deadline_outside_year(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_deadline_outside_year(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """A deadline target (2025年12月底前) falls outside the budget year."""
     if "deadline" not in inds.columns:
-        return []
+        return _findings([])
     dates = pd.to_datetime(inds["deadline"], errors="coerce")
-    rows = inds[(inds["kind"] == "deadline") & dates.notna() & (dates.dt.year != ctx.year)]
-    return [
-        f"{_named(r)}（{_date(d)}）：时限不在{ctx.year}年度内 / deadline outside budget year {ctx.year}"
-        for (_, r), d in zip(rows.iterrows(), dates[rows.index], strict=True)
-    ]
+    hit = (inds["kind"] == "deadline") & dates.notna() & (dates.dt.year != ctx.year)
+    shown = dates[hit].dt.strftime("%Y-%m-%d")
+    return _findings(
+        (pid, f"{named}（{date}）：时限不在{ctx.year}年度内 / deadline outside budget year {ctx.year}")
+        for pid, named, date in zip(inds["project_id"][hit], inds["_named"][hit], shown, strict=True)
+    )
 
 
-def check_percent_over_100(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_percent_over_100(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """A percent target is above 100 (合格率, 满意度 and 覆盖率 cannot exceed it)."""
-    nums = pd.to_numeric(inds["num"], errors="coerce")
-    rows = inds[(inds["kind"] == "percent") & (nums > 100)]
-    return [f"{_named(r)}：百分比超过100% / percent above 100" for _, r in rows.iterrows()]
+    hit = (inds["kind"] == "percent") & (inds["_num"] > 100)
+    return _findings(
+        (pid, f"{named}：百分比超过100% / percent above 100")
+        for pid, named in zip(inds["project_id"][hit], inds["_named"][hit], strict=True)
+    )
 
 
-def check_quantity_without_cost(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_quantity_without_cost(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """A count under 数量指标 that no cost target prices (no rate of matching unit pairs with it).
 
     Uses the pairing of :mod:`budgetkit.reconcile`: a count is priced when a term of
     :func:`~budgetkit.reconcile.price_terms` uses it as quantity or multiplier.
     """
-    terms = ctx.terms[ctx.terms["project_id"] == project["project_id"]]
-    used = set(terms["quantity_seq"].dropna().astype(int)) | set(terms["multiplier_seq"].dropna().astype(int))
-    nums = pd.to_numeric(inds["num"], errors="coerce")
-    rows = inds[(_labels(inds["level2"]) == "数量指标") & (inds["kind"] == "count") & nums.notna()]
-    return [
-        f"{_named(r)}：数量指标无对应成本指标 / no cost target prices this quantity"
-        for _, r in rows.iterrows()
-        if pd.isna(r["seq"]) or int(r["seq"]) not in used
-    ]
+    terms = ctx.terms
+    used = {
+        (pid, int(seq))
+        for column in ("quantity_seq", "multiplier_seq")
+        for pid, seq in zip(terms["project_id"], terms[column], strict=True)
+        if not pd.isna(seq)
+    }
+    rows = inds[(inds["_l2"] == "数量指标") & (inds["kind"] == "count") & inds["_num"].notna()]
+    seqs = pd.to_numeric(rows["seq"], errors="coerce").tolist()
+    return _findings(
+        (pid, f"{named}：数量指标无对应成本指标 / no cost target prices this quantity")
+        for pid, named, seq in zip(rows["project_id"], rows["_named"], seqs, strict=True)
+        if math.isnan(seq) or (pid, int(seq)) not in used
+    )
 
 
-def check_duplicate_indicator(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_duplicate_indicator(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """The same level-3 name appears twice under one level-2 group.
 
     Names are compared by :func:`~budgetkit.reconcile.indicator_key` (NFKC, radicals,
     戶→户, punctuation dropped). The same name under 数量指标 and 成本指标 is the
     normal quantity–cost pattern (职工困难医疗救助 200户 / 平均3500元/户), not a duplicate.
     """
-    if inds.empty:
-        return []
-    keys = pd.DataFrame({
-        "level2": _labels(inds["level2"]).to_numpy(),
-        "key": [indicator_key(_text(n)) for n in inds["indicator"]],
-        "row": range(len(inds)),
-    })
-    found = []
-    for (level2, key), group in keys.groupby(["level2", "key"], sort=False):
-        if not key or len(group) < 2:
-            continue
-        rows = inds.iloc[group["row"].tolist()]
-        values = "、".join(_named(r) for _, r in rows.iterrows())
-        n = len(group)
-        found.append(f"{values}：{level2}下指标重复{n}次 / repeated {n} times under {level2}")
-    return found
+    named = inds[inds["_key"] != ""]
+    keys = ["project_id", "_l2", "_key"]
+    named = named[named.groupby(keys, sort=False)["_named"].transform("size") >= 2]
+    groups = named.groupby(keys, sort=False)["_named"].agg(["size", "、".join])
+    return _findings(
+        (pid, f"{values}：{level2}下指标重复{n}次 / repeated {n} times under {level2}")
+        for (pid, level2, _), n, values in zip(
+            groups.index, groups["size"].tolist(), groups["join"].tolist(), strict=True
+        )
+    )
 
 
-def check_cost_mismatch(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_cost_mismatch(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     """Quantity × unit cost does not come back to the budget (reconcile status ``does not close``)."""
     rec = ctx.reconciliation
-    if project["project_id"] not in rec.index:
-        return []
-    row = rec.loc[project["project_id"]]
-    if row["status"] != "does not close":
-        return []
-    pct = "" if _isnan(row["gap_pct"]) else f"{row['gap_pct']:+.2f}%"
-    pct_zh, pct_en = (f"（{pct}）", f" ({pct})") if pct else ("", "")
-    implied, budget, gap = format_wan(row["implied_wan"]), format_wan(row["budget_wan"]), format_wan(
-        row["gap_wan"], signed=True
-    )
-    return [
-        f"测算{implied}，预算{budget}：差额{gap}{pct_zh}，成本测算与预算不符 / "
-        f"priced {implied} ({row['method']}) vs budget {budget}: gap {gap}{pct_en}, does not close"
-    ]
+    rec = rec[rec["status"] == "does not close"]
+    found = []
+    for pid, implied, budget, gap, gap_pct, method in zip(
+        rec["project_id"], rec["implied_wan"], rec["budget_wan"], rec["gap_wan"], rec["gap_pct"],
+        rec["method"], strict=True,
+    ):
+        pct = "" if _isnan(gap_pct) else f"{gap_pct:+.2f}%"
+        pct_zh, pct_en = (f"（{pct}）", f" ({pct})") if pct else ("", "")
+        implied, budget, gap = format_wan(implied), format_wan(budget), format_wan(gap, signed=True)
+        found.append((pid, f"测算{implied}，预算{budget}：差额{gap}{pct_zh}，成本测算与预算不符 / "
+                           f"priced {implied} ({method}) vs budget {budget}: gap {gap}{pct_en}, "
+                           "does not close"))
+    return _findings(found)
 
 
 #: The audit rules, in the order they run and are reported.
@@ -322,8 +334,15 @@ def audit_targets(
     rules: Sequence[str] | None = None,
     tolerance_pct: float = 0.5,
     tolerance_wan: float = 0.1,
+    costs: pd.DataFrame | None = None,
+    terms: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Run the audit rules over every project and return one row per finding.
+
+    The cost rules need the projects priced. 02_costs has done it: pass its
+    ``costs`` (and ``terms``) and they are used as they are; what is not passed is
+    computed here, pricing each project once for both rules
+    (:func:`~budgetkit.reconcile.reconcile_and_price`).
 
     Args:
         projects: the projects table (``project_id``; ``project`` and
@@ -334,16 +353,19 @@ def audit_targets(
         qualitative_threshold: share of qualitative/text targets (0–1) above which
             ``qualitative_share`` reports a project.
         rules: ids of the rules to run (default: all of :data:`RULES`, in registry order).
-        tolerance_pct: passed to :func:`~budgetkit.reconcile.reconcile_costs`.
-        tolerance_wan: passed to :func:`~budgetkit.reconcile.reconcile_costs`.
+        tolerance_pct: passed to :func:`~budgetkit.reconcile.reconcile_costs` (not used with ``costs``).
+        tolerance_wan: passed to :func:`~budgetkit.reconcile.reconcile_costs` (not used with ``costs``).
+        costs: the reconciliation of these projects (:func:`~budgetkit.reconcile.reconcile_costs`,
+            as 02_costs writes it), for ``cost_mismatch``; a project it lacks is not checked (logged).
+        terms: their priced terms (:func:`~budgetkit.reconcile.price_terms`), for ``quantity_without_cost``.
 
     Returns:
         A frame with :data:`AUDIT_COLUMNS`, in project order then registry order.
 
     Raises:
         ParameterError: ``year``, ``qualitative_threshold`` or a rule id is invalid.
-        BudgetkitError: a required column is missing (``ReconciliationError`` from
-            the cost rules included).
+        BudgetkitError: a required column is missing, in ``costs`` and ``terms`` too
+            (``ReconciliationError`` from the cost rules included).
 
     Examples:
         >>> projects = pd.DataFrame({"project_id": ["p"], "total_wan": [1.0]})
@@ -363,37 +385,31 @@ def audit_targets(
     _require(indicators, _REQUIRED_COLUMNS, "indicators")
 
     ids = {r.rule for r in selected}
-    reconciliation = pd.DataFrame(columns=["project_id", "status"]).set_index("project_id")
-    terms = pd.DataFrame(columns=["project_id", "quantity_seq", "multiplier_seq"])
-    if "cost_mismatch" in ids:
-        reconciliation = reconcile_costs(
-            projects, indicators, tolerance_pct=tolerance_pct, tolerance_wan=tolerance_wan
-        ).set_index("project_id")
-    if "quantity_without_cost" in ids:
-        terms = price_terms(indicators)
-    ctx = AuditContext(year, qualitative_threshold, reconciliation, terms)
+    costs, terms = _priced(
+        projects, indicators, costs if "cost_mismatch" in ids else _NOT_NEEDED,
+        terms if "quantity_without_cost" in ids else _NOT_NEEDED, tolerance_pct, tolerance_wan,
+    )
+    project_ids = tuple(dict.fromkeys(projects["project_id"]))
+    ctx = AuditContext(year, qualitative_threshold, costs, terms, project_ids)
 
-    groups = {
-        pid: g.sort_values("seq", kind="stable") for pid, g in indicators.groupby("project_id", sort=False)
-    }
-    orphans = set(groups) - set(projects["project_id"])
+    known = set(project_ids)
+    in_projects = indicators["project_id"].isin(known)
+    orphans = set(indicators["project_id"][~in_projects].dropna())
     if orphans:
         logger.warning("indicators of %d project(s) not in projects ignored: %s", len(orphans), orphans)
-    rows = []
-    for project in projects.to_dict("records"):
-        inds = groups.get(project["project_id"], indicators.iloc[0:0])
-        for rule in selected:
-            for detail in rule.check(project, inds, ctx):
-                rows.append({
-                    "project_id": project["project_id"],
-                    "project": project.get("project"),
-                    "implementing_unit": project.get("implementing_unit"),
-                    "rule": rule.rule,
-                    "severity": rule.severity,
-                    "detail": detail,
-                })
-    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(rows))
-    return _str_frame(rows, AUDIT_COLUMNS)
+    inds = _prepared(indicators[in_projects.to_numpy()])
+    parts = []
+    for order, rule in enumerate(selected):
+        found = rule.check(inds, ctx)
+        parts.append(found.assign(rule=rule.rule, severity=rule.severity, _rule=order))
+    findings = pd.concat(parts, ignore_index=True) if parts else _findings([])
+    listed = projects.reindex(columns=["project_id", "project", "implementing_unit"]).assign(
+        _project=range(len(projects))
+    )
+    findings = findings.assign(_n=range(len(findings))).merge(listed, on="project_id", how="inner")
+    findings = findings.iloc[np.lexsort((findings["_n"], findings["_rule"], findings["_project"]))]
+    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(findings))
+    return _str_frame(findings, AUDIT_COLUMNS)
 
 
 def summarize_audit(findings: pd.DataFrame) -> pd.DataFrame:
@@ -456,24 +472,68 @@ def _require(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
         raise BudgetkitError(f"{what} lacks required column(s)", text=", ".join(missing))
 
 
-def _labels(column: pd.Series) -> pd.Series:
-    """Level labels with NFKC and no spaces (wraps such as 满意度 指标 joined)."""
-    return column.map(lambda v: re.sub(r"\s+", "", normalize_text(_text(v))))
+_NOT_NEEDED = pd.DataFrame()
+_COST_COLUMNS = ("project_id", "status", "implied_wan", "budget_wan", "gap_wan", "gap_pct", "method")
+_TERM_COLUMNS = ("project_id", "quantity_seq", "multiplier_seq")
 
 
-def _named(row: Mapping[str, object]) -> str:
-    """Indicator name and value as printed: ``职工困难医疗救助 200户``."""
-    return f"{_text(row['indicator'])} {_text(row['value'])}".strip()
+def _priced(
+    projects: pd.DataFrame,
+    indicators: pd.DataFrame,
+    costs: pd.DataFrame | None,
+    terms: pd.DataFrame | None,
+    tolerance_pct: float,
+    tolerance_wan: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reconciliation and terms the cost rules need: given, computed (once), or empty when not needed."""
+    tolerances = {"tolerance_pct": tolerance_pct, "tolerance_wan": tolerance_wan}
+    if costs is None and terms is None:
+        costs, terms = reconcile_and_price(projects, indicators, **tolerances)
+    elif costs is None:
+        costs = reconcile_costs(projects, indicators, **tolerances)
+    elif terms is None:
+        terms = price_terms(indicators)
+    if costs is _NOT_NEEDED:
+        costs = pd.DataFrame(columns=list(_COST_COLUMNS))
+    if terms is _NOT_NEEDED:
+        terms = pd.DataFrame(columns=list(_TERM_COLUMNS))
+    _require(costs, _COST_COLUMNS, "costs")
+    _require(terms, _TERM_COLUMNS, "terms")
+    unpriced = set(projects["project_id"]) - set(costs["project_id"])
+    if len(costs) and unpriced:
+        logger.warning("costs lack %d project(s), cost_mismatch not checked for them: %s",
+                       len(unpriced), sorted(map(str, unpriced))[:_NAMES_SHOWN])
+    return costs, terms
 
 
-def _listed(rows: pd.DataFrame) -> str:
-    names = [_named(r) for _, r in rows.head(_NAMES_SHOWN).iterrows()]
-    more = len(rows) - len(names)
-    return "、".join(names) + (f" …(+{more})" if more > 0 else "")
+def _prepared(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicator rows in reading order with the helper columns a :data:`Check` gets."""
+    inds = indicators.iloc[indicator_order(indicators)].reset_index(drop=True)
+    names = _per_value(inds["indicator"], _text)
+    values = _per_value(inds["value"], _text)
+    return inds.assign(
+        _l1=_per_value(inds["level1"], _label),
+        _l2=_per_value(inds["level2"], _label),
+        _key=_per_value(inds["indicator"], lambda v: indicator_key(_text(v))),
+        _named=[f"{n} {v}".strip() for n, v in zip(names, values, strict=True)],
+        _num=pd.to_numeric(inds["num"], errors="coerce").astype("float64"),
+    )
 
 
-def _date(value: object) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+def _per_value(column: pd.Series, fn: Callable[[object], str]) -> list[str]:
+    """``fn`` of every value of ``column`` (missing values as ``None``), computed once per distinct value."""
+    codes, uniques = pd.factorize(column)
+    table = [fn(u) for u in uniques] + [fn(None)]
+    return [table[c] for c in codes.tolist()]
+
+
+def _label(value: object) -> str:
+    """A level label with NFKC and no spaces (wraps such as 满意度 指标 joined)."""
+    return re.sub(r"\s+", "", normalize_text(_text(value)))
+
+
+def _findings(rows: Iterable[tuple[object, str]]) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=["project_id", "detail"])
 
 
 def _text(value: object) -> str:
@@ -489,8 +549,8 @@ def _isnan(value: object) -> bool:
         return False
 
 
-def _str_frame(rows: list[dict[str, object]], columns: Sequence[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(columns))
+def _str_frame(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    frame = frame.reindex(columns=list(columns)).reset_index(drop=True)
     for name in columns:
         frame[name] = frame[name].astype("object").where(frame[name].notna(), None).astype("str")
     return frame

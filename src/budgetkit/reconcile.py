@@ -66,6 +66,7 @@ import pandas as pd
 
 from budgetkit.errors import ReconciliationError
 from budgetkit.normalize import normalize_text
+from budgetkit.tables import indicator_order
 
 __all__ = [
     "GENERIC_TERMS",
@@ -1027,8 +1028,7 @@ def _indicators_by_project(indicators: pd.DataFrame) -> dict[object, list[_Ind]]
         return {}
     codes, uniques = pd.factorize(indicators["project_id"], use_na_sentinel=False)
     seq = _floats(indicators, "seq")
-    order = np.argsort(np.where(np.isnan(seq), np.inf, seq), kind="stable")
-    order = order[np.argsort(codes[order], kind="stable")]
+    order = indicator_order(indicators)
     text = {name: _texts(indicators, name) for name in _INDICATOR_TEXT}
     numbers = {name: _floats(indicators, name).tolist() for name in ("num", "value_yuan")}
     seqs = seq.tolist()

@@ -45,7 +45,8 @@ def replicate_tables(tables: Tables, n_projects: int, *, seed: int = 0, vary: bo
     Copy ``k`` (from 1) of a project gets ``project_id`` ``<id>~k`` and name
     ``<name>~k``; copy 0 is the original. With ``vary``, a random draw (seeded)
     per copy moves the budget (one copy in four, by a factor 0.5–1.5), moves
-    one unit cost (one in four), drops one indicator (one in five), and the
+    one unit cost (one in four), drops one indicator (one in five), repeats one
+    (one in seven: a duplicate indicator, a cost priced once), and the
     indicator rows of the whole result are shuffled, so any code that relies on
     rows arriving grouped or in ``seq`` order is caught out.
 
@@ -103,6 +104,10 @@ def _vary_indicators(rows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFra
             rows.loc[at, "value_yuan"] = round(float(rows.loc[at, "value_yuan"]) * rng.uniform(0.8, 1.2), 2)
     if rng.random() < 0.2 and len(rows) > 1:
         rows = rows.drop(index=rows.index[rng.integers(len(rows))])
+    if rng.random() < 0.15:
+        twin = rows.iloc[[rng.integers(len(rows))]].copy()
+        twin["seq"] = rows["seq"].max() + 1
+        rows = pd.concat([rows, twin])
     return rows
 
 

@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.errors import InputError
@@ -31,6 +32,7 @@ __all__ = [
     "Tables",
     "concat_tables",
     "conform",
+    "indicator_order",
     "read_frame",
     "read_tables",
     "write_frames",
@@ -67,6 +69,24 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             out[name] = out[name].astype(_PANDAS_DTYPES[kind])
     return out.reset_index(drop=True)
+
+
+def indicator_order(indicators: pd.DataFrame) -> np.ndarray:
+    """Return the row positions that put ``indicators`` in reading order: by project, then ``seq``.
+
+    Projects in order of first appearance, each project's rows by ``seq`` (stable;
+    a missing or non-numeric ``seq`` last): what ``groupby("project_id", sort=False)``
+    and a stable ``sort_values("seq")`` per group give, in one sort of the whole frame.
+
+    Examples:
+        >>> frame = pd.DataFrame({"project_id": ["b", "a", "b", "a"], "seq": [2, 1, None, 0]})
+        >>> indicator_order(frame).tolist()
+        [0, 2, 3, 1]
+    """
+    codes, _ = pd.factorize(indicators["project_id"], use_na_sentinel=False)
+    seq = pd.to_numeric(indicators["seq"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    order = np.argsort(np.where(np.isnan(seq), np.inf, seq), kind="stable")
+    return order[np.argsort(codes[order], kind="stable")]
 
 
 @dataclass
