@@ -36,16 +36,15 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from budgetkit.errors import BudgetkitError, ParameterError
 from budgetkit.normalize import normalize_text
 from budgetkit.reconcile import format_wan, indicator_key, price_terms, reconcile_and_price, reconcile_costs
-from budgetkit.tables import indicator_order
+from budgetkit.tables import indicator_order, typed_frame
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -101,6 +100,7 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 AUDIT_COLUMNS: tuple[str, ...] = ("project_id", "project", "implementing_unit", "rule", "severity", "detail")
 
 _REQUIRED_COLUMNS = ("project_id", "seq", "level1", "level2", "indicator", "value", "kind", "num")
+_CHECKED = (*_REQUIRED_COLUMNS, "deadline")  # the indicator columns the checks read
 _NAMES_SHOWN = 5
 
 
@@ -129,9 +129,9 @@ class AuditContext:
 #: The rows come sorted by project, then ``seq``, with the helper columns ``_l1`` and
 #: ``_l2`` (level labels, NFKC, spaces dropped), ``_key`` (:func:`~budgetkit.reconcile.indicator_key`
 #: of the name), ``_named`` (name and value as printed) and ``_num`` (``num`` as a float).
-#: The findings are a frame with ``project_id`` and ``detail``, in the order they
-#: are reported within a project.
-Check = Callable[[pd.DataFrame, AuditContext], pd.DataFrame]
+#: The findings are ``(project_id, detail)`` pairs, in the order they are reported
+#: within a project.
+Check = Callable[[pd.DataFrame, AuditContext], list[tuple[object, str]]]
 
 
 @dataclass(frozen=True)
@@ -148,10 +148,10 @@ class Rule:
 # --- the checks --------------------------------------------------------------------------------------------
 
 
-def check_missing_level1(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_missing_level1(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """Each of 产出指标, 效益指标 and 满意度指标 is present (see :data:`REQUIRED_LEVEL1`)."""
     present = set(zip(inds["project_id"], inds["_l1"], strict=True))
-    return _findings(
+    return list(
         (pid, f"{label}：缺少一级指标 / level-1 group missing ({en})")
         for label, en in REQUIRED_LEVEL1.items()
         for pid in ctx.project_ids
@@ -159,7 +159,7 @@ def check_missing_level1(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
     )
 
 
-def check_missing_level2(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_missing_level2(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """产出指标 has 数量/质量/时效/成本指标 and 效益指标 has at least one benefit group.
 
     Only groups whose level-1 is present are checked (``missing_level1`` reports the
@@ -181,53 +181,53 @@ def check_missing_level2(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
                 listed = "、".join(needed)
                 detail = f"{group}/{listed}：缺少二级指标（至少需一项） / none of these level-2 groups"
                 found.append((pid, detail))
-    return _findings(found)
+    return found
 
 
-def check_qualitative_share(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_qualitative_share(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """The share of qualitative or text targets (有所缓解, whole sentences) exceeds the threshold."""
-    soft = inds["kind"].isin(QUALITATIVE_KINDS)
-    counts = soft.groupby(inds["project_id"], sort=False).agg(["size", "sum"])
-    counts = counts[counts["sum"] / counts["size"] > ctx.qualitative_threshold]
-    if counts.empty:
-        return _findings([])
-    soft_rows = inds[soft & inds["project_id"].isin(set(counts.index))]
-    shown = soft_rows.groupby("project_id", sort=False).head(_NAMES_SHOWN)
-    names = shown.groupby("project_id", sort=False)["_named"].agg("、".join)
+    projects: dict[object, tuple[list[int], list[str]]] = {}
+    for pid, kind, named in zip(inds["project_id"], inds["kind"], inds["_named"], strict=True):
+        n, soft = projects.setdefault(pid, ([0], []))
+        n[0] += 1
+        if kind in QUALITATIVE_KINDS:
+            soft.append(named)
     limit = f"{ctx.qualitative_threshold * 100:.0f}%"
     found = []
-    for pid, n, n_soft in zip(counts.index, counts["size"].tolist(), counts["sum"].tolist(), strict=True):
-        more = n_soft - min(n_soft, _NAMES_SHOWN)
-        listed = names[pid] + (f" …(+{more})" if more > 0 else "")
-        pct = f"{n_soft / n * 100:.0f}%"
-        found.append((pid, f"{listed}：定性指标占比{pct}（{n_soft}/{n}，上限{limit}） / "
-                           f"qualitative or text targets are {pct} ({n_soft} of {n}, limit {limit})"))
-    return _findings(found)
+    for pid, ([n], soft) in projects.items():
+        if len(soft) / n <= ctx.qualitative_threshold:
+            continue
+        more = len(soft) - _NAMES_SHOWN
+        listed = "、".join(soft[:_NAMES_SHOWN]) + (f" …(+{more})" if more > 0 else "")
+        pct = f"{len(soft) / n * 100:.0f}%"
+        found.append((pid, f"{listed}：定性指标占比{pct}（{len(soft)}/{n}，上限{limit}） / "
+                           f"qualitative or text targets are {pct} ({len(soft)} of {n}, limit {limit})"))
+    return found
 
 
-def check_deadline_outside_year(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_deadline_outside_year(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """A deadline target (2025年12月底前) falls outside the budget year."""
     if "deadline" not in inds.columns:
-        return _findings([])
+        return []
     dates = pd.to_datetime(inds["deadline"], errors="coerce")
     hit = (inds["kind"] == "deadline") & dates.notna() & (dates.dt.year != ctx.year)
     shown = dates[hit].dt.strftime("%Y-%m-%d")
-    return _findings(
+    return list(
         (pid, f"{named}（{date}）：时限不在{ctx.year}年度内 / deadline outside budget year {ctx.year}")
         for pid, named, date in zip(inds["project_id"][hit], inds["_named"][hit], shown, strict=True)
     )
 
 
-def check_percent_over_100(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_percent_over_100(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """A percent target is above 100 (合格率, 满意度 and 覆盖率 cannot exceed it)."""
     hit = (inds["kind"] == "percent") & (inds["_num"] > 100)
-    return _findings(
+    return list(
         (pid, f"{named}：百分比超过100% / percent above 100")
         for pid, named in zip(inds["project_id"][hit], inds["_named"][hit], strict=True)
     )
 
 
-def check_quantity_without_cost(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_quantity_without_cost(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """A count under 数量指标 that no cost target prices (no rate of matching unit pairs with it).
 
     Uses the pairing of :mod:`budgetkit.reconcile`: a count is priced when a term of
@@ -242,33 +242,33 @@ def check_quantity_without_cost(inds: pd.DataFrame, ctx: AuditContext) -> pd.Dat
     }
     rows = inds[(inds["_l2"] == "数量指标") & (inds["kind"] == "count") & inds["_num"].notna()]
     seqs = pd.to_numeric(rows["seq"], errors="coerce").tolist()
-    return _findings(
+    return list(
         (pid, f"{named}：数量指标无对应成本指标 / no cost target prices this quantity")
         for pid, named, seq in zip(rows["project_id"], rows["_named"], seqs, strict=True)
         if math.isnan(seq) or (pid, int(seq)) not in used
     )
 
 
-def check_duplicate_indicator(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_duplicate_indicator(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """The same level-3 name appears twice under one level-2 group.
 
     Names are compared by :func:`~budgetkit.reconcile.indicator_key` (NFKC, radicals,
     戶→户, punctuation dropped). The same name under 数量指标 and 成本指标 is the
     normal quantity–cost pattern (职工困难医疗救助 200户 / 平均3500元/户), not a duplicate.
     """
-    named = inds[inds["_key"] != ""]
-    keys = ["project_id", "_l2", "_key"]
-    named = named[named.groupby(keys, sort=False)["_named"].transform("size") >= 2]
-    groups = named.groupby(keys, sort=False)["_named"].agg(["size", "、".join])
-    return _findings(
-        (pid, f"{values}：{level2}下指标重复{n}次 / repeated {n} times under {level2}")
-        for (pid, level2, _), n, values in zip(
-            groups.index, groups["size"].tolist(), groups["join"].tolist(), strict=True
-        )
+    groups: dict[tuple[object, str, str], list[str]] = {}
+    columns = (inds["project_id"], inds["_l2"], inds["_key"], inds["_named"])
+    for pid, level2, key, named in zip(*columns, strict=True):
+        if key:
+            groups.setdefault((pid, level2, key), []).append(named)
+    return list(
+        (pid, f"{'、'.join(names)}：{level2}下指标重复{n}次 / repeated {n} times under {level2}")
+        for (pid, level2, _), names in groups.items()
+        if (n := len(names)) >= 2
     )
 
 
-def check_cost_mismatch(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
+def check_cost_mismatch(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """Quantity × unit cost does not come back to the budget (reconcile status ``does not close``)."""
     rec = ctx.reconciliation
     rec = rec[rec["status"] == "does not close"]
@@ -283,7 +283,7 @@ def check_cost_mismatch(inds: pd.DataFrame, ctx: AuditContext) -> pd.DataFrame:
         found.append((pid, f"测算{implied}，预算{budget}：差额{gap}{pct_zh}，成本测算与预算不符 / "
                            f"priced {implied} ({method}) vs budget {budget}: gap {gap}{pct_en}, "
                            "does not close"))
-    return _findings(found)
+    return found
 
 
 #: The audit rules, in the order they run and are reported.
@@ -397,19 +397,26 @@ def audit_targets(
     orphans = set(indicators["project_id"][~in_projects].dropna())
     if orphans:
         logger.warning("indicators of %d project(s) not in projects ignored: %s", len(orphans), orphans)
-    inds = _prepared(indicators[in_projects.to_numpy()])
-    parts = []
-    for order, rule in enumerate(selected):
-        found = rule.check(inds, ctx)
-        parts.append(found.assign(rule=rule.rule, severity=rule.severity, _rule=order))
-    findings = pd.concat(parts, ignore_index=True) if parts else _findings([])
-    listed = projects.reindex(columns=["project_id", "project", "implementing_unit"]).assign(
-        _project=range(len(projects))
+    inds = _prepared(indicators.loc[in_projects.to_numpy(), [c for c in _CHECKED if c in indicators.columns]])
+    rows_of: dict[object, list[int]] = {}
+    for row, pid in enumerate(projects["project_id"]):
+        rows_of.setdefault(pid, []).append(row)
+    found = sorted(
+        (
+            (row, order, n, rule, detail)
+            for order, rule in enumerate(selected)
+            for n, (pid, detail) in enumerate(rule.check(inds, ctx))
+            for row in rows_of.get(pid, ())
+        ),
+        key=lambda finding: finding[:3],
     )
-    findings = findings.assign(_n=range(len(findings))).merge(listed, on="project_id", how="inner")
-    findings = findings.iloc[np.lexsort((findings["_n"], findings["_rule"], findings["_project"]))]
-    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(findings))
-    return _str_frame(findings, AUDIT_COLUMNS)
+    listed = projects.reindex(columns=["project_id", "project", "implementing_unit"]).to_dict("records")
+    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(found))
+    return typed_frame(
+        [{**listed[row], "rule": rule.rule, "severity": rule.severity, "detail": detail}
+         for row, _, _, rule, detail in found],
+        dict.fromkeys(AUDIT_COLUMNS, "str"),
+    )
 
 
 def summarize_audit(findings: pd.DataFrame) -> pd.DataFrame:
@@ -532,10 +539,6 @@ def _label(value: object) -> str:
     return re.sub(r"\s+", "", normalize_text(_text(value)))
 
 
-def _findings(rows: Iterable[tuple[object, str]]) -> pd.DataFrame:
-    return pd.DataFrame(list(rows), columns=["project_id", "detail"])
-
-
 def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
@@ -547,10 +550,3 @@ def _isnan(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def _str_frame(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
-    frame = frame.reindex(columns=list(columns)).reset_index(drop=True)
-    for name in columns:
-        frame[name] = frame[name].astype("object").where(frame[name].notna(), None).astype("str")
-    return frame

@@ -66,7 +66,7 @@ import pandas as pd
 
 from budgetkit.errors import ReconciliationError
 from budgetkit.normalize import normalize_text
-from budgetkit.tables import indicator_order
+from budgetkit.tables import indicator_order, typed_frame
 
 __all__ = [
     "GENERIC_TERMS",
@@ -679,7 +679,7 @@ def price_terms(project_indicators: pd.DataFrame, *, min_similarity: float = 0.3
     for project_id, inds in _indicators_by_project(project_indicators).items():
         terms, _ = _price(inds, min_similarity)
         rows.extend(_term_row(project_id, n, t) for n, t in enumerate(terms, 1))
-    return _typed(rows, TERM_COLUMNS)
+    return typed_frame(rows, TERM_COLUMNS)
 
 
 def reconcile_costs(
@@ -793,12 +793,12 @@ def _reconcile(
         rows.append(_reconcile_one(project, priced, tolerance_pct, tolerance_wan))
         if terms:
             term_rows.extend(_term_row(project["project_id"], n, t) for n, t in enumerate(priced[0], 1))
-    costs = _typed(rows, RECONCILE_COLUMNS)
-    if len(costs):
+    costs = typed_frame(rows, RECONCILE_COLUMNS)
+    if len(costs) > 1:
         counts = costs["status"].value_counts()
         summary = ", ".join(f"{n} {status}" for status, n in counts.items())
         logger.info("reconciled %d project(s): %s", len(costs), summary)
-    return costs, _typed(term_rows, TERM_COLUMNS)
+    return costs, typed_frame(term_rows, TERM_COLUMNS) if terms else pd.DataFrame()
 
 
 # --- reconciliation of one project -------------------------------------------------------------------------
@@ -1129,16 +1129,6 @@ def _term_row(project_id: object, n: int, t: _Term) -> dict[str, object]:
         "subtotal_yuan": round(t.subtotal_yuan, 4),
         "formula": t.formula,
     }
-
-
-def _typed(rows: list[dict[str, object]], schema: Mapping[str, str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(schema))
-    for name, dtype in schema.items():
-        column = frame[name]
-        if dtype == "str":
-            column = column.astype("object").where(column.notna(), None)
-        frame[name] = column.astype(dtype)
-    return frame
 
 
 def _require(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
