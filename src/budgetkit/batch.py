@@ -40,6 +40,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -203,7 +204,8 @@ def _map_pool(task: Callable[[Path], R], paths: list[Path], jobs: int, progress)
     logger.debug("%d file(s) on %d worker processes", len(paths), jobs)
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context())
     try:
-        futures = {pool.submit(_forwarding, task, path, levels): n for n, path in enumerate(paths)}
+        caller = os.getpid()
+        futures = {pool.submit(_forwarding, task, path, levels, caller): n for n, path in enumerate(paths)}
         for done, future in enumerate(as_completed(futures), 1):
             n = futures[future]
             results[n] = _replay(*future.result())
@@ -225,7 +227,8 @@ def _map_dask(task: Callable[[Path], R], paths: list[Path], scheduler: Any, prog
     client, owned = (Client(scheduler), True) if isinstance(scheduler, str) else (scheduler, False)
     try:
         logger.info("%d file(s) on Dask at %s", len(paths), client.scheduler.address)
-        futures = client.map(_forwarding, [task] * len(paths), paths, levels=_levels(), pure=False)
+        futures = client.map(_forwarding, [task] * len(paths), paths, levels=_levels(), caller=os.getpid(),
+                             pure=False)
         index = {future.key: n for n, future in enumerate(futures)}
         results: list[Any] = [None] * len(paths)
         for done, future in enumerate(dask_completed(futures), 1):
@@ -261,35 +264,41 @@ def _levels() -> dict[str, int]:
 
 
 class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.records: list[logging.LogRecord] = []
+    """Keeps the records of the task running in this thread (a Dask worker may run several at once)."""
+
+    local = threading.local()
 
     def emit(self, record: logging.LogRecord) -> None:
+        records = getattr(self.local, "records", None)
+        if records is None:
+            return
         record.msg, record.args = record.getMessage(), None  # picklable whatever the arguments were
         if record.exc_info:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
-        self.records.append(record)
+        records.append(record)
 
 
-def _forwarding(task: Callable[[Path], R], path: Path, levels: dict[str, int]) -> tuple[R, list]:
-    """Run ``task(path)`` in a worker, collecting the log records the caller would see."""
-    handler = _Collect()
-    saved = []
-    for name, level in levels.items():
-        log = logging.getLogger(name)
-        saved.append((log, log.level, log.propagate))
-        log.setLevel(level)
-        log.propagate = False
-        log.addHandler(handler)
-    try:
-        return task(path), handler.records
-    finally:
-        for log, level, propagate in saved:
-            log.removeHandler(handler)
+_COLLECT = _Collect()
+_INSTALL = threading.Lock()
+
+
+def _forwarding(task: Callable[[Path], R], path: Path, levels: dict[str, int], caller: int) -> tuple[R, list]:
+    """Run ``task(path)``; in another process than the caller's, collect the log records it would see."""
+    if os.getpid() == caller:  # in the caller's process (Dask with threads): its handlers log directly
+        return task(path), []
+    with _INSTALL:
+        for name, level in levels.items():
+            log = logging.getLogger(name)
             log.setLevel(level)
-            log.propagate = propagate
+            log.propagate = False
+            if _COLLECT not in log.handlers:
+                log.addHandler(_COLLECT)
+    _COLLECT.local.records = []
+    try:
+        return task(path), _COLLECT.local.records
+    finally:
+        _COLLECT.local.records = None
 
 
 def _replay(result: R, records: list[logging.LogRecord]) -> R:
