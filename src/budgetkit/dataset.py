@@ -176,6 +176,7 @@ def write_dataset(
         if force or record.get(p.stem) != digests[p.stem] or not _has_partition(base, year, p.stem)
     ]
     result = DatasetResult(unchanged=len(files) - len(todo))
+    before = _sources(base, year)
     report = None if progress is None else partial(_report, progress)
     outcomes = map_files(partial(_parse_and_write, dataset=base, year=year), todo, jobs=jobs,
                          scheduler=scheduler, progress=report)
@@ -188,11 +189,10 @@ def write_dataset(
         else:
             result.skipped.append(SkippedFile(path, outcome.error))
             record.pop(path.stem, None)
-    gone = set(_sources(base, year)) - {p.stem for p in files if p.stem in record}
-    for stem in sorted(gone):
+    for stem in _sources(base, year) - {p.stem for p in files if p.stem in record}:
         _remove_partition(base, year, stem)
         record.pop(stem, None)
-    result.removed = sorted(gone)
+    result.removed = sorted(before - _sources(base, year))
     _write_record(base, year, record)
     logger.info("[%s] dataset: %d file(s) parsed, %d unchanged, %d removed, %d skipped", year, result.parsed,
                 result.unchanged, len(result.removed), len(result.skipped))
