@@ -128,6 +128,28 @@ class ProjectPaths:
             raise InputError(f"no {'/'.join(RAW_SUFFIXES)} file for year {year}", path=folder)
         return files
 
+    def input_files(self, year: int) -> list[Path]:
+        """The disclosures of ``year`` to read: :meth:`raw_files`, less a PDF whose ``.txt`` twin is there.
+
+        A PDF beside a ``.txt`` of the same name is the same document, and its text
+        (which may have been corrected by hand) is what is read.
+
+        Raises:
+            InputError: as :meth:`raw_files`.
+
+        Examples:
+            >>> import tempfile
+            >>> root = Path(tempfile.mkdtemp())
+            >>> (root / "data/raw/2025").mkdir(parents=True)
+            >>> for name in ("a.txt", "a.pdf", "b.pdf"):
+            ...     _ = (root / "data/raw/2025" / name).write_bytes(b"")
+            >>> [p.name for p in ProjectPaths(root).input_files(2025)]
+            ['a.txt', 'b.pdf']
+        """
+        files = self.raw_files(year)
+        texts = {f.stem for f in files if f.suffix.lower() == ".txt"}
+        return [f for f in files if f.suffix.lower() != ".pdf" or f.stem not in texts]
+
     def processed_years(self) -> list[int]:
         """Budget years that have tidy tables under ``data/processed`` (a ``projects.parquet``), ascending."""
         if not self.processed.is_dir():
