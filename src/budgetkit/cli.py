@@ -47,8 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     dataset = sub.add_parser(
         "dataset", help="parse every year under data/raw/ into the Parquet dataset data/processed/dataset/"
     )
-    dataset.add_argument("--year", type=int, action="append", dest="years", help="only this year (repeatable)",
-                         metavar="YEAR")
+    dataset.add_argument("--year", type=int, action="append", dest="years", metavar="YEAR",
+                         help="only this year (repeatable)")
     dataset.add_argument("--root", type=Path, default=None, help="repository root (default: found from here)")
     dataset.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     dataset.add_argument("--scheduler", default=None, metavar="ADDRESS",
