@@ -362,6 +362,16 @@ class _Ind:
     value_yuan: float
     per_capita: bool
     item_dim: str
+    #: A cost target with an amount in 元 (under a cost label, kind ``rate``/``money``, ``value_yuan`` set).
+    is_cost: bool = field(init=False)
+    #: A count with a number.
+    is_count: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        in_cost = self.level2 in COST_LABELS or self.level1 in COST_LABELS
+        is_cost = in_cost and self.kind in {"rate", "money"} and not _isnan(self.value_yuan)
+        object.__setattr__(self, "is_cost", is_cost)
+        object.__setattr__(self, "is_count", self.kind == "count" and not _isnan(self.num))
 
     @property
     def shown(self) -> str:
@@ -372,17 +382,6 @@ class _Ind:
     def approximate(self) -> bool:
         """Whether the number is a bound or an approximation (≥, ≤, >, <, ≈, 约, 以上 …)."""
         return bool(self.op and self.op != "=") or self.qualifier in _APPROXIMATE_QUALIFIERS
-
-    @property
-    def is_cost(self) -> bool:
-        """A cost target with an amount in 元."""
-        in_cost = self.level2 in COST_LABELS or self.level1 in COST_LABELS
-        return in_cost and self.kind in {"rate", "money"} and not _isnan(self.value_yuan)
-
-    @property
-    def is_count(self) -> bool:
-        """A count with a number."""
-        return self.kind == "count" and not _isnan(self.num)
 
 
 @dataclass(frozen=True)
