@@ -51,7 +51,15 @@ from typing import Any, NamedTuple, TypeVar
 from budgetkit.errors import BudgetkitError, ParameterError
 from budgetkit.tables import TABLE_NAMES, Tables, concat_tables
 
-__all__ = ["ParsedTables", "SkippedFile", "log_progress", "map_files", "parse_files"]
+__all__ = [
+    "FileResult",
+    "ParsedTables",
+    "SkippedFile",
+    "file_progress",
+    "log_progress",
+    "map_files",
+    "parse_files",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -119,10 +127,8 @@ def parse_files(
         BudgetkitError: Dask was asked for but is not installed.
     """
     files = [Path(p) for p in paths]
-    results = map_files(
-        partial(_parse_one, year=year), files, jobs=jobs, scheduler=scheduler,
-        progress=None if progress is None else partial(_report, progress),
-    )
+    results = map_files(partial(_parse_one, year=year), files, jobs=jobs, scheduler=scheduler,
+                        progress=file_progress(progress))
     parts = [r.tables for r in results if r.tables is not None]
     skipped = [SkippedFile(p, r.error) for p, r in zip(files, results, strict=True) if r.error is not None]
     tables = ParsedTables.of(concat_tables(parts), skipped)
@@ -148,6 +154,11 @@ def _parse_one(path: Path, year: int | None) -> FileResult:
         return FileResult(parse_file(path, year=year))
     except BudgetkitError as exc:
         return FileResult(error=str(exc))
+
+
+def file_progress(progress: Progress | None) -> Callable[[int, int, Path, FileResult], None] | None:
+    """A :data:`Progress` as :func:`map_files` calls it for tasks that return a :class:`FileResult`."""
+    return None if progress is None else partial(_report, progress)
 
 
 def _report(progress: Progress, done: int, total: int, path: Path, result: FileResult) -> None:

@@ -64,7 +64,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from budgetkit.batch import FileResult, SkippedFile, log_progress, map_files
+from budgetkit.batch import FileResult, SkippedFile, file_progress, log_progress, map_files
 from budgetkit.errors import BudgetkitError, InputError, ParameterError
 from budgetkit.fields import columns as table_columns
 from budgetkit.fields import dtypes
@@ -177,9 +177,8 @@ def write_dataset(
     ]
     result = DatasetResult(unchanged=len(files) - len(todo))
     before = _sources(base, year)
-    report = None if progress is None else partial(_report, progress)
     outcomes = map_files(partial(_parse_and_write, dataset=base, year=year), todo, jobs=jobs,
-                         scheduler=scheduler, progress=report)
+                         scheduler=scheduler, progress=file_progress(progress))
     for path, outcome in zip(todo, outcomes, strict=True):
         if outcome.error is None:
             result.parsed += 1
@@ -321,10 +320,6 @@ def _write_record(base: Path, year: int, record: dict[str, dict]) -> None:
     staging.write_text(json.dumps(dict(sorted(record.items())), ensure_ascii=False, indent=1) + "\n",
                        encoding="utf-8")
     os.replace(staging, path)
-
-
-def _report(progress, done: int, total: int, path: Path, result: FileResult) -> None:
-    progress(done, total, path, result.error)
 
 
 # --- reading ---------------------------------------------------------------------------------------------
