@@ -62,53 +62,65 @@ def replicate_tables(tables: Tables, n_projects: int, *, seed: int = 0, vary: bo
     if tables.projects.empty or n_projects < 1:
         raise InputError(f"cannot make {n_projects} projects from {len(tables.projects)}")
     rng = np.random.default_rng(seed)
-    base_p, base_i = tables.projects, tables.indicators
-    copies = math.ceil(n_projects / len(base_p))
-    projects, indicators = [], []
-    by_project = {pid: g for pid, g in base_i.groupby("project_id", sort=False)}
-    for k in range(copies):
-        suffix = f"~{k}" if k else ""
-        p = base_p.copy()
-        p["project_id"] = p["project_id"] + suffix
-        p["project"] = p["project"] + suffix
-        for pid, new_pid in zip(base_p["project_id"], p["project_id"], strict=True):
-            i = by_project.get(pid)
-            if i is None:
-                continue
-            i = i.copy()
-            i["project_id"] = new_pid
-            if vary and k:
-                i = _vary_indicators(i, rng)
-            indicators.append(i)
-        if vary and k:
-            moved = rng.random(len(p)) < 0.25
-            factor = rng.uniform(0.5, 1.5, moved.sum())
-            p.loc[moved, "total_wan"] = (p.loc[moved, "total_wan"] * factor).round(2)
-        projects.append(p)
-    out_p = pd.concat(projects, ignore_index=True).iloc[:n_projects]
-    out_i = pd.concat(indicators, ignore_index=True) if indicators else base_i.iloc[0:0]
-    out_i = out_i[out_i["project_id"].isin(set(out_p["project_id"]))]
+    base_p = tables.projects.reset_index(drop=True)
+    base_i = tables.indicators.reset_index(drop=True)
+    m = len(base_p)
+    copies = math.ceil(n_projects / m)
+    which = np.tile(np.arange(m), copies)[:n_projects]  # the base project each new one copies
+    copy = np.repeat(np.arange(copies), m)[:n_projects]  # and which copy it is (0: the original)
+    suffix = pd.Series([f"~{k}" if k else "" for k in copy.tolist()], dtype="str")
+    projects = base_p.take(which).reset_index(drop=True)
+    projects["project_id"] = projects["project_id"] + suffix
+    projects["project"] = projects["project"] + suffix
     if vary:
-        out_i = out_i.sample(frac=1.0, random_state=seed)
+        moved = (rng.random(n_projects) < 0.25) & (copy > 0)
+        factor = rng.uniform(0.5, 1.5, int(moved.sum()))
+        projects.loc[moved, "total_wan"] = (projects.loc[moved, "total_wan"] * factor).round(2)
+
+    rows_of = base_i.groupby("project_id", sort=False).indices
+    yuan = base_i["value_yuan"].to_numpy(dtype="float64", na_value=np.nan)
+    seq = base_i["seq"].to_numpy(dtype="float64", na_value=np.nan)
+    take, owner, new_yuan, new_seq = [], [], [], []
+    for j, (b, k) in enumerate(zip(which.tolist(), copy.tolist(), strict=True)):
+        rows = rows_of.get(base_p.at[b, "project_id"], np.array([], dtype=np.intp))
+        row_yuan, row_seq = yuan[rows], seq[rows]
+        if vary and k and len(rows):
+            rows, row_yuan, row_seq = _vary(rows, row_yuan, row_seq, rng)
+        take.append(rows)
+        owner.append(np.full(len(rows), j))
+        new_yuan.append(row_yuan)
+        new_seq.append(row_seq)
+    indicators = base_i.take(np.concatenate(take)).reset_index(drop=True) if take else base_i.iloc[0:0]
+    if take:
+        indicators["project_id"] = projects["project_id"].to_numpy()[np.concatenate(owner)]
+        indicators["value_yuan"] = np.concatenate(new_yuan)
+        indicators["seq"] = pd.array(np.concatenate(new_seq), dtype="Float64").astype("Int64")
+    if vary:
+        indicators = indicators.sample(frac=1.0, random_state=seed)
     out = Tables(**{name: getattr(tables, name) for name in TABLE_NAMES})
-    out.projects = conform(out_p, "projects")
-    out.indicators = conform(out_i, "indicators")
+    out.projects = conform(projects, "projects")
+    out.indicators = conform(indicators, "indicators")
     return out
 
 
-def _vary_indicators(rows: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _vary(
+    rows: np.ndarray, yuan: np.ndarray, seq: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One copy's indicator rows with a unit cost moved, a row dropped or a row repeated (at random)."""
+    yuan = yuan.copy()
     if rng.random() < 0.25:
-        costs = rows.index[rows["value_yuan"].notna()]
+        costs = np.flatnonzero(~np.isnan(yuan))
         if len(costs):
             at = costs[rng.integers(len(costs))]
-            rows.loc[at, "value_yuan"] = round(float(rows.loc[at, "value_yuan"]) * rng.uniform(0.8, 1.2), 2)
+            yuan[at] = round(float(yuan[at]) * rng.uniform(0.8, 1.2), 2)
     if rng.random() < 0.2 and len(rows) > 1:
-        rows = rows.drop(index=rows.index[rng.integers(len(rows))])
+        keep = np.arange(len(rows)) != rng.integers(len(rows))
+        rows, yuan, seq = rows[keep], yuan[keep], seq[keep]
     if rng.random() < 0.15:
-        twin = rows.iloc[[rng.integers(len(rows))]].copy()
-        twin["seq"] = rows["seq"].max() + 1
-        rows = pd.concat([rows, twin])
-    return rows
+        twin = rng.integers(len(rows))
+        rows, yuan = np.append(rows, rows[twin]), np.append(yuan, yuan[twin])
+        seq = np.append(seq, np.nanmax(seq) + 1 if not np.isnan(seq).all() else np.nan)
+    return rows, yuan, seq
 
 
 def make_year(raw_dir: str | Path, out_dir: str | Path, n_files: int) -> list[Path]:
