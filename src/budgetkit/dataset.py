@@ -417,14 +417,22 @@ def connect(
 
 
 def _view_sql(base: Path, table: str) -> str:
+    """The view of one table: its dictionary columns and the partition keys, over every partition.
+
+    Every partition file holds the dictionary's columns with the dictionary's types
+    (:func:`_arrow`), so DuckDB reads the schema of one file instead of unifying the
+    schemas of thousands; a column outside the dictionary stays in the files (for
+    :func:`open_dataset`) but not in the view.
+    """
     keys = {"raw_year": "INTEGER"} | ({} if table in YEAR_TABLES else {"source": "VARCHAR"})
+    kinds = dtypes(table) or {"project_id": "str"}
     folder = base / table
     if folder.is_dir() and next(folder.rglob(_PART), None) is not None:
         glob = _sql_text((folder / "**" / _PART).as_posix())
         types = ", ".join(f"{_sql_text(k)}: {v}" for k, v in keys.items())
-        return (f"SELECT * FROM read_parquet({glob}, hive_partitioning = true, union_by_name = true, "
+        names = ", ".join(_sql_name(c) for c in [*kinds, *keys])
+        return (f"SELECT {names} FROM read_parquet({glob}, hive_partitioning = true, "
                 f"hive_types = {{{types}}})")
-    kinds = dtypes(table) or {"project_id": "str"}
     cols = [f"CAST(NULL AS {_DUCKDB[k]}) AS {_sql_name(c)}" for c, k in kinds.items()]
     cols += [f"CAST(NULL AS {t}) AS {k}" for k, t in keys.items()]
     return f"SELECT {', '.join(cols)} WHERE false"
@@ -451,6 +459,6 @@ CREATE OR REPLACE VIEW unit_costs AS
 SELECT i.raw_year, p.year, p.department, i.implementing_unit, i.project_id, i.project,
        i.level2, i.indicator, i.value, i.per_unit, i.value_yuan, i.source_file
 FROM indicators AS i
-LEFT JOIN projects AS p USING (raw_year, project_id)
+LEFT JOIN projects AS p USING (raw_year, source, project_id)
 WHERE i.kind = 'rate' AND i.value_yuan IS NOT NULL
 """
