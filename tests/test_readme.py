@@ -38,3 +38,19 @@ def test_environment_yml_matches_pyproject_dependencies():
     for dep in deps:
         name = re.split(r"[<>=!~ ]", dep, maxsplit=1)[0]
         assert name in env, f"{name} is in pyproject.toml but not in environment.yml"
+
+
+def test_readme_duckdb_example_runs(tmp_path, monkeypatch):
+    from budgetkit.dataset import write_dataset
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "budgetkit.connect()" in b)
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    seed = sorted((ROOT / "data/raw/2025").glob("*.txt"))
+    write_dataset(seed, tmp_path / "data/processed/dataset", 2025, jobs=1, progress=None)
+    monkeypatch.setenv("BUDGETKIT_ROOT", str(tmp_path))
+    scope: dict = {}
+    exec(compile(example, "README.md", "exec"), scope)  # noqa: S102 - the README's own example
+    result = scope["con"].sql(example.split('con.sql("""')[1].split('""")')[0]).df()
+    assert len(result) > 0 and set(result.columns) == {"raw_year", "per_unit", "targets", "median_yuan"}
+    assert result["targets"].sum() > 0

@@ -1,7 +1,8 @@
 """budgetkit: tidy tables and analysis of Chinese budget performance-target disclosures.
 
 The public API, imported explicitly (figures live in :mod:`budgetkit.plots`, which
-imports matplotlib, so it is not loaded here):
+imports matplotlib, so it is not loaded here; :func:`connect` imports DuckDB only
+when called):
 
 Examples:
     >>> import budgetkit
@@ -12,6 +13,7 @@ Examples:
 """
 
 from budgetkit.audit import audit_targets, summarize_audit
+from budgetkit.dataset import connect
 from budgetkit.errors import (
     BudgetkitError,
     InputError,
@@ -42,6 +44,7 @@ __all__ = [
     "TruncatedTableError",
     "__version__",
     "audit_targets",
+    "connect",
     "load_fields",
     "normalize_text",
     "parse_file",

@@ -3,9 +3,11 @@
 Each rule is a named check function registered in :data:`RULES` with its id,
 Chinese and English name and severity; the registry is data (see
 :func:`list_rules`), so a notebook can show what was checked and a caller can run
-a subset. A check gets one project (its row and its indicator rows) and the
-audit context, and returns the details of its findings, each a short Chinese and
-English text naming the indicator and its value.
+a subset. A check gets the indicator rows of all audited projects at once (sorted
+by project, then ``seq``; see :data:`Check`) and the audit context, and returns
+its findings as ``(project_id, detail)`` rows, each detail a short Chinese and
+English text naming the indicator and its value. Checks work on whole columns,
+so an audit costs the same per project at ten projects as at ten thousand.
 
 The cost rules reuse :mod:`budgetkit.reconcile`: ``quantity_without_cost`` asks
 which quantity targets the pricing strategies used (:func:`~budgetkit.reconcile.price_terms`),
@@ -34,14 +36,15 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from budgetkit.errors import BudgetkitError, ParameterError
 from budgetkit.normalize import normalize_text
-from budgetkit.reconcile import format_wan, indicator_key, price_terms, reconcile_costs
+from budgetkit.reconcile import format_wan, indicator_key, price_terms, reconcile_and_price, reconcile_costs
+from budgetkit.tables import indicator_order, typed_frame
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -97,28 +100,38 @@ SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
 AUDIT_COLUMNS: tuple[str, ...] = ("project_id", "project", "implementing_unit", "rule", "severity", "detail")
 
 _REQUIRED_COLUMNS = ("project_id", "seq", "level1", "level2", "indicator", "value", "kind", "num")
+_CHECKED = (*_REQUIRED_COLUMNS, "deadline")  # the indicator columns the checks read
 _NAMES_SHOWN = 5
 
 
 @dataclass(frozen=True)
 class AuditContext:
-    """What every check may use besides its project.
+    """What every check may use besides the indicators.
 
     Attributes:
         year: the budget year deadlines must fall in.
         qualitative_threshold: the share of qualitative targets above which a project is flagged.
-        reconciliation: :func:`~budgetkit.reconcile.reconcile_costs` of all projects, by ``project_id``.
-        terms: :func:`~budgetkit.reconcile.price_terms` of all projects.
+        reconciliation: :func:`~budgetkit.reconcile.reconcile_costs` of the projects (a ``project_id``
+            column), or an empty frame when ``cost_mismatch`` does not run.
+        terms: :func:`~budgetkit.reconcile.price_terms` of the projects.
+        project_ids: the audited projects, in order (some may have no indicator rows).
     """
 
     year: int
     qualitative_threshold: float
     reconciliation: pd.DataFrame
     terms: pd.DataFrame
+    project_ids: tuple[object, ...] = ()
 
 
-#: A check: the project's row, its indicator rows and the context → the details of its findings.
-Check = Callable[[Mapping[str, object], pd.DataFrame, AuditContext], list[str]]
+#: A check: the indicator rows of every audited project and the context → its findings.
+#:
+#: The rows come sorted by project, then ``seq``, with the helper columns ``_l1`` and
+#: ``_l2`` (level labels, NFKC, spaces dropped), ``_key`` (:func:`~budgetkit.reconcile.indicator_key`
+#: of the name), ``_named`` (name and value as printed) and ``_num`` (``num`` as a float).
+#: The findings are ``(project_id, detail)`` pairs, in the order they are reported
+#: within a project.
+Check = Callable[[pd.DataFrame, AuditContext], list[tuple[object, str]]]
 
 
 @dataclass(frozen=True)
@@ -135,143 +148,140 @@ class Rule:
 # --- the checks --------------------------------------------------------------------------------------------
 
 
-def check_missing_level1(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_missing_level1(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """Each of 产出指标, 效益指标 and 满意度指标 is present (see :data:`REQUIRED_LEVEL1`)."""
-    present = set(_labels(inds["level1"]))
-    return [
-        f"{label}：缺少一级指标 / level-1 group missing ({en})"
+    present = set(zip(*_lists(inds, "project_id", "_l1"), strict=True))
+    return list(
+        (pid, f"{label}：缺少一级指标 / level-1 group missing ({en})")
         for label, en in REQUIRED_LEVEL1.items()
-        if label not in present
-    ]
+        for pid in ctx.project_ids
+        if (pid, label) not in present
+    )
 
 
-def check_missing_level2(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_missing_level2(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """产出指标 has 数量/质量/时效/成本指标 and 效益指标 has at least one benefit group.
 
     Only groups whose level-1 is present are checked (``missing_level1`` reports the
     rest). A level-1 成本指标 group (templates since 2021) satisfies the cost requirement.
     """
-    level1 = _labels(inds["level1"])
-    level2 = _labels(inds["level2"]).map(lambda v: LEVEL2_ALIASES.get(v, v))
-    found: list[str] = []
+    level2 = _per_value(inds["_l2"], lambda v: LEVEL2_ALIASES.get(v, v))
+    triples = set(zip(*_lists(inds, "project_id", "_l1"), level2, strict=True))
+    level1 = {(pid, l1) for pid, l1, _ in triples}
+    found: list[tuple[object, str]] = []
     for group, (mode, needed) in REQUIRED_LEVEL2.items():
-        if group not in set(level1):
-            continue
-        have = set(level2[level1 == group])
-        if group == "产出指标" and "成本指标" in set(level1):
-            have.add("成本指标")
-        missing = [n for n in needed if n not in have]
-        if mode == "all":
-            found += [f"{group}/{n}：缺少二级指标 / level-2 group missing" for n in missing]
-        elif len(missing) == len(needed):
-            listed = "、".join(needed)
-            found.append(f"{group}/{listed}：缺少二级指标（至少需一项） / none of these level-2 groups")
+        have = {(pid, l2) for pid, l1, l2 in triples if l1 == group}
+        if group == "产出指标":
+            have |= {(pid, "成本指标") for pid, l1 in level1 if l1 == "成本指标"}
+        for pid in (p for p in ctx.project_ids if (p, group) in level1):
+            missing = [n for n in needed if (pid, n) not in have]
+            if mode == "all":
+                found += [(pid, f"{group}/{n}：缺少二级指标 / level-2 group missing") for n in missing]
+            elif len(missing) == len(needed):
+                listed = "、".join(needed)
+                detail = f"{group}/{listed}：缺少二级指标（至少需一项） / none of these level-2 groups"
+                found.append((pid, detail))
     return found
 
 
-def check_qualitative_share(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_qualitative_share(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """The share of qualitative or text targets (有所缓解, whole sentences) exceeds the threshold."""
-    if inds.empty:
-        return []
-    soft = inds[inds["kind"].isin(QUALITATIVE_KINDS)]
-    share = len(soft) / len(inds)
-    if share <= ctx.qualitative_threshold:
-        return []
-    names = _listed(soft)
-    pct = f"{share * 100:.0f}%"
+    projects: dict[object, tuple[list[int], list[str]]] = {}
+    for pid, kind, named in zip(*_lists(inds, "project_id", "kind", "_named"), strict=True):
+        n, soft = projects.setdefault(pid, ([0], []))
+        n[0] += 1
+        if kind in QUALITATIVE_KINDS:
+            soft.append(named)
     limit = f"{ctx.qualitative_threshold * 100:.0f}%"
-    return [
-        f"{names}：定性指标占比{pct}（{len(soft)}/{len(inds)}，上限{limit}） / "
-        f"qualitative or text targets are {pct} ({len(soft)} of {len(inds)}, limit {limit})"
-    ]
+    found = []
+    for pid, ([n], soft) in projects.items():
+        if len(soft) / n <= ctx.qualitative_threshold:
+            continue
+        more = len(soft) - _NAMES_SHOWN
+        listed = "、".join(soft[:_NAMES_SHOWN]) + (f" …(+{more})" if more > 0 else "")
+        pct = f"{len(soft) / n * 100:.0f}%"
+        found.append((pid, f"{listed}：定性指标占比{pct}（{len(soft)}/{n}，上限{limit}） / "
+                           f"qualitative or text targets are {pct} ({len(soft)} of {n}, limit {limit})"))
+    return found
 
 
-def check_deadline_outside_year(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_deadline_outside_year(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """A deadline target (2025年12月底前) falls outside the budget year."""
     if "deadline" not in inds.columns:
         return []
     dates = pd.to_datetime(inds["deadline"], errors="coerce")
-    rows = inds[(inds["kind"] == "deadline") & dates.notna() & (dates.dt.year != ctx.year)]
+    hit = (inds["kind"] == "deadline") & dates.notna() & (dates.dt.year != ctx.year)
+    shown = dates[hit].dt.strftime("%Y-%m-%d").tolist()
     return [
-        f"{_named(r)}（{_date(d)}）：时限不在{ctx.year}年度内 / deadline outside budget year {ctx.year}"
-        for (_, r), d in zip(rows.iterrows(), dates[rows.index], strict=True)
+        (pid, f"{named}（{date}）：时限不在{ctx.year}年度内 / deadline outside budget year {ctx.year}")
+        for pid, named, date in zip(*_lists(inds[hit], "project_id", "_named"), shown, strict=True)
     ]
 
 
-def check_percent_over_100(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_percent_over_100(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """A percent target is above 100 (合格率, 满意度 and 覆盖率 cannot exceed it)."""
-    nums = pd.to_numeric(inds["num"], errors="coerce")
-    rows = inds[(inds["kind"] == "percent") & (nums > 100)]
-    return [f"{_named(r)}：百分比超过100% / percent above 100" for _, r in rows.iterrows()]
+    hit = (inds["kind"] == "percent") & (inds["_num"] > 100)
+    return [
+        (pid, f"{named}：百分比超过100% / percent above 100")
+        for pid, named in zip(*_lists(inds[hit], "project_id", "_named"), strict=True)
+    ]
 
 
-def check_quantity_without_cost(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_quantity_without_cost(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """A count under 数量指标 that no cost target prices (no rate of matching unit pairs with it).
 
     Uses the pairing of :mod:`budgetkit.reconcile`: a count is priced when a term of
     :func:`~budgetkit.reconcile.price_terms` uses it as quantity or multiplier.
     """
-    terms = ctx.terms[ctx.terms["project_id"] == project["project_id"]]
-    used = set(terms["quantity_seq"].dropna().astype(int)) | set(terms["multiplier_seq"].dropna().astype(int))
-    nums = pd.to_numeric(inds["num"], errors="coerce")
-    rows = inds[(_labels(inds["level2"]) == "数量指标") & (inds["kind"] == "count") & nums.notna()]
-    return [
-        f"{_named(r)}：数量指标无对应成本指标 / no cost target prices this quantity"
-        for _, r in rows.iterrows()
-        if pd.isna(r["seq"]) or int(r["seq"]) not in used
-    ]
+    terms = ctx.terms
+    used = {
+        (pid, int(seq))
+        for column in ("quantity_seq", "multiplier_seq")
+        for pid, seq in zip(*_lists(terms, "project_id", column), strict=True)
+        if not pd.isna(seq)
+    }
+    rows = inds[(inds["_l2"] == "数量指标") & (inds["kind"] == "count") & inds["_num"].notna()]
+    seqs = pd.to_numeric(rows["seq"], errors="coerce").tolist()
+    return list(
+        (pid, f"{named}：数量指标无对应成本指标 / no cost target prices this quantity")
+        for pid, named, seq in zip(*_lists(rows, "project_id", "_named"), seqs, strict=True)
+        if math.isnan(seq) or (pid, int(seq)) not in used
+    )
 
 
-def check_duplicate_indicator(
-    project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext
-) -> list[str]:
+def check_duplicate_indicator(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """The same level-3 name appears twice under one level-2 group.
 
     Names are compared by :func:`~budgetkit.reconcile.indicator_key` (NFKC, radicals,
     戶→户, punctuation dropped). The same name under 数量指标 and 成本指标 is the
     normal quantity–cost pattern (职工困难医疗救助 200户 / 平均3500元/户), not a duplicate.
     """
-    if inds.empty:
-        return []
-    keys = pd.DataFrame({
-        "level2": _labels(inds["level2"]).to_numpy(),
-        "key": [indicator_key(_text(n)) for n in inds["indicator"]],
-        "row": range(len(inds)),
-    })
-    found = []
-    for (level2, key), group in keys.groupby(["level2", "key"], sort=False):
-        if not key or len(group) < 2:
-            continue
-        rows = inds.iloc[group["row"].tolist()]
-        values = "、".join(_named(r) for _, r in rows.iterrows())
-        n = len(group)
-        found.append(f"{values}：{level2}下指标重复{n}次 / repeated {n} times under {level2}")
-    return found
+    groups: dict[tuple[object, str, str], list[str]] = {}
+    for pid, level2, key, named in zip(*_lists(inds, "project_id", "_l2", "_key", "_named"), strict=True):
+        if key:
+            groups.setdefault((pid, level2, key), []).append(named)
+    return list(
+        (pid, f"{'、'.join(names)}：{level2}下指标重复{n}次 / repeated {n} times under {level2}")
+        for (pid, level2, _), names in groups.items()
+        if (n := len(names)) >= 2
+    )
 
 
-def check_cost_mismatch(project: Mapping[str, object], inds: pd.DataFrame, ctx: AuditContext) -> list[str]:
+def check_cost_mismatch(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
     """Quantity × unit cost does not come back to the budget (reconcile status ``does not close``)."""
     rec = ctx.reconciliation
-    if project["project_id"] not in rec.index:
-        return []
-    row = rec.loc[project["project_id"]]
-    if row["status"] != "does not close":
-        return []
-    pct = "" if _isnan(row["gap_pct"]) else f"{row['gap_pct']:+.2f}%"
-    pct_zh, pct_en = (f"（{pct}）", f" ({pct})") if pct else ("", "")
-    implied, budget, gap = format_wan(row["implied_wan"]), format_wan(row["budget_wan"]), format_wan(
-        row["gap_wan"], signed=True
-    )
-    return [
-        f"测算{implied}，预算{budget}：差额{gap}{pct_zh}，成本测算与预算不符 / "
-        f"priced {implied} ({row['method']}) vs budget {budget}: gap {gap}{pct_en}, does not close"
-    ]
+    rec = rec[rec["status"] == "does not close"]
+    found = []
+    for pid, implied, budget, gap, gap_pct, method in zip(
+        *_lists(rec, "project_id", "implied_wan", "budget_wan", "gap_wan", "gap_pct", "method"), strict=True
+    ):
+        pct = "" if _isnan(gap_pct) else f"{gap_pct:+.2f}%"
+        pct_zh, pct_en = (f"（{pct}）", f" ({pct})") if pct else ("", "")
+        implied, budget, gap = format_wan(implied), format_wan(budget), format_wan(gap, signed=True)
+        found.append((pid, f"测算{implied}，预算{budget}：差额{gap}{pct_zh}，成本测算与预算不符 / "
+                           f"priced {implied} ({method}) vs budget {budget}: gap {gap}{pct_en}, "
+                           "does not close"))
+    return found
 
 
 #: The audit rules, in the order they run and are reported.
@@ -322,8 +332,15 @@ def audit_targets(
     rules: Sequence[str] | None = None,
     tolerance_pct: float = 0.5,
     tolerance_wan: float = 0.1,
+    costs: pd.DataFrame | None = None,
+    terms: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Run the audit rules over every project and return one row per finding.
+
+    The cost rules need the projects priced. 02_costs has done it: pass its
+    ``costs`` (and ``terms``) and they are used as they are; what is not passed is
+    computed here, pricing each project once for both rules
+    (:func:`~budgetkit.reconcile.reconcile_and_price`).
 
     Args:
         projects: the projects table (``project_id``; ``project`` and
@@ -334,16 +351,19 @@ def audit_targets(
         qualitative_threshold: share of qualitative/text targets (0–1) above which
             ``qualitative_share`` reports a project.
         rules: ids of the rules to run (default: all of :data:`RULES`, in registry order).
-        tolerance_pct: passed to :func:`~budgetkit.reconcile.reconcile_costs`.
-        tolerance_wan: passed to :func:`~budgetkit.reconcile.reconcile_costs`.
+        tolerance_pct: passed to :func:`~budgetkit.reconcile.reconcile_costs` (not used with ``costs``).
+        tolerance_wan: passed to :func:`~budgetkit.reconcile.reconcile_costs` (not used with ``costs``).
+        costs: the reconciliation of these projects (:func:`~budgetkit.reconcile.reconcile_costs`,
+            as 02_costs writes it), for ``cost_mismatch``; a project it lacks is not checked (logged).
+        terms: their priced terms (:func:`~budgetkit.reconcile.price_terms`), for ``quantity_without_cost``.
 
     Returns:
         A frame with :data:`AUDIT_COLUMNS`, in project order then registry order.
 
     Raises:
         ParameterError: ``year``, ``qualitative_threshold`` or a rule id is invalid.
-        BudgetkitError: a required column is missing (``ReconciliationError`` from
-            the cost rules included).
+        BudgetkitError: a required column is missing, in ``costs`` and ``terms`` too
+            (``ReconciliationError`` from the cost rules included).
 
     Examples:
         >>> projects = pd.DataFrame({"project_id": ["p"], "total_wan": [1.0]})
@@ -363,37 +383,38 @@ def audit_targets(
     _require(indicators, _REQUIRED_COLUMNS, "indicators")
 
     ids = {r.rule for r in selected}
-    reconciliation = pd.DataFrame(columns=["project_id", "status"]).set_index("project_id")
-    terms = pd.DataFrame(columns=["project_id", "quantity_seq", "multiplier_seq"])
-    if "cost_mismatch" in ids:
-        reconciliation = reconcile_costs(
-            projects, indicators, tolerance_pct=tolerance_pct, tolerance_wan=tolerance_wan
-        ).set_index("project_id")
-    if "quantity_without_cost" in ids:
-        terms = price_terms(indicators)
-    ctx = AuditContext(year, qualitative_threshold, reconciliation, terms)
+    costs, terms = _priced(
+        projects, indicators, costs if "cost_mismatch" in ids else _NOT_NEEDED,
+        terms if "quantity_without_cost" in ids else _NOT_NEEDED, tolerance_pct, tolerance_wan,
+    )
+    project_ids = tuple(dict.fromkeys(projects["project_id"]))
+    ctx = AuditContext(year, qualitative_threshold, costs, terms, project_ids)
 
-    groups = {
-        pid: g.sort_values("seq", kind="stable") for pid, g in indicators.groupby("project_id", sort=False)
-    }
-    orphans = set(groups) - set(projects["project_id"])
+    known = set(project_ids)
+    in_projects = indicators["project_id"].isin(known)
+    orphans = set(indicators["project_id"][~in_projects].dropna())
     if orphans:
         logger.warning("indicators of %d project(s) not in projects ignored: %s", len(orphans), orphans)
-    rows = []
-    for project in projects.to_dict("records"):
-        inds = groups.get(project["project_id"], indicators.iloc[0:0])
-        for rule in selected:
-            for detail in rule.check(project, inds, ctx):
-                rows.append({
-                    "project_id": project["project_id"],
-                    "project": project.get("project"),
-                    "implementing_unit": project.get("implementing_unit"),
-                    "rule": rule.rule,
-                    "severity": rule.severity,
-                    "detail": detail,
-                })
-    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(rows))
-    return _str_frame(rows, AUDIT_COLUMNS)
+    inds = _prepared(indicators.loc[in_projects.to_numpy(), [c for c in _CHECKED if c in indicators.columns]])
+    rows_of: dict[object, list[int]] = {}
+    for row, pid in enumerate(projects["project_id"]):
+        rows_of.setdefault(pid, []).append(row)
+    found = sorted(
+        (
+            (row, order, n, rule, detail)
+            for order, rule in enumerate(selected)
+            for n, (pid, detail) in enumerate(rule.check(inds, ctx))
+            for row in rows_of.get(pid, ())
+        ),
+        key=lambda finding: finding[:3],
+    )
+    listed = projects.reindex(columns=["project_id", "project", "implementing_unit"]).to_dict("records")
+    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(found))
+    return typed_frame(
+        [{**listed[row], "rule": rule.rule, "severity": rule.severity, "detail": detail}
+         for row, _, _, rule, detail in found],
+        dict.fromkeys(AUDIT_COLUMNS, "str"),
+    )
 
 
 def summarize_audit(findings: pd.DataFrame) -> pd.DataFrame:
@@ -456,24 +477,69 @@ def _require(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
         raise BudgetkitError(f"{what} lacks required column(s)", text=", ".join(missing))
 
 
-def _labels(column: pd.Series) -> pd.Series:
-    """Level labels with NFKC and no spaces (wraps such as 满意度 指标 joined)."""
-    return column.map(lambda v: re.sub(r"\s+", "", normalize_text(_text(v))))
+_NOT_NEEDED = pd.DataFrame()
+_COST_COLUMNS = ("project_id", "status", "implied_wan", "budget_wan", "gap_wan", "gap_pct", "method")
+_TERM_COLUMNS = ("project_id", "quantity_seq", "multiplier_seq")
 
 
-def _named(row: Mapping[str, object]) -> str:
-    """Indicator name and value as printed: ``职工困难医疗救助 200户``."""
-    return f"{_text(row['indicator'])} {_text(row['value'])}".strip()
+def _priced(
+    projects: pd.DataFrame,
+    indicators: pd.DataFrame,
+    costs: pd.DataFrame | None,
+    terms: pd.DataFrame | None,
+    tolerance_pct: float,
+    tolerance_wan: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reconciliation and terms the cost rules need: given, computed (once), or empty when not needed."""
+    tolerances = {"tolerance_pct": tolerance_pct, "tolerance_wan": tolerance_wan}
+    if costs is None and terms is None:
+        costs, terms = reconcile_and_price(projects, indicators, **tolerances)
+    elif costs is None:
+        costs = reconcile_costs(projects, indicators, **tolerances)
+    elif terms is None:
+        terms = price_terms(indicators)
+    if costs is _NOT_NEEDED:
+        costs = pd.DataFrame(columns=list(_COST_COLUMNS))
+    if terms is _NOT_NEEDED:
+        terms = pd.DataFrame(columns=list(_TERM_COLUMNS))
+    _require(costs, _COST_COLUMNS, "costs")
+    _require(terms, _TERM_COLUMNS, "terms")
+    unpriced = set(projects["project_id"]) - set(costs["project_id"])
+    if len(costs) and unpriced:
+        logger.warning("costs lack %d project(s), cost_mismatch not checked for them: %s",
+                       len(unpriced), sorted(map(str, unpriced))[:_NAMES_SHOWN])
+    return costs, terms
 
 
-def _listed(rows: pd.DataFrame) -> str:
-    names = [_named(r) for _, r in rows.head(_NAMES_SHOWN).iterrows()]
-    more = len(rows) - len(names)
-    return "、".join(names) + (f" …(+{more})" if more > 0 else "")
+def _prepared(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The indicator rows in reading order with the helper columns a :data:`Check` gets."""
+    inds = indicators.iloc[indicator_order(indicators)].reset_index(drop=True)
+    names = _per_value(inds["indicator"], _text)
+    values = _per_value(inds["value"], _text)
+    return inds.assign(
+        _l1=_per_value(inds["level1"], _label),
+        _l2=_per_value(inds["level2"], _label),
+        _key=_per_value(inds["indicator"], lambda v: indicator_key(_text(v))),
+        _named=[f"{n} {v}".strip() for n, v in zip(names, values, strict=True)],
+        _num=pd.to_numeric(inds["num"], errors="coerce").astype("float64"),
+    )
 
 
-def _date(value: object) -> str:
-    return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+def _lists(frame: pd.DataFrame, *names: str) -> list[list]:
+    """Columns as Python lists (iterating a list is many times faster than iterating a Series)."""
+    return [frame[name].tolist() for name in names]
+
+
+def _per_value(column: pd.Series, fn: Callable[[object], str]) -> list[str]:
+    """``fn`` of every value of ``column`` (missing values as ``None``), computed once per distinct value."""
+    codes, uniques = pd.factorize(column)
+    table = [fn(u) for u in uniques] + [fn(None)]
+    return [table[c] for c in codes.tolist()]
+
+
+def _label(value: object) -> str:
+    """A level label with NFKC and no spaces (wraps such as 满意度 指标 joined)."""
+    return re.sub(r"\s+", "", normalize_text(_text(value)))
 
 
 def _text(value: object) -> str:
@@ -487,10 +553,3 @@ def _isnan(value: object) -> bool:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
-
-
-def _str_frame(rows: list[dict[str, object]], columns: Sequence[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(columns))
-    for name in columns:
-        frame[name] = frame[name].astype("object").where(frame[name].notna(), None).astype("str")
-    return frame

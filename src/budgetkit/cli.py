@@ -1,4 +1,4 @@
-"""Command line: ``python -m budgetkit parse RAWFILE --out DIR`` and ``python -m budgetkit build``.
+"""Command line: ``python -m budgetkit parse RAWFILE --out DIR``, ``build`` and ``dataset``.
 
 Logging handlers are set up here and only here. Every
 :class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``
@@ -45,6 +45,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--year", type=int, action="append", dest="years", help="only this year (repeatable)")
     build.add_argument("--root", type=Path, default=None, help="repository root (default: found from here)")
     build.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
+
+    dataset = sub.add_parser(
+        "dataset", help="parse every year under data/raw/ into the Parquet dataset data/processed/dataset/"
+    )
+    dataset.add_argument("--year", type=int, action="append", dest="years", metavar="YEAR",
+                         help="only this year (repeatable)")
+    dataset.add_argument("--root", type=Path, default=None, help="repository root (default: found from here)")
+    dataset.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    dataset.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                         help="parse on the Dask cluster at ADDRESS (tcp://host:8786) instead")
+    dataset.add_argument("--force", action="store_true", help="parse every file, changed or not")
     return parser
 
 
@@ -97,6 +108,25 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _dataset(args: argparse.Namespace) -> None:
+    from budgetkit.dataset import DATASET_DIR, write_dataset
+    from budgetkit.errors import InputError
+    from budgetkit.paths import project_paths
+
+    paths = project_paths(args.root)
+    years = sorted(args.years) if args.years else paths.years()
+    if not years:
+        raise InputError("no year to parse: add disclosures under data/raw/<year>/", path=paths.raw)
+    for year in years:
+        result = write_dataset(paths.disclosures(year), paths.processed / DATASET_DIR, year, jobs=args.jobs,
+                               scheduler=args.scheduler, force=args.force)
+        rows = ", ".join(f"{n} {table}" for table, n in result.counts.items())
+        print(f"{year}: {result.parsed} file(s) parsed ({rows or 'nothing new'}), "
+              f"{result.unchanged} unchanged, {len(result.removed)} removed, {len(result.skipped)} skipped")
+        for skipped in result.skipped:
+            print(f"  skipped {skipped.error}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
@@ -106,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet, args.verbose)
     try:
-        return {"parse": _parse, "build": _build}[args.command](args) or 0
+        return {"parse": _parse, "build": _build, "dataset": _dataset}[args.command](args) or 0
     except BudgetkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

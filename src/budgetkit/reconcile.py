@@ -57,13 +57,16 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.errors import ReconciliationError
 from budgetkit.normalize import normalize_text
+from budgetkit.tables import indicator_order, typed_frame
 
 __all__ = [
     "GENERIC_TERMS",
@@ -81,6 +84,7 @@ __all__ = [
     "list_strategies",
     "name_similarity",
     "price_terms",
+    "reconcile_and_price",
     "reconcile_costs",
     "unit_dimension",
 ]
@@ -206,6 +210,10 @@ _REQUIRED_INDICATOR_COLUMNS = (
     "project_id", "seq", "level2", "indicator", "value", "kind", "num", "unit", "per_unit", "value_yuan",
 )
 _REQUIRED_PROJECT_COLUMNS = ("project_id", "total_wan")
+_PROJECT_FIELDS = (
+    "project_id", "project", "implementing_unit", "total_wan", "goal", "status", "status_reason",
+)
+_INDICATOR_TEXT = ("indicator", "value", "kind", "op", "qualifier", "unit", "per_unit", "level1", "level2")
 
 
 # --- small public helpers -------------------------------------------------------------------------------
@@ -272,11 +280,22 @@ def name_similarity(a: str, b: str) -> float:
         >>> name_similarity("奖励发放", "参加会议人数")
         0.0
     """
-    ka, kb = _sim_key(a), _sim_key(b)
-    if not ka or not kb:
+    return _similarity(a, b)
+
+
+@lru_cache(maxsize=1 << 17)
+def _similarity(a: str, b: str) -> float:
+    (ca, na), (cb, nb) = _sim_counts(a), _sim_counts(b)
+    if not na or not nb:
         return 0.0
-    overlap = sum((Counter(ka) & Counter(kb)).values())
-    return 2 * overlap / (len(ka) + len(kb))
+    overlap = sum((ca & cb).values())
+    return 2 * overlap / (na + nb)
+
+
+@lru_cache(maxsize=1 << 17)
+def _sim_counts(name: str) -> tuple[Counter[str], int]:
+    key = _sim_key(name)
+    return Counter(key), len(key)
 
 
 _GOAL_AMOUNT = re.compile(r"([\u3400-\u9fff]*)\s*(\d+(?:\.\d+)?)\s*万元")
@@ -343,6 +362,16 @@ class _Ind:
     value_yuan: float
     per_capita: bool
     item_dim: str
+    #: A cost target with an amount in 元 (under a cost label, kind ``rate``/``money``, ``value_yuan`` set).
+    is_cost: bool = field(init=False)
+    #: A count with a number.
+    is_count: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        in_cost = self.level2 in COST_LABELS or self.level1 in COST_LABELS
+        is_cost = in_cost and self.kind in {"rate", "money"} and not _isnan(self.value_yuan)
+        object.__setattr__(self, "is_cost", is_cost)
+        object.__setattr__(self, "is_count", self.kind == "count" and not _isnan(self.num))
 
     @property
     def shown(self) -> str:
@@ -353,17 +382,6 @@ class _Ind:
     def approximate(self) -> bool:
         """Whether the number is a bound or an approximation (≥, ≤, >, <, ≈, 约, 以上 …)."""
         return bool(self.op and self.op != "=") or self.qualifier in _APPROXIMATE_QUALIFIERS
-
-    @property
-    def is_cost(self) -> bool:
-        """A cost target with an amount in 元."""
-        in_cost = self.level2 in COST_LABELS or self.level1 in COST_LABELS
-        return in_cost and self.kind in {"rate", "money"} and not _isnan(self.value_yuan)
-
-    @property
-    def is_count(self) -> bool:
-        """A count with a number."""
-        return self.kind == "count" and not _isnan(self.num)
 
 
 @dataclass(frozen=True)
@@ -657,10 +675,10 @@ def price_terms(project_indicators: pd.DataFrame, *, min_similarity: float = 0.3
     _check_similarity(min_similarity)
     _require(project_indicators, _REQUIRED_INDICATOR_COLUMNS, "indicators")
     rows: list[dict[str, object]] = []
-    for project_id, group in _groups(project_indicators):
-        terms, _ = _price(group, min_similarity)
+    for project_id, inds in _indicators_by_project(project_indicators).items():
+        terms, _ = _price(inds, min_similarity)
         rows.extend(_term_row(project_id, n, t) for n, t in enumerate(terms, 1))
-    return _typed(rows, TERM_COLUMNS)
+    return typed_frame(rows, TERM_COLUMNS)
 
 
 def reconcile_costs(
@@ -707,6 +725,54 @@ def reconcile_costs(
         >>> reconcile_costs(projects, inds)[["implied_wan", "status", "method"]].values.tolist()
         [[0.36, 'closes', 'per_year']]
     """
+    costs, _ = _reconcile(projects, indicators, tolerance_pct, tolerance_wan, min_similarity, terms=False)
+    return costs
+
+
+def reconcile_and_price(
+    projects: pd.DataFrame,
+    indicators: pd.DataFrame,
+    *,
+    tolerance_pct: float = 0.5,
+    tolerance_wan: float = 0.1,
+    min_similarity: float = 0.3,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reconcile every project and return its terms too, pricing each project once.
+
+    The same as ``(reconcile_costs(projects, indicators), price_terms(indicators))``
+    restricted to the projects of ``projects``, at the cost of one of them: 02_costs
+    writes both, so 03_audit reads them instead of pricing every project again.
+
+    Returns:
+        ``(costs, terms)``: :func:`reconcile_costs`' frame and :func:`price_terms`'
+        frame of the projects of ``projects``, in their order.
+
+    Raises:
+        ReconciliationError: as :func:`reconcile_costs`.
+
+    Examples:
+        >>> projects = pd.DataFrame({"project_id": ["a", "b"], "total_wan": [0.36, 1.0]})
+        >>> inds = pd.DataFrame({
+        ...     "project_id": ["b", "a"], "seq": [1, 1], "level2": ["成本指标"] * 2,
+        ...     "indicator": ["监测费用"] * 2, "value": ["3600元/年"] * 2, "kind": ["rate"] * 2,
+        ...     "num": [3600.0] * 2, "unit": ["元"] * 2, "per_unit": ["年"] * 2, "value_yuan": [3600.0] * 2})
+        >>> costs, terms = reconcile_and_price(projects, inds)
+        >>> costs.equals(reconcile_costs(projects, inds)), terms["project_id"].tolist()
+        (True, ['a', 'b'])
+    """
+    return _reconcile(projects, indicators, tolerance_pct, tolerance_wan, min_similarity, terms=True)
+
+
+def _reconcile(
+    projects: pd.DataFrame,
+    indicators: pd.DataFrame,
+    tolerance_pct: float,
+    tolerance_wan: float,
+    min_similarity: float,
+    *,
+    terms: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Reconcile every project (one pass over the indicators); the terms too when asked."""
     if tolerance_pct < 0 or tolerance_wan < 0:
         raise ReconciliationError(f"tolerances must not be negative: {tolerance_pct}%, {tolerance_wan}万元")
     _check_similarity(min_similarity)
@@ -715,15 +781,23 @@ def reconcile_costs(
     dupes = projects["project_id"][projects["project_id"].duplicated()]
     if len(dupes):
         raise ReconciliationError("project_id repeats in projects", text=str(dupes.iloc[0]))
-    by_project = dict(_groups(indicators))
+    by_project = _indicators_by_project(indicators)
     orphans = set(by_project) - set(projects["project_id"])
     if orphans:
         logger.warning("indicators of %d project(s) not in projects ignored: %s", len(orphans), orphans)
-    rows = []
-    for project in projects.to_dict("records"):
-        group = by_project.get(project["project_id"], indicators.iloc[0:0])
-        rows.append(_reconcile_one(project, group, tolerance_pct, tolerance_wan, min_similarity))
-    return _typed(rows, RECONCILE_COLUMNS)
+    used = [c for c in _PROJECT_FIELDS if c in projects.columns]
+    rows, term_rows = [], []
+    for project in projects[used].to_dict("records"):
+        priced = _price(by_project.get(project["project_id"], []), min_similarity)
+        rows.append(_reconcile_one(project, priced, tolerance_pct, tolerance_wan))
+        if terms:
+            term_rows.extend(_term_row(project["project_id"], n, t) for n, t in enumerate(priced[0], 1))
+    costs = typed_frame(rows, RECONCILE_COLUMNS)
+    if len(costs) > 1:
+        counts = costs["status"].value_counts()
+        summary = ", ".join(f"{n} {status}" for status, n in counts.items())
+        logger.info("reconciled %d project(s): %s", len(costs), summary)
+    return costs, typed_frame(term_rows, TERM_COLUMNS) if terms else pd.DataFrame()
 
 
 # --- reconciliation of one project -------------------------------------------------------------------------
@@ -731,12 +805,11 @@ def reconcile_costs(
 
 def _reconcile_one(
     project: Mapping[str, object],
-    group: pd.DataFrame,
+    priced: tuple[list[_Term], _Pool],
     tolerance_pct: float,
     tolerance_wan: float,
-    min_similarity: float,
 ) -> dict[str, object]:
-    terms, pool = _price(group, min_similarity)
+    terms, pool = priced
     budget = _float(project.get("total_wan"))
     components = goal_components(_text(project.get("goal")), None if _isnan(budget) else budget)
     goal_wan = round(sum(a for _, a in components), 6) if components else math.nan
@@ -772,7 +845,7 @@ def _reconcile_one(
         zh += f"；项目表不完整（{_text(project.get('status_reason'))}），测算可能缺项"
         en += f"; the table is partial ({_text(project.get('status_reason'))}): terms may be missing"
     if status == "does not close":
-        logger.info("%s does not close: %s", project["project_id"], en)
+        logger.debug("%s does not close: %s", project["project_id"], en)
     return {
         "project_id": project["project_id"],
         "project": project.get("project"),
@@ -862,9 +935,9 @@ def _explain(
     return "；".join(zh), "; ".join(en)
 
 
-def _price(group: pd.DataFrame, min_similarity: float) -> tuple[list[_Term], _Pool]:
+def _price(indicators: list[_Ind], min_similarity: float) -> tuple[list[_Term], _Pool]:
     """Run the strategies over one project's indicators; return the terms and the pool."""
-    pool = _Pool([_indicator(r, n) for n, r in enumerate(group.to_dict("records"))], min_similarity)
+    pool = _Pool(indicators, min_similarity)
     terms: list[_Term] = []
     for strategy in STRATEGIES:
         found = strategy.price(pool)
@@ -943,43 +1016,95 @@ def _best(target: _Ind, candidates: Sequence[_Ind]) -> tuple[_Ind, float]:
 # --- rows, text and frames ------------------------------------------------------------------------------
 
 
-def _indicator(row: Mapping[str, object], pos: int) -> _Ind:
-    name = _text(row.get("indicator"))
-    qualifier = normalize_text(_text(row.get("qualifier"))).strip()
-    unit = _norm_unit(_text(row.get("unit")))
-    per_unit = _norm_unit(_text(row.get("per_unit")))
+def _indicators_by_project(indicators: pd.DataFrame) -> dict[object, list[_Ind]]:
+    """Every project's indicators as the strategies see them, in one pass over the frame.
+
+    Projects come in order of first appearance, each project's rows sorted by ``seq``
+    (stable, missing ``seq`` last), ``pos`` counting from 0 in that order. Text columns
+    are normalised once per distinct value, not once per row.
+    """
+    if indicators.empty:
+        return {}
+    codes, uniques = pd.factorize(indicators["project_id"], use_na_sentinel=False)
+    seq = _floats(indicators, "seq")
+    order = indicator_order(indicators)
+    text = {name: _texts(indicators, name) for name in _INDICATOR_TEXT}
+    numbers = {name: _floats(indicators, name).tolist() for name in ("num", "value_yuan")}
+    seqs = seq.tolist()
+    keys = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    out: dict[object, list[_Ind]] = {}
+    for i in order.tolist():
+        inds = out.setdefault(keys[codes[i]], [])
+        inds.append(_indicator(
+            len(inds), seqs[i], text["indicator"][i], text["value"][i], text["kind"][i], text["op"][i],
+            text["qualifier"][i], numbers["num"][i], text["unit"][i], text["per_unit"][i],
+            numbers["value_yuan"][i], text["level1"][i], text["level2"][i],
+        ))
+    return out
+
+
+def _indicator(
+    pos: int, seq: float, name: str, value: str, kind: str, op: str, qualifier: str, num: float,
+    unit: str, per_unit: str, value_yuan: float, level1: str, level2: str,
+) -> _Ind:
+    qualifier = _norm_strip(qualifier)
+    unit = _norm_unit(unit)
+    per_unit = _norm_unit(per_unit)
     key = _key(name)
     per_capita = qualifier == "人均" or "人均" in key
     per_dim = unit_dimension(per_unit) if per_unit else ""
     if not per_dim and qualifier == "人均":
         per_dim = "person"
-    item_dim = ""
+    return _Ind(
+        pos=pos,
+        seq=None if math.isnan(seq) else int(seq),
+        level1=_label(level1),
+        level2=_label(level2),
+        name=name,
+        value=value,
+        kind=kind.strip(),
+        op=_norm_strip(op),
+        qualifier=qualifier,
+        num=num,
+        unit=unit,
+        unit_dim=unit_dimension(unit) if unit else "",
+        per_unit=per_unit,
+        per_dim=per_dim,
+        value_yuan=value_yuan,
+        per_capita=per_capita,
+        item_dim=_item_dim(key, qualifier),
+    )
+
+
+@lru_cache(maxsize=1 << 17)
+def _item_dim(key: str, qualifier: str) -> str:
+    """The dimension X of a 每X… name or qualifier (每项 → item), or ``""``."""
     for source in (key, qualifier):
         if source.startswith("每"):
             rest = source[1:]
             unit_word = next((u for u in _UNITS_LONGEST_FIRST if rest.startswith(u)), "")
             if unit_word:
-                item_dim = _DIMENSION[unit_word]
-                break
-    return _Ind(
-        pos=pos,
-        seq=None if _isnan(_float(row.get("seq"))) else int(_float(row.get("seq"))),
-        level1=_label(row.get("level1")),
-        level2=_label(row.get("level2")),
-        name=name,
-        value=_text(row.get("value")),
-        kind=_text(row.get("kind")).strip(),
-        op=normalize_text(_text(row.get("op"))).strip(),
-        qualifier=qualifier,
-        num=_float(row.get("num")),
-        unit=unit,
-        unit_dim=unit_dimension(unit) if unit else "",
-        per_unit=per_unit,
-        per_dim=per_dim,
-        value_yuan=_float(row.get("value_yuan")),
-        per_capita=per_capita,
-        item_dim=item_dim,
-    )
+                return _DIMENSION[unit_word]
+    return ""
+
+
+def _texts(frame: pd.DataFrame, name: str) -> list[str]:
+    """Column ``name`` as text (``""`` for missing values or a missing column), one conversion per value."""
+    if name not in frame.columns:
+        return [""] * len(frame)
+    codes, uniques = pd.factorize(frame[name])
+    table = [_text(u) for u in uniques] + [""]  # code -1 (missing) → ""
+    return [table[c] for c in codes.tolist()]
+
+
+def _floats(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """Column ``name`` as floats (NaN for what is not a number, or a missing column)."""
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    column = frame[name]
+    if pd.api.types.is_numeric_dtype(column):
+        return column.to_numpy(dtype="float64", na_value=np.nan)
+    return np.array([_float(v) for v in column], dtype="float64")
 
 
 def _term_row(project_id: object, n: int, t: _Term) -> dict[str, object]:
@@ -1005,26 +1130,6 @@ def _term_row(project_id: object, n: int, t: _Term) -> dict[str, object]:
     }
 
 
-def _groups(indicators: pd.DataFrame) -> Iterable[tuple[object, pd.DataFrame]]:
-    """Yield ``(project_id, rows)`` in order of first appearance, rows sorted by ``seq``."""
-    if indicators.empty:
-        return []
-    return [
-        (pid, group.sort_values("seq", kind="stable"))
-        for pid, group in indicators.groupby("project_id", sort=False, dropna=False)
-    ]
-
-
-def _typed(rows: list[dict[str, object]], schema: Mapping[str, str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=list(schema))
-    for name, dtype in schema.items():
-        column = frame[name]
-        if dtype == "str":
-            column = column.astype("object").where(column.notna(), None)
-        frame[name] = column.astype(dtype)
-    return frame
-
-
 def _require(frame: pd.DataFrame, needed: Sequence[str], what: str) -> None:
     if not isinstance(frame, pd.DataFrame):
         raise ReconciliationError(f"{what} must be a DataFrame, not {type(frame).__name__}")
@@ -1043,6 +1148,7 @@ def _has_meeting_word(name: str) -> bool:
     return any(w in key for w in MEETING_WORDS)
 
 
+@lru_cache(maxsize=1 << 17)
 def _key(name: str) -> str:
     """Normalised name for comparing: NFKC, radicals, 戶→户, no punctuation or spaces."""
     return _NOT_WORD.sub("", normalize_text(name).translate(_VARIANTS))
@@ -1057,12 +1163,19 @@ def _sim_key(name: str) -> str:
     return stripped or key
 
 
+@lru_cache(maxsize=1 << 12)
 def _norm_unit(unit: str) -> str:
     return normalize_text(unit or "").strip().translate(_VARIANTS) if isinstance(unit, str) else ""
 
 
-def _label(value: object) -> str:
-    return re.sub(r"\s+", "", normalize_text(_text(value)))
+@lru_cache(maxsize=1 << 12)
+def _label(value: str) -> str:
+    return re.sub(r"\s+", "", normalize_text(value))
+
+
+@lru_cache(maxsize=1 << 12)
+def _norm_strip(value: str) -> str:
+    return normalize_text(value).strip()
 
 
 def _text(value: object) -> str:

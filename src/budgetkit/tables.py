@@ -19,9 +19,11 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.errors import InputError
@@ -32,8 +34,10 @@ __all__ = [
     "Tables",
     "concat_tables",
     "conform",
+    "indicator_order",
     "read_frame",
     "read_tables",
+    "typed_frame",
     "write_frames",
     "write_tables",
 ]
@@ -68,6 +72,49 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         else:
             out[name] = out[name].astype(_PANDAS_DTYPES[kind])
     return out.reset_index(drop=True)
+
+
+def indicator_order(indicators: pd.DataFrame) -> np.ndarray:
+    """Return the row positions that put ``indicators`` in reading order: by project, then ``seq``.
+
+    Projects in order of first appearance, each project's rows by ``seq`` (stable;
+    a missing or non-numeric ``seq`` last): what ``groupby("project_id", sort=False)``
+    and a stable ``sort_values("seq")`` per group give, in one sort of the whole frame.
+
+    Examples:
+        >>> frame = pd.DataFrame({"project_id": ["b", "a", "b", "a"], "seq": [2, 1, None, 0]})
+        >>> indicator_order(frame).tolist()
+        [0, 2, 3, 1]
+    """
+    codes, _ = pd.factorize(indicators["project_id"], use_na_sentinel=False)
+    seq = pd.to_numeric(indicators["seq"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    order = np.argsort(np.where(np.isnan(seq), np.inf, seq), kind="stable")
+    return order[np.argsort(codes[order], kind="stable")]
+
+
+def typed_frame(rows: list[dict[str, object]], schema: Mapping[str, str]) -> pd.DataFrame:
+    """A frame of ``rows`` (dicts) with the columns and pandas dtypes of ``schema``, in its order.
+
+    Text columns (``str``) keep missing values missing and turn other values into text;
+    a key a row lacks is missing.
+
+    Examples:
+        >>> schema = {"a": "str", "n": "int64", "x": "float64"}
+        >>> frame = typed_frame([{"a": "甲", "n": 1}, {"a": None, "n": 2}], schema)
+        >>> frame["a"].tolist(), frame["n"].dtype.name, frame["x"].isna().all()
+        (['甲', nan], 'int64', np.True_)
+    """
+    data = {}
+    for name, dtype in schema.items():
+        values = [row.get(name) for row in rows]
+        if dtype == "str":
+            values = [v if isinstance(v, str) else None if _missing(v) else str(v) for v in values]
+        data[name] = pd.array(values, dtype=dtype)
+    return pd.DataFrame(data)
+
+
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
 
 
 @dataclass
