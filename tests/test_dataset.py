@@ -27,6 +27,7 @@ from budgetkit.tables import TABLE_NAMES
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ROOT / "tests/fixtures/layouts"
 SORT = {"documents": ["source_file"], "projects": ["project_id"], "indicators": ["project_id", "seq"],
+        "header_extras": ["project_id", "line"],
         "unparsed": ["source_file", "line"]}
 
 
@@ -165,7 +166,7 @@ def test_empty_dataset(tmp_path):
         open_dataset("projects", tmp_path)
     con = connect(dataset=tmp_path)
     columns = [r[0] for r in con.sql("DESCRIBE projects").fetchall()]
-    assert columns[:2] == ["project_id", "year"] and columns[-2:] == ["raw_year", "source"]
+    assert columns[:3] == ["project_id", "kind", "year"] and columns[-2:] == ["raw_year", "source"]
 
 
 def test_two_files_with_one_stem(tmp_path):
