@@ -129,9 +129,11 @@ def parse_files(
     files = [Path(p) for p in paths]
     results = map_files(partial(_parse_one, year=year), files, jobs=jobs, scheduler=scheduler,
                         progress=file_progress(progress))
+    from budgetkit.parse import tables_of
+
     parts = [r.tables for r in results if r.tables is not None]
     skipped = [SkippedFile(p, r.error) for p, r in zip(files, results, strict=True) if r.error is not None]
-    tables = ParsedTables.of(concat_tables(parts), skipped)
+    tables = ParsedTables.of(tables_of(parts), skipped)  # frames built once for the batch
     logger.info(
         "parsed %d file(s): %s%s", len(parts), ", ".join(f"{k} {v}" for k, v in tables.counts().items()),
         f"; {len(skipped)} skipped" if skipped else "",
@@ -148,10 +150,10 @@ class FileResult:
 
 
 def _parse_one(path: Path, year: int | None) -> FileResult:
-    from budgetkit.parse import parse_file
+    from budgetkit.parse import file_records
 
     try:
-        return FileResult(parse_file(path, year=year))
+        return FileResult(file_records(path, year=year))
     except BudgetkitError as exc:
         return FileResult(error=str(exc))
 

@@ -38,7 +38,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -47,18 +48,22 @@ from budgetkit.cells import Document
 from budgetkit.errors import NoTableError
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
-from budgetkit.parse_value import parse_indicator_values
+from budgetkit.parse_value import parse_indicator_value
 from budgetkit.paths import ProjectPaths
 from budgetkit.segment import segment_lines
-from budgetkit.tables import Tables, concat_tables, conform
+from budgetkit.tables import TABLE_NAMES, Tables, concat_tables, conform
 
 __all__ = [
+    "Records",
+    "document_records",
+    "file_records",
     "is_placeholder",
     "parse_document",
     "parse_file",
     "parse_lines",
     "parse_year",
     "read_document",
+    "tables_of",
 ]
 
 logger = logging.getLogger(__name__)
@@ -112,10 +117,7 @@ def parse_file(path: str | Path, year: int | None = None) -> Tables:
     Raises:
         BudgetkitError: with the file (and line), when the file cannot be read or holds no table.
     """
-    p = Path(path)
-    if year is None and p.parent.name.isdigit() and len(p.parent.name) == 4:
-        year = int(p.parent.name)
-    return parse_document(read_document(p), year=year)
+    return tables_of([file_records(path, year=year)])
 
 
 def parse_lines(lines: Sequence[str], source_file: str, year: int | None = None,
@@ -132,6 +134,52 @@ def parse_lines(lines: Sequence[str], source_file: str, year: int | None = None,
 
 def parse_document(doc: Document, year: int | None = None, source_file: str | None = None) -> Tables:
     """Recognise the tables of a read document and conform them to the contract.
+
+    Raises:
+        NoTableError: when the document holds no performance-target table.
+    """
+    return tables_of([document_records(doc, year=year, source_file=source_file)])
+
+
+def file_records(path: str | Path, year: int | None = None) -> Records:
+    """Read and recognise one file into :class:`Records` (plain rows; :func:`tables_of` makes frames).
+
+    Parsing many files, the frames are built once for all of them (:func:`tables_of`), not once a file.
+    """
+    p = Path(path)
+    if year is None and p.parent.name.isdigit() and len(p.parent.name) == 4:
+        year = int(p.parent.name)
+    return document_records(read_document(p), year=year)
+
+
+@dataclass
+class Records:
+    """The rows of one document's tables, as dicts, before they become frames."""
+
+    documents: list[dict]
+    projects: list[dict]
+    indicators: list[dict]
+    header_extras: list[dict]
+    unparsed: list[dict]
+
+
+def tables_of(parts: Sequence[Records]) -> Tables:
+    """The tables of the contract from the records of one or more documents (one frame a table).
+
+    Examples:
+        >>> tables_of([]).counts()["projects"]
+        0
+    """
+    rows: dict[str, list[dict]] = {name: [] for name in TABLE_NAMES}
+    for part in parts:
+        for name in TABLE_NAMES:
+            rows[name].extend(getattr(part, name))
+    tables = Tables(**{name: conform(pd.DataFrame(rows[name]), name) for name in TABLE_NAMES})
+    return tables
+
+
+def document_records(doc: Document, year: int | None = None, source_file: str | None = None) -> Records:
+    """Recognise the tables of a read document into :class:`Records`, 指标值 parsed.
 
     Raises:
         NoTableError: when the document holds no performance-target table.
@@ -154,18 +202,12 @@ def parse_document(doc: Document, year: int | None = None, source_file: str | No
         if p.get("year") is None:
             p["year"] = year
     documents = [dict(d, reader=doc.kind) for d in rec.documents]
-    unparsed = rec.unparsed + [dict(u, source_file=src) for u in doc.unreadable]
-    tables = Tables(
-        documents=conform(pd.DataFrame(documents), "documents"),
-        projects=conform(pd.DataFrame(rec.projects), "projects"),
-        indicators=_with_values(rec.indicators, rec.projects),
-        header_extras=conform(pd.DataFrame(rec.header_extras), "header_extras"),
-        unparsed=conform(pd.DataFrame(unparsed), "unparsed").sort_values("line", kind="stable"),
-    )
-    tables.unparsed = tables.unparsed.reset_index(drop=True)
-    logger.info("%s: %d projects, %d indicators, %d cells not understood", src, len(tables.projects),
-                len(tables.indicators), len(tables.unparsed))
-    return tables
+    unparsed = sorted(rec.unparsed + [dict(u, source_file=src) for u in doc.unreadable],
+                      key=lambda u: u.get("line") or 0)
+    logger.info("%s: %d projects, %d indicators, %d cells not understood", src, len(rec.projects),
+                len(rec.indicators), len(unparsed))
+    return Records(documents, rec.projects, _with_values(rec.indicators, rec.projects), rec.header_extras,
+                   unparsed)
 
 
 #: Roles of the terms a no-table message names as the nearest anchors seen.
@@ -213,19 +255,21 @@ def parse_year(year: int, paths: ProjectPaths) -> Tables:
     return concat_tables(parts)
 
 
-def _with_values(indicators: list[dict], projects: list[dict]) -> pd.DataFrame:
+def _with_values(indicators: list[dict], projects: list[dict]) -> list[dict]:
     """Number the indicators within each project and add the parsed 指标值 columns."""
-    frame = pd.DataFrame(indicators)
-    if frame.empty:
-        return conform(frame, "indicators")
-    frame["seq"] = frame.groupby("project_id", sort=False).cumcount() + 1
     years = {p["project_id"]: p.get("year") for p in projects}
-    parsed = []
-    for pid, group in frame.groupby("project_id", sort=False):
-        values = group["value"].fillna("").tolist()
-        present = [v for v in values if v]
-        out = parse_indicator_values(present, year=years.get(pid))
-        out.index = group.index[[bool(v) for v in values]]
-        parsed.append(out)
-    frame = frame.join(pd.concat(parsed)) if parsed else frame
-    return conform(frame, "indicators")
+    seq: dict[str, int] = {}
+    out = []
+    for row in indicators:
+        pid = row["project_id"]
+        seq[pid] = seq.get(pid, 0) + 1
+        parsed = _parsed_value(row["value"], years.get(pid)) if row.get("value") else {}
+        out.append({**row, "seq": seq[pid], **parsed})
+    return out
+
+
+@lru_cache(maxsize=65536)
+def _parsed_value(value: str, year: int | None) -> dict:
+    v = parse_indicator_value(value, year=year)
+    return {"op": v.op, "qualifier": v.qualifier, "num": v.num, "unit": v.unit, "per_unit": v.per_unit,
+            "kind": v.kind, "deadline": v.deadline, "value_yuan": v.value_yuan}
