@@ -3,7 +3,7 @@
 :func:`parse_files` parses a list of files with
 :func:`budgetkit.parse.parse_file`, each in its own task, and stacks the tables
 in the order of the list, so the result is the one a loop over the files gives
-(:func:`concat_tables` of the parts) whatever order the tasks finish in. Where
+(the tables of the parts, built once for the batch) whatever order the tasks finish in. Where
 the work runs:
 
 - ``jobs`` worker processes of a :class:`~concurrent.futures.ProcessPoolExecutor`
@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from budgetkit.errors import BudgetkitError, ParameterError
-from budgetkit.tables import TABLE_NAMES, Tables, concat_tables
+from budgetkit.tables import TABLE_NAMES, Tables
 
 __all__ = [
     "FileResult",
