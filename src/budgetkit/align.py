@@ -420,68 +420,91 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
         return (spaced and full_em is not None and roles[j] == "value" and units[i].whole_line
                 and _width(units[i].text) >= max(full_em, 6.0))
 
-    # state: (column, has_ind) ; value = (cost, back pointer)
-    best: list[dict[tuple[int, bool], tuple[float, tuple | None, str]]] = [dict() for _ in range(n)]
+    # states s = 2 * column + has_ind; for each unit, the least cost of each state and how it was reached
+    size = 2 * m
+    is_ind = [r == "indicator" for r in roles]
+    joinable = [r in _JOINABLE for r in roles]
+    skip_to = [_skip_to(starts, k, cum) for k in range(m)]
+    HOWS = ("new", "same", "piece", "lexical", "width", "guess")
+    costs = [_INF] * size
+    backs: list[list[int]] = []
+    hows: list[list[int]] = []
+    back0 = [-1] * size
+    how0 = [0] * size
     for k in starts:
-        c = emit[0][k] + _skip_to(starts, k, cum)
-        best[0][(k, roles[k] == "indicator")] = (c, None, "new")
+        st = 2 * k + is_ind[k]
+        c = emit[0][k] + skip_to[k]
+        if c < costs[st]:
+            costs[st] = c
+    backs.append(back0)
+    hows.append(how0)
+    labelish = ("l1", "l2", "l12", "sec")
     for i in range(1, n):
         u, g, cls = units[i], units[i].gap, classes[i]
-        cur: dict[tuple[int, bool], tuple[float, tuple | None, str]] = {}
-
-        def offer(state: tuple[int, bool], cost: float, back: tuple, how: str,
-                  cur: dict[tuple[int, bool], tuple[float, tuple | None, str]] = cur) -> None:
-            old = cur.get(state)
-            if old is None or cost < old[0]:
-                cur[state] = (cost, back, how)
-
-        for (j, has_ind), (cost, _, _) in best[i - 1].items():
-            back = (i - 1, (j, has_ind))
-            # join the token before (a wrapped line, or the next piece of one cell)
+        e = emit[i]
+        new = [_INF] * size
+        back = [-1] * size
+        how = [0] * size
+        same_row = _SAME_ROW[g]
+        best_end, best_end_state = _INF, -1
+        can_join = g not in (SAME, BREAK) and cls not in labelish
+        prev_unit = units[i - 1]
+        for st in range(size):
+            cost = costs[st]
+            if cost == _INF:
+                continue
+            j, h = divmod(st, 2)
             wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
-            if roles[j] in _JOINABLE and g not in (SAME, BREAK) and cls not in ("l1", "l2", "l12", "sec"):
+            if can_join and joinable[j]:
                 if g == PIECE:
-                    jc = _piece_join(classes[i - 1], cls, spaced) + 0.5 * emit[i][j]
-                    how = "piece"
+                    jc = _piece_join(classes[i - 1], cls, spaced) + 0.5 * e[j]
+                    hw = 2
+                elif continues(prev_unit.text, u.text, roles[j]) and not (cls in ("unit", "op") and typed):
+                    jc, hw, wraps = 0.3, 3, _CONTINUES
+                elif blank_parted and g == LINE and prev_unit.whole_line and u.whole_line:
+                    jc, hw, wraps = 0.3, 3, _CONTINUES  # cells parted by blank lines: a line without one goes on
+                elif filled(i - 1, j):
+                    jc, hw = 0.8, 4
                 else:
-                    prev = units[i - 1].text
-                    if continues(prev, u.text, roles[j]) and not (cls in ("unit", "op") and typed):
-                        jc, how = 0.3, "lexical"
-                        wraps = _CONTINUES
-                    elif blank_parted and g == LINE and units[i - 1].whole_line and u.whole_line:
-                        jc, how = 0.3, "lexical"  # cells are parted by blank lines: a line without one goes on
-                        wraps = _CONTINUES
-                    elif filled(i - 1, j):
-                        jc, how = 0.8, "width"
-                    else:
-                        jc, how = (4.5 if g == LINE else 5.0), "guess"
-                offer((j, has_ind), cost + jc, back, how)
+                    jc, hw = (4.5 if g == LINE else 5.0), 5
+                c = cost + jc
+                if c < new[st]:
+                    new[st], back[st], how[st] = c, st, hw
             # the next column of the same row
+            base = cost + wraps + same_row - cum[j + 1]
             for k in range(j + 1, m):
-                c = cost + wraps + _SAME_ROW[g] + skipped(j, k) + emit[i][k]
-                offer((k, has_ind or k == ind_col), c, back, "same")
+                c = base + (cum[k] if k > j + 1 else cum[j + 1]) + e[k]
+                t = 2 * k + (1 if h or is_ind[k] else 0)
+                if c < new[t]:
+                    new[t], back[t], how[t] = c, st, 1
             # a new row (not after a lone value fragment that filled its cell: the line goes on)
-            end = row_end(j, has_ind) + wraps + (_FILLED if filled(i - 1, j) and g in (LINE, BLANK) else 0.0)
+            end = cost + row_end(j, bool(h)) + wraps + (_FILLED if g in (LINE, BLANK) and filled(i - 1, j) else 0.0)
+            if end < best_end:
+                best_end, best_end_state = end, st
+        if best_end_state >= 0:
+            nr = best_end + _NEW_ROW[g]
             for k in starts:
-                c = cost + end + _NEW_ROW[g] + _skip_to(starts, k, cum) + emit[i][k]
-                offer((k, roles[k] == "indicator"), c, back, "new")
-        best[i] = cur
+                c = nr + skip_to[k] + e[k]
+                t = 2 * k + is_ind[k]
+                if c < new[t]:
+                    new[t], back[t], how[t] = c, best_end_state, 0
+        costs = new
+        backs.append(back)
+        hows.append(how)
+
     # the least-cost end
     def last_row_end(j: int, has_ind: bool) -> float:
         # a section does not end on level labels with no row under them (a value that is a label word)
         empty = not has_ind and roles[j] in ("level1", "level2")
         return row_end(j, has_ind) + (_ENDS_ON_LABELS if empty else 0.0)
 
-    final = min(best[n - 1].items(), key=lambda kv: kv[1][0] + last_row_end(kv[0][0], kv[0][1]))
+    final = min((st for st in range(size) if costs[st] < _INF),
+                key=lambda st: costs[st] + last_row_end(st // 2, bool(st % 2)))
     path: list[tuple[int, str]] = []
-    state: tuple[int, bool] | None = final[0]
-    i = n - 1
-    while state is not None:
-        cost, back, how = best[i][state]
-        path.append((state[0], how))
-        if back is None:
-            break
-        i, state = back
+    st = final
+    for i in range(n - 1, -1, -1):
+        path.append((st // 2, HOWS[hows[i][st]]))
+        st = backs[i][st]
     path.reverse()
     rows: list[Row] = []
     for unit, (col, how) in zip(units, path, strict=True):
