@@ -4,8 +4,8 @@ OCR reads letters for digits (``5O``, ``l2月``) and one character of a label fo
 another (``项日名称``, ``质量指际``). Only where a document shows such letters in
 numbers (twice or more) is it treated as OCR text: then, in a run of Latin letters
 and digits made only of digits and the letters of ``metadata/ocr.csv``, the
-letters are read as digits (``USB3O`` stays), and a run of characters one
-character away from exactly one vocabulary label of four characters or more is
+letters are read as digits (``USB3O`` stays), and a run of characters at the start of a cell, one
+character away from exactly one vocabulary label of four characters or more, is
 read as that label. Every fix is logged and recorded on its cell
 (``reasons``), and recognition marks the rows of an OCR document ``low``.
 
@@ -69,6 +69,9 @@ def fix_ocr(text: str) -> tuple[str, list[str]]:
     i = 0
     while i < len(chars):
         hit = None
+        if i > 0 and not (chars[i - 1].isspace() or chars[i - 1] in ":|"):
+            i += 1  # a label starts its cell: a word inside a text (项目支出 in a title) is left alone
+            continue
         for word in vocabulary:
             window = "".join(chars[i : i + len(word)])
             if len(window) < len(word):
