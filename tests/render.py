@@ -27,12 +27,15 @@ from __future__ import annotations
 import csv
 import html
 import json
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+#: The shared material (real corpus, real files): ``$BUDGETKIT_SHARED`` (set by ``.ci/run`` where it found it),
+#: else ``../shared`` beside the repository.
+SHARED = Path(os.environ.get("BUDGETKIT_SHARED") or ROOT.parent / "shared")
 SEED_GOLDEN = ROOT / "tests" / "golden" / "2025-nx-federation-of-trade-unions"
 
 

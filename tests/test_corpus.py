@@ -15,8 +15,8 @@ import pytest
 
 from budgetkit.parse import parse_file
 from budgetkit.tables import write_tables
+from render import SHARED  # noqa: E402  (tests/ is on the path)
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORER = SHARED / "tools/score_corpus.py"
 CORPUS = SHARED / "corpus"
 #: The mean score the suite holds the reading to (the scorer's figure on 2026-12-01 was 0.881).
