@@ -51,6 +51,7 @@ from budgetkit.tokens import (
     assemble_labels,
     cut,
     join_text,
+    join_vertical_halves,
     split_headings,
     split_wrapped_tails,
     stream,
@@ -99,7 +100,7 @@ def _lowest(*levels: str | None) -> str:
 def _structural(toks: list[Tok]) -> list[Tok]:
     """Cut structural terms out of the cells that hold them, and join wrapped structural labels."""
     out: list[Tok] = []
-    for tok in split_headings(toks):
+    for tok in split_headings(join_vertical_halves(toks)):
         long = len(tok.text) >= _RUN_TOGETHER[0]
         out.extend(cut([tok], STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
     return assemble_labels(out)

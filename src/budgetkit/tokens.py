@@ -36,7 +36,7 @@ from budgetkit.cells import Cell, Row
 from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
 
 __all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
-           "split_headings", "split_wrapped_tails", "stream"]
+           "join_vertical_halves", "split_headings", "split_wrapped_tails", "stream"]
 
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
@@ -120,6 +120,95 @@ def stream(rows: Sequence[Row]) -> list[Tok]:
                            else None, whole_line=single))
         gap = BREAK if row.hard else LINE
     return out
+
+
+_HALVES_REASON = "cell wrapped above and below its row, joined"
+
+
+def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
+    """Rejoin cells that an extractor printed in halves above and below their row's line.
+
+    Text extracted line by line from a PDF (pdfplumber's ``extract_text``) prints a
+    wrapped cell's first half on the line above its row and the rest on the line
+    below, the row's other cells on the middle line::
+
+        兰溪路-真南路下立交工 阶段性项
+        项目名称 项目性质 项目类别 特定目标类
+        程 目
+
+    Two shapes are rejoined, both on the vocabulary's evidence:
+
+    * a line of labels where ``k`` labels have no value, between two lines of ``k``
+      pieces with no label: each label takes its halves (``项目名称 兰溪路-真南路下立交工程``);
+    * a piece alone on a line that starts a label, a row, and a piece alone on the
+      next line that ends it (``可持续影`` / row / ``响指标``): the label is put before the row.
+
+    Examples:
+        >>> lines = ["兰溪路-真南路下立交工 阶段性项", "项目名称 项目性质 项目类别 特定目标类", "程 目"]
+        >>> ts = [Tok(t, (Cell(t, i),), LINE, whole_line=True) for i, t in enumerate(lines, 1)]
+        >>> [t.text for t in join_vertical_halves(ts)]
+        ['项目名称 兰溪路-真南路下立交工程 项目性质 阶段性项目 项目类别 特定目标类']
+        >>> lines = ["可持续影", "长效管理制度健全性 健全", "响指标"]
+        >>> ts = [Tok(t, (Cell(t, i),), LINE, whole_line=True) for i, t in enumerate(lines, 1)]
+        >>> [t.text for t in join_vertical_halves(ts)]
+        ['可持续影响指标', '长效管理制度健全性 健全']
+    """
+    out = list(toks)
+    i = 1
+    while i < len(out) - 1:
+        above, mid, below = out[i - 1], out[i], out[i + 1]
+        lines_ok = all(t.whole_line and not t.cell.delimited and t.gap in (LINE, BLANK) for t in (mid, below)) \
+            and above.whole_line and not above.cell.delimited
+        if lines_ok and (joined := _label_halves(above, mid, below)) is not None:
+            out[i - 1 : i + 2] = joined
+            i += 1
+            continue
+        if lines_ok and (joined := _value_halves(above, mid, below)) is not None:
+            out[i - 1 : i + 2] = [joined]
+            continue
+        i += 1
+    return out
+
+
+def _halves_cells(*toks: Tok) -> tuple[Cell, ...]:
+    return tuple(replace(c, reasons=(*c.reasons, _HALVES_REASON)) for t in toks for c in t.cells)
+
+
+def _label_halves(above: Tok, mid: Tok, below: Tok) -> list[Tok] | None:
+    head, tail = above.text.strip(), below.text.strip()
+    if " " in head or " " in tail or not head or not tail:
+        return None
+    if lookup(tail) is not None and lookup(head) is not None:
+        return None  # two labels, one above and one below
+    whole = lookup(head + tail)
+    if whole is None or whole.role("level1", "level2", "block", "field", "goal") is None:
+        return None
+    if lookup(head) is not None and not whole.qualifiers and len(tail) > 2:
+        return None  # a whole label above, and a word below that only looks like its end
+    if lookup(mid.text) is not None:
+        return None
+    label = Tok(head + tail, _halves_cells(above, below), above.gap, match=whole, whole_line=True)
+    return [label, replace(mid, gap=LINE)]
+
+
+def _value_halves(above: Tok, mid: Tok, below: Tok) -> Tok | None:
+    pieces = mid.text.split()
+    if len(pieces) < 2:
+        return None
+    labelled = [lookup(p) is not None and lookup(p).role("field", "extra", "block") is not None for p in pieces]
+    if not any(labelled):
+        return None
+    empty = [k for k, lab in enumerate(labelled) if lab and (k + 1 == len(pieces) or labelled[k + 1])]
+    ups, downs = above.text.split(), below.text.split()
+    if not empty or len(ups) != len(empty) or not (1 <= len(downs) <= len(empty)):
+        return None
+    if any(lookup(p) is not None for p in ups + downs):
+        return None
+    downs = downs + [""] * (len(empty) - len(downs))
+    filled = list(pieces)
+    for k, up, down in reversed(list(zip(empty, ups, downs, strict=True))):
+        filled.insert(k + 1, join_text([up, down]))
+    return Tok(" ".join(filled), _halves_cells(mid, above, below), above.gap, whole_line=True)
 
 
 _HEADING_RE = re.compile(r"^【([^】]{2,40})】\s*[:]?\s*(.*)$")
