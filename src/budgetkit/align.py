@@ -199,6 +199,8 @@ def classify(unit: Unit) -> str:
 
     if unit.tok.heading and _ENUM_RE.match(text):
         return "enum"  # the number of a list row, before its name
+    if unit.tok.match is not None and unit.tok.role("column") is not None and unit.tok.text == text:
+        return "col"  # a column label printed again among the rows (a scrambled or repeated header)
     if is_placeholder(unit.tok.text, "name"):
         return "ph"
     if is_placeholder(unit.tok.text, "value"):
@@ -249,7 +251,7 @@ _VALUE_COSTS = {"meas": 0.0, "num": 0.0, "qual": 0.0, "text": 0.4, "expl": 1.0, 
                 "blank": 1.5, "sec": 9.0}
 _SIDE_VALUE_COSTS = dict(_VALUE_COSTS, blank=0.0, text=0.8)
 _COSTS: dict[str, dict[str, float]] = {
-    "section": {"sec": 0.0, "blank": 0.0, "enum": 0.0},
+    "section": {"sec": 0.0, "blank": 0.0, "enum": 0.0, "col": 0.0},
     "level1": {"l1": 0.0, "l12": 0.3, "l2": 2.5, "blank": 0.0, "label?": 2.5},
     "level2": {"l2": 0.0, "l12": 0.0, "l1": 2.5, "blank": 0.0, "label?": 2.5},
     "indicator": {"text": 0.0, "qual": 0.3, "label?": 1.5, "expl": 1.0, "meas": 1.5, "num": 2.5, "l1": 3.5,
@@ -283,6 +285,10 @@ _DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0,
 
 #: What starting a new row costs after each kind of gap.
 _NEW_ROW = {PIECE: 6.0, SAME: 5.0, LINE: 0.6, BLANK: 0.3, BREAK: 0.0}
+#: A new row inside a line of many space-parted cells (a table flattened to one line).
+_NEW_ROW_IN_RUN = 1.0
+#: Pieces a line holds to be a run of cells rather than one row.
+_MANY_PIECES = 6
 #: What going on in the same row costs after each kind of gap (a piece cut from its cell costs a little).
 _SAME_ROW = {PIECE: 0.6, SAME: 0.0, LINE: 0.0, BLANK: 0.3, BREAK: 5.0}
 #: A row with a value and no name.
@@ -439,6 +445,11 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
     backs.append(back0)
     hows.append(how0)
     labelish = ("l1", "l2", "l12", "sec")
+    # the pieces of a token with many of them (cells set apart by spaces along one long line)
+    counts: dict[int, int] = {}
+    for unit in units:
+        counts[id(unit.tok.cell)] = counts.get(id(unit.tok.cell), 0) + 1
+    many = [spaced and counts[id(unit.tok.cell)] >= _MANY_PIECES for unit in units]
     for i in range(1, n):
         u, g, cls = units[i], units[i].gap, classes[i]
         e = emit[i]
@@ -482,7 +493,8 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
             if end < best_end:
                 best_end, best_end_state = end, st
         if best_end_state >= 0:
-            nr = best_end + _NEW_ROW[g]
+            # a line of many cells parted by spaces (a table flattened to one line) starts rows inside it
+            nr = best_end + (_NEW_ROW_IN_RUN if g == PIECE and many[i] else _NEW_ROW[g])
             for k in starts:
                 c = nr + skip_to[k] + e[k]
                 t = 2 * k + is_ind[k]
