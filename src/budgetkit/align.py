@@ -41,7 +41,7 @@ from functools import lru_cache
 
 from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, SAME, Tok
 
-__all__ = ["Column", "Row", "Unit", "align", "ambiguous", "make_schema", "pieces"]
+__all__ = ["Column", "Row", "Unit", "align", "align_section", "ambiguous", "make_schema", "pieces"]
 
 #: Columns whose cells may be wrapped over lines (and so joined).
 _JOINABLE = frozenset({"indicator", "value", "value_long_term", "value_actual", "value_prior", "explanation",
@@ -192,21 +192,27 @@ def classify(unit: Unit) -> str:
         >>> [classify(Unit(t, Tok(t, (Cell(t, 1),), 2), 2, True)) for t in texts]
         ['op', 'unit', 'num', 'meas', 'vtype', 'qual']
     """
-    text = unit.text
+    tok = unit.tok
+    whole = tok.text == unit.text or tok.text.split() == [unit.text]
+    return _classify(unit.text, tok.text, tok.heading, whole, tok.match if whole else None)
+
+
+@lru_cache(maxsize=65536)
+def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> str:
     if not text:
         return "blank"
     from budgetkit.parse import is_placeholder
 
-    if unit.tok.heading and _ENUM_RE.match(text):
+    if heading and _ENUM_RE.match(text):
         return "enum"  # the number of a list row, before its name
-    if unit.tok.match is not None and unit.tok.role("column") is not None and unit.tok.text == text:
+    if whole and match is not None and match.role("column") is not None and tok_text == text:
         return "col"  # a column label printed again among the rows (a scrambled or repeated header)
-    if is_placeholder(unit.tok.text, "name"):
+    if is_placeholder(tok_text, "name"):
         return "ph"
-    if is_placeholder(unit.tok.text, "value"):
+    if is_placeholder(tok_text, "value"):
         return "phv"
-    if unit.tok.text == text or unit.tok.text.split() == [text]:
-        m = unit.tok.match
+    if whole:
+        m = match
     else:
         from budgetkit.vocabulary import lookup
 
@@ -587,3 +593,41 @@ def ambiguous(row: Row, schema: Sequence[Column]) -> bool:
         if list(placement) != cols and cost(placement) - best < _AMBIGUOUS:
             return True
     return False
+
+
+def align_section(toks: Sequence[Tok], schema: Sequence[Column]) -> list[Row]:
+    """Align a section in two readings: the second lets a lone value line as wide as the widest go on.
+
+    The width rule only applies where a line holds a row's cells and some lone value
+    line is that wide; otherwise the first reading stands.
+    """
+    rows = align(toks, schema)
+    widest = _widest_value(rows, schema)
+    if widest is None:
+        return rows
+    full = max(widest - 2.0, 6.0)
+    candidates = any(unit.whole_line and _width(unit.text) >= full
+                     for row in rows for unit, col, _ in row.units if schema[col].role == "value")
+    units = pieces(toks)
+    if not candidates or not spaces_part_cells(units, [classify(u) for u in units]):
+        return rows
+    return align(toks, schema, full_em=widest - 2.0)
+
+
+def _widest_value(rows: Sequence[Row], schema: Sequence[Column]) -> float | None:
+    """The widest value cell of a first reading (a lone fragment this wide filled its cell)."""
+    widths = []
+    for row in rows:
+        texts: list[str] = []
+        for unit, col, how in row.units:
+            if schema[col].role == "value":
+                if how == "piece" and texts:
+                    texts[-1] += unit.text
+                elif how in ("same", "new"):
+                    texts.append(unit.text)
+                else:
+                    texts.append(unit.text)
+        widths.extend(_width(t) for t in texts)
+    return max(widths) if widths else None
+
+

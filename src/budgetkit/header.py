@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from budgetkit.regions import YEAR_RE
 from budgetkit.tokens import BLANK, PIECE, Tok, join_text
@@ -136,6 +137,7 @@ def _label_term(tok: Tok) -> Term | None:
     return tok.role(*LABEL_ROLES)
 
 
+@cache
 def _department_rank() -> dict[str, int]:
     """Order of department and unit labels in the vocabulary: the first printed one with a value wins."""
     order: dict[str, int] = {}

@@ -75,6 +75,7 @@ def _placeholders() -> tuple[tuple[re.Pattern[str], str], ...]:
     return tuple((re.compile(row["pattern"]), row["cell"]) for row in read_metadata("placeholders"))
 
 
+@lru_cache(maxsize=65536)
 def is_placeholder(text: str | None, cell: str | None = None) -> bool:
     """Whether ``text`` is template placeholder text rather than a filled-in cell.
 

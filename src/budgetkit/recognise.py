@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from budgetkit.align import Column, Row, _width, align, ambiguous, make_schema
+from budgetkit.align import Column, Row, align_section, ambiguous, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.ocr import OCR_REASON
@@ -244,10 +244,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             trailing = body[end_at:] + trailing
             body = body[:end_at]
     schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
-    rows = align(body, schema)
-    widest = _widest_value(rows, schema)
-    if widest is not None:
-        rows = align(body, schema, full_em=widest - 2.0)
+    rows = align_section(body, schema)
     indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header)
     used.update(row_used)
     reported.extend(row_reports)
@@ -596,23 +593,6 @@ def _area_names(text: str, areas: Sequence[str]) -> list[str]:
 
 
 # --- the indicator rows -------------------------------------------------------------------------------
-
-
-def _widest_value(rows: Sequence[Row], schema: Sequence[Column]) -> float | None:
-    """The widest value cell of a first reading (a lone fragment this wide filled its cell)."""
-    widths = []
-    for row in rows:
-        texts: list[str] = []
-        for unit, col, how in row.units:
-            if schema[col].role == "value":
-                if how == "piece" and texts:
-                    texts[-1] += unit.text
-                elif how in ("same", "new"):
-                    texts.append(unit.text)
-                else:
-                    texts.append(unit.text)
-        widths.extend(_width(t) for t in texts)
-    return max(widths) if widths else None
 
 
 def _join_pieces(parts: Sequence[tuple[str, str]]) -> str:

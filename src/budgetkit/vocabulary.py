@@ -269,16 +269,20 @@ _TRAILING_QUALIFIER_RE = re.compile(r"\([^()]{0,12}\)分?|:")
 def find_terms(text: str, roles: Iterable[str]) -> list[Found]:
     """Find the vocabulary terms of ``roles`` (``role`` or ``role:field``) inside ``text``, longest first.
 
-    A qualifier or a colon right after a term belongs to it. Spans are indices
-    into ``text`` as printed.
+    Cached by text and roles (a document's cells are looked at by several steps).
 
     Examples:
         >>> [(f.start, f.end, f.match.term.field) for f in find_terms("资金总额:15其中:财政拨款15", ["field"])]
         [(0, 5, 'fund_total'), (7, 14, 'fiscal')]
     """
+    return list(_find_terms(text, tuple(roles)))
+
+
+@lru_cache(maxsize=65536)
+def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
     pattern = _term_regex(frozenset(roles))
     if pattern is None:
-        return []
+        return ()
     key, origin = _base_key(text)
     found: list[Found] = []
     for m in pattern.finditer(key):
@@ -298,7 +302,7 @@ def find_terms(text: str, roles: Iterable[str]) -> list[Found]:
         hit = lookup(printed) or lookup(text[origin[m.start()] : end_printed])
         if hit is not None:
             found.append(Found(start_printed, end_printed, hit))
-    return found
+    return tuple(found)
 
 
 @cache
@@ -307,6 +311,7 @@ def _scanned(roles: frozenset[str]) -> tuple[tuple[str, Term], ...]:
     return tuple(sorted(out, key=lambda kt: -len(kt[0])))
 
 
+@lru_cache(maxsize=65536)
 def scan(text: str, *roles: str) -> Term | None:
     """The term of ``roles`` a cell starts with or contains (titles, site furniture, signature blocks).
 
