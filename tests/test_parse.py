@@ -356,3 +356,33 @@ def test_a_file_cut_anywhere_gives_a_partial_result_or_a_clear_error(path):
         status = tables.projects["status"]
         assert status.iloc[:-1].eq("complete").all(), f"cut after line {n}: only the last table can be cut"
         assert status.iloc[-1] in {"complete", "partial"}
+
+
+SELF_EVALUATION = """2024年度项目支出绩效自评表
+项目名称 | 农村饮水安全维修养护 | |||
+主管部门 | 某县水利局 | 实施单位 | 某县农村供水站 | |||
+项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | |||
+年度资金总额 | 120 | 120 | 118.5 | 10 | 98.75% | 9.9 | |||
+年度总体目标 | 预期目标 | 实际完成情况 | |||
+总体目标 | 完成农村供水工程维修养护30处。 | 完成维修养护31处。 | |||
+一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | |||
+产出指标 | 数量指标 | 维修养护工程数量 | ≥30处 | 31处 | 20 | 20 | |||
+| 质量指标 | 维修工程验收合格率 | 100% | 100% | 20 | 20 | |||
+满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% | 95% | 10 | 10 | |||
+"""
+
+
+def test_a_self_evaluation_reads_its_actual_values_goals_and_money_columns():
+    tables = parse_lines(lines_of(SELF_EVALUATION), "se.txt")
+    p = tables.projects.iloc[0]
+    assert (p["kind"], p["total_wan"], p["total_basis"]) == ("self_evaluation", 120.0, "annual total")
+    assert (p["goal"], p["goal_actual"]) == ("完成农村供水工程维修养护30处。", "完成维修养护31处。")
+    cols = ["level2", "indicator", "value", "value_actual", "score", "score_got"]
+    assert [tuple(r) for r in tables.indicators[cols].values.tolist()] == [
+        ("数量指标", "维修养护工程数量", "≥30处", "31处", "20", "20"),
+        ("质量指标", "维修工程验收合格率", "100%", "100%", "20", "20"),
+        ("服务对象满意度", "群众满意度", "≥90%", "95%", "10", "10"),
+    ]
+    money = tables.header_extras.dropna(subset=["value"]).set_index("field")["value"]
+    assert money["annual_total:executed"] == "118.5" and money["annual_total:execution_rate"] == "98.75%"
+    assert tables.unparsed.empty

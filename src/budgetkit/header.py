@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from budgetkit.regions import YEAR_RE
-from budgetkit.tokens import BLANK, PIECE, Tok, join_text
+from budgetkit.tokens import BLANK, LINE, PIECE, Tok, join_text
 from budgetkit.vocabulary import Term, scan, terms
 
 __all__ = ["Header", "parse_amount", "read_header"]
@@ -287,8 +287,8 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
                 continue
             extra(tok, term.field or term.role, None)
         subs = [term for _, term in labels if term.role == "subtable"]
-        if len(subs) >= 2:
-            sub_cols = subs
+        if len(subs) >= 2:  # the columns of a money sub-table, in the order printed (分值, 得分 among them)
+            sub_cols = [term for _, term in labels if term.role in ("subtable", "column", "extra")]
         goal_run = [(t, term) for t, term in labels if term.role == "goal"]
         tok, term = labels[-1]
         h.used.add(id(tok))
@@ -416,6 +416,11 @@ def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, 
     texts = [v for v in vals if v.text]
     if not texts:
         return []
+    labels = list(labels)
+    if len(labels) > len(texts) + 1 and labels[-1][0].gap >= LINE and labels[-2][0].line < labels[-1][0].line:
+        # goal columns printed on one row (预期目标 | 实际完成情况), a row label under them (总体目标): the
+        # row's texts go to the columns
+        labels = labels[:-1]
     if len(labels) > 1 and len(texts) > len(labels):
         groups = _sentences(texts, len(labels))
     elif len(labels) > 1:

@@ -95,8 +95,12 @@ class Match:
         return self.terms[0]
 
     def role(self, *roles: str) -> Term | None:
-        """The vocabulary row of the match with one of ``roles``, else ``None``."""
-        return next((t for t in self.terms if t.role in roles), None)
+        """The vocabulary row of the match with the first of ``roles`` it has, else ``None``."""
+        for role in roles:
+            for t in self.terms:
+                if t.role == role:
+                    return t
+        return None
 
 
 @cache
