@@ -13,10 +13,9 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["SourceLine", "join_wrapped"]
+__all__ = ["SourceLine"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +48,3 @@ class SourceLine:
     def last_lineno(self) -> int:
         """The last source line this line covers."""
         return self.lineno_end if self.lineno_end is not None else self.lineno
-
-
-def join_wrapped(parts: Iterable[str]) -> str:
-    """Join the lines of a wrapped cell: no space, except between two ASCII letters.
-
-    Chinese is set without spaces, and a number broken at a wrap goes on
-    (``≤0.8`` / ``9万元/年``); only an English word boundary keeps its space.
-
-    Examples:
-        >>> [join_wrapped(p) for p in (["满意度指", "标"], ["≤0.8", "9万元/年"], ["Open", "PDF"])]
-        ['满意度指标', '≤0.89万元/年', 'Open PDF']
-    """
-    out = ""
-    for part in (p.strip() for p in parts):
-        if not part:
-            continue
-        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
-            out += " "
-        out += part
-    return out

@@ -287,14 +287,10 @@ def read_html(path: str | Path) -> Document:
     """
     import lxml.html
 
+    from budgetkit.read_text import read_decoded
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read file ({err.strerror})", path=p) from err
-    text, encoding = decode_html(data, p)
-    if not text.strip():
-        raise InputError("empty file: no page to read", path=p)
+    text, encoding = read_decoded(p, decode_html, "empty file: no page to read")
     try:
         tree = lxml.html.document_fromstring(text.encode(), parser=lxml.html.HTMLParser(encoding="utf-8"))
     except Exception as err:  # noqa: BLE001 -- lxml raises several kinds; all mean the same to the reader

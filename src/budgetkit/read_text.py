@@ -64,6 +64,23 @@ def decode_bytes(data: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     )
 
 
+def read_decoded(path: Path, decode, empty: str) -> tuple[str, str]:
+    """The text of ``path`` decoded by ``decode(data, path)``, and its encoding.
+
+    Raises:
+        InputError: naming the file when it cannot be read, is not decoded, or holds only white space
+            (``empty`` says what was missing).
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(f"cannot read file ({err.strerror})", path=path) from err
+    text, encoding = decode(data, path)
+    if not text.strip():
+        raise InputError(empty, path=path)
+    return text, encoding
+
+
 def read_text_lines(path: str | Path) -> list[SourceLine]:
     """Read ``path`` and return its lines, normalised with :func:`~budgetkit.normalize.normalize_text`.
 
@@ -73,13 +90,7 @@ def read_text_lines(path: str | Path) -> list[SourceLine]:
         InputError: when the file is missing, empty (or white space only) or undecodable.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as err:
-        raise InputError(f"cannot read file ({err.strerror})", path=p) from err
-    text, encoding = decode_bytes(data, p)
-    if not text.strip():
-        raise InputError("empty file: no text to parse", path=p)
+    text, encoding = read_decoded(p, decode_bytes, "empty file: no text to parse")
     if encoding != ENCODINGS[0]:
         logger.info("%s: read as %s", p.name, encoding)
     return [SourceLine(normalize_text(raw).rstrip(), i) for i, raw in enumerate(text.splitlines(), start=1)]
