@@ -1,9 +1,8 @@
-"""The unit every reader produces and the table parser consumes: one source line.
+"""A line view of a document: one :class:`SourceLine` per text line or PDF table row.
 
-A text file gives one :class:`SourceLine` per line. A PDF gives one per table
-row (cells joined by a space, wrapped text inside a cell joined without one),
-with the page it came from. The parser never looks at files, only at lines, so
-the tables read from a PDF and from the text of the same document are equal.
+Reading works on cells (:mod:`budgetkit.cells`); this view is what
+:func:`budgetkit.read_text.read_text_lines` and :func:`budgetkit.read_pdf.read_pdf_lines`
+give for looking at a file line by line (a PDF row's cells joined by a space).
 
 Examples:
     >>> line = SourceLine("项目名称 职工困难帮扶资金项目", lineno=22)
