@@ -310,10 +310,14 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
             runs_goals = goal_run if goal_run and goal_run[-1][0] is tok else [(tok, term)]
             leftover_vals = _read_goals(runs_goals, vals, rec, h)
         elif term.role in ("subtable", "column", "section"):
-            if term.role != "subtable":
+            if term.role == "section" and not vals:
+                leftover_vals = []  # 绩效指标 heading the indicator block: structure, not a value
+            elif term.role != "subtable":
                 extra(tok, term.field or term.role, join_text(v.text for v in vals) or None, vals)
                 vals = []
-            leftover_vals = vals
+                leftover_vals = vals
+            else:
+                leftover_vals = vals
         elif term.role in ("field", "row") and (term.field in _MONEY or term.role == "row"):
             leftover_vals = set_money(tok, term, vals)
         elif term.role == "field" and term.field in _TEXT:

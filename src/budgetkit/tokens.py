@@ -307,7 +307,11 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         for f in found:
-            if f.start == chain_end and (f.end < len(text) or chain_end > 0):
+            rest = text[f.end : f.end + 1]
+            # in a cell whose edges were printed, a label glued to more text is a longer word (项目期限),
+            # unless a colon or a number follows it
+            glued_ok = not tok.cell.delimited or rest in (":", "") or rest.isdigit()
+            if f.start == chain_end and (f.end < len(text) or chain_end > 0) and glued_ok:
                 chain_end = f.end
                 keep.append(f)
                 continue
