@@ -310,6 +310,7 @@ _CONTINUES = 2.0
 _INF = math.inf
 
 
+@lru_cache(maxsize=4096)
 def _emit(cls: str, role: str) -> float:
     table = _COSTS.get(role)
     if table is None:
@@ -434,6 +435,7 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
 
     # states s = 2 * column + has_ind; for each unit, the least cost of each state and how it was reached
     size = 2 * m
+    ends = [row_end(st // 2, bool(st % 2)) for st in range(size)]
     is_ind = [r == "indicator" for r in roles]
     joinable = [r in _JOINABLE for r in roles]
     skip_to = [_skip_to(starts, k, cum) for k in range(m)]
@@ -495,7 +497,7 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
                 if c < new[t]:
                     new[t], back[t], how[t] = c, st, 1
             # a new row (not after a lone value fragment that filled its cell: the line goes on)
-            end = cost + row_end(j, bool(h)) + wraps + (_FILLED if g in (LINE, BLANK) and filled(i - 1, j) else 0.0)
+            end = cost + ends[st] + wraps + (_FILLED if g in (LINE, BLANK) and filled(i - 1, j) else 0.0)
             if end < best_end:
                 best_end, best_end_state = end, st
         if best_end_state >= 0:

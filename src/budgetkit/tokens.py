@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from budgetkit.cells import Cell, Row
 from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
@@ -41,6 +42,8 @@ __all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", 
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
 _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
+#: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
+_LONGEST_LABEL = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -381,6 +384,7 @@ def split_wrapped_tails(toks: Sequence[Tok]) -> list[Tok]:
 _OPEN_BRACKET_RE = re.compile(r"\([^()]*$")
 
 
+@lru_cache(maxsize=65536)
 def _prefix_key(key: str) -> str:
     """The key a piece of a wrapped label is checked against.
 
@@ -415,7 +419,8 @@ def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max
     while i < n:
         tok = toks[i]
         best_j, best = i, None
-        if tok.text and (tok.match is None or allowed is None or tok.role(*allowed)):
+        if tok.text and len(tok.text) <= _LONGEST_LABEL and (tok.match is None or allowed is None
+                                                             or tok.role(*allowed)):
             key = match_key(tok.text)
             key_np = _prefix_key(key)
             j = i
