@@ -42,6 +42,8 @@ __all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", 
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
 _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
+#: Roles of the labels a cell may run together with its value at its start (项目名称学校校舍建设项目).
+_GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title", "unit_label", "list")
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
 _LONGEST_LABEL = 40
 
@@ -264,7 +266,8 @@ def join_text(parts: Iterable[str]) -> str:
     for part in (p.strip() for p in parts):
         if not part:
             continue
-        if out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha():
+        if (out and out[-1].isascii() and out[-1].isalpha() and part[0].isascii() and part[0].isalpha()
+                and not _OPEN_BRACKET_RE.search(out)):  # an English word boundary, not pinyin cut at a wrap
             out += " "
         out += part
     return out
@@ -311,10 +314,11 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         for f in found:
             rest = text[f.end : f.end + 1]
+            word_like = f.match.role(*_GLUE_ROLES) is None  # 项目资金…, 立项依据…: words as often as labels
             # in a cell whose edges were printed, a label glued to more text is a longer word (项目期限),
             # unless a colon or a number follows it
             glued_ok = not tok.cell.delimited or rest in (":", "") or rest.isdigit()
-            if f.start == chain_end and (f.end < len(text) or chain_end > 0) and glued_ok:
+            if f.start == chain_end and (f.end < len(text) or chain_end > 0) and glued_ok and not word_like:
                 chain_end = f.end
                 keep.append(f)
                 continue
