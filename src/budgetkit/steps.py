@@ -44,6 +44,8 @@ Examples:
 from __future__ import annotations
 
 import logging
+import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,11 +53,11 @@ import pandas as pd
 
 from budgetkit.audit import audit_targets, summarize_audit
 from budgetkit.compare import compare_projects, compare_rates
-from budgetkit.errors import BudgetkitError, InputError
+from budgetkit.errors import InputError
 from budgetkit.fields import columns
 from budgetkit.params import NotebookParams
-from budgetkit.parse import parse_file
-from budgetkit.reconcile import price_terms, reconcile_costs
+from budgetkit.parse import parse_year
+from budgetkit.reconcile import reconcile_and_price
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import relativise
@@ -77,6 +79,7 @@ __all__ = [
     "figure_costs",
     "figure_qualitative",
     "figure_unit_costs",
+    "file_progress",
     "load_year",
     "read_year",
     "reconcile_year",
@@ -99,15 +102,13 @@ logger = logging.getLogger(__name__)
 #: Folder name under ``figures/`` and ``reports/`` for the cross-year comparison.
 COMPARE_DIR = "compare"
 
-#: Errors that make one file unreadable without stopping its year.
-FILE_ERRORS: tuple[type[BaseException], ...] = (BudgetkitError, OSError)
-
-
 # --- 01_clean --------------------------------------------------------------------------------------------
 
 
 def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
-    """Parse every disclosure of the year, skipping (and listing) the files that cannot be read.
+    """Parse every disclosure of the year (:func:`budgetkit.parse.parse_year`: on every core for many files).
+
+    Progress is shown per file: a log line each, and in a notebook one line updated in place.
 
     Returns:
         The stacked tables of the files read, and one row per file skipped (source_file, error, reason;
@@ -116,22 +117,44 @@ def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
     Raises:
         InputError: when the year has no file, or no file could be read (the reasons listed).
     """
-    files = params.paths.disclosures(params.year)
-    parts, skipped = [], []
-    for i, path in enumerate(files, 1):
-        logger.info("[%s] parsing %d/%d %s", params.year, i, len(files), path.name)
-        try:
-            parts.append(parse_file(path, year=params.year))
-        except FILE_ERRORS as exc:
-            reason = relativise(str(exc), [params.paths.root])
-            logger.warning("[%s] skipped %s: %s", params.year, path.name, reason)
-            skipped.append({"source_file": path.name, "error": type(exc).__name__, "reason": reason})
-    if not parts:
-        raise InputError(
-            f"no file of year {params.year} could be read: " + "; ".join(r["reason"] for r in skipped),
-            path=params.paths.relative(params.paths.raw_year(params.year)),
-        )
-    return concat_tables(parts), pd.DataFrame(skipped, columns=columns("skipped"))
+    tables = parse_year(params.year, params.paths, progress=file_progress(params.year))
+    root = [params.paths.root]
+    skipped = [
+        {"source_file": s.path.name, "error": s.kind, "reason": relativise(s.error, root)} for s in tables.skipped
+    ]
+    return tables, pd.DataFrame(skipped, columns=columns("skipped"))
+
+
+def file_progress(year: int):
+    """A progress report for :func:`budgetkit.batch.parse_files`: a log line per file, in a notebook one line.
+
+    Examples:
+        >>> report = file_progress(2025)
+        >>> report(1, 2, Path("a.txt"), None)
+    """
+    from budgetkit.batch import log_progress
+
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if shell is None or not hasattr(shell, "kernel"):
+        return log_progress
+    from IPython.display import display
+
+    handle = display({"text/plain": f"[{year}] 解析 parsing"}, raw=True, display_id=True)
+    skipped: list[str] = []
+    shown = [0.0]
+
+    def report(done: int, total: int, path: Path, error: str | None) -> None:
+        log_progress(done, total, path, error)
+        if error is not None:
+            skipped.append(path.name)
+        if done < total and time.monotonic() - shown[0] < 0.5:
+            return
+        shown[0] = time.monotonic()
+        note = f"，跳过 {len(skipped)} 个 {len(skipped)} skipped" if skipped else ""
+        handle.update({"text/plain": f"[{year}] 已解析 {done}/{total} 个文件 parsed {done} of {total} files{note}"},
+                      raw=True)
+
+    return report
 
 
 def clean_year(params: NotebookParams) -> Tables:
@@ -233,11 +256,14 @@ def show_unparsed(tables: Tables) -> ReadingTable:
 
 
 def reconcile_year(params: NotebookParams) -> pd.DataFrame:
-    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs``, ``terms``."""
+    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs``, ``terms``.
+
+    Each project is priced once for both (:func:`~budgetkit.reconcile.reconcile_and_price`); 03_audit reads them.
+    """
     tables = load_year(params)
-    costs = reconcile_costs(tables.projects, tables.indicators)
+    costs, terms = reconcile_and_price(tables.projects, tables.indicators)
     names = tables.projects[["project_id", "project", "implementing_unit"]]
-    terms = price_terms(tables.indicators).merge(names, on="project_id", how="left")
+    terms = terms.merge(names, on="project_id", how="left")
     write_frames({"costs": costs, "terms": terms}, params.paths.processed_year(params.year))
     return costs
 
@@ -290,9 +316,11 @@ def show_terms(params: NotebookParams) -> ReadingTable:
 
 
 def audit_year(params: NotebookParams) -> pd.DataFrame:
-    """Run every audit rule over the year's targets; write ``audit.csv``."""
+    """Run every audit rule over the year's targets, with 02_costs' ``costs`` and ``terms``; write ``audit.csv``."""
     tables = load_year(params)
-    findings = audit_targets(tables.projects, tables.indicators, params.year)
+    folder = params.paths.processed_year(params.year)
+    costs, terms = read_frame(folder, "costs"), read_frame(folder, "terms")
+    findings = audit_targets(tables.projects, tables.indicators, params.year, costs=costs, terms=terms)
     write_frames({"audit": findings}, params.paths.processed_year(params.year))
     return findings
 
