@@ -25,10 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import json
 import logging
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +37,7 @@ from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table, record_table
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, Run, notebook_body, render_page
+from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
 from budgetkit.stage import write_atomic
 
@@ -54,32 +54,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: The file of a year's (or the comparison's) run manifest.
-MANIFEST = "run_manifest.json"
 COMPARE_DIR = "compare"
-_SITE_META = re.compile(r'<meta name="budgetkit-site" content="([^"]*)">')
-
-
-@dataclass(frozen=True)
-class SiteMap:
-    """What every page's navigation needs.
-
-    Attributes:
-        years: every year present (a raw folder or reports), ascending.
-        built: the years with pages (a manifest under ``reports/<year>/``).
-        compare: whether the comparison page exists (or is being built).
-        skipped: ``{year: reason}`` for the years not built (an empty folder).
-    """
-
-    years: tuple[int, ...]
-    built: frozenset[int]
-    compare: bool = False
-    skipped: dict[int, str] = field(default_factory=dict)
-
-    def signature(self) -> str:
-        """A short text that changes when the navigation would."""
-        return ",".join(str(y) + ("" if y in self.built else "-") for y in self.years) + (
-            ";compare" if self.compare else ""
-        )
 
 
 def project_slug(project_id: str) -> str:
@@ -90,17 +65,6 @@ def project_slug(project_id: str) -> str:
     digest = hashlib.sha1(project_id.encode("utf-8")).hexdigest()[:8]
     tail = ascii_id.rsplit("-", 1)[-1] if ascii_id else ""
     return f"p-{tail}-{digest}" if tail else f"p-{digest}"
-
-
-def load_manifest(folder: Path) -> dict:
-    """The ``run_manifest.json`` in ``folder``, or ``{}``."""
-    path = folder / MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 def _time(iso: str) -> str:
@@ -202,7 +166,13 @@ def _read(processed: Path, name: str) -> pd.DataFrame | None:
 
 
 def write_year_pages(
-    year: int, reports: Path, processed: Path, site: SiteMap, roots: list[Path], manifest: dict | None = None
+    year: int,
+    reports: Path,
+    processed: Path,
+    site: SiteMap,
+    roots: list[Path],
+    manifest: dict | None = None,
+    bodies: Mapping[str, Callable[[], tuple[Markup, list[str], str]]] | None = None,
 ) -> list[Path]:
     """Write the pages of ``year`` into ``reports`` (the folder of its executed notebooks and manifest).
 
@@ -213,6 +183,8 @@ def write_year_pages(
         site: the navigation.
         roots: folders taken out of any path shown.
         manifest: the run to show (default: the folder's ``run_manifest.json``).
+        bodies: ``{notebook: a function returning its notebook_body()}`` rendered already (the build renders
+            each notebook while the next one runs); the others are rendered here.
 
     Returns:
         The pages written.
@@ -224,7 +196,10 @@ def write_year_pages(
     for nb in YEAR_NOTEBOOKS:
         if nb not in pages:
             continue
-        body, failures, heading = notebook_body(reports / f"{nb}.ipynb", roots)
+        if bodies and nb in bodies:
+            body, failures, heading = bodies[nb]()
+        else:
+            body, failures, heading = notebook_body(reports / f"{nb}.ipynb", roots)
         banners = (
             [
                 Banner(
@@ -448,31 +423,6 @@ def write_compare_page(reports: Path, site: SiteMap, roots: list[Path]) -> list[
     return [_write(reports / f"{COMPARE_NOTEBOOK}.html", page)]
 
 
-def site_map(
-    paths: ProjectPaths,
-    building: list[int] | None = None,
-    compare: bool | None = None,
-    skipped: dict[int, str] | None = None,
-) -> SiteMap:
-    """The navigation of the tree: every year with a raw folder or reports, and those being built."""
-    building = building or []
-    built = set(paths.report_years()) | set(building)
-    years = tuple(sorted(set(paths.years()) | built))
-    has_compare = (
-        (paths.reports / COMPARE_DIR / f"{COMPARE_NOTEBOOK}.html").is_file() if compare is None else compare
-    )
-    return SiteMap(years=years, built=frozenset(built), compare=has_compare, skipped=dict(skipped or {}))
-
-
-def page_signature(reports: Path) -> str:
-    """The :meth:`SiteMap.signature` a year's pages were written with ('' when unknown)."""
-    index = reports / "index.html"
-    if not index.is_file():
-        return ""
-    found = _SITE_META.search(index.read_text(encoding="utf-8", errors="replace"))
-    return html.unescape(found.group(1)) if found else ""
-
-
 def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
     """Write ``reports/index.html``: every year present with its status and summary, whatever was built."""
     rows, banners = [], []
@@ -548,7 +498,8 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
         for nb, text in NOTEBOOKS.items()
     )
     body = Markup(
-        table.to_html()
+        f'<meta name="budgetkit-site" content="{html.escape(site.signature())}">'
+        + table.to_html()
         + (
             f'<p><a href="{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html">跨年度比较 compare years</a></p>'
             if site.compare
