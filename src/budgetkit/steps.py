@@ -72,6 +72,7 @@ __all__ = [
     "clean_year",
     "compare_budgets",
     "compare_unit_costs",
+    "downloads",
     "figure_audit",
     "figure_budget",
     "figure_compare",
@@ -166,6 +167,22 @@ def clean_year(params: NotebookParams) -> Tables:
     return tables
 
 
+def downloads(params: NotebookParams | None) -> Path | None:
+    """Where a long table of the run's page is written whole as CSV: ``tables/`` beside the page.
+
+    The year's pages are ``reports/<year>/``, the comparison's ``reports/compare/``; ``None`` without params.
+
+    Examples:
+        >>> from budgetkit.params import validate_params
+        >>> downloads(validate_params({"year": 2025, "root": "/tmp/bk"}, "02_costs")).as_posix()
+        '/tmp/bk/reports/2025/tables'
+    """
+    if params is None:
+        return None
+    folder = COMPARE_DIR if params.notebook == "05_compare" else str(params.year)
+    return params.paths.reports / folder / "tables"
+
+
 def load_year(params: NotebookParams, year: int | None = None) -> Tables:
     """Read the tidy tables of ``year`` (default: the run's year) back from ``data/processed``."""
     return read_tables(params.paths.processed_year(year or params.year))
@@ -203,6 +220,7 @@ def show_skipped(params: NotebookParams) -> ReadingTable:
         f"{params.year}-skipped",
         drop=(),
         empty="没有跳过的文件 every file was read",
+        downloads=downloads(params),
     )
 
 
@@ -231,17 +249,19 @@ def show_quality(tables: Tables) -> ReadingTable:
     return ReadingTable(frame, caption="读取质量 how the tables were read", name="quality", labels=labels)
 
 
-def show_projects(tables: Tables) -> ReadingTable:
-    """The projects with every header field the dictionary defines, Chinese headers."""
-    return dictionary_table(tables.projects, "projects", "项目 projects", "projects", drop=())
+def show_projects(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
+    """The projects with every header field the dictionary defines, Chinese headers (long: see :func:`downloads`)."""
+    return dictionary_table(tables.projects, "projects", "项目 projects", "projects", drop=(),
+                            downloads=downloads(params))
 
 
-def show_indicators(tables: Tables) -> ReadingTable:
+def show_indicators(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
     """Every level-3 indicator with its printed and parsed value, Chinese headers (searchable)."""
-    return dictionary_table(tables.indicators, "indicators", "三级指标 indicators", "indicators")
+    return dictionary_table(tables.indicators, "indicators", "三级指标 indicators", "indicators",
+                            downloads=downloads(params))
 
 
-def show_unparsed(tables: Tables) -> ReadingTable:
+def show_unparsed(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
     """The lines that landed in no field (an empty table means every line was understood)."""
     return dictionary_table(
         tables.unparsed,
@@ -249,6 +269,7 @@ def show_unparsed(tables: Tables) -> ReadingTable:
         "未识别的行 lines not understood",
         "unparsed",
         empty="每一行都已识别 every line was understood",
+        downloads=downloads(params),
     )
 
 
@@ -295,9 +316,9 @@ def show_cost_status(costs: pd.DataFrame) -> ReadingTable:
     )
 
 
-def show_costs(costs: pd.DataFrame) -> ReadingTable:
+def show_costs(costs: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
     """Implied cost against budget per project, with the whole arithmetic in Chinese and English."""
-    return dictionary_table(costs, "costs", "各项目测算 per project", "costs")
+    return dictionary_table(costs, "costs", "各项目测算 per project", "costs", downloads=downloads(params))
 
 
 def show_terms(params: NotebookParams) -> ReadingTable:
@@ -309,6 +330,7 @@ def show_terms(params: NotebookParams) -> ReadingTable:
         "测算项 priced terms",
         f"{params.year}-terms",
         empty="没有可测算的项 no term could be priced",
+        downloads=downloads(params),
     )
 
 
@@ -352,12 +374,14 @@ def show_qualitative(params: NotebookParams) -> ReadingTable:
         caption="各项目定性指标占比 qualitative share of every project",
         name=f"{params.year}-qualitative",
         labels=labels,
+        downloads=downloads(params),
     )
 
 
-def show_findings(findings: pd.DataFrame) -> ReadingTable:
+def show_findings(findings: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
     """Every finding with its whole detail, Chinese headers."""
-    return dictionary_table(findings, "audit", "问题清单 findings", "findings", empty="无问题 no findings")
+    return dictionary_table(findings, "audit", "问题清单 findings", "findings", empty="无问题 no findings",
+                            downloads=downloads(params))
 
 
 # --- 04_figures ------------------------------------------------------------------------------------------
@@ -441,6 +465,7 @@ def compare_budgets(params: NotebookParams) -> ReadingTable:
         caption="各项目预算的变化 budget per project across years",
         name="compare-budgets",
         labels=_change_labels(table, "预算", "万元"),
+        downloads=downloads(params),
     )
 
 
@@ -453,6 +478,7 @@ def compare_unit_costs(params: NotebookParams) -> ReadingTable:
         caption="单位成本的变化 unit costs across years",
         name="compare-unit-costs",
         labels=_change_labels(table, "单位成本", "元"),
+        downloads=downloads(params),
     )
 
 

@@ -26,10 +26,13 @@ import datetime as dt
 import hashlib
 import html
 import logging
+import os
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
@@ -282,6 +285,7 @@ def _year_index(
             "costs",
             caption="各项目 projects",
             name=f"{year}-projects",
+            downloads=reports / "tables",
             links={"project": hrefs},
             labels={
                 "total_wan": ("项目总额", "project total", "万元"),
@@ -317,35 +321,87 @@ def _year_index(
     return _write(reports / "index.html", page)
 
 
-def _rows(frame: pd.DataFrame | None, project_id: str) -> pd.DataFrame | None:
-    if frame is None or "project_id" not in frame.columns:
-        return None
-    return frame[frame["project_id"] == project_id]
+class _ByProject:
+    """The rows of a table per project, sorted once so that each project's rows are one slice (order kept)."""
+
+    def __init__(self, frame: pd.DataFrame | None) -> None:
+        self.frame, self.spans = None, {}
+        if frame is None or "project_id" not in frame.columns:
+            return
+        codes, ids = pd.factorize(frame["project_id"])
+        order = np.argsort(codes, kind="stable")
+        # Python objects, not Arrow strings: thousands of small slices read cell by cell are much cheaper so
+        text = {c: object for c in frame.columns if frame[c].dtype == "str"}
+        self.frame = frame.iloc[order].reset_index(drop=True).astype(text)
+        counts = np.bincount(codes[codes >= 0], minlength=len(ids))
+        ends = np.cumsum(counts)
+        self.spans = {pid: (int(end - n), int(end)) for pid, n, end in zip(ids, counts, ends, strict=True)}
+
+    def __call__(self, project_id: str) -> pd.DataFrame | None:
+        if self.frame is None:
+            return None
+        start, end = self.spans.get(project_id, (0, 0))
+        return self.frame.iloc[start:end]
+
+
+#: Projects above which a year's project pages are written by worker processes (a chunk each).
+PARALLEL_PAGES = 400
 
 
 def _project_pages(
     year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
 ) -> list[Path]:
+    """Write a page per project; beyond :data:`PARALLEL_PAGES` projects, in chunks on every core."""
+    import pyarrow.parquet as pq
+
+    path = processed / "projects.parquet"
+    n = pq.read_metadata(path).num_rows if path.is_file() else 0
+    jobs = min(os.cpu_count() or 1, 2 * (n // PARALLEL_PAGES))
+    if jobs <= 1:
+        return _project_chunk(year, reports, processed, site, pages, manifest, (0, n))
+    from concurrent.futures import ProcessPoolExecutor
+
+    from budgetkit.batch import _context
+
+    bounds = np.linspace(0, n, 2 * jobs + 1).astype(int)
+    chunks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        done = pool.map(partial(_project_chunk, year, reports, processed, site, pages, manifest), chunks)
+        return [p for part in done for p in part]
+
+
+def _project_chunk(
+    year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict,
+    chunk: tuple[int, int] = (0, None),
+) -> list[Path]:
+    """Write the pages of the projects ``chunk`` (row positions ``start:end``) of the year."""
     t = _tables(processed)
     if t["projects"] is None:
         return []
+    mine = t["projects"].iloc[chunk[0] : chunk[1]]
+    ids = set(mine["project_id"])
+    costs_of, terms_of, findings_of, indicators_of = (
+        _ByProject(None if t[name] is None else t[name][t[name]["project_id"].isin(ids)].drop(
+            columns=["project", "implementing_unit"] if name in ("terms", "indicators") else [], errors="ignore"))
+        for name in ("costs", "terms", "audit", "indicators")
+    )
     written = []
-    for row in t["projects"].to_dict("records"):
+    for row in mine.astype({c: object for c in mine.columns if mine[c].dtype == "str"}).to_dict("records"):
         pid = str(row["project_id"])
         slug = project_slug(pid)
         parts = [
             "<h2>预算与表头 Budget and header</h2>",
             record_table(row, "projects", "", f"{slug}-budget").to_html(),
         ]
-        costs = _rows(t["costs"], pid)
+        costs = costs_of(pid)
         parts.append("<h2>成本测算 Cost reconciliation</h2>")
         if costs is not None and len(costs):
             parts.append(record_table(costs.iloc[0].to_dict(), "costs", "", f"{slug}-costs").to_html())
-            terms = _rows(t["terms"], pid)
+            terms = terms_of(pid)
             if terms is not None:
                 parts.append(
                     dictionary_table(
-                        terms.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                        terms,
                         "terms",
                         "测算项 priced terms",
                         f"{slug}-terms",
@@ -354,19 +410,19 @@ def _project_pages(
                 )
         else:
             parts.append('<p class="bk-empty">未测算 not reconciled (02_costs did not run)</p>')
-        findings = _rows(t["audit"], pid)
+        findings = findings_of(pid)
         parts.append("<h2>审查结果 Audit findings</h2>")
         parts.append(
             dictionary_table(findings, "audit", "", f"{slug}-findings", empty="无问题 no findings").to_html()
             if findings is not None
             else '<p class="bk-empty">未审查 not audited (03_audit did not run)</p>'
         )
-        indicators = _rows(t["indicators"], pid)
+        indicators = indicators_of(pid)
         if indicators is not None:
             parts.append("<h2>三级指标 Indicators</h2>")
             parts.append(
                 dictionary_table(
-                    indicators.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                    indicators,
                     "indicators",
                     "",
                     f"{slug}-indicators",
