@@ -327,17 +327,20 @@ def _copy_current(stage: Stage, year: int, current: tuple[str, ...]) -> None:
 
 
 class _Pages:
-    """Renders executed notebooks for their pages in a background thread, while the next notebook runs."""
+    """Renders executed notebooks for their pages in a background thread, while the next notebook runs.
+
+    The thread first imports papermill and the page machinery while the kernel starts.
+    """
 
     def __init__(self, enabled: bool, roots: list[Path]) -> None:
         self.roots = roots
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pages") if enabled else None
+        self.enabled = enabled
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pages")
         self.bodies: dict[str, Future] = {}
-        if self.pool is not None:
-            self.pool.submit(_warm_up_pages)
+        self.pool.submit(_warm_up, enabled)
 
     def render(self, name: str, executed: Path) -> None:
-        if self.pool is not None and executed.is_file():
+        if self.enabled and executed.is_file():
             from budgetkit.report.render import notebook_body
 
             self.bodies[name] = self.pool.submit(notebook_body, executed, self.roots)
@@ -346,15 +349,17 @@ class _Pages:
         return {name: future.result for name, future in self.bodies.items()}
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _warm_up_pages() -> None:
-    """Import the page machinery (nbconvert, jinja2, pandas) before it is needed."""
-    from budgetkit.report import render, site  # noqa: F401
+def _warm_up(pages: bool) -> None:
+    """Import papermill and, for pages, their machinery (nbconvert, jinja2, pandas) before they are needed."""
+    import papermill  # noqa: F401
 
-    render._exporter()
+    if pages:
+        from budgetkit.report import render, site  # noqa: F401
+
+        render._exporter()
 
 
 def build_year(

@@ -56,6 +56,7 @@ class Kernel:
         self.km = None
         self.used = False
         self._clients: list = []
+        self._own = None  # the client of run() and reset(): connected once (each connection waits ~0.2 s)
         self._warm_up = warm_up
         self._timeout = timeout
 
@@ -85,6 +86,9 @@ class Kernel:
     def close(self) -> None:
         """Stop the kernel (at once: its work is done or abandoned)."""
         self.release()
+        if self._own is not None:
+            self._own.stop_channels()
+            self._own = None
         if self.km is None:
             return
         from jupyter_core.utils import run_sync
@@ -101,26 +105,24 @@ class Kernel:
         Raises:
             RuntimeError: the code raised in the kernel (with the kernel's error name and value).
         """
-        from jupyter_core.utils import run_sync
+        if self._own is None:  # a blocking client: not tied to the event loops papermill runs and closes
+            from jupyter_client import BlockingKernelClient
 
-        kc = self.km.client()
-        kc.start_channels()
-        try:
-            run_sync(kc.wait_for_ready)(timeout=self._timeout)
-            if not wait:
-                kc.execute(code, silent=True, store_history=False)
-                return ""
-            shown: list[str] = []
+            self._own = BlockingKernelClient()
+            self._own.load_connection_info(self.km.get_connection_info())
+            self._own.start_channels(hb=False)
+            self._own.wait_for_ready(timeout=self._timeout)
+        kc = self._own
+        if not wait:
+            kc.execute(code, silent=True, store_history=False)
+            return ""
+        shown: list[str] = []
 
-            def collect(msg: dict) -> None:
-                if msg["header"]["msg_type"] == "execute_result":
-                    shown.append(msg["content"]["data"].get("text/plain", ""))
+        def collect(msg: dict) -> None:
+            if msg["header"]["msg_type"] == "execute_result":
+                shown.append(msg["content"]["data"].get("text/plain", ""))
 
-            reply = run_sync(kc.execute_interactive)(
-                code, store_history=False, timeout=self._timeout, output_hook=collect
-            )
-        finally:
-            kc.stop_channels()
+        reply = kc.execute_interactive(code, store_history=False, timeout=self._timeout, output_hook=collect)
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
