@@ -1,17 +1,24 @@
-"""Benchmark: parse time per table, one year's full rebuild, and the cost of the notebook layer.
+"""Benchmark: parse time per table, one year's full rebuild, the cost of the notebook layer, builds at scale.
 
 Usage::
 
     .venv/bin/python benchmarks/bench.py [--year 2025] [--repeat 20]
+    .venv/bin/python benchmarks/bench.py --files 1,100,1000     # cold builds of synthetic years
+    .venv/bin/python benchmarks/bench.py --quick                # small sizes, for CI
 
-Prints three measurements, on a throw-away copy of the repository (the real
+Prints these measurements, on throw-away copies of the repository (the real
 ``data/processed``, ``figures`` and ``reports`` are not touched):
 
 1. parse time per project table from text (``parse_file`` repeated, best of ``--repeat``);
-2. a full rebuild of one year through papermill (``budgetkit build --year Y``),
+2. a cold build of one year through papermill (``budgetkit build --year Y``),
    with and without HTML, in a fresh process as a user runs it;
 3. the same work as a plain script calling the same step functions in a fresh
-   process, and the ratio papermill / plain script: the price of the notebook layer.
+   process, and the ratio papermill / plain script: the price of the notebook layer;
+4. the rebuild with nothing changed (every notebook current: skipped);
+5. with ``--files``: the cold build (with HTML) of a year of N copies of the seed
+   (:func:`budgetkit.synthetic.make_year`), wall time, CPU time and the peak RSS of
+   the largest process (the build, its kernel or a worker), then the cost ratio
+   from the smallest to the largest size against the ratio of files.
 
 This is a measurement, not a test: nothing here fails on a slow machine.
 """
@@ -19,6 +26,8 @@ This is a measurement, not a test: nothing here fails on a slow machine.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -45,12 +54,53 @@ for name, calls in [
 """
 
 
-def _project_copy(year: int) -> Path:
+def _project_copy(year: int, files: int | None = None) -> Path:
+    """A throw-away project: the year's raw files, or ``files`` synthetic copies of them."""
     root = Path(tempfile.mkdtemp(prefix="budgetkit-bench-"))
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
     shutil.copytree(ROOT / "notebooks", root / "notebooks")
-    shutil.copytree(ROOT / "data/raw" / str(year), root / "data/raw" / str(year))
+    if files is None:
+        shutil.copytree(ROOT / "data/raw" / str(year), root / "data/raw" / str(year))
+    else:
+        from budgetkit.synthetic import make_year
+
+        make_year(ROOT / "data/raw" / str(year), root / "data/raw" / str(year), files)
     return root
+
+
+def _measured(cmd: list[str], cwd: Path) -> dict:
+    """Wall and CPU seconds of a fresh process (and its children), and the peak RSS of the largest one."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": after.ru_maxrss / 1024, "load": os.getloadavg()[0]}
+
+
+def bench_scale(year: int, sizes: list[int]) -> None:
+    """Cold builds (with HTML) of synthetic years of each size, one fresh process each."""
+    python = sys.executable
+    results = {}
+    for n in sizes:
+        root = _project_copy(year, files=n)
+        try:
+            cmd = [python, "-m", "budgetkit", "-q", "build", "--root", str(root), "--year", str(year)]
+            r = results[n] = _measured(cmd, root)
+            pages = sum(1 for _ in (root / "reports").rglob("*.html"))
+            biggest = max((p.stat().st_size for p in (root / "reports").rglob("*.html")), default=0)
+            again = _measured(cmd, root)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        print(f"build {n} file(s) ({11 * n} tables): {r['wall_s']:.1f} s wall, {r['cpu_s']:.1f} s CPU, "
+              f"peak RSS {r['peak_rss_mb']:.0f} MB (largest process; load {r['load']:.1f}); {pages} pages, "
+              f"largest {biggest / 1e6:.2f} MB; rebuild with no change {again['wall_s']:.2f} s", flush=True)
+    small, large = min(results), max(results)
+    if large > small:
+        wall = results[large]["wall_s"] / results[small]["wall_s"]
+        cpu = results[large]["cpu_s"] / results[small]["cpu_s"]
+        print(f"{large / small:.0f}x the files: {wall:.1f}x the wall time, {cpu:.1f}x the CPU time")
 
 
 def _timed(cmd: list[str], cwd: Path) -> float:
@@ -79,8 +129,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--files", default="", help="comma-separated sizes of synthetic years to build")
+    parser.add_argument("--quick", action="store_true", help="small sizes and few repeats, for CI")
     args = parser.parse_args()
     python = sys.executable
+    if args.quick:
+        args.repeat, args.files = 3, args.files or "1,10"
+    print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
+          f"load {os.getloadavg()[0]:.1f}")
 
     tables, per_table = bench_parse(args.year, args.repeat)
     print(f"parse from text: {tables} tables, {per_table * 1000:.1f} ms per table (best of {args.repeat})")
@@ -89,14 +145,18 @@ def main() -> None:
     try:
         build = [python, "-m", "budgetkit", "-q", "build", "--root", str(root), "--year", str(args.year)]
         with_html = _timed(build, root)
-        without_html = _timed([*build, "--no-html"], root)
+        unchanged = _timed(build, root)
+        without_html = _timed([*build, "--no-html", "--force"], root)
         plain = _timed([python, "-c", PLAIN_SCRIPT.format(year=args.year, root=str(root))], root)
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print(f"rebuild {args.year} with papermill: {with_html:.1f} s with HTML, {without_html:.1f} s without")
+    print(f"cold build {args.year} with papermill: {with_html:.1f} s with HTML, {without_html:.1f} s without")
     print(f"same steps as a plain script: {plain:.1f} s")
-    print(f"notebook layer overhead: papermill / plain = {without_html / plain:.1f}x "
-          f"({with_html / plain:.1f}x with HTML)")
+    print(f"notebook layer overhead: papermill / plain = {without_html / plain:.2f}x "
+          f"({with_html / plain:.2f}x with HTML)")
+    print(f"rebuild with nothing changed: {unchanged:.2f} s")
+    if args.files:
+        bench_scale(args.year, [int(n) for n in args.files.split(",")])
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ worker processes) is its own:
 3. ``dask``: the same year on a Dask ``LocalCluster`` (one single-threaded worker
    process per core) against the process pool, for ``parse_files`` and for
    :func:`~budgetkit.dataset.write_dataset` (workers write their partitions);
-4. ``duckdb``: :func:`budgetkit.connect` over that dataset and two queries.
+4. ``duckdb``: :func:`budgetkit.connect` over that dataset and two queries;
+5. ``figures``: each figure of 04_figures drawn and saved at 10,000 projects (2,000 with ``--quick``).
 
 This is a measurement, not a test: nothing here fails on a slow machine.
 """
@@ -83,6 +84,33 @@ def measure_analyses(n: int, repeat: int) -> dict:
     return {"projects": n, "indicators": len(i), "reconcile_s": rec, "audit_given_costs_s": given,
             "audit_computing_costs_s": alone, "cpu_ms_per_project": 1000 * (rec_cpu + given_cpu) / n,
             "input_rss_mb": rss_before, "peak_rss_mb": _peak_rss_mb(), "load": os.getloadavg()[0]}
+
+
+def measure_figures(n: int) -> dict:
+    """Seconds to draw and save each year figure of ``n`` projects (as 04_figures does)."""
+    from budgetkit import plots
+    from budgetkit.audit import audit_targets
+    from budgetkit.reconcile import reconcile_and_price
+    from budgetkit.report.summarize import qualitative_shares
+
+    big = _synthetic_projects(n)
+    costs, terms = reconcile_and_price(big.projects, big.indicators)
+    findings = audit_targets(big.projects, big.indicators, 2025, costs=costs, terms=terms)
+    shares = qualitative_shares(big.projects, big.indicators)
+    folder = Path(tempfile.mkdtemp(prefix="budgetkit-figures-"))
+    plots.use_cjk_font()
+    out = {"projects": n, "load": os.getloadavg()[0]}
+    for name, make in [
+        ("budget_by_project", lambda: plots.plot_budget_by_project(big.projects)),
+        ("implied_vs_budget", lambda: plots.plot_implied_vs_budget(costs)),
+        ("unit_costs", lambda: plots.plot_unit_costs(big.indicators)),
+        ("qualitative_share", lambda: plots.plot_qualitative_shares(shares)),
+        ("audit_summary", lambda: plots.plot_audit_summary(findings)),
+    ]:
+        t0 = time.perf_counter()
+        plots.save_figure(make(), folder / f"{name}.png")
+        out[name] = time.perf_counter() - t0
+    return out
 
 
 def _year(n_files: int) -> list[Path]:
@@ -184,7 +212,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.one:
         what, *rest = args.one
-        fn = {"analyses": measure_analyses, "parse": measure_parse, "dask": measure_dask}[what]
+        fn = {"analyses": measure_analyses, "parse": measure_parse, "dask": measure_dask,
+              "figures": measure_figures}[what]
         print(json.dumps(fn(*map(int, rest))))
         return
     sizes = (1000, 2000) if args.quick else (1000, 10000)
@@ -197,6 +226,9 @@ def main() -> None:
               f"({r['audit_computing_costs_s']:.2f} s pricing itself); {r['cpu_ms_per_project']:.2f} ms CPU "
               f"per project for both; peak RSS {r['peak_rss_mb']:.0f} MB ({r['input_rss_mb']:.0f} MB with "
               f"the input made), load {r['load']:.1f}")
+    r = _in_fresh_process("figures", sizes[-1])
+    shown = ", ".join(f"{k} {v:.2f} s" for k, v in r.items() if k not in {"projects", "load"})
+    print(f"figures at {r['projects']} projects (draw and save): {shown}; load {r['load']:.1f}")
     for jobs in (1, args.jobs):
         r = _in_fresh_process("parse", files, jobs)
         print(f"parse {files} files, jobs={jobs}: {r['tables']} tables in {r['wall_s']:.1f} s "

@@ -55,7 +55,7 @@ def serial(files, year=2025):
         try:
             parts.append(parse_file(path, year=year))
         except Exception as exc:  # noqa: BLE001 - the loop a user would write
-            skipped.append(SkippedFile(path, str(exc)))
+            skipped.append(SkippedFile(path, str(exc), type(exc).__name__))
     return concat_tables(parts), skipped
 
 

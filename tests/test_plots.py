@@ -160,14 +160,69 @@ def test_unit_costs_compare_only_within_one_denominator_and_name_the_project(see
         assert all(any(label.startswith(n) for n in names) for label in labels), labels
 
 
-def test_unit_costs_show_the_top_of_each_denominator_and_count_the_rest():
-    inds = pd.DataFrame({"project": [f"项目{i}" for i in range(30)], "indicator": ["补助标准"] * 30,
-                         "kind": ["rate"] * 30, "value_yuan": [float(i + 1) for i in range(30)],
-                         "per_unit": ["人"] * 30})
+def test_unit_costs_beyond_the_top_show_each_denominator_as_a_distribution():
+    inds = pd.DataFrame({"project": [f"项目{i}" for i in range(30)] + ["乙"], "indicator": ["补助标准"] * 31,
+                         "kind": ["rate"] * 31, "value_yuan": [float(i + 1) for i in range(30)] + [500.0],
+                         "per_unit": ["人"] * 30 + ["户"]})
     fig = plots.plot_unit_costs(inds, top=10)
-    assert len(fig.axes[0].patches) == 10
-    assert any("另有 20 项未显示" in t.get_text() for t in fig.axes[0].texts)
-    assert "项目29 · 补助标准" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    (ax,) = fig.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["元/户（1 项）", "元/人（30 项）"]
+    assert sorted(t.get_text() for t in ax.texts) == ["中位数 15.5", "中位数 500"]
+    assert not [m for m in _draw(fig) if "Glyph" in m]
+
+
+def test_unit_costs_count_the_denominators_not_shown():
+    units = [f"单位{k}" for k in range(2 * plots.MAX_PANELS + 3)]
+    inds = pd.DataFrame({"project": "甲", "indicator": "标准", "kind": "rate", "value_yuan": 10.0,
+                         "per_unit": units})
+    (ax,) = plots.plot_unit_costs(inds).axes
+    assert len(ax.get_yticklabels()) == 2 * plots.MAX_PANELS
+    assert any("另有 3 项未显示" in t.get_text() and "denominators" in t.get_text() for t in ax.texts)
+
+
+def _many_projects(n: int):
+    from budgetkit.synthetic import replicate_tables
+    from budgetkit.tables import Tables, conform
+
+    t = Tables.empty()
+    seed = parse_file(SEED)
+    t.projects, t.indicators = conform(seed.projects, "projects"), conform(seed.indicators, "indicators")
+    big = replicate_tables(t, n, seed=3)
+    costs = reconcile_costs(big.projects, big.indicators)
+    return big, costs
+
+
+@pytest.mark.parametrize(("make", "check"), [
+    pytest.param(lambda b, c: plots.plot_budget_by_project(b.projects),
+                 lambda fig, n: (len(fig.axes), len(fig.axes[0].patches), fig.axes[1].get_xscale()) == (
+                     2, plots.TOP_N, "log") and sum(p.get_height() for p in fig.axes[1].patches) == n,
+                 id="budget: top bars and the distribution of all"),
+    pytest.param(lambda b, c: plots.plot_implied_vs_budget(c),
+                 lambda fig, n: sum(len(col.get_offsets()) for col in fig.axes[0].collections) + sum(
+                     int(t.get_text().split()[1]) for t in fig.axes[0].texts) == n,
+                 id="implied: a point per priced project, the rest counted"),
+    pytest.param(lambda b, c: plots.plot_qualitative_shares(qualitative_shares(b.projects, b.indicators)),
+                 lambda fig, n: sum(p.get_height() for p in fig.axes[0].patches) == n,
+                 id="qualitative: every project in the histogram"),
+])
+def test_figures_of_many_projects_summarise_them(make, check):
+    n = 3 * plots.TOP_N + 7
+    big, costs = _many_projects(n)
+    fig = make(big, costs)
+    assert check(fig, n)
+    assert not [m for m in _draw(fig) if "Glyph" in m]
+    texts = _texts(fig)
+    assert len(texts) < 120, "the number of labels does not grow with the projects"
+
+
+def test_saved_figures_leave_room_for_their_labels(seed, tmp_path):
+    fig = plots.plot_budget_by_project(seed["projects"])
+    plots.save_figure(fig, tmp_path / "b.png")
+    renderer = fig.canvas.get_renderer()
+    width = fig.bbox.width
+    for label in fig.axes[0].get_yticklabels():
+        box = label.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.x1 <= width, (label.get_text(), box)
 
 
 def test_use_cjk_font_sets_family():

@@ -2,7 +2,9 @@
 
 The public API, imported explicitly (figures live in :mod:`budgetkit.plots`, which
 imports matplotlib, so it is not loaded here; :func:`connect` imports DuckDB only
-when called):
+when called). Each name is imported from its module the first time it is used,
+so that ``import budgetkit`` (and the command line, which finds a no-change
+rebuild without pandas) stays light.
 
 Examples:
     >>> import budgetkit
@@ -12,50 +14,50 @@ Examples:
     '工会'
 """
 
-from budgetkit.audit import audit_targets, summarize_audit
-from budgetkit.dataset import connect
-from budgetkit.errors import (
-    BudgetkitError,
-    InputError,
-    LayoutError,
-    ParameterError,
-    ParseError,
-    ReconciliationError,
-    TruncatedTableError,
-)
-from budgetkit.fields import load_fields
-from budgetkit.normalize import normalize_text
-from budgetkit.parse import parse_file, parse_lines, parse_year
-from budgetkit.parse_value import parse_indicator_value, parse_indicator_values
-from budgetkit.paths import project_paths
-from budgetkit.reconcile import price_terms, reconcile_costs
-from budgetkit.tables import Tables, read_tables, write_tables
+from __future__ import annotations
+
+import importlib
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "BudgetkitError",
-    "InputError",
-    "LayoutError",
-    "ParameterError",
-    "ParseError",
-    "ReconciliationError",
-    "Tables",
-    "TruncatedTableError",
-    "__version__",
-    "audit_targets",
-    "connect",
-    "load_fields",
-    "normalize_text",
-    "parse_file",
-    "parse_indicator_value",
-    "parse_indicator_values",
-    "parse_lines",
-    "parse_year",
-    "price_terms",
-    "project_paths",
-    "read_tables",
-    "reconcile_costs",
-    "summarize_audit",
-    "write_tables",
-]
+#: Each public name and the module that defines it.
+_EXPORTS: dict[str, str] = {
+    "BudgetkitError": "budgetkit.errors",
+    "InputError": "budgetkit.errors",
+    "LayoutError": "budgetkit.errors",
+    "ParameterError": "budgetkit.errors",
+    "ParseError": "budgetkit.errors",
+    "ReconciliationError": "budgetkit.errors",
+    "TruncatedTableError": "budgetkit.errors",
+    "Tables": "budgetkit.tables",
+    "read_tables": "budgetkit.tables",
+    "write_tables": "budgetkit.tables",
+    "audit_targets": "budgetkit.audit",
+    "summarize_audit": "budgetkit.audit",
+    "connect": "budgetkit.dataset",
+    "load_fields": "budgetkit.fields",
+    "normalize_text": "budgetkit.normalize",
+    "parse_file": "budgetkit.parse",
+    "parse_lines": "budgetkit.parse",
+    "parse_year": "budgetkit.parse",
+    "parse_indicator_value": "budgetkit.parse_value",
+    "parse_indicator_values": "budgetkit.parse_value",
+    "project_paths": "budgetkit.paths",
+    "price_terms": "budgetkit.reconcile",
+    "reconcile_costs": "budgetkit.reconcile",
+}
+
+__all__ = ["__version__", *sorted(_EXPORTS)]
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'budgetkit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_EXPORTS))

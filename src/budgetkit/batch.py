@@ -12,9 +12,14 @@ the work runs:
   a scheduler (``tcp://host:8786``). Dask is an optional extra:
   ``pip install -e ".[dask]"``.
 
-A file whose parse raises a :class:`~budgetkit.errors.BudgetkitError` does not
-stop the batch: it is listed in ``skipped`` with its error (which names the file,
-line and text) and logged as a warning. Other exceptions are bugs and stop it.
+A file whose parse raises a :class:`~budgetkit.errors.BudgetkitError` (or an
+``OSError``: unreadable) does not stop the batch: it is listed in ``skipped``
+with its error (which names the file, line and text) and logged as a warning.
+Other exceptions are bugs and stop it.
+
+``jobs=None`` (the default) starts a pool only for :data:`POOL_MIN_FILES` files
+or more: starting the workers costs about a second, more than a few files take
+to parse.
 
 Progress is reported per file as files finish: by default a log line
 ``parsed 3/120 <file> (11 projects)``; pass ``progress=`` a function of
@@ -52,6 +57,8 @@ from budgetkit.errors import BudgetkitError, ParameterError
 from budgetkit.tables import TABLE_NAMES, Tables
 
 __all__ = [
+    "FILE_ERRORS",
+    "POOL_MIN_FILES",
     "FileResult",
     "ParsedTables",
     "SkippedFile",
@@ -63,6 +70,12 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
+#: Errors that make one file unreadable without stopping the batch.
+FILE_ERRORS: tuple[type[BaseException], ...] = (BudgetkitError, OSError)
+
+#: With ``jobs=None``, fewer files than this are parsed in this process (a pool costs about a second to start).
+POOL_MIN_FILES = 8
+
 #: Loggers whose records a worker sends back (at the level they have here).
 FORWARDED_LOGGERS: tuple[str, ...] = ("budgetkit", "pdfminer")
 
@@ -73,10 +86,17 @@ Progress = Callable[[int, int, Path, "str | None"], None]
 
 
 class SkippedFile(NamedTuple):
-    """A file the batch could not parse, and why (the error names the file, line and text)."""
+    """A file the batch could not parse, and why (the error names the file, line and text).
+
+    Attributes:
+        path: the file.
+        error: the error's message.
+        kind: the error's class name (``InputError``, ``NoTableError``, ``PermissionError`` …).
+    """
 
     path: Path
     error: str
+    kind: str = ""
 
 
 class ParsedTables(Tables):
@@ -113,14 +133,15 @@ def parse_files(
     Args:
         paths: the disclosures (``.txt`` or ``.pdf``), in the order their tables are stacked.
         year: passed to ``parse_file`` (the budget year where a table prints none).
-        jobs: worker processes (default: ``os.cpu_count()``); 1 parses in this process.
+        jobs: worker processes (default: ``os.cpu_count()``, and this process alone for fewer than
+            :data:`POOL_MIN_FILES` files); 1 parses in this process.
         scheduler: a ``distributed.Client``, or a Dask scheduler address, to parse on Dask
             instead of local processes.
         progress: called as each file finishes (see :data:`Progress`); ``None`` for silence.
 
     Returns:
         The tables of all files parsed, equal to a loop of ``parse_file`` over them, with
-        :attr:`ParsedTables.skipped` listing the files that raised a ``BudgetkitError``.
+        :attr:`ParsedTables.skipped` listing the files that raised a ``BudgetkitError`` or ``OSError``.
 
     Raises:
         ParameterError: ``jobs`` is below 1.
@@ -132,7 +153,7 @@ def parse_files(
     from budgetkit.parse import tables_of
 
     parts = [r.tables for r in results if r.tables is not None]
-    skipped = [SkippedFile(p, r.error) for p, r in zip(files, results, strict=True) if r.error is not None]
+    skipped = [SkippedFile(p, r.error, r.kind) for p, r in zip(files, results, strict=True) if r.error is not None]
     tables = ParsedTables.of(tables_of(parts), skipped)  # frames built once for the batch
     logger.info(
         "parsed %d file(s): %s%s", len(parts), ", ".join(f"{k} {v}" for k, v in tables.counts().items()),
@@ -147,6 +168,7 @@ class FileResult:
 
     tables: Any = None
     error: str | None = None
+    kind: str = ""
 
 
 def _parse_one(path: Path, year: int | None) -> FileResult:
@@ -154,8 +176,8 @@ def _parse_one(path: Path, year: int | None) -> FileResult:
 
     try:
         return FileResult(file_records(path, year=year))
-    except BudgetkitError as exc:
-        return FileResult(error=str(exc))
+    except FILE_ERRORS as exc:
+        return FileResult(error=str(exc), kind=type(exc).__name__)
 
 
 def file_progress(progress: Progress | None) -> Callable[[int, int, Path, FileResult], None] | None:
@@ -187,7 +209,8 @@ def map_files(
     Args:
         task: the work for one file.
         paths: the files.
-        jobs: local worker processes (default: one per core); ignored with ``scheduler``.
+        jobs: local worker processes (default: one per core, none below :data:`POOL_MIN_FILES` files);
+            ignored with ``scheduler``.
         scheduler: a ``distributed.Client`` or a scheduler address: run on Dask.
         progress: called here as each result arrives with ``(done, total, path, result)``.
 
@@ -200,6 +223,8 @@ def map_files(
         raise ParameterError(f"jobs must be a positive int, not {jobs!r}")
     if scheduler is not None:
         return _map_dask(task, paths, scheduler, progress)
+    if jobs is None and len(paths) < POOL_MIN_FILES:
+        jobs = 1
     jobs = min(jobs or os.cpu_count() or 1, len(paths))
     if jobs <= 1:
         results = []

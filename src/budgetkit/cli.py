@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--year", type=int, action="append", dest="years", help="only this year (repeatable)")
     build.add_argument("--root", type=Path, default=None, help="repository root (default: found from here)")
     build.add_argument("--no-html", action="store_true", help="skip the HTML rendering")
+    build.add_argument("--force", action="store_true",
+                       help="run every notebook, even those whose inputs did not change")
 
     dataset = sub.add_parser(
         "dataset", help="parse every year under data/raw/ into the Parquet dataset data/processed/dataset/"
@@ -91,7 +93,7 @@ def _parse(args: argparse.Namespace) -> None:
 def _build(args: argparse.Namespace) -> int:
     from budgetkit.build import build
 
-    results = build(years=args.years, root=args.root, html=not args.no_html)
+    results = build(years=args.years, root=args.root, html=not args.no_html, force=args.force)
     incomplete = 0
     for result in results:
         seconds = sum(result.notebooks.values())
@@ -100,7 +102,12 @@ def _build(args: argparse.Namespace) -> int:
             incomplete += 1
             continue
         note = f", {len(result.skipped)} file(s) skipped" if result.skipped else ""
-        print(f"{result.name}: {len(result.notebooks)} notebooks in {seconds:.1f} s{note}")
+        if result.up_to_date:
+            print(f"{result.name}: up to date, {len(result.current)} notebook(s) skipped "
+                  f"({result.reason}){note}")
+        else:
+            current = f", {len(result.current)} current skipped" if result.current else ""
+            print(f"{result.name}: {len(result.notebooks)} notebooks in {seconds:.1f} s{current}{note}")
         incomplete += bool(result.skipped)
     if incomplete:
         print("warning: not everything was built (see above and reports/index.html)", file=sys.stderr)

@@ -64,8 +64,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from budgetkit.batch import FileResult, SkippedFile, file_progress, log_progress, map_files
-from budgetkit.errors import BudgetkitError, InputError, ParameterError
+from budgetkit.batch import FILE_ERRORS, FileResult, SkippedFile, file_progress, log_progress, map_files
+from budgetkit.errors import InputError, ParameterError
 from budgetkit.fields import columns as table_columns
 from budgetkit.fields import dtypes
 from budgetkit.fingerprint import file_digest
@@ -115,7 +115,7 @@ class DatasetResult:
         parsed: files parsed and written.
         unchanged: files whose partitions were already made from the same bytes and version.
         removed: sources whose partitions were removed (file gone from the year, or now failing).
-        skipped: files that raised a ``BudgetkitError`` (their old partitions removed).
+        skipped: files that raised a ``BudgetkitError`` or ``OSError`` (their old partitions removed).
         counts: rows written per table, over the files parsed.
     """
 
@@ -186,7 +186,7 @@ def write_dataset(
                 result.counts[name] = result.counts.get(name, 0) + n
             record[path.stem] = digests[path.stem]
         else:
-            result.skipped.append(SkippedFile(path, outcome.error))
+            result.skipped.append(SkippedFile(path, outcome.error, outcome.kind))
             record.pop(path.stem, None)
     for stem in _sources(base, year) - {p.stem for p in files if p.stem in record}:
         _remove_partition(base, year, stem)
@@ -204,9 +204,9 @@ def _parse_and_write(path: Path, dataset: Path, year: int) -> FileResult:
 
     try:
         tables = parse_file(path, year=year)
-    except BudgetkitError as exc:
+    except FILE_ERRORS as exc:
         _remove_partition(dataset, year, path.stem)
-        return FileResult(error=str(exc))
+        return FileResult(error=str(exc), kind=type(exc).__name__)
     return FileResult(write_partition(tables, dataset, year, path.stem))
 
 

@@ -48,15 +48,20 @@ def load_fields() -> pd.DataFrame:
 
 def columns(table: str) -> list[str]:
     """Return the columns of ``table`` (documents, projects, indicators, unparsed) in order."""
-    fields = _fields()
-    return fields.loc[fields["table"] == table, "name"].tolist()
+    return [name for name, _ in _schema(table)]
 
 
 def dtypes(table: str) -> dict[str, str]:
     """Return ``{column: dtype}`` of ``table`` as named in the dictionary (str, int, float, date)."""
+    return dict(_schema(table))
+
+
+@cache
+def _schema(table: str) -> tuple[tuple[str, str], ...]:
+    """``(name, dtype)`` of the columns of ``table``, read once (the tables are conformed thousands of times)."""
     fields = _fields()
     sub = fields[fields["table"] == table]
-    return dict(zip(sub["name"], sub["dtype"], strict=True))
+    return tuple(zip(sub["name"], sub["dtype"], strict=True))
 
 
 def zh_headers(table: str) -> dict[str, str]:

@@ -97,6 +97,20 @@ class Fingerprint:
         """The fingerprint as JSON-ready data, to keep in a run manifest."""
         return {"digest": self.digest, "parts": dict(self.parts)}
 
+    def for_notebook(self, notebook: str | Path) -> Fingerprint:
+        """The same inputs for another notebook (the input files are not read again).
+
+        Examples:
+            >>> import tempfile
+            >>> nb = Path(tempfile.mkdtemp()) / "02_costs.ipynb"
+            >>> _ = nb.write_text('{"cells": [], "metadata": {}}')
+            >>> first = fingerprint([], None, {"year": 2025}, version="0.1.0")
+            >>> second = first.for_notebook(nb)
+            >>> second == fingerprint([], nb, {"year": 2025}, version="0.1.0"), changes(first.record(), second)
+            (True, ['notebook changed'])
+        """
+        return _of({**self.parts, "notebook": notebook_digest(notebook)})
+
 
 def fingerprint(
     raw_files: Sequence[str | Path],
@@ -104,6 +118,7 @@ def fingerprint(
     parameters: Mapping[str, object] | None = None,
     *,
     version: str | None = None,
+    inputs: Mapping[str, str | Path] | None = None,
 ) -> Fingerprint:
     """Digest what a notebook's outputs depend on (see the module docstring).
 
@@ -112,6 +127,8 @@ def fingerprint(
         notebook: the notebook template (``None`` for a step run without one).
         parameters: the notebook's parameters.
         version: what stands for budgetkit's code (default: :func:`package_fingerprint`).
+        inputs: other input files by a name of their own (``{"2024/projects.parquet": path}``: the
+            tables a comparison reads), where file names alone would clash.
 
     Raises:
         InputError: a file cannot be read, or two files share a name but not their bytes.
@@ -122,10 +139,16 @@ def fingerprint(
         if parts.get(key, digest) != digest:
             raise InputError("two input files share a name", path=path)
         parts[key] = digest
+    for key, path in (inputs or {}).items():
+        parts[f"input:{key}"] = file_digest(path)
     parts["notebook"] = notebook_digest(notebook) if notebook is not None else ""
     parts["budgetkit"] = version if version is not None else package_fingerprint()
     parts["parameters"] = _sha(_canonical(dict(parameters or {})))
-    return Fingerprint(_sha(_canonical(dict(sorted(parts.items())))), parts)
+    return _of(parts)
+
+
+def _of(parts: Mapping[str, str]) -> Fingerprint:
+    return Fingerprint(_sha(_canonical(dict(sorted(parts.items())))), dict(parts))
 
 
 def notebook_digest(path: str | Path) -> str:
@@ -193,12 +216,14 @@ def changes(recorded: Mapping | None, current: Fingerprint) -> list[str]:
         return [] if is_current(recorded, current) else ["no record of an earlier run"]
     old, new = recorded["parts"], current.parts
     found = []
-    for key in sorted(set(old) | set(new), key=lambda k: (not k.startswith("raw:"), k)):
+    kinds = {"raw:": "raw file", "input:": "input"}
+    for key in sorted(set(old) | set(new), key=lambda k: (not k.startswith(tuple(kinds)), k)):
         if old.get(key) == new.get(key):
             continue
-        if key.startswith("raw:"):
+        prefix = next((p for p in kinds if key.startswith(p)), None)
+        if prefix:
             what = "added" if key not in old else "removed" if key not in new else "changed"
-            found.append(f"raw file {what}: {key.removeprefix('raw:')}")
+            found.append(f"{kinds[prefix]} {what}: {key.removeprefix(prefix)}")
         else:
             found.append(f"{key} changed")
     return found

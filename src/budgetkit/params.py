@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from budgetkit.errors import ParameterError
 from budgetkit.paths import ProjectPaths, project_paths
 
@@ -171,6 +169,8 @@ def describe_params(params: NotebookParams) -> ReadingTable:
         >>> describe_params(p).frame["parameter"].tolist()
         ['notebook', 'year', 'raw', 'processed', 'figures']
     """
+    import pandas as pd
+
     from budgetkit.report.display import ReadingTable
 
     def shown(path: Path) -> str:

@@ -41,17 +41,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from budgetkit.cells import Document
-from budgetkit.errors import NoTableError
+from budgetkit.errors import InputError, NoTableError
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_value
 from budgetkit.paths import ProjectPaths
 from budgetkit.segment import segment_lines
-from budgetkit.tables import TABLE_NAMES, Tables, concat_tables, conform
+from budgetkit.tables import TABLE_NAMES, Tables, conform
+
+if TYPE_CHECKING:
+    from budgetkit.batch import ParsedTables
 
 __all__ = [
     "Records",
@@ -235,25 +239,39 @@ def _no_table_message(doc: Document) -> str:
             "add its labels to src/budgetkit/metadata/vocabulary.csv")
 
 
-def parse_year(year: int, paths: ProjectPaths) -> Tables:
-    """Parse every disclosure under ``data/raw/<year>/`` and stack the tables.
+def parse_year(year: int, paths: ProjectPaths, *, jobs: int | None = None, scheduler=None,
+               progress=None) -> ParsedTables:
+    """Parse every disclosure of ``data/raw/<year>/`` (on every core) and stack the tables in file order.
 
-    A PDF beside a ``.txt`` of the same name is the same document: the text is
-    read (it may have been corrected by hand) and the PDF skipped, with a log line.
+    The files are :meth:`ProjectPaths.disclosures` (a PDF beside a ``.txt`` of the
+    same name is the same document: the text is read and the PDF skipped, with a
+    log line), parsed by :func:`budgetkit.batch.parse_files`: a process pool for
+    more than a few files, or Dask with ``scheduler``. The result equals a loop of
+    :func:`parse_file` over the files. A file that cannot be read does not stop the
+    year: it is logged and listed in the result's ``skipped``.
+
+    Args:
+        year: the budget year (and folder).
+        paths: the project.
+        jobs: worker processes (see :func:`budgetkit.batch.parse_files`).
+        scheduler: a Dask client or scheduler address.
+        progress: called as each file finishes (default: a log line per file).
 
     Raises:
-        InputError: when the year has no readable file.
+        InputError: when the year has no file, or no file could be read (the reasons listed).
     """
-    files = paths.raw_files(year)
-    stems_with_text = {f.stem for f in files if f.suffix.lower() == ".txt"}
-    for pdf in [f for f in files if f.suffix.lower() == ".pdf" and f.stem in stems_with_text]:
+    from budgetkit.batch import log_progress, parse_files
+
+    files = paths.disclosures(year)
+    for pdf in sorted(set(paths.raw_files(year)) - set(files)):
         logger.info("[%s] %s: skipped, its text %s.txt is read instead", year, pdf.name, pdf.stem)
-        files.remove(pdf)
-    parts = []
-    for i, path in enumerate(files, 1):
-        logger.info("[%s] parsing %d/%d %s", year, i, len(files), path.name)
-        parts.append(parse_file(path, year=year))
-    return concat_tables(parts)
+    tables = parse_files(files, year, jobs=jobs, scheduler=scheduler, progress=progress or log_progress)
+    if len(tables.skipped) == len(files):
+        raise InputError(
+            f"no file of year {year} could be read: " + "; ".join(s.error for s in tables.skipped),
+            path=paths.raw_year(year),
+        )
+    return tables
 
 
 def _with_values(indicators: list[dict], projects: list[dict]) -> list[dict]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -77,14 +78,65 @@ _PALETTE = (
 _LOG_RANGE = 100.0
 
 #: Most bars in one panel; the rest are counted under it (they are all in the tables).
-TOP_N = 25
+TOP_N = 20
+
+#: Most panels (denominators) of named unit-cost bars; beyond, a box per denominator.
+MAX_PANELS = 8
+
+
+#: Resolution of the saved PNGs (dots per inch).
+DPI = 110
+
+_NOTE = "另有 "  # the start of the note :func:`_more` puts under an axis
 
 
 def _figure(n_rows: int, width: float = 9.0, min_height: float = 3.0) -> Figure:
-    """Return a constrained-layout Agg figure tall enough for ``n_rows`` bar labels."""
+    """Return an Agg figure tall enough for ``n_rows`` bar labels (margins set by :func:`fit_margins`)."""
     use_cjk_font()
-    fig = Figure(figsize=(width, max(min_height, 1.2 + 0.42 * n_rows)), layout="constrained")
+    fig = Figure(figsize=(width, max(min_height, 1.2 + 0.42 * n_rows)))
     FigureCanvasAgg(fig)
+    return fig
+
+
+def _text_inches(text: str, size: float) -> float:
+    """The printed width of ``text`` (its longest line) at ``size`` points: CJK a full em, others about half."""
+    if text.startswith("$"):  # mathtext tick labels of log axes: $\mathdefault{10^{3}}$
+        text = re.sub(r"\\mathdefault|[{}^$\\]", "", text)
+    widest = max((sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in line) for line in text.split("\n")), default=0)
+    return widest * size / 72
+
+
+def fit_margins(fig: Figure) -> Figure:
+    """Leave room for the labels of ``fig``'s stacked axes from their text, without drawing it.
+
+    A layout engine (constrained or tight layout) measures every label by drawing the
+    figure, again at each draw, and costs more than the drawing itself when there are
+    many labels; the margins here are estimated from the labels' text and size.
+    Figures that have a layout engine of their own are left alone.
+
+    Examples:
+        >>> import pandas as pd
+        >>> fig = plot_budget_by_project(pd.DataFrame({"project": ["一个名字很长的项目"], "total_wan": [1.0]}))
+        >>> round(float(fit_margins(fig).subplotpars.left), 2)
+        0.17
+    """
+    axes = [ax for ax in fig.axes if ax.axison]
+    if fig.get_layout_engine() is not None or not axes:
+        return fig
+    width, height = fig.get_size_inches()
+    labels = [t for ax in axes for t in ax.get_yticklabels()]
+    left = max((_text_inches(t.get_text(), t.get_fontsize()) for t in labels), default=0.4) + 0.25
+    left += 0.3 if any(ax.get_ylabel() for ax in axes) else 0.0
+    outside = any(ax.get_legend() is not None and ax.get_legend().get_bbox_to_anchor().x0 > 0 for ax in axes)
+    right = 1.25 + (1.7 if outside else 0.0)
+    noted = any(t.get_text().startswith(_NOTE) for t in axes[-1].texts)
+    top = 0.5 + (0.35 if fig._suptitle is not None else 0.0)
+    bottom = 0.6 + (0.35 if noted else 0.0)
+    gap = 1.2  # between stacked axes: a title, tick labels, an x label and a note
+    n = len(axes)
+    each = max(0.5, (height - top - bottom - (n - 1) * gap) / n)
+    fig.subplots_adjust(left=min(0.6, left / width), right=1 - right / width, top=1 - top / height,
+                        bottom=bottom / height, hspace=gap / each if n > 1 else 0.2)
     return fig
 
 
@@ -115,18 +167,22 @@ def _fmt(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def plot_budget_by_project(projects: pd.DataFrame) -> Figure:
+def plot_budget_by_project(projects: pd.DataFrame, top: int = TOP_N) -> Figure:
     """Horizontal bars of each project's total budget (``total_wan``), largest on top.
 
     Projects sharing a name (two 基本支出项目 of different units, say) are told apart by
-    their implementing unit in parentheses.
+    their implementing unit in parentheses. Beyond ``top`` projects the figure shows
+    the ``top`` largest as bars and, below them, the distribution of every budget
+    (a histogram on a log scale), so it reads the same and costs the same at any size;
+    every project is in the tables.
 
     Args:
         projects: the ``projects`` frame of a parsed table (columns project,
             implementing_unit, total_wan).
+        top: most bars.
 
     Returns:
-        The figure, one bar per project.
+        The figure, one bar per project (the ``top`` largest, and a histogram, beyond that).
 
     Examples:
         >>> import pandas as pd
@@ -134,11 +190,20 @@ def plot_budget_by_project(projects: pd.DataFrame) -> Figure:
         ...     {"project": ["甲", "乙"], "implementing_unit": ["单位", "单位"], "total_wan": [1.0, 2.0]}))
         >>> len(fig.axes[0].patches)
         2
+        >>> many = pd.DataFrame({"project": [f"项目{i}" for i in range(100)], "total_wan": range(1, 101)})
+        >>> fig = plot_budget_by_project(many, top=5)
+        >>> len(fig.axes), len(fig.axes[0].patches), fig.axes[0].get_yticklabels()[-1].get_text()
+        (2, 5, '项目99')
     """
     _require(projects, ("project", "total_wan"), "projects")
     frame = projects.assign(_label=_project_labels(projects)).sort_values("total_wan", na_position="first")
-    fig = _figure(len(frame))
-    ax = fig.add_subplot()
+    hidden = max(0, len(frame) - top)
+    frame = frame.tail(top)
+    fig = _figure(len(frame) + (8 if hidden else 0))
+    if hidden:
+        ax, dist = fig.subplots(2, 1, height_ratios=[1.2 + 0.42 * len(frame), 4.0])
+    else:
+        ax = fig.add_subplot()
     values = frame["total_wan"].astype(float).fillna(0.0)
     y = np.arange(len(frame))
     ax.barh(y, values, color=_PALETTE[0])
@@ -147,25 +212,50 @@ def plot_budget_by_project(projects: pd.DataFrame) -> Figure:
         text = "无预算数" if pd.isna(raw) else _fmt(v)
         ax.annotate(text, (v, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
     ax.set_xlabel("项目总额（万元）")
-    ax.set_title("各项目预算总额（Budget by project）")
+    title = f"预算最大的 {len(frame)} 个项目（Largest budgets）" if hidden else "各项目预算总额（Budget by project）"
+    ax.set_title(title)
     ax.margins(x=0.12)
+    if hidden:
+        _histogram(dist, projects["total_wan"], "项目总额（万元），对数刻度 budget, log scale",
+                   f"全部 {len(projects)} 个项目的预算分布（Budgets of all projects）")
+        _more(ax, hidden, "projects")
     return fig
 
 
-def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
+def _histogram(ax, values: pd.Series, xlabel: str, title: str) -> None:
+    """A histogram of the positive ``values`` on log-spaced bins (how many projects at each size)."""
+    positive = pd.to_numeric(values, errors="coerce").astype(float)
+    positive = positive[positive > 0].to_numpy()
+    if len(positive):
+        lo, hi = float(positive.min()), float(positive.max())
+        bins = np.geomspace(lo, hi * 1.0001, 31) if hi > lo else np.array([lo * 0.9, hi * 1.1])
+        ax.hist(positive, bins=bins, color=_PALETTE[0], edgecolor="white", linewidth=0.5)
+        ax.set_xscale("log")
+    ax.set_xlabel(xlabel, fontsize=8)
+    ax.set_ylabel("项目数 projects", fontsize=8)
+    ax.set_title(title, loc="left", fontsize=10)
+
+
+def plot_implied_vs_budget(costs: pd.DataFrame, top: int = TOP_N) -> Figure:
     """Paired bars per project: the cost the targets imply against the budget.
 
     The grey bar is the budget (``budget_wan``); the coloured bar is the implied cost
     (``implied_wan``), coloured by reconciliation status. Projects whose cost cannot be
     priced keep their row and are marked 无法测算 instead of a bar. The axis turns
-    logarithmic when the amounts span more than 100×.
+    logarithmic when the amounts span more than 100×. Beyond ``top`` projects the
+    figure is a scatter of implied cost against budget (log scales, a point per priced
+    project, the diagonal where they agree), with the count of each status: one
+    picture at any size, every project in the tables.
 
     Args:
         costs: output of :func:`budgetkit.reconcile.reconcile_costs` (columns project,
             implementing_unit, implied_wan, budget_wan, gap_pct, status).
 
+        top: most projects drawn as bars.
+
     Returns:
-        The figure: one budget bar per project with a budget, one implied bar per priced project.
+        The figure: one budget bar per project with a budget, one implied bar per priced project
+        (beyond ``top`` projects: one point per priced project with a budget).
 
     Examples:
         >>> import pandas as pd
@@ -179,6 +269,8 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
         True
     """
     _require(costs, ("project", "implied_wan", "budget_wan", "status"), "costs")
+    if len(costs) > top:
+        return _implied_scatter(costs)
     frame = costs.assign(_label=_project_labels(costs))
     frame = frame.assign(_size=frame[["budget_wan", "implied_wan"]].max(axis=1)).sort_values(
         "_size", na_position="first"
@@ -241,6 +333,35 @@ def plot_implied_vs_budget(costs: pd.DataFrame) -> Figure:
     return fig
 
 
+def _implied_scatter(costs: pd.DataFrame) -> Figure:
+    """Implied cost against budget, a point per priced project (log scales), statuses counted in the legend."""
+    fig = _figure(12, width=9.0)
+    ax = fig.add_subplot()
+    budget = pd.to_numeric(costs["budget_wan"], errors="coerce").astype(float)
+    implied = pd.to_numeric(costs["implied_wan"], errors="coerce").astype(float)
+    drawn = (budget > 0) & (implied > 0)
+    counts = costs["status"].value_counts()
+    for status, color in reversed(STATUS_COLORS.items()):  # 吻合 drawn last, on top
+        mask = drawn & (costs["status"] == status)
+        if counts.get(status, 0):
+            ax.scatter(budget[mask], implied[mask], s=9, color=color, alpha=0.6, linewidths=0,
+                       label=f"{_STATUS_ZH[status]}（{status}）{int(counts[status])} 项")
+    if drawn.any():
+        lo = float(min(budget[drawn].min(), implied[drawn].min())) / 1.5
+        hi = float(max(budget[drawn].max(), implied[drawn].max())) * 1.5
+        ax.plot([lo, hi], [lo, hi], color="#555555", linewidth=0.8, linestyle="--")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(lo, hi)
+        ax.set_ylim(lo, hi)
+    ax.legend(loc="upper left", fontsize=8, title=f"{len(costs)} 个项目 projects", title_fontsize=8)
+    ax.set_xlabel("预算数（万元），对数刻度 budget, log scale")
+    ax.set_ylabel("测算数（万元），对数刻度 implied cost, log scale")
+    ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）；虚线：二者相等")
+    _more(ax, int((~drawn).sum()), "projects not priced or without a budget")
+    return fig
+
+
 def _per_unit_label(per_unit: object) -> str:
     text = "" if per_unit is None or (isinstance(per_unit, float) and math.isnan(per_unit)) else str(per_unit)
     if not text:
@@ -256,10 +377,10 @@ def _wrap(text: str, width: int = 26) -> str:
 def _more(ax, hidden: int, what: str) -> None:
     if hidden:
         ax.annotate(
-            f"另有 {hidden} 项未显示（见表格） {hidden} more {what} in the tables",
+            f"{_NOTE}{hidden} 项未显示（见表格） {hidden} more {what} in the tables",
             (0, 0),
             xycoords="axes fraction",
-            xytext=(0, -28),
+            xytext=(0, -44),
             textcoords="offset points",
             fontsize=8,
             color="#555555",
@@ -270,9 +391,12 @@ def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
     """Unit costs (元) compared only within one denominator: one panel per 元/人, 元/户, 元/月 ….
 
     Uses the rows with ``kind == "rate"`` and a ``value_yuan``. Each bar names its
-    project and indicator; a panel shows the ``top`` largest costs of its
-    denominator and says how many more there are. A panel's axis turns
-    logarithmic when its costs span more than 100×.
+    project and indicator; a panel's axis turns logarithmic when its costs span
+    more than 100×. When a denominator has more than ``top`` costs, or there are
+    more than :data:`MAX_PANELS` denominators, the figure shows instead the
+    distribution of each denominator's costs (a box per denominator, log scale, the
+    median and the count beside it; the :data:`MAX_PANELS` × 2 commonest), the same
+    picture and cost at any size; every cost is in the tables.
 
     Args:
         indicators: the ``indicators`` frame (columns project, indicator, kind, value_yuan, per_unit;
@@ -280,7 +404,7 @@ def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
         top: most bars per panel.
 
     Returns:
-        The figure, one axis per denominator, most bars first.
+        The figure, one axis per denominator, most bars first (or one axis of boxes, see above).
 
     Examples:
         >>> import pandas as pd
@@ -293,6 +417,11 @@ def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
         ['元/人（1 项）', '元/户（1 项）']
         >>> fig.axes[0].get_yticklabels()[0].get_text()
         '甲 · 补助标准'
+        >>> many = pd.DataFrame({"project": ["甲"] * 30, "indicator": ["补助标准"] * 30, "kind": ["rate"] * 30,
+        ...                      "value_yuan": [float(i + 1) for i in range(30)], "per_unit": ["人"] * 30})
+        >>> fig = plot_unit_costs(many, top=10)
+        >>> len(fig.axes), [t.get_text() for t in fig.axes[0].get_yticklabels()]
+        (1, ['元/人（30 项）'])
     """
     _require(indicators, ("indicator", "kind", "value_yuan", "per_unit"), "indicators")
     rates = indicators[(indicators["kind"] == "rate") & indicators["value_yuan"].notna()].copy()
@@ -308,6 +437,9 @@ def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
         ax.text(0.5, 0.5, "无单位成本指标（no unit costs）", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return fig
+    sizes = rates["_unit"].value_counts()
+    if len(order) > MAX_PANELS or int(sizes.max()) > top:
+        return _unit_cost_boxes(rates, order[: 2 * MAX_PANELS], len(order))
     shown = [min(top, int((rates["_unit"] == u).sum())) for u in order]
     fig = _figure(0, width=10.0, min_height=sum(1.3 + 0.36 * n for n in shown))
     axes = fig.subplots(len(order), 1, squeeze=False, height_ratios=[1.3 + 0.36 * n for n in shown])[:, 0]
@@ -333,16 +465,41 @@ def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
     return fig
 
 
+def _unit_cost_boxes(rates: pd.DataFrame, units: list[str], n_units: int) -> Figure:
+    """One box per denominator of its unit costs (log scale), the count and median beside it."""
+    fig = _figure(len(units) * 1.3, width=10.0)
+    ax = fig.add_subplot()
+    groups = [rates.loc[rates["_unit"] == u, "value_yuan"].to_numpy(dtype=float) for u in units][::-1]
+    labels = [f"{u}（{len(g)} 项）" for u, g in zip(units[::-1], groups, strict=True)]
+    positive = [g[g > 0] if (g > 0).any() else g for g in groups]
+    ax.boxplot(positive, orientation="horizontal", widths=0.6, showfliers=True, patch_artist=True,
+               boxprops={"facecolor": "#c6dbef", "edgecolor": _PALETTE[0]},
+               flierprops={"marker": ".", "markersize": 3, "alpha": 0.5},
+               medianprops={"color": SEVERITY_COLORS["error"]})
+    ax.set_yticks(np.arange(1, len(units) + 1), labels, fontsize=8)
+    for yi, g in enumerate(positive, 1):
+        ax.annotate(f"中位数 {_fmt(float(np.median(g)))}", (1.0, yi), xycoords=("axes fraction", "data"),
+                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    if all(len(g) and (g > 0).all() for g in positive):
+        ax.set_xscale("log")
+    ax.set_xlabel("单位成本（元），对数刻度；每行一个计量单位 unit cost, log scale, one row per denominator",
+                  fontsize=8)
+    ax.set_title("单位成本指标的分布，按计量单位（Unit costs by denominator）")
+    _more(ax, n_units - len(units), "denominators")
+    return fig
+
+
 def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
     """Every project's share of qualitative or text targets, the audit's limit drawn as a line.
 
     Args:
         shares: output of :func:`budgetkit.report.summarize.qualitative_shares` (columns project,
             implementing_unit, indicators, qualitative, qualitative_pct, flagged).
-        top: most projects shown (highest shares first); the figure says how many more there are.
+        top: most projects shown as bars (highest shares first); beyond, the figure is the distribution
+            of every project's share (a histogram, the limit drawn, the projects above it counted).
 
     Returns:
-        The figure, one bar per project, red where the audit flags it.
+        The figure, one bar per project, red where the audit flags it (or the histogram).
 
     Examples:
         >>> import pandas as pd
@@ -357,6 +514,8 @@ def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
     from budgetkit.report.summarize import QUALITATIVE_THRESHOLD
 
     _require(shares, ("project", "indicators", "qualitative", "qualitative_pct"), "shares")
+    if len(shares) > top:
+        return _share_histogram(shares, QUALITATIVE_THRESHOLD * 100)
     frame = shares.assign(_label=_project_labels(shares)).sort_values(
         ["qualitative_pct", "indicators"], ascending=False, na_position="last"
     )
@@ -393,6 +552,28 @@ def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
     ax.set_xlabel("定性或文字指标占比（%） share of qualitative or text targets")
     ax.set_title("各项目定性指标占比（Qualitative share of every project）")
     _more(ax, hidden, "projects")
+    return fig
+
+
+def _share_histogram(shares: pd.DataFrame, limit: float) -> Figure:
+    """How many projects have each qualitative share (5-point bins), the audit's limit drawn."""
+    fig = _figure(10, width=9.0)
+    ax = fig.add_subplot()
+    values = pd.to_numeric(shares["qualitative_pct"], errors="coerce").astype(float).dropna()
+    bins = np.arange(0, 105, 5.0)
+    _, _, bars = ax.hist(values.clip(0, 100), bins=bins, color=_PALETTE[0], edgecolor="white")
+    for bar, left in zip(bars, bins[:-1], strict=True):
+        if left >= limit:
+            bar.set_facecolor(SEVERITY_COLORS["warning"])
+    above = int((values > limit).sum())
+    ax.axvline(limit, color=SEVERITY_COLORS["error"], linestyle="--", linewidth=1)
+    ax.annotate(f"审查上限 audit limit {limit:.0f}%：{above} 个项目超过 above", (limit, 1.0),
+                xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points", fontsize=8,
+                color=SEVERITY_COLORS["error"])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("定性或文字指标占比（%） share of qualitative or text targets")
+    ax.set_ylabel("项目数 projects")
+    ax.set_title(f"{len(shares)} 个项目的定性指标占比分布（Qualitative share of every project）")
     return fig
 
 
@@ -614,7 +795,7 @@ class SavedFigure:
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure as PNG (150 dpi, tight bounding box), creating parent folders.
+    """Save a figure as PNG (:data:`DPI`, margins from :func:`fit_margins`), creating parent folders.
 
     Args:
         fig: the figure to save.
@@ -633,6 +814,7 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     """
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, format="png", dpi=150, bbox_inches="tight")
+    fit_margins(fig)
+    fig.savefig(out, format="png", dpi=DPI)
     logger.info("saved figure to %s", out)
     return out

@@ -44,6 +44,8 @@ Examples:
 from __future__ import annotations
 
 import logging
+import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,11 +53,11 @@ import pandas as pd
 
 from budgetkit.audit import audit_targets, summarize_audit
 from budgetkit.compare import compare_projects, compare_rates
-from budgetkit.errors import BudgetkitError, InputError
+from budgetkit.errors import InputError
 from budgetkit.fields import columns
 from budgetkit.params import NotebookParams
-from budgetkit.parse import parse_file
-from budgetkit.reconcile import price_terms, reconcile_costs
+from budgetkit.parse import parse_year
+from budgetkit.reconcile import reconcile_and_price
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import relativise
@@ -70,6 +72,7 @@ __all__ = [
     "clean_year",
     "compare_budgets",
     "compare_unit_costs",
+    "downloads",
     "figure_audit",
     "figure_budget",
     "figure_compare",
@@ -77,6 +80,7 @@ __all__ = [
     "figure_costs",
     "figure_qualitative",
     "figure_unit_costs",
+    "file_progress",
     "load_year",
     "read_year",
     "reconcile_year",
@@ -99,15 +103,13 @@ logger = logging.getLogger(__name__)
 #: Folder name under ``figures/`` and ``reports/`` for the cross-year comparison.
 COMPARE_DIR = "compare"
 
-#: Errors that make one file unreadable without stopping its year.
-FILE_ERRORS: tuple[type[BaseException], ...] = (BudgetkitError, OSError)
-
-
 # --- 01_clean --------------------------------------------------------------------------------------------
 
 
 def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
-    """Parse every disclosure of the year, skipping (and listing) the files that cannot be read.
+    """Parse every disclosure of the year (:func:`budgetkit.parse.parse_year`: on every core for many files).
+
+    Progress is shown per file: a log line each, and in a notebook one line updated in place.
 
     Returns:
         The stacked tables of the files read, and one row per file skipped (source_file, error, reason;
@@ -116,22 +118,44 @@ def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
     Raises:
         InputError: when the year has no file, or no file could be read (the reasons listed).
     """
-    files = params.paths.disclosures(params.year)
-    parts, skipped = [], []
-    for i, path in enumerate(files, 1):
-        logger.info("[%s] parsing %d/%d %s", params.year, i, len(files), path.name)
-        try:
-            parts.append(parse_file(path, year=params.year))
-        except FILE_ERRORS as exc:
-            reason = relativise(str(exc), [params.paths.root])
-            logger.warning("[%s] skipped %s: %s", params.year, path.name, reason)
-            skipped.append({"source_file": path.name, "error": type(exc).__name__, "reason": reason})
-    if not parts:
-        raise InputError(
-            f"no file of year {params.year} could be read: " + "; ".join(r["reason"] for r in skipped),
-            path=params.paths.relative(params.paths.raw_year(params.year)),
-        )
-    return concat_tables(parts), pd.DataFrame(skipped, columns=columns("skipped"))
+    tables = parse_year(params.year, params.paths, progress=file_progress(params.year))
+    root = [params.paths.root]
+    skipped = [
+        {"source_file": s.path.name, "error": s.kind, "reason": relativise(s.error, root)} for s in tables.skipped
+    ]
+    return tables, pd.DataFrame(skipped, columns=columns("skipped"))
+
+
+def file_progress(year: int):
+    """A progress report for :func:`budgetkit.batch.parse_files`: a log line per file, in a notebook one line.
+
+    Examples:
+        >>> report = file_progress(2025)
+        >>> report(1, 2, Path("a.txt"), None)
+    """
+    from budgetkit.batch import log_progress
+
+    shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    if shell is None or not hasattr(shell, "kernel"):
+        return log_progress
+    from IPython.display import display
+
+    handle = display({"text/plain": f"[{year}] 解析 parsing"}, raw=True, display_id=True)
+    skipped: list[str] = []
+    shown = [0.0]
+
+    def report(done: int, total: int, path: Path, error: str | None) -> None:
+        log_progress(done, total, path, error)
+        if error is not None:
+            skipped.append(path.name)
+        if done < total and time.monotonic() - shown[0] < 0.5:
+            return
+        shown[0] = time.monotonic()
+        note = f"，跳过 {len(skipped)} 个 {len(skipped)} skipped" if skipped else ""
+        handle.update({"text/plain": f"[{year}] 已解析 {done}/{total} 个文件 parsed {done} of {total} files{note}"},
+                      raw=True)
+
+    return report
 
 
 def clean_year(params: NotebookParams) -> Tables:
@@ -141,6 +165,22 @@ def clean_year(params: NotebookParams) -> Tables:
     write_tables(tables, out)
     write_frames({"skipped": skipped}, out)
     return tables
+
+
+def downloads(params: NotebookParams | None) -> Path | None:
+    """Where a long table of the run's page is written whole as CSV: ``tables/`` beside the page.
+
+    The year's pages are ``reports/<year>/``, the comparison's ``reports/compare/``; ``None`` without params.
+
+    Examples:
+        >>> from budgetkit.params import validate_params
+        >>> downloads(validate_params({"year": 2025, "root": "/tmp/bk"}, "02_costs")).as_posix()
+        '/tmp/bk/reports/2025/tables'
+    """
+    if params is None:
+        return None
+    folder = COMPARE_DIR if params.notebook == "05_compare" else str(params.year)
+    return params.paths.reports / folder / "tables"
 
 
 def load_year(params: NotebookParams, year: int | None = None) -> Tables:
@@ -180,6 +220,7 @@ def show_skipped(params: NotebookParams) -> ReadingTable:
         f"{params.year}-skipped",
         drop=(),
         empty="没有跳过的文件 every file was read",
+        downloads=downloads(params),
     )
 
 
@@ -208,17 +249,19 @@ def show_quality(tables: Tables) -> ReadingTable:
     return ReadingTable(frame, caption="读取质量 how the tables were read", name="quality", labels=labels)
 
 
-def show_projects(tables: Tables) -> ReadingTable:
-    """The projects with every header field the dictionary defines, Chinese headers."""
-    return dictionary_table(tables.projects, "projects", "项目 projects", "projects", drop=())
+def show_projects(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
+    """The projects with every header field the dictionary defines, Chinese headers (long: see :func:`downloads`)."""
+    return dictionary_table(tables.projects, "projects", "项目 projects", "projects", drop=(),
+                            downloads=downloads(params))
 
 
-def show_indicators(tables: Tables) -> ReadingTable:
+def show_indicators(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
     """Every level-3 indicator with its printed and parsed value, Chinese headers (searchable)."""
-    return dictionary_table(tables.indicators, "indicators", "三级指标 indicators", "indicators")
+    return dictionary_table(tables.indicators, "indicators", "三级指标 indicators", "indicators",
+                            downloads=downloads(params))
 
 
-def show_unparsed(tables: Tables) -> ReadingTable:
+def show_unparsed(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
     """The lines that landed in no field (an empty table means every line was understood)."""
     return dictionary_table(
         tables.unparsed,
@@ -226,6 +269,7 @@ def show_unparsed(tables: Tables) -> ReadingTable:
         "未识别的行 lines not understood",
         "unparsed",
         empty="每一行都已识别 every line was understood",
+        downloads=downloads(params),
     )
 
 
@@ -233,11 +277,14 @@ def show_unparsed(tables: Tables) -> ReadingTable:
 
 
 def reconcile_year(params: NotebookParams) -> pd.DataFrame:
-    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs``, ``terms``."""
+    """Reconcile each project's quantity × unit-cost targets with its budget; write ``costs``, ``terms``.
+
+    Each project is priced once for both (:func:`~budgetkit.reconcile.reconcile_and_price`); 03_audit reads them.
+    """
     tables = load_year(params)
-    costs = reconcile_costs(tables.projects, tables.indicators)
+    costs, terms = reconcile_and_price(tables.projects, tables.indicators)
     names = tables.projects[["project_id", "project", "implementing_unit"]]
-    terms = price_terms(tables.indicators).merge(names, on="project_id", how="left")
+    terms = terms.merge(names, on="project_id", how="left")
     write_frames({"costs": costs, "terms": terms}, params.paths.processed_year(params.year))
     return costs
 
@@ -269,9 +316,9 @@ def show_cost_status(costs: pd.DataFrame) -> ReadingTable:
     )
 
 
-def show_costs(costs: pd.DataFrame) -> ReadingTable:
+def show_costs(costs: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
     """Implied cost against budget per project, with the whole arithmetic in Chinese and English."""
-    return dictionary_table(costs, "costs", "各项目测算 per project", "costs")
+    return dictionary_table(costs, "costs", "各项目测算 per project", "costs", downloads=downloads(params))
 
 
 def show_terms(params: NotebookParams) -> ReadingTable:
@@ -283,6 +330,7 @@ def show_terms(params: NotebookParams) -> ReadingTable:
         "测算项 priced terms",
         f"{params.year}-terms",
         empty="没有可测算的项 no term could be priced",
+        downloads=downloads(params),
     )
 
 
@@ -290,9 +338,11 @@ def show_terms(params: NotebookParams) -> ReadingTable:
 
 
 def audit_year(params: NotebookParams) -> pd.DataFrame:
-    """Run every audit rule over the year's targets; write ``audit.csv``."""
+    """Run every audit rule over the year's targets, with 02_costs' ``costs`` and ``terms``; write ``audit.csv``."""
     tables = load_year(params)
-    findings = audit_targets(tables.projects, tables.indicators, params.year)
+    folder = params.paths.processed_year(params.year)
+    costs, terms = read_frame(folder, "costs"), read_frame(folder, "terms")
+    findings = audit_targets(tables.projects, tables.indicators, params.year, costs=costs, terms=terms)
     write_frames({"audit": findings}, params.paths.processed_year(params.year))
     return findings
 
@@ -324,12 +374,14 @@ def show_qualitative(params: NotebookParams) -> ReadingTable:
         caption="各项目定性指标占比 qualitative share of every project",
         name=f"{params.year}-qualitative",
         labels=labels,
+        downloads=downloads(params),
     )
 
 
-def show_findings(findings: pd.DataFrame) -> ReadingTable:
+def show_findings(findings: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
     """Every finding with its whole detail, Chinese headers."""
-    return dictionary_table(findings, "audit", "问题清单 findings", "findings", empty="无问题 no findings")
+    return dictionary_table(findings, "audit", "问题清单 findings", "findings", empty="无问题 no findings",
+                            downloads=downloads(params))
 
 
 # --- 04_figures ------------------------------------------------------------------------------------------
@@ -413,6 +465,7 @@ def compare_budgets(params: NotebookParams) -> ReadingTable:
         caption="各项目预算的变化 budget per project across years",
         name="compare-budgets",
         labels=_change_labels(table, "预算", "万元"),
+        downloads=downloads(params),
     )
 
 
@@ -425,6 +478,7 @@ def compare_unit_costs(params: NotebookParams) -> ReadingTable:
         caption="单位成本的变化 unit costs across years",
         name="compare-unit-costs",
         labels=_change_labels(table, "单位成本", "元"),
+        downloads=downloads(params),
     )
 
 

@@ -18,6 +18,11 @@ Long tables are marked searchable and every table sortable; the pages'
 script (``report/templates/site.js``) adds the search box and the sorting, and
 without it the table still reads in full (and prints in full).
 
+Pages stay light at any size: a table of more than :data:`PAGE_ROWS` rows is
+summarised, its first :data:`PREVIEW_ROWS` rows shown with the count of all, and
+offered whole as a CSV file written beside the page (``downloads``: the folder
+``tables/`` next to it) instead of inside it.
+
 Examples:
     >>> t = ReadingTable(pd.DataFrame({"project": ["<b>甲</b>"], "total_wan": [886.8],
     ...                                "indicator_count": [14], "status": ["partial"]}), "projects")
@@ -32,11 +37,15 @@ Examples:
 from __future__ import annotations
 
 import base64
+import csv
 import html
+import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from urllib.parse import quote
 
 import pandas as pd
 
@@ -44,6 +53,8 @@ from budgetkit.fields import columns, load_fields
 from budgetkit.report.codes import code_label, has_codes
 
 __all__ = [
+    "PAGE_ROWS",
+    "PREVIEW_ROWS",
     "SEARCHABLE_ROWS",
     "ReadingTable",
     "dictionary_table",
@@ -55,11 +66,32 @@ __all__ = [
 #: Tables longer than this get a search box (all tables can be sorted).
 SEARCHABLE_ROWS = 12
 
+#: Tables longer than this are summarised in the page (the first :data:`PREVIEW_ROWS` rows) and offered
+#: whole as a CSV file beside it.
+PAGE_ROWS = 2000
+
+#: Rows a summarised table shows.
+PREVIEW_ROWS = 200
+
 
 def _missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     return isinstance(value, float) and math.isnan(value)
+
+
+def _records(frame: pd.DataFrame) -> list[list]:
+    """The rows of ``frame`` as lists of Python values (ten times faster than ``itertuples`` on small frames)."""
+    return frame.to_numpy(dtype=object).tolist()
+
+
+def _csv_cell(value: object) -> object:
+    """A value as pandas' ``to_csv`` writes it: missing blank, dates as YYYY-MM-DD."""
+    if _missing(value):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    return value
 
 
 def format_number(value: float, *, percent: bool = False) -> str:
@@ -128,6 +160,9 @@ class ReadingTable:
             override it); a unit ``%`` shows the numbers as percentages.
         empty: what to say when there are no rows.
         links: ``{column: [href per row]}``: cells shown as links (an empty href: plain text).
+        downloads: the folder (beside the page) where a table of more than :data:`PAGE_ROWS` rows is
+            written whole as ``<name>.csv``, linked as ``<folder name>/<name>.csv``; ``None``: not written
+            (the page says the full table is in the tidy tables).
     """
 
     frame: pd.DataFrame
@@ -137,6 +172,12 @@ class ReadingTable:
     labels: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     empty: str = "无 none"
     links: Mapping[str, list[str]] = field(default_factory=dict)
+    downloads: Path | None = None
+
+    @property
+    def summarised(self) -> bool:
+        """Whether the page shows only the first :data:`PREVIEW_ROWS` rows (see the module docstring)."""
+        return len(self.frame) > PAGE_ROWS
 
     def _columns(self) -> list[tuple[str, str, str, str, str]]:
         """``(column, zh label, en label, dtype, unit)`` per column."""
@@ -163,11 +204,12 @@ class ReadingTable:
             out.append((col, zh, en, dtype, unit))
         return out
 
-    def _cells(self) -> list[list[tuple[str, object]]]:
-        """Per row, per column: ``(shown text, sort value or None)``."""
+    def _cells(self, limit: int | None = None) -> list[list[tuple[str, object]]]:
+        """Per row (the first ``limit``), per column: ``(shown text, sort value or None)``."""
         cols = self._columns()
         rows = []
-        for record in self.frame.itertuples(index=False, name=None):
+        frame = self.frame if limit is None else self.frame.head(limit)
+        for record in _records(frame):
             row = []
             for (col, _, _, dtype, unit), value in zip(cols, record, strict=True):
                 if self.table and has_codes(self.table, col) and not _missing(value):
@@ -186,16 +228,39 @@ class ReadingTable:
         )
 
     def to_csv(self) -> str:
-        """The table as CSV: Chinese headers (with units), the values as stored (unformatted)."""
-        frame = self.frame.copy()
-        frame.columns = [zh for _, zh, _, _, _ in self._columns()]
-        return frame.to_csv(index=False, date_format="%Y-%m-%d")
+        """The table as CSV: Chinese headers (with units), the values as stored (unformatted).
+
+        Examples:
+            >>> t = ReadingTable(pd.DataFrame({"project": ["甲,乙"], "total_wan": [886.8], "indicator_count": [14],
+            ...                                "deadline": [pd.Timestamp("2025-12-31")], "goal": [None]}), "projects")
+            >>> t.to_csv().splitlines()[1]
+            '"甲,乙",886.8,14,2025-12-31,'
+        """
+        headers = [zh for _, zh, _, _, _ in self._columns()]
+        if len(self.frame) > PREVIEW_ROWS:
+            frame = self.frame.copy()
+            frame.columns = headers
+            return frame.to_csv(index=False, date_format="%Y-%m-%d")
+        out = io.StringIO()  # a few rows (a project's page): the csv module, without pandas' set-up cost
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows([_csv_cell(v) for v in row] for row in _records(self.frame))
+        return out.getvalue()
 
     def _csv_link(self) -> str:
+        name = f"{self.name}.csv"
+        if self.summarised:
+            if self.downloads is None:
+                return '<span class="bk-csv">完整表格见 data/processed the whole table is in data/processed</span>'
+            path = Path(self.downloads) / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\ufeff" + self.to_csv(), encoding="utf-8")
+            href = quote(f"{Path(self.downloads).name}/{name}")
+            return (f'<a class="bk-csv" download="{html.escape(name)}" href="{html.escape(href)}">'
+                    f"下载完整 CSV download the whole table</a>")
         data = base64.b64encode(("\ufeff" + self.to_csv()).encode("utf-8")).decode("ascii")
-        name = html.escape(f"{self.name}.csv")
         return (
-            f'<a class="bk-csv" download="{name}" href="data:text/csv;charset=utf-8;base64,{data}">'
+            f'<a class="bk-csv" download="{html.escape(name)}" href="data:text/csv;charset=utf-8;base64,{data}">'
             f"下载 CSV download</a>"
         )
 
@@ -214,7 +279,11 @@ class ReadingTable:
         ]
         if not n:
             return "".join([*head, f'<p class="bk-empty">{html.escape(self.empty)}</p></div>'])
-        cells = self._cells()
+        shown_rows = PREVIEW_ROWS if self.summarised else n
+        if self.summarised:
+            head.insert(-1, f'<span class="bk-note">页面只列出前 {shown_rows} 行，完整表格见 CSV '
+                            f"the first {shown_rows} of {n} rows are shown; all of them are in the CSV</span>")
+        cells = self._cells(shown_rows)
         widths = [
             _width_class(max((len(row[k][0]) for row in cells), default=0), dtype)
             for k, (_, _, _, dtype, _) in enumerate(cols)
@@ -252,9 +321,14 @@ class ReadingTable:
         return self.to_html()
 
     def __repr__(self) -> str:
-        shown = self.display_frame()
         title = f"{self.caption}: " if self.caption else ""
-        return f"{title}{len(shown)} rows\n{shown.to_string(index=False)}" if len(shown) else f"{title}0 rows"
+        if not len(self.frame):
+            return f"{title}0 rows"
+        limit = PREVIEW_ROWS if self.summarised else None
+        headers = [zh for _, zh, _, _, _ in self._columns()]
+        shown = pd.DataFrame([[text for text, _ in row] for row in self._cells(limit)], columns=headers, dtype="str")
+        more = f" (the first {limit} shown)" if limit else ""
+        return f"{title}{len(self.frame)} rows{more}\n{shown.to_string(index=False)}"
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -301,6 +375,7 @@ def dictionary_table(
     *,
     drop: tuple[str, ...] = ("project_id",),
     empty: str = "无 none",
+    downloads: Path | None = None,
 ) -> ReadingTable:
     """``frame`` with every column the dictionary defines for ``table`` that holds a value, in its order.
 
@@ -314,5 +389,7 @@ def dictionary_table(
     """
     known = [c for c in columns(table) if c in frame.columns and c not in drop]
     if len(frame):
-        known = [c for c in known if frame[c].replace("", None).notna().any()]
-    return ReadingTable(frame[known].reset_index(drop=True), table, caption=caption, name=name, empty=empty)
+        values = dict(zip(frame.columns, zip(*_records(frame), strict=True), strict=True))
+        known = [c for c in known if any(not _missing(v) and v != "" for v in values[c])]
+    return ReadingTable(frame[known].reset_index(drop=True), table, caption=caption, name=name, empty=empty,
+                        downloads=downloads)

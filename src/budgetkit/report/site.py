@@ -25,12 +25,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
-import json
 import logging
+import os
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
@@ -38,6 +40,7 @@ from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table, record_table
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, Run, notebook_body, render_page
+from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
 from budgetkit.stage import write_atomic
 
@@ -54,32 +57,7 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 #: The file of a year's (or the comparison's) run manifest.
-MANIFEST = "run_manifest.json"
 COMPARE_DIR = "compare"
-_SITE_META = re.compile(r'<meta name="budgetkit-site" content="([^"]*)">')
-
-
-@dataclass(frozen=True)
-class SiteMap:
-    """What every page's navigation needs.
-
-    Attributes:
-        years: every year present (a raw folder or reports), ascending.
-        built: the years with pages (a manifest under ``reports/<year>/``).
-        compare: whether the comparison page exists (or is being built).
-        skipped: ``{year: reason}`` for the years not built (an empty folder).
-    """
-
-    years: tuple[int, ...]
-    built: frozenset[int]
-    compare: bool = False
-    skipped: dict[int, str] = field(default_factory=dict)
-
-    def signature(self) -> str:
-        """A short text that changes when the navigation would."""
-        return ",".join(str(y) + ("" if y in self.built else "-") for y in self.years) + (
-            ";compare" if self.compare else ""
-        )
 
 
 def project_slug(project_id: str) -> str:
@@ -90,17 +68,6 @@ def project_slug(project_id: str) -> str:
     digest = hashlib.sha1(project_id.encode("utf-8")).hexdigest()[:8]
     tail = ascii_id.rsplit("-", 1)[-1] if ascii_id else ""
     return f"p-{tail}-{digest}" if tail else f"p-{digest}"
-
-
-def load_manifest(folder: Path) -> dict:
-    """The ``run_manifest.json`` in ``folder``, or ``{}``."""
-    path = folder / MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
 
 
 def _time(iso: str) -> str:
@@ -202,7 +169,13 @@ def _read(processed: Path, name: str) -> pd.DataFrame | None:
 
 
 def write_year_pages(
-    year: int, reports: Path, processed: Path, site: SiteMap, roots: list[Path], manifest: dict | None = None
+    year: int,
+    reports: Path,
+    processed: Path,
+    site: SiteMap,
+    roots: list[Path],
+    manifest: dict | None = None,
+    bodies: Mapping[str, Callable[[], tuple[Markup, list[str], str]]] | None = None,
 ) -> list[Path]:
     """Write the pages of ``year`` into ``reports`` (the folder of its executed notebooks and manifest).
 
@@ -213,6 +186,8 @@ def write_year_pages(
         site: the navigation.
         roots: folders taken out of any path shown.
         manifest: the run to show (default: the folder's ``run_manifest.json``).
+        bodies: ``{notebook: a function returning its notebook_body()}`` rendered already (the build renders
+            each notebook while the next one runs); the others are rendered here.
 
     Returns:
         The pages written.
@@ -224,7 +199,10 @@ def write_year_pages(
     for nb in YEAR_NOTEBOOKS:
         if nb not in pages:
             continue
-        body, failures, heading = notebook_body(reports / f"{nb}.ipynb", roots)
+        if bodies and nb in bodies:
+            body, failures, heading = bodies[nb]()
+        else:
+            body, failures, heading = notebook_body(reports / f"{nb}.ipynb", roots)
         banners = (
             [
                 Banner(
@@ -307,6 +285,7 @@ def _year_index(
             "costs",
             caption="各项目 projects",
             name=f"{year}-projects",
+            downloads=reports / "tables",
             links={"project": hrefs},
             labels={
                 "total_wan": ("项目总额", "project total", "万元"),
@@ -342,35 +321,87 @@ def _year_index(
     return _write(reports / "index.html", page)
 
 
-def _rows(frame: pd.DataFrame | None, project_id: str) -> pd.DataFrame | None:
-    if frame is None or "project_id" not in frame.columns:
-        return None
-    return frame[frame["project_id"] == project_id]
+class _ByProject:
+    """The rows of a table per project, sorted once so that each project's rows are one slice (order kept)."""
+
+    def __init__(self, frame: pd.DataFrame | None) -> None:
+        self.frame, self.spans = None, {}
+        if frame is None or "project_id" not in frame.columns:
+            return
+        codes, ids = pd.factorize(frame["project_id"])
+        order = np.argsort(codes, kind="stable")
+        # Python objects, not Arrow strings: thousands of small slices read cell by cell are much cheaper so
+        text = {c: object for c in frame.columns if frame[c].dtype == "str"}
+        self.frame = frame.iloc[order].reset_index(drop=True).astype(text)
+        counts = np.bincount(codes[codes >= 0], minlength=len(ids))
+        ends = np.cumsum(counts)
+        self.spans = {pid: (int(end - n), int(end)) for pid, n, end in zip(ids, counts, ends, strict=True)}
+
+    def __call__(self, project_id: str) -> pd.DataFrame | None:
+        if self.frame is None:
+            return None
+        start, end = self.spans.get(project_id, (0, 0))
+        return self.frame.iloc[start:end]
+
+
+#: Projects above which a year's project pages are written by worker processes (a chunk each).
+PARALLEL_PAGES = 400
 
 
 def _project_pages(
     year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
 ) -> list[Path]:
+    """Write a page per project; beyond :data:`PARALLEL_PAGES` projects, in chunks on every core."""
+    import pyarrow.parquet as pq
+
+    path = processed / "projects.parquet"
+    n = pq.read_metadata(path).num_rows if path.is_file() else 0
+    jobs = min(os.cpu_count() or 1, 2 * (n // PARALLEL_PAGES))
+    if jobs <= 1:
+        return _project_chunk(year, reports, processed, site, pages, manifest, (0, n))
+    from concurrent.futures import ProcessPoolExecutor
+
+    from budgetkit.batch import _context
+
+    bounds = np.linspace(0, n, 2 * jobs + 1).astype(int)
+    chunks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        done = pool.map(partial(_project_chunk, year, reports, processed, site, pages, manifest), chunks)
+        return [p for part in done for p in part]
+
+
+def _project_chunk(
+    year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict,
+    chunk: tuple[int, int] = (0, None),
+) -> list[Path]:
+    """Write the pages of the projects ``chunk`` (row positions ``start:end``) of the year."""
     t = _tables(processed)
     if t["projects"] is None:
         return []
+    mine = t["projects"].iloc[chunk[0] : chunk[1]]
+    ids = set(mine["project_id"])
+    costs_of, terms_of, findings_of, indicators_of = (
+        _ByProject(None if t[name] is None else t[name][t[name]["project_id"].isin(ids)].drop(
+            columns=["project", "implementing_unit"] if name in ("terms", "indicators") else [], errors="ignore"))
+        for name in ("costs", "terms", "audit", "indicators")
+    )
     written = []
-    for row in t["projects"].to_dict("records"):
+    for row in mine.astype({c: object for c in mine.columns if mine[c].dtype == "str"}).to_dict("records"):
         pid = str(row["project_id"])
         slug = project_slug(pid)
         parts = [
             "<h2>预算与表头 Budget and header</h2>",
             record_table(row, "projects", "", f"{slug}-budget").to_html(),
         ]
-        costs = _rows(t["costs"], pid)
+        costs = costs_of(pid)
         parts.append("<h2>成本测算 Cost reconciliation</h2>")
         if costs is not None and len(costs):
             parts.append(record_table(costs.iloc[0].to_dict(), "costs", "", f"{slug}-costs").to_html())
-            terms = _rows(t["terms"], pid)
+            terms = terms_of(pid)
             if terms is not None:
                 parts.append(
                     dictionary_table(
-                        terms.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                        terms,
                         "terms",
                         "测算项 priced terms",
                         f"{slug}-terms",
@@ -379,19 +410,19 @@ def _project_pages(
                 )
         else:
             parts.append('<p class="bk-empty">未测算 not reconciled (02_costs did not run)</p>')
-        findings = _rows(t["audit"], pid)
+        findings = findings_of(pid)
         parts.append("<h2>审查结果 Audit findings</h2>")
         parts.append(
             dictionary_table(findings, "audit", "", f"{slug}-findings", empty="无问题 no findings").to_html()
             if findings is not None
             else '<p class="bk-empty">未审查 not audited (03_audit did not run)</p>'
         )
-        indicators = _rows(t["indicators"], pid)
+        indicators = indicators_of(pid)
         if indicators is not None:
             parts.append("<h2>三级指标 Indicators</h2>")
             parts.append(
                 dictionary_table(
-                    indicators.drop(columns=["project", "implementing_unit"], errors="ignore"),
+                    indicators,
                     "indicators",
                     "",
                     f"{slug}-indicators",
@@ -446,31 +477,6 @@ def write_compare_page(reports: Path, site: SiteMap, roots: list[Path]) -> list[
         banners=banners,
     )
     return [_write(reports / f"{COMPARE_NOTEBOOK}.html", page)]
-
-
-def site_map(
-    paths: ProjectPaths,
-    building: list[int] | None = None,
-    compare: bool | None = None,
-    skipped: dict[int, str] | None = None,
-) -> SiteMap:
-    """The navigation of the tree: every year with a raw folder or reports, and those being built."""
-    building = building or []
-    built = set(paths.report_years()) | set(building)
-    years = tuple(sorted(set(paths.years()) | built))
-    has_compare = (
-        (paths.reports / COMPARE_DIR / f"{COMPARE_NOTEBOOK}.html").is_file() if compare is None else compare
-    )
-    return SiteMap(years=years, built=frozenset(built), compare=has_compare, skipped=dict(skipped or {}))
-
-
-def page_signature(reports: Path) -> str:
-    """The :meth:`SiteMap.signature` a year's pages were written with ('' when unknown)."""
-    index = reports / "index.html"
-    if not index.is_file():
-        return ""
-    found = _SITE_META.search(index.read_text(encoding="utf-8", errors="replace"))
-    return html.unescape(found.group(1)) if found else ""
 
 
 def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
@@ -548,7 +554,8 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
         for nb, text in NOTEBOOKS.items()
     )
     body = Markup(
-        table.to_html()
+        f'<meta name="budgetkit-site" content="{html.escape(site.signature())}">'
+        + table.to_html()
         + (
             f'<p><a href="{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html">跨年度比较 compare years</a></p>'
             if site.compare
