@@ -298,6 +298,8 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
             end = q.end()
         start_printed = origin[m.start()]
         end_printed = origin[end - 1] + 1
+        if (pinyin := _PINYIN_RE.match(text, end_printed)) is not None:
+            end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
         # a "其中:" right before the term belongs to it
         head = text[max(0, start_printed - 3) : start_printed]
         if head.endswith(("其中:", "其中")):
