@@ -39,6 +39,7 @@ from functools import cache, lru_cache
 from budgetkit.fields import read_metadata
 
 __all__ = [
+    "PINYIN_RE",
     "Match",
     "Term",
     "find_terms",
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 #: Pinyin a mirror site inserts after a character: ``學(xué)``; also a cut one at the end (``生態(t``).
-_PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zàáâãäāăǎèéêěēíìîïīǐòóôõöōǒùúûüūǔǖǘǚǜńňǹḿ]{1,7})(?:\)|$)")
+PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zàáâãäāăǎèéêěēíìîïīǐòóôõöōǒùúûüūǔǖǘǚǜńňǹḿ]{1,7})(?:\)|$)")
 _SPACE_RE = re.compile(r"[\s\u3000]+")
 _MARKS = str.maketrans("", "", "*★☆\"'“”")
 _QUALIFIER_CANDIDATE_RE = re.compile(r"\([^()]*\)分?|\d+(?:\.\d+)?分$|[★☆*]+")
@@ -127,7 +128,7 @@ def _base_key(text: str) -> tuple[str, list[int]]:
     kept = [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and ch not in "*★☆\"“”"]
     squeezed = "".join(ch for _, ch in kept)
     drop = [False] * len(squeezed)
-    for m in _PINYIN_RE.finditer(squeezed):
+    for m in PINYIN_RE.finditer(squeezed):
         for i in range(m.start(), m.end()):
             drop[i] = True
     chars = [_simplify_char(ch) for k, (_, ch) in enumerate(kept) if not drop[k]]
@@ -298,7 +299,7 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
             end = q.end()
         start_printed = origin[m.start()]
         end_printed = origin[end - 1] + 1
-        if (pinyin := _PINYIN_RE.match(text, end_printed)) is not None:
+        if (pinyin := PINYIN_RE.match(text, end_printed)) is not None:
             end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
         # a "其中:" right before the term belongs to it
         head = text[max(0, start_printed - 3) : start_printed]
