@@ -18,7 +18,9 @@ drawn from the vocabulary itself (never from one document's words):
   level-2 labels wrapped in halves above and below that row;
 * laid out in columns of spaces as ``pdftotext -layout`` prints a PDF: each
   column as wide as its widest cell up to a limit, longer cells wrapped onto the
-  next lines in their column.
+  next lines in their column;
+* flattened onto one line, cells parted by one space, as a web page's text often is
+  (a space inside a cell could not be told from the separator, so cells have none).
 
 The reading (projects and totals; each indicator's canonical level 1 and 2,
 name, value and area) must equal the reading of the plain pipe rendering.
@@ -277,6 +279,19 @@ def render_layout(key: dict) -> list[str]:
     return lines
 
 
+def render_flat(key: dict) -> list[str]:
+    """The key's tables, headings and all, on one line, cells parted by one space."""
+    cells = []
+    for rows, _header in tables_of(key):
+        cells += _heading(key) + ["".join(c.split()) for row in rows for c in row if c]
+    return [" ".join(cells)]
+
+
+@pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
+def test_tables_flattened_onto_one_line_read_the_same(tmp_path, base_readings, name, key):
+    same_reading(reading(write(tmp_path, "o", render_flat(key))), base_readings[name])
+
+
 @pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
 def test_a_table_laid_out_in_columns_with_wrapped_cells_reads_the_same(tmp_path, base_readings, name, key):
     same_reading(reading(write(tmp_path, "l", render_layout(key))), base_readings[name])
@@ -299,5 +314,6 @@ def test_the_variants_are_real_variants():
     first_row = centred[centred.index("一级指标 二级指标 三级指标 指标值") + 1]
     assert not first_row.startswith("产出指标"), "a level-1 block of several rows prints its label mid-block"
     assert "服务对象" in centred and "满意度" in centred, "a long level-2 label prints in halves around its row"
+    assert len(render_flat(seed_key())) == 1
     laid_out = render_layout(seed_key())
     assert any(line.startswith(" " * COLUMN_CAP) for line in laid_out), "cells wrap within their column"

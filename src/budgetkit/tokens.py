@@ -400,6 +400,10 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         for f in found:
+            if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
+                    and f.match.role("title") is not None:
+                # a title is a whole word with what it names before its term (项目支出|绩效目标表)
+                f = replace(f, start=text.rindex(" ", 0, f.start) + 1)
             rest = text[f.end : f.end + 1]
             word_like = f.match.role(*_GLUE_ROLES) is None  # 项目资金…, 立项依据…: words as often as labels
             # in a cell whose edges were printed, a label glued to more text is a longer word (项目期限),
@@ -417,8 +421,9 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
                                                              or not _wide(after))
             if spaces and (apart or edge_ok):
                 keep.append(f)
-            elif run_ok and f.end - f.start >= 3:  # 单位, 备注: too common inside words to cut at
-                keep.append(f)
+            elif run_ok and f.end - f.start >= 3 and (" " not in text or before.isspace()):
+                keep.append(f)  # (单位, 备注: too common inside words to cut at; where spaces part the cells, a
+                # term inside a word is part of it: 居民群众满意度 ≥90%, 社区居民满意度、幸福感)
         if not keep:
             out.append(tok)
             continue

@@ -290,14 +290,20 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
         return ()
     key, origin = _base_key(text)
     found: list[Found] = []
-    for m in pattern.finditer(key):
+    pos = 0
+    while (m := pattern.search(key, pos)) is not None:
+        pos = m.end()
+        start_printed = origin[m.start()]
+        if start_printed > 0 and not text[start_printed - 1].isspace() \
+                and any(ch.isspace() for ch in text[start_printed : origin[m.end() - 1]]):
+            pos = m.start() + 1  # it would start inside a word and run over a space: look for a later term
+            continue
         end = m.end()
         while (q := _TRAILING_QUALIFIER_RE.match(key, end)) is not None:
             frag = q.group(0)
             if frag != ":" and _qualifier(frag) is None:
                 break
             end = q.end()
-        start_printed = origin[m.start()]
         end_printed = origin[end - 1] + 1
         if (pinyin := PINYIN_RE.match(text, end_printed)) is not None:
             end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
