@@ -110,7 +110,6 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=8192)
 def _simplify_char(char: str) -> str:
     if char.isascii() or not ("\u3400" <= char <= "\u9fff"):
         return char
@@ -118,21 +117,36 @@ def _simplify_char(char: str) -> str:
     return out if len(out) == 1 else char
 
 
-def _base_key(text: str) -> tuple[str, list[int]]:
-    """The key of ``text`` and, for each key character, the index of the printed character it came from.
+class _Simplified(dict):
+    """A :meth:`str.translate` table of each character's simplified form, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _simplify_char(chr(code))
+        return out
+
+
+_SIMPLIFIED = _Simplified()
+#: Marks a key leaves out (required-field stars, quotes), with white space.
+_KEY_MARKS = "*★☆\"“”"
+_SQUEEZE_RE = re.compile(r"[\s" + re.escape(_KEY_MARKS) + "]+")
+
+
+def _base_key(text: str) -> str:
+    """The key of ``text``: NFKC, white space and marks out, then inserted pinyin out, then simplified script.
 
     White space and marks go first, so that pinyin wrapped over a line (``產(c`` / ``hǎn)``) is still seen.
     """
+    squeezed = _SQUEEZE_RE.sub("", unicodedata.normalize("NFKC", text))
+    return _PINYIN_RE.sub("", squeezed).translate(_SIMPLIFIED)
+
+
+def _key_origin(text: str) -> list[int]:
+    """For each character of :func:`_base_key`'s key, the index of the printed character it came from."""
     text = unicodedata.normalize("NFKC", text)
-    kept = [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and ch not in "*★☆\"“”"]
-    squeezed = "".join(ch for _, ch in kept)
-    drop = [False] * len(squeezed)
-    for m in _PINYIN_RE.finditer(squeezed):
-        for i in range(m.start(), m.end()):
-            drop[i] = True
-    chars = [_simplify_char(ch) for k, (_, ch) in enumerate(kept) if not drop[k]]
-    origin = [i for k, (i, _) in enumerate(kept) if not drop[k]]
-    return "".join(chars), origin
+    kept = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in _KEY_MARKS]
+    squeezed = "".join(text[i] for i in kept)
+    dropped = {i for m in _PINYIN_RE.finditer(squeezed) for i in range(m.start(), m.end())}
+    return [i for k, i in enumerate(kept) if k not in dropped]
 
 
 @lru_cache(maxsize=65536)
@@ -145,7 +159,7 @@ def match_key(text: str) -> str:
         >>> match_key("*年度總體績效目標(biāo)")
         '年度总体绩效目标'
     """
-    return _base_key(text)[0]
+    return _base_key(text)
 
 
 @cache
@@ -287,9 +301,13 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
     pattern = _term_regex(frozenset(roles))
     if pattern is None:
         return ()
-    key, origin = _base_key(text)
+    key = match_key(text)
+    hits = list(pattern.finditer(key))
+    if not hits:
+        return ()
+    origin = _key_origin(text)
     found: list[Found] = []
-    for m in pattern.finditer(key):
+    for m in hits:
         end = m.end()
         while (q := _TRAILING_QUALIFIER_RE.match(key, end)) is not None:
             frag = q.group(0)
