@@ -219,6 +219,17 @@ def _strip_qualifiers(key: str) -> tuple[str, tuple[str, ...], float | None]:
     return out, tuple(reversed(stripped)), scale
 
 
+@cache
+def _term_chars() -> frozenset[str]:
+    """Every character of the vocabulary's keys."""
+    return frozenset("".join(terms()))
+
+
+#: What :func:`lookup` may strip of a key besides its bracketed qualifiers: a leading 其中/含, a year, a
+#: score (``10分``), colons. Whatever else a key holds stands in every candidate it tries.
+_STRIPPABLE_RE = re.compile(r"[\d.年度分:其中含]")
+
+
 @lru_cache(maxsize=65536)
 def lookup(text: str) -> Match | None:
     """Match a whole printed cell to a vocabulary term, or ``None``.
@@ -235,8 +246,8 @@ def lookup(text: str) -> Match | None:
         1.0
     """
     key = match_key(text)
-    if not key:
-        return None
+    if not key or not _term_chars().issuperset(_STRIPPABLE_RE.sub("", _QUALIFIER_CANDIDATE_RE.sub("", key))):
+        return None  # a character no term holds is left whatever is stripped: no candidate can match
     script = key != _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_MARKS)
     base_reasons = ("label matched through script conversion",) if script else ()
     candidates: list[tuple[str, tuple[str, ...], float | None, tuple[str, ...]]] = []
