@@ -96,6 +96,9 @@ class Match:
 
     def role(self, *roles: str) -> Term | None:
         """The vocabulary row of the match with the first of ``roles`` it has, else ``None``."""
+        if len(self.terms) == 1:  # most terms have one role
+            term = self.terms[0]
+            return term if term.role in roles else None
         for role in roles:
             for t in self.terms:
                 if t.role == role:
