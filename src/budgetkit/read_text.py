@@ -93,9 +93,7 @@ def read_text_lines(path: str | Path) -> list[SourceLine]:
     text, encoding = read_decoded(p, decode_bytes, "empty file: no text to parse")
     if encoding != ENCODINGS[0]:
         logger.info("%s: read as %s", p.name, encoding)
-    # normalised whole, then split: no character normalises to or from a line break, and none composes
-    # across one, so the lines are those of normalising line by line
-    return [SourceLine(raw.rstrip(), i) for i, raw in enumerate(normalize_text(text).splitlines(), start=1)]
+    return [SourceLine(normalize_text(raw).rstrip(), i) for i, raw in enumerate(text.splitlines(), start=1)]
 
 
 def read_text(path: str | Path) -> Document:
