@@ -449,6 +449,9 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
     # from each state, the next columns of the same row and the state each reaches
     after = [tuple((k, 2 * k + (1 if st % 2 or is_ind[k] else 0)) for k in range(st // 2 + 1, m))
              for st in range(size)]
+    # what the loop below needs of each state
+    info = [(st // 2, joinable[st // 2], value_like[st // 2], is_value[st // 2], cum[st // 2 + 1], ends[st], after[st])
+            for st in range(size)]
     HOWS = ("new", "same", "piece", "lexical", "width", "guess")
     costs = [_INF] * size
     backs: list[list[int]] = []
@@ -488,21 +491,20 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
             # cells parted by blank lines: a line without one goes on
             blank_wrap = blank_parted and g == LINE and prev_unit.whole_line and u.whole_line
             guess = 4.5 if g == LINE else 5.0
-        for st in range(size):
-            cost = costs[st]
+        for st, cost in enumerate(costs):
             if cost == _INF:
                 continue
-            j = st // 2
+            j, joins, valueish, value, cum_next, ends_st, nexts = info[st]
             wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
-            if can_join and joinable[j]:
+            if can_join and joins:
                 if g == PIECE:
                     jc = piece_join + 0.5 * e[j]
                     hw = 2
-                elif goes_on[0] if value_like[j] else goes_on[1]:
+                elif goes_on[0] if valueish else goes_on[1]:
                     jc, hw, wraps = 0.3, 3, _CONTINUES
                 elif blank_wrap:
                     jc, hw, wraps = 0.3, 3, _CONTINUES
-                elif filled_before and is_value[j]:
+                elif filled_before and value:
                     jc, hw = 0.8, 4
                 else:
                     jc, hw = guess, 5
@@ -510,13 +512,13 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
                 if c < new[st]:
                     new[st], back[st], how[st] = c, st, hw
             # the next column of the same row
-            base = cost + wraps + same_row - cum[j + 1]
-            for k, t in after[st]:
+            base = cost + wraps + same_row - cum_next
+            for k, t in nexts:
                 c = base + cum[k] + e[k]
                 if c < new[t]:
                     new[t], back[t], how[t] = c, st, 1
             # a new row (not after a lone value fragment that filled its cell: the line goes on)
-            end = cost + ends[st] + wraps + (_FILLED if filled_end and is_value[j] else 0.0)
+            end = cost + ends_st + wraps + (_FILLED if filled_end and value else 0.0)
             if end < best_end:
                 best_end, best_end_state = end, st
         if best_end_state >= 0:
