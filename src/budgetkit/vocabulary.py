@@ -251,11 +251,10 @@ def lookup(text: str) -> Match | None:
     key = match_key(text)
     if not key or not _term_chars().issuperset(_STRIPPABLE_RE.sub("", _QUALIFIER_CANDIDATE_RE.sub("", key))):
         return None  # a character no term holds is left whatever is stripped: no candidate can match
-    script = key != _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_MARKS)
-    base_reasons = ("label matched through script conversion",) if script else ()
-    candidates: list[tuple[str, tuple[str, ...], float | None, tuple[str, ...]]] = []
-    for k in (key, key.rstrip(":")):
-        candidates.append((k, (), None, ()))
+    table = terms()
+    # a key with no trailing colon tries the same candidates twice: once is enough
+    for k in (key, key.rstrip(":")) if key.endswith(":") else (key,):
+        candidates = [(k, (), None, ())]
         stripped, quals, scale = _strip_qualifiers(k)
         if quals:
             candidates.append((stripped.rstrip(":"), quals, scale, ("label matched through a qualifier",)))
@@ -266,12 +265,13 @@ def lookup(text: str) -> Match | None:
         yearless = _YEAR_IN_LABEL_RE.sub("", unprefixed)
         if yearless != unprefixed and yearless:
             candidates.append((yearless.rstrip(":"), quals, scale, ("label matched without its year",)))
-    table = terms()
-    for k, quals, scale, reasons in candidates:
-        hit = table.get(k)
-        if hit is not None:
-            exact = tuple(t for t in hit if t.match == "exact") or hit
-            return Match(exact, text, quals, scale, base_reasons + reasons)
+        for cand, cand_quals, cand_scale, reasons in candidates:
+            hit = table.get(cand)
+            if hit is not None:
+                script = key != _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_MARKS)
+                base_reasons = ("label matched through script conversion",) if script else ()
+                exact = tuple(t for t in hit if t.match == "exact") or hit
+                return Match(exact, text, cand_quals, cand_scale, base_reasons + reasons)
     return None
 
 
