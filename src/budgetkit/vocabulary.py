@@ -347,6 +347,13 @@ def _scanned(roles: frozenset[str]) -> tuple[tuple[str, Term], ...]:
     return tuple(sorted(out, key=lambda kt: -len(kt[0])))
 
 
+@cache
+def _scanned_regex(roles: frozenset[str]) -> re.Pattern[str] | None:
+    """Any of the scanned terms of ``roles`` anywhere in a key (a cell holding none is no furniture)."""
+    keys = [k for k, _ in _scanned(roles)]
+    return re.compile("|".join(map(re.escape, keys))) if keys else None
+
+
 @lru_cache(maxsize=65536)
 def scan(text: str, *roles: str) -> Term | None:
     """The term of ``roles`` a cell starts with or contains (titles, site furniture, signature blocks).
@@ -366,6 +373,9 @@ def scan(text: str, *roles: str) -> Term | None:
     key = match_key(text)
     if not key:
         return None
+    anywhere = _scanned_regex(frozenset(roles))
+    if anywhere is None or anywhere.search(key) is None:
+        return None  # no term of ``roles`` stands anywhere in the key, at its start or inside
     for k, term in _scanned(frozenset(roles)):
         if term.match == "start" and key.startswith(k) or term.match == "contains" and k in key:
             return term
