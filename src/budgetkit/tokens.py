@@ -84,6 +84,8 @@ class Tok:
     @property
     def last_line(self) -> int:
         """Last line of the token."""
+        if len(self.cells) == 1:
+            return self.cells[0].last_line
         return max(c.last_line for c in self.cells)
 
     @property
@@ -115,14 +117,16 @@ def stream(rows: Sequence[Row]) -> list[Tok]:
     out: list[Tok] = []
     gap = BREAK
     for row in rows:
-        cells = [c for c in row.cells if not c.spanned]
-        if not cells:
-            gap = max(gap, BREAK if row.hard else BLANK)
-            continue
+        cells = row.cells
+        if len(cells) != 1 or cells[0].spanned:  # a line of text is one cell: no copy to leave out
+            cells = [c for c in cells if not c.spanned]
+            if not cells:
+                gap = max(gap, BREAK if row.hard else BLANK)
+                continue
         single = len(cells) == 1
         for k, cell in enumerate(cells):
-            out.append(Tok(cell.text, (cell,), gap if k == 0 else SAME, match=lookup(cell.text) if cell.text
-                           else None, whole_line=single))
+            text = cell.text
+            out.append(Tok(text, (cell,), gap if k == 0 else SAME, False, lookup(text) if text else None, single))
         gap = BREAK if row.hard else LINE
     return out
 
@@ -300,7 +304,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
     out: list[Tok] = []
     for tok in toks:
         text = tok.text
-        if not text or tok.match is not None and tok.role(*roles):
+        if not text or tok.match is not None and tok.match.role(*roles):
             out.append(tok)
             continue
         found = find_terms(text, roles)
