@@ -337,6 +337,10 @@ class _Pages:
         self.enabled = enabled
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pages")
         self.bodies: dict[str, Future] = {}
+        # The kernel needs jupyter_client at once and papermill imports it too: two threads importing
+        # one package can each see it half-initialised (ImportError), so it is imported here, first.
+        import jupyter_client  # noqa: F401
+
         self.pool.submit(_warm_up, enabled)
 
     def render(self, name: str, executed: Path) -> None:
