@@ -11,7 +11,14 @@ drawn from the vocabulary itself (never from one document's words):
   of its synonyms in ``metadata/vocabulary.csv``;
 * every label wrapped at each of its characters, on the next line or over a blank line;
 * the header fields in reverse order;
-* site furniture (breadcrumb, metadata block, footer) before and after.
+* site furniture (breadcrumb, metadata block, footer) before and after;
+* printed as a PDF's line-by-line text extraction prints it: cells parted by one
+  space, a merged level cell at the vertical middle of its block (on its middle
+  row's line, or on a line of its own between the two middle rows), and long
+  level-2 labels wrapped in halves above and below that row;
+* laid out in columns of spaces as ``pdftotext -layout`` prints a PDF: each
+  column as wide as its widest cell up to a limit, longer cells wrapped onto the
+  next lines in their column.
 
 The reading (projects and totals; each indicator's canonical level 1 and 2,
 name, value and area) must equal the reading of the plain pipe rendering.
@@ -20,6 +27,9 @@ name, value and area) must equal the reading of the plain pipe rendering.
 from __future__ import annotations
 
 import itertools
+import re
+import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -185,9 +195,109 @@ def test_labels_wrapped_at_every_character_read_the_same(tmp_path, base_readings
         same_reading(got, base_readings[name])
 
 
+#: The characters of a wrapped level-2 cell printed above its row (the rest below), as a narrow column wraps them.
+WRAP_AT = 4
+#: One printed character: a Chinese one with the pinyin a mirror site inserted after it (``標(biāo)``) counts as one.
+_CHAR_RE = re.compile(r"[\u3400-\u9fff](?:\([a-zà-ǜ]{1,7}\))?|.")
+
+
+def render_centred(key: dict, halves: bool = False) -> list[str]:
+    """The key as text extracted line by line from its PDF: merged level cells printed at their block's middle."""
+    lines = []
+    for project in key["projects"]:
+        boxes, nrows, _ = form(project, key)
+        header = next(b.r for b in boxes if b.text == "一级指标")
+        body_top = max(b.r + b.rs for b in boxes if b.th and b.r >= header)
+        inline: dict[int, list[str]] = {}  # labels printed at the start of a row's line
+        between: dict[int, list[str]] = {}  # labels on a line of their own before row r's line
+        above: dict[int, list[str]] = {}
+        below: dict[int, list[str]] = {}
+        for b in sorted(boxes, key=lambda b: (b.r, b.c)):
+            if b.r < body_top or b.c > 1 or not b.text:
+                continue
+            middle = b.r + b.rs // 2
+            if b.rs % 2 == 0:
+                between.setdefault(middle, []).append(b.text)
+            elif halves and b.c == 1 and len(chars := _CHAR_RE.findall(b.text)) > WRAP_AT:
+                above.setdefault(middle, []).append("".join(chars[:WRAP_AT]))
+                below.setdefault(middle, []).append("".join(chars[WRAP_AT:]))
+            else:
+                inline.setdefault(middle, []).append(b.text)
+        lines += _heading(key)
+        for r in range(nrows):
+            cells = [b.text for b in sorted(boxes, key=lambda b: b.c) if b.r == r and (r < body_top or b.c > 1)]
+            for part in (between.get(r), above.get(r)):
+                if part:
+                    lines.append(" ".join(part))
+            lines.append(" ".join([*inline.get(r, []), *[c for c in cells if c]]))
+            if below.get(r):
+                lines.append(" ".join(below[r]))
+    return lines
+
+
+#: The widest a column is laid out (display columns; a Chinese character takes two), and the gap between columns.
+COLUMN_CAP, COLUMN_GAP = 24, 3
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` display columns (a character with its pinyin is not split)."""
+    out, line = [], ""
+    for ch in _CHAR_RE.findall(text):
+        if line and _display_width(line + ch) > width:
+            out.append(line)
+            line = ch
+        else:
+            line += ch
+    return [*out, line]
+
+
+def render_layout(key: dict) -> list[str]:
+    """The key as ``pdftotext -layout`` prints its PDF: columns of spaces, long cells wrapped within their column."""
+    lines = []
+    for project in key["projects"]:
+        boxes, nrows, ncols = form(project, key)
+        boxes = [replace(b, text="".join(b.text.split())) for b in boxes]  # spaces inside a cell are not kept
+        width = [min(COLUMN_CAP, max([_display_width(b.text) for b in boxes if b.c == c and b.cs == 1] + [4]))
+                 for c in range(ncols)]
+        start = [sum(width[:c]) + COLUMN_GAP * c for c in range(ncols)]
+        lines += _heading(key)
+        for r in range(nrows):
+            cells = [(b.c, _wrapped(b.text, sum(width[b.c:b.c + b.cs]) + COLUMN_GAP * (b.cs - 1)))
+                     for b in sorted(boxes, key=lambda b: b.c) if b.r == r and b.text]
+            for k in range(max((len(parts) for _, parts in cells), default=0)):
+                line = ""
+                for c, parts in cells:
+                    if k < len(parts):
+                        line += " " * max(COLUMN_GAP if line else 0, start[c] - _display_width(line)) + parts[k]
+                lines.append(line)
+    return lines
+
+
+@pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
+def test_a_table_laid_out_in_columns_with_wrapped_cells_reads_the_same(tmp_path, base_readings, name, key):
+    same_reading(reading(write(tmp_path, "l", render_layout(key))), base_readings[name])
+
+
+@pytest.mark.parametrize("halves", [False, True], ids=["one-line-labels", "labels-in-halves"])
+@pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
+def test_level_labels_printed_at_the_middle_of_their_block_read_the_same(tmp_path, base_readings, name, key,
+                                                                         halves):
+    same_reading(reading(write(tmp_path, "c", render_centred(key, halves=halves))), base_readings[name])
+
+
 def test_the_variants_are_real_variants():
     """The generators change the text: a synonym exists for each kind of label, and wraps split labels."""
     assert {"项目支出名称", "资金名称"} <= set(synonyms("项目名称"))
     assert "项目完成指标" in synonyms("产出指标")
     lines = render_text(seed_key(), sep="lines")
     assert "产出指标 |" in lines and len(list(itertools.islice(lines, 3))) == 3
+    centred = render_centred(seed_key(), halves=True)
+    first_row = centred[centred.index("一级指标 二级指标 三级指标 指标值") + 1]
+    assert not first_row.startswith("产出指标"), "a level-1 block of several rows prints its label mid-block"
+    assert "服务对象" in centred and "满意度" in centred, "a long level-2 label prints in halves around its row"
+    laid_out = render_layout(seed_key())
+    assert any(line.startswith(" " * COLUMN_CAP) for line in laid_out), "cells wrap within their column"

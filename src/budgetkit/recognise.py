@@ -45,6 +45,7 @@ from budgetkit.ocr import OCR_REASON
 from budgetkit.regions import YEAR_RE, find_tables
 from budgetkit.tokens import (
     BLANK,
+    HALVES_REASON,
     LINE,
     PIECE,
     Tok,
@@ -620,7 +621,12 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     levels_seen: set[str | None] = set()
     level1 = (None, None)
     level2 = (None, None)
+    printed_at: dict[str, list[tuple[float, tuple[str, str]]]] = {"level1": [], "level2": []}
+    row_lines: list[tuple[int, int]] = []  # the lines of each indicator row
+    row_of: list[int] = []  # the indicator row of each record
+    halves = False  # cells printed in halves around their row: merged cells sit at the middle of their block
     for row in rows:
+        row_of += [len(row_lines) - 1] * (len(out) - len(row_of))  # the records of the row before
         cells: dict[int, list[tuple[str, str]]] = {}
         toks_of: dict[int, list[Tok]] = {}
         joins: list[str] = []
@@ -643,21 +649,25 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                 m = lookup(printed)
                 term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
                 canonical = term.field if term is not None else printed
+                label_toks = [t for c, ts in toks_of.items() if schema[c].role == role for t in ts]
+                centre = (min(t.line for t in label_toks) + max(t.last_line for t in label_toks)) / 2
+                printed_at[role].append((centre, (canonical, printed)))
                 if role == "level1":
                     if canonical != level1[0]:  # the same label printed again mid-block keeps the level 2
                         level2 = (None, None)
                     level1 = (canonical, printed)
                 else:
                     level2 = (canonical, printed)
-                    if (term is not None and term.parent and level1[0] != term.parent
-                            and _is_level1(term.parent)):
-                        level1 = (term.parent, level1[1])
+                    level1 = (_regrouped(level1[0], term), level1[1])
         all_toks = [t for ts in toks_of.values() for t in ts]
         for t in all_toks:
             used.add(id(t))
+        halves = halves or any(r == HALVES_REASON for t in all_toks for c in t.cells for r in c.reasons)
         name = by_role.get("indicator")
         if not name:
             continue  # a row of labels only
+        row_toks = [t for c, ts in toks_of.items() if schema[c].role not in ("level1", "level2") for t in ts]
+        row_lines.append((min(t.line for t in row_toks), max(t.last_line for t in row_toks)))
         levels_seen.add(level1[0])
         from budgetkit.parse import is_placeholder
 
@@ -726,9 +736,106 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             continue
         out.append(dict(base, value=value, confidence=confidence,
                         confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))
+    row_of += [len(row_lines) - 1] * (len(out) - len(row_of))
+    _centre_levels(out, row_of, row_lines, printed_at, halves)
     _backfill_level1(out)
     header.levels_seen = levels_seen
     return out, used, reports
+
+
+#: Why a row's level label is not the one printed above it.
+CENTRED_REASON = "level label read as printed at the middle of its block"
+
+
+def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequence[tuple[int, int]],
+                   printed_at: dict[str, list[tuple[float, tuple[str, str]]]], halves: bool = True) -> None:
+    """Give each row the level label of the block it is in, where labels are printed at their block's middle.
+
+    Text extracted line by line from a PDF prints a merged level cell at the
+    vertical middle of its block: on its middle row's line, or between the two
+    middle rows when the block has an even number of rows. Carried down, such a
+    label misses the rows above it. The labels are read so when the table shows
+    it: cells printed in halves around their row (``halves``), or a level with rows
+    above its first label or a label on a line of its own between two rows, whose
+    labels fit the blocks so laid (a web page may print a label anywhere in its
+    block: then they do not fit, and the levels are carried down). Each label's position in rows (``k``, or
+    ``k - 0.5`` between rows) is its block's middle, so the blocks follow one from
+    the other: a block starting at row ``s`` with its middle at ``c`` ends at
+    ``2c - s``. They are laid from the first row down, or else from the last row up
+    (rows above the first block keep what they had); a level whose labels fit
+    neither way is left as carried down.
+
+    Examples:
+        >>> recs = [{"level2": "数量指标", "level2_printed": "数量指标"}, {"level2": "数量指标",
+        ...         "level2_printed": "数量指标"}, {"level2": "质量指标", "level2_printed": "质量指标"}]
+        >>> at = {"level1": [], "level2": [(1.5, ("数量指标", "数量指标")), (3.0, ("质量指标", "质量指标"))]}
+        >>> _centre_levels(recs, [0, 1, 2], [(1, 1), (2, 2), (3, 3)], at, halves=False)
+        >>> [r["level2"] for r in recs]
+        ['数量指标', '数量指标', '质量指标']
+        >>> recs = [{"level2": None, "level2_printed": None}, {"level2": "社会效益指标",
+        ...         "level2_printed": "社会效益指标"}]
+        >>> at = {"level1": [], "level2": [(2.5, ("社会效益指标", "社会效益指标"))]}
+        >>> _centre_levels(recs, [0, 1], [(2, 2), (3, 3)], at)
+        >>> recs[0]["level2"], recs[0]["confidence_reasons"]
+        ('社会效益指标', 'level label read as printed at the middle of its block')
+    """
+    n = len(row_lines)
+    middles_of = {role: [_row_position(centre, row_lines) for centre, _ in labels]
+                  for role, labels in printed_at.items() if labels and n}
+    blocks_of = {role: _blocks_down(middles, n) or _blocks_up(middles, n) for role, middles in middles_of.items()}
+    # a level shows it by itself: labels that are not on the first row of a block each, or between rows
+    shows = {role for role, middles in middles_of.items() if middles[0] > 0 or any(m != int(m) for m in middles)}
+    centred = halves or any(blocks_of[role] is not None for role in shows)
+    for role, blocks in blocks_of.items():
+        if blocks is None or not centred:
+            continue
+        labels = printed_at[role]
+        label_of = {k: labels[b][1] for b, (start, end) in enumerate(blocks) for k in range(start, end + 1)}
+        for rec, k in zip(records, row_of, strict=True):
+            if k in label_of and (rec.get(role), rec.get(f"{role}_printed")) != label_of[k]:
+                rec[role], rec[f"{role}_printed"] = label_of[k]
+                reasons = [r for r in (rec.get("confidence_reasons") or "").split("; ") if r]
+                rec["confidence_reasons"] = "; ".join(dict.fromkeys([*reasons, CENTRED_REASON]))
+                rec["confidence"] = _lowest(rec.get("confidence") or "high", "medium")
+                rec["_centred"] = True
+    for rec in records:
+        if rec.pop("_centred", False) and rec.get("level2_printed"):
+            m = lookup(rec["level2_printed"])
+            rec["level1"] = _regrouped(rec.get("level1"), m.role("level2", "level1") if m is not None else None)
+
+
+def _row_position(line: float, row_lines: Sequence[tuple[int, int]]) -> float:
+    """Where ``line`` is among the rows: ``k`` on row ``k``, ``k - 0.5`` between rows ``k - 1`` and ``k``."""
+    for k, (first, last) in enumerate(row_lines):
+        if first <= line <= last:
+            return float(k)
+        if line < first:
+            return k - 0.5
+    return len(row_lines) - 0.5
+
+
+def _blocks_down(middles: Sequence[float], n: int) -> list[tuple[int, int]] | None:
+    """Blocks from row 0 down, each ending where its middle says; ``None`` unless they end at the last row."""
+    out, start = [], 0
+    for c in middles:
+        end = 2 * c - start
+        if end < start or end != int(end):
+            return None
+        out.append((start, int(end)))
+        start = int(end) + 1
+    return out if start == n else None
+
+
+def _blocks_up(middles: Sequence[float], n: int) -> list[tuple[int, int]] | None:
+    """Blocks from the last row up; ``None`` when one would start above row 0 or end before it starts."""
+    out, end = [], n - 1
+    for c in reversed(middles):
+        start = 2 * c - end
+        if start > end or start < 0 or start != int(start):
+            return None
+        out.append((int(start), end))
+        end = int(start) - 1
+    return out[::-1]
 
 
 def _backfill_level1(rows: list[dict]) -> None:
@@ -752,6 +859,17 @@ def _backfill_level1(rows: list[dict]) -> None:
             parent = term.parent if term is not None else None
         if parent == first["level1"]:
             r["level1"], r["level1_printed"] = first["level1"], first["level1_printed"]
+
+
+def _regrouped(level1: str | None, level2_term) -> str | None:
+    """The level 1 of a row: its level-2 term's parent where that names a level 1, else ``level1``.
+
+    服务对象满意度 printed under 效益指标 belongs to 满意度指标.
+    """
+    if level2_term is not None and level2_term.parent and level1 != level2_term.parent \
+            and _is_level1(level2_term.parent):
+        return level2_term.parent
+    return level1
 
 
 def _is_level1(canonical: str) -> bool:

@@ -36,7 +36,7 @@ from functools import lru_cache
 from budgetkit.cells import Cell, Row
 from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
 
-__all__ = ["BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
+__all__ = ["HALVES_REASON", "BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
            "join_vertical_halves", "split_headings", "split_wrapped_tails", "stream"]
 
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
@@ -131,7 +131,7 @@ def stream(rows: Sequence[Row]) -> list[Tok]:
     return out
 
 
-_HALVES_REASON = "cell wrapped above and below its row, joined"
+HALVES_REASON = "cell wrapped above and below its row, joined"
 
 
 def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
@@ -165,6 +165,11 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
     out = list(toks)
     i = 1
     while i < len(out) - 1:
+        if (stacked := _stacked_labels(out, i)) is not None:
+            first, last, joined = stacked
+            out[first:last] = joined
+            i = first + len(joined)
+            continue
         above, mid, below = out[i - 1], out[i], out[i + 1]
         lines_ok = (mid.whole_line and below.whole_line and above.whole_line and mid.gap in (LINE, BLANK)
                     and below.gap in (LINE, BLANK) and not mid.cells[0].delimited
@@ -180,8 +185,83 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
     return out
 
 
+#: Most lines of label fragments looked at above and below a row, and the longest fragment.
+_STACK_DEPTH, _FRAGMENT_CHARS = 3, 8
+
+
+def _fragment(tok: Tok) -> bool:
+    """A short piece alone on its line that is no term by itself: possibly part of a label printed around a row."""
+    text = tok.text.strip()
+    return (tok.whole_line and not tok.cell.delimited and bool(text) and " " not in text
+            and len(text) <= _FRAGMENT_CHARS and lookup(text) is None)
+
+
+def _stacked_labels(out: Sequence[Tok], i: int) -> tuple[int, int, list[Tok]] | None:
+    """Level labels printed as fragments stacked around row ``out[i]`` (two merged cells wrapped side by side).
+
+    An extractor that prints merged cells at the middle of their block prints two
+    wrapped level cells beside one row as interleaved fragments above it, at its
+    start and below it::
+
+        服务对象
+        满意度指
+        满意度指 居民群众满意度 ≥90.00(%)
+        标
+        标
+
+    The fragments are shared out between a level-1 and a level-2 label so that each
+    joins to a term of the vocabulary and is centred on the row (as far above as
+    below); only one way of doing that may exist. Returns the slice of ``out`` to
+    replace and its replacement (the labels, then the row without its fragment), or
+    ``None``. Three fragments at least: one above and one below is
+    :func:`_label_halves`' simpler case.
+    """
+    mid = out[i]
+    if not (mid.whole_line and not mid.cell.delimited) or _fragment(mid):
+        return None
+    first = i
+    while first > 0 and i - first < _STACK_DEPTH and _fragment(out[first - 1]) and out[first].gap in (LINE, BLANK):
+        first -= 1
+    last = i + 1
+    while last < len(out) and last - i <= _STACK_DEPTH and _fragment(out[last]) and out[last].gap in (LINE, BLANK):
+        last += 1
+    if first == i or last == i + 1:
+        return None
+    frags = [(t.line - mid.line, t.text.strip(), t) for t in out[first:i]]
+    lead, _, rest = mid.text.strip().partition(" ")
+    inline = bool(rest) and len(lead) <= _FRAGMENT_CHARS and lookup(lead) is None
+    if inline:
+        frags.append((0, lead, mid))
+    frags += [(t.line - mid.line, t.text.strip(), t) for t in out[i + 1:last]]
+    if len(frags) < 3 or len(frags) > 8:
+        return None
+    readings = set()
+    for mask in range(1, 2 ** len(frags) - 1):
+        parts = [[f for k, f in enumerate(frags) if (mask >> k) & 1 == side] for side in (0, 1)]
+        labels = []
+        for part in parts:
+            m = lookup("".join(text for _, text, _ in part))
+            term = m.role("level1", "level2") if m is not None else None
+            if term is None or part[0][0] + part[-1][0] != 0:
+                break
+            labels.append((term.role, "".join(text for _, text, _ in part), tuple(id(t) for _, _, t in part)))
+        else:
+            if labels[0][0] != labels[1][0]:
+                readings.add(tuple(sorted(labels)))
+    if len({tuple((role, text) for role, text, _ in r) for r in readings}) != 1:
+        return None
+    by_id = {id(t): t for _, _, t in frags}
+    joined = []
+    for _role, text, ids in sorted(readings)[0]:
+        toks = [by_id[k] for k in ids]
+        joined.append(Tok(text, _halves_cells(*toks), out[first].gap if not joined else LINE, match=lookup(text),
+                          whole_line=True))
+    row = mid if not inline else replace(mid, text=rest, cells=(replace(mid.cell, text=rest),))
+    return first, last, [*joined, replace(row, gap=LINE)]
+
+
 def _halves_cells(*toks: Tok) -> tuple[Cell, ...]:
-    return tuple(replace(c, reasons=(*c.reasons, _HALVES_REASON)) for t in toks for c in t.cells)
+    return tuple(replace(c, reasons=(*c.reasons, HALVES_REASON)) for t in toks for c in t.cells)
 
 
 def _label_halves(above: Tok, mid: Tok, below: Tok) -> list[Tok] | None:
@@ -193,11 +273,18 @@ def _label_halves(above: Tok, mid: Tok, below: Tok) -> list[Tok] | None:
     whole = lookup(head + tail)
     if whole is None or whole.role("level1", "level2", "block", "field", "goal") is None:
         return None
-    if lookup(head) is not None and not whole.qualifiers and len(tail) > 2:
+    if lookup(head) is not None and not whole.qualifiers and len(match_key(tail)) > 2:
         return None  # a whole label above, and a word below that only looks like its end
     if lookup(mid.text) is not None:
         return None
     label = Tok(head + tail, _halves_cells(above, below), above.gap, match=whole, whole_line=True)
+    lead, _, rest = mid.text.strip().partition(" ")
+    first = lookup(lead) if rest else None
+    if first is not None and first.role("level1") is not None and whole.role("level2") is not None:
+        # the row's own level-1 label stands first: the level 2 goes after it (产出指标 [数量指标] 名称 …)
+        lead_tok = replace(mid, text=lead, cells=(replace(mid.cell, text=lead),), match=first)
+        rest_tok = replace(mid, text=rest, cells=(replace(mid.cell, text=rest),), gap=SAME, match=lookup(rest))
+        return [replace(lead_tok, gap=above.gap), replace(label, gap=SAME), rest_tok]
     return [label, replace(mid, gap=LINE)]
 
 

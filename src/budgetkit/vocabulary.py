@@ -39,6 +39,7 @@ from functools import cache, lru_cache
 from budgetkit.fields import read_metadata
 
 __all__ = [
+    "PINYIN_RE",
     "Match",
     "Term",
     "find_terms",
@@ -50,7 +51,7 @@ __all__ = [
 ]
 
 #: Pinyin a mirror site inserts after a character: ``學(xué)``; also a cut one at the end (``生態(t``).
-_PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zàáâãäāăǎèéêěēíìîïīǐòóôõöōǒùúûüūǔǖǘǚǜńňǹḿ]{1,7})(?:\)|$)")
+PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zàáâãäāăǎèéêěēíìîïīǐòóôõöōǒùúûüūǔǖǘǚǜńňǹḿ]{1,7})(?:\)|$)")
 _SPACE_RE = re.compile(r"[\s\u3000]+")
 _MARKS = str.maketrans("", "", "*★☆\"'“”")
 _QUALIFIER_CANDIDATE_RE = re.compile(r"\([^()]*\)分?|\d+(?:\.\d+)?分$|[★☆*]+")
@@ -140,7 +141,7 @@ def _base_key(text: str) -> str:
     White space and marks go first, so that pinyin wrapped over a line (``產(c`` / ``hǎn)``) is still seen.
     """
     squeezed = _SQUEEZE_RE.sub("", unicodedata.normalize("NFKC", text))
-    return _PINYIN_RE.sub("", squeezed).translate(_SIMPLIFIED)
+    return PINYIN_RE.sub("", squeezed).translate(_SIMPLIFIED)
 
 
 def _key_origin(text: str) -> list[int]:
@@ -148,7 +149,7 @@ def _key_origin(text: str) -> list[int]:
     text = unicodedata.normalize("NFKC", text)
     kept = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in _KEY_MARKS]
     squeezed = "".join(text[i] for i in kept)
-    dropped = {i for m in _PINYIN_RE.finditer(squeezed) for i in range(m.start(), m.end())}
+    dropped = {i for m in PINYIN_RE.finditer(squeezed) for i in range(m.start(), m.end())}
     return [i for k, i in enumerate(kept) if k not in dropped]
 
 
@@ -330,6 +331,8 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
             end = q.end()
         start_printed = origin[m.start()]
         end_printed = origin[end - 1] + 1
+        if (pinyin := PINYIN_RE.match(text, end_printed)) is not None:
+            end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
         # a "其中:" right before the term belongs to it
         head = text[max(0, start_printed - 3) : start_printed]
         if head.endswith(("其中:", "其中")):
