@@ -5,11 +5,14 @@ Usage::
     .venv/bin/python benchmarks/bench.py [--year 2025] [--repeat 20]
     .venv/bin/python benchmarks/bench.py --files 1,100,1000     # cold builds of synthetic years
     .venv/bin/python benchmarks/bench.py --quick                # small sizes, for CI
+    .venv/bin/python benchmarks/bench.py --parse-only           # the parse measurements alone
 
 Prints these measurements, on throw-away copies of the repository (the real
 ``data/processed``, ``figures`` and ``reports`` are not touched):
 
-1. parse time per project table from text (``parse_file`` repeated, best of ``--repeat``);
+1. parse time per project table from text (``parse_file`` repeated, best of ``--repeat``), and the parse
+   rate in tables per CPU-second on one core over a synthetic year of ``--rate-files`` files (the year's
+   files copied with distinct names; process time, so other work on the machine counts less);
 2. a cold build of one year through papermill (``budgetkit build --year Y``),
    with and without HTML, in a fresh process as a user runs it;
 3. the same work as a plain script calling the same step functions in a fresh
@@ -124,6 +127,30 @@ def bench_parse(year: int, repeat: int) -> tuple[int, float]:
     return tables, best / max(tables, 1)
 
 
+def bench_parse_rate(year: int, files: int) -> tuple[int, float, float]:
+    """Tables parsed per CPU-second on one core: a synthetic year of ``files`` files, in process time.
+
+    The files are copies of the year's raw files with distinct names (:func:`budgetkit.synthetic.make_year`);
+    each is read and recognised (:func:`budgetkit.parse.file_records`) and the frames are built once for
+    all (:func:`budgetkit.parse.tables_of`), as ``parse_year`` does on each core. Returns
+    ``(tables, seconds for the records, seconds for the frames)``.
+    """
+    from budgetkit.parse import file_records, tables_of
+    from budgetkit.synthetic import make_year
+
+    folder = Path(tempfile.mkdtemp(prefix="budgetkit-bench-")) / str(year)
+    try:
+        paths = make_year(ROOT / "data/raw" / str(year), folder, files)
+        t0 = time.process_time()
+        records = [file_records(f, year=year) for f in paths]
+        t1 = time.process_time()
+        tables = len(tables_of(records).projects)
+        t2 = time.process_time()
+    finally:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+    return tables, t1 - t0, t2 - t1
+
+
 def main() -> None:
     """Run the three measurements and print them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -131,6 +158,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--files", default="", help="comma-separated sizes of synthetic years to build")
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats, for CI")
+    parser.add_argument("--rate-files", type=int, default=40, help="files of the synthetic year the parse rate reads")
+    parser.add_argument("--parse-only", action="store_true", help="only the parse measurements, no builds")
     args = parser.parse_args()
     python = sys.executable
     if args.quick:
@@ -140,6 +169,12 @@ def main() -> None:
 
     tables, per_table = bench_parse(args.year, args.repeat)
     print(f"parse from text: {tables} tables, {per_table * 1000:.1f} ms per table (best of {args.repeat})")
+    tables, records_s, frames_s = bench_parse_rate(args.year, 4 if args.quick else args.rate_files)
+    print(f"parse rate: {tables} tables of a synthetic year in {records_s + frames_s:.2f} CPU s "
+          f"({records_s / tables * 1000:.2f} ms a table to records, {frames_s / tables * 1000:.2f} ms to frames): "
+          f"{tables / (records_s + frames_s):.0f} tables/s/core")
+    if args.parse_only:
+        return
 
     root = _project_copy(args.year)
     try:

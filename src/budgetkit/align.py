@@ -397,18 +397,24 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
     next line goes on with it).
     """
     units = pieces(toks)
+    classes = [classify(u) for u in units]
+    return _align(units, classes, spaces_part_cells(units, classes), schema, full_em)
+
+
+def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: Sequence[Column],
+           full_em: float | None) -> list[Row]:
+    """:func:`align` over the pieces of the tokens, their shapes and whether spaces part cells (see there)."""
     n, m = len(units), len(schema)
     if n == 0:
         return []
     roles = [c.role for c in schema]
-    classes = [classify(u) for u in units]
-    spaced = spaces_part_cells(units, classes)
     blank_parted = blanks_part_cells(units)
     typed = any(r in ("measure_unit", "nature") for r in roles)  # a lone "%" may be a unit cell
     value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
     ind_col = next((k for k, r in enumerate(roles) if r == "indicator"), None)
     starts = [k for k, r in enumerate(roles) if r in _STARTS]
-    emit = [[_emit(classes[i], roles[k]) for k in range(m)] for i in range(n)]
+    emit_of = {cls: [_emit(cls, r) for r in roles] for cls in set(classes)}
+    emit = [emit_of[cls] for cls in classes]
     skip = [_SKIP_COST.get(r, 0.0) for r in roles]
     # prefix sums of skip costs: skipping columns a+1 .. b-1 costs cum[b] - cum[a+1]
     cum = [0.0]
@@ -427,11 +433,12 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
             return _MISSING_NAME  # a value with no name: more likely the name is a label-like word
         return 0.0
 
-    def filled(i: int, j: int) -> bool:
-        # a lone value line as wide as the widest value was cut by its cell's edge; only where a line holds
-        # a row's cells (PDF text): where cells stand one per line, every value is a lone line
-        return (spaced and full_em is not None and roles[j] == "value" and units[i].whole_line
-                and _width(units[i].text) >= max(full_em, 6.0))
+    # a lone value line as wide as the widest value was cut by its cell's edge (it fills a value column); only
+    # where a line holds a row's cells (PDF text): where cells stand one per line, every value is a lone line
+    fills = [spaced and full_em is not None and u.whole_line and _width(u.text) >= max(full_em, 6.0)
+             for u in units]
+    is_value = [r == "value" for r in roles]
+    value_like = [r.startswith("value") for r in roles]  # where a value particle continues a cell
 
     # states s = 2 * column + has_ind; for each unit, the least cost of each state and how it was reached
     size = 2 * m
@@ -439,6 +446,12 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
     is_ind = [r == "indicator" for r in roles]
     joinable = [r in _JOINABLE for r in roles]
     skip_to = [_skip_to(starts, k, cum) for k in range(m)]
+    # from each state, the next columns of the same row and the state each reaches
+    after = [tuple((k, 2 * k + (1 if st % 2 or is_ind[k] else 0)) for k in range(st // 2 + 1, m))
+             for st in range(size)]
+    # what the loop below needs of each state
+    info = [(st // 2, joinable[st // 2], value_like[st // 2], is_value[st // 2], cum[st // 2 + 1], ends[st], after[st])
+            for st in range(size)]
     HOWS = ("new", "same", "piece", "lexical", "width", "guess")
     costs = [_INF] * size
     backs: list[list[int]] = []
@@ -467,37 +480,45 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
         same_row = _SAME_ROW[g]
         best_end, best_end_state = _INF, -1
         can_join = g not in (SAME, BREAK) and cls not in labelish
-        prev_unit = units[i - 1]
-        for st in range(size):
-            cost = costs[st]
+        filled_before = fills[i - 1]
+        filled_end = g in (LINE, BLANK) and filled_before
+        if can_join:  # what joining the unit to the cell before costs, but for the column's own cost
+            prev_unit = units[i - 1]
+            piece_join = _piece_join(classes[i - 1], cls, spaced) if g == PIECE else 0.0
+            untyped = not (cls in ("unit", "op") and typed)
+            goes_on = (continues(prev_unit.text, u.text, "value") and untyped,
+                       continues(prev_unit.text, u.text, "") and untyped)
+            # cells parted by blank lines: a line without one goes on
+            blank_wrap = blank_parted and g == LINE and prev_unit.whole_line and u.whole_line
+            guess = 4.5 if g == LINE else 5.0
+        for st, cost in enumerate(costs):
             if cost == _INF:
                 continue
-            j, h = divmod(st, 2)
+            j, joins, valueish, value, cum_next, ends_st, nexts = info[st]
             wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
-            if can_join and joinable[j]:
+            if can_join and joins:
                 if g == PIECE:
-                    jc = _piece_join(classes[i - 1], cls, spaced) + 0.5 * e[j]
+                    jc = piece_join + 0.5 * e[j]
                     hw = 2
-                elif continues(prev_unit.text, u.text, roles[j]) and not (cls in ("unit", "op") and typed):
+                elif goes_on[0] if valueish else goes_on[1]:
                     jc, hw, wraps = 0.3, 3, _CONTINUES
-                elif blank_parted and g == LINE and prev_unit.whole_line and u.whole_line:
-                    jc, hw, wraps = 0.3, 3, _CONTINUES  # cells parted by blank lines: a line without one goes on
-                elif filled(i - 1, j):
+                elif blank_wrap:
+                    jc, hw, wraps = 0.3, 3, _CONTINUES
+                elif filled_before and value:
                     jc, hw = 0.8, 4
                 else:
-                    jc, hw = (4.5 if g == LINE else 5.0), 5
+                    jc, hw = guess, 5
                 c = cost + jc
                 if c < new[st]:
                     new[st], back[st], how[st] = c, st, hw
             # the next column of the same row
-            base = cost + wraps + same_row - cum[j + 1]
-            for k in range(j + 1, m):
-                c = base + (cum[k] if k > j + 1 else cum[j + 1]) + e[k]
-                t = 2 * k + (1 if h or is_ind[k] else 0)
+            base = cost + wraps + same_row - cum_next
+            for k, t in nexts:
+                c = base + cum[k] + e[k]
                 if c < new[t]:
                     new[t], back[t], how[t] = c, st, 1
             # a new row (not after a lone value fragment that filled its cell: the line goes on)
-            end = cost + ends[st] + wraps + (_FILLED if g in (LINE, BLANK) and filled(i - 1, j) else 0.0)
+            end = cost + ends_st + wraps + (_FILLED if filled_end and value else 0.0)
             if end < best_end:
                 best_end, best_end_state = end, st
         if best_end_state >= 0:
@@ -603,17 +624,19 @@ def align_section(toks: Sequence[Tok], schema: Sequence[Column]) -> list[Row]:
     The width rule only applies where a line holds a row's cells and some lone value
     line is that wide; otherwise the first reading stands.
     """
-    rows = align(toks, schema)
+    units = pieces(toks)
+    classes = [classify(u) for u in units]
+    spaced = spaces_part_cells(units, classes)
+    rows = _align(units, classes, spaced, schema, None)
     widest = _widest_value(rows, schema)
     if widest is None:
         return rows
     full = max(widest - 2.0, 6.0)
     candidates = any(unit.whole_line and _width(unit.text) >= full
                      for row in rows for unit, col, _ in row.units if schema[col].role == "value")
-    units = pieces(toks)
-    if not candidates or not spaces_part_cells(units, [classify(u) for u in units]):
+    if not candidates or not spaced:
         return rows
-    return align(toks, schema, full_em=widest - 2.0)
+    return _align(units, classes, spaced, schema, widest - 2.0)
 
 
 def _widest_value(rows: Sequence[Row], schema: Sequence[Column]) -> float | None:

@@ -188,6 +188,8 @@ RADICAL_FIXES: dict[str, str] = {
 }
 
 _TABLE = str.maketrans(RADICAL_FIXES)
+#: Any character the radical fixes map (a text without one is left as it is, without the slow translation).
+_RADICALS_RE = re.compile("[" + "".join(map(re.escape, RADICAL_FIXES)) + "]")
 
 #: A glyph pdfminer could not map to Unicode: ``(cid:`` + glyph number + ``)``.
 CID_RE = re.compile(r"\(cid:\d+\)")
@@ -213,7 +215,9 @@ def normalize_text(text: str) -> str:
         >>> normalize_text("职⼯(cid:1234)")
         '职工(cid:1234)'
     """
-    return unicodedata.normalize("NFKC", text.translate(_TABLE))
+    if _RADICALS_RE.search(text) is not None:
+        text = text.translate(_TABLE)
+    return unicodedata.normalize("NFKC", text)
 
 
 def find_cid_artefacts(text: str) -> list[str]:

@@ -89,11 +89,16 @@ def read_text_lines(path: str | Path) -> list[SourceLine]:
     Raises:
         InputError: when the file is missing, empty (or white space only) or undecodable.
     """
+    return [SourceLine(text, i) for i, text in enumerate(_normalised_lines(path), start=1)]
+
+
+def _normalised_lines(path: str | Path) -> list[str]:
+    """The texts of :func:`read_text_lines` (without making a :class:`SourceLine` of each)."""
     p = Path(path)
     text, encoding = read_decoded(p, decode_bytes, "empty file: no text to parse")
     if encoding != ENCODINGS[0]:
         logger.info("%s: read as %s", p.name, encoding)
-    return [SourceLine(normalize_text(raw).rstrip(), i) for i, raw in enumerate(text.splitlines(), start=1)]
+    return [normalize_text(raw).rstrip() for raw in text.splitlines()]
 
 
 def read_text(path: str | Path) -> Document:
@@ -104,6 +109,5 @@ def read_text(path: str | Path) -> Document:
     """
     from budgetkit.segment import segment_lines
 
-    lines = read_text_lines(path)
-    return Document(Path(path), segment_lines([ln.text for ln in lines]), kind="text", units=len(lines),
-                    unit_name="lines")
+    lines = _normalised_lines(path)
+    return Document(Path(path), segment_lines(lines), kind="text", units=len(lines), unit_name="lines")

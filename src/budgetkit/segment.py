@@ -221,7 +221,7 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
         if not text:
             rows.append(Row([]))
             continue
-        if _PIPES_ONLY_RE.match(text):
+        if "|" in text and _PIPES_ONLY_RE.match(text):
             pipes = text.count("|")
             if trailing_pipes:
                 rows.append(Row([], hard=True) if pipes > 1 else Row([Cell("", n)]))

@@ -48,6 +48,7 @@ logger = logging.getLogger(__name__)
 TABLE_NAMES: tuple[str, ...] = ("documents", "projects", "indicators", "header_extras", "unparsed")
 
 _PANDAS_DTYPES = {"str": "str", "int": "Int64", "float": "float64"}
+_RESOLVED_DTYPES = {kind: pd.api.types.pandas_dtype(name) for kind, name in _PANDAS_DTYPES.items()}
 
 
 def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -69,7 +70,7 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     for name, kind in dtypes(table).items():
         if kind == "date":
             out[name] = pd.to_datetime(out[name], errors="coerce")
-        else:
+        elif out[name].dtype != _RESOLVED_DTYPES[kind]:  # a column already of its type is left as it is
             out[name] = out[name].astype(_PANDAS_DTYPES[kind])
     return out.reset_index(drop=True)
 

@@ -84,6 +84,8 @@ class Tok:
     @property
     def last_line(self) -> int:
         """Last line of the token."""
+        if len(self.cells) == 1:
+            return self.cells[0].last_line
         return max(c.last_line for c in self.cells)
 
     @property
@@ -115,14 +117,16 @@ def stream(rows: Sequence[Row]) -> list[Tok]:
     out: list[Tok] = []
     gap = BREAK
     for row in rows:
-        cells = [c for c in row.cells if not c.spanned]
-        if not cells:
-            gap = max(gap, BREAK if row.hard else BLANK)
-            continue
+        cells = row.cells
+        if len(cells) != 1 or cells[0].spanned:  # a line of text is one cell: no copy to leave out
+            cells = [c for c in cells if not c.spanned]
+            if not cells:
+                gap = max(gap, BREAK if row.hard else BLANK)
+                continue
         single = len(cells) == 1
         for k, cell in enumerate(cells):
-            out.append(Tok(cell.text, (cell,), gap if k == 0 else SAME, match=lookup(cell.text) if cell.text
-                           else None, whole_line=single))
+            text = cell.text
+            out.append(Tok(text, (cell,), gap if k == 0 else SAME, False, lookup(text) if text else None, single))
         gap = BREAK if row.hard else LINE
     return out
 
@@ -167,8 +171,9 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
             i = first + len(joined)
             continue
         above, mid, below = out[i - 1], out[i], out[i + 1]
-        lines_ok = all(t.whole_line and not t.cell.delimited and t.gap in (LINE, BLANK) for t in (mid, below)) \
-            and above.whole_line and not above.cell.delimited
+        lines_ok = (mid.whole_line and below.whole_line and above.whole_line and mid.gap in (LINE, BLANK)
+                    and below.gap in (LINE, BLANK) and not mid.cells[0].delimited
+                    and not below.cells[0].delimited and not above.cells[0].delimited)
         if lines_ok and (joined := _label_halves(above, mid, below)) is not None:
             out[i - 1 : i + 2] = joined
             i += 1
@@ -386,7 +391,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
     out: list[Tok] = []
     for tok in toks:
         text = tok.text
-        if not text or tok.match is not None and tok.role(*roles):
+        if not text or tok.match is not None and tok.match.role(*roles):
             out.append(tok)
             continue
         found = find_terms(text, roles)
@@ -494,6 +499,18 @@ def _joinable(tok: Tok) -> bool:
     return bool(tok.text) and tok.gap != SAME
 
 
+@lru_cache(maxsize=65536)
+def _may_go_on(text: str) -> bool:
+    """Whether a label may go on after ``text``, its pieces joined so far.
+
+    It may where its key starts some term, is a leading 其中 alone, or is empty once 其中 and a bracket left
+    open are set aside.
+    """
+    key = match_key(text)
+    key_np = _prefix_key(key)
+    return is_prefix(key_np) or _PREFIX_ONLY_RE.match(key) is not None or not key_np
+
+
 def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max_parts: int = 5) -> list[Tok]:
     """Join label pieces wrapped over lines (or cut at spaces) into the longest vocabulary term they make.
 
@@ -517,24 +534,22 @@ def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max
         best_j, best = i, None
         if tok.text and len(tok.text) <= _LONGEST_LABEL and (tok.match is None or allowed is None
                                                              or tok.role(*allowed)):
-            key = match_key(tok.text)
-            key_np = _prefix_key(key)
+            goes_on = _may_go_on(tok.text)
             j = i
-            joined = [tok.text]
+            joined = tok.text
             if tok.match is not None:
                 best = tok.match
             while j + 1 < n and j - i + 1 < max_parts:
                 nxt = toks[j + 1]
                 tail = best is not None and best_j == j and len(nxt.text) <= 4  # a qualifier's end: 分
-                if not (is_prefix(key_np) or _PREFIX_ONLY_RE.match(key) or not key_np or tail):
+                if not (goes_on or tail):
                     break
                 if not _joinable(nxt):
                     break
-                joined.append(nxt.text)
-                key = match_key("".join(joined))
-                key_np = _prefix_key(key)
+                joined += nxt.text
+                goes_on = _may_go_on(joined)
                 j += 1
-                m = lookup("".join(joined))
+                m = lookup(joined)
                 if m is not None and (allowed is None or m.role(*allowed)):
                     best_j, best = j, m
             if best is not None and best_j > i:

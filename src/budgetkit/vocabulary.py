@@ -97,6 +97,9 @@ class Match:
 
     def role(self, *roles: str) -> Term | None:
         """The vocabulary row of the match with the first of ``roles`` it has, else ``None``."""
+        if len(self.terms) == 1:  # most terms have one role
+            term = self.terms[0]
+            return term if term.role in roles else None
         for role in roles:
             for t in self.terms:
                 if t.role == role:
@@ -111,7 +114,6 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-@lru_cache(maxsize=8192)
 def _simplify_char(char: str) -> str:
     if char.isascii() or not ("\u3400" <= char <= "\u9fff"):
         return char
@@ -119,21 +121,36 @@ def _simplify_char(char: str) -> str:
     return out if len(out) == 1 else char
 
 
-def _base_key(text: str) -> tuple[str, list[int]]:
-    """The key of ``text`` and, for each key character, the index of the printed character it came from.
+class _Simplified(dict):
+    """A :meth:`str.translate` table of each character's simplified form, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _simplify_char(chr(code))
+        return out
+
+
+_SIMPLIFIED = _Simplified()
+#: Marks a key leaves out (required-field stars, quotes), with white space.
+_KEY_MARKS = "*★☆\"“”"
+_SQUEEZE_RE = re.compile(r"[\s" + re.escape(_KEY_MARKS) + "]+")
+
+
+def _base_key(text: str) -> str:
+    """The key of ``text``: NFKC, white space and marks out, then inserted pinyin out, then simplified script.
 
     White space and marks go first, so that pinyin wrapped over a line (``產(c`` / ``hǎn)``) is still seen.
     """
+    squeezed = _SQUEEZE_RE.sub("", unicodedata.normalize("NFKC", text))
+    return PINYIN_RE.sub("", squeezed).translate(_SIMPLIFIED)
+
+
+def _key_origin(text: str) -> list[int]:
+    """For each character of :func:`_base_key`'s key, the index of the printed character it came from."""
     text = unicodedata.normalize("NFKC", text)
-    kept = [(i, ch) for i, ch in enumerate(text) if not ch.isspace() and ch not in "*★☆\"“”"]
-    squeezed = "".join(ch for _, ch in kept)
-    drop = [False] * len(squeezed)
-    for m in PINYIN_RE.finditer(squeezed):
-        for i in range(m.start(), m.end()):
-            drop[i] = True
-    chars = [_simplify_char(ch) for k, (_, ch) in enumerate(kept) if not drop[k]]
-    origin = [i for k, (i, _) in enumerate(kept) if not drop[k]]
-    return "".join(chars), origin
+    kept = [i for i, ch in enumerate(text) if not ch.isspace() and ch not in _KEY_MARKS]
+    squeezed = "".join(text[i] for i in kept)
+    dropped = {i for m in PINYIN_RE.finditer(squeezed) for i in range(m.start(), m.end())}
+    return [i for k, i in enumerate(kept) if k not in dropped]
 
 
 @lru_cache(maxsize=65536)
@@ -146,7 +163,7 @@ def match_key(text: str) -> str:
         >>> match_key("*年度總體績效目標(biāo)")
         '年度总体绩效目标'
     """
-    return _base_key(text)[0]
+    return _base_key(text)
 
 
 @cache
@@ -206,6 +223,17 @@ def _strip_qualifiers(key: str) -> tuple[str, tuple[str, ...], float | None]:
     return out, tuple(reversed(stripped)), scale
 
 
+@cache
+def _term_chars() -> frozenset[str]:
+    """Every character of the vocabulary's keys."""
+    return frozenset("".join(terms()))
+
+
+#: What :func:`lookup` may strip of a key besides its bracketed qualifiers: a leading 其中/含, a year, a
+#: score (``10分``), colons. Whatever else a key holds stands in every candidate it tries.
+_STRIPPABLE_RE = re.compile(r"[\d.年度分:其中含]")
+
+
 @lru_cache(maxsize=65536)
 def lookup(text: str) -> Match | None:
     """Match a whole printed cell to a vocabulary term, or ``None``.
@@ -222,13 +250,12 @@ def lookup(text: str) -> Match | None:
         1.0
     """
     key = match_key(text)
-    if not key:
-        return None
-    script = key != _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_MARKS)
-    base_reasons = ("label matched through script conversion",) if script else ()
-    candidates: list[tuple[str, tuple[str, ...], float | None, tuple[str, ...]]] = []
-    for k in (key, key.rstrip(":")):
-        candidates.append((k, (), None, ()))
+    if not key or not _term_chars().issuperset(_STRIPPABLE_RE.sub("", _QUALIFIER_CANDIDATE_RE.sub("", key))):
+        return None  # a character no term holds is left whatever is stripped: no candidate can match
+    table = terms()
+    # a key with no trailing colon tries the same candidates twice: once is enough
+    for k in (key, key.rstrip(":")) if key.endswith(":") else (key,):
+        candidates = [(k, (), None, ())]
         stripped, quals, scale = _strip_qualifiers(k)
         if quals:
             candidates.append((stripped.rstrip(":"), quals, scale, ("label matched through a qualifier",)))
@@ -239,12 +266,13 @@ def lookup(text: str) -> Match | None:
         yearless = _YEAR_IN_LABEL_RE.sub("", unprefixed)
         if yearless != unprefixed and yearless:
             candidates.append((yearless.rstrip(":"), quals, scale, ("label matched without its year",)))
-    table = terms()
-    for k, quals, scale, reasons in candidates:
-        hit = table.get(k)
-        if hit is not None:
-            exact = tuple(t for t in hit if t.match == "exact") or hit
-            return Match(exact, text, quals, scale, base_reasons + reasons)
+        for cand, cand_quals, cand_scale, reasons in candidates:
+            hit = table.get(cand)
+            if hit is not None:
+                script = key != _SPACE_RE.sub("", unicodedata.normalize("NFKC", text)).translate(_MARKS)
+                base_reasons = ("label matched through script conversion",) if script else ()
+                exact = tuple(t for t in hit if t.match == "exact") or hit
+                return Match(exact, text, cand_quals, cand_scale, base_reasons + reasons)
     return None
 
 
@@ -288,7 +316,10 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
     pattern = _term_regex(frozenset(roles))
     if pattern is None:
         return ()
-    key, origin = _base_key(text)
+    key = match_key(text)
+    if pattern.search(key) is None:
+        return ()
+    origin = _key_origin(text)
     found: list[Found] = []
     pos = 0
     while (m := pattern.search(key, pos)) is not None:
@@ -324,6 +355,13 @@ def _scanned(roles: frozenset[str]) -> tuple[tuple[str, Term], ...]:
     return tuple(sorted(out, key=lambda kt: -len(kt[0])))
 
 
+@cache
+def _scanned_regex(roles: frozenset[str]) -> re.Pattern[str] | None:
+    """Any of the scanned terms of ``roles`` anywhere in a key (a cell holding none is no furniture)."""
+    keys = [k for k, _ in _scanned(roles)]
+    return re.compile("|".join(map(re.escape, keys))) if keys else None
+
+
 @lru_cache(maxsize=65536)
 def scan(text: str, *roles: str) -> Term | None:
     """The term of ``roles`` a cell starts with or contains (titles, site furniture, signature blocks).
@@ -343,6 +381,9 @@ def scan(text: str, *roles: str) -> Term | None:
     key = match_key(text)
     if not key:
         return None
+    anywhere = _scanned_regex(frozenset(roles))
+    if anywhere is None or anywhere.search(key) is None:
+        return None  # no term of ``roles`` stands anywhere in the key, at its start or inside
     for k, term in _scanned(frozenset(roles)):
         if term.match == "start" and key.startswith(k) or term.match == "contains" and k in key:
             return term
