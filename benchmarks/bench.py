@@ -75,11 +75,15 @@ def _measured(cmd: list[str], cwd: Path) -> dict:
     """Wall and CPU seconds of a fresh process (and its children), and the peak RSS of the largest one."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    subprocess.run(cmd, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(cmd, cwd=cwd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": after.ru_maxrss / 1024, "load": os.getloadavg()[0]}
+    if done.returncode != 0:  # a figure of a failed build is no figure: say so, with the build's last words
+        tail = "\n".join(done.stderr.splitlines()[-15:])
+        print(f"  !! {' '.join(cmd[2:])} exited {done.returncode}:\n{tail}", flush=True)
+    return {"wall_s": wall, "cpu_s": cpu, "peak_rss_mb": after.ru_maxrss / 1024, "load": os.getloadavg()[0],
+            "returncode": done.returncode}
 
 
 def bench_scale(year: int, sizes: list[int]) -> None:

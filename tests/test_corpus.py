@@ -20,7 +20,7 @@ from render import SHARED  # noqa: E402  (tests/ is on the path)
 SCORER = SHARED / "tools/score_corpus.py"
 CORPUS = SHARED / "corpus"
 #: The mean score the suite holds the reading to (the scorer's figure on 2026-12-01 was 0.912).
-MIN_MEAN_SCORE = 0.90
+MIN_MEAN_SCORE = 0.915
 
 pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not found: the real corpus is not here")
 
