@@ -16,7 +16,7 @@ from budgetkit.compare import strip_year
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table, format_number, format_value
 from budgetkit.report.failures import describe_error, relativise
-from budgetkit.report.render import Banner, Markup, Nav, NavItem, notebook_body, render_page
+from budgetkit.report.render import INPUTS_SHOWN, Banner, Markup, Nav, NavItem, Run, notebook_body, render_page
 from budgetkit.report.site import project_slug
 
 ADVERSARIAL = [
@@ -160,6 +160,19 @@ def test_pages_escape_everything_they_are_given(text):
     assert "<img" not in stripped and "<script>alert" not in stripped
     assert str(Markup.escape(text))[:50] in page
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+
+
+@pytest.mark.parametrize("n", [pytest.param(3, id="a-few-files-all-named"),
+                               pytest.param(INPUTS_SHOWN + 980, id="a-province-year-counted")])
+def test_a_page_names_its_inputs_and_counts_the_rest(n):
+    inputs = [{"file": f"data/raw/2025/第{k:04d}号.txt", "bytes": 2048, "sha256": "ab" * 32} for k in range(n)]
+    page = render_page(title="项目", body=Markup("<p>正文</p>"), nav=Nav(index="index.html"),
+                       run=Run(time="2026-12-02", status="ok", inputs=inputs))
+    named = min(n, INPUTS_SHOWN)
+    assert page.count("sha256 abababab") == named
+    assert ("另有 980 个文件" in page) == (n > INPUTS_SHOWN)
+    if n > INPUTS_SHOWN:
+        assert "1.9 MB" in page and "第0999号" not in page
 
 
 def test_a_failed_cell_is_told_in_plain_words(tmp_path):

@@ -31,11 +31,13 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from budgetkit.align import Column, Row, align_section, ambiguous, make_schema
@@ -324,7 +326,17 @@ def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
 
 
 #: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
-_TARGET_RUN_RE = re.compile(r"(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?(?:%|个|人|次|项|户|万元|元|天|家|台|套|处)?)+")
+@cache
+def _target_run_re() -> re.Pattern:
+    """A run of targets printed together (``>=95%>=95%``, ``2312222``, ``200户``).
+
+    Numbers, each with a comparator and a unit of ``metadata/units.csv`` (longest first) where printed.
+    """
+    from budgetkit.parse_value import load_units
+
+    units = "|".join(re.escape(u) for u in sorted(load_units(), key=len, reverse=True))
+    # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
+    return re.compile(rf"(?<!\d)(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?(?:{units})?)+")
 #: Words an indicator's explanation (指标解释) starts with.
 _EXPLANATION_START_RE = re.compile(r"反映|考察")
 
@@ -349,7 +361,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
         if not tok.inferred or tok.match is not None or " " in text or len(text) < 8:
             out.append(tok)
             continue
-        tail, sure = _measurable_tail(text)
+        tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
         if tail is not None:
             cells = tok.cells if sure else tuple(replace(c, reasons=(*c.reasons, WORD_VALUE_CUT)) for c in tok.cells)
             out += [replace(tok, text=text[:tail]),
@@ -357,7 +369,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
             continue
         parts: list[str] = []
         pos = 0
-        for m in _TARGET_RUN_RE.finditer(text):
+        for m in _target_run_re().finditer(text):
             if m.start() == 0 or not m.group(0) or m.start() < pos:
                 continue
             if not any(ch.isdigit() for ch in m.group(0)):
@@ -369,7 +381,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
         split: list[str] = []
         for part in parts:
             m = _EXPLANATION_START_RE.search(part)
-            if m is not None and m.start() >= 4 and not _TARGET_RUN_RE.fullmatch(part):
+            if m is not None and m.start() >= 4 and not _target_run_re().fullmatch(part):
                 split += [part[: m.start()], part[m.start() :]]
             else:
                 split.append(part)
@@ -377,14 +389,14 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
         if areas > 1:
             spread: list[str] = []
             for part in split:
-                found = _VALUE_TOKEN_RE.findall(part) if _TARGET_RUN_RE.fullmatch(part) else []
+                found = _VALUE_TOKEN_RE.findall(part) if _target_run_re().fullmatch(part) else []
                 spread += found if len(found) == areas and "".join(found) == part else [part]
             split = spread
         if len(split) == 1:
             out.append(tok)
             continue
         for k, part in enumerate(split):
-            after_target = k > 0 and _TARGET_RUN_RE.fullmatch(split[k - 1]) is not None
+            after_target = k > 0 and _target_run_re().fullmatch(split[k - 1]) is not None
             gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
             out.append(Tok(part, tok.cells, gap, inferred=True, match=lookup(part)))
     return out
@@ -427,6 +439,18 @@ _WORD_VALUE_MAX = 8
 WORD_VALUE_CUT = "value cut off before a word value"
 
 
+def _rows_run_together(text: str) -> bool:
+    """Whether ``text`` holds rows run together: a target, then a name (four characters or more), then a target.
+
+    Examples:
+        >>> [_rows_run_together(t) for t in ["职工困难医疗救助200户职工困难保障性住房179户", "补助款结算误差率±3%以内",
+        ...                                  "饲料库120平米490元/平米"]]
+        [True, False, False]
+    """
+    runs = [m for m in _target_run_re().finditer(text) if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
+    return any(a.start() > 0 and b.start() - a.end() >= 4 for a, b in itertools.pairwise(runs))
+
+
 def _measurable_tail(text: str) -> tuple[int | None, bool]:
     """Where the value of a run-together row starts, and whether the cut is sure.
 
@@ -438,7 +462,7 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
     """
     from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
 
-    if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _TARGET_RUN_RE.finditer(text)):
+    if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _target_run_re().finditer(text)):
         return None, False  # several targets run together (>=95%>=95%): cut by the target runs
     for k in range(1, len(text)):
         if not text[k - 1].isdigit() and parse_indicator_value(text[k:]).kind in MEASURABLE_KINDS:

@@ -42,6 +42,8 @@ __all__ = ["HALVES_REASON", "BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "a
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
 _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
+#: The start of a target value: a comparator or a digit (a level label is followed by a label or a name, never this).
+_VALUE_START_RE = re.compile(r"\s*(?:>=|<=|[≥≤><=≧≦±]|\d)")
 #: Roles of the labels a cell may run together with its value at its start (项目名称学校校舍建设项目).
 _GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title", "unit_label", "list")
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
@@ -404,7 +406,11 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             f.match.role("field", "column", "title", "extra") is not None for f in found)
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
+        ends = {g.end for g in found}
         for f in found:
+            if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
+                    and f.match.role("level1", "level2") is not None and _VALUE_START_RE.match(text, f.end):
+                continue  # a level word ending a name, its value next (受帮扶救助困难职工满意度≥90%): no label
             if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
                     and f.match.role("title") is not None:
                 # a title is a whole word with what it names before its term (项目支出|绩效目标表)

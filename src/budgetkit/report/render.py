@@ -98,6 +98,11 @@ def _size(n: int) -> str:
     return f"{n} B" if n < 1024 else f"{n / 1024:.1f} KB" if n < 1024**2 else f"{n / 1024**2:.1f} MB"
 
 
+#: Input files a page lists by name; a year of hundreds of files shows these and the count of the rest (every
+#: page carries the list: at 1,000 files it was most of each project page's size and time).
+INPUTS_SHOWN = 20
+
+
 def render_page(
     *,
     title: str,
@@ -115,15 +120,17 @@ def render_page(
         run.version = __version__
     inputs = [
         {"file": f["file"], "size": _size(int(f.get("bytes", 0))), "sha": str(f.get("sha256", ""))[:12]}
-        for f in run.inputs
+        for f in run.inputs[:INPUTS_SHOWN]
     ]
+    rest = run.inputs[INPUTS_SHOWN:]
+    more = {"more_inputs": len(rest), "more_size": _size(sum(int(f.get("bytes", 0)) for f in rest))}
     return (
         _environment()
         .get_template("page.html.j2")
         .render(
             page={"title": title, "subtitle": subtitle},
             nav=nav,
-            run={**run.__dict__, "inputs": inputs},
+            run={**run.__dict__, "inputs": inputs, **more},
             banners=banners or [],
             body=Markup(body),
             css=Markup(_asset("site.css")),
