@@ -43,7 +43,7 @@ import io
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from urllib.parse import quote
 
@@ -180,7 +180,11 @@ class ReadingTable:
         return len(self.frame) > PAGE_ROWS
 
     def _columns(self) -> list[tuple[str, str, str, str, str]]:
-        """``(column, zh label, en label, dtype, unit)`` per column."""
+        """``(column, zh label, en label, dtype, unit)`` per column (worked out once per table)."""
+        return self._column_specs
+
+    @cached_property
+    def _column_specs(self) -> list[tuple[str, str, str, str, str]]:
         known = _dictionary(self.table)
         out = []
         for col in self.frame.columns:
