@@ -17,6 +17,12 @@ CASES = [
     # counts
     pytest.param("200户", None, dict(kind="count", op="=", num=200.0, unit="户"), id="count-households"),
     pytest.param("2225户", None, dict(kind="count", op="=", num=2225.0, unit="户"), id="count-four-digits"),
+    # units printed in traditional script read as units.csv spells them (the value keeps its print)
+    pytest.param("28.8萬元", None, dict(kind="money", op="=", num=28.8, unit="万元", value_yuan=288000.0),
+                 id="traditional-money-unit"),
+    pytest.param("≤5000元/戶", None, dict(kind="rate", op="≤", num=5000.0, unit="元", per_unit="户",
+                                          value_yuan=5000.0), id="traditional-per-unit"),
+    pytest.param("100萬人次", None, dict(kind="count", op="=", num=100.0, unit="万人次"), id="traditional-count-unit"),
     pytest.param("约150人", None, dict(kind="count", op="≈", qualifier="约", num=150.0, unit="人"), id="approx-people"),
     pytest.param("大于40人", None, dict(kind="count", op=">", qualifier="大于", num=40.0, unit="人"), id="greater-than-word"),
     pytest.param("≥200人", None, dict(kind="count", op="≥", num=200.0, unit="人"), id="at-least-sign"),

@@ -374,6 +374,7 @@ def _parse_quantity(raw: str, s: str) -> IndicatorValue | None:
         return None
     units = load_units()
     pre, unit, per = m["pre"], m["unit"], m["per"]
+    unit, per = _known(unit, units), _known(per, units)
     if unit and unit not in units:
         logger.debug("unit %r of %r is not in units.csv; read as a count", unit, raw)
     num = _number(m["num"])
@@ -402,6 +403,16 @@ def _parse_quantity(raw: str, s: str) -> IndicatorValue | None:
         per_unit=per,
         value_yuan=_yuan(num, unit) if unit_kind == "money" else None,
     )
+
+
+def _known(unit: str | None, units: dict) -> str | None:
+    """``unit`` as ``units.csv`` spells it where it is printed in traditional script (萬元 → 万元, 戶 → 户)."""
+    if not unit or unit in units:
+        return unit
+    from budgetkit.vocabulary import simplified
+
+    plain = simplified(unit)
+    return plain if plain in units else unit
 
 
 def _parse_phrase(raw: str, s: str) -> IndicatorValue:

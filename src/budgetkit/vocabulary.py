@@ -40,6 +40,7 @@ from budgetkit.fields import read_metadata
 
 __all__ = [
     "PINYIN_RE",
+    "simplified",
     "Match",
     "Term",
     "find_terms",
@@ -130,6 +131,16 @@ class _Simplified(dict):
 
 
 _SIMPLIFIED = _Simplified()
+
+
+def simplified(text: str) -> str:
+    """``text`` in simplified script, character by character (OpenCC ``t2s``): the one home of script conversion.
+
+    Examples:
+        >>> simplified("28.8萬元"), simplified("元/戶"), simplified("万元")
+        ('28.8万元', '元/户', '万元')
+    """
+    return text.translate(_SIMPLIFIED)
 #: Marks a key leaves out (required-field stars, quotes), with white space.
 _KEY_MARKS = "*★☆\"“”"
 _SQUEEZE_RE = re.compile(r"[\s" + re.escape(_KEY_MARKS) + "]+")
