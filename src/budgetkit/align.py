@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from budgetkit.normalize import display_width
 from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, SAME, Tok
 
 __all__ = ["Column", "Row", "Unit", "align", "align_section", "ambiguous", "make_schema", "pieces"]
@@ -168,11 +169,10 @@ def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
     return multi >= 2 and multi * 2 >= len(lines)
 
 
-@lru_cache(maxsize=65536)
 def _measurable(text: str) -> bool:
-    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
+    from budgetkit.parse_value import is_measurable
 
-    return parse_indicator_value(text).kind in MEASURABLE_KINDS
+    return is_measurable(text)
 
 
 @lru_cache(maxsize=65536)
@@ -349,7 +349,8 @@ def _unit_like(text: str) -> bool:
 
 
 def _width(text: str) -> float:
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+    """Width in ems (a Chinese character is one)."""
+    return display_width(text) / 2
 
 
 def continues(prev: str, frag: str, role: str) -> bool:

@@ -56,7 +56,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["CID_RE", "RADICAL_BLOCKS", "RADICAL_FIXES", "find_cid_artefacts", "normalize_text"]
+__all__ = ["CID_RE", "RADICAL_BLOCKS", "RADICAL_FIXES", "display_width", "find_cid_artefacts", "is_wide",
+           "normalize_text"]
 
 #: The two radical blocks (inclusive code point ranges) no character of which survives :func:`normalize_text`.
 RADICAL_BLOCKS: tuple[tuple[int, int], ...] = ((0x2E80, 0x2EFF), (0x2F00, 0x2FD5))
@@ -218,6 +219,26 @@ def normalize_text(text: str) -> str:
     if _RADICALS_RE.search(text) is not None:
         text = text.translate(_TABLE)
     return unicodedata.normalize("NFKC", text)
+
+
+def is_wide(char: str) -> bool:
+    """Whether ``char`` prints two columns wide (a Chinese character, full-width forms).
+
+    Examples:
+        >>> is_wide("工"), is_wide("5"), is_wide("，")
+        (True, False, True)
+    """
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def display_width(text: str) -> int:
+    """The columns ``text`` takes in fixed-width print: two for a wide character, one for any other.
+
+    Examples:
+        >>> display_width("职工2225户")
+        10
+    """
+    return sum(2 if is_wide(ch) else 1 for ch in text)
 
 
 def find_cid_artefacts(text: str) -> list[str]:

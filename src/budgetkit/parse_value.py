@@ -46,7 +46,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import pandas as pd
 
@@ -62,6 +62,7 @@ __all__ = [
     "VAGUE_WORDS",
     "IndicatorValue",
     "load_units",
+    "is_measurable",
     "parse_indicator_value",
     "parse_indicator_values",
 ]
@@ -491,6 +492,17 @@ def parse_indicator_value(text: str, year: int | None = None) -> IndicatorValue:
 
 
 _COLUMNS = ("op", "qualifier", "num", "unit", "per_unit", "kind", "deadline", "value_yuan")
+
+
+@lru_cache(maxsize=65536)
+def is_measurable(text: str) -> bool:
+    """Whether ``text`` reads as a measurable target (a number with its unit, rate, percent, deadline …).
+
+    Examples:
+        >>> is_measurable("≥90%"), is_measurable("200户"), is_measurable("有所缓解")
+        (True, True, False)
+    """
+    return parse_indicator_value(text).kind in MEASURABLE_KINDS
 
 
 def parse_indicator_values(values: Iterable[str], year: int | None = None) -> pd.DataFrame:

@@ -242,12 +242,12 @@ def _clip(placed: list[Placed], nrows: int) -> list[Placed]:
 
 def _collapse(text: str) -> str:
     """Collapse white space as a browser does: none where a line break parts two Chinese characters."""
-    import unicodedata
+    from budgetkit.normalize import is_wide
 
     def joint(m: re.Match[str]) -> str:
         s, start, end = m.string, m.start(), m.end()
         if "\n" in m.group(0) and 0 < start and end < len(s):
-            if all(unicodedata.east_asian_width(ch) in "WF" for ch in (s[start - 1], s[end])):
+            if is_wide(s[start - 1]) and is_wide(s[end]):
                 return ""
         return " "
 

@@ -460,12 +460,12 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
         >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善"]]
         [(6, True), (6, False), (None, False)]
     """
-    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
+    from budgetkit.parse_value import is_measurable
 
     if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _target_run_re().finditer(text)):
         return None, False  # several targets run together (>=95%>=95%): cut by the target runs
     for k in range(1, len(text)):
-        if not text[k - 1].isdigit() and parse_indicator_value(text[k:]).kind in MEASURABLE_KINDS:
+        if not text[k - 1].isdigit() and is_measurable(text[k:]):
             return k, True
     for k in range(2, len(text) - 1):
         if len(text) - k <= _WORD_VALUE_MAX and text[k:].startswith(_WORD_VALUE_STARTS):
@@ -622,15 +622,14 @@ def _area_names(text: str, areas: Sequence[str]) -> list[str]:
 
 def _join_pieces(parts: Sequence[tuple[str, str]]) -> str:
     """Join a cell's pieces: the pieces of one printed cell with their space unless both sides are Chinese."""
-    import unicodedata
+    from budgetkit.normalize import is_wide
 
     out = ""
     for text, how in parts:
         if not out:
             out = text
         elif how == "piece":
-            wide = unicodedata.east_asian_width(out[-1]) in "WF" and unicodedata.east_asian_width(text[0]) in "WF"
-            out += text if wide else " " + text
+            out += text if is_wide(out[-1]) and is_wide(text[0]) else " " + text
         else:
             out = join_text([out, text])
     return out

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
 from budgetkit.cells import Cell, Row
+from budgetkit.normalize import display_width, is_wide
+from budgetkit.tokens import join_text
 from budgetkit.vocabulary import PINYIN_RE
 
-__all__ = ["join_wrapped", "segment_lines"]
+__all__ = ["segment_lines"]
 
 _PIPES_ONLY_RE = re.compile(r"^[\s|]*\|[\s|]*$")
 _PADDING_RE = re.compile(r"\|\s*\|\s*$")
@@ -74,10 +75,6 @@ _FULL_SLACK = 2
 _FOLDED = frozenset(",:;!?()")
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 class _Layout:
     """The cells of the last line of a table printed in columns of spaces (``pdftotext -layout``).
 
@@ -85,16 +82,12 @@ class _Layout:
     character is two), ``end`` and ``last`` those of its last printed line.
     """
 
-    def __init__(self, raw: str, row: Row) -> None:
-        self.cells = _spaced(raw)
+    def __init__(self, cells: list[list], row: Row) -> None:
+        self.cells = cells
         self.row = row
 
-    @property
-    def usable(self) -> bool:
-        return self.cells is not None and len(self.cells) >= 2
-
-    def continued_by(self, raw: str, ends: dict[int, int], gap: int) -> list[tuple[int, list]] | None:
-        """The cells of ``raw`` with the column each continues, if ``raw`` only continues wrapped cells.
+    def continued_by(self, cells: list[list], ends: dict[int, int], gap: int) -> list[tuple[int, list]] | None:
+        """The ``cells`` of a line (:func:`_spaced`) with the column each continues, if they only continue cells.
 
         A line continues the row above when each of its cells starts where one of
         the row's cells starts and that cell wrapped: the fragment's first
@@ -106,14 +99,13 @@ class _Layout:
         A new row under merged cells starts under a cell that did not fill its column.
 
         Examples:
-            >>> above = _Layout("产出指标   雾炮车降尘抑尘服务配备车   10辆", Row([Cell("", 1)]))
-            >>> [(j, c[2]) for j, c in above.continued_by("           辆数", {}, 3)]
+            >>> above = _Layout(_spaced("产出指标   雾炮车降尘抑尘服务配备车   10辆"), Row([Cell("", 1)]))
+            >>> [(j, c[2]) for j, c in above.continued_by(_spaced("           辆数"), {}, 3)]
             [(1, '辆数')]
-            >>> above.continued_by("           雾炮车风炮射程             ≥80M", {}, 3) is None
+            >>> above.continued_by(_spaced("           雾炮车风炮射程             ≥80M"), {}, 3) is None
             True
         """
-        cells = _spaced(raw)
-        if not cells or len(cells) > len(self.cells):
+        if len(cells) > len(self.cells):
             return None
         out = []
         for cell in cells:
@@ -124,18 +116,18 @@ class _Layout:
             limit = (self.cells[j + 1][0] - gap if j + 1 < len(self.cells)
                      else max(ends.get(k, 0) for k in (start - 1, start, start + 1)))
             # punctuation NFKC made narrow (,:;!?()) was printed wide: each may take one column more
-            if end + _width(_first_unit(cell[2])) + sum(ch in _FOLDED for ch in last) <= limit:
+            if end + display_width(_first_unit(cell[2])) + sum(ch in _FOLDED for ch in last) <= limit:
                 return None  # its first character (or word) would have fitted on the line above: no wrap
             if len(cells) == len(self.cells) and cell[1] + _FULL_SLACK >= limit:
                 return None  # as many cells as the row, filling their columns too: a row that fits exactly
-            if _measurable(self.cells[j][2]) and _measurable(cell[2]):
+            if is_measurable(self.cells[j][2]) and is_measurable(cell[2]):
                 return None  # two values do not make one: a row under merged cells
             out.append((j, cell))
         return out
 
     def join(self, parts: list[tuple[int, list]], line: int) -> None:
         for j, (_start, end, text, _last) in parts:
-            self.cells[j][2] = join_wrapped(self.cells[j][2], text)
+            self.cells[j][2] = join_text([self.cells[j][2], text])
             self.cells[j][1] = end
             self.cells[j][3] = text
         cell = self.row.cells[0]
@@ -146,15 +138,15 @@ class _Layout:
 _LAYOUT_REASON = "wrapped line joined by its column (text laid out in columns)"
 
 
-def _layout_measures(lines: Sequence[str]) -> tuple[dict[int, int], int]:
+def _layout_measures(spaced: Sequence[list[list] | None]) -> tuple[dict[int, int], int]:
     """The furthest end of a cell starting at each column of the lines parted by spaces; the narrowest gap.
 
     The gap is that between two cells of one line, 2 at least.
     """
     ends: dict[int, int] = {}
     gap = None
-    for raw in lines:
-        if "  " not in raw.strip() or (cells := _spaced(raw.rstrip())) is None:
+    for cells in spaced:
+        if cells is None or len(cells) < 2:
             continue
         for start, end, _text, _last in cells:
             ends[start] = max(ends.get(start, 0), end)
@@ -164,40 +156,31 @@ def _layout_measures(lines: Sequence[str]) -> tuple[dict[int, int], int]:
 
 
 def _spaced(raw: str) -> list[list] | None:
-    """Cells of a line parted by runs of two or more spaces, as ``[start, end, text, text of its last line]``."""
+    """Cells of a line parted by runs of two or more spaces, as ``[start, end, text, text of its last line]``.
+
+    ``None`` for a blank line or one with pipes or tabs (cut by those).
+    """
     if "|" in raw or "\t" in raw:
         return None
     out = []
     for m in re.finditer(r"\S+(?: \S+)*", raw):
-        start = _width(raw[: m.start()])
-        out.append([start, start + _width(m.group()), m.group(), m.group()])
+        start = display_width(raw[: m.start()])
+        out.append([start, start + display_width(m.group()), m.group(), m.group()])
     return out or None
 
 
 def _first_unit(text: str) -> str:
     """What a line cannot break inside at its start: a wide character (with pinyin inserted after it), or a word."""
-    if unicodedata.east_asian_width(text[0]) in "WF":
+    if is_wide(text[0]):
         pinyin = PINYIN_RE.match(text, 1)
         return text[: pinyin.end()] if pinyin is not None else text[0]
     return re.match(r"[^\s\u3400-\u9fff]+", text).group()
 
 
-def _measurable(text: str) -> bool:
-    from budgetkit.parse_value import MEASURABLE_KINDS, parse_indicator_value
+def is_measurable(text: str) -> bool:
+    from budgetkit.parse_value import is_measurable as measurable  # imported here: it brings pandas
 
-    return parse_indicator_value(text).kind in MEASURABLE_KINDS
-
-
-def join_wrapped(head: str, tail: str) -> str:
-    """One cell's text from its lines: words of Latin letters with a space between, anything else directly.
-
-    Examples:
-        >>> join_wrapped("雾炮车降尘抑尘服务配备车", "辆数"), join_wrapped("USB", "hub"), join_wrapped("补助5", "4万元")
-        ('雾炮车降尘抑尘服务配备车辆数', 'USB hub', '补助54万元')
-    """
-    if head and tail and head[-1].isascii() and head[-1].isalpha() and tail[0].isascii() and tail[0].isalpha():
-        return head + " " + tail
-    return head + tail
+    return measurable(text)
 
 
 def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
@@ -207,8 +190,9 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
     separators = 0  # separator lines since the last text line (cells one per line between "|" lines)
     quote: list[tuple[int, str]] | None = None
     layout: _Layout | None = None  # the last line, where it is cells in columns of spaces
-    ends, gap = _layout_measures(lines)
-    for n, raw in enumerate(lines, first_line):
+    spaced = [_spaced(raw.rstrip()) for raw in lines]
+    ends, gap = _layout_measures(spaced)
+    for n, (raw, line_cells) in enumerate(zip(lines, spaced, strict=True), first_line):
         text = raw.strip()
         above, layout = layout, None
         if quote is not None:
@@ -244,12 +228,13 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
         if text.startswith('"') and not (len(text) > 1 and text.endswith('"')) and "  " not in text:
             quote = [(n, text)]
             continue
-        if above is not None and above.usable and (parts := above.continued_by(raw.rstrip(), ends, gap)):
+        if above is not None and line_cells and (parts := above.continued_by(line_cells, ends, gap)):
             above.join(parts, n)
             layout = above
             continue
         rows.append(Row([Cell(text, n)]))
-        layout = _Layout(raw.rstrip(), rows[-1])
+        if line_cells and len(line_cells) >= 2:  # a row of cells parted by spaces: the next line may continue it
+            layout = _Layout(line_cells, rows[-1])
     if quote is not None:  # an opening quote never closed: keep its lines as they are
         rows.extend(Row([Cell(t, k)]) for k, t in quote)
     return rows

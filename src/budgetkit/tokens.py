@@ -28,12 +28,12 @@ Examples:
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from budgetkit.cells import Cell, Row
+from budgetkit.normalize import is_wide
 from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
 
 __all__ = ["HALVES_REASON", "BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
@@ -367,8 +367,6 @@ def join_text(parts: Iterable[str]) -> str:
     return out
 
 
-def _wide(ch: str) -> bool:
-    return unicodedata.east_asian_width(ch) in "WF"
 
 
 def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_together: bool = True,
@@ -429,7 +427,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             apart = (before.isspace() or before in ":") and (after.isspace() or after in ":")
             edge_ok = (f.start == 0 or before.isspace()) and (f.end == len(text) or after.isspace()
                                                              or after in ":" or text[f.end - 1] == ":"
-                                                             or not _wide(after))
+                                                             or not is_wide(after))
             if spaces and (apart or edge_ok):
                 keep.append(f)
             elif run_ok and f.end - f.start >= 3 and (" " not in text or before.isspace()):
