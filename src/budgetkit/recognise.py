@@ -809,20 +809,21 @@ def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequen
     # a level shows it by itself: labels that are not on the first row of a block each, or between rows
     shows = {role for role, middles in middles_of.items() if middles[0] > 0 or any(m != int(m) for m in middles)}
     centred = halves or any(blocks_of[role] is not None for role in shows)
+    moved: set[int] = set()  # the records given another label
     for role, blocks in blocks_of.items():
         if blocks is None or not centred:
             continue
         labels = printed_at[role]
         label_of = {k: labels[b][1] for b, (start, end) in enumerate(blocks) for k in range(start, end + 1)}
-        for rec, k in zip(records, row_of, strict=True):
+        for i, (rec, k) in enumerate(zip(records, row_of, strict=True)):
             if k in label_of and (rec.get(role), rec.get(f"{role}_printed")) != label_of[k]:
                 rec[role], rec[f"{role}_printed"] = label_of[k]
                 reasons = [r for r in (rec.get("confidence_reasons") or "").split("; ") if r]
                 rec["confidence_reasons"] = "; ".join(dict.fromkeys([*reasons, CENTRED_REASON]))
                 rec["confidence"] = _lowest(rec.get("confidence") or "high", "medium")
-                rec["_centred"] = True
-    for rec in records:
-        if rec.pop("_centred", False) and rec.get("level2_printed"):
+                moved.add(i)
+    for rec in (records[i] for i in sorted(moved)):
+        if rec.get("level2_printed"):
             m = lookup(rec["level2_printed"])
             rec["level1"] = _regrouped(rec.get("level1"), m.role("level2", "level1") if m is not None else None)
 
