@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from budgetkit.normalize import display_width
 from budgetkit.parse import parse_file
 from budgetkit.vocabulary import lookup, terms
 from render import _heading, corpus_keys, form, seed_key
@@ -241,15 +241,11 @@ def render_centred(key: dict, halves: bool = False) -> list[str]:
 COLUMN_CAP, COLUMN_GAP = 24, 3
 
 
-def _display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _wrapped(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` display columns (a character with its pinyin is not split)."""
     out, line = [], ""
     for ch in _CHAR_RE.findall(text):
-        if line and _display_width(line + ch) > width:
+        if line and display_width(line + ch) > width:
             out.append(line)
             line = ch
         else:
@@ -263,7 +259,7 @@ def render_layout(key: dict) -> list[str]:
     for project in key["projects"]:
         boxes, nrows, ncols = form(project, key)
         boxes = [replace(b, text="".join(b.text.split())) for b in boxes]  # spaces inside a cell are not kept
-        width = [min(COLUMN_CAP, max([_display_width(b.text) for b in boxes if b.c == c and b.cs == 1] + [4]))
+        width = [min(COLUMN_CAP, max([display_width(b.text) for b in boxes if b.c == c and b.cs == 1] + [4]))
                  for c in range(ncols)]
         start = [sum(width[:c]) + COLUMN_GAP * c for c in range(ncols)]
         lines += _heading(key)
@@ -274,7 +270,7 @@ def render_layout(key: dict) -> list[str]:
                 line = ""
                 for c, parts in cells:
                     if k < len(parts):
-                        line += " " * max(COLUMN_GAP if line else 0, start[c] - _display_width(line)) + parts[k]
+                        line += " " * max(COLUMN_GAP if line else 0, start[c] - display_width(line)) + parts[k]
                 lines.append(line)
     return lines
 

@@ -258,8 +258,13 @@ def _stacked_labels(out: Sequence[Tok], i: int) -> tuple[int, int, list[Tok]] | 
         toks = [by_id[k] for k in ids]
         joined.append(Tok(text, _halves_cells(*toks), out[first].gap if not joined else LINE, match=lookup(text),
                           whole_line=True))
-    row = mid if not inline else replace(mid, text=rest, cells=(replace(mid.cell, text=rest),))
+    row = mid if not inline else _part_of(mid, rest)
     return first, last, [*joined, replace(row, gap=LINE)]
+
+
+def _part_of(tok: Tok, text: str) -> Tok:
+    """``tok`` (a line of one cell) cut down to the part ``text`` of it, its cell too."""
+    return replace(tok, text=text, cells=(replace(tok.cell, text=text),))
 
 
 def _halves_cells(*toks: Tok) -> tuple[Cell, ...]:
@@ -284,8 +289,8 @@ def _label_halves(above: Tok, mid: Tok, below: Tok) -> list[Tok] | None:
     first = lookup(lead) if rest else None
     if first is not None and first.role("level1") is not None and whole.role("level2") is not None:
         # the row's own level-1 label stands first: the level 2 goes after it (产出指标 [数量指标] 名称 …)
-        lead_tok = replace(mid, text=lead, cells=(replace(mid.cell, text=lead),), match=first)
-        rest_tok = replace(mid, text=rest, cells=(replace(mid.cell, text=rest),), gap=SAME, match=lookup(rest))
+        lead_tok = replace(_part_of(mid, lead), match=first)
+        rest_tok = replace(_part_of(mid, rest), gap=SAME, match=lookup(rest))
         return [replace(lead_tok, gap=above.gap), replace(label, gap=SAME), rest_tok]
     return [label, replace(mid, gap=LINE)]
 
