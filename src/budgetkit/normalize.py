@@ -238,7 +238,10 @@ def display_width(text: str) -> int:
         >>> display_width("职工2225户")
         10
     """
-    return sum(2 if is_wide(ch) else 1 for ch in text)
+    if text.isascii():
+        return len(text)
+    width = unicodedata.east_asian_width
+    return len(text) + sum(1 for ch in text if width(ch) in "WF")
 
 
 def find_cid_artefacts(text: str) -> list[str]:

@@ -163,10 +163,18 @@ def _spaced(raw: str) -> list[list] | None:
     if "|" in raw or "\t" in raw:
         return None
     out = []
-    for m in re.finditer(r"\S+(?: \S+)*", raw):
-        start = display_width(raw[: m.start()])
-        out.append([start, start + display_width(m.group()), m.group(), m.group()])
+    pos = width = 0  # where the last cell ended, in characters and in display columns
+    for m in _WORDS_RE.finditer(raw):
+        text = m.group()
+        start = width + display_width(raw[pos: m.start()])
+        width = start + display_width(text)
+        pos = m.end()
+        out.append([start, width, text, text])
     return out or None
+
+
+#: A cell of a line laid out in columns: words parted by single spaces.
+_WORDS_RE = re.compile(r"\S+(?: \S+)*")
 
 
 def _first_unit(text: str) -> str:
@@ -183,6 +191,10 @@ def is_measurable(text: str) -> bool:
     return measurable(text)
 
 
+#: A line's cells not cut yet (see :func:`segment_lines`).
+_LATER: list = []
+
+
 def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
     """Cut ``lines`` (already normalised) into rows of cells, numbering lines from ``first_line``."""
     rows: list[Row] = []
@@ -190,7 +202,8 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
     separators = 0  # separator lines since the last text line (cells one per line between "|" lines)
     quote: list[tuple[int, str]] | None = None
     layout: _Layout | None = None  # the last line, where it is cells in columns of spaces
-    spaced = [_spaced(raw.rstrip()) for raw in lines]
+    # a line of one cell (no run of spaces inside) is cut only where it may continue the line above
+    spaced = [_spaced(raw.rstrip()) if "  " in raw.strip() else _LATER for raw in lines]
     ends, gap = _layout_measures(spaced)
     for n, (raw, line_cells) in enumerate(zip(lines, spaced, strict=True), first_line):
         text = raw.strip()
@@ -228,12 +241,14 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
         if text.startswith('"') and not (len(text) > 1 and text.endswith('"')) and "  " not in text:
             quote = [(n, text)]
             continue
+        if above is not None and line_cells is _LATER:
+            line_cells = _spaced(raw.rstrip())
         if above is not None and line_cells and (parts := above.continued_by(line_cells, ends, gap)):
             above.join(parts, n)
             layout = above
             continue
         rows.append(Row([Cell(text, n)]))
-        if line_cells and len(line_cells) >= 2:  # a row of cells parted by spaces: the next line may continue it
+        if line_cells and line_cells is not _LATER and len(line_cells) >= 2:  # a row of cells parted by spaces: the next line may continue it
             layout = _Layout(line_cells, rows[-1])
     if quote is not None:  # an opening quote never closed: keep its lines as they are
         rows.extend(Row([Cell(t, k)]) for k, t in quote)
