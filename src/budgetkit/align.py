@@ -105,9 +105,12 @@ def make_schema(roles: Sequence[str], printed: Sequence[str] | None = None,
     return cols
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Unit:
-    """A piece of a token the aligner places: its text, token, gap before and place in the token."""
+    """A piece of a token the aligner places: its text, token, gap before and place in the token.
+
+    Treated as immutable, like :class:`~budgetkit.cells.Cell`.
+    """
 
     text: str
     tok: Tok
@@ -403,8 +406,13 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
 
 
 def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: Sequence[Column],
-           full_em: float | None) -> list[Row]:
-    """:func:`align` over the pieces of the tokens, their shapes and whether spaces part cells (see there)."""
+           full_em: float | None, trace: list | None = None) -> list[Row]:
+    """:func:`align` over the pieces of the tokens, their shapes and whether spaces part cells (see there).
+
+    ``trace`` (a list) keeps each step's costs and back-pointers of a reading without ``full_em``; a second
+    reading given it starts after the last unit the two readings see alike (before the first lone value
+    fragment as wide as ``full_em``), as the steps up to there are the same.
+    """
     n, m = len(units), len(schema)
     if n == 0:
         return []
@@ -421,6 +429,8 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
     cum = [0.0]
     for s in skip:
         cum.append(cum[-1] + s)
+    # what going on to column k costs but for the state left: its skips from the start and its own cost
+    ce_of = {cls: [cum[k] + em[k] for k in range(m)] for cls, em in emit_of.items()}
 
     def skipped(a: int, b: int) -> float:
         return cum[b] - cum[a + 1] if b > a + 1 else 0.0
@@ -466,15 +476,23 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
             costs[st] = c
     backs.append(back0)
     hows.append(how0)
+    first = 1
+    if trace:  # a second reading: the steps before the first filled fragment were taken by the first
+        first = next((i + 1 for i, f in enumerate(fills) if f), n)
+        costs, backs, hows = trace[first - 1][0], [b for _, b, _ in trace[:first]], [h for _, _, h in trace[:first]]
+    elif trace is not None:
+        trace.append((costs, back0, how0))
     labelish = ("l1", "l2", "l12", "sec")
     # the pieces of a token with many of them (cells set apart by spaces along one long line)
     counts: dict[int, int] = {}
     for unit in units:
         counts[id(unit.tok.cell)] = counts.get(id(unit.tok.cell), 0) + 1
     many = [spaced and counts[id(unit.tok.cell)] >= _MANY_PIECES for unit in units]
-    for i in range(1, n):
+    record = trace is not None and full_em is None
+    for i in range(first, n):
         u, g, cls = units[i], units[i].gap, classes[i]
         e = emit[i]
+        ce = ce_of[classes[i]]
         new = [_INF] * size
         back = [-1] * size
         how = [0] * size
@@ -515,7 +533,7 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
             # the next column of the same row
             base = cost + wraps + same_row - cum_next
             for k, t in nexts:
-                c = base + cum[k] + e[k]
+                c = base + ce[k]
                 if c < new[t]:
                     new[t], back[t], how[t] = c, st, 1
             # a new row (not after a lone value fragment that filled its cell: the line goes on)
@@ -533,6 +551,8 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
         costs = new
         backs.append(back)
         hows.append(how)
+        if record:
+            trace.append((costs, back, how))
 
     # the least-cost end
     def last_row_end(j: int, has_ind: bool) -> float:
@@ -588,8 +608,8 @@ def ambiguous(row: Row, schema: Sequence[Column]) -> bool:
 
     roles = [c.role for c in schema]
     ind = next((k for k, r in enumerate(roles) if r == "indicator"), None)
-    if ind is None:
-        return False
+    if ind is None or len(roles) - ind <= 2:
+        return False  # no name, or one column after it: the cells after the name have nowhere else to go
     groups: list[list[Unit]] = []
     cols: list[int] = []
     for unit, col, how in row.units:
@@ -628,7 +648,8 @@ def align_section(toks: Sequence[Tok], schema: Sequence[Column]) -> list[Row]:
     units = pieces(toks)
     classes = [classify(u) for u in units]
     spaced = spaces_part_cells(units, classes)
-    rows = _align(units, classes, spaced, schema, None)
+    trace: list = []
+    rows = _align(units, classes, spaced, schema, None, trace)
     widest = _widest_value(rows, schema)
     if widest is None:
         return rows
@@ -637,7 +658,7 @@ def align_section(toks: Sequence[Tok], schema: Sequence[Column]) -> list[Row]:
                      for row in rows for unit, col, _ in row.units if schema[col].role == "value")
     if not candidates or not spaced:
         return rows
-    return _align(units, classes, spaced, schema, widest - 2.0)
+    return _align(units, classes, spaced, schema, widest - 2.0, trace)
 
 
 def _widest_value(rows: Sequence[Row], schema: Sequence[Column]) -> float | None:

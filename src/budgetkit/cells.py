@@ -23,9 +23,12 @@ from pathlib import Path
 __all__ = ["Cell", "Document", "Row"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Cell:
     """One cell of a table (or one piece of text outside tables), normalised, with where it came from.
+
+    Treated as immutable: change one with :func:`dataclasses.replace`. Not ``frozen``: a frozen
+    dataclass costs three to four times as much to make, and parsing makes hundreds a table.
 
     Attributes:
         text: the cell's text after :func:`~budgetkit.normalize.normalize_text`, wrapped

@@ -103,9 +103,10 @@ def _lowest(*levels: str | None) -> str:
 def _structural(toks: list[Tok]) -> list[Tok]:
     """Cut structural terms out of the cells that hold them, and join wrapped structural labels."""
     out: list[Tok] = []
-    for tok in split_headings(join_vertical_halves(toks)):
-        long = len(tok.text) >= _RUN_TOGETHER[0]
-        out.extend(cut([tok], STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
+    # each token is cut alone; the tokens long enough to be a table run together are cut as such
+    for long, run in itertools.groupby(split_headings(join_vertical_halves(toks)),
+                                       key=lambda t: len(t.text) >= _RUN_TOGETHER[0]):
+        out.extend(cut(list(run), STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
     return assemble_labels(out)
 
 
@@ -624,6 +625,8 @@ def _join_pieces(parts: Sequence[tuple[str, str]]) -> str:
     """Join a cell's pieces: the pieces of one printed cell with their space unless both sides are Chinese."""
     from budgetkit.normalize import is_wide
 
+    if len(parts) == 1:
+        return parts[0][0]
     out = ""
     for text, how in parts:
         if not out:
@@ -648,6 +651,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     row_lines: list[tuple[int, int]] = []  # the lines of each indicator row
     row_of: list[int] = []  # the indicator row of each record
     halves = False  # cells printed in halves around their row: merged cells sit at the middle of their block
+    from budgetkit.parse import is_placeholder
+
     for row in rows:
         row_of += [len(row_lines) - 1] * (len(out) - len(row_of))  # the records of the row before
         cells: dict[int, list[tuple[str, str]]] = {}
@@ -690,10 +695,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         if not name:
             continue  # a row of labels only
         row_toks = [t for c, ts in toks_of.items() if schema[c].role not in ("level1", "level2") for t in ts]
-        row_lines.append((min(t.line for t in row_toks), max(t.last_line for t in row_toks)))
+        row_lines.append((min([t.line for t in row_toks]), max([t.last_line for t in row_toks])))
         levels_seen.add(level1[0])
-        from budgetkit.parse import is_placeholder
-
         if is_placeholder(name):
             for t in all_toks:
                 reports.append((t, "template placeholder row (level-3 name left unfilled)", pid))
@@ -706,7 +709,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             value = None  # left unfilled, or cut after its comparator
         ind_toks = toks_of.get(next(c for c in text if schema[c].role == "indicator"), [])
         first_tok = ind_toks[0] if ind_toks else all_toks[0]
-        last_line = max(t.last_line for t in all_toks)
+        last_line = max([t.last_line for t in all_toks])
         reasons: list[str] = []
         confidence = "high"
         if "lexical" in joins:

@@ -248,7 +248,8 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
             layout = above
             continue
         rows.append(Row([Cell(text, n)]))
-        if line_cells and line_cells is not _LATER and len(line_cells) >= 2:  # a row of cells parted by spaces: the next line may continue it
+        # a row of cells parted by spaces: the next line may continue it
+        if line_cells and line_cells is not _LATER and len(line_cells) >= 2:
             layout = _Layout(line_cells, rows[-1])
     if quote is not None:  # an opening quote never closed: keep its lines as they are
         rows.extend(Row([Cell(t, k)]) for k, t in quote)

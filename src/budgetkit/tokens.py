@@ -50,9 +50,12 @@ _GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title"
 _LONGEST_LABEL = 40
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Tok:
     """One token: a cell or a piece of one.
+
+    Treated as immutable: change one with :func:`dataclasses.replace`. Not ``frozen``: a frozen
+    dataclass costs three to four times as much to make, and parsing makes hundreds a table.
 
     Attributes:
         text: the piece as printed (normalised).
@@ -97,7 +100,13 @@ class Tok:
 
     def role(self, *roles: str):
         """Its vocabulary row with one of ``roles``, or ``None``."""
-        return self.match.role(*roles) if self.match is not None else None
+        match = self.match
+        if match is None:
+            return None
+        if len(match.terms) == 1:  # most terms have one role (as Match.role, without a second call)
+            term = match.terms[0]
+            return term if term.role in roles else None
+        return match.role(*roles)
 
 
 def stream(rows: Sequence[Row]) -> list[Tok]:
@@ -165,11 +174,13 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
         ['可持续影响指标', '长效管理制度健全性 健全']
     """
     out = list(toks)
+    frags = [_fragment(t) for t in out]  # kept in step with ``out``
     i = 1
     while i < len(out) - 1:
-        if (stacked := _stacked_labels(out, i)) is not None:
+        if frags[i - 1] and frags[i + 1] and (stacked := _stacked_labels(out, i, frags)) is not None:
             first, last, joined = stacked
             out[first:last] = joined
+            frags[first:last] = [_fragment(t) for t in joined]
             i = first + len(joined)
             continue
         above, mid, below = out[i - 1], out[i], out[i + 1]
@@ -178,10 +189,12 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
                     and not below.cells[0].delimited and not above.cells[0].delimited)
         if lines_ok and (joined := _label_halves(above, mid, below)) is not None:
             out[i - 1 : i + 2] = joined
+            frags[i - 1 : i + 2] = [_fragment(t) for t in joined]
             i += 1
             continue
         if lines_ok and (joined := _value_halves(above, mid, below)) is not None:
             out[i - 1 : i + 2] = [joined]
+            frags[i - 1 : i + 2] = [_fragment(joined)]
             continue
         i += 1
     return out
@@ -198,7 +211,7 @@ def _fragment(tok: Tok) -> bool:
             and len(text) <= _FRAGMENT_CHARS and lookup(text) is None)
 
 
-def _stacked_labels(out: Sequence[Tok], i: int) -> tuple[int, int, list[Tok]] | None:
+def _stacked_labels(out: Sequence[Tok], i: int, frags: Sequence[bool]) -> tuple[int, int, list[Tok]] | None:
     """Level labels printed as fragments stacked around row ``out[i]`` (two merged cells wrapped side by side).
 
     An extractor that prints merged cells at the middle of their block prints two
@@ -216,16 +229,16 @@ def _stacked_labels(out: Sequence[Tok], i: int) -> tuple[int, int, list[Tok]] | 
     below); only one way of doing that may exist. Returns the slice of ``out`` to
     replace and its replacement (the labels, then the row without its fragment), or
     ``None``. Three fragments at least: one above and one below is
-    :func:`_label_halves`' simpler case.
+    :func:`_label_halves`' simpler case. ``frags`` tells which tokens of ``out`` are fragments (:func:`_fragment`).
     """
     mid = out[i]
-    if not (mid.whole_line and not mid.cell.delimited) or _fragment(mid):
+    if not (mid.whole_line and not mid.cell.delimited) or frags[i]:
         return None
     first = i
-    while first > 0 and i - first < _STACK_DEPTH and _fragment(out[first - 1]) and out[first].gap in (LINE, BLANK):
+    while first > 0 and i - first < _STACK_DEPTH and frags[first - 1] and out[first].gap in (LINE, BLANK):
         first -= 1
     last = i + 1
-    while last < len(out) and last - i <= _STACK_DEPTH and _fragment(out[last]) and out[last].gap in (LINE, BLANK):
+    while last < len(out) and last - i <= _STACK_DEPTH and frags[last] and out[last].gap in (LINE, BLANK):
         last += 1
     if first == i or last == i + 1:
         return None
@@ -299,7 +312,7 @@ def _value_halves(above: Tok, mid: Tok, below: Tok) -> Tok | None:
     pieces = mid.text.split()
     if len(pieces) < 2:
         return None
-    labelled = [lookup(p) is not None and lookup(p).role("field", "extra", "block") is not None for p in pieces]
+    labelled = [(m := lookup(p)) is not None and m.role("field", "extra", "block") is not None for p in pieces]
     if not any(labelled):
         return None
     empty = [k for k, lab in enumerate(labelled) if lab and (k + 1 == len(pieces) or labelled[k + 1])]
