@@ -182,6 +182,9 @@ def run_notebook(
                 parameters=parameters,
                 cwd=str(run_root),
                 progress_bar=False,
+                # saved when it ends (and every 30 s of a long cell), not after every cell: each save writes the
+                # whole notebook again, about 6 ms, and the next cell waits for it
+                request_save_on_cell_execute=False,
                 kernel_name="python3",
                 log_output=False,
                 # The kernel's start-up notices, and the 'KeyboardInterrupt caught in kernel' it logs when
@@ -357,8 +360,15 @@ class _Pages:
 
 
 def _warm_up(pages: bool) -> None:
-    """Import papermill and, for pages, their machinery (nbconvert, jinja2, pandas) before they are needed."""
+    """Import papermill, pandas and, for pages, their machinery (nbconvert, jinja2) before they are needed.
+
+    The manifest reads the year's tables with pandas when the notebooks are done.
+    """
     import papermill  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+
+    from budgetkit.report import summarize  # noqa: F401
+    from budgetkit.tables import read_frame  # noqa: F401
 
     if pages:
         from budgetkit.report import render, site  # noqa: F401
