@@ -171,7 +171,7 @@ def run_notebook(
     extra = {}
     if kernel is not None:
         if kernel.used:
-            kernel.reset()
+            kernel.reset(wait=False)  # done before the notebook's first cell; checked once it ran
         kernel.used = True
         extra["km"] = kernel.km
     with _kernel_root(run_root):
@@ -193,11 +193,16 @@ def run_notebook(
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                 **extra,
             )
+            if kernel is not None:
+                kernel.check()
         except PapermillExecutionError as exc:
             failure = describe_error(exc.ename, exc.evalue, [run_root, paths.root])
-        finally:
+            if kernel is not None:
+                kernel.release()  # the next notebook connects afresh
+        except BaseException:
             if kernel is not None:
                 kernel.release()
+            raise
     if executed.is_file():
         _tidy_metadata(executed, f"notebooks/{name}.ipynb", shown_as or executed.name)
     return executed, failure
@@ -366,6 +371,9 @@ def _warm_up(pages: bool) -> None:
     """
     import papermill  # noqa: F401
     import pyarrow.parquet  # noqa: F401
+    from nbformat.validator import get_validator
+
+    get_validator()  # compiled once a process (papermill validates each notebook it reads and writes)
 
     from budgetkit.report import summarize  # noqa: F401
     from budgetkit.tables import read_frame  # noqa: F401

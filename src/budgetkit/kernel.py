@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import partial
 from pathlib import Path
 
 __all__ = ["WARM_UP", "Kernel"]
@@ -55,7 +56,8 @@ class Kernel:
         self.root = Path(root)
         self.km = None
         self.used = False
-        self._clients: list = []
+        self._pending: str | None = None  # the request id of a reset sent without waiting
+        self._papermill = None  # the client papermill runs every notebook with
         self._own = None  # the client of run() and reset(): connected once (each connection waits ~0.2 s)
         self._warm_up = warm_up
         self._timeout = timeout
@@ -67,13 +69,21 @@ class Kernel:
         env = {**os.environ, "BUDGETKIT_ROOT": str(self.root)}
         self.km = AsyncKernelManager(kernel_name="python3")
         run_sync(self.km.start_kernel)(cwd=str(self.root), env=env, extra_arguments=list(KERNEL_ARGUMENTS))
-        # papermill leaves the client it makes connected when the kernel is not its own: keep them, to close
+        # papermill makes a client for every notebook, connects it and waits until it is ready (jupyter_client
+        # then waits 0.2 s on the iopub channel each time), then leaves it connected as the kernel is not its
+        # own: the first one is kept and handed to every later notebook, connected and ready, so that one
+        # kernel_info round trip shows the kernel still answers (replies and outputs are matched to their
+        # requests, so what the notebook before left in the channels is passed over)
         make_client = self.km.client
 
         def client(**kwargs):
-            kc = make_client(**kwargs)
-            self._clients.append(kc)
-            return kc
+            if self._papermill is None:
+                self._papermill = make_client(**kwargs)
+            else:
+                kc = self._papermill
+                kc.start_channels = _connected
+                kc.wait_for_ready = partial(_answers, kc)
+            return self._papermill
 
         self.km.client = client
         if self._warm_up:
@@ -86,6 +96,7 @@ class Kernel:
     def close(self) -> None:
         """Stop the kernel (at once: its work is done or abandoned)."""
         self.release()
+        self._pending = None
         if self._own is not None:
             self._own.stop_channels()
             self._own = None
@@ -105,14 +116,7 @@ class Kernel:
         Raises:
             RuntimeError: the code raised in the kernel (with the kernel's error name and value).
         """
-        if self._own is None:  # a blocking client: not tied to the event loops papermill runs and closes
-            from jupyter_client import BlockingKernelClient
-
-            self._own = BlockingKernelClient()
-            self._own.load_connection_info(self.km.get_connection_info())
-            self._own.start_channels(hb=False)
-            self._own.wait_for_ready(timeout=self._timeout)
-        kc = self._own
+        kc = self._client()
         if not wait:
             kc.execute(code, silent=True, store_history=False)
             return ""
@@ -128,15 +132,65 @@ class Kernel:
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
         return shown[-1] if shown else ""
 
-    def reset(self) -> None:
-        """Empty the user namespace and restart the execution count; modules stay imported."""
-        self.run(_RESET)
+    def _client(self):
+        """The kernel's own client, connected on first use."""
+        if self._own is None:  # a blocking client: not tied to the event loops papermill runs and closes
+            from jupyter_client import BlockingKernelClient
+
+            self._own = BlockingKernelClient()
+            self._own.load_connection_info(self.km.get_connection_info())
+            self._own.start_channels(hb=False)
+            self._own.wait_for_ready(timeout=self._timeout)
+        return self._own
+
+    def reset(self, *, wait: bool = True) -> None:
+        """Empty the user namespace and restart the execution count; modules stay imported.
+
+        With ``wait=False`` the reset is only sent: the kernel runs requests in the order they come, so it
+        is done before anything sent after it (the next notebook's cells), while papermill gets that
+        notebook ready. Its reply is checked by :meth:`check` (call it once the notebook ran) or the next
+        :meth:`reset`.
+
+        Raises:
+            RuntimeError: the reset (or one sent before without waiting) failed in the kernel.
+        """
+        self.check()
+        if wait:
+            self.run(_RESET)
+            return
+        self._pending = self._client().execute(_RESET, silent=True, store_history=False)
+
+    def check(self) -> None:
+        """Wait for the reply of a reset sent without waiting (see :meth:`reset`) and raise if it failed."""
+        msg_id, self._pending = self._pending, None
+        if msg_id is None:
+            return
+        while True:  # replies to other requests (the warm-up's) are passed over
+            reply = self._own.get_shell_msg(timeout=self._timeout)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise RuntimeError(f"kernel reset failed: {content.get('ename')}: {content.get('evalue')}")
 
     def release(self) -> None:
-        """Disconnect the clients made so far (papermill's, after a notebook ran; the kernel goes on)."""
-        while self._clients:
-            kc = self._clients.pop()
+        """Disconnect papermill's client (the next notebook connects a new one; the kernel goes on)."""
+        kc, self._papermill = self._papermill, None
+        if kc is not None:
             try:
                 kc.stop_channels()
             except Exception as exc:  # noqa: BLE001 - a client already closed
                 logger.debug("kernel client: %s", exc)
+
+
+def _connected(*args, **kwargs) -> None:
+    """``start_channels`` of a client whose channels were started for an earlier notebook: nothing to do."""
+
+
+async def _answers(kc, timeout: float | None = None) -> None:
+    """``wait_for_ready`` of a client that was ready for an earlier notebook: the kernel answers kernel_info."""
+    msg_id = kc.kernel_info()
+    while True:  # replies left from the notebook before are passed over
+        reply = await kc.get_shell_msg(timeout=timeout)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return
