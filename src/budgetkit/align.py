@@ -505,8 +505,8 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
             prev_unit = units[i - 1]
             piece_join = _piece_join(classes[i - 1], cls, spaced) if g == PIECE else 0.0
             untyped = not (cls in ("unit", "op") and typed)
-            goes_on = (continues(prev_unit.text, u.text, "value") and untyped,
-                       continues(prev_unit.text, u.text, "") and untyped)
+            goes_on = (False, False) if g == PIECE or not untyped else (  # (a piece joins by its own cost)
+                continues(prev_unit.text, u.text, "value"), continues(prev_unit.text, u.text, ""))
             # cells parted by blank lines: a line without one goes on
             blank_wrap = blank_parted and g == LINE and prev_unit.whole_line and u.whole_line
             guess = 4.5 if g == LINE else 5.0

@@ -310,16 +310,16 @@ def _term_regex(roles: frozenset[str]) -> re.Pattern[str] | None:
 _TRAILING_QUALIFIER_RE = re.compile(r"\([^()]{0,12}\)分?|:")
 
 
-def find_terms(text: str, roles: Iterable[str]) -> list[Found]:
+def find_terms(text: str, roles: Iterable[str]) -> tuple[Found, ...]:
     """Find the vocabulary terms of ``roles`` (``role`` or ``role:field``) inside ``text``, longest first.
 
-    Cached by text and roles (a document's cells are looked at by several steps).
+    Cached by text and roles (a document's cells are looked at by several steps): the tuple is shared.
 
     Examples:
         >>> [(f.start, f.end, f.match.term.field) for f in find_terms("资金总额:15其中:财政拨款15", ["field"])]
         [(0, 5, 'fund_total'), (7, 14, 'fiscal')]
     """
-    return list(_find_terms(text, tuple(roles)))
+    return _find_terms(text, roles if type(roles) is tuple else tuple(roles))
 
 
 @lru_cache(maxsize=65536)
