@@ -38,8 +38,8 @@ import pandas as pd
 from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
 from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
-from budgetkit.report.display import ReadingTable, dictionary_table, record_table
-from budgetkit.report.render import Banner, Markup, Nav, NavItem, Run, notebook_body, render_page
+from budgetkit.report.display import ReadingTable, Rows, dictionary_table, record_table
+from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
 from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
 from budgetkit.stage import write_atomic
@@ -322,26 +322,27 @@ def _year_index(
 
 
 class _ByProject:
-    """The rows of a table per project, sorted once so that each project's rows are one slice (order kept)."""
+    """The rows of a table per project as :class:`Rows`, sorted once so that each project's rows are one slice.
+
+    The values are converted to Python once, column by column (the order of a project's rows is kept).
+    """
 
     def __init__(self, frame: pd.DataFrame | None) -> None:
-        self.frame, self.spans = None, {}
+        self.rows, self.spans = None, {}
         if frame is None or "project_id" not in frame.columns:
             return
         codes, ids = pd.factorize(frame["project_id"])
         order = np.argsort(codes, kind="stable")
-        # Python objects, not Arrow strings: thousands of small slices read cell by cell are much cheaper so
-        text = {c: object for c in frame.columns if frame[c].dtype == "str"}
-        self.frame = frame.iloc[order].reset_index(drop=True).astype(text)
+        self.rows = Rows.of_columns(frame.iloc[order])
         counts = np.bincount(codes[codes >= 0], minlength=len(ids))
         ends = np.cumsum(counts)
         self.spans = {pid: (int(end - n), int(end)) for pid, n, end in zip(ids, counts, ends, strict=True)}
 
-    def __call__(self, project_id: str) -> pd.DataFrame | None:
-        if self.frame is None:
+    def __call__(self, project_id: str) -> Rows | None:
+        if self.rows is None:
             return None
         start, end = self.spans.get(project_id, (0, 0))
-        return self.frame.iloc[start:end]
+        return Rows(self.rows.columns, self.rows.records[start:end], self.rows.kinds)
 
 
 #: Projects above which a year's project pages are written by worker processes (a chunk each).
@@ -385,8 +386,11 @@ def _project_chunk(
             columns=["project", "implementing_unit"] if name in ("terms", "indicators") else [], errors="ignore"))
         for name in ("costs", "terms", "audit", "indicators")
     )
+    frame = PageFrame(_nav(site, year, "", 2, pages), _run(manifest), _failure_banner(manifest))
+    projects = Rows.of_columns(mine)
     written = []
-    for row in mine.astype({c: object for c in mine.columns if mine[c].dtype == "str"}).to_dict("records"):
+    for record in projects.records:
+        row = dict(zip(projects.columns, record, strict=True))
         pid = str(row["project_id"])
         slug = project_slug(pid)
         parts = [
@@ -396,7 +400,8 @@ def _project_chunk(
         costs = costs_of(pid)
         parts.append("<h2>成本测算 Cost reconciliation</h2>")
         if costs is not None and len(costs):
-            parts.append(record_table(costs.iloc[0].to_dict(), "costs", "", f"{slug}-costs").to_html())
+            parts.append(record_table(dict(zip(costs.columns, costs.records[0], strict=True)), "costs", "",
+                                      f"{slug}-costs").to_html())
             terms = terms_of(pid)
             if terms is not None:
                 parts.append(
@@ -433,14 +438,7 @@ def _project_chunk(
             for x in (row.get("implementing_unit"), row.get("department"), f"{year}年度 budget year {year}")
             if x and not pd.isna(x)
         )
-        page = render_page(
-            title=str(row.get("project") or pid),
-            subtitle=subtitle,
-            body=Markup("".join(parts)),
-            nav=_nav(site, year, "", 2, pages),
-            run=_run(manifest),
-            banners=_failure_banner(manifest),
-        )
+        page = frame.page(str(row.get("project") or pid), Markup("".join(parts)), subtitle)
         written.append(_write(reports / "projects" / f"{slug}.html", page))
     return written
 
