@@ -465,12 +465,28 @@ def dictionary_table(
         >>> dictionary_table(Rows.of(frame), "projects", "", "p").frame.columns
         ('project',)
     """
-    rows = frame if isinstance(frame, Rows) else None
     names = list(frame.columns)
     known = [c for c in columns(table) if c in names and c not in drop]
-    if len(frame):
-        records = rows.records if rows is not None else _records(frame)
-        values = dict(zip(names, zip(*records, strict=True), strict=True))
-        known = [c for c in known if any(not _missing(v) and v != "" for v in values[c])]
-    shown = rows.select(known) if rows is not None else frame[known].reset_index(drop=True)
+    if isinstance(frame, Rows):
+        if len(frame):
+            values = dict(zip(names, zip(*frame.records, strict=True), strict=True))
+            known = [c for c in known if any(not _missing(v) and v != "" for v in values[c])]
+        shown = frame.select(known)
+    else:
+        if len(frame):
+            known = [c for c in known if _holds_value(frame[c])]
+        shown = frame[known].reset_index(drop=True)
     return ReadingTable(shown, table, caption=caption, name=name, empty=empty, downloads=downloads)
+
+
+def _holds_value(column: pd.Series) -> bool:
+    """Whether a column holds a value that is neither missing nor '' (as :func:`_missing`, over the whole column).
+
+    Examples:
+        >>> _holds_value(pd.Series(["", None])), _holds_value(pd.Series([float("nan"), 0.0]))
+        (False, True)
+    """
+    present = column.notna()
+    if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+        present &= column.ne("")
+    return bool(present.any())
