@@ -78,8 +78,14 @@ PAGE_ROWS = 2000
 PREVIEW_ROWS = 200
 
 
+_NA, _NAT = pd.NA, pd.NaT
+
+
 def _missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+    """Whether a value is missing: ``None``, ``pd.NA``, ``NaT`` or NaN (a page asks once a cell: text first)."""
+    if value.__class__ is str:
+        return False
+    if value is None or value is _NA or value is _NAT:
         return True
     return isinstance(value, float) and math.isnan(value)
 
