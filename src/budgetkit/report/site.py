@@ -22,13 +22,14 @@ Examples:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -179,6 +180,9 @@ def write_year_pages(
 ) -> list[Path]:
     """Write the pages of ``year`` into ``reports`` (the folder of its executed notebooks and manifest).
 
+    For a year of many projects, worker processes write the project pages while this process writes the
+    notebooks' pages and the year's index.
+
     Args:
         year: the budget year.
         reports: the folder holding the executed notebooks and ``run_manifest.json``.
@@ -194,6 +198,18 @@ def write_year_pages(
     """
     manifest = load_manifest(reports) if manifest is None else manifest
     pages = {nb for nb in YEAR_NOTEBOOKS if (reports / f"{nb}.ipynb").is_file()}
+    with _project_pages(year, reports, processed, site, pages, manifest) as project_pages:
+        written = _notebook_pages(year, reports, site, roots, manifest, pages, bodies)
+        index = _year_index(year, reports, processed, site, pages, manifest)
+        written += project_pages()
+    return [*written, index]
+
+
+def _notebook_pages(
+    year: int, reports: Path, site: SiteMap, roots: list[Path], manifest: dict, pages: set[str],
+    bodies: Mapping[str, Callable[[], tuple[Markup, list[str], str]]] | None,
+) -> list[Path]:
+    """Write the page of each executed notebook of the year (see :func:`write_year_pages`)."""
     written = []
     subtitle = _subtitle(manifest, year)
     for nb in YEAR_NOTEBOOKS:
@@ -231,8 +247,6 @@ def write_year_pages(
             banners=banners,
         )
         written.append(_write(reports / f"{nb}.html", page))
-    written += _project_pages(year, reports, processed, site, pages, manifest)
-    written.append(_year_index(year, reports, processed, site, pages, manifest))
     return written
 
 
@@ -349,17 +363,25 @@ class _ByProject:
 PARALLEL_PAGES = 400
 
 
+@contextlib.contextmanager
 def _project_pages(
     year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
-) -> list[Path]:
-    """Write a page per project; beyond :data:`PARALLEL_PAGES` projects, in chunks on every core."""
+) -> Iterator[Callable[[], list[Path]]]:
+    """Write a page per project; beyond :data:`PARALLEL_PAGES` projects, in chunks on every core.
+
+    Yields a function returning the pages written (waiting for them): beyond :data:`PARALLEL_PAGES`
+    projects the workers start at once, so the caller can write other pages meanwhile; below, the pages
+    are written when it is called.
+    """
     import pyarrow.parquet as pq
 
     path = processed / "projects.parquet"
     n = pq.read_metadata(path).num_rows if path.is_file() else 0
     jobs = min(os.cpu_count() or 1, 2 * (n // PARALLEL_PAGES))
+    write = partial(_project_chunk, year, reports, processed, site, pages, manifest)
     if jobs <= 1:
-        return _project_chunk(year, reports, processed, site, pages, manifest, (0, n))
+        yield partial(write, (0, n))
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     from budgetkit.batch import _context
@@ -367,8 +389,8 @@ def _project_pages(
     bounds = np.linspace(0, n, 2 * jobs + 1).astype(int)
     chunks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        done = pool.map(partial(_project_chunk, year, reports, processed, site, pages, manifest), chunks)
-        return [p for part in done for p in part]
+        futures = [pool.submit(write, chunk) for chunk in chunks]
+        yield lambda: [p for future in futures for p in future.result()]
 
 
 def _project_chunk(
