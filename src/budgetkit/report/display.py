@@ -18,6 +18,9 @@ Long tables are marked searchable and every table sortable; the pages'
 script (``report/templates/site.js``) adds the search box and the sorting, and
 without it the table still reads in full (and prints in full).
 
+A table is given as a DataFrame or, where pages are made by the thousand (a project's page), as
+:class:`Rows`: plain Python values, so that a small table costs no pandas calls.
+
 Pages stay light at any size: a table of more than :data:`PAGE_ROWS` rows is
 summarised, its first :data:`PREVIEW_ROWS` rows shown with the count of all, and
 offered whole as a CSV file written beside the page (``downloads``: the folder
@@ -41,7 +44,7 @@ import csv
 import html
 import io
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -57,6 +60,7 @@ __all__ = [
     "PREVIEW_ROWS",
     "SEARCHABLE_ROWS",
     "ReadingTable",
+    "Rows",
     "dictionary_table",
     "format_number",
     "format_value",
@@ -74,8 +78,14 @@ PAGE_ROWS = 2000
 PREVIEW_ROWS = 200
 
 
+_NA, _NAT = pd.NA, pd.NaT
+
+
 def _missing(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+    """Whether a value is missing: ``None``, ``pd.NA``, ``NaT`` or NaN (a page asks once a cell: text first)."""
+    if value.__class__ is str:
+        return False
+    if value is None or value is _NA or value is _NAT:
         return True
     return isinstance(value, float) and math.isnan(value)
 
@@ -83,6 +93,65 @@ def _missing(value: object) -> bool:
 def _records(frame: pd.DataFrame) -> list[list]:
     """The rows of ``frame`` as lists of Python values (ten times faster than ``itertuples`` on small frames)."""
     return frame.to_numpy(dtype=object).tolist()
+
+
+def _kind(dtype: object) -> str:
+    """``int``, ``float`` or '' for a column's dtype: how its numbers show when the dictionary does not say."""
+    kind = getattr(dtype, "kind", "")
+    return "int" if kind in ("i", "u") else "float" if kind == "f" else ""
+
+
+@dataclass(frozen=True)
+class Rows:
+    """A table as plain Python values: column names, one sequence of values per row, each column's kind.
+
+    What a :class:`ReadingTable` is made of; pages made by the thousand give it these directly (slicing and
+    reading a small DataFrame costs more than writing its page).
+
+    Attributes:
+        columns: the column names.
+        records: the rows, each a sequence of values in the order of ``columns``.
+        kinds: per column ``int``, ``float`` or '' (see :func:`_kind`); empty: '' for every column.
+
+    Examples:
+        >>> rows = Rows.of(pd.DataFrame({"project": ["甲", "乙"], "indicator_count": [14, 3]}))
+        >>> rows.kinds, rows.column("indicator_count"), len(rows.select(["project"]).records[0])
+        (('', 'int'), [14, 3], 1)
+    """
+
+    columns: tuple[str, ...]
+    records: Sequence[Sequence[object]]
+    kinds: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Rows:
+        """The rows of ``frame`` (its index left out)."""
+        return cls(tuple(frame.columns), _records(frame), tuple(_kind(t) for t in frame.dtypes))
+
+    @classmethod
+    def of_columns(cls, frame: pd.DataFrame) -> Rows:
+        """The rows of ``frame``, converted column by column (cheaper than :meth:`of` on wide frames)."""
+        values = [frame[c].tolist() for c in frame.columns]
+        return cls(tuple(frame.columns), list(zip(*values, strict=True)) if values else [()] * len(frame),
+                   tuple(_kind(t) for t in frame.dtypes))
+
+    def kind(self, k: int) -> str:
+        """The kind of column ``k``."""
+        return self.kinds[k] if self.kinds else ""
+
+    def column(self, name: str) -> list:
+        """The values of one column."""
+        k = self.columns.index(name)
+        return [record[k] for record in self.records]
+
+    def select(self, names: Sequence[str]) -> Rows:
+        """These columns, in this order."""
+        at = [self.columns.index(c) for c in names]
+        return Rows(tuple(names), [[record[k] for k in at] for record in self.records],
+                    tuple(self.kind(k) for k in at))
+
+    def __len__(self) -> int:
+        return len(self.records)
 
 
 def _csv_cell(value: object) -> object:
@@ -151,7 +220,7 @@ class ReadingTable:
     """A table to read: see the module docstring.
 
     Attributes:
-        frame: the data, with the field dictionary's column names.
+        frame: the data (a DataFrame or :class:`Rows`), with the field dictionary's column names.
         table: the dictionary table the columns belong to (``projects``, ``costs`` …), or ``None``.
         caption: a title shown above the table.
         name: the file name of the CSV download (without ``.csv``).
@@ -165,7 +234,7 @@ class ReadingTable:
             (the page says the full table is in the tidy tables).
     """
 
-    frame: pd.DataFrame
+    frame: pd.DataFrame | Rows
     table: str | None = None
     caption: str = ""
     name: str = "table"
@@ -183,11 +252,21 @@ class ReadingTable:
         """``(column, zh label, en label, dtype, unit)`` per column (worked out once per table)."""
         return self._column_specs
 
+    def _head(self, limit: int | None = None) -> Sequence[Sequence[object]]:
+        """The values of the first ``limit`` rows (every row: ``None``); a long frame is not converted whole."""
+        if isinstance(self.frame, Rows):
+            return self.frame.records if limit is None else self.frame.records[:limit]
+        return _records(self.frame if limit is None else self.frame.head(limit))
+
     @cached_property
     def _column_specs(self) -> list[tuple[str, str, str, str, str]]:
         known = _dictionary(self.table)
+        if isinstance(self.frame, Rows):
+            names, kinds = self.frame.columns, [self.frame.kind(k) for k in range(len(self.frame.columns))]
+        else:
+            names, kinds = self.frame.columns, [_kind(t) for t in self.frame.dtypes]
         out = []
-        for col in self.frame.columns:
+        for col, kind in zip(names, kinds, strict=True):
             spec = known.get(col, {})
             zh, en = spec.get("zh", ""), spec.get("en", "")
             unit = spec.get("unit", "")
@@ -202,25 +281,24 @@ class ReadingTable:
                 zh = str(col)
             if unit and f"（{unit}）" not in zh:
                 zh = f"{zh}（{unit}）"
-            if not dtype:
-                kind = self.frame[col].dtype.kind
-                dtype = "int" if kind in "iu" else "float" if kind == "f" else ""
-            out.append((col, zh, en, dtype, unit))
+            out.append((col, zh, en, dtype or kind, unit))
         return out
 
     def _cells(self, limit: int | None = None) -> list[list[tuple[str, object]]]:
         """Per row (the first ``limit``), per column: ``(shown text, sort value or None)``."""
-        cols = self._columns()
+        cols = [(col, bool(self.table) and has_codes(self.table, col), dtype, unit)
+                for col, _, _, dtype, unit in self._columns()]
         rows = []
-        frame = self.frame if limit is None else self.frame.head(limit)
-        for record in _records(frame):
+        for record in self._head(limit):
             row = []
-            for (col, _, _, dtype, unit), value in zip(cols, record, strict=True):
-                if self.table and has_codes(self.table, col) and not _missing(value):
+            for (col, coded, dtype, unit), value in zip(cols, record, strict=True):
+                if _missing(value):
+                    row.append(("", None))
+                elif coded:
                     row.append((code_label(self.table, col, str(value)), None))
-                    continue
-                number = None if _missing(value) or isinstance(value, str | pd.Timestamp | bool) else value
-                row.append((format_value(value, dtype, unit), number))
+                else:
+                    number = None if isinstance(value, str | pd.Timestamp | bool) else value
+                    row.append((format_value(value, dtype, unit), number))
             rows.append(row)
         return rows
 
@@ -241,14 +319,14 @@ class ReadingTable:
             '"甲,乙",886.8,14,2025-12-31,'
         """
         headers = [zh for _, zh, _, _, _ in self._columns()]
-        if len(self.frame) > PREVIEW_ROWS:
+        if isinstance(self.frame, pd.DataFrame) and len(self.frame) > PREVIEW_ROWS:
             frame = self.frame.copy()
             frame.columns = headers
             return frame.to_csv(index=False, date_format="%Y-%m-%d")
         out = io.StringIO()  # a few rows (a project's page): the csv module, without pandas' set-up cost
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(headers)
-        writer.writerows([_csv_cell(v) for v in row] for row in _records(self.frame))
+        writer.writerows([_csv_cell(v) for v in row] for row in self._head())
         return out.getvalue()
 
     def _csv_link(self) -> str:
@@ -347,9 +425,9 @@ def record_table(row: Mapping[str, object], table: str, caption: str, name: str)
     Examples:
         >>> t = record_table({"project": "慰问经费", "total_wan": 500.0, "goal": None, "status": "complete"},
         ...                  "projects", "项目", "p")
-        >>> t.frame["value"].tolist()
+        >>> t.frame.column("value")
         ['慰问经费', '500', '完整 complete']
-        >>> t.frame["field"].tolist()[1]
+        >>> t.frame.column("field")[1]
         '项目总额（万元） project total'
     """
     rows = []
@@ -365,14 +443,14 @@ def record_table(row: Mapping[str, object], table: str, caption: str, name: str)
             else format_value(value, spec["dtype"], unit)
         )
         rows.append((f"{zh} {spec['en']}", shown))
-    frame = pd.DataFrame(rows, columns=["field", "value"], dtype="str")
     return ReadingTable(
-        frame, caption=caption, name=name, labels={"field": ("字段", "field"), "value": ("值", "value")}
+        Rows(("field", "value"), rows), caption=caption, name=name,
+        labels={"field": ("字段", "field"), "value": ("值", "value")},
     )
 
 
 def dictionary_table(
-    frame: pd.DataFrame,
+    frame: pd.DataFrame | Rows,
     table: str,
     caption: str,
     name: str,
@@ -390,10 +468,31 @@ def dictionary_table(
         >>> frame = pd.DataFrame({"project_id": ["a"], "project": ["甲"], "goal": [None], "extra": [1]})
         >>> dictionary_table(frame, "projects", "", "p").frame.columns.tolist()
         ['project']
+        >>> dictionary_table(Rows.of(frame), "projects", "", "p").frame.columns
+        ('project',)
     """
-    known = [c for c in columns(table) if c in frame.columns and c not in drop]
-    if len(frame):
-        values = dict(zip(frame.columns, zip(*_records(frame), strict=True), strict=True))
-        known = [c for c in known if any(not _missing(v) and v != "" for v in values[c])]
-    return ReadingTable(frame[known].reset_index(drop=True), table, caption=caption, name=name, empty=empty,
-                        downloads=downloads)
+    names = list(frame.columns)
+    known = [c for c in columns(table) if c in names and c not in drop]
+    if isinstance(frame, Rows):
+        if len(frame):
+            values = dict(zip(names, zip(*frame.records, strict=True), strict=True))
+            known = [c for c in known if any(not _missing(v) and v != "" for v in values[c])]
+        shown = frame.select(known)
+    else:
+        if len(frame):
+            known = [c for c in known if _holds_value(frame[c])]
+        shown = frame[known].reset_index(drop=True)
+    return ReadingTable(shown, table, caption=caption, name=name, empty=empty, downloads=downloads)
+
+
+def _holds_value(column: pd.Series) -> bool:
+    """Whether a column holds a value that is neither missing nor '' (as :func:`_missing`, over the whole column).
+
+    Examples:
+        >>> _holds_value(pd.Series(["", None])), _holds_value(pd.Series([float("nan"), 0.0]))
+        (False, True)
+    """
+    present = column.notna()
+    if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+        present &= column.ne("")
+    return bool(present.any())

@@ -20,17 +20,19 @@ Examples:
 from __future__ import annotations
 
 import copy
+import re
+import secrets
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import nbformat
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from budgetkit.report.failures import describe_error, relativise
 
-__all__ = ["Banner", "Markup", "Nav", "NavItem", "Run", "notebook_body", "render_page"]
+__all__ = ["Banner", "Markup", "Nav", "NavItem", "PageFrame", "Run", "notebook_body", "render_page"]
 
 _ERROR_CELL_TAGS = {"papermill-error-cell-tag"}
 
@@ -103,6 +105,67 @@ def _size(n: int) -> str:
 INPUTS_SHOWN = 20
 
 
+#: Stands for a page's own parts in a rendered :class:`PageFrame` (unlike any text a page shows: a NUL and
+#: a token drawn once a process).
+_SLOT = f"\x00{secrets.token_hex(8)}:"
+_SLOTS = {"title": f"{_SLOT}title\x00", "subtitle": f"{_SLOT}subtitle\x00", "body": f"{_SLOT}body\x00"}
+_SLOT_RE = re.compile("(" + "|".join(map(re.escape, _SLOTS.values())) + ")")
+
+
+class PageFrame:
+    """What many pages share (navigation, run, banners), rendered once; :meth:`page` fills in one page.
+
+    The template is rendered with placeholders for the title, subtitle and body (once with a subtitle and
+    once without, as pages need them), and each page is the rendered text with its own parts, escaped as
+    the template escapes them, put in their places: the same text as rendering the template for the page,
+    at the cost of a join (a year's project pages share everything else).
+    """
+
+    def __init__(self, nav: Nav, run: Run | None = None, banners: list[Banner] | None = None) -> None:
+        run = run or Run()
+        if not run.version:
+            from budgetkit import __version__
+
+            run.version = __version__
+        inputs = [
+            {"file": f["file"], "size": _size(int(f.get("bytes", 0))), "sha": str(f.get("sha256", ""))[:12]}
+            for f in run.inputs[:INPUTS_SHOWN]
+        ]
+        rest = run.inputs[INPUTS_SHOWN:]
+        more = {"more_inputs": len(rest), "more_size": _size(sum(int(f.get("bytes", 0)) for f in rest))}
+        self._context = {
+            "nav": nav,
+            "run": {**run.__dict__, "inputs": inputs, **more},
+            "banners": banners or [],
+            "css": Markup(_asset("site.css")),
+            "js": Markup(_asset("site.js")),
+        }
+        self._pieces: dict[bool, list[str]] = {}
+
+    def _split(self, subtitled: bool) -> list[str]:
+        if subtitled not in self._pieces:
+            text = (
+                _environment()
+                .get_template("page.html.j2")
+                .render(
+                    page={"title": _SLOTS["title"], "subtitle": _SLOTS["subtitle"] if subtitled else ""},
+                    body=Markup(_SLOTS["body"]),
+                    **self._context,
+                )
+            )
+            self._pieces[subtitled] = _SLOT_RE.split(text)
+        return self._pieces[subtitled]
+
+    def page(self, title: str, body: Markup, subtitle: str = "") -> str:
+        """One page; ``body`` must be markup budgetkit made."""
+        own = {
+            _SLOTS["title"]: escape(title),
+            _SLOTS["subtitle"]: escape(subtitle),
+            _SLOTS["body"]: Markup(body),
+        }
+        return "".join(own.get(piece, piece) for piece in self._split(bool(subtitle)))
+
+
 def render_page(
     *,
     title: str,
@@ -113,30 +176,7 @@ def render_page(
     banners: list[Banner] | None = None,
 ) -> str:
     """One page of the site (see the module docstring); ``body`` must be markup budgetkit made."""
-    run = run or Run()
-    if not run.version:
-        from budgetkit import __version__
-
-        run.version = __version__
-    inputs = [
-        {"file": f["file"], "size": _size(int(f.get("bytes", 0))), "sha": str(f.get("sha256", ""))[:12]}
-        for f in run.inputs[:INPUTS_SHOWN]
-    ]
-    rest = run.inputs[INPUTS_SHOWN:]
-    more = {"more_inputs": len(rest), "more_size": _size(sum(int(f.get("bytes", 0)) for f in rest))}
-    return (
-        _environment()
-        .get_template("page.html.j2")
-        .render(
-            page={"title": title, "subtitle": subtitle},
-            nav=nav,
-            run={**run.__dict__, "inputs": inputs, **more},
-            banners=banners or [],
-            body=Markup(body),
-            css=Markup(_asset("site.css")),
-            js=Markup(_asset("site.js")),
-        )
-    )
+    return PageFrame(nav, run, banners).page(title, body, subtitle)
 
 
 @cache

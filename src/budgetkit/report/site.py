@@ -22,13 +22,14 @@ Examples:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import html
 import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 
@@ -38,8 +39,8 @@ import pandas as pd
 from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
 from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
-from budgetkit.report.display import ReadingTable, dictionary_table, record_table
-from budgetkit.report.render import Banner, Markup, Nav, NavItem, Run, notebook_body, render_page
+from budgetkit.report.display import ReadingTable, Rows, dictionary_table, record_table
+from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
 from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
 from budgetkit.stage import write_atomic
@@ -179,6 +180,9 @@ def write_year_pages(
 ) -> list[Path]:
     """Write the pages of ``year`` into ``reports`` (the folder of its executed notebooks and manifest).
 
+    For a year of many projects, worker processes write the project pages while this process writes the
+    notebooks' pages and the year's index.
+
     Args:
         year: the budget year.
         reports: the folder holding the executed notebooks and ``run_manifest.json``.
@@ -194,6 +198,18 @@ def write_year_pages(
     """
     manifest = load_manifest(reports) if manifest is None else manifest
     pages = {nb for nb in YEAR_NOTEBOOKS if (reports / f"{nb}.ipynb").is_file()}
+    with _project_pages(year, reports, processed, site, pages, manifest) as project_pages:
+        written = _notebook_pages(year, reports, site, roots, manifest, pages, bodies)
+        index = _year_index(year, reports, processed, site, pages, manifest)
+        written += project_pages()
+    return [*written, index]
+
+
+def _notebook_pages(
+    year: int, reports: Path, site: SiteMap, roots: list[Path], manifest: dict, pages: set[str],
+    bodies: Mapping[str, Callable[[], tuple[Markup, list[str], str]]] | None,
+) -> list[Path]:
+    """Write the page of each executed notebook of the year (see :func:`write_year_pages`)."""
     written = []
     subtitle = _subtitle(manifest, year)
     for nb in YEAR_NOTEBOOKS:
@@ -231,8 +247,6 @@ def write_year_pages(
             banners=banners,
         )
         written.append(_write(reports / f"{nb}.html", page))
-    written += _project_pages(year, reports, processed, site, pages, manifest)
-    written.append(_year_index(year, reports, processed, site, pages, manifest))
     return written
 
 
@@ -322,43 +336,52 @@ def _year_index(
 
 
 class _ByProject:
-    """The rows of a table per project, sorted once so that each project's rows are one slice (order kept)."""
+    """The rows of a table per project as :class:`Rows`, sorted once so that each project's rows are one slice.
+
+    The values are converted to Python once, column by column (the order of a project's rows is kept).
+    """
 
     def __init__(self, frame: pd.DataFrame | None) -> None:
-        self.frame, self.spans = None, {}
+        self.rows, self.spans = None, {}
         if frame is None or "project_id" not in frame.columns:
             return
         codes, ids = pd.factorize(frame["project_id"])
         order = np.argsort(codes, kind="stable")
-        # Python objects, not Arrow strings: thousands of small slices read cell by cell are much cheaper so
-        text = {c: object for c in frame.columns if frame[c].dtype == "str"}
-        self.frame = frame.iloc[order].reset_index(drop=True).astype(text)
+        self.rows = Rows.of_columns(frame.iloc[order])
         counts = np.bincount(codes[codes >= 0], minlength=len(ids))
         ends = np.cumsum(counts)
         self.spans = {pid: (int(end - n), int(end)) for pid, n, end in zip(ids, counts, ends, strict=True)}
 
-    def __call__(self, project_id: str) -> pd.DataFrame | None:
-        if self.frame is None:
+    def __call__(self, project_id: str) -> Rows | None:
+        if self.rows is None:
             return None
         start, end = self.spans.get(project_id, (0, 0))
-        return self.frame.iloc[start:end]
+        return Rows(self.rows.columns, self.rows.records[start:end], self.rows.kinds)
 
 
 #: Projects above which a year's project pages are written by worker processes (a chunk each).
 PARALLEL_PAGES = 400
 
 
+@contextlib.contextmanager
 def _project_pages(
     year: int, reports: Path, processed: Path, site: SiteMap, pages: set[str], manifest: dict
-) -> list[Path]:
-    """Write a page per project; beyond :data:`PARALLEL_PAGES` projects, in chunks on every core."""
+) -> Iterator[Callable[[], list[Path]]]:
+    """Write a page per project; beyond :data:`PARALLEL_PAGES` projects, in chunks on every core.
+
+    Yields a function returning the pages written (waiting for them): beyond :data:`PARALLEL_PAGES`
+    projects the workers start at once, so the caller can write other pages meanwhile; below, the pages
+    are written when it is called.
+    """
     import pyarrow.parquet as pq
 
     path = processed / "projects.parquet"
     n = pq.read_metadata(path).num_rows if path.is_file() else 0
     jobs = min(os.cpu_count() or 1, 2 * (n // PARALLEL_PAGES))
+    write = partial(_project_chunk, year, reports, processed, site, pages, manifest)
     if jobs <= 1:
-        return _project_chunk(year, reports, processed, site, pages, manifest, (0, n))
+        yield partial(write, (0, n))
+        return
     from concurrent.futures import ProcessPoolExecutor
 
     from budgetkit.batch import _context
@@ -366,8 +389,8 @@ def _project_pages(
     bounds = np.linspace(0, n, 2 * jobs + 1).astype(int)
     chunks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
     with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
-        done = pool.map(partial(_project_chunk, year, reports, processed, site, pages, manifest), chunks)
-        return [p for part in done for p in part]
+        futures = [pool.submit(write, chunk) for chunk in chunks]
+        yield lambda: [p for future in futures for p in future.result()]
 
 
 def _project_chunk(
@@ -385,8 +408,11 @@ def _project_chunk(
             columns=["project", "implementing_unit"] if name in ("terms", "indicators") else [], errors="ignore"))
         for name in ("costs", "terms", "audit", "indicators")
     )
+    frame = PageFrame(_nav(site, year, "", 2, pages), _run(manifest), _failure_banner(manifest))
+    projects = Rows.of_columns(mine)
     written = []
-    for row in mine.astype({c: object for c in mine.columns if mine[c].dtype == "str"}).to_dict("records"):
+    for record in projects.records:
+        row = dict(zip(projects.columns, record, strict=True))
         pid = str(row["project_id"])
         slug = project_slug(pid)
         parts = [
@@ -396,7 +422,8 @@ def _project_chunk(
         costs = costs_of(pid)
         parts.append("<h2>成本测算 Cost reconciliation</h2>")
         if costs is not None and len(costs):
-            parts.append(record_table(costs.iloc[0].to_dict(), "costs", "", f"{slug}-costs").to_html())
+            parts.append(record_table(dict(zip(costs.columns, costs.records[0], strict=True)), "costs", "",
+                                      f"{slug}-costs").to_html())
             terms = terms_of(pid)
             if terms is not None:
                 parts.append(
@@ -433,14 +460,7 @@ def _project_chunk(
             for x in (row.get("implementing_unit"), row.get("department"), f"{year}年度 budget year {year}")
             if x and not pd.isna(x)
         )
-        page = render_page(
-            title=str(row.get("project") or pid),
-            subtitle=subtitle,
-            body=Markup("".join(parts)),
-            nav=_nav(site, year, "", 2, pages),
-            run=_run(manifest),
-            banners=_failure_banner(manifest),
-        )
+        page = frame.page(str(row.get("project") or pid), Markup("".join(parts)), subtitle)
         written.append(_write(reports / "projects" / f"{slug}.html", page))
     return written
 
