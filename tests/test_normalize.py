@@ -109,3 +109,25 @@ def test_kangxi_follows_nfkc_elsewhere():
 def test_find_cid_artefacts(text, found):
     assert find_cid_artefacts(text) == found
     assert find_cid_artefacts(normalize_text(text)) == found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("项目名称\n\u0301职工\n", id="combining-mark-starts-a-line"),
+        pytest.param("⼀级指标\r\n⼆级指标\u2028三级\u2029指标值", id="kangxi-radicals-and-unicode-line-ends"),
+        pytest.param("ｐｉｐｅ｜１００％\x85≥９０％\x0b\x0c㎡", id="full-width-and-c0-c1-line-ends"),
+        pytest.param("e\n\u0308x  \n", id="diaeresis-after-a-line-end"),
+    ],
+)
+def test_a_text_normalised_whole_has_the_lines_of_each_line_normalised(text):
+    # read_text normalises a file's text whole, then splits it: NFKC composes nothing across a line end
+    assert [normalize_text(line) for line in text.splitlines()] == normalize_text(text).splitlines()
+
+
+def test_no_character_normalises_to_or_from_a_line_end():
+    import unicodedata
+
+    changed = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF
+               and len(unicodedata.normalize("NFKC", chr(cp)).splitlines()) != len(chr(cp).splitlines())]
+    assert changed == []

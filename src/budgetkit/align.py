@@ -489,6 +489,7 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
         counts[id(unit.tok.cell)] = counts.get(id(unit.tok.cell), 0) + 1
     many = [spaced and counts[id(unit.tok.cell)] >= _MANY_PIECES for unit in units]
     record = trace is not None and full_em is None
+    start_states = [(k, 2 * k + is_ind[k]) for k in starts]  # the columns a row may start at, and their states
     for i in range(first, n):
         u, g, cls = units[i], units[i].gap, classes[i]
         e = emit[i]
@@ -543,9 +544,8 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
         if best_end_state >= 0:
             # a line of many cells parted by spaces (a table flattened to one line) starts rows inside it
             nr = best_end + (_NEW_ROW_IN_RUN if g == PIECE and many[i] else _NEW_ROW[g])
-            for k in starts:
+            for k, t in start_states:
                 c = nr + skip_to[k] + e[k]
-                t = 2 * k + is_ind[k]
                 if c < new[t]:
                     new[t], back[t], how[t] = c, best_end_state, 0
         costs = new

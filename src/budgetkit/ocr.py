@@ -114,6 +114,8 @@ def suspect_ocr(doc: Document) -> bool:
         >>> suspect_ocr(Document("x", [Row([Cell("项目总额5O", 1)]), Row([Cell("≥9O%", 2)])]))
         True
     """
+    if _MIXED_RE.search("\n".join(c.text for row in doc.rows for c in row.cells)) is None:
+        return False  # none anywhere (the pattern cannot match across the line ends parting the cells)
     seen = 0
     for row in doc.rows:
         for cell in row.cells:

@@ -98,7 +98,8 @@ def _normalised_lines(path: str | Path) -> list[str]:
     text, encoding = read_decoded(p, decode_bytes, "empty file: no text to parse")
     if encoding != ENCODINGS[0]:
         logger.info("%s: read as %s", p.name, encoding)
-    return [normalize_text(raw).rstrip() for raw in text.splitlines()]
+    # normalised whole: NFKC composes nothing across a line end, so this is each line normalised
+    return [line.rstrip() for line in normalize_text(text).splitlines()]
 
 
 def read_text(path: str | Path) -> Document:

@@ -43,8 +43,9 @@ from pathlib import Path
 from budgetkit.align import Column, Row, align_section, ambiguous, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
+from budgetkit.normalize import is_wide
 from budgetkit.ocr import OCR_REASON
-from budgetkit.regions import YEAR_RE, find_tables
+from budgetkit.regions import YEAR_RE, find_tables, is_section_start
 from budgetkit.tokens import (
     BLANK,
     HALVES_REASON,
@@ -221,7 +222,7 @@ def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> 
 def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
                 carry_year: int | None, folder_year: int | None, last: bool,
                 list_scale: list | None = None) -> tuple[dict, list, list, list]:
-    first = next((i for i, t in enumerate(toks) if _opens_section(t)), len(toks))
+    first = next((i for i, t in enumerate(toks) if is_section_start(t)), len(toks))
     head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
     entry = any(t.heading for t in head[:6]) and not any(
         t.role("field") is not None and t.role("field").field == "project" for t in head)
@@ -474,10 +475,6 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
     return None, False
 
 
-def _opens_section(tok: Tok) -> bool:
-    from budgetkit.regions import is_section_start
-
-    return is_section_start(tok)
 
 
 def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict], scale: list) -> dict:
@@ -623,8 +620,6 @@ def _area_names(text: str, areas: Sequence[str]) -> list[str]:
 
 def _join_pieces(parts: Sequence[tuple[str, str]]) -> str:
     """Join a cell's pieces: the pieces of one printed cell with their space unless both sides are Chinese."""
-    from budgetkit.normalize import is_wide
-
     if len(parts) == 1:
         return parts[0][0]
     out = ""
