@@ -59,6 +59,7 @@ class Kernel:
         self._pending: str | None = None  # the request id of a reset sent without waiting
         self._papermill = None  # the client papermill runs every notebook with
         self._own = None  # the client of run() and reset(): connected once (each connection waits ~0.2 s)
+        self._own_ready = False  # its iopub channel is known to be connected
         self._warm_up = warm_up
         self._timeout = timeout
 
@@ -116,10 +117,10 @@ class Kernel:
         Raises:
             RuntimeError: the code raised in the kernel (with the kernel's error name and value).
         """
-        kc = self._client()
         if not wait:
-            kc.execute(code, silent=True, store_history=False)
+            self._client().execute(code, silent=True, store_history=False)
             return ""
+        kc = self._client(outputs=True)
         shown: list[str] = []
 
         def collect(msg: dict) -> None:
@@ -132,15 +133,24 @@ class Kernel:
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
         return shown[-1] if shown else ""
 
-    def _client(self):
-        """The kernel's own client, connected on first use."""
+    def _client(self, *, outputs: bool = False):
+        """The kernel's own client, connected on first use; with ``outputs``, ready to read them too.
+
+        Requests and replies need no waiting: what is sent on the shell channel before the kernel is up
+        waits for it. Outputs do: the iopub channel passes on only what the kernel publishes once it is
+        connected, which ``wait_for_ready`` makes sure of (it takes 0.2 s), so it is only waited for by
+        the first :meth:`run` that reads outputs (the build sends and checks only).
+        """
         if self._own is None:  # a blocking client: not tied to the event loops papermill runs and closes
             from jupyter_client import BlockingKernelClient
 
             self._own = BlockingKernelClient()
             self._own.load_connection_info(self.km.get_connection_info())
             self._own.start_channels(hb=False)
+            self._own_ready = False
+        if outputs and not self._own_ready:
             self._own.wait_for_ready(timeout=self._timeout)
+            self._own_ready = True
         return self._own
 
     def reset(self, *, wait: bool = True) -> None:
