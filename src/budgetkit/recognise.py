@@ -648,6 +648,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     halves = False  # cells printed in halves around their row: merged cells sit at the middle of their block
     from budgetkit.parse import is_placeholder
 
+    roles = [c.role for c in schema]
     for row in rows:
         row_of += [len(row_lines) - 1] * (len(out) - len(row_of))  # the records of the row before
         cells: dict[int, list[tuple[str, str]]] = {}
@@ -661,7 +662,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         text = {col: t for col, parts in cells.items() if (t := _join_pieces(parts))}
         by_role: dict[str, str] = {}
         for col, t in text.items():
-            role = schema[col].role
+            role = roles[col]
             if role == "area_value":
                 continue
             by_role[role] = t if role not in by_role else by_role[role] + t
@@ -672,8 +673,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                 m = lookup(printed)
                 term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
                 canonical = term.field if term is not None else printed
-                label_toks = [t for c, ts in toks_of.items() if schema[c].role == role for t in ts]
-                centre = (min(t.line for t in label_toks) + max(t.last_line for t in label_toks)) / 2
+                label_toks = [t for c, ts in toks_of.items() if roles[c] == role for t in ts]
+                centre = (min([t.line for t in label_toks]) + max([t.last_line for t in label_toks])) / 2
                 printed_at[role].append((centre, (canonical, printed)))
                 if role == "level1":
                     if canonical != level1[0]:  # the same label printed again mid-block keeps the level 2
@@ -683,13 +684,13 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                     level2 = (canonical, printed)
                     level1 = (_regrouped(level1[0], term), level1[1])
         all_toks = [t for ts in toks_of.values() for t in ts]
-        for t in all_toks:
-            used.add(id(t))
-        halves = halves or any(r == HALVES_REASON for t in all_toks for c in t.cells for r in c.reasons)
+        used.update(map(id, all_toks))
+        if not halves:
+            halves = any(HALVES_REASON in c.reasons for t in all_toks for c in t.cells)
         name = by_role.get("indicator")
         if not name:
             continue  # a row of labels only
-        row_toks = [t for c, ts in toks_of.items() if schema[c].role not in ("level1", "level2") for t in ts]
+        row_toks = [t for c, ts in toks_of.items() if roles[c] not in ("level1", "level2") for t in ts]
         row_lines.append((min([t.line for t in row_toks]), max([t.last_line for t in row_toks])))
         levels_seen.add(level1[0])
         if is_placeholder(name):
@@ -697,12 +698,12 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                 reports.append((t, "template placeholder row (level-3 name left unfilled)", pid))
                 used.discard(id(t))
             continue
-        areas = [(schema[c].area, text[c]) for c in sorted(text) if schema[c].role == "area_value"]
+        areas = [(schema[c].area, text[c]) for c in sorted(text) if roles[c] == "area_value"]
         values = _compose(by_role)
         value = values.get("value")
         if value is not None and (is_placeholder(value) or _COMPARATOR_ONLY_RE.match(value)):
             value = None  # left unfilled, or cut after its comparator
-        ind_toks = toks_of.get(next(c for c in text if schema[c].role == "indicator"), [])
+        ind_toks = toks_of.get(next(c for c in text if roles[c] == "indicator"), [])
         first_tok = ind_toks[0] if ind_toks else all_toks[0]
         last_line = max([t.last_line for t in all_toks])
         reasons: list[str] = []
