@@ -248,10 +248,6 @@ class ReadingTable:
         """Whether the page shows only the first :data:`PREVIEW_ROWS` rows (see the module docstring)."""
         return len(self.frame) > PAGE_ROWS
 
-    def _columns(self) -> list[tuple[str, str, str, str, str]]:
-        """``(column, zh label, en label, dtype, unit)`` per column (worked out once per table)."""
-        return self._column_specs
-
     def _head(self, limit: int | None = None) -> Sequence[Sequence[object]]:
         """The values of the first ``limit`` rows (every row: ``None``); a long frame is not converted whole."""
         if isinstance(self.frame, Rows):
@@ -259,7 +255,8 @@ class ReadingTable:
         return _records(self.frame if limit is None else self.frame.head(limit))
 
     @cached_property
-    def _column_specs(self) -> list[tuple[str, str, str, str, str]]:
+    def _columns(self) -> list[tuple[str, str, str, str, str]]:
+        """``(column, zh label, en label, dtype, unit)`` per column (worked out once per table)."""
         known = _dictionary(self.table)
         if isinstance(self.frame, Rows):
             names, kinds = self.frame.columns, [self.frame.kind(k) for k in range(len(self.frame.columns))]
@@ -287,7 +284,7 @@ class ReadingTable:
     def _cells(self, limit: int | None = None) -> list[list[tuple[str, object]]]:
         """Per row (the first ``limit``), per column: ``(shown text, sort value or None)``."""
         cols = [(col, bool(self.table) and has_codes(self.table, col), dtype, unit)
-                for col, _, _, dtype, unit in self._columns()]
+                for col, _, _, dtype, unit in self._columns]
         rows = []
         for record in self._head(limit):
             row = []
@@ -304,7 +301,7 @@ class ReadingTable:
 
     def display_frame(self) -> pd.DataFrame:
         """The table as shown: Chinese headers, every value formatted as text."""
-        headers = [zh for _, zh, _, _, _ in self._columns()]
+        headers = [zh for _, zh, _, _, _ in self._columns]
         return pd.DataFrame(
             [[text for text, _ in row] for row in self._cells()], columns=headers, dtype="str"
         )
@@ -318,7 +315,7 @@ class ReadingTable:
             >>> t.to_csv().splitlines()[1]
             '"甲,乙",886.8,14,2025-12-31,'
         """
-        headers = [zh for _, zh, _, _, _ in self._columns()]
+        headers = [zh for _, zh, _, _, _ in self._columns]
         if isinstance(self.frame, pd.DataFrame) and len(self.frame) > PREVIEW_ROWS:
             frame = self.frame.copy()
             frame.columns = headers
@@ -348,7 +345,7 @@ class ReadingTable:
 
     def to_html(self) -> str:
         """The table as an HTML fragment (see the module docstring)."""
-        cols = self._columns()
+        cols = self._columns
         n = len(self.frame)
         classes = "bk-data bk-sortable" + (" bk-searchable" if n > SEARCHABLE_ROWS else "")
         head = [
@@ -407,7 +404,7 @@ class ReadingTable:
         if not len(self.frame):
             return f"{title}0 rows"
         limit = PREVIEW_ROWS if self.summarised else None
-        headers = [zh for _, zh, _, _, _ in self._columns()]
+        headers = [zh for _, zh, _, _, _ in self._columns]
         shown = pd.DataFrame([[text for text, _ in row] for row in self._cells(limit)], columns=headers, dtype="str")
         more = f" (the first {limit} shown)" if limit else ""
         return f"{title}{len(self.frame)} rows{more}\n{shown.to_string(index=False)}"
