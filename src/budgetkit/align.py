@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from budgetkit.normalize import display_width
+from budgetkit.parse_value import is_measurable, load_units
 from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, SAME, Tok
 
 __all__ = ["Column", "Row", "Unit", "align", "align_section", "ambiguous", "make_schema", "pieces"]
@@ -172,16 +173,8 @@ def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
     return multi >= 2 and multi * 2 >= len(lines)
 
 
-def _measurable(text: str) -> bool:
-    from budgetkit.parse_value import is_measurable
-
-    return is_measurable(text)
-
-
 @lru_cache(maxsize=65536)
 def _unit_token(text: str) -> bool:
-    from budgetkit.parse_value import load_units
-
     return text in load_units() or text in {"%", "％", "元/人", "元/户", "元/年", "万元/年"}
 
 
@@ -244,7 +237,7 @@ def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> st
         return "std"
     if len(text) >= 12 and _EXPLANATION_RE.match(text):
         return "expl"
-    if _MEAS_START_RE.match(text) and _measurable(text):
+    if _MEAS_START_RE.match(text) and is_measurable(text):
         return "meas"
     if len(text) <= 10 and _LABEL_LIKE_RE.search(text) and not _MEAS_START_RE.match(text):
         return "label?"
@@ -400,18 +393,32 @@ def align(toks: Sequence[Tok], schema: Sequence[Column], full_em: float | None =
     width from which a lone value fragment is taken to fill its cell (so that the
     next line goes on with it).
     """
+    return _align(*_prepared(toks), schema, full_em)
+
+
+def _prepared(toks: Sequence[Tok]) -> tuple[list[Unit], list[str], bool]:
+    """The pieces of the tokens, their shapes and whether spaces part cells: what :func:`_align` reads."""
     units = pieces(toks)
     classes = [classify(u) for u in units]
-    return _align(units, classes, spaces_part_cells(units, classes), schema, full_em)
+    return units, classes, spaces_part_cells(units, classes)
+
+
+@dataclass
+class _Trace:
+    """A first reading's steps: the costs of each state after each unit, and how each was reached."""
+
+    costs: list[list[float]] = field(default_factory=list)
+    backs: list[list[int]] = field(default_factory=list)
+    hows: list[list[int]] = field(default_factory=list)
 
 
 def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: Sequence[Column],
-           full_em: float | None, trace: list | None = None) -> list[Row]:
+           full_em: float | None, trace: _Trace | None = None) -> list[Row]:
     """:func:`align` over the pieces of the tokens, their shapes and whether spaces part cells (see there).
 
-    ``trace`` (a list) keeps each step's costs and back-pointers of a reading without ``full_em``; a second
-    reading given it starts after the last unit the two readings see alike (before the first lone value
-    fragment as wide as ``full_em``), as the steps up to there are the same.
+    A reading without ``full_em`` fills ``trace`` with its steps; a second reading given it starts after the
+    last unit the two readings see alike (before the first lone value fragment as wide as ``full_em``), as
+    the steps up to there are the same.
     """
     n, m = len(units), len(schema)
     if n == 0:
@@ -477,18 +484,16 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
     backs.append(back0)
     hows.append(how0)
     first = 1
-    if trace:  # a second reading: the steps before the first filled fragment were taken by the first
+    if trace is not None and full_em is not None:  # the steps before the first filled fragment are the first's
         first = next((i + 1 for i, f in enumerate(fills) if f), n)
-        costs, backs, hows = trace[first - 1][0], [b for _, b, _ in trace[:first]], [h for _, _, h in trace[:first]]
-    elif trace is not None:
-        trace.append((costs, back0, how0))
+        costs, backs, hows = trace.costs[first - 1], trace.backs[:first], trace.hows[:first]
+    step_costs = [costs]  # the costs after each unit, for a trace
     labelish = ("l1", "l2", "l12", "sec")
     # the pieces of a token with many of them (cells set apart by spaces along one long line)
     counts: dict[int, int] = {}
     for unit in units:
         counts[id(unit.tok.cell)] = counts.get(id(unit.tok.cell), 0) + 1
     many = [spaced and counts[id(unit.tok.cell)] >= _MANY_PIECES for unit in units]
-    record = trace is not None and full_em is None
     start_states = [(k, 2 * k + is_ind[k]) for k in starts]  # the columns a row may start at, and their states
     for i in range(first, n):
         u, g, cls = units[i], units[i].gap, classes[i]
@@ -551,8 +556,9 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
         costs = new
         backs.append(back)
         hows.append(how)
-        if record:
-            trace.append((costs, back, how))
+        step_costs.append(costs)
+    if trace is not None and full_em is None:
+        trace.costs, trace.backs, trace.hows = step_costs, backs, hows
 
     # the least-cost end
     def last_row_end(j: int, has_ind: bool) -> float:
@@ -645,18 +651,18 @@ def align_section(toks: Sequence[Tok], schema: Sequence[Column]) -> list[Row]:
     The width rule only applies where a line holds a row's cells and some lone value
     line is that wide; otherwise the first reading stands.
     """
-    units = pieces(toks)
-    classes = [classify(u) for u in units]
-    spaced = spaces_part_cells(units, classes)
-    trace: list = []
+    units, classes, spaced = _prepared(toks)
+    trace = _Trace()
     rows = _align(units, classes, spaced, schema, None, trace)
+    if not spaced:
+        return rows
     widest = _widest_value(rows, schema)
     if widest is None:
         return rows
     full = max(widest - 2.0, 6.0)
     candidates = any(unit.whole_line and _width(unit.text) >= full
                      for row in rows for unit, col, _ in row.units if schema[col].role == "value")
-    if not candidates or not spaced:
+    if not candidates:
         return rows
     return _align(units, classes, spaced, schema, widest - 2.0, trace)
 

@@ -221,6 +221,10 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+#: The East Asian widths printed two columns wide: wide and full-width.
+_WIDE = "WF"
+
+
 def is_wide(char: str) -> bool:
     """Whether ``char`` prints two columns wide (a Chinese character, full-width forms).
 
@@ -228,7 +232,7 @@ def is_wide(char: str) -> bool:
         >>> is_wide("工"), is_wide("5"), is_wide("，")
         (True, False, True)
     """
-    return unicodedata.east_asian_width(char) in "WF"
+    return unicodedata.east_asian_width(char) in _WIDE
 
 
 def display_width(text: str) -> int:
@@ -240,8 +244,8 @@ def display_width(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    width = unicodedata.east_asian_width
-    return len(text) + sum(1 for ch in text if width(ch) in "WF")
+    width = unicodedata.east_asian_width  # is_wide, without a call a character
+    return len(text) + sum(1 for ch in text if width(ch) in _WIDE)
 
 
 def find_cid_artefacts(text: str) -> list[str]:

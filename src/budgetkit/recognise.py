@@ -45,6 +45,7 @@ from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.normalize import is_wide
 from budgetkit.ocr import OCR_REASON
+from budgetkit.parse_value import is_measurable, load_units, parse_indicator_value
 from budgetkit.regions import YEAR_RE, find_tables, is_section_start
 from budgetkit.tokens import (
     BLANK,
@@ -334,8 +335,6 @@ def _target_run_re() -> re.Pattern:
 
     Numbers, each with a comparator and a unit of ``metadata/units.csv`` (longest first) where printed.
     """
-    from budgetkit.parse_value import load_units
-
     units = "|".join(re.escape(u) for u in sorted(load_units(), key=len, reverse=True))
     # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
     return re.compile(rf"(?<!\d)(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?(?:{units})?)+")
@@ -462,8 +461,6 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
         >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善"]]
         [(6, True), (6, False), (None, False)]
     """
-    from budgetkit.parse_value import is_measurable
-
     if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _target_run_re().finditer(text)):
         return None, False  # several targets run together (>=95%>=95%): cut by the target runs
     for k in range(1, len(text)):
@@ -483,8 +480,6 @@ def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict],
     ``1681680`` beside a cost target ``<1681680元`` is in 元. Where no target shows it, the
     unit found for an earlier row of the same list is used (``scale`` carries it), else 万元.
     """
-    from budgetkit.parse_value import parse_indicator_value
-
     number, own = amount
     found = own
     if found is None:

@@ -31,6 +31,7 @@ from dataclasses import replace
 
 from budgetkit.cells import Cell, Row
 from budgetkit.normalize import display_width, is_wide
+from budgetkit.parse_value import is_measurable
 from budgetkit.tokens import join_text
 from budgetkit.vocabulary import PINYIN_RE
 
@@ -185,12 +186,6 @@ def _first_unit(text: str) -> str:
     return re.match(r"[^\s\u3400-\u9fff]+", text).group()
 
 
-def is_measurable(text: str) -> bool:
-    from budgetkit.parse_value import is_measurable as measurable  # imported here: it brings pandas
-
-    return measurable(text)
-
-
 #: A line's cells not cut yet (see :func:`segment_lines`).
 _LATER: list = []
 
@@ -249,7 +244,7 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
             continue
         rows.append(Row([Cell(text, n)]))
         # a row of cells parted by spaces: the next line may continue it
-        if line_cells and line_cells is not _LATER and len(line_cells) >= 2:
+        if line_cells and len(line_cells) >= 2:  # (a line not cut yet is one cell)
             layout = _Layout(line_cells, rows[-1])
     if quote is not None:  # an opening quote never closed: keep its lines as they are
         rows.extend(Row([Cell(t, k)]) for k, t in quote)

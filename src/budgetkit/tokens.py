@@ -100,13 +100,7 @@ class Tok:
 
     def role(self, *roles: str):
         """Its vocabulary row with one of ``roles``, or ``None``."""
-        match = self.match
-        if match is None:
-            return None
-        if len(match.terms) == 1:  # most terms have one role (as Match.role, without a second call)
-            term = match.terms[0]
-            return term if term.role in roles else None
-        return match.role(*roles)
+        return self.match.role(*roles) if self.match is not None else None
 
 
 def stream(rows: Sequence[Row]) -> list[Tok]:
@@ -175,12 +169,16 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
     """
     out = list(toks)
     frags = [_fragment(t) for t in out]  # kept in step with ``out``
+
+    def splice(a: int, b: int, joined: list[Tok]) -> None:
+        out[a:b] = joined
+        frags[a:b] = [_fragment(t) for t in joined]
+
     i = 1
     while i < len(out) - 1:
         if frags[i - 1] and frags[i + 1] and (stacked := _stacked_labels(out, i, frags)) is not None:
             first, last, joined = stacked
-            out[first:last] = joined
-            frags[first:last] = [_fragment(t) for t in joined]
+            splice(first, last, joined)
             i = first + len(joined)
             continue
         above, mid, below = out[i - 1], out[i], out[i + 1]
@@ -188,13 +186,11 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
                     and below.gap in (LINE, BLANK) and not mid.cells[0].delimited
                     and not below.cells[0].delimited and not above.cells[0].delimited)
         if lines_ok and (joined := _label_halves(above, mid, below)) is not None:
-            out[i - 1 : i + 2] = joined
-            frags[i - 1 : i + 2] = [_fragment(t) for t in joined]
+            splice(i - 1, i + 2, joined)
             i += 1
             continue
         if lines_ok and (joined := _value_halves(above, mid, below)) is not None:
-            out[i - 1 : i + 2] = [joined]
-            frags[i - 1 : i + 2] = [_fragment(joined)]
+            splice(i - 1, i + 2, [joined])
             continue
         i += 1
     return out
