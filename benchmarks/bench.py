@@ -15,8 +15,12 @@ Prints these measurements, on throw-away copies of the repository (the real
    files copied with distinct names; process time, so other work on the machine counts less);
 2. a cold build of one year through papermill (``budgetkit build --year Y``),
    with and without HTML, in a fresh process as a user runs it;
-3. the same work as a plain script calling the same step functions in a fresh
-   process, and the ratio papermill / plain script: the price of the notebook layer;
+3. the same work as a plain script in a fresh process: the notebooks' code cells run one after another
+   with ``exec`` (a namespace per notebook, the parameters set after the parameters cell as papermill
+   does; what a cell shows is computed but not rendered), and the ratio papermill / plain script: the
+   price of the notebook layer (kernel, papermill, rendering what cells show). Also against the
+   computing steps alone (:data:`COMPUTING_STEPS`, the ``show_`` calls left out). Pairs of runs are
+   interleaved (``--pairs``) as the machine's speed drifts; the median ratio is given;
 4. the rebuild with nothing changed (every notebook current: skipped);
 5. with ``--files``: the cold build (with HTML) of a year of N copies of the seed
    (:func:`budgetkit.synthetic.make_year`), wall time, CPU time (of the build and every
@@ -33,29 +37,39 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 PLAIN_SCRIPT = """
-from budgetkit import steps
-from budgetkit.params import validate_params
-year = {year}
-for name, calls in [
-    ("01_clean", [steps.clean_year]),
-    ("02_costs", [steps.reconcile_year]),
-    ("03_audit", [steps.audit_year]),
-    ("04_figures", [steps.figure_budget, steps.figure_costs, steps.figure_unit_costs,
-                    steps.figure_qualitative, steps.figure_audit]),
-]:
-    params = validate_params({{"year": year, "root": {root!r}}}, name)
-    for call in calls:
-        call(params)
+import json
+from pathlib import Path
+injected = {{"year": {year}, "root": {root!r}}}
+only = {only!r}  # the step calls kept ('' keeps every line)
+for name in {notebooks!r}:
+    namespace = {{"__name__": "__main__"}}
+    cells = json.loads(Path({root!r}, "notebooks", name + ".ipynb").read_text(encoding="utf-8"))["cells"]
+    for k, cell in enumerate(c for c in cells if c["cell_type"] == "code"):
+        source = "".join(cell["source"])
+        if only:
+            source = "\\n".join(line for line in source.splitlines()
+                                 if not line.startswith("steps.") or line.split("(")[0] in only)
+        exec(compile(source, f"{{name}}[{{k}}]", "exec"), namespace)
+        if "parameters" in cell["metadata"].get("tags", []):
+            namespace.update(injected)
 """
+
+#: The step calls that compute and write the year's tables and figures (not the ``show_`` cells, which
+#: build what a notebook shows): the plain script of earlier figures.
+COMPUTING_STEPS = ("steps.clean_year", "steps.reconcile_year", "steps.audit_year", "steps.figure_budget",
+                   "steps.figure_costs", "steps.figure_unit_costs", "steps.figure_qualitative",
+                   "steps.figure_audit")
 
 
 def _project_copy(year: int, files: int | None = None) -> Path:
@@ -200,11 +214,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats, for CI")
     parser.add_argument("--rate-files", type=int, default=40, help="files of the synthetic year the parse rate reads")
     parser.add_argument("--rate-rounds", type=int, default=5, help="rounds of the parse rate, each on new files")
+    parser.add_argument("--pairs", type=int, default=5, help="interleaved runs of the build and the plain script")
     parser.add_argument("--parse-only", action="store_true", help="only the parse measurements, no builds")
     args = parser.parse_args()
     python = sys.executable
     if args.quick:
-        args.repeat, args.files = 3, args.files or "1,10"
+        args.repeat, args.files, args.pairs = 3, args.files or "1,10", 1
     print(f"# {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
           f"load {os.getloadavg()[0]:.1f}")
 
@@ -225,14 +240,23 @@ def main() -> None:
         build = [python, "-m", "budgetkit", "-q", "build", "--root", str(root), "--year", str(args.year)]
         with_html = _timed(build, root)
         unchanged = _timed(build, root)
-        without_html = _timed([*build, "--no-html", "--force"], root)
-        plain = _timed([python, "-c", PLAIN_SCRIPT.format(year=args.year, root=str(root))], root)
+        from budgetkit.build import YEAR_NOTEBOOKS
+
+        script_of = partial(PLAIN_SCRIPT.format, year=args.year, root=str(root), notebooks=YEAR_NOTEBOOKS)
+        script, computing = ([python, "-c", script_of(only=only)] for only in ("", COMPUTING_STEPS))
+        runs = [(_timed([*build, "--no-html", "--force"], root), _timed(script, root), _timed(computing, root))
+                for _ in range(args.pairs)]
     finally:
         shutil.rmtree(root, ignore_errors=True)
-    print(f"cold build {args.year} with papermill: {with_html:.1f} s with HTML, {without_html:.1f} s without")
-    print(f"same steps as a plain script: {plain:.1f} s")
-    print(f"notebook layer overhead: papermill / plain = {without_html / plain:.2f}x "
-          f"({with_html / plain:.2f}x with HTML)")
+    without_html, plain, steps_only = (statistics.median(r[i] for r in runs) for i in range(3))
+    ratio = statistics.median(b / p for b, p, _ in runs)
+    ratio_steps = statistics.median(b / c for b, _, c in runs)
+    print(f"cold build {args.year} with papermill: {with_html:.1f} s with HTML, {without_html:.1f} s without "
+          f"(median of {args.pairs})")
+    print(f"the notebooks' code as a plain script: {plain:.1f} s; their computing steps alone: {steps_only:.1f} s")
+    print(f"notebook layer overhead: papermill / plain = {ratio:.2f}x median of {args.pairs} interleaved runs "
+          f"({with_html / plain:.2f}x with HTML); {ratio_steps:.2f}x against the computing "
+          f"steps alone")
     print(f"rebuild with nothing changed: {unchanged:.2f} s")
     if args.files:
         bench_scale(args.year, [int(n) for n in args.files.split(",")])

@@ -69,3 +69,41 @@ def test_a_released_client_is_replaced(tmp_path):
                             kernel_name="python3")
         assert kernel._papermill is not None and kernel._papermill is not used
     assert _outputs(tmp_path / "o2.ipynb") == ["ran\n"]
+
+
+def test_the_first_notebook_waits_for_the_warm_up_and_loses_no_output(tmp_path):
+    """papermill's first client is ready once kernel_info is answered after the warm-up, with iopub connected."""
+    import papermill as pm
+
+    nb = _notebook(tmp_path / "a.ipynb", "print(warmed)", "print('second')")
+    with Kernel(tmp_path, warm_up="import time, builtins; time.sleep(0.5); builtins.warmed = 'after the warm-up'") as k:
+        pm.execute_notebook(str(nb), str(tmp_path / "o.ipynb"), km=k.km, progress_bar=False, kernel_name="python3")
+    assert _outputs(tmp_path / "o.ipynb") == ["after the warm-up\n", "second\n"]
+
+
+def test_a_kernel_that_dies_before_it_is_ready_is_reported(tmp_path):
+    import papermill as pm
+
+    nb = _notebook(tmp_path / "a.ipynb", "print('never')")
+    with Kernel(tmp_path, warm_up="import os; os._exit(3)") as kernel:
+        with pytest.raises(RuntimeError, match="died"):
+            pm.execute_notebook(str(nb), str(tmp_path / "o.ipynb"), km=kernel.km, progress_bar=False,
+                                kernel_name="python3")
+
+
+def test_the_warm_up_freezes_what_it_imported(tmp_path):
+    """Imported modules go to the permanent generation: a reset's garbage collection does not walk them."""
+    with Kernel(tmp_path) as kernel:
+        assert kernel.run("import gc; gc.get_freeze_count() > 10_000") == "True"
+        kernel.reset()
+        assert kernel.run("import sys; 'budgetkit.steps' in sys.modules") == "True"
+
+
+def test_a_stopped_kernel_has_ended_and_closes(tmp_path):
+    kernel = Kernel(tmp_path).start()
+    assert kernel.run("1 + 1") == "2"
+    process = kernel.km.provisioner.process
+    kernel.stop()
+    assert process.wait(timeout=10) != 0, "killed, not ended by itself"
+    kernel.close()
+    assert kernel.km is None

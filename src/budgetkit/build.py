@@ -420,8 +420,12 @@ def build_year(
     result = BuildResult(str(year), current=list(current), reason=plan.reason)
     started = dt.datetime.now(dt.UTC)
     stage = Stage.create(paths, str(year))
-    pages = _Pages(html, [stage.root, paths.root])
+    kernel = pages = None
     try:
+        # the kernel first: it starts in its own process while this one goes on (the pages' imports in their
+        # thread would slow its start)
+        kernel = Kernel(stage.root).start() if todo else None
+        pages = _Pages(html, [stage.root, paths.root])
         out_dir = stage.paths.reports_year(year)
         processed = stage.paths.processed_year(year)
         _copy_current(stage, year, current)
@@ -440,22 +444,22 @@ def build_year(
             "html": html,
         }
         _write_manifest(out_dir, manifest)
-        with Kernel(stage.root) if todo else contextlib.nullcontext() as kernel:
-            for i, name in enumerate(todo, plan.start + 1):
-                logger.info("[%s] %d/%d %s …", year, i, len(notebooks), name)
-                t0 = time.perf_counter()
-                executed, failure = run_notebook(name, parameters, out_dir, paths, run_root=stage.root,
-                                                 shown_as=f"reports/{year}/{name}.ipynb", kernel=kernel)
-                result.notebooks[name] = round(time.perf_counter() - t0, 2)
-                result.outputs.append(_live(stage, executed))
-                pages.render(name, executed)
-                if failure:
-                    result.status, result.error = "failed", f"{name}: {failure}"
-                    manifest["failed_notebook"] = name
-                    logger.error("[%s] %s failed: %s", year, name, failure)
-                    break
-                logger.info("[%s] %d/%d %s done in %.1f s", year, i, len(notebooks), name,
-                            result.notebooks[name])
+        for i, name in enumerate(todo, plan.start + 1):
+            logger.info("[%s] %d/%d %s …", year, i, len(notebooks), name)
+            t0 = time.perf_counter()
+            executed, failure = run_notebook(name, parameters, out_dir, paths, run_root=stage.root,
+                                             shown_as=f"reports/{year}/{name}.ipynb", kernel=kernel)
+            result.notebooks[name] = round(time.perf_counter() - t0, 2)
+            result.outputs.append(_live(stage, executed))
+            pages.render(name, executed)
+            if failure:
+                result.status, result.error = "failed", f"{name}: {failure}"
+                manifest["failed_notebook"] = name
+                logger.error("[%s] %s failed: %s", year, name, failure)
+                break
+            logger.info("[%s] %d/%d %s done in %.1f s", year, i, len(notebooks), name, result.notebooks[name])
+        if kernel is not None:
+            kernel.stop()  # it ends while the manifest is written
         result.skipped = _skipped(processed)
         for s in result.skipped:
             logger.warning("[%s] skipped %s: %s", year, s["source_file"], s["reason"])
@@ -502,7 +506,10 @@ def build_year(
         _write_manifest(out_dir, manifest)
         stage.swap(["processed", "figures", "reports"], str(year))
     finally:
-        pages.close()
+        if kernel is not None:
+            kernel.close()
+        if pages is not None:
+            pages.close()
         stage.remove()
     return result
 
