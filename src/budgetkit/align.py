@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -453,8 +454,11 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
 
     # a lone value line as wide as the widest value was cut by its cell's edge (it fills a value column); only
     # where a line holds a row's cells (PDF text): where cells stand one per line, every value is a lone line
-    fills = [spaced and full_em is not None and u.whole_line and _width(u.text) >= max(full_em, 6.0)
-             for u in units]
+    if spaced and full_em is not None:
+        fill_em = max(full_em, 6.0)
+        fills = [u.whole_line and _width(u.text) >= fill_em for u in units]
+    else:
+        fills = [False] * n
     is_value = [r == "value" for r in roles]
     value_like = [r.startswith("value") for r in roles]  # where a value particle continues a cell
 
@@ -464,11 +468,8 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
     is_ind = [r == "indicator" for r in roles]
     joinable = [r in _JOINABLE for r in roles]
     skip_to = [_skip_to(starts, k, cum) for k in range(m)]
-    # from each state, the next columns of the same row and the state each reaches
-    after = [tuple((k, 2 * k + (1 if st % 2 or is_ind[k] else 0)) for k in range(st // 2 + 1, m))
-             for st in range(size)]
     # what the loop below needs of each state
-    info = [(st // 2, joinable[st // 2], value_like[st // 2], is_value[st // 2], cum[st // 2 + 1], ends[st], after[st])
+    info = [(st // 2, joinable[st // 2], value_like[st // 2], is_value[st // 2], cum[st // 2 + 1], ends[st])
             for st in range(size)]
     HOWS = ("new", "same", "piece", "lexical", "width", "guess")
     costs = [_INF] * size
@@ -490,10 +491,11 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
     step_costs = [costs]  # the costs after each unit, for a trace
     labelish = ("l1", "l2", "l12", "sec")
     # the pieces of a token with many of them (cells set apart by spaces along one long line)
-    counts: dict[int, int] = {}
-    for unit in units:
-        counts[id(unit.tok.cell)] = counts.get(id(unit.tok.cell), 0) + 1
-    many = [spaced and counts[id(unit.tok.cell)] >= _MANY_PIECES for unit in units]
+    if spaced:
+        counts = Counter(id(unit.tok.cells[0]) for unit in units)
+        many = [counts[id(unit.tok.cells[0])] >= _MANY_PIECES for unit in units]
+    else:
+        many = [False] * n
     start_states = [(k, 2 * k + is_ind[k]) for k in starts]  # the columns a row may start at, and their states
     for i in range(first, n):
         u, g, cls = units[i], units[i].gap, classes[i]
@@ -502,6 +504,7 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
         new = [_INF] * size
         back = [-1] * size
         how = [0] * size
+        bases = [_INF] * size
         same_row = _SAME_ROW[g]
         best_end, best_end_state = _INF, -1
         can_join = g not in (SAME, BREAK) and cls not in labelish
@@ -519,7 +522,7 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
         for st, cost in enumerate(costs):
             if cost == _INF:
                 continue
-            j, joins, valueish, value, cum_next, ends_st, nexts = info[st]
+            j, joins, valueish, value, cum_next, ends_st = info[st]
             wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
             if can_join and joins:
                 if g == PIECE:
@@ -536,16 +539,40 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
                 c = cost + jc
                 if c < new[st]:
                     new[st], back[st], how[st] = c, st, hw
-            # the next column of the same row
-            base = cost + wraps + same_row - cum_next
-            for k, t in nexts:
-                c = base + ce[k]
-                if c < new[t]:
-                    new[t], back[t], how[t] = c, st, 1
+            # the next column of the same row: placed below, for all states at once
+            bases[st] = cost + wraps + same_row - cum_next
             # a new row (not after a lone value fragment that filled its cell: the line goes on)
             end = cost + ends_st + wraps + (_FILLED if filled_end and value else 0.0)
             if end < best_end:
                 best_end, best_end_state = end, st
+        # the next column of the same row: a column k is reached from the least base of the columns before it,
+        # apart for states with and without an indicator (an indicator column reaches the state with one from
+        # both); ties go to the lower state, and the next column is preferred to joining the cell before
+        b0 = b1 = _INF
+        s0 = s1 = -1
+        for k in range(m):
+            t = 2 * k
+            if is_ind[k]:
+                best, src = (b0, s0) if b0 <= b1 and (b0 < b1 or s0 < s1) else (b1, s1)
+                if src >= 0:
+                    c = best + ce[k]
+                    if c <= new[t + 1]:
+                        new[t + 1], back[t + 1], how[t + 1] = c, src, 1
+            else:
+                if s0 >= 0:
+                    c = b0 + ce[k]
+                    if c <= new[t]:
+                        new[t], back[t], how[t] = c, s0, 1
+                if s1 >= 0:
+                    c = b1 + ce[k]
+                    if c <= new[t + 1]:
+                        new[t + 1], back[t + 1], how[t + 1] = c, s1, 1
+            x = bases[t]
+            if x < b0:
+                b0, s0 = x, t
+            x = bases[t + 1]
+            if x < b1:
+                b1, s1 = x, t + 1
         if best_end_state >= 0:
             # a line of many cells parted by spaces (a table flattened to one line) starts rows inside it
             nr = best_end + (_NEW_ROW_IN_RUN if g == PIECE and many[i] else _NEW_ROW[g])
