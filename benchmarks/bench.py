@@ -177,14 +177,34 @@ def bench_parse(year: int, repeat: int) -> tuple[int, float]:
     return tables, best / max(tables, 1)
 
 
-def bench_parse_rate(year: int, files: int, rounds: int = 1) -> list[tuple[int, float, float]]:
+def machine_pace(repeat: int = 2) -> float:
+    """CPU seconds of a fixed pure-Python workload (best of ``repeat``): how fast the machine runs just now.
+
+    Strings, dicts, lists and small objects, as parsing uses them, and nothing of budgetkit: on a machine
+    whose speed drifts, a parse rate read beside it says whether a low figure is the code or the machine.
+    """
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.process_time()
+        seen: dict[str, list[str]] = {}
+        for i in range(200_000):
+            text = f"指标{i % 977}值{i}"
+            seen.setdefault(text[:4], []).append(text.replace("值", ":"))
+        rows = sorted((len(v), k) for k, v in seen.items())
+        _ = [tuple(k.split("标")) for _, k in rows]
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+def bench_parse_rate(year: int, files: int, rounds: int = 1) -> list[tuple[int, float, float, float]]:
     """Tables parsed per CPU-second on one core: ``rounds`` synthetic years of ``files`` files, in process time.
 
     The files are copies of the year's raw files with distinct names (:func:`budgetkit.synthetic.make_year`),
     every round's its own (so no round reads a name an earlier one cached); each is read and recognised
     (:func:`budgetkit.parse.file_records`) and the frames are built once for all
     (:func:`budgetkit.parse.tables_of`), as ``parse_year`` does on each core. Returns, for each round,
-    ``(tables, seconds for the records, seconds for the frames)``.
+    ``(tables, seconds for the records, seconds for the frames, the machine's pace)`` (the mean of
+    :func:`machine_pace` before and after the round).
     """
     from budgetkit.parse import file_records, tables_of
     from budgetkit.synthetic import make_year
@@ -194,12 +214,13 @@ def bench_parse_rate(year: int, files: int, rounds: int = 1) -> list[tuple[int, 
     try:
         paths = make_year(ROOT / "data/raw" / str(year), folder, files * rounds)
         for k in range(rounds):
+            pace = machine_pace()
             t0 = time.process_time()
             records = [file_records(f, year=year) for f in paths[k * files:(k + 1) * files]]
             t1 = time.process_time()
             tables = len(tables_of(records).projects)
             t2 = time.process_time()
-            out.append((tables, t1 - t0, t2 - t1))
+            out.append((tables, t1 - t0, t2 - t1, (pace + machine_pace()) / 2))
     finally:
         shutil.rmtree(folder.parent, ignore_errors=True)
     return out
@@ -226,12 +247,16 @@ def main() -> None:
     tables, per_table = bench_parse(args.year, args.repeat)
     print(f"parse from text: {tables} tables, {per_table * 1000:.1f} ms per table (best of {args.repeat})")
     rounds = bench_parse_rate(args.year, 4 if args.quick else args.rate_files, 1 if args.quick else args.rate_rounds)
-    rates = sorted(t / (r + f) for t, r, f in rounds)
-    tables, records_s, frames_s = min(rounds, key=lambda x: x[1] + x[2])
+    rates = sorted(t / (r + f) for t, r, f, _ in rounds)
+    tables, records_s, frames_s, _ = min(rounds, key=lambda x: x[1] + x[2])
+    paces = sorted(x[3] for x in rounds)
     print(f"parse rate: {tables} tables of a synthetic year in {records_s + frames_s:.2f} CPU s "
           f"({records_s / tables * 1000:.2f} ms a table to records, {frames_s / tables * 1000:.2f} ms to frames): "
           f"{rates[-1]:.0f} tables/s/core, best of {len(rates)} rounds (median {rates[len(rates) // 2]:.0f}, "
           f"worst {rates[0]:.0f})")
+    print(f"machine pace (a fixed pure-Python workload before and after each round): {paces[0] * 1000:.0f}–"
+          f"{paces[-1] * 1000:.0f} ms; rounds (tables/s, pace ms): "
+          + ", ".join(f"{t / (r + f):.0f} at {p * 1000:.0f}" for t, r, f, p in rounds))
     if args.parse_only:
         return
 
