@@ -12,7 +12,11 @@ its own ``globals()``, and nothing of the notebook before it can be used by
 mistake. Imported modules stay imported, which is the point.
 
 While the first notebook is being prepared, the kernel imports budgetkit's steps
-(:data:`WARM_UP`) in the background.
+(:data:`WARM_UP`) in the background, and freezes them out of the garbage collector's
+reach. papermill's first client is ready as soon as the kernel answers with its
+outputs channel connected (:func:`_ready`). Once its notebooks are done,
+:meth:`Kernel.stop` kills the kernel without waiting; :meth:`Kernel.close` then
+finds it gone.
 
 Examples:
     >>> import tempfile
@@ -261,6 +265,8 @@ async def _ready(kc, timeout: float | None = None) -> None:
                 break
         try:
             await kc.get_iopub_msg(timeout=0.2)
+            if hasattr(kc, "_handle_kernel_info_reply"):  # as jupyter_client's: the protocol version it speaks
+                kc._handle_kernel_info_reply(reply)
             return
         except Empty:
             if time.monotonic() > deadline:
