@@ -84,3 +84,17 @@ def test_builds_killed_at_several_moments_leave_every_year_consistent(tmp_path):
     leftovers = [p for base in ("data/processed", "figures", "reports") for p in (root / base).iterdir()
                  if p.name.startswith(".")]
     assert not leftovers
+
+
+def test_the_build_hands_the_interpreter_over_quickly_and_restores_the_interval():
+    from budgetkit.build import _responsive
+
+    before = sys.getswitchinterval()
+    with _responsive():
+        assert sys.getswitchinterval() <= 0.0005
+        with pytest.raises(KeyError):
+            with _responsive(interval=0.001):
+                assert sys.getswitchinterval() <= 0.0005, "never made longer"
+                raise KeyError("a failed build")
+        assert sys.getswitchinterval() <= 0.0005
+    assert sys.getswitchinterval() == before
