@@ -12,7 +12,8 @@ Prints these measurements, on throw-away copies of the repository (the real
 
 1. parse time per project table from text (``parse_file`` repeated, best of ``--repeat``), and the parse
    rate in tables per CPU-second on one core over a synthetic year of ``--rate-files`` files (the year's
-   files copied with distinct names; process time, so other work on the machine counts less);
+   files copied with distinct names; process time, so other work on the machine counts less), each round
+   beside the machine's pace then (:func:`machine_pace`);
 2. a cold build of one year through papermill (``budgetkit build --year Y``),
    with and without HTML, in a fresh process as a user runs it;
 3. the same work as a plain script in a fresh process: the notebooks' code cells run one after another
