@@ -65,6 +65,7 @@ class Kernel:
         self.km = None
         self.used = False
         self._pending: str | None = None  # the request id of a reset sent without waiting
+        self._warming: str | None = None  # the request id of the warm-up, until it is known to have run
         self._papermill = None  # the client papermill runs every notebook with
         self._own = None  # the client of run() and reset(): connected once (each connection waits ~0.2 s)
         self._own_ready = False  # its iopub channel is known to be connected
@@ -92,7 +93,7 @@ class Kernel:
         def client(**kwargs):
             if self._papermill is None:
                 self._papermill = kc = make_client(**kwargs)
-                kc.wait_for_ready = partial(_ready, kc)
+                kc.wait_for_ready = partial(self._ready, kc)
             else:
                 kc = self._papermill
                 kc.start_channels = _connected
@@ -101,7 +102,7 @@ class Kernel:
 
         self.km.client = client
         if self._warm_up:
-            self.run(self._warm_up, wait=False)
+            self._warming = self._client().execute(self._warm_up, silent=True, store_history=False)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -158,6 +159,7 @@ class Kernel:
                 shown.append(msg["content"]["data"].get("text/plain", ""))
 
         reply = kc.execute_interactive(code, store_history=False, timeout=self._timeout, output_hook=collect)
+        self._warming = None  # sent before on the same client, so run before
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"{content.get('ename')}: {content.get('evalue')}")
@@ -209,9 +211,38 @@ class Kernel:
             reply = self._own.get_shell_msg(timeout=self._timeout)
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
+        self._warming = None  # sent before on the same client, so run before
         content = reply["content"]
         if content.get("status") != "ok":
             raise RuntimeError(f"kernel reset failed: {content.get('ename')}: {content.get('evalue')}")
+
+    async def _ready(self, kc, timeout: float | None = None) -> None:
+        """``wait_for_ready`` of papermill's first client: :func:`_ready`, then the warm-up known to have run.
+
+        The warm-up goes through the kernel's own client, whose requests papermill's do not queue behind: two
+        clients connect to a kernel that is starting in either order. Waiting for its reply here, the first
+        notebook's cells run after it, not among them.
+
+        Raises:
+            RuntimeError: the kernel died, or did not answer within ``timeout`` seconds.
+        """
+        from queue import Empty
+
+        await _ready(kc, timeout)
+        deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
+        while self._warming is not None:
+            try:
+                reply = self._own.get_shell_msg(timeout=0.05)
+            except Empty:
+                if not await kc.is_alive():
+                    raise RuntimeError("the kernel died while it imported budgetkit (its warm-up)") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"the kernel's warm-up did not end in {timeout} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == self._warming:
+                self._warming = None
+                if reply["content"].get("status") != "ok":  # the notebook's own imports will say what fails
+                    logger.debug("kernel warm-up: %s", reply["content"].get("evalue"))
 
     def release(self) -> None:
         """Disconnect papermill's client (the next notebook connects a new one; the kernel goes on)."""
