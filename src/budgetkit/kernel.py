@@ -14,7 +14,7 @@ mistake. Imported modules stay imported, which is the point.
 While the first notebook is being prepared, the kernel imports budgetkit's steps
 (:data:`WARM_UP`) in the background, and freezes them out of the garbage collector's
 reach. papermill's first client is ready as soon as the kernel answers with its
-outputs channel connected (:func:`_ready`). Once its notebooks are done,
+outputs channel connected (:func:`_connect`) and the warm-up has run. Once its notebooks are done,
 :meth:`Kernel.stop` kills the kernel without waiting; :meth:`Kernel.close` then
 finds it gone.
 
@@ -217,7 +217,7 @@ class Kernel:
             raise RuntimeError(f"kernel reset failed: {content.get('ename')}: {content.get('evalue')}")
 
     async def _ready(self, kc, timeout: float | None = None) -> None:
-        """``wait_for_ready`` of papermill's first client: :func:`_ready`, then the warm-up known to have run.
+        """``wait_for_ready`` of papermill's first client: :func:`_connect`, then the warm-up known to have run.
 
         The warm-up goes through the kernel's own client, whose requests papermill's do not queue behind: two
         clients connect to a kernel that is starting in either order. Waiting for its reply here, the first
@@ -226,23 +226,15 @@ class Kernel:
         Raises:
             RuntimeError: the kernel died, or did not answer within ``timeout`` seconds.
         """
-        from queue import Empty
-
-        await _ready(kc, timeout)
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
-        while self._warming is not None:
-            try:
-                reply = self._own.get_shell_msg(timeout=0.05)
-            except Empty:
-                if not await kc.is_alive():
-                    raise RuntimeError("the kernel died while it imported budgetkit (its warm-up)") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the kernel's warm-up did not end in {timeout} s") from None
-                continue
-            if reply["parent_header"].get("msg_id") == self._warming:
-                self._warming = None
-                if reply["content"].get("status") != "ok":  # the notebook's own imports will say what fails
-                    logger.debug("kernel warm-up: %s", reply["content"].get("evalue"))
+        await _connect(kc, timeout, deadline)
+        if self._warming is not None:
+            reply = await _reply(partial(self._own.get_shell_msg, timeout=0.05), self._warming, kc, deadline,
+                                 "the kernel died while it imported budgetkit (its warm-up)",
+                                 f"the kernel's warm-up did not end in {timeout} s")
+            self._warming = None
+            if reply["content"].get("status") != "ok":  # the notebook's own imports will say what fails
+                logger.debug("kernel warm-up: %s", reply["content"].get("evalue"))
 
     def release(self) -> None:
         """Disconnect papermill's client (the next notebook connects a new one; the kernel goes on)."""
@@ -267,8 +259,35 @@ async def _answers(kc, timeout: float | None = None) -> None:
             return
 
 
-async def _ready(kc, timeout: float | None = None) -> None:
-    """``wait_for_ready`` of papermill's first client: kernel_info answered, and the iopub channel connected.
+async def _reply(get, msg_id: str, kc, deadline: float, died: str, late: str) -> dict:
+    """The reply to request ``msg_id`` read with ``get`` (replies to other requests are passed over).
+
+    ``get`` reads one shell message or raises :class:`queue.Empty` after a short wait (a blocking or an
+    asynchronous client's ``get_shell_msg``); in between, ``kc`` (a client of the kernel manager) tells
+    whether the kernel is alive.
+
+    Raises:
+        RuntimeError: ``died`` when the kernel died, ``late`` once ``deadline`` (``time.monotonic``) passed.
+    """
+    from queue import Empty
+
+    from jupyter_core.utils import ensure_async
+
+    while True:
+        try:
+            reply = await ensure_async(get())
+        except Empty:
+            if not await kc.is_alive():
+                raise RuntimeError(died) from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(late) from None
+            continue
+        if reply["parent_header"].get("msg_id") == msg_id:
+            return reply
+
+
+async def _connect(kc, timeout: float | None, deadline: float) -> None:
+    """Make papermill's first client ready: kernel_info answered, and the iopub channel connected.
 
     jupyter_client's own does the same, then reads iopub until it has been quiet for 0.2 s, which every
     build would wait for while the kernel imports: nbclient passes over outputs of other requests anyway.
@@ -276,24 +295,14 @@ async def _ready(kc, timeout: float | None = None) -> None:
     until then, kernel_info is asked again.
 
     Raises:
-        RuntimeError: the kernel died, or did not answer within ``timeout`` seconds.
+        RuntimeError: the kernel died, or did not answer by ``deadline`` (``timeout`` seconds after the start).
     """
     from queue import Empty
 
-    deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
     while True:
-        msg_id = kc.kernel_info()
-        while True:  # replies to other requests (the warm-up's) are passed over
-            try:
-                reply = await kc.get_shell_msg(timeout=1)
-            except Empty:
-                if not await kc.is_alive():
-                    raise RuntimeError("the kernel died before answering kernel_info") from None
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the kernel did not answer in {timeout} s") from None
-                continue
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
+        reply = await _reply(partial(kc.get_shell_msg, timeout=1), kc.kernel_info(), kc, deadline,
+                             "the kernel died before answering kernel_info",
+                             f"the kernel did not answer in {timeout} s")
         try:
             await kc.get_iopub_msg(timeout=0.2)
             if hasattr(kc, "_handle_kernel_info_reply"):  # as jupyter_client's: the protocol version it speaks
