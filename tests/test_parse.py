@@ -153,6 +153,35 @@ def test_indicator_assembly(body, expected):
     assert indicators_of(body) == expected
 
 
+FLAT_HEAD = ("专项资金绩效目标表(2026年度)项目名称宣传文化专项资金主管部门(单位)名称市委宣传部资金情况(万元)资金总额:15"
+             "总体目标开展对外文化交流活动,绩效指标一级指标二级指标三级指标指标解释指标值")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "产出指标数量指标补助县(市、区)数量反映补助县(市、区)数量情况23个质量指标项目资金使用合规性"
+            "反映项目资金使用合规情况>=95%",
+            [("补助县(市、区)数量", "反映补助县(市、区)数量情况", "23个"),
+             ("项目资金使用合规性", "反映项目资金使用合规情况", ">=95%")],
+            id="explanation-before-a-measurable-tail",
+        ),
+        pytest.param(
+            "产出指标数量指标邀请国际友人涉及国家数量邀请国际友人涉及国家数量≥3个时效指标活动完成时间考察活动按时完成情况"
+            "2026年12月底前",
+            [("邀请国际友人涉及国家数量", "邀请国际友人涉及国家数量", "≥3个"),
+             ("活动完成时间", "考察活动按时完成情况", "2026年12月底前")],
+            id="explanation-repeating-the-name",
+        ),
+    ],
+)
+def test_a_flattened_row_is_cut_into_name_explanation_and_value(body, expected):
+    tables = parse_lines([FLAT_HEAD + body], "flat.txt", year=2026)
+    got = tables.indicators[["indicator", "explanation", "value"]].values.tolist()
+    assert [tuple(r) for r in got] == expected
+
+
 def test_printed_labels_are_kept():
     tables = parse_lines(lines_of(HEAD + "项目完成指标\n数量指标 课时 10课时\n项目效益指标\n社会效益指标 氛围 良好\n"), "t.txt")
     cols = ["level1", "level1_printed", "level2", "level2_printed"]

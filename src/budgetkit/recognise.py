@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from budgetkit.align import Column, Row, align_section, ambiguous, make_schema
+from budgetkit.align import EXPLANATION_CUTS, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.normalize import is_wide
@@ -338,8 +338,8 @@ def _target_run_re() -> re.Pattern:
     units = "|".join(re.escape(u) for u in sorted(load_units(), key=len, reverse=True))
     # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
     return re.compile(rf"(?<!\d)(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?(?:{units})?)+")
-#: Words an indicator's explanation (指标解释) starts with.
-_EXPLANATION_START_RE = re.compile(r"反映|考察")
+#: Where an indicator's explanation (指标解释) starts inside a run-together row.
+_EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 
 def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
@@ -365,7 +365,9 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
         tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
         if tail is not None:
             cells = tok.cells if sure else tuple(replace(c, reasons=(*c.reasons, WORD_VALUE_CUT)) for c in tok.cells)
-            out += [replace(tok, text=text[:tail]),
+            name, *explained = _cut_explanation(text[:tail])
+            out += [replace(tok, text=name),
+                    *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in explained),
                     Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
             continue
         parts: list[str] = []
@@ -379,14 +381,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
             parts.append(m.group(0))
             pos = m.end()
         parts.append(text[pos:])
-        split: list[str] = []
-        for part in parts:
-            m = _EXPLANATION_START_RE.search(part)
-            if m is not None and m.start() >= 4 and not _target_run_re().fullmatch(part):
-                split += [part[: m.start()], part[m.start() :]]
-            else:
-                split.append(part)
-        split = [p for p in split if p]
+        split = [piece for part in parts if part for piece in _cut_explanation(part)]
         if areas > 1:
             spread: list[str] = []
             for part in split:
@@ -401,6 +396,33 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
             gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
             out.append(Tok(part, tok.cells, gap, inferred=True, match=lookup(part)))
     return out
+
+
+def _cut_explanation(part: str) -> list[str]:
+    """Cut ``part`` before its explanation (an opening word four characters in, or a repeat of the name).
+
+    Examples:
+        >>> _cut_explanation("补助县(市、区)数量反映补助县数量情况")
+        ['补助县(市、区)数量', '反映补助县数量情况']
+        >>> _cut_explanation("反映群众满意程度")
+        ['反映群众满意程度']
+        >>> _cut_explanation(">=95%>=95%")
+        ['>=95%>=95%']
+
+    A name printed again as its own explanation is two cells:
+
+        >>> _cut_explanation("涉及国家数量涉及国家数量")
+        ['涉及国家数量', '涉及国家数量']
+    """
+    if _target_run_re().fullmatch(part):
+        return [part]  # targets run together (>=95%>=95%) are the areas' values
+    half = len(part) // 2
+    if half >= 4 and part[:half] == part[half:]:
+        return [part[:half], part[half:]]
+    m = _EXPLANATION_START_RE.search(part)
+    if m is not None and m.start() >= 4:
+        return [part[: m.start()], part[m.start() :]]
+    return [part]
 
 
 _ENUMERATED_RE = re.compile(r"^(指标\s*\d+\s*[:])\s*(.+?)(?:[(]([^()]+)[)])?$")
