@@ -6,7 +6,8 @@ is varied the ways real publishers and extractors vary it, with the variants
 drawn from the vocabulary itself (never from one document's words):
 
 * separators: pipe rows (``a | b | |||``), one cell per line closed by a pipe,
-  one cell per paragraph (blank lines between), tab-separated rows;
+  one cell per paragraph (blank lines between), the same with each empty cell
+  printed as a line of white space (as a page's ``&nbsp;`` cells copy), tab-separated rows;
 * every label (header fields, indicator columns, level 1 and 2) swapped for each
   of its synonyms in ``metadata/vocabulary.csv``;
 * every label wrapped at each of its characters, on the next line or over a blank line;
@@ -69,6 +70,10 @@ def print_rows(rows: list[list[str]], sep: str) -> list[str]:
     """Lines of ``rows`` printed with separator style ``sep``."""
     out: list[str] = []
     for row in rows:
+        if sep == "paragraphs":  # a page copied one cell per paragraph, an empty cell a line of white space
+            for c in row:
+                out += [c or " ", ""]
+            continue
         cells = [c for c in row if c]
         if sep == "pipe":
             out.append(" | ".join(cells) + " | |||")
@@ -156,7 +161,7 @@ def same_reading(got: tuple, want: tuple) -> None:
     assert got[1] == want[1], "indicators differ"
 
 
-@pytest.mark.parametrize("sep", ["lines", "blank", "tab"])
+@pytest.mark.parametrize("sep", ["lines", "blank", "paragraphs", "tab"])
 @pytest.mark.parametrize(("name", "key"), KEYS, ids=IDS)
 def test_separators_do_not_change_the_reading(tmp_path, base_readings, name, key, sep):
     same_reading(reading(write(tmp_path, "t", render_text(key, sep=sep))), base_readings[name])

@@ -182,6 +182,40 @@ def test_a_flattened_row_is_cut_into_name_explanation_and_value(body, expected):
     assert [tuple(r) for r in got] == expected
 
 
+def _paragraphs(*cells: str) -> list[str]:
+    """A page copied one cell per paragraph: a blank line after each cell, an empty cell a line of white space."""
+    return [line for c in cells for line in (c or " ", "")]
+
+
+#: A table with a long-term group of columns beside the annual one, the long-term side left empty.
+LONG_TERM_EMPTY = _paragraphs(
+    "项目支出绩效目标表", "项目名称", "乡村学校校舍维修", "主管部门及编码", "[021003]某县教育局", "实施单位", "某县教育局",
+    "项目资金", "资金总额", "300万元", "当年资金总额:", "300万元", "其他资金", "", "当年其他资金", "", "",
+    "总体目标", "中期目标", "年度目标", "三年内完成全县乡村学校校舍改造", "", "完成12所学校校舍维修",
+    "绩效项目指标表", "", "一级指标", "二级指标(长期)", "三级指标(长期)", "指标值(长期)", "二级指标(年度)",
+    "三级指标(年度)", "指标值(年度)",
+    "产出指标", "数量指标", "", "", "数量指标", "维修学校数量", "12所",
+    "产出指标", "时效指标", "", "", "时效指标", "维修完成时间", "2026年8月底前",
+    "满意度指标", "服务对象满意度指标", "", "", "服务对象满意度指标", "师生满意度", "≥90%",
+    "附件:")
+
+
+def test_a_page_printing_empty_cells_reads_the_annual_side_of_a_long_term_table():
+    tables = parse_lines(LONG_TERM_EMPTY, "page.txt", year=2026)
+    p = tables.projects.iloc[0]
+    assert (p["project"], p["department"], p["total_wan"]) == ("乡村学校校舍维修", "[021003]某县教育局", 300.0)
+    assert (p["goal_long_term"], p["goal"]) == ("三年内完成全县乡村学校校舍改造", "完成12所学校校舍维修")
+    got = tables.indicators[["level1", "level2", "indicator", "value", "indicator_long_term", "value_long_term"]]
+    assert [tuple(None if pd.isna(v) else v for v in r) for r in got.values.tolist()] == [
+        ("产出指标", "数量指标", "维修学校数量", "12所", None, None),
+        ("产出指标", "时效指标", "维修完成时间", "2026年8月底前", None, None),
+        ("满意度指标", "服务对象满意度", "师生满意度", "≥90%", None, None),
+    ]
+    # the cell after the last row stands in no annual row: reported, not dropped
+    assert tables.unparsed[["text", "reason"]].values.tolist()[-1] == ["附件:", "cell of a row without a level-3 "
+                                                                                "indicator name"]
+
+
 def test_printed_labels_are_kept():
     tables = parse_lines(lines_of(HEAD + "项目完成指标\n数量指标 课时 10课时\n项目效益指标\n社会效益指标 氛围 良好\n"), "t.txt")
     cols = ["level1", "level1_printed", "level2", "level2_printed"]

@@ -34,6 +34,13 @@ def cells(rows):
                      [(["效益指标", "社会效益", "居住环境", "明显改善,居民生活便利度得到提升"], False)],
                      id="continuation-row-joined-by-column"),
         pytest.param(["", "  "], [([], False), ([], False)], id="blank-lines"),
+        pytest.param(["名称", "", " ", "", "值"],
+                     [(["名称"], False), ([], False), ([""], False), ([], False), (["值"], False)],
+                     id="white-space-between-blank-lines-is-an-empty-cell"),
+        pytest.param(["名称", " ", "值"], [(["名称"], False), ([], False), (["值"], False)],
+                     id="white-space-beside-text-is-a-blank-line"),
+        pytest.param([" ", "", "值", "", " "], [([], False), ([], False), (["值"], False), ([], False), ([], False)],
+                     id="white-space-at-either-end-is-a-blank-line"),
     ],
 )
 def test_lines_are_cut_by_their_own_evidence(lines, expected):

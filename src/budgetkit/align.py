@@ -309,6 +309,13 @@ _LABELS_ONLY = 0.5
 _FILLED = 3.0
 #: What placing a fragment elsewhere costs when it plainly continues the cell above (``求``, ``和获得感``).
 _CONTINUES = 2.0
+#: The columns of a long-term group beside the annual one (see :func:`make_schema`).
+_LONG_TERM_SIDE = frozenset({"level2_lt", "indicator_lt", "value_long_term"})
+#: What a row ending in the long-term group costs, with no annual name: the annual side is the one filled.
+_LONG_TERM_ONLY = 1.0
+#: What a row starting with an empty cell costs where cells stand one per paragraph: a merged cell is printed
+#: once, so an empty cell printed is one of a row's own columns, left blank, more likely than a row's start.
+_BLANK_STARTS_ROW = 1.0
 _INF = math.inf
 
 
@@ -455,6 +462,8 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
             return _LABELS_ONLY
         if not has_ind and ind_col is not None and j > ind_col:
             return _MISSING_NAME  # a value with no name: more likely the name is a label-like word
+        if not has_ind and roles[j] in _LONG_TERM_SIDE:
+            return _LONG_TERM_ONLY
         return 0.0
 
     # a lone value line as wide as the widest value was cut by its cell's edge (it fills a value column); only
@@ -581,6 +590,8 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
         if best_end_state >= 0:
             # a line of many cells parted by spaces (a table flattened to one line) starts rows inside it
             nr = best_end + (_NEW_ROW_IN_RUN if g == PIECE and many[i] else _NEW_ROW[g])
+            if blank_parted and cls == "blank":
+                nr += _BLANK_STARTS_ROW
             for k, t in start_states:
                 c = nr + skip_to[k] + e[k]
                 if c < new[t]:

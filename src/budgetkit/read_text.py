@@ -98,8 +98,9 @@ def _normalised_lines(path: str | Path) -> list[str]:
     text, encoding = read_decoded(p, decode_bytes, "empty file: no text to parse")
     if encoding != ENCODINGS[0]:
         logger.info("%s: read as %s", p.name, encoding)
-    # normalised whole: NFKC composes nothing across a line end, so this is each line normalised
-    return [line.rstrip() for line in normalize_text(text).splitlines()]
+    # normalised whole: NFKC composes nothing across a line end, so this is each line normalised; a line of
+    # white space only stays one space (a page copied cell by cell prints an empty cell so)
+    return [line.rstrip() or line[:1] and " " for line in normalize_text(text).splitlines()]
 
 
 def read_text(path: str | Path) -> Document:

@@ -261,7 +261,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     if folder_year is not None and year is not None and year != folder_year:
         logger.warning("%s: table %s prints year %s, not %s (its folder); the printed year is kept",
                        src, pid, year, folder_year)
-    last_tok = body[-1] if body else nonblank[-1]
+    last_tok = next((t for t in reversed(body) if t.text), nonblank[-1])  # an empty cell is no provenance
     project = {
         "project_id": pid,
         "year": year,
@@ -705,8 +705,14 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         if not halves:
             halves = any(HALVES_REASON in c.reasons for t in all_toks for c in t.cells)
         name = by_role.get("indicator")
-        if not name:
-            continue  # a row of labels only
+        if not name:  # a row of labels only, or of cells beside no annual name (a long-term side alone)
+            for c, ts in toks_of.items():
+                if roles[c] not in ("section", "level1", "level2"):
+                    for t in ts:
+                        if t.text and t.role("level1", "level2", "section") is None:
+                            reports.append((t, NO_ANNUAL_NAME, pid))
+                            used.discard(id(t))
+            continue
         row_toks = [t for c, ts in toks_of.items() if roles[c] not in ("level1", "level2") for t in ts]
         row_lines.append((min([t.line for t in row_toks]), max([t.last_line for t in row_toks])))
         levels_seen.add(level1[0])
@@ -722,7 +728,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             value = None  # left unfilled, or cut after its comparator
         ind_toks = toks_of.get(next(c for c in text if roles[c] == "indicator"), [])
         first_tok = ind_toks[0] if ind_toks else all_toks[0]
-        last_line = max([t.last_line for t in all_toks])
+        last_line = max([t.last_line for t in all_toks if t.text] or [t.last_line for t in all_toks])
         reasons: list[str] = []
         confidence = "high"
         if "lexical" in joins:
@@ -780,6 +786,10 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     _backfill_level1(out)
     header.levels_seen = levels_seen
     return out, used, reports
+
+
+#: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
+NO_ANNUAL_NAME = "cell of a row without a level-3 indicator name"
 
 
 #: Why a row's level label is not the one printed above it.

@@ -211,7 +211,10 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
                 quote = None
             continue
         if not text:
-            rows.append(Row([]))
+            # white space alone between blank lines: an empty cell of a page copied one cell per paragraph
+            empty_cell = raw and 1 < n - first_line + 1 < len(lines) and not lines[n - first_line - 1] \
+                and not lines[n - first_line + 1]
+            rows.append(Row([Cell("", n)]) if empty_cell else Row([]))
             continue
         if "|" in text and _PIPES_ONLY_RE.match(text):
             pipes = text.count("|")
