@@ -155,6 +155,9 @@ def test_indicator_assembly(body, expected):
 
 FLAT_HEAD = ("专项资金绩效目标表(2026年度)项目名称宣传文化专项资金主管部门(单位)名称市委宣传部资金情况(万元)资金总额:15"
              "总体目标开展对外文化交流活动,绩效指标一级指标二级指标三级指标指标解释指标值")
+#: The same page with no row of column labels, or one that names no explanation column.
+FLAT_HEAD_NO_COLUMNS = FLAT_HEAD.removesuffix("绩效指标一级指标二级指标三级指标指标解释指标值")
+FLAT_HEAD_NO_EXPLANATION = FLAT_HEAD.replace("指标解释", "")
 
 
 @pytest.mark.parametrize(
@@ -176,8 +179,10 @@ FLAT_HEAD = ("专项资金绩效目标表(2026年度)项目名称宣传文化专
         ),
     ],
 )
-def test_a_flattened_row_is_cut_into_name_explanation_and_value(body, expected):
-    tables = parse_lines([FLAT_HEAD + body], "flat.txt", year=2026)
+@pytest.mark.parametrize("head", [FLAT_HEAD, FLAT_HEAD_NO_COLUMNS, FLAT_HEAD_NO_EXPLANATION],
+                         ids=["columns-printed", "no-column-labels", "no-explanation-column"])
+def test_a_flattened_row_is_cut_into_name_explanation_and_value(body, expected, head):
+    tables = parse_lines([head + body], "flat.txt", year=2026)
     got = tables.indicators[["indicator", "explanation", "value"]].values.tolist()
     assert [tuple(r) for r in got] == expected
 

@@ -52,6 +52,7 @@ from budgetkit.tokens import (
     HALVES_REASON,
     LINE,
     PIECE,
+    SAME,
     Tok,
     assemble_labels,
     cut,
@@ -249,6 +250,11 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
             trailing = body[end_at:] + trailing
             body = body[:end_at]
+    if not any(c == "explanation" for c, _, _ in columns) and any(
+            EXPLANATION_CUT in t.cell.reasons for t in body if t.gap == SAME):
+        # explanations cut off the rows where the header prints no column for them (or no header)
+        at = next(i for i, (c, _, _) in enumerate(columns) if c == "indicator") + 1
+        columns = [*columns[:at], ("explanation", "", None), *columns[at:]]
     schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
     rows = align_section(body, schema)
     indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header)
@@ -366,8 +372,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
         if tail is not None:
             cells = tok.cells if sure else tuple(replace(c, reasons=(*c.reasons, WORD_VALUE_CUT)) for c in tok.cells)
             name, *explained = _cut_explanation(text[:tail])
-            out += [replace(tok, text=name),
-                    *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in explained),
+            out += [replace(tok, text=name), *(_explanation(p, tok) for p in explained),
                     Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
             continue
         parts: list[str] = []
@@ -381,21 +386,35 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
             parts.append(m.group(0))
             pos = m.end()
         parts.append(text[pos:])
-        split = [piece for part in parts if part for piece in _cut_explanation(part)]
+        split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
         if areas > 1:
-            spread: list[str] = []
-            for part in split:
+            spread: list[tuple[str, bool]] = []
+            for part, explains in split:
                 found = _VALUE_TOKEN_RE.findall(part) if _target_run_re().fullmatch(part) else []
-                spread += found if len(found) == areas and "".join(found) == part else [part]
+                spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
+                           else [(part, explains)])
             split = spread
         if len(split) == 1:
             out.append(tok)
             continue
-        for k, part in enumerate(split):
-            after_target = k > 0 and _target_run_re().fullmatch(split[k - 1]) is not None
+        for k, (part, explains) in enumerate(split):
+            if explains:
+                out.append(_explanation(part, tok))
+                continue
+            after_target = k > 0 and _target_run_re().fullmatch(split[k - 1][0]) is not None
             gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
             out.append(Tok(part, tok.cells, gap, inferred=True, match=lookup(part)))
     return out
+
+
+#: The reason an explanation cut off a run-together row carries: the section reads it in a column of its own.
+EXPLANATION_CUT = "explanation cut off a run-together row"
+
+
+def _explanation(text: str, tok: Tok) -> Tok:
+    """The explanation cut off the run-together row ``tok``: a cell of its own (never joined to the name)."""
+    cells = tuple(replace(c, reasons=(*c.reasons, EXPLANATION_CUT)) for c in tok.cells)
+    return Tok(text, cells, SAME, inferred=True, match=lookup(text))
 
 
 def _cut_explanation(part: str) -> list[str]:
