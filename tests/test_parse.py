@@ -221,6 +221,36 @@ def test_a_page_printing_empty_cells_reads_the_annual_side_of_a_long_term_table(
                                                                                 "indicator name"]
 
 
+STACKED_HEAD = ["项目绩效目标表(2021年度)", "项目名称|镇域道路维修|", "主管部门|某镇人民政府|", "资金总额|500万元|",
+                "长期目标|三年内完成全镇道路提质改造|", "年度目标|完成10公里道路维修|"]
+COLUMNS_ROW = "一级指标|二级指标|指标内容|指标值|备注|"
+LONG_TERM_ROWS = ["产出指标|数量指标|道路维修里程|30公里||", "效益指标|社会效益指标|群众出行条件|明显改善||"]
+ANNUAL_ROWS = ["产出指标|数量指标|道路维修里程|10公里||", "产出指标|质量指标|验收合格率|100%||",
+               "满意度指标|服务对象满意度指标|群众满意度|≥90%||"]
+ANNUAL = [("产出指标", "数量指标", "道路维修里程", "10公里"), ("产出指标", "质量指标", "验收合格率", "100%"),
+          ("满意度指标", "服务对象满意度", "群众满意度", "≥90%")]
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected", "reported"),
+    [
+        pytest.param([*STACKED_HEAD, "长期绩效指标|", COLUMNS_ROW, *LONG_TERM_ROWS, "年度绩效指标|", COLUMNS_ROW,
+                      *ANNUAL_ROWS], ANNUAL, ["道路维修里程", "30公里", "群众出行条件", "明显改善"],
+                     id="long-term-block-above-the-annual-one"),
+        pytest.param([*STACKED_HEAD, "长期绩效指标|", COLUMNS_ROW, *LONG_TERM_ROWS],
+                     [("产出指标", "数量指标", "道路维修里程", "30公里"), ("效益指标", "社会效益", "群众出行条件", "明显改善")],
+                     [], id="a-long-term-block-alone-is-the-table's"),
+        pytest.param([*STACKED_HEAD, COLUMNS_ROW, *ANNUAL_ROWS[:2], "第2页", COLUMNS_ROW, ANNUAL_ROWS[2]], ANNUAL, [],
+                     id="header-printed-again-on-a-new-page"),
+    ],
+)
+def test_blocks_and_repeated_headers_inside_a_section(lines, expected, reported):
+    tables = parse_lines(lines, "stacked.txt", year=2021)
+    cols = ["level1", "level2", "indicator", "value"]
+    assert [tuple(r) for r in tables.indicators[cols].values.tolist()] == expected
+    assert [t for t, r in tables.unparsed[["text", "reason"]].values.tolist() if r.startswith("long-term")] == reported
+
+
 def test_printed_labels_are_kept():
     tables = parse_lines(lines_of(HEAD + "项目完成指标\n数量指标 课时 10课时\n项目效益指标\n社会效益指标 氛围 良好\n"), "t.txt")
     cols = ["level1", "level1_printed", "level2", "level2_printed"]

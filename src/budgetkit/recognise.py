@@ -239,7 +239,10 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
                 and t.role("level1", "level2", "column") is None), len(body))
     trailing = body[end:]
     body = body[:end]
+    before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
+    body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
+                        used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"))
     body = split_enumerated_rows(body)
@@ -634,6 +637,67 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
     if "value" not in [c[0] for c in cols] and not any(c[0] == "area_value" for c in cols):
         cols.append(("value", "", None))
     return cols, rest, printed
+
+
+#: Why a row of a block of long-term indicators (长期绩效指标, above the annual block) is reported.
+LONG_TERM_BLOCK = "long-term indicator: its block stands apart from the annual one, which is read"
+
+
+def _opens_long_term(tok: Tok) -> bool:
+    term = tok.role("section")
+    return term is not None and term.field == "long_term"
+
+
+def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: set[int], reported: list,
+                 pid: str) -> list[Tok]:
+    """The tokens of the annual rows, a repeated header and long-term blocks set apart.
+
+    Column labels printed again (a new page, or a header over the annual block) and section headings are
+    structure; the rows of a block of long-term indicators (``long_term``: the section opens with one) are
+    reported apart where an annual block follows.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> from budgetkit.vocabulary import lookup
+        >>> texts = ["道路维修里程", "30公里", "年度绩效指标", "一级指标", "二级指标", "指标值", "产出指标", "10公里"]
+        >>> toks = [Tok(t, (Cell(t, 1),), 2, match=lookup(t)) for t in texts]
+        >>> reported = []
+        >>> [t.text for t in _annual_rows(toks, ["level1", "level2", "value"], True, set(), reported, "p#1")]
+        ['产出指标', '10公里']
+        >>> [t.text for t, _, _ in reported]
+        ['道路维修里程', '30公里']
+    """
+    # a long-term block is set apart only where an annual block follows it (else its rows are the table's)
+    annual = any((term := t.role("section")) is not None and term.field != "long_term" for t in body)
+    long_term = long_term and annual
+    out: list[Tok] = []
+    i = 0
+    while i < len(body):
+        tok = body[i]
+        term = tok.role("section")
+        if term is not None:
+            long_term = term.field == "long_term" and annual
+            used.add(id(tok))
+            i += 1
+            continue
+        # a run of the section's column labels: its header printed again (a new page, or over the annual block)
+        run = i
+        while run < len(body) and (not body[run].text or (body[run].role("column") is not None
+                                                          and body[run].role("column").field in roles)):
+            run += 1
+        if sum(1 for t in body[i:run] if t.text) >= 2:
+            used.update(id(t) for t in body[i:run])
+            i = run
+            continue
+        if long_term and tok.text:
+            if tok.role("level1", "level2") is None:
+                reported.append((tok, LONG_TERM_BLOCK, pid))  # (reported: not used)
+            else:
+                used.add(id(tok))
+        else:
+            out.append(tok)
+        i += 1
+    return out
 
 
 def _area_names(text: str, areas: Sequence[str]) -> list[str]:
