@@ -428,6 +428,8 @@ def _cut_explanation(part: str) -> list[str]:
         ['补助县(市、区)数量', '反映补助县数量情况']
         >>> _cut_explanation("反映群众满意程度")
         ['反映群众满意程度']
+        >>> _cut_explanation("组织赴外地考察学习人次")
+        ['组织赴外地考察学习人次']
         >>> _cut_explanation(">=95%>=95%")
         ['>=95%>=95%']
 
@@ -442,9 +444,22 @@ def _cut_explanation(part: str) -> list[str]:
     if half >= 4 and part[:half] == part[half:]:
         return [part[:half], part[half:]]
     m = _EXPLANATION_START_RE.search(part)
-    if m is not None and m.start() >= 4:
+    if m is not None and m.start() >= 4 and _shared_words(part[: m.start()], part[m.end() :]):
         return [part[: m.start()], part[m.start() :]]
     return [part]
+
+
+def _shared_words(name: str, explanation: str) -> bool:
+    """Whether an explanation speaks of its name: two characters of the name in it, in order, side by side.
+
+    ``群众诉求反映渠道畅通率`` is one name (反映 inside it), ``…合规性反映项目资金使用合规情况`` a name and its
+    explanation.
+
+    Examples:
+        >>> _shared_words("项目资金使用合规性", "项目资金使用合规情况"), _shared_words("群众诉求", "渠道畅通率")
+        (True, False)
+    """
+    return any(name[k : k + 2] in explanation for k in range(len(name) - 1))
 
 
 _ENUMERATED_RE = re.compile(r"^(指标\s*\d+\s*[:])\s*(.+?)(?:[(]([^()]+)[)])?$")
