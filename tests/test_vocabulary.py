@@ -91,6 +91,28 @@ def test_cells_are_cut_at_the_labels_they_run_together(text, pieces):
     assert [p.text for p in cut([tok], ["field", "block"])] == pieces
 
 
+#: A page flattened to one line, glued labels and values (a stray space after its first value or not).
+FLAT = "{gap}项目名称乡村道路维修工程主管部门某镇人民政府实施单位某镇村镇建设服务中心项目属性经常性资金总额120万元其中财政拨款120万元"
+FLAT_CELLS = ["项目名称", "乡村道路维修工程", "主管部门", "某镇人民政府", "实施单位", "某镇村镇建设服务中心", "项目属性", "经常性",
+              "资金总额", "120万元", "其中财政拨款", "120万元"]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        pytest.param(FLAT.format(gap=""), FLAT_CELLS, id="no-space"),
+        pytest.param(FLAT.format(gap="填报单位:某镇人民政府 "), ["填报单位:", "某镇人民政府", *FLAT_CELLS], id="a-stray-space"),
+        pytest.param(FLAT.format(gap="").replace("某镇人民政府", "某镇 人民 政府 "),
+                     ["项目名称", "乡村道路维修工程主管部门某镇 人民 政府", "实施单位",
+                      "某镇村镇建设服务中心项目属性经常性资金总额120万元其中财政拨款120万元"],
+                     id="many-spaces-part-cells-labels-inside-words-stay"),
+    ],
+)
+def test_a_flattened_line_is_cut_whatever_stray_spaces_it_keeps(text, pieces):
+    tok = Tok(text, (Cell(text, 1),), LINE)
+    assert [p.text for p in cut([tok], ["field", "block", "extra"], run_together=True, min_run=3)] == pieces
+
+
 @pytest.mark.parametrize(
     ("lines", "label", "field"),
     [

@@ -581,9 +581,40 @@ _ATTRIBUTE_RE = re.compile(r"^(\d+)\s*-\s*(.+)$")
 _PERIOD_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*年$")
 
 
+#: Boxes of a form's options: left empty, and ticked.
+_UNTICKED, _TICKED = "□☐", "√✓✔☑■☒"
+_OPTION_RE = re.compile(rf"[{_UNTICKED}{_TICKED}]")
+
+
+def ticked_option(text: str) -> str | None:
+    """The one option ticked in a printed list of boxes (``新增项目□延续项目√``), else ``None``.
+
+    A box follows its option, or precedes it where the text starts with one.
+
+    Examples:
+        >>> ticked_option("新增项目□延续项目√"), ticked_option("√新增项目 □延续项目"), ticked_option("经常性项目")
+        ('延续项目', '新增项目', None)
+        >>> ticked_option("新增项目√延续项目√") is None  # two ticked: no one option
+        True
+    """
+    marks = list(_OPTION_RE.finditer(text))
+    if not marks:
+        return None
+    before = marks[0].start() == 0  # boxes before their options
+    bounds = [0, *(m.end() for m in marks)] if not before else [*(m.start() for m in marks), len(text)]
+    options = []
+    for k, m in enumerate(marks):
+        label = text[bounds[k] : m.start()] if not before else text[m.end() : bounds[k + 1]]
+        options.append((label.strip(" ,、;"), m.group(0) in _TICKED))
+    ticked = [label for label, on in options if on and label]
+    return ticked[0] if len(ticked) == 1 else None
+
+
 def _split_attribute(p: dict) -> None:
     if (m := _ATTRIBUTE_RE.match(p.get("attribute") or "")) is not None:
         p["attribute_code"], p["attribute_kind"] = m[1], m[2]
+    elif (ticked := ticked_option(p.get("attribute") or "")) is not None:
+        p["attribute_kind"] = ticked
     if (m := _PERIOD_RE.match(p.get("period") or "")) is not None:
         p["period_years"] = float(m[1])
 

@@ -383,6 +383,10 @@ def join_text(parts: Iterable[str]) -> str:
 
 
 
+#: A run-together cell with fewer spaces than one in this many characters is not parted by its spaces.
+_CHARS_A_SPACE = 40
+
+
 def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_together: bool = True,
         min_run: int = 2) -> list[Tok]:
     """Split tokens at the vocabulary terms of ``roles`` inside them.
@@ -416,6 +420,8 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         # a narrative mentions (经济效益, 满意度)
         run_ok = run_together and len(found) >= (1 if tok.inferred else min_run) and any(
             f.match.role("field", "column", "title", "extra") is not None for f in found)
+        # spaces part its cells where they are many: a page flattened to one line may keep a stray space or two
+        spaced = " " in text and text.count(" ") * _CHARS_A_SPACE >= len(text)
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         ends = {g.end for g in found}
@@ -444,7 +450,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
                                                              or not is_wide(after))
             if spaces and (apart or edge_ok):
                 keep.append(f)
-            elif run_ok and f.end - f.start >= 3 and (" " not in text or before.isspace()):
+            elif run_ok and f.end - f.start >= 3 and (not spaced or before.isspace()):
                 keep.append(f)  # (单位, 备注: too common inside words to cut at; where spaces part the cells, a
                 # term inside a word is part of it: 居民群众满意度 ≥90%, 社区居民满意度、幸福感)
         if not keep:
