@@ -449,17 +449,23 @@ def _cut_explanation(part: str) -> list[str]:
     return [part]
 
 
+#: Characters too common to show that an explanation speaks of its name.
+_FUNCTION_CHARS = frozenset("的和及与或等之各项目情况")
+
+
 def _shared_words(name: str, explanation: str) -> bool:
-    """Whether an explanation speaks of its name: two characters of the name in it, in order, side by side.
+    """Whether an explanation speaks of its name: a character of the name (not a function word's) in it.
 
     ``群众诉求反映渠道畅通率`` is one name (反映 inside it), ``…合规性反映项目资金使用合规情况`` a name and its
-    explanation.
+    explanation, and so is ``受益群众人数反映项目惠及的人口数量`` (its words paraphrased).
 
     Examples:
         >>> _shared_words("项目资金使用合规性", "项目资金使用合规情况"), _shared_words("群众诉求", "渠道畅通率")
         (True, False)
+        >>> _shared_words("受益群众人数", "项目惠及的人口数量")
+        True
     """
-    return any(name[k : k + 2] in explanation for k in range(len(name) - 1))
+    return any(is_wide(ch) and ch not in _FUNCTION_CHARS and ch in explanation for ch in name)
 
 
 _ENUMERATED_RE = re.compile(r"^(指标\s*\d+\s*[:])\s*(.+?)(?:[(]([^()]+)[)])?$")
