@@ -182,7 +182,7 @@ FLAT_HEAD_NO_EXPLANATION = FLAT_HEAD.replace("指标解释", "")
 @pytest.mark.parametrize("head", [FLAT_HEAD, FLAT_HEAD_NO_COLUMNS, FLAT_HEAD_NO_EXPLANATION],
                          ids=["columns-printed", "no-column-labels", "no-explanation-column"])
 def test_a_flattened_row_is_cut_into_name_explanation_and_value(body, expected, head):
-    tables = parse_lines([head + body], "flat.txt", year=2026)
+    tables = parse_lines([head + body + "填报人:张三"], "flat.txt", year=2026)  # (the page goes on after the table)
     got = tables.indicators[["indicator", "explanation", "value"]].values.tolist()
     assert [tuple(r) for r in got] == expected
 
@@ -219,6 +219,31 @@ def test_a_page_printing_empty_cells_reads_the_annual_side_of_a_long_term_table(
     # the cell after the last row stands in no annual row: reported, not dropped
     assert tables.unparsed[["text", "reason"]].values.tolist()[-1] == ["附件:", "cell of a row without a level-3 "
                                                                                 "indicator name"]
+
+
+FLAT_ROWS = "产出指标数量指标维修学校数量反映维修学校数量情况12所满意度指标服务对象满意度指标师生满意度反映师生满意程度≥90%"
+
+
+@pytest.mark.parametrize(
+    ("lines", "names", "cut"),
+    [
+        pytest.param([FLAT_HEAD + FLAT_ROWS], ["维修学校数量"], ["师生满意度", "反映师生满意程度", "≥90%"],
+                     id="flattened-page-cut-at-a-value"),
+        pytest.param([FLAT_HEAD + FLAT_ROWS + "填报人:张三联系电话:12345678"], ["维修学校数量", "师生满意度"], [],
+                     id="flattened-page-going-on-after-the-table"),
+        pytest.param([FLAT_HEAD + FLAT_ROWS, "扫一扫在手机打开当前页"], ["维修学校数量", "师生满意度"], [],
+                     id="flattened-page-then-site-furniture"),
+        pytest.param(["项目名称|乡村学校校舍维修|", "资金总额|300万元|", "一级指标|二级指标|三级指标|指标值|",
+                      "产出指标|数量指标|维修学校数量|12所|", "满意度指标|服务对象满意度指标|师生满意度|≥90%"],
+                     ["维修学校数量", "师生满意度"], [], id="rows-one-a-line-the-last-line-ends-its-row"),
+    ],
+)
+def test_a_flattened_page_cut_at_a_value_leaves_the_row_it_was_cut_in(lines, names, cut):
+    tables = parse_lines(lines, "page.txt", year=2026)
+    assert tables.indicators["indicator"].tolist() == names
+    reason = "the file ends inside this row: its last cell may go on past the cut"
+    assert tables.unparsed.loc[tables.unparsed["reason"] == reason, "text"].tolist() == cut
+    assert (tables.projects["status"].iloc[0] == "partial") == bool(cut)
 
 
 STACKED_HEAD = ["项目绩效目标表(2021年度)", "项目名称|镇域道路维修|", "主管部门|某镇人民政府|", "资金总额|500万元|",

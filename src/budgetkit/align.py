@@ -42,7 +42,7 @@ from functools import lru_cache
 
 from budgetkit.normalize import display_width
 from budgetkit.parse_value import is_measurable, load_units
-from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, SAME, Tok
+from budgetkit.tokens import BLANK, BREAK, EXPLANATION_OPENINGS, LINE, PIECE, SAME, Tok
 
 __all__ = ["Column", "Row", "Unit", "align", "align_section", "ambiguous", "make_schema", "pieces"]
 
@@ -59,11 +59,6 @@ _NUMBER_RE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 _SCORE_RE = re.compile(r"^\d+(?:\.\d+)?分?$")
 _VALUE_TYPE_RE = re.compile(r"^(?:定量|定性|正向|反向|正向指标|反向指标|中性)$")
 _STANDARD_RE = re.compile(r"(?:计划|行业|历史|其他|国家|地方)标准$|^标准$")
-#: Words an indicator's explanation (指标解释) opens with; the first ones are never inside a name, so a
-#: run-together row is cut before them (:func:`budgetkit.recognise.split_run_together_rows`).
-EXPLANATION_OPENINGS = ("反映", "考察", "用于", "指", "该指标", "主要考察", "衡量")
-#: Of :data:`EXPLANATION_OPENINGS`, those a run-together row is cut before.
-EXPLANATION_CUTS = EXPLANATION_OPENINGS[:2]
 _EXPLANATION_RE = re.compile("^(?:" + "|".join(EXPLANATION_OPENINGS) + ")")
 _LABEL_LIKE_RE = re.compile(r"(?:指标|值)$")
 _ENUM_RE = re.compile(r"^指标\s*\d+\s*[:]$")  # the number of a template row (指标1:)

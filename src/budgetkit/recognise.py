@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from budgetkit.align import EXPLANATION_CUTS, Column, Row, align_section, ambiguous, make_schema
+from budgetkit.align import Column, Row, align_section, ambiguous, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.normalize import is_wide
@@ -49,6 +49,7 @@ from budgetkit.parse_value import is_measurable, load_units, parse_indicator_val
 from budgetkit.regions import YEAR_RE, find_tables, is_section_start
 from budgetkit.tokens import (
     BLANK,
+    EXPLANATION_CUTS,
     HALVES_REASON,
     LINE,
     PIECE,
@@ -244,6 +245,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
+    body, signed = _cut_signature(body)
+    trailing = signed + trailing
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"))
     body = split_enumerated_rows(body)
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
@@ -260,7 +263,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
         columns = [*columns[:at], ("explanation", "", None), *columns[at:]]
     schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
     rows = align_section(body, schema)
-    indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header)
+    indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
+                                                           ends_file=last and not trailing)
     used.update(row_used)
     reported.extend(row_reports)
     for tok in trailing:
@@ -298,7 +302,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     status, reason = "complete", None
     if not indicators:
         status, reason = "partial", "the table has no indicator row with a value"
-    elif last and row_reports and any(r[1] == "level-3 indicator without a value" for r in row_reports[-1:]):
+    elif last and row_reports and any(r[1] in ("level-3 indicator without a value", CUT_AT_FILE_END)
+                                      for r in row_reports[-1:]):
         status, reason = "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
     elif last and not trailing and "满意度指标" not in getattr(header, "levels_seen", set()):
         status, reason = "partial", f"the file ends at line {last_tok.last_line}, before any 满意度指标 row"
@@ -311,6 +316,29 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
                "page": e["tok"].page if e["tok"] is not None else None,
                "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
     return project, indicators, extras, trailing
+
+
+def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
+    """The section's tokens and a signature block glued to its last row on a flattened page (``…≥90%填报人:``).
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> toks = [Tok("师生满意度≥90%填报人:张三", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['师生满意度≥90%'], ['填报人:张三']]
+    """
+    from budgetkit.vocabulary import find_terms
+
+    for i, tok in enumerate(body):
+        if not tok.inferred or tok.match is not None:
+            continue
+        found = [f for f in find_terms(tok.text, ("boilerplate:signature",)) if f.start > 0 and f.end - f.start >= 3]
+        if found:
+            at = min(f.start for f in found)
+            rest = tok.text[at:]
+            return ([*body[:i], replace(tok, text=tok.text[:at])],
+                    [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
+    return body, []
 
 
 def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
@@ -786,8 +814,12 @@ def _join_pieces(parts: Sequence[tuple[str, str]]) -> str:
 
 
 def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, src: str, rec: dict,
-                       header) -> tuple[list[dict], set[int], list]:
-    """Records of the aligned rows: level labels carried down, values composed, areas spread."""
+                       header, ends_file: bool = False) -> tuple[list[dict], set[int], list]:
+    """Records of the aligned rows: level labels carried down, values composed, areas spread.
+
+    Where the file ends with the section (``ends_file``) on a value whose end was not printed (cut out of a
+    flattened line), the row may go on past the cut: it is reported, not read.
+    """
     out: list[dict] = []
     used: set[int] = set()
     reports: list = []
@@ -914,6 +946,12 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                     reports.append((t, reason, pid))
                     used.discard(id(t))
             continue
+        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok):
+            for t in all_toks:
+                if t.role("level1", "level2", "section") is None:
+                    reports.append((t, CUT_AT_FILE_END, pid))
+                    used.discard(id(t))
+            continue
         out.append(dict(base, value=value, confidence=confidence,
                         confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))
     row_of += [len(row_lines) - 1] * (len(out) - len(row_of))
@@ -921,6 +959,19 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     _backfill_level1(out)
     header.levels_seen = levels_seen
     return out, used, reports
+
+
+#: Why the row a file ends in is reported: the file was cut at the end of a cell it did not close.
+CUT_AT_FILE_END = "the file ends inside this row: its last cell may go on past the cut"
+
+
+def _cut_by_file_end(tok: Tok) -> bool:
+    """Whether a file ending on ``tok`` may have been cut inside its row.
+
+    So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
+    closes it.
+    """
+    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.

@@ -44,6 +44,13 @@ PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
 #: The start of a target value: a comparator or a digit (a level label is followed by a label or a name, never this).
 _VALUE_START_RE = re.compile(r"\s*(?:>=|<=|[≥≤><=≧≦±]|\d)")
+#: Words an indicator's explanation (指标解释) opens with; the first ones (:data:`EXPLANATION_CUTS`) are never
+#: inside a name, so a run-together row is cut before them (:func:`budgetkit.recognise.split_run_together_rows`).
+EXPLANATION_OPENINGS = ("反映", "考察", "用于", "指", "该指标", "主要考察", "衡量")
+#: Of :data:`EXPLANATION_OPENINGS`, those a run-together row is cut before.
+EXPLANATION_CUTS = EXPLANATION_OPENINGS[:2]
+#: What follows a name and never a label: a value, or an explanation.
+_AFTER_NAME_RE = re.compile(r"\s*(?:>=|<=|[≥≤><=≧≦±]|\d|" + "|".join(EXPLANATION_CUTS) + ")")
 #: Roles of the labels a cell may run together with its value at its start (项目名称学校校舍建设项目).
 _GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title", "unit_label", "list")
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
@@ -427,8 +434,8 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         ends = {g.end for g in found}
         for f in found:
             if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
-                    and f.match.role("level1", "level2") is not None and _VALUE_START_RE.match(text, f.end):
-                continue  # a level word ending a name, its value next (受帮扶救助困难职工满意度≥90%): no label
+                    and f.match.role("level1", "level2") is not None and _AFTER_NAME_RE.match(text, f.end):
+                continue  # a level word ending a name, its value or explanation next (…职工满意度≥90%): no label
             if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
                     and f.match.role("title") is not None:
                 # a title is a whole word with what it names before its term (项目支出|绩效目标表)
