@@ -242,10 +242,10 @@ def _unit_re() -> str:
 def _patterns() -> dict[str, re.Pattern[str]]:
     unit = _unit_re()
     return {
-        # [sign][prefix word][per-qualifier] number [unit][/per][suffix word]
+        # [sign][prefix word][per-qualifier] number [unit][/per[/per]][suffix word] (元/生/年: a rate per two units)
         "quantity": re.compile(
             rf"^(?P<sign>{_SIGN_RE})?(?P<pre>{_PREFIX_RE}|{_PERQ_RE})?(?P<sign2>{_SIGN_RE})?"
-            rf"(?P<num>{_NUM})(?P<unit>{unit}|[^\d/\s]{{1,3}}?)?(?:/(?P<per>[^\d/]{{1,4}}?))?"
+            rf"(?P<num>{_NUM})(?P<unit>{unit}|[^\d/\s]{{1,3}}?)?(?:/(?P<per>[^\d/]{{1,4}}?(?:/[^\d/]{{1,4}}?)?))?"
             rf"(?P<suf>{_SUFFIX_RE})?$"
         ),
         # 每月1次, 每周≥4次, 每年不少于2次
@@ -461,6 +461,9 @@ def parse_indicator_value(text: str, year: int | None = None) -> IndicatorValue:
         >>> v = parse_indicator_value("约150人")
         >>> (v.kind, v.op, v.qualifier, v.num, v.unit)
         ('count', '≈', '约', 150.0, '人')
+        >>> v = parse_indicator_value("780元/生/年")
+        >>> (v.kind, v.num, v.unit, v.per_unit, v.value_yuan)
+        ('rate', 780.0, '元', '生/年', 780.0)
         >>> v = parse_indicator_value("≥4次/周")
         >>> (v.kind, v.op, v.num, v.unit, v.per_unit)
         ('frequency', '≥', 4.0, '次', '周')
