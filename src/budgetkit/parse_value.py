@@ -288,6 +288,16 @@ _DEADLINE_RES = (
     ),
     # 年底前, 本年度内, 当年
     ("this_year", re.compile(rf"^(?:本|当|当年|本年)?(?:年度?)(?P<part>底|末|内)?{_BEFORE}$")),
+    # 2023.07-2024.01, 2024.1.1-2024.12.31, 2024-01至2024-12: a period given by dates, ending on its last
+    (
+        "dated_range",
+        re.compile(
+            r"^\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?(?:-|—|~|至|到)"
+            rf"(?P<y>\d{{4}})[.\-/](?P<m>\d{{1,2}})(?:[.\-/](?P<d>\d{{1,2}}))?{_BEFORE}$"
+        ),
+    ),
+    # 2024.12.31前, 2024-12-31: a date with dots or dashes
+    ("dated_day", re.compile(rf"^(?P<y>\d{{4}})[.\-/](?P<m>\d{{1,2}})[.\-/](?P<d>\d{{1,2}}){_BEFORE}$")),
     # 每月20日前: recurring, no single date
     ("monthly", re.compile(rf"^每(?:个)?月(?P<d>\d{{1,2}})[日号]{_BEFORE}$")),
 )
@@ -310,12 +320,14 @@ def _parse_deadline(raw: str, s: str, year: int | None) -> IndicatorValue | None
         before = groups.get("before")
         op = (
             "≤"
-            if before or shape == "range" or groups.get("part") in {"底", "末", "内", "年底", "年内"}
+            if before or shape in {"range", "dated_range"} or groups.get("part") in {"底", "末", "内", "年底", "年内"}
             else "="
         )
         try:
-            if shape == "day":
+            if shape in {"day", "dated_day"} or shape == "dated_range" and m["d"]:
                 date = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            elif shape == "dated_range":
+                date = _month_day(int(m["y"]), int(m["m"]), None)
             elif shape in {"range", "month"}:
                 date = _month_day(int(m["y"]), int(m["m"]), groups.get("part"))
             elif shape == "year":
