@@ -88,6 +88,7 @@ CASES = [
     pytest.param("2024年2月底前", None, dict(kind="deadline", op="≤", deadline=D(2024, 2, 29)), id="leap-february"),
     pytest.param("2025年6月", None, dict(kind="deadline", op="=", deadline=D(2025, 6, 30)), id="month-alone"),
     pytest.param("2025年6月中旬", None, dict(kind="deadline", op="=", deadline=D(2025, 6, 20)), id="mid-month"),
+    pytest.param("±3%以内", None, dict(kind="percent", op="≤", qualifier="以内", num=3.0, unit="%"), id="tolerance-within"),
     pytest.param("2023.07-2024.01", None, dict(kind="deadline", op="≤", deadline=D(2024, 1, 31)), id="dotted-period-ends-its-last-month"),
     pytest.param("2024.1.1-2024.12.31", None, dict(kind="deadline", op="≤", deadline=D(2024, 12, 31)), id="dotted-period-of-days"),
     pytest.param("2024-01至2024-06", None, dict(kind="deadline", op="≤", deadline=D(2024, 6, 30)), id="dashed-period-zhi"),

@@ -152,6 +152,7 @@ _SIGNS = {
     "≈": "≈",
     "~": "≈",
     "≒": "≈",
+    "±": "≤",  # a tolerance (误差±3%): the deviation at most
 }
 
 #: Words that make a target vague (有所缓解, 逐步提高); the first found goes to ``qualifier``.
