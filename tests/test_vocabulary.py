@@ -103,9 +103,10 @@ FLAT_CELLS = ["项目名称", "乡村道路维修工程", "主管部门", "某�
         pytest.param(FLAT.format(gap=""), FLAT_CELLS, id="no-space"),
         pytest.param(FLAT.format(gap="填报单位:某镇人民政府 "), ["填报单位:", "某镇人民政府", *FLAT_CELLS], id="a-stray-space"),
         pytest.param(FLAT.format(gap="").replace("某镇人民政府", "某镇 人民 政府 "),
-                     ["项目名称", "乡村道路维修工程主管部门某镇 人民 政府", "实施单位",
-                      "某镇村镇建设服务中心项目属性经常性资金总额120万元其中财政拨款120万元"],
-                     id="many-spaces-part-cells-labels-inside-words-stay"),
+                     [*FLAT_CELLS[:3], "某镇 人民 政府", *FLAT_CELLS[4:]], id="spaces-inside-a-cell-labels-glued"),
+        pytest.param("项目名称 专项资金总额核算系统建设 主管部门 某局 实施单位 某中心",
+                     ["项目名称", "专项资金总额核算系统建设", "主管部门", "某局", "实施单位", "某中心"],
+                     id="labels-apart-a-label-inside-a-word-stays"),
     ],
 )
 def test_a_flattened_line_is_cut_whatever_stray_spaces_it_keeps(text, pieces):

@@ -34,7 +34,7 @@ from functools import lru_cache
 
 from budgetkit.cells import Cell, Row
 from budgetkit.normalize import is_wide
-from budgetkit.vocabulary import Match, find_terms, is_prefix, lookup, match_key
+from budgetkit.vocabulary import Found, Match, find_terms, is_prefix, lookup, match_key
 
 __all__ = ["HALVES_REASON", "BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
            "join_vertical_halves", "split_headings", "split_wrapped_tails", "stream"]
@@ -390,7 +390,33 @@ def join_text(parts: Iterable[str]) -> str:
 
 
 
-#: A run-together cell with fewer spaces than one in this many characters is not parted by its spaces.
+def _labels_stand_apart(text: str, found: Sequence[Found], pieces: int) -> bool:
+    """Whether the spaces of ``text`` (in ``pieces`` pieces) part its cells.
+
+    So where its labels stand apart by spaces at least as often as they are glued to a cell; with fewer
+    than three labels to tell, where it has a space in every 40 characters or so.
+
+    Examples:
+        >>> from budgetkit.vocabulary import find_terms
+        >>> roles = ["field", "column", "title"]
+        >>> [_labels_stand_apart(t, find_terms(t, roles), len(t.split())) for t in (
+        ...     "项目名称 学校建设 主管部门 某局 实施单位 某校", "标 题:项目名称学校建设主管部门某局实施单位某校",
+        ...     "某县预算部门项目支出绩效目标申报表 (2023年度)")]
+        [True, False, True]
+    """
+    apart = glued = 0
+    for f in found:
+        if f.start > 0 and f.end - f.start >= 3 and f.match.role("title") is None:
+            if text[f.start - 1].isspace():
+                apart += 1
+            else:
+                glued += 1
+    if apart + glued < 3:
+        return (pieces - 1) * _CHARS_A_SPACE >= len(text)
+    return apart >= glued
+
+
+#: Where it has too few labels to tell, a cell with a space in this many characters is parted by its spaces.
 _CHARS_A_SPACE = 40
 
 
@@ -427,8 +453,9 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         # a narrative mentions (经济效益, 满意度)
         run_ok = run_together and len(found) >= (1 if tok.inferred else min_run) and any(
             f.match.role("field", "column", "title", "extra") is not None for f in found)
-        # spaces part its cells where they are many: a page flattened to one line may keep a stray space or two
-        spaced = " " in text and text.count(" ") * _CHARS_A_SPACE >= len(text)
+        # spaces part its cells where its labels stand apart by them: a page flattened to one line keeps the
+        # spaces inside its cells (索 引 号, 绩 效 指 标) while its labels are glued to the cells around them
+        spaced = " " in text and _labels_stand_apart(text, found, len(text.split()))
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         ends = {g.end for g in found}

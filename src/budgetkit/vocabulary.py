@@ -318,6 +318,8 @@ def find_terms(text: str, roles: Iterable[str]) -> tuple[Found, ...]:
     Examples:
         >>> [(f.start, f.end, f.match.term.field) for f in find_terms("资金总额:15其中:财政拨款15", ["field"])]
         [(0, 5, 'fund_total'), (7, 14, 'fiscal')]
+        >>> [f.match.term.term for f in find_terms("建设项目主管部门及代码某局", ["field"])]  # the longer of two
+        ['主管部门及代码']
     """
     return _find_terms(text, roles if type(roles) is tuple else tuple(roles))
 
@@ -334,6 +336,12 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
     found: list[Found] = []
     pos = 0
     while (m := pattern.search(key, pos)) is not None:
+        # of two terms overlapping, the longer: 建设项目主管部门及代码 is 主管部门及代码, not 项目主管部门
+        longer = next((o for q in range(m.start() + 1, m.end()) if (o := pattern.match(key, q)) is not None
+                       and o.end() > m.end() and o.end() - o.start() > m.end() - m.start()), None)
+        if longer is not None:
+            pos = longer.start()
+            continue
         pos = m.end()
         start_printed = origin[m.start()]
         if start_printed > 0 and not text[start_printed - 1].isspace() \
