@@ -63,7 +63,7 @@ from budgetkit.tokens import (
     split_wrapped_tails,
     stream,
 )
-from budgetkit.vocabulary import lookup, scan
+from budgetkit.vocabulary import find_terms, lookup, scan
 
 __all__ = ["Recognised", "read_columns", "recognise"]
 
@@ -234,21 +234,26 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     used.update(header.used)
     for tok, reason in header.leftovers:
         reported.append((tok, reason, pid))
-    body = list(toks[first:])
-    # the table ends at the first line of a signature block or of the site around it
+    # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
+    # of a signature block or of the site around it
+    body, signed = _cut_signature(list(toks[first:]))
     end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
                 and t.role("level1", "level2", "column") is None), len(body))
-    trailing = body[end:]
+    trailing = body[end:] + signed
     body = body[:end]
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
-    body, signed = _cut_signature(body)
-    trailing = signed + trailing
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"))
     body = split_enumerated_rows(body)
+    # a signature cell the rows were cut before (…≥95%财政资金管理科室(盖章)): the table ends there
+    signed_at = next((i for i, t in enumerate(body) if i > 0 and t.inferred and t.match is None
+                      and find_terms(t.text, ("boilerplate:signature",))), None)
+    if signed_at is not None:
+        trailing = body[signed_at:] + trailing
+        body = body[:signed_at]
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
         last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
                    default=None)
@@ -321,20 +326,33 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
 def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
     """The section's tokens and a signature block glued to its last row on a flattened page (``…≥90%填报人:``).
 
+    The block starts at its label, or, where only a word inside it is known (``盖章``), after the last target
+    before that word.
+
     Examples:
         >>> from budgetkit.cells import Cell
         >>> toks = [Tok("师生满意度≥90%填报人:张三", (Cell("", 1),), 2, inferred=True)]
         >>> [[t.text for t in part] for part in _cut_signature(toks)]
         [['师生满意度≥90%'], ['填报人:张三']]
+        >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
     """
-    from budgetkit.vocabulary import find_terms
-
     for i, tok in enumerate(body):
         if not tok.inferred or tok.match is not None:
             continue
-        found = [f for f in find_terms(tok.text, ("boilerplate:signature",)) if f.start > 0 and f.end - f.start >= 3]
-        if found:
-            at = min(f.start for f in found)
+        found = [f for f in find_terms(tok.text, ("boilerplate:signature",)) if f.start > 0]
+        labels = [f.start for f in found if f.end - f.start >= 3]
+        words = [f.start for f in found if f.end - f.start < 3 and f.match.term.match == "contains"]
+        if labels:
+            at = min(labels)
+        elif words:
+            ends = [m.end() for m in _target_run_re().finditer(tok.text, 0, min(words))
+                    if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
+            at = ends[-1] if ends else None
+        else:
+            at = None
+        if at:
             rest = tok.text[at:]
             return ([*body[:i], replace(tok, text=tok.text[:at])],
                     [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
@@ -347,8 +365,6 @@ def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
     After a goal label, cells are goal text up to one that starts with a label
     (a goal narrative mentions 资金总额 or 单位 without being cut there).
     """
-    from budgetkit.vocabulary import find_terms
-
     out: list[Tok] = []
     in_goal = False
     for tok in toks:

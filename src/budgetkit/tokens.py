@@ -458,7 +458,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         spaced = " " in text and _labels_stand_apart(text, found, len(text.split()))
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
-        ends = {g.end for g in found}
+        ends = {g.end for g in found if g.end - g.start >= 3}  # (a two-character term inside a word: 培训效果)
         for f in found:
             if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
                     and f.match.role("level1", "level2") is not None and _AFTER_NAME_RE.match(text, f.end):
