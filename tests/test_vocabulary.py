@@ -84,6 +84,8 @@ def test_terms_are_found_inside_run_together_text(text, found):
         pytest.param("主管部门 某局 实施单位 某中心", ["主管部门", "某局", "实施单位", "某中心"], id="labels-at-spaces"),
         pytest.param("年度资金总额:50万", ["年度资金总额:", "50万"], id="label-colon-value"),
         pytest.param("项目资金使用合规性", ["项目资金使用合规性"], id="a-label-inside-a-word-is-not-cut"),
+        pytest.param("部门名称某鉴定中心*实施单位某鉴定所", ["部门名称", "某鉴定中心", "*实施单位", "某鉴定所"],
+                     id="a-required-mark-goes-with-the-label-after-it"),
     ],
 )
 def test_cells_are_cut_at_the_labels_they_run_together(text, pieces):
