@@ -320,8 +320,19 @@ def find_terms(text: str, roles: Iterable[str]) -> tuple[Found, ...]:
         [(0, 5, 'fund_total'), (7, 14, 'fiscal')]
         >>> [f.match.term.term for f in find_terms("建设项目主管部门及代码某局", ["field"])]  # the longer of two
         ['主管部门及代码']
+        >>> [f.match.term.term for f in find_terms("均等化。绩效 指标一级 指标二级指标", ["section", "column"])]
+        ['绩效指标', '一级指标', '二级指标']
     """
     return _find_terms(text, roles if type(roles) is tuple else tuple(roles))
+
+
+def _spaced_label_ok(key: str, roles: tuple[str, ...]) -> bool:
+    """Whether a term glued to the text before it may run over a space: a heading wrapped in its cell.
+
+    No word ends with a column heading (绩效 指标一级 指标二级指标).
+    """
+    hit = terms().get(key)
+    return hit is not None and len(key) >= 4 and any(t.role in ("column", "section") and t.role in roles for t in hit)
 
 
 @lru_cache(maxsize=65536)
@@ -345,7 +356,8 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
         pos = m.end()
         start_printed = origin[m.start()]
         if start_printed > 0 and not text[start_printed - 1].isspace() \
-                and any(ch.isspace() for ch in text[start_printed : origin[m.end() - 1]]):
+                and any(ch.isspace() for ch in text[start_printed : origin[m.end() - 1]]) \
+                and not _spaced_label_ok(m.group(0), roles):
             pos = m.start() + 1  # it would start inside a word and run over a space: look for a later term
             continue
         end = m.end()
