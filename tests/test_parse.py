@@ -221,6 +221,16 @@ def test_a_page_printing_empty_cells_reads_the_annual_side_of_a_long_term_table(
                                                                                 "indicator name"]
 
 
+def test_a_flattened_row_is_cut_at_its_standard_and_keeps_a_period_whole():
+    head = FLAT_HEAD.replace("三级指标指标解释指标值", "三级指标指标值及单位绩效标准")
+    rows = ("产出指标数量指标配备车辆数10辆计划标准风炮射程≥80M计划标准时效指标服务周期2023.07-2024.01计划标准"
+            "成本指标控制在预算成本内250万行业标准填报人:张三")
+    tables = parse_lines([head + rows], "flat.txt", year=2023)
+    got = tables.indicators[["level2", "indicator", "value", "standard"]].values.tolist()
+    assert got == [["数量指标", "配备车辆数", "10辆", "计划标准"], ["数量指标", "风炮射程", "≥80M", "计划标准"],
+                   ["时效指标", "服务周期", "2023.07-2024.01", "计划标准"], ["成本指标", "控制在预算成本内", "250万", "行业标准"]]
+
+
 FLAT_ROWS = "产出指标数量指标维修学校数量反映维修学校数量情况12所满意度指标服务对象满意度指标师生满意度反映师生满意程度≥90%"
 
 

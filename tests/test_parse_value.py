@@ -62,6 +62,8 @@ CASES = [
     pytest.param("≤500万元", None, dict(kind="money", op="≤", num=500.0, unit="万元", value_yuan=5_000_000.0), id="money-cap"),
     pytest.param("8,868,600元", None, dict(kind="money", op="=", num=8868600.0, unit="元", value_yuan=8868600.0), id="money-commas"),
     pytest.param("平均3250元/户", None, dict(kind="rate", op="=", qualifier="平均", num=3250.0, unit="元", per_unit="户", value_yuan=3250.0), id="average-per-household"),
+    pytest.param("250万", None, dict(kind="money", op="=", num=250.0, unit="万", value_yuan=2500000.0), id="wan-without-yuan"),
+    pytest.param("≥80M", None, dict(kind="count", op="≥", num=80.0, unit="M"), id="metres-in-latin-letters"),
     pytest.param("780元/生/年", None, dict(kind="rate", op="=", num=780.0, unit="元", per_unit="生/年", value_yuan=780.0), id="per-pupil-per-year"),
     pytest.param("≤200元/人/次", None, dict(kind="rate", op="≤", num=200.0, unit="元", per_unit="人/次", value_yuan=200.0), id="per-person-per-visit"),
     pytest.param("0.6万元/平方米/年", None, dict(kind="rate", op="=", num=0.6, unit="万元", per_unit="平方米/年", value_yuan=6000.0), id="wan-per-square-metre-per-year"),

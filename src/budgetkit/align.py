@@ -58,7 +58,9 @@ _COMPARATOR_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=|大于|小于|不�
 _NUMBER_RE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 _SCORE_RE = re.compile(r"^\d+(?:\.\d+)?分?$")
 _VALUE_TYPE_RE = re.compile(r"^(?:定量|定性|正向|反向|正向指标|反向指标|中性)$")
-_STANDARD_RE = re.compile(r"(?:计划|行业|历史|其他|国家|地方)标准$|^标准$")
+#: The bases of a target a 绩效标准 column names (计划标准, 行业标准 …).
+STANDARDS = tuple(f"{w}标准" for w in ("计划", "行业", "历史", "其他", "国家", "地方"))
+_STANDARD_RE = re.compile("(?:" + "|".join(STANDARDS) + ")$|^标准$")
 _EXPLANATION_RE = re.compile("^(?:" + "|".join(EXPLANATION_OPENINGS) + ")")
 _LABEL_LIKE_RE = re.compile(r"(?:指标|值)$")
 _ENUM_RE = re.compile(r"^指标\s*\d+\s*[:]$")  # the number of a template row (指标1:)

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from budgetkit.align import Column, Row, align_section, ambiguous, make_schema
+from budgetkit.align import STANDARDS, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.normalize import is_wide
@@ -246,7 +246,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
-    body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"))
+    body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
+                                   standards=any(c == "standard" for c, _, _ in columns))
     body = split_enumerated_rows(body)
     # a signature cell the rows were cut before (…≥95%财政资金管理科室(盖章)): the table ends there
     signed_at = next((i for i, t in enumerate(body) if i > 0 and t.inferred and t.match is None
@@ -390,18 +391,23 @@ def _target_run_re() -> re.Pattern:
     """
     units = "|".join(re.escape(u) for u in sorted(load_units(), key=len, reverse=True))
     # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
-    return re.compile(rf"(?<!\d)(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?(?:{units})?)+")
+    dated = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?"  # a period given by dates (2023.07-2024.01) is one target
+    return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
+                      rf"(?:{units})?)+)")
+#: A 绩效标准 word inside a run-together row, kept as a piece of its own.
+_STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
 #: Where an indicator's explanation (指标解释) starts inside a run-together row.
 _EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 
-def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
+def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False) -> list[Tok]:
     """Cut the rows of a flattened page: a name, its explanation and its targets run together.
 
     Only tokens already cut out of a flattened line (``inferred``) are split: at
     each run of targets (``…数量情况2312222``, ``>=95%>=95%…``) and before an
     explanation's opening word (``反映…``). Where the section has ``areas`` target
-    columns, a run of exactly that many targets is cut into one per area.
+    columns, a run of exactly that many targets is cut into one per area; where it has a
+    绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row.
 
     Examples:
         >>> from budgetkit.cells import Cell
@@ -433,6 +439,8 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
             parts.append(m.group(0))
             pos = m.end()
         parts.append(text[pos:])
+        if standards:
+            parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
         split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
         if areas > 1:
             spread: list[tuple[str, bool]] = []
@@ -448,7 +456,8 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0) -> list[Tok]:
             if explains:
                 out.append(_explanation(part, tok))
                 continue
-            after_target = k > 0 and _target_run_re().fullmatch(split[k - 1][0]) is not None
+            after_target = k > 0 and (_target_run_re().fullmatch(split[k - 1][0]) is not None
+                                      or split[k - 1][0] in STANDARDS)
             gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
             out.append(Tok(part, tok.cells, gap, inferred=True, match=lookup(part)))
     return out
