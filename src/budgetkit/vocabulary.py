@@ -322,17 +322,28 @@ def find_terms(text: str, roles: Iterable[str]) -> tuple[Found, ...]:
         ['主管部门及代码']
         >>> [f.match.term.term for f in find_terms("均等化。绩效 指标一级 指标二级指标", ["section", "column"])]
         ['绩效指标', '一级指标', '二级指标']
+        >>> [f.match.term.term for f in find_terms("提高收入。社会效益 指标受益人数132生态效益 指标", ["level2"])]
+        ['社会效益指标', '生态效益指标']
     """
     return _find_terms(text, roles if type(roles) is tuple else tuple(roles))
 
 
-def _spaced_label_ok(key: str, roles: tuple[str, ...]) -> bool:
-    """Whether a term glued to the text before it may run over a space: a heading wrapped in its cell.
+def _spaced_label_ok(key: str, roles: tuple[str, ...], before: str) -> bool:
+    """Whether a term glued to the text before it (its last character ``before``) may run over a space.
 
-    No word ends with a column heading (绩效 指标一级 指标二级指标).
+    So a heading wrapped in its cell: no word ends with a column heading (绩效 指标一级 指标二级指标), and a
+    level label after a sentence's end or a number starts a cell (…收入。社会效益 指标, …132生态效益 指标).
     """
     hit = terms().get(key)
-    return hit is not None and len(key) >= 4 and any(t.role in ("column", "section") and t.role in roles for t in hit)
+    if hit is None or len(key) < 4:
+        return False
+    levels = before.isdigit() or before in _CELL_ENDS
+    return any(t.role in roles and (t.role in ("column", "section") or levels and t.role in ("level1", "level2"))
+               for t in hit)
+
+
+#: Characters that end a cell's text (a sentence, a bracket, a percentage).
+_CELL_ENDS = frozenset("。;;,，)）%")
 
 
 @lru_cache(maxsize=65536)
@@ -357,7 +368,7 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
         start_printed = origin[m.start()]
         if start_printed > 0 and not text[start_printed - 1].isspace() \
                 and any(ch.isspace() for ch in text[start_printed : origin[m.end() - 1]]) \
-                and not _spaced_label_ok(m.group(0), roles):
+                and not _spaced_label_ok(m.group(0), roles, text[start_printed - 1]):
             pos = m.start() + 1  # it would start inside a word and run over a space: look for a later term
             continue
         end = m.end()
