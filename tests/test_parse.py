@@ -231,6 +231,15 @@ def test_a_flattened_row_is_cut_at_its_standard_and_keeps_a_period_whole():
                    ["时效指标", "服务周期", "2023.07-2024.01", "计划标准"], ["成本指标", "控制在预算成本内", "250万", "行业标准"]]
 
 
+def test_a_number_glued_to_a_flattened_rows_target_is_cut_off_and_flagged():
+    head = FLAT_HEAD.replace("三级指标指标解释指标值", "三级指标指标值权重得分")
+    tables = parse_lines([head + "产出指标数量指标发放覆盖率=100%60质量指标资金拨付准确率≥95%40填报人:张三"], "flat.txt",
+                         year=2023)
+    got = tables.indicators[["indicator", "value", "confidence"]].values.tolist()
+    assert got == [["发放覆盖率", "=100%", "low"], ["资金拨付准确率", "≥95%", "low"]]
+    assert tables.indicators["confidence_reasons"].str.contains("its column is a guess").all()
+
+
 FLAT_ROWS = "产出指标数量指标维修学校数量反映维修学校数量情况12所满意度指标服务对象满意度指标师生满意度反映师生满意程度≥90%"
 
 

@@ -394,6 +394,8 @@ def _target_run_re() -> re.Pattern:
     dated = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?"  # a period given by dates (2023.07-2024.01) is one target
     return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
                       rf"(?:{units})?)+)")
+#: A target with its unit and, glued to it, bare numbers of the row's other columns (=100%60: a weight).
+_TARGET_THEN_NUMBERS_RE = re.compile(r"(?P<target>(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?%)(?P<rest>\d+(?:\.\d+)?)")
 #: A 绩效标准 word inside a run-together row, kept as a piece of its own.
 _STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
 #: Where an indicator's explanation (指标解释) starts inside a run-together row.
@@ -442,6 +444,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
         if standards:
             parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
         split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
+        beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
         if areas > 1:
             spread: list[tuple[str, bool]] = []
             for part, explains in split:
@@ -449,6 +452,17 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
                 spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
                            else [(part, explains)])
             split = spread
+        else:
+            cells: list[tuple[str, bool]] = []
+            for part, explains in split:
+                m = _TARGET_THEN_NUMBERS_RE.fullmatch(part) if _target_run_re().fullmatch(part) else None
+                if m is not None:
+                    cells.append((m["target"], False))
+                    beside.add(len(cells))
+                    cells.append((m["rest"], False))
+                else:
+                    cells.append((part, explains))
+            split = cells
         if len(split) == 1:
             out.append(tok)
             continue
@@ -456,11 +470,17 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             if explains:
                 out.append(_explanation(part, tok))
                 continue
-            after_target = k > 0 and (_target_run_re().fullmatch(split[k - 1][0]) is not None
-                                      or split[k - 1][0] in STANDARDS)
+            after_target = k > 0 and k not in beside and (_target_run_re().fullmatch(split[k - 1][0]) is not None
+                                                          or split[k - 1][0] in STANDARDS)
             gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
-            out.append(Tok(part, tok.cells, gap, inferred=True, match=lookup(part)))
+            cells = tok.cells if k not in beside else tuple(replace(c, reasons=(*c.reasons, BESIDE_GUESS))
+                                                            for c in tok.cells)
+            out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
     return out
+
+
+#: The reason a number glued to a row's target carries: which of the row's columns it stands in is a guess.
+BESIDE_GUESS = "number glued to the target: its column is a guess"
 
 
 #: The reason an explanation cut off a run-together row carries: the section reads it in a column of its own.
@@ -937,7 +957,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
         cell_reasons = [r for t in all_toks for c in t.cells for r in c.reasons]
         if cell_reasons:
             reasons.extend(cell_reasons)
-            if OCR_REASON in cell_reasons or WORD_VALUE_CUT in cell_reasons:
+            if OCR_REASON in cell_reasons or WORD_VALUE_CUT in cell_reasons or BESIDE_GUESS in cell_reasons:
                 confidence = "low"
             else:
                 confidence = _lowest(confidence, "medium")  # a cell the segmenter had to put together
