@@ -331,15 +331,16 @@ def find_terms(text: str, roles: Iterable[str]) -> tuple[Found, ...]:
 def _spaced_label_ok(key: str, roles: tuple[str, ...], before: str) -> bool:
     """Whether a term glued to the text before it (its last character ``before``) may run over a space.
 
-    So a heading wrapped in its cell: no word ends with a column heading (绩效 指标一级 指标二级指标), and a
-    level label after a sentence's end or a number starts a cell (…收入。社会效益 指标, …132生态效益 指标).
+    So a heading or a field label wrapped in its cell: no word ends with one (绩效 指标一级 指标二级指标,
+    …运输局项目 名称…), and a level label after a sentence's end or a number starts a cell (…收入。社会效益 指标,
+    …132生态效益 指标).
     """
     hit = terms().get(key)
     if hit is None or len(key) < 4:
         return False
     levels = before.isdigit() or before in _CELL_ENDS
-    return any(t.role in roles and (t.role in ("column", "section") or levels and t.role in ("level1", "level2"))
-               for t in hit)
+    return any(t.role in roles and (t.role in ("column", "section", "field")
+                                    or levels and t.role in ("level1", "level2")) for t in hit)
 
 
 #: Characters that end a cell's text (a sentence, a bracket, a percentage).
