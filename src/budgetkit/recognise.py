@@ -792,8 +792,13 @@ def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: s
         >>> [t.text for t, _, _ in reported]
         ['道路维修里程', '30公里']
     """
+    labelled = [t.match is not None and (t.role("section") is not None or t.role("column") is not None)
+                for t in body]
+    if not long_term and not any(labelled):
+        return body  # (no heading or column label among the rows: nothing to set apart)
     # a long-term block is set apart only where an annual block follows it (else its rows are the table's)
-    annual = any((term := t.role("section")) is not None and term.field != "long_term" for t in body)
+    annual = any((term := t.role("section")) is not None and term.field != "long_term"
+                 for t, lab in zip(body, labelled, strict=True) if lab)
     long_term = long_term and annual
     out: list[Tok] = []
     i = 0
