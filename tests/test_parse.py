@@ -240,6 +240,14 @@ def test_a_number_glued_to_a_flattened_rows_target_is_cut_off_and_flagged():
     assert tables.indicators["confidence_reasons"].str.contains("its column is a guess").all()
 
 
+def test_a_flattened_page_cut_inside_a_label_keeps_the_row_before_it_and_a_unit_cell_is_cut_off():
+    head = FLAT_HEAD.replace("三级指标指标解释指标值", "三级指标单位指标值")
+    tables = parse_lines([head + "产出指标数量指标猪肉产量稳定率%≥95%能繁母猪稳定率%90%时"], "flat.txt", year=2022)
+    got = tables.indicators[["indicator", "measure_unit", "value"]].values.tolist()
+    assert got == [["猪肉产量稳定率", "%", "≥95%"], ["能繁母猪稳定率", "%", "90%"]]
+    assert tables.unparsed[["text", "reason"]].values.tolist()[-1] == ["时", "the file ends inside this label"]
+
+
 FLAT_ROWS = "产出指标数量指标维修学校数量反映维修学校数量情况12所满意度指标服务对象满意度指标师生满意度反映师生满意程度≥90%"
 
 

@@ -247,7 +247,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
-                                   standards=any(c == "standard" for c, _, _ in columns))
+                                   standards=any(c == "standard" for c, _, _ in columns),
+                                   units=any(c == "measure_unit" for c, _, _ in columns))
     body = split_enumerated_rows(body)
     # a signature cell the rows were cut before (…≥95%财政资金管理科室(盖章)): the table ends there
     signed_at = next((i for i, t in enumerate(body) if i > 0 and t.inferred and t.match is None
@@ -268,9 +269,14 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
         at = next(i for i, (c, _, _) in enumerate(columns) if c == "indicator") + 1
         columns = [*columns[:at], ("explanation", "", None), *columns[at:]]
     schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
+    ends_file = last and not trailing
+    if ends_file and len(body) > 1 and _cut_label(body[-1]):
+        # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
+        reported.append((body[-1], CUT_LABEL_AT_FILE_END, pid))
+        body, ends_file = body[:-1], False
     rows = align_section(body, schema)
     indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
-                                                           ends_file=last and not trailing)
+                                                           ends_file=ends_file)
     used.update(row_used)
     reported.extend(row_reports)
     for tok in trailing:
@@ -402,14 +408,16 @@ _STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
 _EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 
-def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False) -> list[Tok]:
+def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
+                            units: bool = False) -> list[Tok]:
     """Cut the rows of a flattened page: a name, its explanation and its targets run together.
 
     Only tokens already cut out of a flattened line (``inferred``) are split: at
     each run of targets (``…数量情况2312222``, ``>=95%>=95%…``) and before an
     explanation's opening word (``反映…``). Where the section has ``areas`` target
     columns, a run of exactly that many targets is cut into one per area; where it has a
-    绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row.
+    绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row; where it
+    has a 单位 column (``units``), before a percent sign between a name and its target.
 
     Examples:
         >>> from budgetkit.cells import Cell
@@ -437,7 +445,11 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
                 continue
             if not any(ch.isdigit() for ch in m.group(0)):
                 continue
-            parts.append(text[pos : m.start()])
+            before = text[pos : m.start()]
+            if units and len(before) > 1 and before[-1] in "%‰":
+                parts += [before[:-1], before[-1]]  # the 单位 cell between the name and its target (…稳定率%≥95%)
+            else:
+                parts.append(before)
             parts.append(m.group(0))
             pos = m.end()
         parts.append(text[pos:])
@@ -996,7 +1008,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                     reports.append((t, reason, pid))
                     used.discard(id(t))
             continue
-        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok):
+        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok) \
+                and roles[row.units[-1][1]] in ("value", "area_value"):  # (a cell after the value closed it)
             for t in all_toks:
                 if t.role("level1", "level2", "section") is None:
                     reports.append((t, CUT_AT_FILE_END, pid))
@@ -1013,6 +1026,25 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
 
 #: Why the row a file ends in is reported: the file was cut at the end of a cell it did not close.
 CUT_AT_FILE_END = "the file ends inside this row: its last cell may go on past the cut"
+
+
+#: Why the fragment a file ends on is reported: the cut fell inside a label.
+CUT_LABEL_AT_FILE_END = "the file ends inside this label"
+
+
+def _cut_label(tok: Tok) -> bool:
+    """Whether ``tok``, the last of a flattened page, is the start of a label the cut fell inside (时, 满意度指).
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> text = "x" * 90
+        >>> [_cut_label(Tok(t, (Cell(text, 1),), 2, inferred=True)) for t in ("时", "满意度指", "按期完成")]
+        [True, True, False]
+    """
+    from budgetkit.vocabulary import is_prefix, match_key
+
+    return (tok.match is None and _cut_by_file_end(tok) and len(tok.text) <= 4
+            and is_prefix(match_key(tok.text)))
 
 
 def _cut_by_file_end(tok: Tok) -> bool:
