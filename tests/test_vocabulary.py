@@ -117,6 +117,19 @@ def test_a_flattened_line_is_cut_whatever_stray_spaces_it_keeps(text, pieces):
 
 
 @pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        pytest.param("=116人该指标值数据合理三级指标指标值", ["=116人该指标值数据合理", "三级指标", "指标值"],
+                     id="a-column-named-in-a-sentence-is-no-label"),
+        pytest.param("指标名称三级指标指标值", ["指标名称", "三级指标", "指标值"], id="column-labels-run-together"),
+    ],
+)
+def test_column_labels_are_cut_out_of_run_together_text_but_not_out_of_sentences(text, pieces):
+    tok = Tok(text, (Cell(text, 1),), LINE)
+    assert [p.text for p in cut([tok], ["column"], run_together=True, min_run=2)] == pieces
+
+
+@pytest.mark.parametrize(
     ("lines", "label", "field"),
     [
         pytest.param(["满意度", "指标"], "满意度指标", "满意度指标", id="two-lines"),

@@ -465,6 +465,8 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
                     and f.match.role("level1", "level2") is not None and _AFTER_NAME_RE.match(text, f.end):
                 continue  # a level word ending a name, its value or explanation next (…职工满意度≥90%): no label
+            if f.start > 0 and text[f.start - 1] in "该此" and f.match.role("column") is not None:
+                continue  # a column's name in a sentence about it (该指标值数据合理): no label
             if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
                     and f.match.role("title") is not None:
                 # a title is a whole word with what it names before its term (项目支出|绩效目标表)
