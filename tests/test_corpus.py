@@ -23,8 +23,8 @@ CORPUS = SHARED / "corpus"
 #: The mean score the suite holds the reading to (the scorer's figure on 2026-12-02 was 0.930).
 MIN_MEAN_SCORE = 0.925
 #: The mean score of the real pages printed cell by cell, flattened onto one line as a web page's text often is
-#: (0.599 over 16 pages on 2026-12-02, from about 0.25 that morning: see :func:`test_real_pages_flattened_onto_one_line`).
-MIN_FLAT_MEAN_SCORE = 0.58
+#: (0.608 over 16 pages on 2026-12-02, from about 0.25 that morning: see :func:`test_real_pages_flattened_onto_one_line`).
+MIN_FLAT_MEAN_SCORE = 0.59
 
 pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not found: the real corpus is not here")
 

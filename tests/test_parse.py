@@ -248,6 +248,14 @@ def test_a_flattened_page_cut_inside_a_label_keeps_the_row_before_it_and_a_unit_
     assert tables.unparsed[["text", "reason"]].values.tolist()[-1] == ["时", "the file ends inside this label"]
 
 
+def test_a_flattened_rows_value_type_cell_is_cut_off_its_name():
+    head = FLAT_HEAD.replace("三级指标指标解释指标值", "三级指标指标值类型指标值")
+    rows = "产出指标数量指标业务工作支出安排金额定量28.8万元质量指标业务工作支出到位率定量100%填报人:张三"
+    tables = parse_lines([head + rows], "flat.txt", year=2026)
+    assert tables.indicators[["indicator", "value_type", "value"]].values.tolist() == [
+        ["业务工作支出安排金额", "定量", "28.8万元"], ["业务工作支出到位率", "定量", "100%"]]
+
+
 FLAT_ROWS = "产出指标数量指标维修学校数量反映维修学校数量情况12所满意度指标服务对象满意度指标师生满意度反映师生满意程度≥90%"
 
 

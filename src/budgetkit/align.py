@@ -57,7 +57,9 @@ _SKIP_COST = {"indicator": 4.0, "value": 2.5, "indicator_lt": 1.0}
 _COMPARATOR_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=|大于|小于|不低于|不少于|不高于|不超过|不大于|不小于|等于)$")
 _NUMBER_RE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 _SCORE_RE = re.compile(r"^\d+(?:\.\d+)?分?$")
-_VALUE_TYPE_RE = re.compile(r"^(?:定量|定性|正向|反向|正向指标|反向指标|中性)$")
+#: The kinds of a target a 指标值类型 column names.
+VALUE_TYPES = ("定量", "定性")
+_VALUE_TYPE_RE = re.compile("^(?:" + "|".join((*VALUE_TYPES, "正向", "反向", "正向指标", "反向指标", "中性")) + ")$")
 #: The bases of a target a 绩效标准 column names (计划标准, 行业标准 …).
 STANDARDS = tuple(f"{w}标准" for w in ("计划", "行业", "历史", "其他", "国家", "地方"))
 _STANDARD_RE = re.compile("(?:" + "|".join(STANDARDS) + ")$|^标准$")

@@ -40,7 +40,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
-from budgetkit.align import STANDARDS, Column, Row, align_section, ambiguous, make_schema
+from budgetkit.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.cells import Document
 from budgetkit.header import read_header
 from budgetkit.normalize import is_wide
@@ -248,7 +248,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
                                    standards=any(c == "standard" for c, _, _ in columns),
-                                   units=any(c == "measure_unit" for c, _, _ in columns))
+                                   units=any(c == "measure_unit" for c, _, _ in columns),
+                                   value_types=any(c == "value_type" for c, _, _ in columns))
     body = split_enumerated_rows(body)
     # a signature cell the rows were cut before (…≥95%财政资金管理科室(盖章)): the table ends there
     signed_at = next((i for i, t in enumerate(body) if i > 0 and t.inferred and t.match is None
@@ -409,7 +410,7 @@ _EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 
 def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
-                            units: bool = False) -> list[Tok]:
+                            units: bool = False, value_types: bool = False) -> list[Tok]:
     """Cut the rows of a flattened page: a name, its explanation and its targets run together.
 
     Only tokens already cut out of a flattened line (``inferred``) are split: at
@@ -417,7 +418,8 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
     explanation's opening word (``反映…``). Where the section has ``areas`` target
     columns, a run of exactly that many targets is cut into one per area; where it has a
     绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row; where it
-    has a 单位 column (``units``), before a percent sign between a name and its target.
+    has a 单位 column (``units``), before a percent sign between a name and its target; where it has a
+    指标值类型 column (``value_types``), at its words between a name and its target (``…金额定量28.8万元``).
 
     Examples:
         >>> from budgetkit.cells import Cell
@@ -435,7 +437,9 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
         if tail is not None:
             cells = tok.cells if sure else tuple(replace(c, reasons=(*c.reasons, WORD_VALUE_CUT)) for c in tok.cells)
             name, *explained = _cut_explanation(text[:tail])
-            out += [replace(tok, text=name), *(_explanation(p, tok) for p in explained),
+            name, *typed = _cells_before_target(name, value_types, units) if not explained else [name]
+            out += [replace(tok, text=name), *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in typed),
+                    *(_explanation(p, tok) for p in explained),
                     Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
             continue
         parts: list[str] = []
@@ -446,10 +450,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             if not any(ch.isdigit() for ch in m.group(0)):
                 continue
             before = text[pos : m.start()]
-            if units and len(before) > 1 and before[-1] in "%‰":
-                parts += [before[:-1], before[-1]]  # the 单位 cell between the name and its target (…稳定率%≥95%)
-            else:
-                parts.append(before)
+            parts += _cells_before_target(before, value_types, units)
             parts.append(m.group(0))
             pos = m.end()
         parts.append(text[pos:])
@@ -503,6 +504,20 @@ def _explanation(text: str, tok: Tok) -> Tok:
     """The explanation cut off the run-together row ``tok``: a cell of its own (never joined to the name)."""
     cells = tuple(replace(c, reasons=(*c.reasons, EXPLANATION_CUT)) for c in tok.cells)
     return Tok(text, cells, SAME, inferred=True, match=lookup(text))
+
+
+def _cells_before_target(before: str, value_types: bool, units: bool) -> list[str]:
+    """The name before a target, and the 指标值类型 or 单位 cell glued between them where the section has one.
+
+    Examples:
+        >>> _cells_before_target("工作支出安排金额定量", True, False), _cells_before_target("稳定率%", False, True)
+        (['工作支出安排金额', '定量'], ['稳定率', '%'])
+    """
+    if value_types and len(before) > 2 and before.endswith(VALUE_TYPES):
+        return [before[:-2], before[-2:]]
+    if units and len(before) > 1 and before[-1] in "%‰":
+        return [before[:-1], before[-1]]
+    return [before]
 
 
 def _cut_explanation(part: str) -> list[str]:
