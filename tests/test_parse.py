@@ -256,6 +256,16 @@ def test_a_flattened_rows_value_type_cell_is_cut_off_its_name():
         ["业务工作支出安排金额", "定量", "28.8万元"], ["业务工作支出到位率", "定量", "100%"]]
 
 
+def test_a_flattened_page_in_traditional_script_reads_its_units_and_explanations():
+    head = FLAT_HEAD.replace("三级指标指标解释指标值", "三级指标指标值指标解释")
+    rows = ("产出指标数量指标業務工作支出安排金額28.8萬元該指標主要考察業務工作支出安排情況質量指標業務工作支出到位率100%"
+            "該指標主要考察業務工作支出到位情況填報人:張三")
+    tables = parse_lines([head + rows], "flat.txt", year=2026)
+    assert tables.indicators[["level2", "indicator", "value", "explanation"]].values.tolist() == [
+        ["数量指标", "業務工作支出安排金額", "28.8萬元", "該指標主要考察業務工作支出安排情況"],
+        ["质量指标", "業務工作支出到位率", "100%", "該指標主要考察業務工作支出到位情況"]]
+
+
 FLAT_ROWS = "产出指标数量指标维修学校数量反映维修学校数量情况12所满意度指标服务对象满意度指标师生满意度反映师生满意程度≥90%"
 
 

@@ -63,7 +63,7 @@ from budgetkit.tokens import (
     split_wrapped_tails,
     stream,
 )
-from budgetkit.vocabulary import find_terms, lookup, scan
+from budgetkit.vocabulary import find_terms, lookup, scan, simplified
 
 __all__ = ["Recognised", "read_columns", "recognise"]
 
@@ -396,7 +396,10 @@ def _target_run_re() -> re.Pattern:
 
     Numbers, each with a comparator and a unit of ``metadata/units.csv`` (longest first) where printed.
     """
-    units = "|".join(re.escape(u) for u in sorted(load_units(), key=len, reverse=True))
+    from budgetkit.vocabulary import traditional
+
+    spelt = set(load_units()) | {traditional(u) for u in load_units()}  # (萬元, 戶 on pages in traditional script)
+    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
     # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
     dated = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?"  # a period given by dates (2023.07-2024.01) is one target
     return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
@@ -543,7 +546,7 @@ def _cut_explanation(part: str) -> list[str]:
     half = len(part) // 2
     if half >= 4 and part[:half] == part[half:]:
         return [part[:half], part[half:]]
-    m = _EXPLANATION_START_RE.search(part)
+    m = _EXPLANATION_START_RE.search(simplified(part))  # (該指標 on a page in traditional script)
     if m is not None and m.start() >= 4 and _shared_words(part[: m.start()], part[m.end() :]):
         return [part[: m.start()], part[m.start() :]]
     return [part]

@@ -46,9 +46,9 @@ _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
 _VALUE_START_RE = re.compile(r"\s*(?:>=|<=|[≥≤><=≧≦±]|\d)")
 #: Words an indicator's explanation (指标解释) opens with; the first ones (:data:`EXPLANATION_CUTS`) are never
 #: inside a name, so a run-together row is cut before them (:func:`budgetkit.recognise.split_run_together_rows`).
-EXPLANATION_OPENINGS = ("反映", "考察", "用于", "指", "该指标", "主要考察", "衡量")
+EXPLANATION_OPENINGS = ("反映", "考察", "该指标", "用于", "指", "主要考察", "衡量")
 #: Of :data:`EXPLANATION_OPENINGS`, those a run-together row is cut before.
-EXPLANATION_CUTS = EXPLANATION_OPENINGS[:2]
+EXPLANATION_CUTS = EXPLANATION_OPENINGS[:3]
 #: What follows a name and never a label: a value, or an explanation.
 _AFTER_NAME_RE = re.compile(r"\s*(?:>=|<=|[≥≤><=≧≦±]|\d|" + "|".join(EXPLANATION_CUTS) + ")")
 #: Roles of the labels a cell may run together with its value at its start (项目名称学校校舍建设项目).

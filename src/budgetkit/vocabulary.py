@@ -133,6 +133,23 @@ class _Simplified(dict):
 _SIMPLIFIED = _Simplified()
 
 
+@cache
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def traditional(text: str) -> str:
+    """``text`` in traditional script (OpenCC ``s2t``): how a page in traditional script prints a term.
+
+    Examples:
+        >>> traditional("万元"), traditional("户")
+        ('萬元', '戶')
+    """
+    return _s2t().convert(text)
+
+
 def simplified(text: str) -> str:
     """``text`` in simplified script, character by character (OpenCC ``t2s``): the one home of script conversion.
 
