@@ -822,8 +822,7 @@ def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: s
         >>> [t.text for t, _, _ in reported]
         ['道路维修里程', '30公里']
     """
-    labelled = [t.match is not None and (t.role("section") is not None or t.role("column") is not None)
-                for t in body]
+    labelled = [t.match is not None and t.role("section", "column") is not None for t in body]
     if not long_term and not any(labelled):
         return body  # (no heading or column label among the rows: nothing to set apart)
     # a long-term block is set apart only where an annual block follows it (else its rows are the table's)

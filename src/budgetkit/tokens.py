@@ -390,8 +390,8 @@ def join_text(parts: Iterable[str]) -> str:
 
 
 
-def _labels_stand_apart(text: str, found: Sequence[Found], pieces: int) -> bool:
-    """Whether the spaces of ``text`` (in ``pieces`` pieces) part its cells.
+def _labels_stand_apart(text: str, found: Sequence[Found]) -> bool:
+    """Whether the spaces of ``text`` part its cells.
 
     So where its labels stand apart by spaces at least as often as they are glued to a cell; with fewer
     than three labels to tell, where it has a space in every 40 characters or so.
@@ -399,7 +399,7 @@ def _labels_stand_apart(text: str, found: Sequence[Found], pieces: int) -> bool:
     Examples:
         >>> from budgetkit.vocabulary import find_terms
         >>> roles = ["field", "column", "title"]
-        >>> [_labels_stand_apart(t, find_terms(t, roles), len(t.split())) for t in (
+        >>> [_labels_stand_apart(t, find_terms(t, roles)) for t in (
         ...     "项目名称 学校建设 主管部门 某局 实施单位 某校", "标 题:项目名称学校建设主管部门某局实施单位某校",
         ...     "某县预算部门项目支出绩效目标申报表 (2023年度)")]
         [True, False, True]
@@ -412,7 +412,7 @@ def _labels_stand_apart(text: str, found: Sequence[Found], pieces: int) -> bool:
             else:
                 glued += 1
     if apart + glued < 3:
-        return (pieces - 1) * _CHARS_A_SPACE >= len(text)
+        return text.count(" ") * _CHARS_A_SPACE >= len(text)
     return apart >= glued
 
 
@@ -457,7 +457,7 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             f.match.role("field", "column", "title", "extra") is not None for f in found)
         # spaces part its cells where its labels stand apart by them: a page flattened to one line keeps the
         # spaces inside its cells (索 引 号, 绩 效 指 标) while its labels are glued to the cells around them
-        spaced = " " in text and _labels_stand_apart(text, found, len(text.split()))
+        spaced = run_ok and " " in text and _labels_stand_apart(text, found)
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         ends = {g.end for g in found if g.end - g.start >= 3}  # (a two-character term inside a word: 培训效果)
