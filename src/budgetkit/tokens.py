@@ -417,7 +417,8 @@ def _labels_stand_apart(text: str, found: Sequence[Found]) -> bool:
 
 
 #: Required-field marks printed right before a label.
-_MARKS_BEFORE_RE = re.compile(r"[*＊★☆]+$")
+_MARKS = "*＊★☆"
+_MARKS_BEFORE_RE = re.compile(f"[{_MARKS}]+$")
 #: Where it has too few labels to tell, a cell with a space in this many characters is parted by its spaces.
 _CHARS_A_SPACE = 40
 
@@ -495,9 +496,11 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             out.append(tok)
             continue
         # a required-field mark printed before a label is the label's (…鉴定中心*部门(单位)职责)
-        keep = [replace(f, start=f.start - len(m.group(0))) if (m := _MARKS_BEFORE_RE.search(text, 0, f.start))
-                and m.end() == f.start and m.start() > (keep[k - 1].end if k else 0) else f
-                for k, f in enumerate(keep)]
+        if any(f.start > 0 and text[f.start - 1] in _MARKS for f in keep):
+            keep = [replace(f, start=f.start - len(m.group(0)))
+                    if f.start > 0 and text[f.start - 1] in _MARKS and (m := _MARKS_BEFORE_RE.search(text, 0, f.start))
+                    and m.start() > (keep[k - 1].end if k else 0) else f
+                    for k, f in enumerate(keep)]
         pos = 0
         pieces: list[tuple[str, bool, Match | None]] = []
         for f in keep:
