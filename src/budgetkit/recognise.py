@@ -251,12 +251,6 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
                                    units=any(c == "measure_unit" for c, _, _ in columns),
                                    value_types=any(c == "value_type" for c, _, _ in columns))
     body = split_enumerated_rows(body)
-    # a signature cell the rows were cut before (…≥95%财政资金管理科室(盖章)): the table ends there
-    signed_at = next((i for i, t in enumerate(body) if i > 0 and t.inferred and t.match is None
-                      and find_terms(t.text, ("boilerplate:signature",))), None)
-    if signed_at is not None:
-        trailing = body[signed_at:] + trailing
-        body = body[:signed_at]
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
         last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
                    default=None)
