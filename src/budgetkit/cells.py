@@ -17,7 +17,7 @@ Examples:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 __all__ = ["Cell", "Document", "Row"]
@@ -64,6 +64,15 @@ class Cell:
     def last_line(self) -> int:
         """The last line the cell covers."""
         return self.line_end if self.line_end is not None else self.line
+
+    def doubted(self, reason: str) -> Cell:
+        """The cell with one more ``reason`` it is doubtful (a cut the reader guessed).
+
+        Examples:
+            >>> Cell("≥90%", 3).doubted("value cut").reasons
+            ('value cut',)
+        """
+        return replace(self, reasons=(*self.reasons, reason))
 
     def where(self) -> str:
         """Where the cell is, in words (page, address or line)."""

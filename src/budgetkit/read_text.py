@@ -100,7 +100,7 @@ def _normalised_lines(path: str | Path) -> list[str]:
         logger.info("%s: read as %s", p.name, encoding)
     # normalised whole: NFKC composes nothing across a line end, so this is each line normalised; a line of
     # white space only stays one space (a page copied cell by cell prints an empty cell so)
-    return [line.rstrip() or line[:1] and " " for line in normalize_text(text).splitlines()]
+    return [line.rstrip() or (" " if line else "") for line in normalize_text(text).splitlines()]
 
 
 def read_text(path: str | Path) -> Document:

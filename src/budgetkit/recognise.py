@@ -63,7 +63,7 @@ from budgetkit.tokens import (
     split_wrapped_tails,
     stream,
 )
-from budgetkit.vocabulary import find_terms, lookup, scan, simplified
+from budgetkit.vocabulary import find_terms, is_prefix, lookup, match_key, scan, simplified, traditional
 
 __all__ = ["Recognised", "read_columns", "recognise"]
 
@@ -82,7 +82,9 @@ _RUN_TOGETHER = (80, 3)
 _COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦")
 _COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=)$")
 _LEVEL_TEXT = ("level1", "level2")
-_VALUE_TOKEN_RE = re.compile(r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?%?")
+#: A number with its comparator, as a target prints it (>=95, ≥3.5).
+_NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
+_VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
 _PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 #: What ends a table: text of a signature block or of the site around the page.
@@ -390,16 +392,13 @@ def _target_run_re() -> re.Pattern:
 
     Numbers, each with a comparator and a unit of ``metadata/units.csv`` (longest first) where printed.
     """
-    from budgetkit.vocabulary import traditional
-
     spelt = set(load_units()) | {traditional(u) for u in load_units()}  # (萬元, 戶 on pages in traditional script)
     units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
     # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
     dated = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?"  # a period given by dates (2023.07-2024.01) is one target
-    return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
-                      rf"(?:{units})?)+)")
+    return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:{_NUMBER_TARGET}(?:{units})?)+)")
 #: A target with its unit and, glued to it, bare numbers of the row's other columns (=100%60: a weight).
-_TARGET_THEN_NUMBERS_RE = re.compile(r"(?P<target>(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?%)(?P<rest>\d+(?:\.\d+)?)")
+_TARGET_THEN_NUMBERS_RE = re.compile(rf"(?P<target>{_NUMBER_TARGET}%)(?P<rest>\d+(?:\.\d+)?)")
 #: A 绩效标准 word inside a run-together row, kept as a piece of its own.
 _STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
 #: Where an indicator's explanation (指标解释) starts inside a run-together row.
@@ -432,7 +431,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             continue
         tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
         if tail is not None:
-            cells = tok.cells if sure else tuple(replace(c, reasons=(*c.reasons, WORD_VALUE_CUT)) for c in tok.cells)
+            cells = tok.cells if sure else tuple(c.doubted(WORD_VALUE_CUT) for c in tok.cells)
             name, *explained = _cut_explanation(text[:tail])
             name, *typed = _cells_before_target(name, value_types, units) if not explained else [name]
             out += [replace(tok, text=name), *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in typed),
@@ -483,8 +482,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             after_target = k > 0 and k not in beside and (_target_run_re().fullmatch(split[k - 1][0]) is not None
                                                           or split[k - 1][0] in STANDARDS)
             gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
-            cells = tok.cells if k not in beside else tuple(replace(c, reasons=(*c.reasons, BESIDE_GUESS))
-                                                            for c in tok.cells)
+            cells = tok.cells if k not in beside else tuple(c.doubted(BESIDE_GUESS) for c in tok.cells)
             out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
     return out
 
@@ -499,8 +497,8 @@ EXPLANATION_CUT = "explanation cut off a run-together row"
 
 def _explanation(text: str, tok: Tok) -> Tok:
     """The explanation cut off the run-together row ``tok``: a cell of its own (never joined to the name)."""
-    cells = tuple(replace(c, reasons=(*c.reasons, EXPLANATION_CUT)) for c in tok.cells)
-    return Tok(text, cells, SAME, inferred=True, match=lookup(text))
+    return Tok(text, tuple(c.doubted(EXPLANATION_CUT) for c in tok.cells), SAME, inferred=True, match=lookup(text))
+
 
 
 def _cells_before_target(before: str, value_types: bool, units: bool) -> list[str]:
@@ -946,12 +944,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             halves = any(HALVES_REASON in c.reasons for t in all_toks for c in t.cells)
         name = by_role.get("indicator")
         if not name:  # a row of labels only, or of cells beside no annual name (a long-term side alone)
-            for c, ts in toks_of.items():
-                if roles[c] not in ("section", "level1", "level2"):
-                    for t in ts:
-                        if t.text and t.role("level1", "level2", "section") is None:
-                            reports.append((t, NO_ANNUAL_NAME, pid))
-                            used.discard(id(t))
+            _report_cells([t for c, ts in toks_of.items() if roles[c] not in ("section", "level1", "level2")
+                           for t in ts if t.text], NO_ANNUAL_NAME, pid, reports, used)
             continue
         row_toks = [t for c, ts in toks_of.items() if roles[c] not in ("level1", "level2") for t in ts]
         row_lines.append((min([t.line for t in row_toks]), max([t.last_line for t in row_toks])))
@@ -1014,17 +1008,11 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             printed_value = values.get("value")
             reason = ("template placeholder text in the value" if printed_value and is_placeholder(printed_value)
                       else "level-3 indicator without a value")
-            for t in all_toks:
-                if t.role("level1", "level2", "section") is None:
-                    reports.append((t, reason, pid))
-                    used.discard(id(t))
+            _report_cells(all_toks, reason, pid, reports, used)
             continue
         if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok) \
                 and roles[row.units[-1][1]] in ("value", "area_value"):  # (a cell after the value closed it)
-            for t in all_toks:
-                if t.role("level1", "level2", "section") is None:
-                    reports.append((t, CUT_AT_FILE_END, pid))
-                    used.discard(id(t))
+            _report_cells(all_toks, CUT_AT_FILE_END, pid, reports, used)
             continue
         out.append(dict(base, value=value, confidence=confidence,
                         confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))
@@ -1033,6 +1021,14 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     _backfill_level1(out)
     header.levels_seen = levels_seen
     return out, used, reports
+
+
+def _report_cells(toks: Sequence[Tok], reason: str, pid: str, reports: list, used: set[int]) -> None:
+    """Report the cells of a row that is not read (its level labels stand for the rows below them)."""
+    for t in toks:
+        if t.role("level1", "level2", "section") is None:
+            reports.append((t, reason, pid))
+            used.discard(id(t))
 
 
 #: Why the row a file ends in is reported: the file was cut at the end of a cell it did not close.
@@ -1052,8 +1048,6 @@ def _cut_label(tok: Tok) -> bool:
         >>> [_cut_label(Tok(t, (Cell(text, 1),), 2, inferred=True)) for t in ("时", "满意度指", "按期完成")]
         [True, True, False]
     """
-    from budgetkit.vocabulary import is_prefix, match_key
-
     return (tok.match is None and _cut_by_file_end(tok) and len(tok.text) <= 4
             and is_prefix(match_key(tok.text)))
 

@@ -212,8 +212,8 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
             continue
         if not text:
             # white space alone between blank lines: an empty cell of a page copied one cell per paragraph
-            empty_cell = raw and 1 < n - first_line + 1 < len(lines) and not lines[n - first_line - 1] \
-                and not lines[n - first_line + 1]
+            i = n - first_line
+            empty_cell = raw and 0 < i < len(lines) - 1 and not lines[i - 1] and not lines[i + 1]
             rows.append(Row([Cell("", n)]) if empty_cell else Row([]))
             continue
         if "|" in text and _PIPES_ONLY_RE.match(text):

@@ -43,14 +43,15 @@ PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
 _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
 #: The start of a target value: a comparator or a digit (a level label is followed by a label or a name, never this).
-_VALUE_START_RE = re.compile(r"\s*(?:>=|<=|[≥≤><=≧≦±]|\d)")
+_VALUE_STARTS = r">=|<=|[≥≤><=≧≦±]|\d"
+_VALUE_START_RE = re.compile(rf"\s*(?:{_VALUE_STARTS})")
 #: Words an indicator's explanation (指标解释) opens with; the first ones (:data:`EXPLANATION_CUTS`) are never
 #: inside a name, so a run-together row is cut before them (:func:`budgetkit.recognise.split_run_together_rows`).
 EXPLANATION_OPENINGS = ("反映", "考察", "该指标", "用于", "指", "主要考察", "衡量")
 #: Of :data:`EXPLANATION_OPENINGS`, those a run-together row is cut before.
 EXPLANATION_CUTS = EXPLANATION_OPENINGS[:3]
 #: What follows a name and never a label: a value, or an explanation.
-_AFTER_NAME_RE = re.compile(r"\s*(?:>=|<=|[≥≤><=≧≦±]|\d|" + "|".join(EXPLANATION_CUTS) + ")")
+_AFTER_NAME_RE = re.compile(rf"\s*(?:{_VALUE_STARTS}|{'|'.join(EXPLANATION_CUTS)})")
 #: Roles of the labels a cell may run together with its value at its start (项目名称学校校舍建设项目).
 _GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title", "unit_label", "list")
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
@@ -284,7 +285,7 @@ def _part_of(tok: Tok, text: str) -> Tok:
 
 
 def _halves_cells(*toks: Tok) -> tuple[Cell, ...]:
-    return tuple(replace(c, reasons=(*c.reasons, HALVES_REASON)) for t in toks for c in t.cells)
+    return tuple(c.doubted(HALVES_REASON) for t in toks for c in t.cells)
 
 
 def _label_halves(above: Tok, mid: Tok, below: Tok) -> list[Tok] | None:
