@@ -257,3 +257,124 @@ def test_limits_are_validated(kwargs):
 
     with pytest.raises(ParameterError, match=next(iter(kwargs))):
         Limits(**kwargs)
+
+
+# --- 4. every failure of one file is that file's failure ----------------------------------------------------
+
+
+def scrambled_pdf(path: Path) -> Path:
+    """The 2024 fixture PDF with every cross-reference offset but the first pointing at random bytes."""
+    import random
+    import re
+
+    from conftest import make_pdf_2024
+
+    make_pdf_2024(path)
+    data = path.read_bytes()
+    table = re.search(rb"xref\s+0 (\d+)\s+", data)
+    start, n = table.end(), int(table.group(1))
+    entries, rng = bytearray(data[start:start + 20 * n]), random.Random(27)
+    for k in range(1, n):
+        entries[20 * k:20 * k + 10] = b"%010d" % rng.randrange(len(data))
+    path.write_bytes(data[:start] + bytes(entries) + data[start + 20 * n:])
+    return path
+
+
+def test_a_pdf_with_scrambled_xref_is_skipped_and_the_batch_goes_on(tmp_path):
+    from budgetkit.batch import parse_files
+
+    files = [*seed_year(tmp_path / "raw/2025", ("a.txt",)), scrambled_pdf(tmp_path / "raw/2025/乱.pdf")]
+    tables = parse_files(files, 2025, jobs=1, progress=None)
+    assert tables.counts()["projects"] == 11
+    [skipped] = tables.skipped
+    assert skipped.path == files[1] and skipped.kind == "IndexError" and "乱.pdf" in skipped.error
+    result = write_dataset(files, tmp_path / "dataset", 2025, jobs=1, progress=None)
+    assert (result.parsed, [s.kind for s in result.skipped]) == (1, ["IndexError"])
+
+
+@pytest.mark.parametrize("error", [
+    pytest.param(MemoryError(), id="memory-error"),
+    pytest.param(RecursionError("maximum recursion depth exceeded"), id="recursion-error"),
+    pytest.param(KeyError("项目名称"), id="key-error-bug"),
+])
+def test_any_exception_of_one_file_is_that_files_failure(tmp_path, monkeypatch, error):
+    import budgetkit.parse
+    from budgetkit.batch import parse_files
+
+    files = seed_year(tmp_path / "raw/2025", ("a.txt", "坏.txt"))
+    real = budgetkit.parse.file_records
+
+    def failing(path, **kwargs):
+        if path.name == "坏.txt":
+            raise error
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(budgetkit.parse, "file_records", failing)
+    tables = parse_files(files, 2025, jobs=1, progress=None)
+    assert tables.counts()["projects"] == 11
+    [skipped] = tables.skipped
+    assert skipped.kind == type(error).__name__ and skipped.error.startswith(str(files[1]))
+
+
+def scratch_project(root: Path, years: dict[str, tuple[str, ...]]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
+    for year, names in years.items():
+        seed_year(root / "data/raw" / year, names)
+    return root
+
+
+@pytest.mark.parametrize("folder", [
+    pytest.param("1800", id="year-1800"),
+    pytest.param("9999", id="year-9999"),
+    pytest.param("0", id="year-0"),
+])
+def test_a_folder_that_is_no_budget_year_is_skipped_with_a_warning(tmp_path, caplog, capsys, folder):
+    from budgetkit.paths import project_paths
+
+    root = scratch_project(tmp_path, {"2025": ("a.txt",), folder: ("a.txt",)})
+    assert project_paths(root).years() == [2025]
+    assert any(folder in r.getMessage() and "no budget year" in r.getMessage() for r in caplog.records)
+    assert main(["-q", "dataset", "--root", str(root), "--jobs", "1"]) == 0
+    assert capsys.readouterr().out.startswith("2025: 1 file(s) parsed")
+
+
+@pytest.mark.parametrize("formats", [
+    pytest.param(("xlsx", "docx"), id="xlsx-and-docx"),
+    pytest.param(("html", "xlsx"), id="html-and-xlsx"),
+    pytest.param(("docx", "html"), id="docx-and-html"),
+])
+def test_one_document_in_two_formats_is_read_once(tmp_path, capsys, formats):
+    import render
+    from budgetkit.paths import project_paths
+
+    root = scratch_project(tmp_path, {})
+    folder = root / "data/raw/2025"
+    folder.mkdir(parents=True)
+    written = [render.RENDERERS[f](render.seed_key(), folder / f"附件{render.SUFFIX[f]}") for f in formats]
+    paths = project_paths(root)
+    assert len(paths.disclosures(2025)) == 1
+    [(duplicate, kept)] = paths.duplicates(2025).items()
+    assert {duplicate, kept} == set(written)
+    assert main(["-q", "dataset", "--root", str(root), "--jobs", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "1 file(s) parsed" in captured.out and f"duplicate data/raw/2025/{duplicate.name}" in captured.err
+    assert connect(root).sql("SELECT count(*) FROM projects").fetchall() == [(11,)]
+
+
+# --- 6. links out of the tree ---------------------------------------------------------------------------------
+
+
+def test_a_link_to_a_file_outside_the_tree_is_refused(tmp_path, caplog):
+    from budgetkit.paths import project_paths
+
+    root = scratch_project(tmp_path / "project", {"2025": ("a.txt",)})
+    secret = tmp_path / "elsewhere/secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SEED.read_text(encoding="utf-8").replace("职工困难帮扶资金项目", "机密项目"), encoding="utf-8")
+    (root / "data/raw/2025/link.txt").symlink_to(secret)
+    (root / "data/raw/2025/inside.txt").symlink_to(root / "data/raw/2025/a.txt")
+    names = [p.name for p in project_paths(root).disclosures(2025)]
+    assert names == ["a.txt", "inside.txt"]
+    [warning] = [r.getMessage() for r in caplog.records if "link.txt" in r.getMessage()]
+    assert "outside" in warning and "\n" not in warning

@@ -12,10 +12,12 @@ the work runs:
   a scheduler (``tcp://host:8786``). Dask is an optional extra:
   ``pip install -e ".[dask]"``.
 
-A file whose parse raises a :class:`~budgetkit.errors.BudgetkitError` (or an
-``OSError``: unreadable) does not stop the batch: it is listed in ``skipped``
-with its error (which names the file, line and text) and logged as a warning.
-Other exceptions are bugs and stop it.
+Every failure of one file is that file's failure: whatever its parse raises (a
+:class:`~budgetkit.errors.BudgetkitError` naming the file, line and text, an
+``OSError``, or anything else: an ``IndexError`` from a PDF with scrambled cross
+references, a ``MemoryError``), the file is listed in ``skipped`` with the
+error's type and message and logged as a warning, and the batch goes on. Only
+an interruption (Ctrl-C) stops it.
 
 ``jobs=None`` (the default) starts a pool only for :data:`POOL_MIN_FILES` files
 or more: starting the workers costs about a second, more than a few files take
@@ -63,6 +65,7 @@ __all__ = [
     "FileResult",
     "ParsedTables",
     "SkippedFile",
+    "file_failure",
     "file_progress",
     "log_progress",
     "map_files",
@@ -177,8 +180,26 @@ def _parse_one(path: Path, year: int | None) -> FileResult:
 
     try:
         return FileResult(file_records(path, year=year))
-    except FILE_ERRORS as exc:
-        return FileResult(error=str(exc), kind=type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 -- the file boundary: any failure is this file's (module docstring)
+        return file_failure(path, exc)
+
+
+def file_failure(path: Path, exc: Exception) -> FileResult:
+    """The :class:`FileResult` of a file whose reading raised ``exc``: its type and a message naming the file.
+
+    An error budgetkit raises names the file itself; any other (a bug, or a library's on a damaged
+    file) is named here, and its traceback logged at debug level.
+
+    Examples:
+        >>> file_failure(Path("x.pdf"), IndexError("list index out of range"))
+        FileResult(tables=None, error='x.pdf: IndexError: list index out of range', kind='IndexError')
+    """
+    kind = type(exc).__name__
+    if isinstance(exc, FILE_ERRORS) and str(path.name) in str(exc):
+        return FileResult(error=str(exc), kind=kind)
+    if not isinstance(exc, FILE_ERRORS):
+        logger.debug("%s: %s while reading", path, kind, exc_info=exc)
+    return FileResult(error=f"{path}: {kind}: {exc}" if str(exc) else f"{path}: {kind}", kind=kind)
 
 
 def file_progress(progress: Progress | None) -> Callable[[int, int, Path, FileResult], None] | None:

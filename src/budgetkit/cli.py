@@ -135,6 +135,9 @@ def _dataset(args: argparse.Namespace) -> None:
               f"{result.unchanged} unchanged, {len(result.removed)} removed, {len(result.skipped)} skipped")
         for skipped in result.skipped:
             print(f"  skipped {skipped.error}", file=sys.stderr)
+        for duplicate, kept in paths.duplicates(year).items():
+            print(f"  duplicate {paths.relative(duplicate)}: the same document as {kept.name}, read once",
+                  file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,7 +64,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from budgetkit.batch import FILE_ERRORS, FileResult, SkippedFile, file_progress, log_progress, map_files
+from budgetkit.batch import FileResult, SkippedFile, file_failure, file_progress, log_progress, map_files
 from budgetkit.errors import InputError, ParameterError
 from budgetkit.fields import columns as table_columns
 from budgetkit.fields import dtypes
@@ -117,7 +117,7 @@ class DatasetResult:
         parsed: files parsed and written.
         unchanged: files whose partitions were already made from the same bytes and version.
         removed: sources whose partitions were removed (file gone from the year, or now failing).
-        skipped: files that raised a ``BudgetkitError`` or ``OSError`` (their old partitions removed).
+        skipped: files whose reading raised anything (their old partitions removed).
         counts: rows written per table, over the files parsed.
     """
 
@@ -209,9 +209,9 @@ def _parse_and_write(path: Path, dataset: Path, year: int) -> FileResult:
 
     try:
         tables = parse_file(path, year=year)
-    except FILE_ERRORS as exc:
+    except Exception as exc:  # noqa: BLE001 -- the file boundary: any failure is this file's
         _remove_partition(dataset, year, path.stem)
-        return FileResult(error=str(exc), kind=type(exc).__name__)
+        return file_failure(path, exc)
     return FileResult(write_partition(tables, dataset, year, path.stem))
 
 
