@@ -411,3 +411,62 @@ def test_report_csv_downloads_run_no_formula(tmp_path, rows):
     texts = [c for c in cells if c != "-1.5"]
     assert texts and not [c for c in texts if c.startswith(FORMULA_START)]
     assert {c[1:] for c in texts} == set(values)
+
+
+# --- 7. a year swapped whole or not at all --------------------------------------------------------------------
+
+
+def fake_year(base, version: str) -> None:
+    """One file per output folder of 2025 under ``base`` (a ProjectPaths), and a manifest."""
+    import json
+
+    for kind in ("processed", "figures", "reports"):
+        folder = getattr(base, kind) / "2025"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{kind}.txt").write_text(version, encoding="utf-8")
+    (base.reports / "2025/run_manifest.json").write_text(json.dumps({"status": "ok", "version": version}))
+
+
+@pytest.mark.parametrize("how", [
+    pytest.param("reports-not-writable", id="reports-not-writable"),
+    pytest.param("reports-move-fails", id="reports-move-fails-after-the-others"),
+    pytest.param("disk-full-on-figures", id="disk-full-on-figures"),
+])
+def test_a_swap_that_cannot_finish_leaves_the_old_year_whole(tmp_path, monkeypatch, how):
+    import errno
+    import json
+    import os
+
+    import budgetkit.stage as stage_module
+    from budgetkit.paths import ProjectPaths
+    from budgetkit.stage import Stage, SwapError, build_lock
+
+    paths = ProjectPaths(tmp_path)
+    (tmp_path / "data/raw/2025").mkdir(parents=True)
+    fake_year(paths, "old")
+    real_replace, real_writable = os.replace, stage_module._writable
+
+    def failing_replace(src, dst):
+        moved = {os.path.relpath(src, tmp_path), os.path.relpath(dst, tmp_path)}  # a year folder in or out
+        if how == "reports-move-fails" and "reports/2025" in moved:
+            raise PermissionError(errno.EACCES, "Permission denied", dst)
+        staged_figures = f"stage-2025-{os.getpid()}/figures/2025"
+        if how == "disk-full-on-figures" and os.path.relpath(src, tmp_path).endswith(staged_figures):
+            raise OSError(errno.ENOSPC, "No space left on device", dst)
+        return real_replace(src, dst)
+
+    with build_lock(paths):
+        stage = Stage.create(paths, "2025")
+        fake_year(stage.paths, "new")
+        monkeypatch.setattr(os, "replace", failing_replace)
+        if how == "reports-not-writable":
+            monkeypatch.setattr(stage_module, "_writable", lambda f: real_writable(f) and f != paths.reports)
+        with pytest.raises(SwapError, match="old outputs of 2025 are kept whole"):
+            stage.swap(["processed", "figures", "reports"], "2025")
+        monkeypatch.setattr(os, "replace", real_replace)
+        stage.remove()
+    versions = {(getattr(paths, k) / "2025" / f"{k}.txt").read_text(encoding="utf-8")
+                for k in ("processed", "figures", "reports")}
+    assert versions == {"old"}
+    assert json.loads((paths.reports / "2025/run_manifest.json").read_text()) == {"status": "ok", "version": "old"}
+    assert not list(paths.state.glob("swap-*.json")), "a journal left would swap the new outputs in later"
