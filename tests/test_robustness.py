@@ -470,3 +470,96 @@ def test_a_swap_that_cannot_finish_leaves_the_old_year_whole(tmp_path, monkeypat
     assert versions == {"old"}
     assert json.loads((paths.reports / "2025/run_manifest.json").read_text()) == {"status": "ok", "version": "old"}
     assert not list(paths.state.glob("swap-*.json")), "a journal left would swap the new outputs in later"
+
+
+# --- 8. any locale, workers that die with their parent, one line for what stops a run ------------------------
+
+
+@pytest.fixture(scope="module")
+def gb18030_locale(tmp_path_factory):
+    """A zh_CN.GB18030 locale compiled into a temporary folder (LOCPATH), or a skip saying why not."""
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("locale")
+    try:
+        done = subprocess.run(["localedef", "-i", "zh_CN", "-f", "GB18030", str(folder / "zh_CN.GB18030")],
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        pytest.skip(f"no localedef to make a GB18030 locale: {err}")
+    if not (folder / "zh_CN.GB18030").is_dir():
+        pytest.skip(f"localedef could not make zh_CN.GB18030: {done.stderr.strip()[:200]}")
+    return folder
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param("parse", id="parse"),
+    pytest.param("dataset", id="dataset"),
+])
+def test_utf8_chinese_file_names_under_a_gb18030_locale(tmp_path, gb18030_locale, command):
+    import os
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    root = scratch_project(tmp_path, {"2025": ("宁夏总工会 绩效目标.txt",)})
+    env = dict(os.environ, LOCPATH=str(gb18030_locale), LC_ALL="zh_CN.GB18030", PYTHONUTF8="0")
+    env.pop("PYTHONIOENCODING", None)
+    args = (["parse", str(root / "data/raw/2025/宁夏总工会 绩效目标.txt"), "--out", str(tmp_path / "out")]
+            if command == "parse" else ["dataset", "--root", str(root), "--jobs", "1"])
+    done = subprocess.run([sys.executable, "-m", "budgetkit", "-q", *args], env=env, capture_output=True,
+                          timeout=300)
+    assert b"Traceback" not in done.stderr, done.stderr.decode("gb18030", "replace")[-800:]
+    assert done.returncode == 0
+    if command == "parse":
+        names = pd.read_parquet(tmp_path / "out/documents.parquet")["source_file"].tolist()
+    else:
+        names = connect(root).sql("SELECT source_file FROM documents").df()["source_file"].tolist()
+    assert names == ["宁夏总工会 绩效目标.txt"]
+
+
+def test_workers_die_with_a_killed_dataset_run(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    root = scratch_project(tmp_path, {"2025": tuple(f"附件{k:02d}.txt" for k in range(40))})
+    main_proc = subprocess.Popen([sys.executable, "-m", "budgetkit", "-q", "dataset", "--root", str(root),
+                                  "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, family = time.monotonic() + 120, []
+        while time.monotonic() < deadline and main_proc.poll() is None:
+            family = psutil.Process(main_proc.pid).children(recursive=True)
+            if len(family) >= 3:  # the fork server and two workers
+                break
+            time.sleep(0.2)
+        assert len(family) >= 3, "the workers never started"
+        main_proc.send_signal(signal.SIGKILL)
+        main_proc.wait()
+        gone, alive = psutil.wait_procs(family, timeout=15)
+        assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE], "workers outlived their parent"
+    finally:
+        for p in psutil.Process().children(recursive=True):
+            if p.pid == main_proc.pid or p in family:
+                p.kill()
+
+
+@pytest.mark.parametrize(("error", "words", "status"), [
+    pytest.param(OSError(30, "Read-only file system", "data/processed/dataset"), "Read-only file system", 2,
+                 id="read-only-processed"),
+    pytest.param(OSError(28, "No space left on device", "data/processed/dataset"), "No space left on device", 2,
+                 id="disk-full"),
+    pytest.param(KeyboardInterrupt(), "interrupted", 130, id="ctrl-c"),
+])
+def test_what_stops_a_dataset_run_ends_in_one_line(tmp_path, monkeypatch, capsys, error, words, status):
+    root = scratch_project(tmp_path, {"2025": ("a.txt",)})
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(dataset_module, "_write_parquet", failing)
+    assert main(["-q", "dataset", "--root", str(root), "--jobs", "1"]) == status
+    err = capsys.readouterr().err.strip()
+    assert words in err and "\n" not in err and "Traceback" not in err

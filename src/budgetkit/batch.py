@@ -268,7 +268,8 @@ def _map_pool(task: Callable[[Path], R], paths: list[Path], jobs: int, progress)
     results: list[Any] = [None] * len(paths)
     levels = _levels()
     logger.debug("%d file(s) on %d worker processes", len(paths), jobs)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=gc.freeze)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_start_worker,
+                               initargs=(os.getpid(),))
     try:
         caller = os.getpid()
         futures = {pool.submit(_forwarding, task, path, levels, caller): n for n, path in enumerate(paths)}
@@ -282,6 +283,29 @@ def _map_pool(task: Callable[[Path], R], paths: list[Path], jobs: int, progress)
         raise
     pool.shutdown()
     return results
+
+
+def _start_worker(caller: int) -> None:
+    """In a new worker: freeze the preloaded imports (see :func:`_map_pool`) and die with the caller.
+
+    A worker is a child of the fork server, not of the caller, so it outlives a caller killed with
+    ``kill -9`` unless it watches: a daemon thread checks each second that the caller still runs.
+    """
+    gc.freeze()
+    threading.Thread(target=_watch, args=(caller,), daemon=True, name="budgetkit-watch-caller").start()
+
+
+def _watch(caller: int) -> None:
+    import time
+
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(caller, 0)
+        except ProcessLookupError:
+            os._exit(1)  # the caller is gone: nobody will read this worker's results
+        except OSError:  # pragma: no cover - the caller runs as another user: it is alive
+            pass
 
 
 def _map_dask(task: Callable[[Path], R], paths: list[Path], scheduler: Any, progress) -> list[R]:

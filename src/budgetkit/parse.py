@@ -50,7 +50,7 @@ from budgetkit.errors import InputError, NoTableError
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_value
-from budgetkit.paths import ProjectPaths
+from budgetkit.paths import ProjectPaths, file_name
 from budgetkit.segment import segment_lines
 from budgetkit.tables import TABLE_NAMES, Tables, conform
 
@@ -192,7 +192,7 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     from budgetkit.ocr import repair_ocr
     from budgetkit.recognise import recognise
 
-    src = source_file or doc.path.name
+    src = source_file or file_name(doc.path)
     rec = recognise(repair_ocr(doc), year=year, source_file=src)
     if not rec.projects:
         raise NoTableError(_no_table_message(doc), path=doc.path)

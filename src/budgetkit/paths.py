@@ -253,6 +253,28 @@ class ProjectPaths:
         return sorted(years)
 
 
+def file_name(path: str | Path) -> str:
+    """The name of ``path`` as its owner wrote it, whatever the locale decoded its bytes as.
+
+    Under a GB18030 locale Python decodes a UTF-8 file name as GB18030 (mojibake, and lone
+    surrogates where the bytes are no GB18030), which no UTF-8 table or JSON can hold; the bytes
+    are read back and decoded as UTF-8, else GB18030, else with replacement characters.
+
+    Examples:
+        >>> file_name("/x/宁夏.txt")
+        '宁夏.txt'
+        >>> file_name("宁夏.txt".encode("utf-8").decode("gb18030", "surrogateescape"))
+        '宁夏.txt'
+    """
+    raw = os.fsencode(Path(path).name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")  # pragma: no cover - GB18030 decodes any byte string
+
+
 def project_paths(root: Path | str | None = None, **dirs: str | Path) -> ProjectPaths:
     """Return the :class:`ProjectPaths` of ``root`` (found with :func:`find_root` when omitted or empty).
 
