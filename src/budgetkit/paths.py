@@ -263,7 +263,7 @@ def file_name(path: str | Path) -> str:
     Examples:
         >>> file_name("/x/宁夏.txt")
         '宁夏.txt'
-        >>> file_name("宁夏.txt".encode("utf-8").decode("gb18030", "surrogateescape"))
+        >>> file_name(os.fsdecode("宁夏.txt".encode("gb18030")))  # a GB18030 name, whatever the locale
         '宁夏.txt'
     """
     raw = os.fsencode(Path(path).name)
