@@ -1,5 +1,4 @@
-"""Command line: ``python -m budgetkit parse RAWFILE --out DIR``, ``analyse RAWFILE --out DIR``, ``build``
-and ``dataset``.
+"""Command line: ``parse RAWFILE --out DIR``, ``analyse RAWFILE --out DIR``, ``build`` and ``dataset``.
 
 Logging handlers are set up here and only here. Every
 :class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``

@@ -3,7 +3,8 @@
 Examples:
     >>> from budgetkit.parse import parse_lines
     >>> lines = ["项目支出绩效目标表", "项目名称 测试项目", "实施单位 某单位", "项目总额 10",
-    ...          "一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 培训人数 100人", "满意度指标 服务对象满意度 满意度 ≥90%"]
+    ...          "一级指标 二级指标 三级指标 指标值", "产出指标 数量指标 培训人数 100人",
+    ...          "满意度指标 服务对象满意度 满意度 ≥90%"]
     >>> frames = analyse_tables(parse_lines(lines, "t.txt", year=2025))
     >>> sorted(frames)
     ['achievement', 'audit', 'costs']
