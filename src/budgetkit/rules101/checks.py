@@ -51,6 +51,7 @@ _NAME_CHARS = 30  # R19 [inferred threshold]
 _LEVEL2_ROWS, _PROJECT_ROWS = 10, 25  # R29 [inferred thresholds]
 _SHOWN = 7
 _UNIT_IN_NAME_RE = re.compile(r"\(([^()]{1,8})\)$")
+_PERCENT_IN_NAME_RE = re.compile(r"\d+(?:\.\d+)?%")
 _GOOD_OPS, _CAP_OPS = frozenset("≥>"), frozenset("≤<")
 _WEIGHT_SCHEMES = {  # C:1720: level-1 weights by the groups present (cost, satisfaction)
     (True, True): {"成本指标": 20, "产出指标": 40, "效益指标": 20, "满意度指标": 10},
@@ -125,14 +126,14 @@ def _homes(template: str) -> dict[str, frozenset[str]]:
 
 
 def r6_level2_under_its_level1(ctx: ProjectContext) -> list[Finding]:
-    """R6: the printed (level-1, level-2) pair is allowed by the table's template; an unlisted level-2 is info."""
+    """R6: the (level-1, level-2) pair, printed and read alike, fits the template; an unlisted level-2 is info."""
     allowed = _homes(ctx.template)
     shown = ctx.template or "2021/older"
     found, seen = [], set()
     for r in ctx.rows:
         level1 = r.level1_printed
-        if not level1 or not r.level2 or level1 not in allowed or (level1, r.level2) in seen:
-            continue
+        if level1 != r.level1 or not r.level2 or level1 not in allowed or (level1, r.level2) in seen:
+            continue  # a blank printed level-1, or one the reading placed elsewhere: not judged
         seen.add((level1, r.level2))
         homes = sorted(k for k, v in allowed.items() if r.level2 in v)
         if homes and level1 not in homes:
@@ -215,9 +216,15 @@ def r13_quantitative_first(ctx: ProjectContext) -> list[Finding]:
     return found
 
 
-def _unit_in_name(name: str) -> bool:
+def _unit_in_name(name: str) -> str:
+    """The unit a name carries at its end: ``(人)``, ``(≥**万元)``, ``满意度%`` (``''`` when none)."""
+    if name.endswith("%"):
+        return "%"
     m = _UNIT_IN_NAME_RE.search(name)
-    return bool(m) and (m.group(1) in all_units() or "%" in m.group(1) or m.group(1) in money_units())
+    inner = m.group(1).strip("≥≤<>=*＊ ") if m else ""
+    if "%" in inner:
+        return "%"
+    return inner if inner in all_units() else ""
 
 
 def r14_number_with_unit(ctx: ProjectContext) -> list[Finding]:
@@ -310,7 +317,8 @@ def r23_cost_rows_are_money(ctx: ProjectContext) -> list[Finding]:
     for r in _filled(ctx):
         if not _is_cost_row(r):
             continue
-        money = is_money(r.value) or r.unit_cell in money_units() or (r.shape.bare_number and table_money)
+        money = (is_money(r.value) or r.unit_cell in money_units()
+                 or (r.shape.bare_number and (table_money or _unit_in_name(r.name) in money_units())))
         if not money:
             what_zh, what = _what(r)
             found.append(_row("R23", "not_money", r, what_zh=what_zh, what=what))
@@ -351,11 +359,12 @@ def r26_satisfaction_percent(ctx: ProjectContext) -> list[Finding]:
     for r in _filled(ctx):
         if r.level1 != "满意度指标":
             continue
-        if r.op in _CAP_OPS:
+        if r.op in _CAP_OPS and "满意" in r.name:  # a capped complaint count is judged by its unit below
             found.append(_row("R26", "cap", r))
         elif not r.shape.has_number:
-            found.append(_row("R26", "qualitative", r))
-        elif math.isnan(r.shape.percent) and "%" not in r.unit_cell:
+            if not _PERCENT_IN_NAME_RE.search(r.name):  # a target printed in the name is R19's
+                found.append(_row("R26", "qualitative", r))
+        elif math.isnan(r.shape.percent) and "%" not in r.unit_cell + _unit_in_name(r.name):
             found.append(_row("R26", "not_percent", r, unit=r.shape.unit or r.unit_cell or "无"))
         elif not 0 < (r.shape.number if math.isnan(r.shape.percent) else r.shape.percent) <= 100:
             found.append(_row("R26", "out_of_range", r))

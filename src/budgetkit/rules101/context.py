@@ -6,7 +6,8 @@
 - ``partial``: the table stops early (``projects.status == 'partial'``); a rule needing the whole
   table is not run.
 - ``template``: ``2021`` (a level-1 成本指标 or 经济/社会/生态环境成本 groups), ``older`` (成本 under
-  产出, 可持续影响, 满意度 under 效益), ``mixed`` (both) or ``''`` (neither shows).
+  产出, or 可持续影响), ``mixed`` (both) or ``''`` (neither shows; 满意度 under 效益 is what R6 judges,
+  not a sign of the template).
 - ``klass``: ``construction``, ``repair``, ``purchase`` or ``other``, from the project's name and a
   printed 项目类别 (the R4 word lists), never from its goal.
 
@@ -128,8 +129,7 @@ def _row(r: dict) -> Row:
 def template_of(rows: tuple[Row, ...]) -> str:
     """``2021``, ``older``, ``mixed`` or ``''`` from the level labels the rows print (see the module)."""
     new = any(r.level1_printed == "成本指标" or r.level2 in _COST_2021 for r in rows)
-    old = any((r.level2 == "成本指标" and r.level1 == "产出指标") or r.level2 == "可持续影响"
-              or (r.level2 == "服务对象满意度" and r.level1_printed == "效益指标") for r in rows)
+    old = any((r.level2 == "成本指标" and r.level1 == "产出指标") or r.level2 == "可持续影响" for r in rows)
     return "mixed" if new and old else "2021" if new else "older" if old else ""
 
 

@@ -144,11 +144,21 @@ def audit_projects(projects: pd.DataFrame, indicators: pd.DataFrame, *, header_e
                 extra = [Finding("R12", "same_goal", "", {"n": same_goal[ctx.project_id]})]
             if r.rule == "R24":
                 extra = _cost_findings(ctx, costs)
-            found += [_row(ctx, r, f) for f in CHECKS[r.rule](ctx) + extra]
+            found += [_row(ctx, r, f) for f in _once(CHECKS[r.rule](ctx) + extra)]
     logger.info("101号 audit of %d project(s): %d finding(s), %d rule(s) not applied",
                 len(contexts), len(found), len(skipped))
     return AuditResult(pd.DataFrame(found, columns=list(FINDING_COLUMNS)),
                        pd.DataFrame(skipped, columns=list(SKIPPED_COLUMNS)))
+
+
+def _once(findings: list[Finding]) -> list[Finding]:
+    """One finding per (indicator, case): rows of the same indicator for several areas are one finding."""
+    seen, out = set(), []
+    for f in findings:
+        if (f.indicator, f.case) not in seen:
+            seen.add((f.indicator, f.case))
+            out.append(f)
+    return out
 
 
 def _categories(header_extras: pd.DataFrame | None) -> dict[object, str]:

@@ -14,8 +14,10 @@ Examples:
     (False, True, False)
     >>> shape("2023.07-2024.01").years, shape("2025年12月底前").years, shape("≥2000人").years
     ((2023, 2024), (2025,), ())
-    >>> is_money("250万"), is_money("5万人次"), is_money("≤0.89万元/年"), is_money("2天")
-    (True, False, True, False)
+    >>> is_money("250万"), is_money("5万人次"), is_money("≤0.89万元/年"), is_money("2天"), is_money("万元≤184.94")
+    (True, False, True, False, True)
+    >>> is_money("500元以内"), is_money("250万以内"), is_money("3万亩")
+    (True, True, False)
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ _BARE_RE = re.compile(rf"^[{_OPS}]*\d+(?:\.\d+)?(?:\(\))?$")
 _UNIT_RE = re.compile(r"\d+(?:\.\d+)?\(?([^\d()]*?)\)?(?:$|[,;，；、])")
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\(?[%％]")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}(?!\d)|-(?:19|20)\d{2}|至)")
+_MONEY_FIRST_RE = re.compile(r"^(?:万元|元|亿元|千元)[≥≤<>=≈约]*\d")  # 万元≤184.94: the unit before the number
 _OP_WORDS = (("不低于", "≥"), ("不少于", "≥"), ("大于等于", "≥"), ("大于", ">"), ("高于", ">"), ("超过", ">"),
              ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("小于等于", "≤"), ("小于", "<"), ("低于", "<"),
              ("以上", "≥"), ("以内", "≤"), ("以下", "≤"))
@@ -125,11 +128,17 @@ def money_units() -> tuple[str, ...]:
 
 @cache
 def _money_re() -> re.Pattern[str]:
-    alts = "|".join(re.escape(u) for u in money_units())
-    return re.compile(rf"\d\)?\(?(?:{alts})(?![\u4e00-\u9fff])|\d\)?\(?(?:{alts})/")
+    # a unit in 元 matches as it is (500元以内); one without 元 (250万) not where a longer unit of
+    # units.csv starts with it (5万人次, 3万亩)
+    plain = "|".join(re.escape(u) for u in money_units() if u.endswith("元"))
+    parts = [plain]
+    for bare in (u for u in money_units() if not u.endswith("元")):
+        longer = "".join(sorted({u[len(bare)] for u in all_units() if u.startswith(bare) and len(u) > len(bare)}))
+        parts.append(re.escape(bare) + (f"(?![{re.escape(longer)}])" if longer else ""))
+    return re.compile(rf"\d\)?\(?(?:{'|'.join(parts)})")
 
 
 def is_money(value: object) -> bool:
     """Whether the value is an amount of money: a number followed by 元, 万元, 万 … (``元/人`` too)."""
     text = clean(value)
-    return bool(_money_re().search(text)) or bool(re.search(r"\d\(?(?:元|万元|亿元|千元)", text))
+    return bool(_money_re().search(text) or _MONEY_FIRST_RE.match(text))
