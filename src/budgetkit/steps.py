@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from budgetkit.audit import audit_targets, summarize_audit
+from budgetkit.audit import summarize_audit
 from budgetkit.compare import compare_projects, compare_rates
 from budgetkit.errors import InputError
 from budgetkit.fields import columns
@@ -62,6 +62,7 @@ from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import relativise
 from budgetkit.report.summarize import qualitative_shares
+from budgetkit.rules101 import audit_projects
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
 
 if TYPE_CHECKING:
@@ -338,13 +339,18 @@ def show_terms(params: NotebookParams) -> ReadingTable:
 
 
 def audit_year(params: NotebookParams) -> pd.DataFrame:
-    """Run every audit rule over the year's targets, with 02_costs' ``costs`` and ``terms``; write ``audit.csv``."""
+    """Audit the year's targets by the rules of 财预〔2021〕101号 (R1–R31); write ``audit.csv``.
+
+    Each table is judged in its own context (the year it prints, its kind, partial or whole, its
+    template; :mod:`budgetkit.rules101`); R24 reads 02_costs' reconciliation. Every severity is kept
+    (``info`` too), each finding with its rule, clause and messages.
+    """
     tables = load_year(params)
     folder = params.paths.processed_year(params.year)
-    costs, terms = read_frame(folder, "costs"), read_frame(folder, "terms")
-    findings = audit_targets(tables.projects, tables.indicators, params.year, costs=costs, terms=terms)
-    write_frames({"audit": findings}, params.paths.processed_year(params.year))
-    return findings
+    result = audit_projects(tables.projects, tables.indicators, header_extras=tables.header_extras,
+                            costs=read_frame(folder, "costs"))
+    write_frames({"audit": result.findings}, folder)
+    return result.findings
 
 
 def show_audit_summary(findings: pd.DataFrame) -> ReadingTable:

@@ -208,7 +208,7 @@ def r13_quantitative_first(ctx: ProjectContext) -> list[Finding]:
     filled = _filled(ctx)
     soft = [r for r in filled if not r.shape.has_number]
     if filled and not ctx.partial and len(soft) / len(filled) > _QUALITATIVE_SHARE:
-        examples = _listed(r.value for r in soft[:_SHOWN]) + ("…" if len(soft) > _SHOWN else "")
+        examples = _listed(r.value for r in soft[:_SHOWN]) + ("等" if len(soft) > _SHOWN else "")
         pct = f"{len(soft) / len(filled) * 100:.1f}".rstrip("0").rstrip(".")
         found.append(Finding("R13", "share", "", {"n": len(soft), "total": len(filled), "pct": pct,
                                                   "examples": examples}))
