@@ -296,9 +296,10 @@ def r21_value_basis(ctx: ProjectContext) -> list[Finding]:
 
 
 def _is_cost_row(r: Row) -> bool:
+    """An economic-cost row: 经济成本, the older 成本指标 under 产出, or any 成本 row but social and ecological cost."""
     if r.level2 in ("社会成本指标", "生态环境成本指标"):
         return False
-    return r.level2 in ("经济成本指标", "成本指标") or (r.level1 == "成本指标" and not r.level2)
+    return r.level2 in ("经济成本指标", "成本指标") or r.level1 == "成本指标"
 
 
 def _what(r: Row) -> tuple[str, str]:
@@ -357,7 +358,7 @@ def r26_satisfaction_percent(ctx: ProjectContext) -> list[Finding]:
     """R26: a 满意度 row is a percentage in (0, 100], not capped (≤), not qualitative."""
     found = []
     for r in _filled(ctx):
-        if r.level1 != "满意度指标":
+        if r.level1 != "满意度指标" and r.level2 != "服务对象满意度":  # 满意度 under 效益 in the 53号 layout too
             continue
         if r.op in _CAP_OPS and "满意" in r.name:  # a capped complaint count is judged by its unit below
             found.append(_row("R26", "cap", r))
