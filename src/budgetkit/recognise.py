@@ -32,7 +32,6 @@ Examples:
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -1251,9 +1250,4 @@ def _spread_areas(areas: list[tuple[str | None, str]], columns: Sequence[Column]
     return out
 
 
-def extras_json(values: dict) -> str | None:
-    """The extra columns of an indicator row as JSON (for the ``extras`` column)."""
-    return json.dumps(values, ensure_ascii=False) if values else None
-
-
-__all__ += ["extras_json", "join_text", "PIECE", "YEAR_RE"]
+__all__ += ["join_text", "PIECE", "YEAR_RE"]
