@@ -16,9 +16,10 @@ import sys
 
 
 def main(argv: list[str]) -> int:
+    """Check every floor named in ``argv`` against the scorer output file ``argv[1]``; 1 when one fails."""
     text = open(argv[1], encoding="utf-8").read()
     checks = [a for a in argv[2:] if ">=" in a]
-    opts = dict(zip(argv[2::1], argv[3::1]))
+    opts = dict(zip(argv[2:-1], argv[3:], strict=True))
     failed = 0
     for check in checks:
         name, floor = check.split(">=")
