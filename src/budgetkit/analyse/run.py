@@ -7,7 +7,7 @@ Examples:
     ...          "满意度指标 服务对象满意度 满意度 ≥90%"]
     >>> frames = analyse_tables(parse_lines(lines, "t.txt", year=2025))
     >>> sorted(frames)
-    ['achievement', 'audit', 'costs']
+    ['achievement', 'achievement_tables', 'audit', 'costs']
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from budgetkit.analyse.achievement import achievement_frame
+from budgetkit.analyse.achievement import achievement_frame, achievement_tables
 from budgetkit.analyse.costs import costs_frame
 from budgetkit.analyse.findings import audit_frame
 from budgetkit.parse import parse_file
@@ -28,7 +28,8 @@ __all__ = ["analyse_file", "analyse_tables"]
 logger = logging.getLogger(__name__)
 
 #: The analyses in the order they are written, each a function of the parsed tables.
-ANALYSES = {"audit": audit_frame, "costs": costs_frame, "achievement": achievement_frame}
+ANALYSES = {"audit": audit_frame, "costs": costs_frame, "achievement": achievement_frame,
+            "achievement_tables": achievement_tables}
 
 
 def analyse_tables(tables: Tables) -> dict[str, pd.DataFrame]:
