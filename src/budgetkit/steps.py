@@ -343,13 +343,14 @@ def audit_year(params: NotebookParams) -> pd.DataFrame:
 
     Each table is judged in its own context (the year it prints, its kind, partial or whole, its
     template; :mod:`budgetkit.rules101`); R24 reads 02_costs' reconciliation. Every severity is kept
-    (``info`` too), each finding with its rule, clause and messages.
+    (``info`` too), each finding with its rule, clause and messages; ``audit_skipped.csv`` lists the
+    rules not applied to a project and why (a partial table, a 自评表 …), for the pages to say so.
     """
     tables = load_year(params)
     folder = params.paths.processed_year(params.year)
     result = audit_projects(tables.projects, tables.indicators, header_extras=tables.header_extras,
                             costs=read_frame(folder, "costs"))
-    write_frames({"audit": result.findings}, folder)
+    write_frames({"audit": result.findings, "audit_skipped": result.skipped}, folder)
     return result.findings
 
 
