@@ -352,3 +352,77 @@ def test_keyed_document(key_file: Path) -> None:
     gaps = {(p, r, i) for p, r, i in want if (key["source"], r, i) in KNOWN_GAPS}
     assert have - want == set(), "findings the key does not hold"
     assert want - have - gaps == set(), "keyed findings missed"
+
+
+# --- how the rules read a value, a template and a project's class ----------------------------------------------
+
+from budgetkit.rules101.context import project_class, template_of  # noqa: E402
+from budgetkit.rules101.shapes import is_money, shape  # noqa: E402
+
+
+@pytest.mark.parametrize(("value", "has_number", "percent", "years"), [
+    pytest.param("=100.00(%)", True, 100.0, (), id="shape-percent-in-brackets"),
+    pytest.param("≥９０％", True, 90.0, (), id="shape-full-width-percent"),
+    pytest.param("有所改善", False, None, (), id="shape-vague-no-number"),
+    pytest.param("每月一次", True, None, (), id="shape-chinese-numeral-frequency"),
+    pytest.param("一般", False, None, (), id="shape-一般-is-a-grade-not-a-number"),
+    pytest.param("统一规范", False, None, (), id="shape-统一-is-not-a-number"),
+    pytest.param("2023.07-2024.01", True, None, (2023, 2024), id="shape-dotted-range-years"),
+    pytest.param("2025年12月底前", True, None, (2025,), id="shape-deadline-year"),
+    pytest.param("≥2000人", True, None, (), id="shape-count-2000-is-not-a-year"),
+    pytest.param("2024至2027", True, None, (2024, 2027), id="shape-year-span-至"),
+])
+def test_shape(value: str, has_number: bool, percent: float | None, years: tuple) -> None:
+    s = shape(value)
+    assert s.has_number == has_number and s.years == years
+    assert (percent is None and s.percent != s.percent) or s.percent == percent
+
+
+@pytest.mark.parametrize(("value", "money"), [
+    pytest.param("250万", True, id="money-万-after-amount"),
+    pytest.param("5万人次", False, id="money-万人次-is-a-count"),
+    pytest.param("3万亩", False, id="money-万亩-is-an-area"),
+    pytest.param("≤0.89万元/年", True, id="money-rate-per-year"),
+    pytest.param("平均3250元/户", True, id="money-average-per-household"),
+    pytest.param("500元以内", True, id="money-元-before-words"),
+    pytest.param("万元≤184.94", True, id="money-unit-before-number"),
+    pytest.param("2天", False, id="money-days-are-not-money"),
+    pytest.param("100%", False, id="money-percent-is-not-money"),
+    pytest.param("合理", False, id="money-qualitative"),
+])
+def test_is_money(value: str, money: bool) -> None:
+    assert is_money(value) == money
+
+
+@pytest.mark.parametrize(("name", "category", "klass"), [
+    pytest.param("兰溪路-真南路下立交工程", "", "construction", id="class-工程"),
+    pytest.param("黄山市雪亮工程机房租赁服务采购", "", "construction", id="class-工程-literal-list"),
+    pytest.param("办公楼维修改造", "", "repair", id="class-维修改造"),
+    pytest.param("执法记录仪购置", "", "purchase", id="class-购置"),
+    pytest.param("社区中心运行", "基本建设类", "construction", id="class-printed-项目类别"),
+    pytest.param("各类工作经费", "特定目标类", "other", id="class-other"),
+])
+def test_project_class(name: str, category: str, klass: str) -> None:
+    assert project_class(name, category)[0] == klass
+
+
+def _rows(*pairs: tuple[str, str, str]) -> tuple:
+    frame = pd.DataFrame([{"project_id": "p", "seq": n, "level1": a, "level1_printed": p, "level2": b,
+                           "indicator": "x", "value": "1人"} for n, (a, p, b) in enumerate(pairs, 1)])
+    from budgetkit.rules101.context import project_contexts
+
+    return project_contexts(pd.DataFrame([PROJECT]), frame)[0].rows
+
+
+@pytest.mark.parametrize(("pairs", "template"), [
+    pytest.param([("成本指标", "成本指标", "经济成本指标"), ("产出指标", "产出指标", "数量指标")], "2021",
+                 id="template-2021-level1-cost"),
+    pytest.param([("产出指标", "产出指标", "成本指标"), ("效益指标", "效益指标", "可持续影响")], "older",
+                 id="template-older-cost-under-output"),
+    pytest.param([("成本指标", "成本指标", "经济成本指标"), ("效益指标", "效益指标", "可持续影响指标")], "mixed",
+                 id="template-mixed-河南专项债"),
+    pytest.param([("产出指标", "产出指标", "数量指标"), ("效益指标", "效益指标", "服务对象满意度")], "",
+                 id="template-unknown-satisfaction-under-benefit-is-no-sign"),
+])
+def test_template(pairs: list, template: str) -> None:
+    assert template_of(_rows(*pairs)) == template
