@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from budgetkit.reconcile import indicator_key
 from budgetkit.rules101.catalogue import allowed_level2, match_word, words
 from budgetkit.rules101.context import KLASS_ZH, ProjectContext, Row
 from budgetkit.rules101.shapes import all_units, is_money, money_units
@@ -183,11 +184,11 @@ def r10_no_execution_rate(ctx: ProjectContext) -> list[Finding]:
 
 
 def r12_no_duplicates(ctx: ProjectContext) -> list[Finding]:
-    """R12: the same (level-2, name) twice in one project; rows of different areas are not duplicates."""
+    """R12: the same (level-2, name) twice in one project (near-identical spellings too); areas apart."""
     groups: dict[tuple[str, str, str], list[Row]] = {}
     for r in ctx.rows:
-        if r.name:
-            groups.setdefault((r.level2, r.name, r.area), []).append(r)
+        if r.name:  # names compared as budgetkit compares indicators: 戶/户, radicals, punctuation
+            groups.setdefault((r.level2, indicator_key(r.name), r.area), []).append(r)
     return [_row("R12", "duplicate", rows[0], n=len(rows), values="、".join(x.value or "空" for x in rows))
             for rows in groups.values() if len(rows) > 1]
 
