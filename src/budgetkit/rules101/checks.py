@@ -357,12 +357,18 @@ def r24_cost_within_budget(ctx: ProjectContext) -> list[Finding]:
 
 
 def r26_satisfaction_percent(ctx: ProjectContext) -> list[Finding]:
-    """R26: a 满意度 row is a percentage in (0, 100], not capped (≤), not qualitative."""
+    """R26: a satisfaction row is a percentage in (0, 100], not capped (≤), not qualitative.
+
+    A satisfaction row sits in the 满意度 group (or under 效益 in the 53号 layout) and names a
+    satisfaction (``rule_words.csv`` list ``satisfaction``): a complaint count in the group is not one.
+    """
     found = []
     for r in _filled(ctx):
-        if r.level1 != "满意度指标" and r.level2 != "服务对象满意度":  # 满意度 under 效益 in the 53号 layout too
+        if r.level1 != "满意度指标" and r.level2 != "服务对象满意度":
             continue
-        if r.op in _CAP_OPS and "满意" in r.name_key:  # a capped complaint count is judged by its unit below
+        if not match_word("satisfaction", r.name_key):
+            continue
+        if r.op in _CAP_OPS:
             found.append(_row("R26", "cap", r))
         elif not r.shape.has_number:
             if not _PERCENT_IN_NAME_RE.search(r.name_key):  # a target printed in the name is R19's
