@@ -37,10 +37,15 @@ _HAS_UNIT = re.compile(r"[^\d.,\s≥≤<>=＝≧≦%％约大于小于不低高�
 
 @cache
 def _count_units() -> tuple[str, ...]:
-    """Count units that are not durations, longest first (a name's ``120平米`` but never its ``2025年``)."""
+    """Count units, durations among them, longest first (``12个月`` is a duration, never ``12个``)."""
     units = load_units()
-    found = [u for u, row in units.items() if row["kind"] == "count" and not row.get("time")]
+    found = [u for u, row in units.items() if row["kind"] == "count"]
     return tuple(sorted(found, key=len, reverse=True))
+
+
+@cache
+def _durations() -> frozenset[str]:
+    return frozenset(u for u, row in load_units().items() if row.get("time"))
 
 
 @cache
@@ -80,7 +85,8 @@ def quantity_in_name(name: str) -> tuple[float, str] | None:
         (300.0, '米')
     """
     text = normalize_text(name or "")
-    found = list(_quantity_re().finditer(text))
+    # durations are matched (so 12个月 is not read as 12个) and then left out
+    found = [m for m in _quantity_re().finditer(text) if m[2] not in _durations()]
     if not found:
         return None
     m = found[-1]
