@@ -73,6 +73,7 @@ from budgetkit.parse_value import load_units
 from budgetkit.tables import indicator_order, typed_frame
 
 __all__ = [
+    "ANALYSIS_TOLERANCE_PCT",
     "GENERIC_TERMS",
     "GOAL_METHOD",
     "MEETING_WORDS",
@@ -107,6 +108,10 @@ def _unit_dimensions() -> tuple[tuple[str, str, str], ...]:
 #: unit synonyms: 户/家庭, 次/场/期, 平方米/㎡/平米, 人/名/生 …). A quantity target pairs with a rate whose
 #: denominator has the same dimension; a unit not listed is its own dimension.
 UNIT_DIMENSIONS: tuple[tuple[str, str, str], ...] = _unit_dimensions()
+
+#: The band within which a priced total closes on the budget in the analyses (``ANALYSES.md`` §2: within 5%);
+#: :func:`reconcile_costs`' own default stays the tighter 0.5% the audit's ``cost_mismatch`` was built on.
+ANALYSIS_TOLERANCE_PCT: float = 5.0
 
 #: Dimensions that are durations: counts in them multiply rates per day/week/month/year.
 DURATION_DIMENSIONS: frozenset[str] = frozenset({"day", "week", "month", "year"})
@@ -697,7 +702,7 @@ def reconcile_costs(
     projects: pd.DataFrame,
     indicators: pd.DataFrame,
     *,
-    tolerance_pct: float = 5.0,
+    tolerance_pct: float = 0.5,
     tolerance_wan: float = 0.1,
     min_similarity: float = 0.3,
 ) -> pd.DataFrame:
@@ -745,7 +750,7 @@ def reconcile_and_price(
     projects: pd.DataFrame,
     indicators: pd.DataFrame,
     *,
-    tolerance_pct: float = 5.0,
+    tolerance_pct: float = 0.5,
     tolerance_wan: float = 0.1,
     min_similarity: float = 0.3,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
