@@ -83,6 +83,18 @@ def test_unit_dimension_pairs(a, b, same):
                      id="per-person-month-元/人·月"),
         pytest.param([qty("服务群众", "800人次"), cost("服务补助", "100元/户")], 8.0, "cannot be priced", math.nan,
                      id="adversarial-人次-cannot-pair-元/户"),
+        # 4.5万人 = 45,000人 × 800元 = 36,000,000元 = 3600万
+        pytest.param([qty("参保人数", "4.5万人"), cost("人均财政补助标准", "≥800元/人")], 3600.0, "closes", 3600.0,
+                     id="ten-thousand-persons-万人"),
+        # 5人 × 12个月 × 4500元 = 270,000元 = 27万 (人月 printed without a separator)
+        pytest.param([qty("聘用人员数量", "5人"), cost("人均工资标准", "≤4500元/人月")], 27.0, "closes", 27.0,
+                     id="person-month-without-separator-人月"),
+        # 2公里 = 2000米 × 150元/米 = 300,000元 = 30万
+        pytest.param([qty("道路建设长度", "2公里"), cost("道路单价", "150元/米")], 30.0, "closes", 30.0,
+                     id="kilometres-against-元/米"),
+        # 人均 in the name of a money row: 60人 × 1947元 = 116,820元 = 11.682万
+        pytest.param([qty("培训人数", "60人"), cost("人均培训成本(元)", "≤1947")], 11.682, "closes", 11.682,
+                     id="per-head-money-named-人均"),
     ],
 )
 def test_pairing_by_dimension(rows, total, status, implied):
@@ -190,6 +202,10 @@ def test_terms_name_the_indicators():
                      "annual = total", "no money row: the cost rows 成本控制率「100%」", id="no-money-row"),
         pytest.param([qty("培训人数", "100人")], 10.0, None, "cannot be priced", "annual = total",
                      "no cost row and no money row", id="no-cost-row"),
+        pytest.param([cost("财政投入总数", "万元≤184.94")], 184.94, None, "stated only", "annual = total",
+                     "come to 184.94万元", id="unit-before-the-number"),
+        pytest.param([cost("财政投入控制数", "万元=1849.5")], 1800.0, None, "cannot be priced", "annual = total",
+                     "a cost row with no quantity", id="adversarial-near-the-budget-is-no-restatement"),
     ],
 )
 def test_stated_only_and_reasons(rows, total, annual, status, basis, in_en):
