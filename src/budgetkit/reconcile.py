@@ -999,7 +999,7 @@ def _unpriced_reason(
         total = round(sum(a for _, a in components), 6)
         zh.append(f"目标表述分项 {listed} = {format_wan(total)}（非指标测算）")
         en.append(f"the goal states components {listed} = {format_wan(total)} (stated, not priced)")
-    if status not in ("no budget", "stated only"):
+    if status not in ("no budget", "stated only") and not terms:  # stated terms already named the budget
         zh.append(f"{_BASIS_WORDS[basis][0]}{format_wan(budget)}")
         en.append(f"{_BASIS_WORDS[basis][1]} {format_wan(budget)}")
     return "；".join(zh), "; ".join(en)
