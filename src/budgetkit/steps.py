@@ -16,7 +16,7 @@ notebook       steps
                :func:`show_quality`, :func:`show_projects`, :func:`show_indicators`,
                :func:`show_unparsed`
 02_costs       :func:`reconcile_year`, :func:`show_cost_status`, :func:`show_costs`,
-               :func:`show_terms`
+               :func:`show_terms`, :func:`achievement_year`, :func:`show_achievement`
 03_audit       :func:`audit_year`, :func:`show_audit_summary`, :func:`show_qualitative`,
                :func:`show_findings`
 04_figures     :func:`figure_budget`, :func:`figure_costs`, :func:`figure_unit_costs`,
@@ -51,13 +51,14 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from budgetkit.analyse.achievement import achievement_frame, achievement_tables
 from budgetkit.audit import summarize_audit
 from budgetkit.compare import compare_projects, compare_rates
 from budgetkit.errors import InputError
 from budgetkit.fields import columns
 from budgetkit.params import NotebookParams
 from budgetkit.parse import parse_year
-from budgetkit.reconcile import reconcile_and_price
+from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import relativise
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from budgetkit.plots import SavedFigure
 
 __all__ = [
+    "achievement_year",
     "audit_year",
     "clean_year",
     "compare_budgets",
@@ -85,6 +87,7 @@ __all__ = [
     "load_year",
     "read_year",
     "reconcile_year",
+    "show_achievement",
     "show_audit_summary",
     "show_cost_status",
     "show_costs",
@@ -283,7 +286,7 @@ def reconcile_year(params: NotebookParams) -> pd.DataFrame:
     Each project is priced once for both (:func:`~budgetkit.reconcile.reconcile_and_price`); 03_audit reads them.
     """
     tables = load_year(params)
-    costs, terms = reconcile_and_price(tables.projects, tables.indicators)
+    costs, terms = reconcile_and_price(tables.projects, tables.indicators, tolerance_pct=ANALYSIS_TOLERANCE_PCT)
     names = tables.projects[["project_id", "project", "implementing_unit"]]
     terms = terms.merge(names, on="project_id", how="left")
     write_frames({"costs": costs, "terms": terms}, params.paths.processed_year(params.year))
@@ -333,6 +336,26 @@ def show_terms(params: NotebookParams) -> ReadingTable:
         empty="没有可测算的项 no term could be priced",
         downloads=downloads(params),
     )
+
+
+def achievement_year(params: NotebookParams) -> pd.DataFrame:
+    """Judge every row of the year's 自评表 (met, rate) and each table (execution rate, score total).
+
+    Writes ``achievement`` and ``achievement_tables`` (:mod:`budgetkit.analyse.achievement`); returns the rows.
+    """
+    tables = load_year(params)
+    rows = achievement_frame(tables)
+    write_frames({"achievement": rows, "achievement_tables": achievement_tables(tables)},
+                 params.paths.processed_year(params.year))
+    return rows
+
+
+def show_achievement(rows: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
+    """The self-evaluations' targets not met (``no``) or met in part, with target, actual and rate side by side."""
+    missed = rows[rows["met"].isin(["no", "partly"])] if "met" in rows else rows
+    return dictionary_table(missed, "achievement", "未完成的目标 targets not met", "achievement",
+                            empty="没有未完成的目标（或本年无自评表） no target missed (or no self-evaluation)",
+                            downloads=downloads(params))
 
 
 # --- 03_audit --------------------------------------------------------------------------------------------
