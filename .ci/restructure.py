@@ -643,7 +643,10 @@ def restructure(root: Path, moves: dict[str, str] = MOVES, symbols: tuple[Symbol
     res.unmapped = sorted([p.stem for p in src.glob("*.py") if p.stem not in known]
                           + [p.name + "/" for p in src.iterdir() if (p / "__init__.py").exists()
                              and p.name not in folders and p.name not in moves])
-    plan = Plan(full, strict=strict)
+    on_disk = {f"{PACKAGE}.{d.relative_to(src).as_posix().replace('/', '.')}":
+               {p.stem for p in d.glob("*.py") if p.stem != "__init__"} | {p.name for p in d.iterdir() if p.is_dir()}
+               for d in src.rglob("*") if (d / "__init__.py").exists()}
+    plan = Plan(full, strict=strict, children=on_disk)
 
     # 1. the moves
     for old in sorted(moves):
