@@ -241,7 +241,7 @@ def circles(edges: list[Import]) -> list[frozenset[str]]:
 
 def is_flat() -> bool:
     """Whether the package is still flat (no stage folder yet: ``.ci/restructure.py`` has not run)."""
-    return not (PACKAGE / "model").is_dir()
+    return not (PACKAGE / "model" / "__init__.py").is_file()
 
 
 def stage(module: str) -> str:

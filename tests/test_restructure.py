@@ -190,7 +190,7 @@ def test_the_map_covers_the_package():
     """Every flat module of today's package is either mapped or stays on top (a new one shows up here)."""
     src = ROOT / "src/budgetkit"
     flat = {p.stem for p in src.glob("*.py")} | {p.name for p in src.iterdir() if (p / "__init__.py").exists()}
-    if (src / "model").is_dir():
+    if (src / "model" / "__init__.py").is_file():
         pytest.skip("the package is already in folders")
     left = flat - set(rs.MOVES) - set(rs.TOP) - set(rs.FOLDERS)
     assert not left, f"flat modules .ci/restructure.py has no place for: {sorted(left)} (add them to MOVES)"
