@@ -1,0 +1,574 @@
+"""Recognise target tables on the grid a reader saw: rows and columns by the roles of their cells.
+
+Where a reader hands over a grid (ruled PDF pages, workbook sheets, HTML and DOCX
+tables), the columns are printed: the indicator section is read on them, never on
+a token stream re-cut by vocabulary. The steps:
+
+1. **Indicator headers** (:func:`column_roles`): a grid row whose cells name at
+   least a level-3 name column and a value column (or levels), in any order and
+   subset; a second header row under it (性质 | 值 | 单位) refines the columns it
+   spans; columns a merged header cell spans share its role.
+2. **Tables**: each header opens an indicator section; a header repeated at the
+   top of the next page, with no header field between, continues it. The rows
+   above a header, back to the end of the section before, are the table's header
+   block, read as the token path reads a header (:func:`budgetkit.header.read_header`).
+   A project column in the section (项目名称 beside the indicator columns) splits
+   the section into one table a project.
+3. **Rows** (:func:`_section_rows`): the cells of each role composed in column
+   order (a comparator, a number and a unit printed in three cells make one
+   value); level labels carried down over merged and blank cells; rows of labels
+   only, placeholder rows (不适用) and rows without a value go to ``unparsed``;
+   the section ends at the first row that is no indicator row (备注, a signature,
+   the next table's title or fields).
+
+The output is the token path's (:class:`budgetkit.recognise.Recognised`), so
+everything downstream is the same. A document none of whose grids holds an
+indicator header gives ``None``: :func:`budgetkit.parse.document_records` then
+reads it as text.
+
+Examples:
+    >>> from budgetkit.cells import Cell, Document, Row
+    >>> def grid(rows):
+    ...     return [Row([Cell(t, n, col=k) for k, t in enumerate(r)], hard=True, grid=0)
+    ...             for n, r in enumerate(rows, 1)]
+    >>> doc = Document("t.xlsx", grid([["项目名称", "测试项目", "", ""], ["一级指标", "二级指标", "三级指标", "目标值"],
+    ...                                ["产出", "数量", "测试户数", "200户"], ["", "质量", "不适用", "不适用"]]),
+    ...                kind="xlsx")
+    >>> r = recognise_grids(doc)
+    >>> r.projects[0]["project"], [(i["level1"], i["level2_printed"], i["indicator"], i["value"]) for i in r.indicators]
+    ('测试项目', [('产出指标', '数量', '测试户数', '200户')])
+    >>> sorted({u["reason"] for u in r.unparsed})
+    ['template placeholder row (不适用)']
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from budgetkit.cells import Cell, Document, Row
+from budgetkit.fields import read_metadata
+from budgetkit.vocabulary import lookup, match_key
+
+__all__ = ["GridTable", "column_roles", "recognise_grids"]
+
+logger = logging.getLogger(__name__)
+
+#: Column roles that make a row an indicator header, with a level-3 name column.
+_VALUE_ROLES = ("value", "value_actual", "value_long_term", "area_values")
+
+
+@cache
+def _grid_words() -> dict[str, tuple[str, ...]]:
+    """Word lists of the grid reader (``metadata/grid_words.csv``): kind → words."""
+    out: dict[str, list[str]] = {}
+    for row in read_metadata("grid_words"):
+        out.setdefault(row["kind"], []).append(row["word"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _words(kind: str) -> tuple[str, ...]:
+    return _grid_words().get(kind, ())
+
+
+def cell_role(text: str) -> str | None:
+    """The column role a header cell names (``indicator``, ``value``, ``level1`` …), else ``None``.
+
+    Examples:
+        >>> [cell_role(t) for t in ("三级指标", "目标值", "一级指标", "指标值(年度)", "分值", "性质", "产出指标", "")]
+        ['indicator', 'value', 'level1', 'value', 'score', 'nature', None, None]
+    """
+    if not text:
+        return None
+    m = lookup(text)
+    term = m.role("column") if m is not None else None
+    if term is not None:
+        return term.field
+    key = match_key(text)
+    for row in read_metadata("grid_words"):
+        if row["kind"] == "subcolumn" and key == row["word"]:
+            return row["role"]
+    if m is not None and m.role("field") is not None and m.role("field").field == "project":
+        return "project"
+    return None
+
+
+def column_roles(row: Row) -> dict[int, str] | None:
+    """The role of each column of an indicator header row, or ``None`` when ``row`` is none.
+
+    A header names a level-3 column and a value column, or a level-3 column and a level column.
+
+    Examples:
+        >>> heads = ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值"]
+        >>> r = Row([Cell(t, 1, col=k) for k, t in enumerate(heads)])
+        >>> column_roles(r)
+        {1: 'level1', 2: 'level2', 3: 'indicator', 4: 'value', 5: 'score'}
+        >>> column_roles(Row([Cell("项目名称", 1, col=0), Cell("甲", 1, col=1)])) is None
+        True
+    """
+    roles: dict[int, str] = {}
+    for k, c in enumerate(row.cells):
+        col = c.col if c.col is not None else k
+        role = cell_role(c.text)
+        if role is not None:
+            roles[col] = role
+    found = set(roles.values())
+    if "indicator" in found and (found & set(_VALUE_ROLES) or found & {"level1", "level2"}):
+        return roles
+    return None
+
+
+def _refine(roles: dict[int, str], below: Row) -> dict[int, str] | None:
+    """The roles under a two-row header (性质 | 值 | 单位 under 指标值), else ``None`` when ``below`` is no header."""
+    sub = {(c.col if c.col is not None else k): r for k, c in enumerate(below.cells)
+           if (r := cell_role(c.text)) is not None and not c.spanned}
+    if not sub or any(c.text and not c.spanned and cell_role(c.text) is None for c in below.cells):
+        return None
+    out = dict(roles)
+    for col, role in sub.items():
+        out[col] = role
+    return out
+
+
+@dataclass
+class GridTable:
+    """One target table found on a grid: its header block, its indicator header and section rows."""
+
+    head: list[Row] = field(default_factory=list)
+    roles: dict[int, str] = field(default_factory=dict)
+    rows: list[Row] = field(default_factory=list)
+    header_rows: list[Row] = field(default_factory=list)
+    project: str | None = None
+
+
+def _texts(row: Row) -> list[str]:
+    return [c.text for c in row.cells if c.text]
+
+
+def _is_end(row: Row, roles: dict[int, str]) -> bool:
+    """Whether ``row`` ends an indicator section: a note, signature, title or the next table's fields."""
+    texts = _texts(row)
+    if not texts:
+        return False
+    first = texts[0]
+    m = lookup(first)
+    if m is not None and (m.role("title", "field", "goal", "block", "subtable") is not None
+                          and m.role("level1", "level2") is None):
+        return True
+    key = match_key(first)
+    if any(key.startswith(w) for w in _words("end")):
+        return True
+    if m is not None and m.role("boilerplate", "furniture") is not None:
+        return True
+    return False
+
+
+def _field_row(row: Row) -> bool:
+    """Whether ``row`` prints a header field label (项目名称, 主管部门 …) or a title: a new table starts."""
+    for c in row.cells:
+        if not c.text or c.spanned:
+            continue
+        m = lookup(c.text)
+        if m is not None and m.role("title", "field") is not None and m.role("level1", "level2") is None:
+            return True
+    return False
+
+
+def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int) -> int | None:
+    """Where the section broken off at ``rows[j]`` (a row outside its grid) goes on, else ``None``.
+
+    Between the two grid parts only short text outside any grid may stand (a page
+    number, a running head); the next grid goes on when it opens with the indicator
+    header repeated, or with a row of the same columns that is no field or title row.
+    """
+    k = j
+    while k < len(rows) and rows[k].grid is None:
+        texts = _texts(rows[k])
+        if texts and (len("".join(texts)) > 40 or any(_field_row(rows[k]) for _ in (0,))):
+            return None
+        k += 1
+    if k >= len(rows) or rows[k].grid == grid or k - j > 6:
+        return None
+    nxt = rows[k]
+    if column_roles(nxt) is not None:
+        return k
+    if _field_row(nxt) or _is_end(nxt, {}):
+        return None
+    cols = max((c.col for c in nxt.cells if c.col is not None), default=-1) + 1
+    return k if cols == ncols else None
+
+
+def find_tables(doc: Document) -> list[GridTable]:
+    """The target tables on the grids of ``doc``, in reading order (see the module docstring)."""
+    rows = doc.rows
+    tables: list[GridTable] = []
+    prev_end = 0
+    j = 0
+    while j < len(rows):
+        row = rows[j]
+        roles = column_roles(row) if row.grid is not None else None
+        if roles is None:
+            j += 1
+            continue
+        h = j
+        start = h + 1
+        if start < len(rows) and rows[start].grid == row.grid and (refined := _refine(roles, rows[start])):
+            roles, start = refined, start + 1
+        table = GridTable(head=list(rows[prev_end:h]), roles=roles, header_rows=list(rows[h:start]))
+        ncols = max((c.col for c in row.cells if c.col is not None), default=-1) + 1
+        grid = row.grid
+        j = start
+        while j < len(rows):
+            r = rows[j]
+            if not r.cells:
+                j += 1
+                continue
+            if r.grid != grid:
+                k = _continuation(rows, j, grid, ncols)
+                if k is None:
+                    break
+                table.rows.extend(rows[j:k])  # reported as outside the table
+                grid, j = rows[k].grid, k
+                continue
+            again = column_roles(r)
+            if again is not None:  # the header repeated (a new page)
+                table.header_rows.append(r)
+                j += 1
+                if j < len(rows) and rows[j].grid == grid and _refine(again, rows[j]) is not None:
+                    table.header_rows.append(rows[j])
+                    j += 1
+                continue
+            if _field_row(r) or _is_end(r, roles):
+                break
+            table.rows.append(r)
+            j += 1
+        tables.append(table)
+        prev_end = j
+    return tables
+
+
+# --- records ----------------------------------------------------------------------------------------------
+
+#: Non-empty text rows outside any grid read with a table's header block (its title, its unit line).
+_HEAD_TEXT_ROWS = 4
+
+
+def _head_start(rows: Sequence[Row], page: int | None) -> int:
+    """Where the header block ``rows`` (the rows above an indicator header on ``page``) starts.
+
+    Grid rows above it belong to it; of the text rows outside any grid above them, the
+    last few on the same page (a title, a unit line).
+    """
+    k = len(rows)
+    texts = 0
+    while k > 0:
+        r = rows[k - 1]
+        if r.grid is None and r.cells:
+            rp = r.cells[0].page
+            if texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page - 1):
+                break
+            texts += 1
+        k -= 1
+    return k
+
+
+def _compose_row(row: Row, roles: dict[int, str]) -> tuple[dict[str, str], list[Cell], list[Cell]]:
+    """The text of each role in ``row`` (cells of a role joined in column order), the cells read, the cells not.
+
+    A merged cell's copies in the columns it spans read once; a 定性/定量 cell among the value's
+    cells is the value's type, not part of it.
+    """
+    parts: dict[str, list[str]] = {}
+    read: list[Cell] = []
+    other: list[Cell] = []
+    prev: Cell | None = None
+    for c in sorted(row.cells, key=lambda c: c.col if c.col is not None else 0):
+        role = roles.get(c.col) if c.col is not None else None
+        same_span = prev is not None and c.spanned and prev.text == c.text and roles.get(prev.col) == role
+        prev = c
+        if not c.text or same_span:
+            continue
+        if role is None or role in ("section", "project"):
+            if role is None:
+                other.append(c)
+            continue
+        if role in _VALUE_ROLES and match_key(c.text) in _words("qualitative"):
+            role = "value_type"
+        parts.setdefault(role, []).append(c.text)
+        read.append(c)
+    by_role = {role: ("" if role in _VALUE_ROLES or role in ("nature", "measure_unit") else "").join(p)
+               for role, p in parts.items()}
+    return by_role, read, other
+
+
+def _level(text: str | None, role: str) -> tuple[str | None, str | None]:
+    """The canonical and printed level label of a level cell."""
+    if not text:
+        return None, None
+    m = lookup(text)
+    term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
+    return (term.field if term is not None else text), text
+
+
+def _placeholder_row(name: str, value: str | None) -> bool:
+    from budgetkit.parse import is_placeholder
+
+    words = _words("placeholder")
+    return match_key(name) in words or is_placeholder(name, "name") or (
+        value is not None and match_key(value) in words and not name)
+
+
+#: Why the cells of a row with level labels only are reported (an empty level-2 slot of the template).
+LEVEL_ONLY = "level label without an indicator row"
+#: Why the cells of a row without a level-3 name are reported.
+NO_NAME = "cell of a row without a level-3 indicator name"
+
+
+def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tuple[list[dict], list[tuple]]:
+    """Indicator records of an indicator section's rows, and ``(cell, reason)`` of the cells not read.
+
+    Examples:
+        >>> rows = [Row([Cell(t, n, col=k) for k, t in enumerate(r)], hard=True, grid=0) for n, r in enumerate(
+        ...     [["产出指标", "数量指标", "发表论文(篇)", "≥", "150", "篇"], ["", "质量指标", "", "", "", ""],
+        ...      ["", "时效指标", "完成时间", "定性", "按时", ""]], 1)]
+        >>> roles = {0: "level1", 1: "level2", 2: "indicator", 3: "value", 4: "value", 5: "value"}
+        >>> recs, left = section_records(rows, roles, "x#01")
+        >>> [(r["level2"], r["indicator"], r["value"], r.get("value_type")) for r in recs]
+        [('数量指标', '发表论文(篇)', '≥150篇', None), ('时效指标', '完成时间', '按时', '定性')]
+        >>> [(c.text, why) for c, why in left]
+        [('质量指标', 'level label without an indicator row')]
+    """
+    from budgetkit.recognise import _compose
+
+    out: list[dict] = []
+    left: list[tuple] = []
+    level1: tuple[str | None, str | None] = (None, None)
+    level2: tuple[str | None, str | None] = (None, None)
+    for row in rows:
+        if row.grid is None:
+            left += [(c, "outside the table, between its pages") for c in row.cells if c.text]
+            continue
+        by_role, read, other = _compose_row(row, roles)
+        if by_role.get("level1"):
+            new = _level(by_role["level1"], "level1")
+            if new[0] != level1[0]:
+                level2 = (None, None)
+            level1 = new
+        if by_role.get("level2"):
+            level2 = _level(by_role["level2"], "level2")
+        name = by_role.get("indicator")
+        values = _compose(by_role)
+        value = values.get("value") or values.get("value_actual")
+        if not name:
+            cells = [c for c in read + other if not c.spanned]
+            only_levels = all(roles.get(c.col) in ("level1", "level2", "section") for c in cells)
+            reason = LEVEL_ONLY if only_levels else NO_NAME
+            left += [(c, reason) for c in cells]
+            continue
+        if _placeholder_row(name, value):
+            left += [(c, "template placeholder row (不适用)") for c in read if not c.spanned]
+            continue
+        if not value:
+            left += [(c, "level-3 indicator without a value") for c in read if not c.spanned]
+            continue
+        cells = [c for c in read if roles.get(c.col) not in ("level1", "level2")] or read
+        first = next((c for c in cells if roles.get(c.col) == "indicator"), cells[0])
+        reasons = [r for c in cells for r in c.reasons]
+        if other:
+            reasons.append("cells in no column of the header: " + " ".join(c.text for c in other if not c.spanned))
+        rec = {
+            "level1": level1[0], "level2": level2[0], "level1_printed": level1[1], "level2_printed": level2[1],
+            "indicator": name, "value": value,
+            "line_start": first.line, "line_end": max(c.last_line for c in cells),
+            "page_start": first.page, "page_end": cells[-1].page, "address": first.address,
+            **{k: v for k, v in values.items() if k not in ("value",)},
+            "confidence": "medium" if reasons else "high",
+            "confidence_reasons": "; ".join(dict.fromkeys(reasons)) or None,
+        }
+        if rec.get("value_actual") == value and "value_actual" in by_role and "value" not in by_role:
+            rec.pop("value_actual")
+        out.append(rec)
+    return out, left
+
+
+def _header(rows: Sequence[Row]):
+    """The header block read as the token path reads a header (labels and values, amounts, the goal)."""
+    from budgetkit.header import read_header
+    from budgetkit.recognise import _cut_header, _structural
+    from budgetkit.tokens import assemble_labels, split_wrapped_tails, stream
+
+    toks = _structural(stream(rows))
+    return read_header(assemble_labels(split_wrapped_tails(_cut_header(toks)))), toks
+
+
+def _title(rows: Sequence[Row]) -> str | None:
+    """The table's title in its header block: the last cell naming a target table."""
+    found = None
+    for r in rows:
+        for c in r.cells:
+            if c.text and not c.spanned and len(c.text) <= 80:
+                m = lookup(c.text)
+                if any(match_key(c.text).endswith(s) for s in _words("title_suffix")) or (
+                        m is not None and m.role("title") is not None):
+                    found = c.text
+    return found
+
+
+_TITLE_PREFIX_RE = re.compile(r"^(?:[\d一二三四五六七八九十]+[.、．)]\s*)|^\d{4}年度?")
+
+
+def _name_from_title(title: str) -> str | None:
+    """The project's name where the form prints none: the title minus 项目绩效目标表 (or 绩效目标表).
+
+    Examples:
+        >>> _name_from_title("301008_泉州市公安局台商投资区分局_科技兴警项目绩效目标表")
+        '301008_泉州市公安局台商投资区分局_科技兴警'
+        >>> _name_from_title("项目支出绩效目标表") is None
+        True
+    """
+    text = re.sub(r"\s+", "", title)
+    for suffix in sorted(_words("title_suffix"), key=len, reverse=True):
+        if text.endswith(suffix):
+            name = _TITLE_PREFIX_RE.sub("", text[: -len(suffix)]).strip("()")
+            return name or None
+    return None
+
+
+def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[dict, object, list]:
+    """The project record of ``table`` from its header block, with provenance."""
+    from budgetkit.recognise import _finish_amounts, _split_attribute
+
+    header, toks = _header(table.head)
+    rec = dict(header.record)
+    title = _title(table.head)
+    if not rec.get("project") and title:
+        rec["project"] = _name_from_title(title)
+    cells = [c for r in [*table.head, *table.header_rows, *table.rows] for c in r.cells if c.text]
+    first, last = (cells[0], cells[-1]) if cells else (None, None)
+    project = {
+        "project_id": pid, "year": rec.get("year") or year, "source_file": src,
+        "line_start": first.line if first else None, "line_end": last.last_line if last else None,
+        "page_start": first.page if first else None, "page_end": last.page if last else None,
+        "address": next((c.address for c in cells if c.address), None),
+        "indicator_columns": "|".join(dict.fromkeys(c.text for r in table.header_rows[:1] for c in r.cells
+                                                    if c.text and not c.spanned)) or None,
+        **{k: v for k, v in rec.items() if k != "year"},
+    }
+    if title and not project.get("table_title"):
+        project["table_title"] = title
+    kind = project.get("kind") or "project"
+    if "value_actual" in table.roles.values():
+        kind = "self_evaluation"
+    project["kind"] = kind
+    if not project.get("project") and kind == "department":
+        project["project"] = project.get("department")
+    _finish_amounts(project)
+    _split_attribute(project)
+    return project, header, toks
+
+
+def _split_by_project(table: GridTable) -> list[GridTable]:
+    """One table a project where the section holds a project column (its cells carried down)."""
+    cols = [c for c, r in table.roles.items() if r == "project"]
+    if not cols:
+        return [table]
+    out: list[GridTable] = []
+    current = None
+    for row in table.rows:
+        text = next((c.text for c in row.cells if c.col in cols and c.text), None)
+        if text and text != current:
+            current = text
+            out.append(GridTable(head=table.head if not out else [], roles=table.roles,
+                                 header_rows=table.header_rows, project=text))
+        if not out:
+            out.append(GridTable(head=table.head, roles=table.roles, header_rows=table.header_rows))
+        out[-1].rows.append(row)
+    return out
+
+
+def recognise_grids(doc: Document, year: int | None = None, source_file: str | None = None):
+    """Recognise the target tables on the grids of ``doc``; ``None`` when no grid holds one.
+
+    Returns a :class:`budgetkit.recognise.Recognised` (see the module docstring).
+    """
+    from budgetkit.recognise import Recognised, _outside_reason, _preamble
+    from budgetkit.tokens import stream
+
+    if not any(r.grid is not None for r in doc.rows):
+        return None
+    found = find_tables(doc)
+    if not found:
+        return None
+    src = source_file or Path(doc.path).name
+    stem = Path(src).stem
+    out = Recognised()
+    consumed: set[int] = set()
+    reported: list[tuple] = []
+    tables: list[GridTable] = []
+    lo = 0
+    for t in found:
+        rows = t.head
+        if rows:
+            page = next((c.page for c in t.header_rows[0].cells if c.page is not None), None)
+            at = _head_start(rows, page)
+            t.head = rows[at:]
+        tables.extend(_split_by_project(t))
+    for t in tables:
+        consumed.update(id(r) for r in [*t.head, *t.header_rows, *t.rows])
+    first_head = next((r for r in tables[0].head + tables[0].header_rows), None)
+    pre = []
+    for r in doc.rows:
+        if r is first_head:
+            break
+        pre.append(r)
+    used: set[int] = set()
+    pre_toks = stream(pre)
+    out.documents.append(_preamble(pre_toks, src, used, reported))
+    for tok in pre_toks:
+        if id(tok) not in used:
+            reported.append((tok.cell, _outside_reason(tok), None))
+    consumed.update(id(r) for r in pre)
+    carry_year = year
+    for k, t in enumerate(tables, 1):
+        pid = f"{stem}#{k:02d}"
+        project, header, toks = _project(t, pid, src, carry_year)
+        if t.project:
+            project["project"] = t.project
+        carry_year = project.get("year") or carry_year
+        for tok, reason in header.leftovers:
+            reported.append((tok.cell, reason, pid))
+        records, left = section_records(t.rows, t.roles, pid)
+        reported += [(c, why, pid) for c, why in left]
+        project["indicator_count"] = len(records)
+        if records:
+            project["status"], project["status_reason"] = "complete", None
+        else:
+            project["status"], project["status_reason"] = "partial", "the table has no indicator row with a value"
+        for rec in records:
+            rec.update(project_id=pid, project=project.get("project"),
+                       implementing_unit=project.get("implementing_unit"), source_file=src)
+        out.projects.append(project)
+        out.indicators.extend(records)
+        out.header_extras += [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
+                               "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
+                               "page": e["tok"].page if e["tok"] is not None else None,
+                               "address": e["tok"].cell.address if e["tok"] is not None else None}
+                              for e in header.extras]
+        del toks
+    for r in doc.rows:
+        if id(r) not in consumed:
+            reported += [(c, "outside any table", None) for c in r.cells if c.text and not c.spanned]
+    seen: set[int] = set()
+    for cell, reason, pid in reported:
+        if id(cell) in seen or not cell.text:
+            continue
+        seen.add(id(cell))
+        out.unparsed.append({"source_file": src, "line": cell.line, "page": cell.page, "project_id": pid,
+                             "text": cell.text, "reason": reason, "address": cell.address})
+    out.unparsed.sort(key=lambda u: u["line"] or 0)
+    del lo
+    return out
