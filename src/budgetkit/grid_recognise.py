@@ -78,22 +78,35 @@ def _words(kind: str) -> tuple[str, ...]:
 def cell_role(text: str) -> str | None:
     """The column role a header cell names (``indicator``, ``value``, ``level1`` …), else ``None``.
 
+    A column the vocabulary knows is its field; a header field printed as a column (项目名称,
+    项目总额, 绩效目标) is ``field:<name>`` or ``goal:<name>``; a short cell ending the way
+    value, nature and unit columns end (本年绩效指标值, 绩效指标性质, 绩效度量单位) takes their role.
+
     Examples:
         >>> [cell_role(t) for t in ("三级指标", "目标值", "一级指标", "指标值(年度)", "分值", "性质", "产出指标", "")]
         ['indicator', 'value', 'level1', 'value', 'score', 'nature', None, None]
+        >>> [cell_role(t) for t in ("本年绩效指标值", "绩效指标性质", "绩效度量单位", "项目名称", "项目总额")]
+        ['value', 'nature', 'measure_unit', 'field:project', 'field:total']
     """
     if not text:
         return None
     m = lookup(text)
-    term = m.role("column") if m is not None else None
-    if term is not None:
-        return term.field
+    if m is not None:
+        term = m.role("column")
+        if term is not None:
+            return term.field
+        term = m.role("field", "goal")
+        if term is not None and m.role("level1", "level2") is None:
+            return f"{term.role}:{term.field}"
+        return "section" if m.role("section") is not None else None
     key = match_key(text)
     for row in read_metadata("grid_words"):
         if row["kind"] == "subcolumn" and key == row["word"]:
             return row["role"]
-    if m is not None and m.role("field") is not None and m.role("field").field == "project":
-        return "project"
+    if len(key) <= 10:
+        for row in read_metadata("grid_words"):
+            if row["kind"] == "column_suffix" and key.endswith(row["word"]):
+                return row["role"]
     return None
 
 
@@ -106,7 +119,7 @@ def column_roles(row: Row) -> dict[int, str] | None:
         >>> heads = ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "分值"]
         >>> r = Row([Cell(t, 1, col=k) for k, t in enumerate(heads)])
         >>> column_roles(r)
-        {1: 'level1', 2: 'level2', 3: 'indicator', 4: 'value', 5: 'score'}
+        {0: 'section', 1: 'level1', 2: 'level2', 3: 'indicator', 4: 'value', 5: 'score'}
         >>> column_roles(Row([Cell("项目名称", 1, col=0), Cell("甲", 1, col=1)])) is None
         True
     """
@@ -117,7 +130,11 @@ def column_roles(row: Row) -> dict[int, str] | None:
         if role is not None:
             roles[col] = role
     found = set(roles.values())
-    if "indicator" in found and (found & set(_VALUE_ROLES) or found & {"level1", "level2"}):
+    if "indicator" not in found and found & set(_VALUE_ROLES) and "section" in found:
+        # a 绩效指标 column over cells that glue the level labels to the name (部门整体 form, Beijing 2026)
+        roles = {c: "indicator" if r == "section" else r for c, r in roles.items()}
+        found = set(roles.values())
+    if "indicator" in found and found & set(_VALUE_ROLES):
         return roles
     return None
 
@@ -143,6 +160,7 @@ class GridTable:
     rows: list[Row] = field(default_factory=list)
     header_rows: list[Row] = field(default_factory=list)
     project: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
 
 
 def _texts(row: Row) -> list[str]:
@@ -151,7 +169,7 @@ def _texts(row: Row) -> list[str]:
 
 def _is_end(row: Row, roles: dict[int, str]) -> bool:
     """Whether ``row`` ends an indicator section: a note, signature, title or the next table's fields."""
-    texts = _texts(row)
+    texts = [c.text for c in row.cells if c.text and not c.spanned]
     if not texts:
         return False
     first = texts[0]
@@ -257,14 +275,16 @@ def find_tables(doc: Document) -> list[GridTable]:
 _HEAD_TEXT_ROWS = 4
 
 
-def _head_start(rows: Sequence[Row], page: int | None) -> int:
-    """Where the header block ``rows`` (the rows above an indicator header on ``page``) starts.
+def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:
+    """Where the header block ``rows`` (the rows above an indicator header on ``page``, in ``grid``) starts.
 
-    Grid rows above it belong to it; of the text rows outside any grid above them, the
-    last few on the same page (a title, a unit line).
+    Rows of the header's grid belong to it; so does a grid just above that prints header
+    fields where the header's own grid prints none (a form drawn as two tables); of the text
+    rows outside any grid above them, the last few on the same page (a title, a unit line).
     """
     k = len(rows)
     texts = 0
+    fields = False
     while k > 0:
         r = rows[k - 1]
         if r.grid is None and r.cells:
@@ -272,6 +292,11 @@ def _head_start(rows: Sequence[Row], page: int | None) -> int:
             if texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page - 1):
                 break
             texts += 1
+        elif r.grid is not None and r.grid != grid:
+            if fields or not any(_field_row(x) for x in rows[:k] if x.grid == r.grid):
+                break
+            grid = r.grid
+        fields = fields or (r.grid is not None and _field_row(r))
         k -= 1
     return k
 
@@ -292,7 +317,7 @@ def _compose_row(row: Row, roles: dict[int, str]) -> tuple[dict[str, str], list[
         prev = c
         if not c.text or same_span:
             continue
-        if role is None or role in ("section", "project"):
+        if role is None or role == "section" or role.startswith(("field:", "goal:")):
             if role is None:
                 other.append(c)
             continue
@@ -312,6 +337,30 @@ def _level(text: str | None, role: str) -> tuple[str | None, str | None]:
     m = lookup(text)
     term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
     return (term.field if term is not None else text), text
+
+
+def split_levels(text: str) -> tuple[str | None, str | None, str]:
+    """Level labels printed glued before a name in one cell: ``(level1, level2, name)``.
+
+    Examples:
+        >>> split_levels("产出指标数量指标协调推进本市城市轨道交通建设线路数量")
+        ('产出指标', '数量指标', '协调推进本市城市轨道交通建设线路数量')
+        >>> split_levels("满意度")
+        (None, None, '满意度')
+    """
+    found: dict[str, str] = {}
+    rest = text
+    for _ in range(2):
+        for n in range(min(12, len(rest) - 1), 1, -1):
+            m = lookup(rest[:n])
+            term = m.role("level1", "level2") if m is not None and not m.reasons else None
+            if term is not None and term.role not in found:
+                found[term.role] = rest[:n]
+                rest = rest[n:]
+                break
+        else:
+            break
+    return found.get("level1"), found.get("level2"), rest
 
 
 def _placeholder_row(name: str, value: str | None) -> bool:
@@ -348,6 +397,7 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
     left: list[tuple] = []
     level1: tuple[str | None, str | None] = (None, None)
     level2: tuple[str | None, str | None] = (None, None)
+    glued_ok = bool({"level1", "level2"} & set(roles.values()))  # levels in columns of their own
     for row in rows:
         if row.grid is None:
             left += [(c, "outside the table, between its pages") for c in row.cells if c.text]
@@ -361,6 +411,14 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
         if by_role.get("level2"):
             level2 = _level(by_role["level2"], "level2")
         name = by_role.get("indicator")
+        if name and not glued_ok:
+            l1, l2, rest = split_levels(name)
+            if l1 or l2:
+                name = rest
+                if l1:
+                    level1, level2 = _level(l1, "level1"), (None, None)
+                if l2:
+                    level2 = _level(l2, "level2")
         values = _compose(by_role)
         value = values.get("value") or values.get("value_actual")
         if not name:
@@ -405,6 +463,34 @@ def _header(rows: Sequence[Row]):
     return read_header(assemble_labels(split_wrapped_tails(_cut_header(toks)))), toks
 
 
+#: Header fields read as text (not amounts) from their label's cell and the next cell of its row.
+_TEXT_FIELDS = ("project", "department", "implementing_unit")
+
+
+def grid_fields(rows: Sequence[Row]) -> dict[str, str]:
+    """Text fields of a header block drawn as a grid: each label's value is the next cell of its row.
+
+    Examples:
+        >>> row = Row([Cell(t, 1, col=k) for k, t in enumerate(["部门名称", "", "某办公室", "总体资金情况"])], grid=0)
+        >>> grid_fields([row])
+        {'department': '某办公室'}
+    """
+    out: dict[str, str] = {}
+    for r in rows:
+        if r.grid is None:
+            continue
+        cells = [c for c in r.cells if c.text and not c.spanned]
+        for a, b in zip(cells, cells[1:], strict=False):
+            m = lookup(a.text)
+            term = m.role("field") if m is not None else None
+            if term is None or term.field not in _TEXT_FIELDS or term.field in out:
+                continue
+            mb = lookup(b.text)
+            if mb is None or mb.role("field", "goal", "block", "title", "column") is None:
+                out[term.field] = b.text
+    return out
+
+
 def _title(rows: Sequence[Row]) -> str | None:
     """The table's title in its header block: the last cell naming a target table."""
     found = None
@@ -444,8 +530,9 @@ def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[di
 
     header, toks = _header(table.head)
     rec = dict(header.record)
+    rec.update(grid_fields(table.head))
     title = _title(table.head)
-    if not rec.get("project") and title:
+    if not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department"):
         rec["project"] = _name_from_title(title)
     cells = [c for r in [*table.head, *table.header_rows, *table.rows] for c in r.cells if c.text]
     first, last = (cells[0], cells[-1]) if cells else (None, None)
@@ -472,8 +559,11 @@ def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[di
 
 
 def _split_by_project(table: GridTable) -> list[GridTable]:
-    """One table a project where the section holds a project column (its cells carried down)."""
-    cols = [c for c, r in table.roles.items() if r == "project"]
+    """One table a project where the section holds a project column (its cells carried down).
+
+    The header fields printed as columns of the section (项目总额, 绩效目标 …) are each table's.
+    """
+    cols = [c for c, r in table.roles.items() if r == "field:project"]
     if not cols:
         return [table]
     out: list[GridTable] = []
@@ -482,12 +572,55 @@ def _split_by_project(table: GridTable) -> list[GridTable]:
         text = next((c.text for c in row.cells if c.col in cols and c.text), None)
         if text and text != current:
             current = text
+            fields = {}
+            for c in row.cells:
+                role = table.roles.get(c.col, "")
+                if c.text and role.startswith(("field:", "goal:")) and role not in fields:
+                    fields[role] = c.text
             out.append(GridTable(head=table.head if not out else [], roles=table.roles,
-                                 header_rows=table.header_rows, project=text))
+                                 header_rows=table.header_rows, project=text, fields=fields))
         if not out:
             out.append(GridTable(head=table.head, roles=table.roles, header_rows=table.header_rows))
         out[-1].rows.append(row)
     return out
+
+
+def _project_code(name: str) -> tuple[str | None, str]:
+    """A project code printed on the line above the name in the name cell, and the name.
+
+    Examples:
+        >>> _project_code("11000021T000000117273-部门预算绩效管理工作经费")
+        ('11000021T0000001172', '73-部门预算绩效管理工作经费')
+        >>> _project_code("科技兴警")
+        (None, '科技兴警')
+    """
+    for pattern in _words("project_code"):
+        m = re.match(pattern, name)
+        if m is not None and m.end() < len(name):
+            return m.group(0), name[m.end():].strip()
+    return None, name
+
+
+def _column_fields(project: dict, fields: dict[str, str], scale: float | None) -> list[tuple[str, str]]:
+    """Set the header fields a section prints as columns; return ``(label, text)`` of those kept as extras."""
+    from budgetkit.header import parse_amount
+
+    extras = []
+    for role, text in fields.items():
+        kind, name = role.split(":", 1)
+        if kind == "goal":
+            project.setdefault(name, text)
+        elif name == "project":
+            code, project["project"] = _project_code(text)
+            if code:
+                extras.append(("项目代码", code))
+        elif name in ("department", "implementing_unit", "attribute", "period"):
+            project[name] = text
+        elif (amt := parse_amount(text)) is not None:
+            project[f"{name}_wan"] = round(amt[0] * (amt[1] or scale or 1.0), 6)
+        else:
+            extras.append((name, text))
+    return extras
 
 
 def recognise_grids(doc: Document, year: int | None = None, source_file: str | None = None):
@@ -495,7 +628,7 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
 
     Returns a :class:`budgetkit.recognise.Recognised` (see the module docstring).
     """
-    from budgetkit.recognise import Recognised, _outside_reason, _preamble
+    from budgetkit.recognise import Recognised, _finish_amounts, _outside_reason, _preamble
     from budgetkit.tokens import stream
 
     if not any(r.grid is not None for r in doc.rows):
@@ -514,7 +647,7 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         rows = t.head
         if rows:
             page = next((c.page for c in t.header_rows[0].cells if c.page is not None), None)
-            at = _head_start(rows, page)
+            at = _head_start(rows, page, t.header_rows[0].grid)
             t.head = rows[at:]
         tables.extend(_split_by_project(t))
     for t in tables:
@@ -536,8 +669,13 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
     for k, t in enumerate(tables, 1):
         pid = f"{stem}#{k:02d}"
         project, header, toks = _project(t, pid, src, carry_year)
-        if t.project:
-            project["project"] = t.project
+        if t.fields:
+            for key in ("total_wan", "annual_total_wan", "total_basis"):
+                project.pop(key, None)
+            project["project"] = None
+            extras = _column_fields(project, t.fields, header.scale)
+            _finish_amounts(project)
+            header.extras += [{"label": lb, "field": None, "value": v, "tok": None} for lb, v in extras]
         carry_year = project.get("year") or carry_year
         for tok, reason in header.leftovers:
             reported.append((tok.cell, reason, pid))
