@@ -58,6 +58,7 @@ __all__ = ["GridTable", "column_roles", "recognise_grids"]
 
 logger = logging.getLogger(__name__)
 
+_COMPARATOR_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=)$")
 #: Column roles that make a row an indicator header, with a level-3 name column.
 _VALUE_ROLES = ("value", "value_actual", "value_long_term", "area_values")
 
@@ -185,6 +186,11 @@ def _is_end(row: Row, roles: dict[int, str]) -> bool:
     return False
 
 
+def _has_name(row: Row, roles: dict[int, str]) -> bool:
+    """Whether ``row`` prints a level-3 name in its indicator column."""
+    return any(c.text and roles.get(c.col) == "indicator" for c in row.cells)
+
+
 def _field_row(row: Row) -> bool:
     """Whether ``row`` prints a header field label (项目名称, 主管部门 …) or a title: a new table starts."""
     for c in row.cells:
@@ -196,7 +202,26 @@ def _field_row(row: Row) -> bool:
     return False
 
 
-def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int) -> int | None:
+def _repeated_header(rows: Sequence[Row], k: int, roles: dict[int, str]) -> int | None:
+    """Where the rows after the indicator header repeated at the top of the grid starting at ``k`` start."""
+    grid = rows[k].grid
+    for i in range(k, min(k + 4, len(rows))):
+        if rows[i].grid != grid:
+            return None
+        again = column_roles(rows[i])
+        if again is not None:
+            if {c: r for c, r in again.items() if not r.startswith(("field:", "goal:"))} != {
+                    c: r for c, r in roles.items() if not r.startswith(("field:", "goal:"))}:
+                return None
+            nxt = i + 1
+            if nxt < len(rows) and rows[nxt].grid == grid and _refine(again, rows[nxt]) is not None:
+                nxt += 1
+            return nxt
+    return None
+
+
+def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int,
+                  roles: dict[int, str] | None = None) -> int | None:
     """Where the section broken off at ``rows[j]`` (a row outside its grid) goes on, else ``None``.
 
     Between the two grid parts only short text outside any grid may stand (a page
@@ -212,7 +237,7 @@ def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int) -> 
     if k >= len(rows) or rows[k].grid == grid or k - j > 6:
         return None
     nxt = rows[k]
-    if column_roles(nxt) is not None:
+    if column_roles(nxt) is not None or (roles is not None and _repeated_header(rows, k, roles) is not None):
         return k
     if _field_row(nxt) or _is_end(nxt, {}):
         return None
@@ -246,11 +271,15 @@ def find_tables(doc: Document) -> list[GridTable]:
                 j += 1
                 continue
             if r.grid != grid:
-                k = _continuation(rows, j, grid, ncols)
+                k = _continuation(rows, j, grid, ncols, roles)
                 if k is None:
                     break
                 table.rows.extend(rows[j:k])  # reported as outside the table
                 grid, j = rows[k].grid, k
+                again = _repeated_header(rows, k, roles)
+                if again is not None:
+                    table.header_rows.extend(rows[k:again])
+                    j = again
                 continue
             again = column_roles(r)
             if again is not None:  # the header repeated (a new page)
@@ -260,7 +289,7 @@ def find_tables(doc: Document) -> list[GridTable]:
                     table.header_rows.append(rows[j])
                     j += 1
                 continue
-            if _field_row(r) or _is_end(r, roles):
+            if _field_row(r) or (_is_end(r, roles) and any(_has_name(x, roles) for x in table.rows)):
                 break
             table.rows.append(r)
             j += 1
@@ -323,6 +352,8 @@ def _compose_row(row: Row, roles: dict[int, str]) -> tuple[dict[str, str], list[
             continue
         if role in _VALUE_ROLES and match_key(c.text) in _words("qualitative"):
             role = "value_type"
+        elif role == "value_type" and _COMPARATOR_RE.match(c.text):
+            role = "nature"  # the 指标值类型 column prints the comparator (＝, ≤)
         parts.setdefault(role, []).append(c.text)
         read.append(c)
     by_role = {role: ("" if role in _VALUE_ROLES or role in ("nature", "measure_unit") else "").join(p)
@@ -363,6 +394,79 @@ def split_levels(text: str) -> tuple[str | None, str | None, str]:
     return found.get("level1"), found.get("level2"), rest
 
 
+def _column_text(row: Row, roles: dict[int, str], role: str) -> tuple[str, bool]:
+    """The text of ``role``'s cells in ``row``, and whether one of them is a merged cell's copy."""
+    cells = [c for c in row.cells if c.col is not None and roles.get(c.col) == role and c.text]
+    return "".join(dict.fromkeys(c.text for c in cells)), any(c.spanned or c.rowspan > 1 for c in cells)
+
+
+def _is_label(text: str, role: str) -> bool:
+    m = lookup(text)
+    return m is not None and m.role(role, "level1", "level2") is not None
+
+
+def centred_levels(texts: Sequence[str]) -> list[str] | None:
+    """The level label of each row where a grid prints each label at the middle of its block, else ``None``.
+
+    Where a level column's cells are not merged, a label sits on the middle row of its
+    block (an even block: on the lower of the two middle rows), and a label wrapped over
+    two rows (``成本`` / ``指标``) sits around the rule between them. The blocks follow one
+    another from the section's first row to its last; of the layouts that fit, an even block
+    is tried first. ``None`` where no layout fits, or the column needs none (its first row
+    prints a whole label and no label is wrapped).
+
+    Examples:
+        >>> laid = centred_levels(["成本", "指标", "", "", "产出指标", "", "", "效益指", "标", "满意度指标"])
+        >>> [(t, laid.count(t)) for t in dict.fromkeys(laid)]
+        [('成本指标', 2), ('产出指标', 5), ('效益指标', 2), ('满意度指标', 1)]
+        >>> centred_levels(["", "数量指标", "", "质量指标", "时效指标"])
+        ['数量指标', '数量指标', '质量指标', '质量指标', '时效指标']
+        >>> centred_levels(["产出指标", "", "效益指标"]) is None
+        True
+    """
+    n = len(texts)
+    labels: list[tuple[int, int, str]] = []  # first row, last row, text
+    k = 0
+    wrapped = False
+    while k < n:
+        t = texts[k]
+        if not t:
+            k += 1
+            continue
+        if k + 1 < n and texts[k + 1] and not _is_label(t, "level1") and _is_label(t + texts[k + 1], "level1"):
+            labels.append((k, k + 1, t + texts[k + 1]))
+            wrapped = True
+            k += 2
+            continue
+        labels.append((k, k, t))
+        k += 1
+    if not labels or (not wrapped and texts[0]):
+        return None
+
+    def lay(i: int, start: int) -> list[int] | None:
+        if i == len(labels):
+            return [] if start == n else None
+        a, b, _ = labels[i]
+        nxt = labels[i + 1][0] if i + 1 < len(labels) else n
+        centres = [a + 0.5] if b > a else [a - 0.5, float(a)]
+        for c in centres:
+            end = 2 * c - start
+            if c < start or end != int(end) or end < b or end >= nxt:
+                continue
+            rest = lay(i + 1, int(end) + 1)
+            if rest is not None:
+                return [int(end), *rest]
+        return None
+
+    ends = lay(0, 0)
+    if ends is None:
+        return None
+    out: list[str] = []
+    for (_, _, text), end in zip(labels, ends, strict=True):
+        out += [text] * (end + 1 - len(out))
+    return out
+
+
 def _placeholder_row(name: str, value: str | None) -> bool:
     from budgetkit.parse import is_placeholder
 
@@ -371,6 +475,10 @@ def _placeholder_row(name: str, value: str | None) -> bool:
         value is not None and match_key(value) in words and not name)
 
 
+#: Why the cells of a table with a header and no indicator row are reported.
+EMPTY_TEMPLATE = "an empty template table: no indicator row"
+#: Why a row's level label is not the one printed in its row.
+CENTRED = "level label read as printed at the middle of its block"
 #: Why the cells of a row with level labels only are reported (an empty level-2 slot of the template).
 LEVEL_ONLY = "level label without an indicator row"
 #: Why the cells of a row without a level-3 name are reported.
@@ -398,11 +506,24 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
     level1: tuple[str | None, str | None] = (None, None)
     level2: tuple[str | None, str | None] = (None, None)
     glued_ok = bool({"level1", "level2"} & set(roles.values()))  # levels in columns of their own
+    grid_rows = [r for r in rows if r.grid is not None]
+    centred: dict[str, dict[int, str]] = {}
+    for role in ("level1", "level2"):
+        cols = [_column_text(r, roles, role) for r in grid_rows]
+        if role in roles.values() and not any(merged for _, merged in cols):
+            laid = centred_levels([t for t, _ in cols])
+            if laid is not None:
+                centred[role] = {id(r): t for r, t in zip(grid_rows, laid, strict=True)}
     for row in rows:
         if row.grid is None:
             left += [(c, "outside the table, between its pages") for c in row.cells if c.text]
             continue
+        reasons_row: list[str] = []
         by_role, read, other = _compose_row(row, roles)
+        for role, laid in centred.items():
+            if by_role.get(role) != laid[id(row)]:
+                by_role[role] = laid[id(row)]
+                reasons_row.append(CENTRED)
         if by_role.get("level1"):
             new = _level(by_role["level1"], "level1")
             if new[0] != level1[0]:
@@ -423,7 +544,7 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
         value = values.get("value") or values.get("value_actual")
         if not name:
             cells = [c for c in read + other if not c.spanned]
-            only_levels = all(roles.get(c.col) in ("level1", "level2", "section") for c in cells)
+            only_levels = all(roles.get(c.col) in ("level1", "level2", "section") for c in read if not c.spanned)
             reason = LEVEL_ONLY if only_levels else NO_NAME
             left += [(c, reason) for c in cells]
             continue
@@ -435,7 +556,7 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
             continue
         cells = [c for c in read if roles.get(c.col) not in ("level1", "level2")] or read
         first = next((c for c in cells if roles.get(c.col) == "indicator"), cells[0])
-        reasons = [r for c in cells for r in c.reasons]
+        reasons = [r for c in cells for r in c.reasons] + reasons_row
         if other:
             reasons.append("cells in no column of the header: " + " ".join(c.text for c in other if not c.spanned))
         rec = {
@@ -565,6 +686,12 @@ def _split_by_project(table: GridTable) -> list[GridTable]:
     """
     cols = [c for c, r in table.roles.items() if r == "field:project"]
     if not cols:
+        first = next((r for r in table.rows if r.grid is not None), None)
+        if first is not None:
+            for c in first.cells:
+                role = table.roles.get(c.col, "")
+                if c.text and role.startswith(("field:", "goal:")) and role not in table.fields:
+                    table.fields[role] = c.text
         return [table]
     out: list[GridTable] = []
     current = None
@@ -582,7 +709,21 @@ def _split_by_project(table: GridTable) -> list[GridTable]:
         if not out:
             out.append(GridTable(head=table.head, roles=table.roles, header_rows=table.header_rows))
         out[-1].rows.append(row)
-    return out
+    # rows of no project's indicators (a 合计 row, a unit's own row) go with the next project's
+    kept: list[GridTable] = []
+    pending: list[Row] = []
+    for t in out:
+        if not any(_has_name(r, t.roles) for r in t.rows):
+            pending += t.rows
+            continue
+        t.rows = pending + t.rows
+        pending = []
+        if not kept:
+            t.head = table.head
+        kept.append(t)
+    if kept:
+        kept[-1].rows += pending
+    return kept or out
 
 
 def _project_code(name: str) -> tuple[str | None, str]:
@@ -617,6 +758,7 @@ def _column_fields(project: dict, fields: dict[str, str], scale: float | None) -
         elif name in ("department", "implementing_unit", "attribute", "period"):
             project[name] = text
         elif (amt := parse_amount(text)) is not None:
+            name = "annual_total" if name == "fund_total" else name
             project[f"{name}_wan"] = round(amt[0] * (amt[1] or scale or 1.0), 6)
         else:
             extras.append((name, text))
@@ -670,16 +812,25 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         pid = f"{stem}#{k:02d}"
         project, header, toks = _project(t, pid, src, carry_year)
         if t.fields:
-            for key in ("total_wan", "annual_total_wan", "total_basis"):
-                project.pop(key, None)
-            project["project"] = None
+            if any(r in t.fields for r in ("field:total", "field:annual_total", "field:fund_total")):
+                for key in ("total_wan", "annual_total_wan", "total_basis"):
+                    project.pop(key, None)
+            if "field:project" in t.fields:
+                project["project"] = None
             extras = _column_fields(project, t.fields, header.scale)
+            if project.get("kind") == "department" and (not project.get("project") or "field:department" in t.fields):
+                project["project"] = project.get("department")
             _finish_amounts(project)
             header.extras += [{"label": lb, "field": None, "value": v, "tok": None} for lb, v in extras]
         carry_year = project.get("year") or carry_year
         for tok, reason in header.leftovers:
             reported.append((tok.cell, reason, pid))
         records, left = section_records(t.rows, t.roles, pid)
+        if not records and not any(why != LEVEL_ONLY for _, why in left):
+            # an empty template (a header and level labels, no indicator): no project
+            reported += [(c, EMPTY_TEMPLATE, None) for r in [*t.head, *t.header_rows, *t.rows]
+                         for c in r.cells if c.text and not c.spanned]
+            continue
         reported += [(c, why, pid) for c, why in left]
         project["indicator_count"] = len(records)
         if records:
