@@ -571,7 +571,28 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
         if rec.get("value_actual") == value and "value_actual" in by_role and "value" not in by_role:
             rec.pop("value_actual")
         out.append(rec)
+    _backfill_leading(out)
     return out, left
+
+
+def _backfill_leading(records: list[dict]) -> None:
+    """Rows at the top of a section with blank level cells take the first labels below them.
+
+    A merged level cell the reader split late leaves its first rows blank; no block is empty at the top.
+    """
+    for key in ("level1", "level2"):
+        first = next((r for r in records if r[key] is not None), None)
+        if first is None:
+            continue
+        for r in records:
+            if r[key] is not None:
+                break
+            if key == "level2" and r["level1"] not in (None, first["level1"]):
+                break
+            r[key], r[f"{key}_printed"] = first[key], first[f"{key}_printed"]
+            reason = "blank level cell at the top of the section: the first label below is read"
+            r["confidence"] = "medium"
+            r["confidence_reasons"] = "; ".join(filter(None, [r["confidence_reasons"], reason]))
 
 
 def _header(rows: Sequence[Row]):
