@@ -318,10 +318,12 @@ def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:
         r = rows[k - 1]
         if r.grid is None and r.cells:
             rp = r.cells[0].page
-            if texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page - 1):
+            if texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page):
                 break
             texts += 1
-        elif r.grid is not None and r.grid != grid:
+        elif r.grid is not None and r.cells and r.cells[0].page is not None:
+            page = min(page, r.cells[0].page) if page is not None else r.cells[0].page
+        if r.grid is not None and r.grid != grid:
             if fields or not any(_field_row(x) for x in rows[:k] if x.grid == r.grid):
                 break
             grid = r.grid
@@ -633,16 +635,40 @@ def grid_fields(rows: Sequence[Row]) -> dict[str, str]:
     return out
 
 
+def _is_title(text: str) -> bool:
+    m = lookup(text)
+    return any(match_key(text).endswith(w) for w in _words("title_suffix")) or (
+        m is not None and m.role("title") is not None)
+
+
+_TITLE_HEAD_RE = re.compile(r"^[^\s。;:!?]{4,}$")
+
+
 def _title(rows: Sequence[Row]) -> str | None:
-    """The table's title in its header block: the last cell naming a target table."""
+    """The table's title in its header block: the last cell naming a target table.
+
+    A title wrapped over two lines outside the grid is joined: the line above it goes with it where
+    it is a run of text with no space or sentence end and names no table itself.
+
+    Examples:
+        >>> rows = [Row([Cell("301007_泉州市公安局晋江国际机场分局_机场公安综", 1)]), Row([]),
+        ...         Row([Cell("合修缮改造项目绩效目标表", 3)])]
+        >>> _title(rows)
+        '301007_泉州市公安局晋江国际机场分局_机场公安综合修缮改造项目绩效目标表'
+    """
     found = None
+    above: str | None = None
     for r in rows:
         for c in r.cells:
             if c.text and not c.spanned and len(c.text) <= 80:
-                m = lookup(c.text)
-                if any(match_key(c.text).endswith(s) for s in _words("title_suffix")) or (
-                        m is not None and m.role("title") is not None):
+                if r.grid is None and above is not None and not _is_title(above) and len(above + c.text) <= 80 \
+                        and _is_title(above + c.text):
+                    found = above + c.text
+                elif _is_title(c.text):
                     found = c.text
+        texts = [c.text for c in r.cells if c.text]
+        if r.cells:
+            above = texts[0] if r.grid is None and len(texts) == 1 and _TITLE_HEAD_RE.match(texts[0]) else None
     return found
 
 
