@@ -52,7 +52,7 @@ from pathlib import Path
 
 from budgetkit.cells import Cell, Document, Row
 from budgetkit.fields import read_metadata
-from budgetkit.vocabulary import lookup, match_key
+from budgetkit.vocabulary import lookup, match_key, scan
 
 __all__ = ["GridTable", "column_roles", "recognise_grids"]
 
@@ -100,7 +100,7 @@ def cell_role(text: str) -> str | None:
         if term is not None and m.role("level1", "level2") is None:
             return f"{term.role}:{term.field}"
         return "section" if m.role("section") is not None else None
-    key = match_key(text)
+    key = re.sub(r"\([^()]*\)分?$", "", match_key(text))  # a qualifier: 分值权重(90分)
     for row in read_metadata("grid_words"):
         if row["kind"] == "subcolumn" and key == row["word"]:
             return row["role"]
@@ -168,22 +168,28 @@ def _texts(row: Row) -> list[str]:
     return [c.text for c in row.cells if c.text]
 
 
+#: Columns whose cells are read as the section's, never as the labels of a new table's header.
+_SECTION_COLUMNS = ("level1", "level2", "indicator", *_VALUE_ROLES)
+
+
 def _is_end(row: Row, roles: dict[int, str]) -> bool:
-    """Whether ``row`` ends an indicator section: a note, signature, title or the next table's fields."""
-    texts = [c.text for c in row.cells if c.text and not c.spanned]
-    if not texts:
+    """Whether ``row`` ends an indicator section: a note, signature, title or the next table's labels.
+
+    A label counts as the row's first cell, outside the section's level, name and value columns (a level-2
+    label 其他 is in one; an explanation 年初预算数 is not the row's first cell).
+    """
+    cells = [c for c in row.cells if c.text and not c.spanned]
+    if not cells:
         return False
-    first = texts[0]
-    m = lookup(first)
-    if m is not None and (m.role("title", "field", "goal", "block", "subtable") is not None
-                          and m.role("level1", "level2") is None):
-        return True
-    key = match_key(first)
+    key = match_key(cells[0].text)
     if any(key.startswith(w) for w in _words("end")):
         return True
-    if m is not None and m.role("boilerplate", "furniture") is not None:
-        return True
-    return False
+    first = cells[0]
+    if roles.get(first.col) in _SECTION_COLUMNS:
+        return False
+    m = lookup(first.text)
+    return m is not None and m.role("level1", "level2") is None and (
+        m.role("title", "field", "goal", "block", "subtable", "boilerplate", "furniture") is not None)
 
 
 def _has_name(row: Row, roles: dict[int, str]) -> bool:
@@ -191,13 +197,19 @@ def _has_name(row: Row, roles: dict[int, str]) -> bool:
     return any(c.text and roles.get(c.col) == "indicator" for c in row.cells)
 
 
-def _field_row(row: Row) -> bool:
-    """Whether ``row`` prints a header field label (项目名称, 主管部门 …) or a title: a new table starts."""
+def _field_row(row: Row, roles: dict[int, str] | None = None) -> bool:
+    """Whether ``row`` prints a header field label (项目名称, 主管部门 …) or a title: a new table starts.
+
+    Within a section (``roles``), only cells outside its level, name and value columns count: a level-2
+    label 其他 is no 其他(资金) label.
+    """
     for c in row.cells:
-        if not c.text or c.spanned:
+        if not c.text or c.spanned or (roles is not None and roles.get(c.col) in _SECTION_COLUMNS):
             continue
         m = lookup(c.text)
         if m is not None and m.role("title", "field") is not None and m.role("level1", "level2") is None:
+            return True
+        if m is None and len(c.text) <= 80 and scan(c.text, "title") is not None:
             return True
     return False
 
@@ -289,7 +301,7 @@ def find_tables(doc: Document) -> list[GridTable]:
                     table.header_rows.append(rows[j])
                     j += 1
                 continue
-            if _field_row(r) or (_is_end(r, roles) and any(_has_name(x, roles) for x in table.rows)):
+            if _field_row(r, roles) or (_is_end(r, roles) and any(_has_name(x, roles) for x in table.rows)):
                 break
             table.rows.append(r)
             j += 1
@@ -369,6 +381,9 @@ def _level(text: str | None, role: str) -> tuple[str | None, str | None]:
         return None, None
     m = lookup(text)
     term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
+    if term is None and role == "level2":
+        short = {r["word"]: r["role"] for r in read_metadata("grid_words") if r["kind"] == "short_level"}
+        return short.get(match_key(text), text), text
     return (term.field if term is not None else text), text
 
 
@@ -435,7 +450,8 @@ def centred_levels(texts: Sequence[str]) -> list[str] | None:
         if not t:
             k += 1
             continue
-        if k + 1 < n and texts[k + 1] and not _is_label(t, "level1") and _is_label(t + texts[k + 1], "level1"):
+        if k + 1 < n and texts[k + 1] and not _is_label(texts[k + 1], "level1") \
+                and _is_label(t + texts[k + 1], "level1"):
             labels.append((k, k + 1, t + texts[k + 1]))
             wrapped = True
             k += 2
@@ -467,6 +483,42 @@ def centred_levels(texts: Sequence[str]) -> list[str] | None:
     for (_, _, text), end in zip(labels, ends, strict=True):
         out += [text] * (end + 1 - len(out))
     return out
+
+
+_TARGET_RE = re.compile(r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?%?")
+#: Why a value is not read in the order its cell gives.
+REORDERED = "unit extracted before its number (set in a raised font) put after it"
+
+
+def _is_unit(text: str) -> bool:
+    from budgetkit.parse_value import load_units
+
+    units = load_units()
+    return bool(text) and all(part in units for part in text.split("/"))
+
+
+def reordered_value(text: str) -> str | None:
+    """The value a cell gives out of order, its unit's pieces first (a raised font): else ``None``.
+
+    Examples:
+        >>> reordered_value("吨≥1000"), reordered_value("平≤5137.26方米"), reordered_value("小时 日=24 /")
+        ('≥1000吨', '≤5137.26平方米', '=24小时/日')
+        >>> reordered_value("≥1000吨") is None, reordered_value("每年2次") is None
+        (True, True)
+    """
+    import itertools
+
+    found = list(_TARGET_RE.finditer(text))
+    if len(found) != 1 or found[0].start() == 0:
+        return None
+    m = found[0]
+    pieces = [p for p in re.split(r"\s+", text[: m.start()] + " " + text[m.end():]) if p]
+    if not pieces or len(pieces) > 4:
+        return None
+    for perm in itertools.permutations(pieces):
+        if _is_unit("".join(perm)):
+            return m.group(0) + "".join(perm)
+    return None
 
 
 def _placeholder_row(name: str, value: str | None) -> bool:
@@ -543,6 +595,10 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
                 if l2:
                     level2 = _level(l2, "level2")
         values = _compose(by_role)
+        for key in ("value", "value_actual", "value_long_term"):
+            if values.get(key) and (fixed := reordered_value(values[key])) is not None:
+                values[key] = fixed
+                reasons_row.append(REORDERED)
         value = values.get("value") or values.get("value_actual")
         if not name:
             cells = [c for c in read + other if not c.spanned]
@@ -636,9 +692,7 @@ def grid_fields(rows: Sequence[Row]) -> dict[str, str]:
 
 
 def _is_title(text: str) -> bool:
-    m = lookup(text)
-    return any(match_key(text).endswith(w) for w in _words("title_suffix")) or (
-        m is not None and m.role("title") is not None)
+    return any(match_key(text).endswith(w) for w in _words("title_suffix")) or scan(text, "title") is not None
 
 
 _TITLE_HEAD_RE = re.compile(r"^[^\s。;:!?]{4,}$")
@@ -672,7 +726,7 @@ def _title(rows: Sequence[Row]) -> str | None:
     return found
 
 
-_TITLE_PREFIX_RE = re.compile(r"^(?:[\d一二三四五六七八九十]+[.、．)]\s*)|^\d{4}年度?")
+_TITLE_PREFIX_RE = re.compile(r"^(?:[\d一二三四五六七八九十]{1,2}[.、)]\s*)")
 
 
 def _name_from_title(title: str) -> str | None:
@@ -687,7 +741,7 @@ def _name_from_title(title: str) -> str | None:
     text = re.sub(r"\s+", "", title)
     for suffix in sorted(_words("title_suffix"), key=len, reverse=True):
         if text.endswith(suffix):
-            name = _TITLE_PREFIX_RE.sub("", text[: -len(suffix)]).strip("()")
+            name = _TITLE_PREFIX_RE.sub("", text[: -len(suffix)])
             return name or None
     return None
 
