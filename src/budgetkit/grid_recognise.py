@@ -254,7 +254,31 @@ def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int,
     if _field_row(nxt) or _is_end(nxt, {}):
         return None
     cols = max((c.col for c in nxt.cells if c.col is not None), default=-1) + 1
-    return k if cols == ncols else None
+    if cols == ncols:
+        return k
+    return k if roles is not None and _column_map(roles, ncols, cols) is not None else None
+
+
+def _column_map(roles: dict[int, str], ncols: int, cols: int) -> dict[int, int] | None:
+    """How the columns of a continuation drawn with fewer columns map onto the section's, else ``None``.
+
+    A page may draw the rest of a table without the columns a header cell spanned (三级指标 over two
+    columns): its columns are the section's with each run of columns of one role made one.
+
+    Examples:
+        >>> _column_map({0: "level1", 1: "indicator", 2: "indicator", 3: "value"}, 4, 3)
+        {0: 0, 1: 1, 2: 3}
+    """
+    firsts = [c for c in range(ncols) if c == 0 or roles.get(c) is None or roles.get(c) != roles.get(c - 1)]
+    return dict(enumerate(firsts)) if len(firsts) == cols else None
+
+
+def _remapped(row: Row, mapping: dict[int, int]) -> Row:
+    """``row`` with its cells moved to the columns ``mapping`` gives."""
+    from dataclasses import replace
+
+    return Row([replace(c, col=mapping.get(c.col, c.col)) if c.col is not None else c for c in row.cells],
+               hard=row.hard, grid=row.grid)
 
 
 def find_tables(doc: Document) -> list[GridTable]:
@@ -288,10 +312,22 @@ def find_tables(doc: Document) -> list[GridTable]:
                     break
                 table.rows.extend(rows[j:k])  # reported as outside the table
                 grid, j = rows[k].grid, k
+                cols = max((c.col for c in rows[k].cells if c.col is not None), default=-1) + 1
+                mapping = _column_map(roles, ncols, cols) if cols != ncols else None
                 again = _repeated_header(rows, k, roles)
                 if again is not None:
                     table.header_rows.extend(rows[k:again])
                     j = again
+                elif mapping is not None:  # the rest of the grid, drawn with fewer columns
+                    while j < len(rows) and rows[j].grid == grid:
+                        r2 = _remapped(rows[j], mapping)
+                        if _field_row(r2, roles) or (_is_end(r2, roles) and any(_has_name(x, roles)
+                                                                                 for x in table.rows)):
+                            break
+                        table.rows.append(r2)
+                        j += 1
+                    if j < len(rows) and rows[j].grid == grid:
+                        break
                 continue
             again = column_roles(r)
             if again is not None:  # the header repeated (a new page)
