@@ -164,11 +164,15 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     Raises:
         NoTableError: when the document holds no performance-target table.
     """
+    from budgetkit.grid_recognise import recognise_grids
     from budgetkit.ocr import repair_ocr
     from budgetkit.recognise import recognise
 
     src = source_file or doc.path.name
-    rec = recognise(repair_ocr(doc), year=year, source_file=src)
+    doc = repair_ocr(doc)
+    rec = recognise_grids(doc, year=year, source_file=src) if doc.kind != "text" else None
+    if rec is None or not rec.indicators:  # no target table on a grid: the document is read as text
+        rec = recognise(doc, year=year, source_file=src)
     if not rec.projects:
         raise NoTableError(_no_table_message(doc), path=doc.path)
     if not rec.indicators:
