@@ -89,6 +89,8 @@ _PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 #: What ends a table: text of a signature block or of the site around the page.
 _END_ROLES = ("boilerplate", "furniture")
+#: Why a block of :data:`_END_ROLES` other than a signature is no part of a table.
+_END_REASONS = {"note": "note under the table", "attachment": "attachment line"}
 
 
 @dataclass
@@ -168,7 +170,7 @@ def recognise(doc: Document, year: int | None = None, source_file: str | None = 
 def _outside_reason(tok: Tok) -> str:
     term = scan(tok.text, *_END_ROLES)
     if term is not None:
-        return "site furniture" if term.role == "furniture" else "signature block"
+        return "site furniture" if term.role == "furniture" else _END_REASONS.get(term.field, "signature block")
     return "outside any table"
 
 
@@ -239,8 +241,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
     # of a signature block or of the site around it
     body, signed = _cut_signature(list(toks[first:]))
-    end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
-                and t.role("level1", "level2", "column") is None), len(body))
+    end = _rows_end(body)
     trailing = body[end:] + signed
     body = body[:end]
     before = next((t for t in reversed(toks[:first]) if t.text), None)
@@ -327,6 +328,36 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     return project, indicators, extras, trailing
 
 
+#: Blank lines that part a page from the next: a longer break than any between the rows of a table.
+_PAGE_BREAK_LINES = 2
+
+
+def _rows_end(body: Sequence[Tok]) -> int:
+    """Where a table's rows end: at a signature block, a note (注:), an attachment line or the site around the page.
+
+    A covering notice of the next document (its title and paragraphs) printed before the attachment line is set
+    apart with it, back to the page break (two blank lines or more) after the last level label.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> def tok(text, line):
+        ...     return Tok(text, (Cell(text, line),), 3, match=lookup(text))
+        >>> body = [tok("满意度指标", 1), tok("服务对象满意度", 2), tok("学员满意度", 3), tok("≥90%", 4),
+        ...         tok("某单位2025年部门预算绩效目标", 8), tok("根据有关要求,现予以公开。", 10),
+        ...         tok("附件:2025年绩效目标表", 12)]
+        >>> [t.text for t in body[_rows_end(body):]]
+        ['某单位2025年部门预算绩效目标', '根据有关要求,现予以公开。', '附件:2025年绩效目标表']
+    """
+    end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
+                and t.role("level1", "level2", "column") is None), len(body))
+    if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
+        return end
+    last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
+    breaks = [i for i in range(last_label + 2, end)
+              if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
+    return breaks[0] if breaks else end
+
+
 def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
     """The section's tokens and a signature block glued to its last row on a flattened page (``…≥90%填报人:``).
 
@@ -341,12 +372,16 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
         >>> [[t.text for t in part] for part in _cut_signature(toks)]
         [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
+        >>> toks = [Tok("师生满意度≥90%注:本表由项目单位填报", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['师生满意度≥90%'], ['注:本表由项目单位填报']]
     """
     for i, tok in enumerate(body):
         if not tok.inferred or tok.match is not None:
             continue
-        found = [f for f in find_terms(tok.text, ("boilerplate:signature",)) if f.start > 0]
-        labels = [f.start for f in found if f.end - f.start >= 3]
+        found = [f for f in find_terms(tok.text, _GLUED_ENDS) if f.start > 0]
+        labels = [f.start for f in found if f.end - f.start >= 3 and f.match.term.field == "signature"
+                  or f.match.term.field != "signature" and _after_target(tok.text[: f.start])]
         words = [f.start for f in found if f.end - f.start < 3 and f.match.term.match == "contains"]
         if labels:
             at = min(labels)
@@ -361,6 +396,16 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
             return ([*body[:i], replace(tok, text=tok.text[:at])],
                     [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
     return body, []
+
+
+#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:).
+_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment")
+
+
+def _after_target(text: str) -> bool:
+    """Whether ``text`` ends with a target (``≥90%``, ``100篇``): a note glued there starts after it."""
+    return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
+               for m in _target_run_re().finditer(text))
 
 
 def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
@@ -424,9 +469,13 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
         ['项目资金使用合规性', '反映项目资金使用合规情况', '>=95%>=95%', '项目完成率']
     """
     out: list[Tok] = []
+    # a page flattened one row a line: the lines the vocabulary cut nothing from (no level label opens them) are
+    # rows run together as well
+    flattened = sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks)
     for tok in toks:
         text = tok.text
-        if not tok.inferred or tok.match is not None or " " in text or len(text) < 8:
+        if not (tok.inferred or flattened and tok.gap >= LINE) or tok.match is not None or " " in text \
+                or len(text) < 8:
             out.append(tok)
             continue
         tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)

@@ -1,0 +1,123 @@
+"""Families of page texts (issue 23), each rendered from the hand keys and required to read as the key says.
+
+A real page that did not read belongs to a family of shapes; each family here has a generator that renders
+the answer keys of ``../shared/corpus`` and ``../shared/incoming`` in that family's shape (the strings are
+the keys' own, the shape the family's) and requires the key's reading, scored by the scorer's own
+``score_doc``. Expected values are the keys', never the parser's. Skipped, with the reason printed, where
+``../shared`` is not there. One test per real incoming text holds it to a floor under its key.
+
+Families:
+
+* ``rows-run-together-one-a-line``: a row's cells run together on its line (``产出指标数量指标覆盖率100%``),
+  lines that open with no level label are rows too (02);
+* ``unknown-label-after-the-name``: the name cell followed by a label the vocabulary does not know
+  (``下达地方或单位``, ``专项属性``, ``概况``): the name never swallows it (A02, A10, B08).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from budgetkit.errors import BudgetkitError
+from budgetkit.parse import parse_file
+from budgetkit.tables import write_tables
+from budgetkit.vocabulary import lookup
+from render import SHARED  # noqa: E402  (tests/ is on the path)
+
+SCORER = SHARED / "tools/score_corpus.py"
+INCOMING = SHARED / "incoming"
+CORPUS = SHARED / "corpus"
+
+pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not found: the real keys are not here")
+
+
+def _scorer():
+    spec = importlib.util.spec_from_file_location("score_corpus", SCORER)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _keys(folder: Path) -> list[tuple[str, dict]]:
+    if not folder.is_dir():
+        return []
+    return [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
+            for p in sorted(folder.rglob("*.expected.json"))]
+
+
+def _all_keys() -> list[tuple[str, dict]]:
+    return [(n, k) for n, k in _keys(CORPUS) + _keys(INCOMING) if not k.get("no_table") and k.get("projects")]
+
+
+def _score(tmp_path: Path, key: dict, lines: list[str], name: str = "page.txt") -> float:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    folder = tmp_path / (name + ".out")
+    try:
+        write_tables(parse_file(path), folder)
+    except BudgetkitError as e:
+        pytest.fail(f"{name}: {e}\n" + "\n".join(lines))
+    score, _, findings = _scorer().score_doc(key, folder)
+    return score, findings
+
+
+def _nfkc(s: str | None) -> str:
+    return unicodedata.normalize("NFKC", s or "")
+
+
+# --- family: rows run together, one a line ---------------------------------------------------------------
+
+#: A value a run-together row can be cut before: it opens with a comparator or a digit and holds no space.
+_MEASURABLE_RE = re.compile(r"^(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?%$")
+
+
+def _run_together_key(key: dict) -> dict | None:
+    """The key's rows that print both levels and a percent target after a name that ends in a character (the
+    rows a line can be cut into by their target alone), as a key of their own."""
+    projects = []
+    for p in key["projects"]:
+        rows = [r for r in p.get("indicators", [])
+                if r.get("level1") and r.get("level2") and _MEASURABLE_RE.match(_nfkc(r["value"]).replace(" ", ""))
+                and not re.search(r"[\d%)）\s]$", _nfkc(r["name"])) and " " not in _nfkc(r["name"])
+                and r["level2"] != r["level1"] and not r.get("area")
+                and lookup(r["level1"]) is not None and lookup(r["level2"]) is not None]  # cut by the vocabulary
+        if len(rows) >= 3:
+            projects.append({"name": p["name"], "indicators": rows})
+    return {"projects": projects} if projects else None
+
+
+def render_run_together(key: dict) -> list[str]:
+    """Each project as a page whose rows run their cells together, one row a line (the level labels only on the
+    first row of their block)."""
+    lines: list[str] = []
+    for p in key["projects"]:
+        lines += ["项目支出绩效目标表", f"项目名称{p['name']}", "绩效指标一级指标二级指标三级指标指标值"]
+        last = (None, None)
+        for r in p["indicators"]:
+            l1 = r["level1"] if r["level1"] != last[0] else ""
+            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
+            last = (r["level1"], r["level2"])
+            lines.append(f"{l1}{l2}{_nfkc(r['name'])}{_nfkc(r['value']).replace(' ', '')}")
+        lines.append("")
+    return lines
+
+
+_RUN_TOGETHER = [(n, k) for n, k in ((n, _run_together_key(k)) for n, k in _all_keys()) if k]
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"rows-run-together-one-a-line-{n[:24]}")
+                                      for n, k in _RUN_TOGETHER])
+def test_rows_run_together_one_a_line(tmp_path, name, key):
+    score, findings = _score(tmp_path, key, render_run_together(key))
+    assert score == 1.0, "\n".join(findings)
+
+
+def test_the_families_have_keys_to_render():
+    """The generators are not vacuous: each family renders several keys."""
+    assert len(_RUN_TOGETHER) >= 3, [n for n, _ in _RUN_TOGETHER]
