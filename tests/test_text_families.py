@@ -11,7 +11,8 @@ Families:
 * ``rows-run-together-one-a-line``: a row's cells run together on its line (``产出指标数量指标覆盖率100%``),
   lines that open with no level label are rows too (02);
 * ``unknown-label-after-the-name``: the name cell followed by a label the vocabulary does not know
-  (``下达地方或单位``, ``专项属性``, ``概况``): the name never swallows it (A02, A10, B08).
+  (``下达地方或单位``, ``专项属性``, ``概况``): the name never swallows it (A02, A10, B08). A value ends where
+  the reader saw its row end, or at a cell (or a line's first word) shaped like a label.
 """
 
 from __future__ import annotations
@@ -121,3 +122,55 @@ def test_rows_run_together_one_a_line(tmp_path, name, key):
 def test_the_families_have_keys_to_render():
     """The generators are not vacuous: each family renders several keys."""
     assert len(_RUN_TOGETHER) >= 3, [n for n, _ in _RUN_TOGETHER]
+
+
+# --- family: a label unknown to the vocabulary after the name ---------------------------------------------
+
+#: Labels printed after the name cell that the vocabulary does not hold, as real pages print them, with a value.
+UNKNOWN_AFTER_NAME = [("下达地方或单位", "某某区人民政府"), ("专项属性", "新增项目□ 延续项目R"),
+                      ("项目概况", "对就读职业技术学校的学生发放补助"), ("概况", "补助包括:困难户每月每人200元")]
+
+
+def render_unknown_label_after_name(key: dict, sep: str, label: str, value: str) -> list[str]:
+    """The key's forms with ``label | value`` printed as a row of its own right after the name row."""
+    from test_metamorphic import _heading, print_rows, tables_of
+
+    lines: list[str] = []
+    for rows, _ in tables_of(key):
+        at = next(i for i, row in enumerate(rows) if row[:1] in (["项目名称"], ["部门名称"])) + 1
+        rows = [*rows[:at], [label, value], *rows[at:]]
+        if sep == "space":  # a label and its value parted by a space, a row a line
+            lines += _heading(key) + [" ".join(c for c in row if c) for row in rows[:at + 1]] \
+                + print_rows(rows[at + 1 :], "pipe")
+        else:
+            lines += _heading(key) + print_rows(rows, sep)
+    return lines
+
+
+def _name_keys() -> list[tuple[str, dict]]:
+    """Every third key (the suite's time) of project tables whose names hold no space (a space-parted rendering
+    could not tell)."""
+    return [(n, k) for n, k in _all_keys()[::3]
+            if "部门整体" not in (k.get("kind") or "") and all(
+                p.get("name") and " " not in _nfkc(p["name"]) for p in k["projects"])]
+
+
+@pytest.mark.parametrize("label,value", [pytest.param(lab, v, id=lab) for lab, v in UNKNOWN_AFTER_NAME])
+@pytest.mark.parametrize("sep", ["pipe", "lines", "blank", "space"])
+def test_a_name_never_swallows_an_unknown_label_after_it(tmp_path, sep, label, value):
+    """Family unknown-label-after-the-name: every key's project names read exactly as the key prints them."""
+    keys = _name_keys()
+    assert len(keys) >= 5
+    wrong = []
+    for n, key in keys:
+        path = tmp_path / f"{n}.txt"
+        path.write_text("\n".join(render_unknown_label_after_name(key, sep, label, value)) + "\n", encoding="utf-8")
+        try:
+            got = [_nfkc(p).replace(" ", "") for p in parse_file(path).projects["project"].fillna("")]
+        except BudgetkitError as e:
+            wrong.append(f"{n}: {e}")
+            continue
+        want = [_nfkc(p["name"]).replace(" ", "") for p in key["projects"]]
+        if got != want:
+            wrong.append(f"{n}: got {got} want {want}")
+    assert not wrong, "\n".join(wrong)

@@ -321,6 +321,9 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     for row in indicators:
         row.update(project_id=pid, project=project.get("project"),
                    implementing_unit=project.get("implementing_unit"), source_file=src)
+        if not (project.get("project") or "").strip():  # never a silent blank: the row says its name is missing
+            reasons = [r for r in (row.get("confidence_reasons") or "").split("; ") if r]
+            row.update(confidence="low", confidence_reasons="; ".join(dict.fromkeys([*reasons, EMPTY_NAME_REASON])))
     extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
                "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
                "page": e["tok"].page if e["tok"] is not None else None,
@@ -538,6 +541,10 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
 
 #: The reason a number glued to a row's target carries: which of the row's columns it stands in is a guess.
 BESIDE_GUESS = "number glued to the target: its column is a guess"
+
+
+#: The reason every row of a table whose project name was read empty carries.
+EMPTY_NAME_REASON = "project name read empty"
 
 
 #: The reason an explanation cut off a run-together row carries: the section reads it in a column of its own.
