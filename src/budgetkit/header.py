@@ -388,8 +388,10 @@ def _read_entry(lead: list[Tok], h: Header) -> list[Tok]:
 
 
 def _value_run(vals: list[Tok]) -> tuple[list[Tok], list[Tok]]:
-    """The value tokens of a label: up to the end of the row the reader saw end, or the first cell shaped like a
-    label the vocabulary does not know (alone, or opening its line before its value).
+    """The value tokens of a label: up to the end of its row, or a cell shaped like an unknown label.
+
+    The row ends where the reader saw it end; a cell shaped like a label the vocabulary does not know stands
+    alone or opens its line before its value.
 
     Examples:
         >>> from budgetkit.cells import Cell
