@@ -174,3 +174,52 @@ def test_a_name_never_swallows_an_unknown_label_after_it(tmp_path, sep, label, v
         if got != want:
             wrong.append(f"{n}: got {got} want {want}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- family: header labels and amounts printed another way ------------------------------------------------
+
+def _header_variant(rows: list[list[str]], variant: str, total: float | None) -> list[list[str]]:
+    """The form's header rows with the name label or the total printed as a family prints them."""
+    from render import _amount
+
+    out = []
+    for row in rows:
+        if variant == "bracketed-alternative-in-label" and row[:1] == ["项目名称"]:
+            out.append(["专项(项目)名称", *row[1:]])
+        elif row[:1] == ["项目总额"] and variant == "total-blank-above-its-parts":
+            out += [["资金情况(万元)"], ["资金来源"], ["资金总额", ""], ["其中:财政拨款", _amount(total)], ["其他资金", ""]]
+        elif row[:1] == ["项目总额"] and variant == "amount-with-a-note":
+            out.append(["年度资金总额:", f"{_amount(total)}万(某某建设{_amount(total)}万元,含设备购置)"])
+        elif row[:1] == ["项目总额"] and variant == "unknown-budget-label":
+            out.append(["项目预算金额 (万元)", _amount(total)])
+        else:
+            out.append(row)
+    return out
+
+
+_HEADER_VARIANTS = ["bracketed-alternative-in-label", "total-blank-above-its-parts", "amount-with-a-note",
+                    "unknown-budget-label"]
+
+
+@pytest.mark.parametrize("variant", [pytest.param(v, id=v) for v in _HEADER_VARIANTS])
+@pytest.mark.parametrize("sep", ["pipe", "blank"])
+def test_header_labels_and_amounts_printed_another_way(tmp_path, variant, sep):
+    """Every third key's forms with the variant header: names and totals read as the key prints them."""
+    from test_metamorphic import _heading, print_rows, tables_of
+
+    keys = [(n, k) for n, k in _name_keys() if all(p.get("total_wan") for p in k["projects"])]
+    assert len(keys) >= 4
+    wrong = []
+    for n, key in keys:
+        lines = []
+        for p, (rows, _) in zip(key["projects"], tables_of(key), strict=True):
+            lines += _heading(key) + print_rows(_header_variant(rows, variant, p["total_wan"]), sep)
+        path = tmp_path / f"{n}.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        projects = parse_file(path).projects
+        got = [(_nfkc(p).replace(" ", ""), t) for p, t in zip(projects["project"].fillna(""), projects["total_wan"],
+                                                              strict=True)]
+        want = [(_nfkc(p["name"]).replace(" ", ""), p["total_wan"]) for p in key["projects"]]
+        if len(got) != len(want) or any(g[0] != w[0] or abs(g[1] - w[1]) > 1e-6 for g, w in zip(got, want, strict=True)):
+            wrong.append(f"{n}: got {got} want {want}")
+    assert not wrong, "\n".join(wrong)

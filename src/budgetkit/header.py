@@ -39,6 +39,9 @@ __all__ = ["Header", "parse_amount", "read_header"]
 #: Roles of labels read in a header.
 LABEL_ROLES = ("field", "extra", "block", "subtable", "row", "goal", "unit_label", "column", "section")
 _AMOUNT_RE = re.compile(r"^[(]?([-+]?\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|千元|万|元)?[)]?$")
+#: A note in brackets after an amount (``854万(高标准农田建设400万元,…)``): what the amount is made of (a unit in
+#: brackets, ``(万元)``, is no note).
+_NOTE_AFTER_AMOUNT_RE = re.compile(r"(?<=[\d万元])\s*\([^()]{3,}\)$")
 _TRAILING_PREFIX_RE = re.compile(r"\s+(?:其中|含)[:]?$")  # "886.8 其中:": the 其中 opens the next label
 _UNIT_SCALE = {"亿元": 1e4, "万元": 1.0, "万": 1.0, "千元": 0.1, "元": 1e-4}
 _UNIT_WORD_RE = re.compile(r"^(?:万元|元|万)$")
@@ -68,8 +71,11 @@ def parse_amount(text: str) -> tuple[float, float | None] | None:
         ((8827620.53, None), (250.0, 1.0), (2279.048, 1.0))
         >>> parse_amount("中央资金50") is None
         True
+        >>> parse_amount("854万(高标准农田建设400万元,示范建设295万元)")  # the amount, then what it is made of
+        (854.0, 1.0)
     """
-    m = _AMOUNT_RE.match(_TRAILING_PREFIX_RE.sub("", text.strip()))
+    text = _TRAILING_PREFIX_RE.sub("", text.strip())
+    m = _AMOUNT_RE.match(text) or _AMOUNT_RE.match(_NOTE_AFTER_AMOUNT_RE.sub("", text))
     if m is None:
         return None
     return float(m[1].replace(",", "")), _UNIT_SCALE.get(m[2]) if m[2] else None

@@ -711,7 +711,11 @@ def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict],
 
 
 def _finish_amounts(p: dict) -> None:
-    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources."""
+    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources.
+
+    The sources are the levels of government (中央, 省级, 市县 …, 其他), else the fiscal funds and the others
+    (其中:财政拨款, 其他资金).
+    """
     if p.get("annual_total_wan") is None:
         parts = [p[k] for k in ("own_level_wan", "transfer_wan") if p.get(k) is not None]
         if parts:
@@ -727,6 +731,9 @@ def _finish_amounts(p: dict) -> None:
         p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
     else:
         sources = [p[k] for k in ("central_wan", "regional_wan", "local_wan", "other_wan") if p.get(k) is not None]
+        if not any(p.get(k) for k in ("central_wan", "regional_wan", "local_wan")) and p.get("fiscal_wan"):
+            # the total printed blank above its parts 其中:财政拨款 | 其他资金: the parts make it
+            sources = [p[k] for k in ("fiscal_wan", "other_wan") if p.get(k) is not None]
         if sources and any(sources):
             p["total_wan"], p["total_basis"] = round(sum(sources), 6), "sum of sources"
             p.setdefault("annual_total_wan", p["total_wan"])
