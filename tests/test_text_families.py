@@ -12,7 +12,11 @@ Families:
   lines that open with no level label are rows too (02);
 * ``unknown-label-after-the-name``: the name cell followed by a label the vocabulary does not know
   (``下达地方或单位``, ``专项属性``, ``概况``): the name never swallows it (A02, A10, B08). A value ends where
-  the reader saw its row end, or at a cell (or a line's first word) shaped like a label.
+  the reader saw its row end, or at a cell (or a line's first word) shaped like a label;
+* header labels and amounts printed another way: ``专项(项目)名称``, ``854万(…)``, a total printed blank above
+  its parts, ``项目预算金额`` (B06, B12, 03, A04);
+* ``not-a-target-table``: a 项目名称 | 预算数 | 绩效目标 list of narrative goals, an empty look-alike template:
+  no project.
 """
 
 from __future__ import annotations
@@ -221,5 +225,60 @@ def test_header_labels_and_amounts_printed_another_way(tmp_path, variant, sep):
                                                               strict=True)]
         want = [(_nfkc(p["name"]).replace(" ", ""), p["total_wan"]) for p in key["projects"]]
         if len(got) != len(want) or any(g[0] != w[0] or abs(g[1] - w[1]) > 1e-6 for g, w in zip(got, want, strict=True)):
+            wrong.append(f"{n}: got {got} want {want}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- family: not a target table -----------------------------------------------------------------------------
+
+def render_narrative_list(key: dict) -> list[str]:
+    """The key's projects as a volume's list of narrative goals: 项目名称 | 预算数 | 绩效目标, no indicator."""
+    from render import _amount
+
+    lines = ["部门项目支出绩效目标表", "单位:万元", "| 项目名称 | 预算数 | 绩效目标 | |||"]
+    for p in key["projects"]:
+        goal = (p.get("goal") or f"完成{p['name']}的年度任务。").replace("\n", "")
+        lines.append(f"| {p['name']} | {_amount(p.get('total_wan') or 0)} | {goal} | |||")
+    return lines
+
+
+def render_empty_template(key: dict) -> list[str]:
+    """The key's forms with every value left blank: the template's labels alone (header labels, indicator
+    columns, level labels), areas' names blank as well."""
+    from render import form
+    from test_metamorphic import _heading
+
+    lines: list[str] = []
+    for p in key["projects"]:
+        boxes, nrows, _ = form(p, key)
+        section = next(x.r for x in boxes if x.text == "一级指标")
+        rows = [[b.text if b.th and lookup(b.text) is not None or b.c < 2 and b.r > section else ""
+                 for b in sorted(boxes, key=lambda b: b.c) if b.r == r] for r in range(nrows)]
+        lines += [_heading(key)[0]] + [" | ".join(row) + " | |||" for row in rows]
+    return lines
+
+
+@pytest.mark.parametrize("render", [pytest.param(render_narrative_list, id="narrative-goals-without-indicators"),
+                                    pytest.param(render_empty_template, id="empty-look-alike-template")])
+def test_a_look_alike_is_not_a_target_table(tmp_path, render):
+    """Family not-a-target-table: alone, the file holds no table; before a real table, it adds no project."""
+    from test_metamorphic import render_text
+
+    keys = _name_keys()
+    assert len(keys) >= 5
+    wrong = []
+    for n, key in keys:
+        alone = tmp_path / f"{n}_alone.txt"
+        alone.write_text("\n".join(render(key)) + "\n", encoding="utf-8")
+        try:
+            got = list(parse_file(alone).projects["project"])
+            wrong.append(f"{n}: read projects {got} from a look-alike")
+        except BudgetkitError:
+            pass
+        both = tmp_path / f"{n}_both.txt"
+        both.write_text("\n".join(render(key) + [""] + render_text(key)) + "\n", encoding="utf-8")
+        got = [_nfkc(p).replace(" ", "") for p in parse_file(both).projects["project"].fillna("")]
+        want = [_nfkc(p["name"]).replace(" ", "") for p in key["projects"]]
+        if got != want:
             wrong.append(f"{n}: got {got} want {want}")
     assert not wrong, "\n".join(wrong)

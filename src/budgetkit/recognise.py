@@ -148,11 +148,17 @@ def recognise(doc: Document, year: int | None = None, source_file: str | None = 
         project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
                                                        reported, carry_year, year,
                                                        last=k == len(regions), list_scale=list_scale)
+        pos = region.end
+        if not rows and not (project.get("project") or "").strip():
+            # no name and no indicator row: a look-alike (a list of narrative goals, an empty template), not a table
+            for tok in toks[region.start : region.end]:
+                used.discard(id(tok))
+                reported.append((tok, NOT_A_TABLE, None))
+            continue
         carry_year = project.get("year") or carry_year
         out.projects.append(project)
         out.indicators.extend(rows)
         out.header_extras.extend(extras)
-        pos = region.end
     for tok in toks[pos:]:
         if id(tok) not in used:
             reported.append((tok, _outside_reason(tok) if regions else "outside any table", None))
@@ -543,6 +549,8 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
 BESIDE_GUESS = "number glued to the target: its column is a guess"
 
 
+#: Why the cells of a table with no name and no indicator row (narrative goals, an empty template) are unparsed.
+NOT_A_TABLE = "not a target table: no project name and no indicator row"
 #: The reason every row of a table whose project name was read empty carries.
 EMPTY_NAME_REASON = "project name read empty"
 
