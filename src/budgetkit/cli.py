@@ -130,7 +130,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _dataset(args: argparse.Namespace) -> None:
-    from budgetkit.dataset import DATASET_DIR, write_dataset
+    from budgetkit.dataset import DATASET_DIR, remove_years, write_dataset
     from budgetkit.errors import InputError
     from budgetkit.paths import project_paths
 
@@ -138,6 +138,9 @@ def _dataset(args: argparse.Namespace) -> None:
     years = sorted(args.years) if args.years else paths.years()
     if not years:
         raise InputError("no year to parse: add disclosures under data/raw/<year>/", path=paths.raw)
+    if not args.years:  # the partitions of a year whose data/raw folder is gone go too
+        for gone in remove_years(paths.processed / DATASET_DIR, years):
+            print(f"{gone}: removed from the dataset (no data/raw/{gone}/ any more)")
     for year in years:
         result = write_dataset(paths.disclosures(year), paths.processed / DATASET_DIR, year, jobs=args.jobs,
                                scheduler=args.scheduler, force=args.force)
