@@ -62,7 +62,7 @@ from budgetkit.errors import InputError, NotebookError
 from budgetkit.fingerprint import Fingerprint, changes, file_digest, fingerprint, is_current
 from budgetkit.params import COMPARE_NOTEBOOK, PARAMETERS, YEAR_NOTEBOOKS, validate_params
 from budgetkit.paths import ProjectPaths, project_paths
-from budgetkit.report.failures import describe_error
+from budgetkit.report.failures import describe_error, split_skipped
 from budgetkit.report.sitemap import load_manifest, page_signature, site_map
 from budgetkit.stage import Stage, build_lock, recover, write_atomic
 
@@ -112,6 +112,16 @@ class BuildResult:
     manifest: dict = field(default_factory=dict)
     current: list[str] = field(default_factory=list)
     reason: str = ""
+
+    @property
+    def no_table(self) -> list[dict]:
+        """The skipped files that were read and hold no target table (an information, not a failure)."""
+        return split_skipped(self.skipped)[0]
+
+    @property
+    def unreadable(self) -> list[dict]:
+        """The skipped files that could not be read."""
+        return split_skipped(self.skipped)[1]
 
     @property
     def up_to_date(self) -> bool:
@@ -188,7 +198,9 @@ def run_notebook(
     extra = {}
     if kernel is not None:
         if kernel.used:
-            kernel.reset(wait=False)  # done before the notebook's first cell; checked once it ran
+            # waited for: papermill's client sends the notebook's cells on another connection, which the kernel
+            # may serve first (a reset not waited for emptied 04_figures' namespace after its import cell)
+            kernel.reset()
         kernel.used = True
         extra["km"] = kernel.km
     with _kernel_root(run_root):
@@ -478,8 +490,10 @@ def build_year(
         if kernel is not None:
             kernel.stop()  # it ends while the manifest is written
         result.skipped = _skipped(processed)
-        for s in result.skipped:
+        for s in result.unreadable:
             logger.warning("[%s] skipped %s: %s", year, s["source_file"], s["reason"])
+        for s in result.no_table:
+            logger.info("[%s] %s holds no target table: %s", year, s["source_file"], s["reason"])
         ran = [*current, *result.notebooks] if result.status == "ok" else []
         manifest.update(
             {

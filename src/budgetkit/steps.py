@@ -56,7 +56,7 @@ from budgetkit.compare import compare_projects, compare_rates
 from budgetkit.errors import InputError
 from budgetkit.fields import columns
 from budgetkit.params import NotebookParams
-from budgetkit.parse import parse_year
+from budgetkit.parse import NO_TABLE_FOUND, parse_year
 from budgetkit.reconcile import reconcile_and_price
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table
@@ -133,8 +133,6 @@ def file_progress(year: int):
         >>> report = file_progress(2025)
         >>> report(1, 2, Path("a.txt"), None)
     """
-    from budgetkit.batch import log_progress
-
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     if shell is None or not hasattr(shell, "kernel"):
         return log_progress
@@ -146,7 +144,7 @@ def file_progress(year: int):
 
     def report(done: int, total: int, path: Path, error: str | None) -> None:
         log_progress(done, total, path, error)
-        if error is not None:
+        if error is not None and NO_TABLE_FOUND not in error:
             skipped.append(path.name)
         if done < total and time.monotonic() - shown[0] < 0.5:
             return
@@ -156,6 +154,20 @@ def file_progress(year: int):
                       raw=True)
 
     return report
+
+
+def log_progress(done: int, total: int, path: Path, error: str | None) -> None:
+    """:func:`budgetkit.batch.log_progress`, but a file holding no target table is an information, not a warning.
+
+    Examples:
+        >>> log_progress(1, 2, Path("部门预算.txt"), "部门预算.txt: no performance-target table found (9 lines read)")
+    """
+    from budgetkit import batch
+
+    if error is not None and NO_TABLE_FOUND in error:
+        logger.info("read %d/%d %s: 不含项目支出绩效目标表 holds no target table", done, total, path.name)
+        return
+    batch.log_progress(done, total, path, error)
 
 
 def clean_year(params: NotebookParams) -> Tables:
@@ -211,12 +223,18 @@ def show_counts(tables: Tables) -> ReadingTable:
 
 
 def show_skipped(params: NotebookParams) -> ReadingTable:
-    """The files of the year that could not be read, with the reason (an empty table: every file was read)."""
-    skipped = read_frame(params.paths.processed_year(params.year), "skipped")
+    """The files of the year whose tables were not read, with the reason (an empty table: every file was read).
+
+    A file that was read and holds no target table says so in Chinese (an information, not a failure).
+    """
+    from budgetkit.report.failures import reader_reason
+
+    skipped = read_frame(params.paths.processed_year(params.year), "skipped").copy()
+    skipped["reason"] = [reader_reason(k, r) for k, r in zip(skipped["error"], skipped["reason"], strict=True)]
     return dictionary_table(
         skipped,
         "skipped",
-        "跳过的文件 files skipped",
+        "未读入表格的文件 files whose tables were not read",
         f"{params.year}-skipped",
         drop=(),
         empty="没有跳过的文件 every file was read",

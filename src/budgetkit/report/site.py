@@ -40,6 +40,7 @@ from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebo
 from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, Rows, dictionary_table, record_table
+from budgetkit.report.failures import reader_reason, split_skipped
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
 from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
@@ -142,17 +143,23 @@ def _failure_banner(manifest: dict, link: str = "") -> list[Banner]:
 
 
 def _skipped_banner(manifest: dict) -> list[Banner]:
-    skipped = manifest.get("skipped", [])
-    if not skipped:
-        return []
-    return [
-        Banner(
+    """A warning for the files that could not be read; an information for those that hold no target table."""
+    no_table, skipped = split_skipped(manifest.get("skipped", []))
+    banners = []
+    if skipped:
+        banners.append(Banner(
             "warn",
             f"{len(skipped)} 个文件无法读取，已跳过 {len(skipped)} file(s) could not be read and "
             "were skipped; the year was built from the others",
             [f"{s['source_file']}: {s['reason']}" for s in skipped],
-        )
-    ]
+        ))
+    if no_table:
+        banners.append(Banner(
+            "info",
+            f"{len(no_table)} 个文件不含项目支出绩效目标表",
+            [f"{s['source_file']}：{reader_reason(s['error'], s['reason'])}" for s in no_table],
+        ))
+    return banners
 
 
 def _write(path: Path, text: str) -> Path:
@@ -507,7 +514,8 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
         summary = manifest.get("summary", {})
         status = manifest.get("status", "skipped" if year in site.skipped else "")
         reason = site.skipped.get(year, "") or manifest.get("error", "")
-        skipped_files = len(manifest.get("skipped", []))
+        no_table, unreadable = split_skipped(manifest.get("skipped", []))
+        skipped_files = len(unreadable)
         if status in {"failed", "skipped", "running"} or skipped_files:
             banners.append(
                 f"{year}: {code_label('run', 'status', status)}"
@@ -525,6 +533,7 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
                 "measurable_pct": summary.get("measurable_pct"),
                 "files": len(manifest.get("inputs", [])),
                 "skipped": skipped_files,
+                "no_table": len(no_table),
                 "time": _time(manifest.get("started_utc", "")),
                 "note": reason,
             }
@@ -541,11 +550,12 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
             "measurable_pct",
             "files",
             "skipped",
+            "no_table",
             "time",
             "note",
         ],
     )
-    for col in ("projects", "files", "skipped"):
+    for col in ("projects", "files", "skipped", "no_table"):
         frame[col] = frame[col].astype("Int64")
     for col in ("total_wan", "closes_pct", "measurable_pct"):
         frame[col] = frame[col].astype("float64")
@@ -564,7 +574,8 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
             "closes_pct": ("测算吻合的预算占比", "budget whose arithmetic closes", "%"),
             "measurable_pct": ("可衡量指标占比", "measurable targets", "%"),
             "files": ("文件数", "files"),
-            "skipped": ("跳过的文件", "files skipped"),
+            "skipped": ("无法读取的文件", "files not read"),
+            "no_table": ("不含目标表的文件", "files without a target table"),
             "time": ("运行时间", "run"),
             "note": ("说明", "note"),
         },
