@@ -38,6 +38,9 @@ What goes wrong is reported, not hidden:
   :func:`build` raises :class:`~budgetkit.errors.NotebookError` once every
   other year is done.
 
+Each year built is also written into the Parquet dataset (``data/processed/dataset/``, see
+:mod:`budgetkit.dataset_sync`), so ``budgetkit.connect()`` answers after the first build.
+
 Two builds of one tree do not interleave: the second stops with
 :class:`~budgetkit.stage.BuildLockedError`.
 """
@@ -643,6 +646,18 @@ def _buildable(paths: ProjectPaths, todo: list[int]) -> tuple[list[int], dict[in
     return ok, skipped
 
 
+def _sync_dataset(paths: ProjectPaths, years: list[int]) -> None:
+    """Keep ``data/processed/dataset/`` holding what the years' tables hold (see :mod:`budgetkit.dataset_sync`)."""
+    from budgetkit.dataset_sync import sync_year
+    from budgetkit.errors import BudgetkitError
+
+    for year in years:
+        try:
+            sync_year(paths, year)
+        except (BudgetkitError, OSError) as exc:
+            logger.warning("[%s] the dataset was not updated: %s", year, exc)
+
+
 def _refresh_other_years(paths: ProjectPaths, site, built: list[int]) -> None:
     """Rewrite the pages of the years not built now when their navigation changed (a year came or went)."""
     for year in sorted(site.built - set(built)):
@@ -689,6 +704,7 @@ def build(
         results = [BuildResult(str(y), status="skipped", error=reason) for y, reason in skipped.items()]
         results += [build_year(year, paths, html=html, site=site, force=force) for year in buildable]
         results.sort(key=lambda r: r.name)
+        _sync_dataset(paths, [int(r.name) for r in results if r.name.isdigit() and r.status == "ok"])
         if len(paths.processed_years()) >= 2:
             results.append(_build_compare(paths, html, site, force=force))
         else:
