@@ -267,10 +267,25 @@ def show_quality(tables: Tables) -> ReadingTable:
     return ReadingTable(frame, caption="读取质量 how the tables were read", name="quality", labels=labels)
 
 
+def reader_columns(table: str) -> list[str]:
+    """The columns a reader's view of ``table`` shows, in order (``metadata/reader_columns.csv``).
+
+    Examples:
+        >>> reader_columns("projects")[:3]
+        ['project', 'implementing_unit', 'kind']
+    """
+    from budgetkit.fields import read_metadata
+
+    return [row["name"] for row in read_metadata("reader_columns") if row["table"] == table]
+
+
 def show_projects(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
-    """The projects with every header field the dictionary defines, Chinese headers (long: see :func:`downloads`)."""
-    return dictionary_table(tables.projects, "projects", "项目 projects", "projects", drop=(),
-                            downloads=downloads(params))
+    """The projects in a reader's columns (``metadata/reader_columns.csv``), every column offered as CSV."""
+    shown = [c for c in reader_columns("projects") if c in tables.projects.columns]
+    table = dictionary_table(tables.projects[shown], "projects", "项目 projects", "projects", drop=(),
+                             downloads=downloads(params))
+    table.full = dictionary_table(tables.projects, "projects", "", "projects", drop=()).frame
+    return table
 
 
 def show_indicators(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
