@@ -551,6 +551,9 @@ def build_year(
 def _compare_fingerprint(paths: ProjectPaths, years: list[int]) -> Fingerprint:
     """05_compare's inputs: the tables it reads from every processed year, the notebook, budgetkit's code."""
     tables = {f"{y}/{t}.parquet": paths.processed_year(y) / f"{t}.parquet" for y in years for t in _COMPARED}
+    decisions = paths.root / "data" / "links.csv"  # a researcher's links (steps.LINKS_FILE)
+    if decisions.is_file():
+        tables["links.csv"] = decisions
     return fingerprint([], paths.notebooks / f"{COMPARE_NOTEBOOK}.ipynb", _parameters(max(years)), inputs=tables)
 
 

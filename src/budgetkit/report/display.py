@@ -436,6 +436,19 @@ class ReadingTable:
         return len(self.frame)
 
 
+@cache
+def reader_hidden(table: str) -> frozenset[str]:
+    """Columns of ``table`` pages do not show (``metadata/reader_hidden.csv``); the CSV downloads keep them.
+
+    Examples:
+        >>> sorted(reader_hidden("costs"))
+        ['explanation_en']
+    """
+    from budgetkit.fields import read_metadata
+
+    return frozenset(r["name"] for r in read_metadata("reader_hidden") if r["table"] == table)
+
+
 def record_table(row: Mapping[str, object], table: str, caption: str, name: str) -> ReadingTable:
     """One record as a two-column table (字段 field, 值 value).
 
@@ -451,9 +464,10 @@ def record_table(row: Mapping[str, object], table: str, caption: str, name: str)
         '项目总额（万元） project total'
     """
     rows = []
+    hidden = reader_hidden(table)
     for col, spec in _dictionary(table).items():
         value = row.get(col)
-        if _missing(value) or value == "":
+        if _missing(value) or value == "" or col in hidden:
             continue
         unit = spec["unit"]
         zh = f"{spec['zh']}（{unit}）" if unit else spec["zh"]
@@ -493,7 +507,8 @@ def dictionary_table(
         ('project',)
     """
     names = list(frame.columns)
-    known = [c for c in columns(table) if c in names and c not in drop]
+    hidden = reader_hidden(table)
+    known = [c for c in columns(table) if c in names and c not in drop and c not in hidden]
     if isinstance(frame, Rows):
         if len(frame):
             values = dict(zip(names, zip(*frame.records, strict=True), strict=True))
@@ -503,7 +518,9 @@ def dictionary_table(
         if len(frame):
             known = [c for c in known if _holds_value(frame[c])]
         shown = frame[known].reset_index(drop=True)
-    return ReadingTable(shown, table, caption=caption, name=name, empty=empty, downloads=downloads)
+    every = frame if isinstance(frame, pd.DataFrame) and hidden & set(names) else None
+    return ReadingTable(shown, table, caption=caption, name=name, empty=empty, downloads=downloads,
+                        full=None if every is None else every[[c for c in columns(table) if c in names]])
 
 
 def _holds_value(column: pd.Series) -> bool:

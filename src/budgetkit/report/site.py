@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,7 @@ from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, Rows, dictionary_table, record_table
 from budgetkit.report.failures import reader_reason, split_skipped
+from budgetkit.report.readable import reader_text
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
 from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
@@ -111,7 +113,7 @@ def _nav(site: SiteMap, year: int | None, here: str, depth: int, pages: set[str]
 
 
 def _subtitle(manifest: dict, year: int | None) -> str:
-    departments = manifest.get("summary", {}).get("departments", [])
+    departments = [reader_text(d) for d in manifest.get("summary", {}).get("departments", [])]
     parts = ["、".join(departments)] if departments else []
     if year is not None:
         parts.append(f"{year}年度 budget year {year}")
@@ -290,9 +292,12 @@ def _year_index(
     parts.append(f"<h2>页面 Pages</h2><ul>{links}</ul>")
     projects = t["projects"]
     if projects is not None and len(projects):
-        frame = projects[["project_id", "project", "implementing_unit", "total_wan"]].copy()
+        frame = projects[["project_id", "project", "implementing_unit", "total_wan", "status"]].rename(
+            columns={"status": "table_status"})
         if t["costs"] is not None:
             frame = frame.merge(t["costs"][["project_id", "status"]], on="project_id", how="left")
+            # a cut table's arithmetic is no finding: its status says the table is partial
+            frame["status"] = frame["status"].where(frame["table_status"].ne("partial"), "表格不完整，未作结论")
         if t["indicators"] is not None:
             shares = qualitative_shares(projects, t["indicators"])[["project_id", "qualitative_pct"]]
             frame = frame.merge(shares, on="project_id", how="left")
@@ -309,6 +314,7 @@ def _year_index(
             downloads=reports / "tables",
             links={"project": hrefs},
             labels={
+                "table_status": ("完整性", "table"),
                 "total_wan": ("项目总额", "project total", "万元"),
                 "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
                 "findings": ("审查问题数", "audit findings"),
@@ -423,6 +429,7 @@ def _project_chunk(
         pid = str(row["project_id"])
         slug = project_slug(pid)
         parts = [
+            *_project_notes(row, year, slug),
             "<h2>预算与表头 Budget and header</h2>",
             record_table(row, "projects", "", f"{slug}-budget").to_html(),
         ]
@@ -463,13 +470,62 @@ def _project_chunk(
                 ).to_html()
             )
         subtitle = " · ".join(
-            str(x)
+            reader_text(str(x))
             for x in (row.get("implementing_unit"), row.get("department"), f"{year}年度 budget year {year}")
             if x and not pd.isna(x)
         )
-        page = frame.page(str(row.get("project") or pid), Markup("".join(parts)), subtitle)
+        page = frame.page(reader_text(str(row.get("project") or pid)), Markup("".join(parts)), subtitle)
         written.append(_write(reports / "projects" / f"{slug}.html", page))
     return written
+
+
+def _present(value: object) -> bool:
+    if value is None or isinstance(value, str):
+        return bool(value)
+    return not pd.isna(value)
+
+
+def source_place(row: Mapping[str, object]) -> str:
+    """Where a project was printed: ``第 3–4 页``, ``第 12–40 行`` or the cell, for readers.
+
+    Examples:
+        >>> source_place({"page_start": 3, "page_end": 4, "line_start": 10, "line_end": 90})
+        '第 3–4 页'
+        >>> source_place({"page_start": None, "line_start": 12, "line_end": 12})
+        '第 12 行'
+    """
+    def span(a: object, b: object) -> str:
+        a, b = int(a), int(b) if _present(b) else int(a)
+        return f"{a}" if a == b else f"{a}–{b}"
+
+    if _present(row.get("page_start")):
+        return f"第 {span(row['page_start'], row.get('page_end'))} 页"
+    if _present(row.get("line_start")):
+        return f"第 {span(row['line_start'], row.get('line_end'))} 行"
+    return str(row.get("address") or "")
+
+
+def _project_notes(row: Mapping[str, object], year: int, slug: str) -> list[str]:
+    """A project page's first lines: a partial table said so, where it was printed (linked), its permalink."""
+    notes = []
+    if row.get("status") == "partial":
+        reason = code_label("projects", "status_reason", str(row.get("status_reason") or ""))
+        notes.append(
+            '<div class="bk-banner warn bk-partial" role="note"><p><strong>不完整的表格 partial table</strong>：'
+            f"{html.escape(reason)}。金额与指标只是表格截断前的部分，不作完整结论。</p></div>"
+        )
+    source = str(row.get("source_file") or "")
+    if source:
+        href = f"../../../data/raw/{year}/{source}"
+        if _present(row.get("page_start")) and source.lower().endswith(".pdf"):
+            href += f"#page={int(row['page_start'])}"
+        place = source_place(row)
+        notes.append(
+            f'<p class="bk-source">来源 source：<a href="{html.escape(quote(href, safe="/#=."))}">'
+            f"{html.escape(source)}</a>{(' ' + html.escape(place)) if place else ''}"
+            f' · <a class="bk-permalink" href="{html.escape(slug)}.html">永久链接 permalink</a></p>'
+        )
+    return notes
 
 
 def write_compare_page(reports: Path, site: SiteMap, roots: list[Path]) -> list[Path]:
@@ -526,7 +582,7 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
             {
                 "year": str(year),
                 "status": code_label("run", "status", status) if status else "",
-                "departments": "、".join(summary.get("departments", [])),
+                "departments": "、".join(reader_text(d) for d in summary.get("departments", [])),
                 "projects": summary.get("projects"),
                 "total_wan": summary.get("total_wan"),
                 "closes_pct": summary.get("closes_pct"),
