@@ -305,3 +305,43 @@ def test_project_pages_link_their_source_and_say_where(built, browser):
     assert Path(unquote(urlparse(source).path)).is_file() and urlparse(source).fragment.startswith("page=")
     assert Path(unquote(urlparse(permalink).path)) == page
     assert re.search(r"第 \d+(–\d+)? 页", browser.evaluate("document.querySelector('.bk-source').innerText"))
+
+
+@pytest.mark.notebooks
+def test_a_field_dictionary_and_a_rules_page_are_linked_from_every_page(built, browser):
+    from budgetkit.audit import list_rules
+    from budgetkit.fields import load_fields
+
+    root, _, _ = built
+    for name in READER_PAGES:
+        browser.open((root / "reports" / name).as_uri())
+        hrefs = browser.evaluate("Array.from(document.querySelectorAll('nav a')).map(a => a.href)")
+        assert any(h.endswith("/reports/fields.html") for h in hrefs), name
+        assert any(h.endswith("/reports/rules.html") for h in hrefs), name
+    browser.open((root / "reports/fields.html").as_uri())
+    ids = browser.evaluate("Array.from(document.querySelectorAll('h2[id]')).map(h => h.id)")
+    assert set(load_fields()["table"]) <= set(ids)
+    browser.open((root / "reports/rules.html").as_uri())
+    text = browser.evaluate("document.body.innerText")
+    assert all(rule in text for rule in list_rules()["zh"]) and "data/links.csv" in text
+
+
+@pytest.mark.notebooks
+def test_a_table_filters_by_column_and_exports_the_rows_shown(built, browser):
+    root, _, _ = built
+    browser.open((root / "reports/2025/01_clean.html").as_uri())
+    shown, csv = browser.evaluate("""(async () => {
+        const table = document.querySelector('table.bk-searchable');
+        const wrap = table.closest('.bk-table');
+        const select = Array.from(wrap.querySelectorAll('select.bk-filter'))
+            .find(s => s.getAttribute('aria-label').includes('指标值类型'));
+        select.value = Array.from(select.options).find(o => o.value.startsWith('百分比')).value;
+        select.dispatchEvent(new Event('change'));
+        const shown = Array.from(table.tBodies[0].rows).filter(r => !r.hidden).length;
+        let blob = null;
+        URL.createObjectURL = b => { blob = b; return 'about:blank'; };
+        wrap.querySelector('button.bk-export').click();
+        return [shown, await blob.text()]; })()""")
+    rows = csv.lstrip("\ufeff").strip().splitlines()
+    assert 0 < shown < 144 and len(rows) == shown + 1
+    assert all("百分比" in row for row in rows[1:])

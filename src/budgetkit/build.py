@@ -717,10 +717,12 @@ def build(
             rebuilt = [int(r.name) for r in results if r.name.isdigit() and (r.notebooks or r.outputs)]
             _refresh_other_years(paths, site, rebuilt)
             ran = any(r.notebooks or r.outputs for r in results)
-            if ran or page_signature(paths.reports) != site.signature():
-                from budgetkit.report.site import write_index
+            references = [paths.reports / "fields.html", paths.reports / "rules.html"]
+            if ran or page_signature(paths.reports) != site.signature() or not all(p.is_file() for p in references):
+                from budgetkit.report.site import write_index, write_reference_pages
 
                 logger.info("index: %s", paths.relative(write_index(paths, site)))
+                write_reference_pages(paths, site)
             else:
                 logger.info("index: up to date")
     failed = [r for r in results if r.status == "failed"]
