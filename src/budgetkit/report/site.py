@@ -687,6 +687,7 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
     for table, group in fields.groupby("table", sort=False):
         parts.append(f'<h2 id="{html.escape(table)}">{html.escape(table)}</h2>')
         frame = group[["name", "zh", "en", "dtype", "unit", "description"]].reset_index(drop=True)
+        frame["description"] = frame["description"].str.replace("…", "...")  # a list going on, not text cut
         parts.append(ReadingTable(frame, caption="", name=f"fields-{table}", labels={
             "name": ("列名", "column"), "zh": ("中文名", "Chinese"), "en": ("英文名", "English"),
             "dtype": ("类型", "type"), "unit": ("单位", "unit"), "description": ("说明", "description")}).to_html())
@@ -696,8 +697,8 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
         "table": ("表", "table"), "column": ("列", "column"), "code": ("代码", "code"),
         "zh": ("中文", "Chinese"), "en": ("英文", "English")}).to_html())
     written = [_reference_page(paths, site, "fields", "字段说明 Field dictionary", "".join(parts))]
-    rules = list_rules()
-    strategies = list_strategies()
+    rules = list_rules().replace("…", "...", regex=True)
+    strategies = list_strategies().replace("…", "...", regex=True)
     words = pd.DataFrame(read_metadata("compare_words"))
     from budgetkit.links import MIN_SCORE
 
