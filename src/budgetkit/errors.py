@@ -21,14 +21,12 @@ from pathlib import Path
 __all__ = [
     "BudgetkitError",
     "InputError",
-    "LayoutError",
     "LimitError",
     "NoTableError",
     "NotebookError",
     "ParameterError",
     "ParseError",
     "ReconciliationError",
-    "TruncatedTableError",
 ]
 
 
@@ -71,14 +69,6 @@ class InputError(BudgetkitError):
 
 class NoTableError(InputError):
     """A readable file that holds no performance-target table (a budget volume without one, a notice)."""
-
-
-class LayoutError(BudgetkitError):
-    """The text is a disclosure, but its table layout is not one budgetkit knows."""
-
-
-class TruncatedTableError(LayoutError):
-    """A project table stops before its indicator section is complete."""
 
 
 class ParseError(BudgetkitError):
