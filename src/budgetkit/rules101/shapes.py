@@ -29,8 +29,9 @@ from functools import cache
 
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
+from budgetkit.vocabulary import match_key
 
-__all__ = ["Shape", "all_units", "clean", "is_money", "money_units", "shape"]
+__all__ = ["Shape", "all_units", "clean", "is_money", "money_units", "shape", "text_key"]
 
 _OPS = "≥≤><=≈约"
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -38,7 +39,8 @@ _CN_NUMBER_RE = re.compile(r"[一二三四五六七八九十两百千]+[次个�
 _BARE_RE = re.compile(rf"^[{_OPS}]*\d+(?:\.\d+)?(?:\(\))?$")
 _UNIT_RE = re.compile(r"\d+(?:\.\d+)?\(?([^\d()]*?)\)?(?:$|[,;，；、])")
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\(?[%％]")
-_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}(?!\d)|-(?:19|20)\d{2}|至)")
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}(?!\d)|-(?:19|20)\d{2}|至)"
+                      r"|(?<=\d{4}[至\-~到])((?:19|20)\d{2})(?![\d.])")  # the end of a span: 2024至2027
 _MONEY_FIRST_RE = re.compile(r"^(?:万元|元|亿元|千元)[≥≤<>=≈约]*\d")  # 万元≤184.94: the unit before the number
 _OP_WORDS = (("不低于", "≥"), ("不少于", "≥"), ("大于等于", "≥"), ("大于", ">"), ("高于", ">"), ("超过", ">"),
              ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("小于等于", "≤"), ("小于", "<"), ("低于", "<"),
@@ -84,6 +86,17 @@ def clean(value: object) -> str:
     return re.sub(r"\s+", "", text)
 
 
+def text_key(value: object) -> str:
+    """The text the word lists are matched against: :func:`clean`, simplified script, inserted pinyin out.
+
+    Examples:
+        >>> text_key("資(zī)金到位率"), text_key("≥ 90 ％")
+        ('资金到位率', '≥90%')
+    """
+    text = clean(value)
+    return clean(match_key(text)) if text else ""
+
+
 def _op(text: str) -> str:
     head = text[:1]
     if head and head in _OPS:
@@ -109,7 +122,7 @@ def shape(value: object) -> Shape:
         unit=unit.group(1) if unit else "",
         percent=float(percent.group(1)) if percent else math.nan,
         op=_op(text),
-        years=tuple(int(y) for y in _YEAR_RE.findall(text)),
+        years=tuple(dict.fromkeys(int(a or b) for a, b in _YEAR_RE.findall(text))),
     )
 
 
