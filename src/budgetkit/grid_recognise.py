@@ -372,7 +372,7 @@ def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:
         elif r.grid is not None and r.cells and r.cells[0].page is not None:
             page = min(page, r.cells[0].page) if page is not None else r.cells[0].page
         if r.grid is not None and r.grid != grid:
-            if fields or not any(_field_row(x) for x in rows[:k] if x.grid == r.grid):
+            if not any(_field_row(x) for x in rows[:k] if x.grid == r.grid):
                 break
             grid = r.grid
         fields = fields or (r.grid is not None and _field_row(r))
@@ -565,6 +565,8 @@ def _placeholder_row(name: str, value: str | None) -> bool:
         value is not None and match_key(value) in words and not name)
 
 
+#: Why the cells of a table printed a second time are reported (its first printing is read).
+REPEATED = "the same table printed again"
 #: Why the cells of a table with a header and no indicator row are reported.
 EMPTY_TEMPLATE = "an empty template table: no indicator row"
 #: Why a row's level label is not the one printed in its row.
@@ -712,9 +714,8 @@ def grid_fields(rows: Sequence[Row]) -> dict[str, str]:
         {'department': '某办公室'}
     """
     out: dict[str, str] = {}
-    for r in rows:
-        if r.grid is None:
-            continue
+    grid_rows = [r for r in rows if r.grid is not None]
+    for i, r in enumerate(grid_rows):
         cells = [c for c in r.cells if c.text and not c.spanned]
         for a, b in zip(cells, cells[1:], strict=False):
             m = lookup(a.text)
@@ -723,8 +724,21 @@ def grid_fields(rows: Sequence[Row]) -> dict[str, str]:
                 continue
             mb = lookup(b.text)
             if mb is None or mb.role("field", "goal", "block", "title", "column") is None:
-                out[term.field] = b.text
+                out[term.field] = b.text + _wrapped_on(grid_rows[i + 1:], a, b)
     return out
+
+
+def _wrapped_on(below: Sequence[Row], label: Cell, value: Cell) -> str:
+    """The rest of a value a page break wrapped into the next row: under a blank label cell, in its column."""
+    if not below:
+        return ""
+    nxt = below[0]
+    under_label = [c for c in nxt.cells if c.col == label.col]
+    under_value = [c for c in nxt.cells if c.col == value.col and c.text and not c.spanned]
+    if under_label and not any(c.text for c in under_label) and under_value and value.page is not None \
+            and under_value[0].page == value.page + 1:
+        return under_value[0].text
+    return ""
 
 
 def _is_title(text: str) -> bool:
@@ -945,6 +959,7 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
             reported.append((tok.cell, _outside_reason(tok), None))
     consumed.update(id(r) for r in pre)
     carry_year = year
+    printed: dict[tuple, str] = {}
     for k, t in enumerate(tables, 1):
         pid = f"{stem}#{k:02d}"
         project, header, toks = _project(t, pid, src, carry_year)
@@ -969,6 +984,13 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
                          for c in r.cells if c.text and not c.spanned]
             continue
         reported += [(c, why, pid) for c, why in left]
+        sig = (project.get("project"), project.get("implementing_unit"),
+               tuple((r["level2"], r["indicator"], r["value"]) for r in records))
+        if records and sig in printed:  # a volume printing one table twice: one project
+            reported += [(c, f"{REPEATED} ({printed[sig]})", pid) for r in [*t.head, *t.header_rows, *t.rows]
+                         for c in r.cells if c.text and not c.spanned]
+            continue
+        printed[sig] = pid
         project["indicator_count"] = len(records)
         if records:
             project["status"], project["status_reason"] = "complete", None
