@@ -927,9 +927,11 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
     if not any(r.grid is not None for r in doc.rows):
         return None
     found = find_tables(doc)
-    if not found:
-        return None
     src = source_file or Path(doc.path).name
+    if not found:
+        from budgetkit.packed_cells import recognise_packed
+
+        return recognise_packed(doc, src, year)
     stem = Path(src).stem
     out = Recognised()
     consumed: set[int] = set()
