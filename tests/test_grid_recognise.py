@@ -267,3 +267,35 @@ def test_real_volume_against_its_key(keyfile, tmp_path):
     score, _, findings = scorer.score_doc(key, tmp_path)
     floor = next((v for k, v in FLOORS.items() if k in keyfile.name), 0.9)
     assert score >= floor, "\n".join(findings[:30])
+
+
+# --- the health report -------------------------------------------------------------------------------------
+
+
+@_SKIP
+@pytest.mark.parametrize("family", ["shenzhen_workbook", "beijing_grid"])
+def test_health_counts_the_tables_of_a_rendered_key(family, tmp_path):
+    """The health report of a key rendered in a family's shape finds its tables and rows, none empty."""
+    from budgetkit.health import file_health
+
+    name, key = KEYS[0]
+    path = write_xlsx(FAMILIES[family](key), tmp_path / "k.xlsx")
+    h = file_health(path)
+    assert (h["tables"], h["rows"], h["empty_rows"], h["error"]) == (
+        len(key["projects"]), sum(len(p["indicators"]) for p in key["projects"]), 0, None), name
+
+
+@pytest.mark.parametrize(("part", "name", "hit"), [
+    pytest.param("政务服务和数据管理局_…项目支出绩效目标表（含转移支付项目）.pdf.pdf",
+                 "calinchow-del__renwu__政务服务和数据管理局_广州市政务服务和数据管理局2026年项目支出绩效目标表（含转移支付项目）.pdf.pdf",
+                 True, id="readme-elided-name"),
+    pytest.param("政府办公厅_2026年部门预算.pdf", "calinchow-del__renwu__政府办公厅_附件2：报表.pdf", False,
+                 id="readme-other-file"),
+])
+def test_health_readme_names(part, name, hit):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from health import _matches
+
+    assert _matches(part, name) is hit
