@@ -567,8 +567,8 @@ def _placeholder_row(name: str, value: str | None) -> bool:
 
 #: Why the cells of a table printed a second time are reported (its first printing is read).
 REPEATED = "the same table printed again"
-#: Why the cells of a table with a header and no indicator row are reported.
-EMPTY_TEMPLATE = "an empty template table: no indicator row"
+#: Why the cells of a table with no project name and no indicator row are reported.
+EMPTY_TEMPLATE = "an empty template table: no project name and no indicator row"
 #: Why a row's level label is not the one printed in its row.
 CENTRED = "level label read as printed at the middle of its block"
 #: Why the cells of a row with level labels only are reported (an empty level-2 slot of the template).
@@ -796,6 +796,16 @@ def _name_from_title(title: str) -> str | None:
     return None
 
 
+def _prints_name_label(rows: Sequence[Row]) -> bool:
+    """Whether a grid row of ``rows`` prints the 项目名称 label (a field ``project``)."""
+    for r in rows:
+        for c in r.cells:
+            if r.grid is not None and c.text and not c.spanned and (m := lookup(c.text)) is not None \
+                    and (t := m.role("field")) is not None and t.field == "project":
+                return True
+    return False
+
+
 def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[dict, object, list]:
     """The project record of ``table`` from its header block, with provenance."""
     from budgetkit.recognise import _finish_amounts, _split_attribute
@@ -804,7 +814,8 @@ def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[di
     rec = dict(header.record)
     rec.update(grid_fields(table.head))
     title = _title(table.head)
-    if not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department"):
+    if not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department") \
+            and not _prints_name_label(table.head):  # a 项目名称 left blank is an unfilled form, not a title's name
         rec["project"] = _name_from_title(title)
     cells = [c for r in [*table.head, *table.header_rows, *table.rows] for c in r.cells if c.text]
     first, last = (cells[0], cells[-1]) if cells else (None, None)
@@ -980,7 +991,7 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         for tok, reason in header.leftovers:
             reported.append((tok.cell, reason, pid))
         records, left = section_records(t.rows, t.roles, pid)
-        if not records and not any(why != LEVEL_ONLY for _, why in left):
+        if not records and not any(why != LEVEL_ONLY for _, why in left) and not project.get("project"):
             # an empty template (a header and level labels, no indicator): no project
             reported += [(c, EMPTY_TEMPLATE, None) for r in [*t.head, *t.header_rows, *t.rows]
                          for c in r.cells if c.text and not c.spanned]
@@ -1013,7 +1024,8 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         if id(r) not in consumed:
             reported += [(c, "outside any table", None) for c in r.cells if c.text and not c.spanned]
     seen: set[int] = set()
-    for cell, reason, pid in reported:
+    for item, reason, pid in reported:
+        cell = item.cell if hasattr(item, "cells") else item  # the preamble reports tokens
         if id(cell) in seen or not cell.text:
             continue
         seen.add(id(cell))
