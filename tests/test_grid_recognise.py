@@ -239,10 +239,12 @@ def test_family_reads_every_key(family, fmt, tmp_path):
 
 # --- the real volumes --------------------------------------------------------------------------------------
 
-#: The score each keyed volume holds (measured on 2026-12-07 with the grid recogniser, rounded down): where a
-#: file reads below 1.0 its report in the commit log says which family is left.
-FLOORS = {"二级项目支出绩效目标申报表 (5)": 0.8, "西安市审计局": 0.65, "广州市政务服务": 0.0, "宁德": 0.7,
-          "国家信访局2024": 0.75}
+#: The score a keyed volume holds where it reads below 0.9 (measured on 2026-12-07 with the grid recogniser,
+#: rounded down): (5) three projects share one name and unit, which the scorer cannot tell apart; Xi'an's
+#: level labels printed at the middle of unmerged blocks fit two layouts; the packed list holds 70 projects of
+#: which the key has 15; 宁德's labels run over their cells' edges; the 2024 决算's bare table names no project.
+FLOORS = {"二级项目支出绩效目标申报表 (5)": 0.8, "西安市审计局": 0.7, "政务服务和数据管理局": 0.78,
+          "政府办公厅_2026年部门预算": 0.7, "国家信访局2024": 0.85}
 
 
 def _real_keys() -> list[Path]:
