@@ -126,6 +126,7 @@ def test_rows_run_together_one_a_line(tmp_path, name, key):
 def test_the_families_have_keys_to_render():
     """The generators are not vacuous: each family renders several keys."""
     assert len(_RUN_TOGETHER) >= 3, [n for n, _ in _RUN_TOGETHER]
+    assert len(_TWO_LABELS) >= 3, [n for n, _ in _TWO_LABELS]
 
 
 # --- family: a label unknown to the vocabulary after the name ---------------------------------------------
@@ -282,3 +283,43 @@ def test_a_look_alike_is_not_a_target_table(tmp_path, render):
         if got != want:
             wrong.append(f"{n}: got {got} want {want}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- family: two label columns, the level-2 word as the name ----------------------------------------------
+
+def _two_label_key(key: dict) -> dict | None:
+    """The key's rows with a level-2 label the vocabulary knows, the label standing as the name (浙江 项目库:
+    指标类型 | 指标名称 | 指标值 | 指标描述), the key's name as the description."""
+    projects = []
+    for p in key["projects"]:
+        rows = [dict(r, name=r["level2"], description=r["name"]) for r in p.get("indicators", [])
+                if r.get("level1") and r.get("level2") and not r.get("area") and lookup(r["level2"]) is not None
+                and lookup(r["level2"]).role("level2") is not None and lookup(r["level2"]).role("level1") is None
+                and lookup(r["level1"]) is not None and " " not in _nfkc(r["value"]).strip()]
+        if len(rows) >= 3:
+            projects.append({"name": p["name"], "indicators": rows})
+    return {"projects": projects} if projects else None
+
+
+def render_two_labels(key: dict) -> list[str]:
+    lines: list[str] = []
+    for p in key["projects"]:
+        lines += ["项目绩效目标表", f"项目名称 | {p['name']} |", "指标类型 | 指标名称 | 指标值 | 指标描述 |"]
+        last = None
+        for r in p["indicators"]:
+            l1 = r["level1"] if r["level1"] != last else ""
+            last = r["level1"]
+            lines.append(" | ".join(c for c in (l1, r["name"], r["value"], r["description"]) if c) + " |")
+        lines.append("")
+    return lines
+
+
+_TWO_LABELS = [(n, k) for n, k in ((n, _two_label_key(k)) for n, k in _all_keys()[::2]) if k]
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"level2-word-as-the-name-{n[:24]}")
+                                      for n, k in _TWO_LABELS])
+def test_two_label_columns_the_level2_word_as_the_name(tmp_path, name, key):
+    """Family level-2-word-as-the-name (A06): the row's level 2 is its name, its levels as the key prints them."""
+    score, findings = _score(tmp_path, key, render_two_labels(key))
+    assert score == 1.0, "\n".join(findings)

@@ -252,6 +252,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     body = body[:end]
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
+    two_labels = "level2" not in [c for c, _, _ in columns]
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
@@ -278,11 +279,21 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
         # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
         reported.append((body[-1], CUT_LABEL_AT_FILE_END, pid))
         body, ends_file = body[:-1], False
+    if two_labels:  # 指标类型 | 指标名称: a level-2 word stands in the name column, as the name
+        body = [replace(t, match=None) if t.role("level2") is not None and t.role("level1") is None else t
+                for t in body]
     rows = align_section(body, schema)
     indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
                                                            ends_file=ends_file)
     used.update(row_used)
     reported.extend(row_reports)
+    if two_labels:
+        for row in indicators:
+            term = lookup(row.get("indicator") or "")
+            term = term.role("level2") if term is not None else None
+            if term is not None and not row.get("level2"):
+                row.update(level2=term.field, level2_printed=row["indicator"],
+                           level1=_regrouped(row.get("level1"), term))
     for tok in trailing:
         reported.append((tok, _outside_reason(tok).replace("outside any table", "after the table"), pid))
     nonblank = [t for t in toks if t.text]
@@ -848,7 +859,12 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
         if subs:
             others = [c for c in cols[first_v + 1 :] if c not in subs]
             cols = cols[:first_v] + subs + others
+    printed_roles = [c[0] for c in cols]
+    two_labels = "level2" not in printed_roles and "level1" in printed_roles and "indicator" in printed_roles \
+        and printed_roles.index("indicator") == printed_roles.index("level1") + 1
     for need in ("level1", "level2", "indicator"):
+        if need == "level2" and two_labels:
+            continue  # 指标类型 | 指标名称: the level-2 word stands in the name column as the indicator's name
         if need not in [c[0] for c in cols]:
             at = {"level1": 0, "level2": 1, "indicator": 2}[need]
             cols.insert(min(at, len(cols)), (need, "", None))
