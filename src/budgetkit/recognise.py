@@ -85,7 +85,7 @@ _LEVEL_TEXT = ("level1", "level2")
 #: A number with its comparator, as a target prints it (>=95, ≥3.5).
 _NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
 _VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
-_PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道|村)")
+_PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道办|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 #: What ends a table: text of a signature block or of the site around the page.
 _END_ROLES = ("boilerplate", "furniture")
@@ -834,6 +834,13 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
             used.add(id(tok))
             i += 1
             continue
+        if cols and not any(c[0] == "area_values" for c in cols) and _is_place(tok) and (
+                cols[-1][0] == "area_value" or i + 1 < len(toks) and _is_place(toks[i + 1])):
+            # place names after the column labels, each a cell, no 区域目标值 above them: one target column per area
+            cols.append(("area_value", tok.text.strip(), tok.text.strip()))
+            used.add(id(tok))
+            i += 1
+            continue
         if cols and cols[-1][0] in ("area_values", "area_value") and tok.match is None and tok.text:
             names = _area_names(tok.text, areas)
             if names:
@@ -936,6 +943,11 @@ def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: s
             out.append(tok)
         i += 1
     return out
+
+
+def _is_place(tok: Tok) -> bool:
+    """Whether a header cell is a place name alone (西坪镇尧山村, 埭头镇)."""
+    return tok.match is None and _PLACE_RE.fullmatch("".join(tok.text.split())) is not None
 
 
 def _area_names(text: str, areas: Sequence[str]) -> list[str]:
