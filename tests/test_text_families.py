@@ -376,3 +376,38 @@ def test_area_columns_named_by_their_places(tmp_path, name, key, sep):
                             for p in key["projects"]]}
     score, findings = _score(tmp_path, key, render_place_columns(key, sep))
     assert score == 1.0, "\n".join(findings)
+
+
+# --- family: a page flattened onto one line, the next table's title glued to the last target ---------------
+
+@pytest.mark.parametrize("cut_after", [pytest.param(1, id="next-table-cut-after-its-title"),
+                                       pytest.param(4, id="next-table-cut-in-its-header")])
+def test_the_next_tables_title_ends_the_rows_of_a_flattened_page(tmp_path, cut_after):
+    """Family text-after-the-last-row on flattened pages (08): a table's cells run together onto one line, the next
+    table's title and the start of its header glued after its last target: the key's projects and no row holding
+    the title.
+
+    Names ending in 项目 are left out: run together with the next label they read as 项目主管部门 (another family).
+    """
+    from test_metamorphic import render_text
+
+    keys = [(n, k) for n, k in _name_keys() if not any(p["name"].endswith("项目") for p in k["projects"])]
+    assert len(keys) >= 5
+    wrong = []
+    for n, key in keys:
+        cells = [c.strip() for line in render_text(key) for c in line.split("|") if c.strip()]
+        nxt = ["省级部门预算项目支出绩效目标表(2023年度)", "项目名称", "某某项目", "主管部门", "某某局"][:cut_after]
+        path = tmp_path / f"{n}.txt"
+        path.write_text("".join(cells + nxt) + "\n", encoding="utf-8")
+        try:
+            tables = parse_file(path)
+        except BudgetkitError as e:
+            wrong.append(f"{n}: {e}")
+            continue
+        got = [_nfkc(p).replace(" ", "") for p in tables.projects["project"].fillna("")]
+        want = [_nfkc(p["name"]).replace(" ", "") for p in key["projects"]]
+        glued = [f"{r.indicator} | {r.value}" for r in tables.indicators.itertuples()
+                 if "绩效目标表" in f"{r.indicator}{r.value}" or "某某" in f"{r.indicator}{r.value}"]
+        if got[: len(want)] != want or glued:
+            wrong.append(f"{n}: got {got} want {want}; rows holding the next table: {glued}")
+    assert not wrong, "\n".join(wrong)

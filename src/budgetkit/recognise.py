@@ -250,6 +250,13 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     end = _rows_end(body)
     trailing = body[end:] + signed
     body = body[:end]
+    if trailing and trailing[0].role("title") is not None and trailing[0].inferred and body \
+            and body[-1].inferred:  # the title's first words glued to the last target (…=99百分比省级部门…)
+        at = [m.end() for m in _target_run_re().finditer(body[-1].text) if any(ch.isdigit() for ch in m.group(0))]
+        if at and at[-1] < len(body[-1].text):
+            last = body.pop()
+            body.append(replace(last, text=last.text[: at[-1]]))
+            trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
     two_labels = "level2" not in [c for c, _, _ in columns]
@@ -353,7 +360,10 @@ _PAGE_BREAK_LINES = 2
 
 
 def _rows_end(body: Sequence[Tok]) -> int:
-    """Where a table's rows end: at a signature block, a note (注:), an attachment line or the site around the page.
+    """Where a table's rows end: at a signature block, a note, an attachment line, the site or the next title.
+
+    The next table's title stands for the rest of a table cut before its rows; a note is 注:…, an attachment
+    line 附件:….
 
     A covering notice of the next document (its title and paragraphs) printed before the attachment line is set
     apart with it, back to the page break (two blank lines or more) after the last level label.
@@ -368,8 +378,8 @@ def _rows_end(body: Sequence[Tok]) -> int:
         >>> [t.text for t in body[_rows_end(body):]]
         ['某单位2025年部门预算绩效目标', '根据有关要求,现予以公开。', '附件:2025年绩效目标表']
     """
-    end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
-                and t.role("level1", "level2", "column") is None), len(body))
+    end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
+                and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
     if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
         return end
     last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
@@ -392,6 +402,9 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
         >>> [[t.text for t in part] for part in _cut_signature(toks)]
         [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
+        >>> toks = [Tok("满意度%=99百分比省级部门预算项目支出绩效目标表2023年度", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['满意度%=99百分比'], ['省级部门预算项目支出绩效目标表2023年度']]
         >>> toks = [Tok("师生满意度≥90%注:本表由项目单位填报", (Cell("", 1),), 2, inferred=True)]
         >>> [[t.text for t in part] for part in _cut_signature(toks)]
         [['师生满意度≥90%'], ['注:本表由项目单位填报']]
@@ -402,7 +415,8 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         found = [f for f in find_terms(tok.text, _GLUED_ENDS) if f.start > 0]
         labels = [f.start for f in found if f.end - f.start >= 3 and f.match.term.field == "signature"
                   or f.match.term.field != "signature" and _after_target(tok.text[: f.start])]
-        words = [f.start for f in found if f.end - f.start < 3 and f.match.term.match == "contains"]
+        words = [f.start for f in found if f.match.term.match == "contains"
+                 and (f.end - f.start < 3 or f.match.term.role == "title")]
         if labels:
             at = min(labels)
         elif words:
@@ -418,8 +432,9 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
     return body, []
 
 
-#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:).
-_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment")
+#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:), the
+#: next table's title.
+_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment", "title")
 
 
 def _after_target(text: str) -> bool:
