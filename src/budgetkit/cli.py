@@ -1,9 +1,10 @@
-"""Command line: ``python -m budgetkit parse RAWFILE --out DIR``, ``build`` and ``dataset``.
+"""Command line: ``parse RAWFILE --out DIR``, ``analyse RAWFILE --out DIR``, ``build`` and ``dataset``.
 
 Logging handlers are set up here and only here. Every
 :class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``
 (file, line and offending text included) and exit status 2, never a traceback.
-A build that skipped an unreadable file or an empty year folder exits with 1.
+A build that skipped an unreadable file or an empty year folder exits with 1; a file that was read and
+holds no target table (a budget volume without one) is listed, and is no failure.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="run every notebook, even those whose inputs did not change")
 
+    analyse = sub.add_parser(
+        "analyse", help="parse one disclosure and write its tables with audit.csv, costs.csv and achievement.csv")
+    analyse.add_argument("rawfile", type=Path, help="the disclosure file")
+    analyse.add_argument("--out", type=Path, required=True, help="folder to write the tables and analyses into")
+    analyse.add_argument(
+        "--year", type=int, default=None, help="budget year (default: the year the tables print)")
+
     dataset = sub.add_parser(
         "dataset", help="parse every year under data/raw/ into the Parquet dataset data/processed/dataset/"
     )
@@ -90,6 +98,13 @@ def _parse(args: argparse.Namespace) -> None:
         print(f"see {args.out / 'unparsed.csv'} for the lines not understood", file=sys.stderr)
 
 
+def _analyse(args: argparse.Namespace) -> None:
+    from budgetkit.analyse import analyse_file
+
+    frames = analyse_file(args.rawfile, args.out, year=args.year)
+    print(f"{args.rawfile}: " + ", ".join(f"{len(f)} {name}" for name, f in frames.items()) + f" → {args.out}")
+
+
 def _build(args: argparse.Namespace) -> int:
     from budgetkit.build import build
 
@@ -101,14 +116,15 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{result.name}: skipped ({result.error})")
             incomplete += 1
             continue
-        note = f", {len(result.skipped)} file(s) skipped" if result.skipped else ""
+        note = f", {len(result.unreadable)} file(s) skipped" if result.unreadable else ""
+        note += f", {len(result.no_table)} file(s) hold no target table" if result.no_table else ""
         if result.up_to_date:
             print(f"{result.name}: up to date, {len(result.current)} notebook(s) skipped "
                   f"({result.reason}){note}")
         else:
             current = f", {len(result.current)} current skipped" if result.current else ""
             print(f"{result.name}: {len(result.notebooks)} notebooks in {seconds:.1f} s{current}{note}")
-        incomplete += bool(result.skipped)
+        incomplete += bool(result.unreadable)  # a file holding no target table is an information
     if incomplete:
         print("warning: not everything was built (see above and reports/index.html)", file=sys.stderr)
         return 1
@@ -116,7 +132,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _dataset(args: argparse.Namespace) -> None:
-    from budgetkit.dataset import DATASET_DIR, write_dataset
+    from budgetkit.dataset import DATASET_DIR, remove_years, write_dataset
     from budgetkit.errors import InputError
     from budgetkit.paths import project_paths
 
@@ -124,6 +140,9 @@ def _dataset(args: argparse.Namespace) -> None:
     years = sorted(args.years) if args.years else paths.years()
     if not years:
         raise InputError("no year to parse: add disclosures under data/raw/<year>/", path=paths.raw)
+    if not args.years:  # the partitions of a year whose data/raw folder is gone go too
+        for gone in remove_years(paths.processed / DATASET_DIR, years):
+            print(f"{gone}: removed from the dataset (no data/raw/{gone}/ any more)")
     for year in years:
         result = write_dataset(paths.disclosures(year), paths.processed / DATASET_DIR, year, jobs=args.jobs,
                                scheduler=args.scheduler, force=args.force)
@@ -143,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet, args.verbose)
     try:
-        return {"parse": _parse, "build": _build, "dataset": _dataset}[args.command](args) or 0
+        return {"parse": _parse, "analyse": _analyse, "build": _build, "dataset": _dataset}[args.command](args) or 0
     except BudgetkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

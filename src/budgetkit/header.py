@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from budgetkit.amounts import money_scale, parse_amount
 from budgetkit.regions import YEAR_RE
 from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, Tok, join_text
 from budgetkit.vocabulary import Term, scan, terms
@@ -38,12 +39,6 @@ __all__ = ["Header", "parse_amount", "read_header"]
 
 #: Roles of labels read in a header.
 LABEL_ROLES = ("field", "extra", "block", "subtable", "row", "goal", "unit_label", "column", "section")
-_AMOUNT_RE = re.compile(r"^[(]?([-+]?\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|千元|万|元)?[)]?$")
-#: A note in brackets after an amount (``854万(高标准农田建设400万元,…)``): what the amount is made of (a unit in
-#: brackets, ``(万元)``, is no note).
-_NOTE_AFTER_AMOUNT_RE = re.compile(r"(?<=[\d万元])\s*\([^()]{3,}\)$")
-_TRAILING_PREFIX_RE = re.compile(r"\s+(?:其中|含)[:]?$")  # "886.8 其中:": the 其中 opens the next label
-_UNIT_SCALE = {"亿元": 1e4, "万元": 1.0, "万": 1.0, "千元": 0.1, "元": 1e-4}
 _UNIT_WORD_RE = re.compile(r"^(?:万元|元|万)$")
 _PERCENT_RE = re.compile(r"^\d+(?:\.\d+)?%$")
 _TITLE_YEAR_RE = re.compile(r"(\d{4})\s*年")
@@ -61,24 +56,6 @@ _MONEY = {"total", "annual_total", "fund_total", "fiscal", "central", "regional"
 _TEXT = {"project", "department", "implementing_unit", "attribute", "period"}
 _GOALS = {"goal", "goal_long_term", "goal_actual"}
 _SENTENCE_END = ("。", ";", ";", "!")
-
-
-def parse_amount(text: str) -> tuple[float, float | None] | None:
-    """``(number, scale to 万元 from its own unit or None)`` when ``text`` is an amount, else ``None``.
-
-    Examples:
-        >>> parse_amount("8,827,620.53"), parse_amount("250万"), parse_amount("2279.048 万元")
-        ((8827620.53, None), (250.0, 1.0), (2279.048, 1.0))
-        >>> parse_amount("中央资金50") is None
-        True
-        >>> parse_amount("854万(高标准农田建设400万元,示范建设295万元)")  # the amount, then what it is made of
-        (854.0, 1.0)
-    """
-    text = _TRAILING_PREFIX_RE.sub("", text.strip())
-    m = _AMOUNT_RE.match(text) or _AMOUNT_RE.match(_NOTE_AFTER_AMOUNT_RE.sub("", text))
-    if m is None:
-        return None
-    return float(m[1].replace(",", "")), _UNIT_SCALE.get(m[2]) if m[2] else None
 
 
 def _split_by_ratio(text: str, n: int) -> list[str] | None:
@@ -310,7 +287,7 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
         elif term.role == "unit_label":
             leftover_vals = vals
             if vals and _UNIT_WORD_RE.match(vals[0].text):
-                unit_scale = _UNIT_SCALE[vals[0].text]
+                unit_scale = money_scale()[vals[0].text]
                 rec.setdefault("unit_label", "万元" if vals[0].text in ("万元", "万") else vals[0].text)
                 h.scale = unit_scale
                 h.used.add(id(vals[0]))

@@ -32,7 +32,6 @@ Examples:
 from __future__ import annotations
 
 import itertools
-import json
 import logging
 import re
 from collections.abc import Sequence
@@ -46,6 +45,7 @@ from budgetkit.header import read_header
 from budgetkit.normalize import is_wide
 from budgetkit.ocr import OCR_REASON
 from budgetkit.parse_value import is_measurable, load_units, parse_indicator_value
+from budgetkit.placeholders import is_placeholder
 from budgetkit.regions import YEAR_RE, find_tables, is_section_start
 from budgetkit.tokens import (
     BLANK,
@@ -59,6 +59,7 @@ from budgetkit.tokens import (
     cut,
     join_text,
     join_vertical_halves,
+    kept_alive,
     split_headings,
     split_wrapped_tails,
     stream,
@@ -126,6 +127,11 @@ def recognise(doc: Document, year: int | None = None, source_file: str | None = 
         year: the budget year where a table prints none (the ``data/raw/<year>/`` folder).
         source_file: the file name recorded in every row (default: the document's file name).
     """
+    with kept_alive():  # the tokens read are marked by id(): no id may be freed and reused meanwhile
+        return _recognise(doc, year, source_file)
+
+
+def _recognise(doc: Document, year: int | None, source_file: str | None) -> Recognised:
     src = source_file or Path(doc.path).name
     out = Recognised()
     toks = _structural(stream(doc.rows))
@@ -1015,8 +1021,6 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
     row_lines: list[tuple[int, int]] = []  # the lines of each indicator row
     row_of: list[int] = []  # the indicator row of each record
     halves = False  # cells printed in halves around their row: merged cells sit at the middle of their block
-    from budgetkit.parse import is_placeholder
-
     roles = [c.role for c in schema]
     for row in rows:
         row_of += [len(row_lines) - 1] * (len(out) - len(row_of))  # the records of the row before
@@ -1360,9 +1364,4 @@ def _spread_areas(areas: list[tuple[str | None, str]], columns: Sequence[Column]
     return out
 
 
-def extras_json(values: dict) -> str | None:
-    """The extra columns of an indicator row as JSON (for the ``extras`` column)."""
-    return json.dumps(values, ensure_ascii=False) if values else None
-
-
-__all__ += ["extras_json", "join_text", "PIECE", "YEAR_RE"]
+__all__ += ["join_text", "PIECE", "YEAR_RE"]
