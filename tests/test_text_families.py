@@ -479,7 +479,7 @@ INCOMING_FLOORS = {
     "B08_nanyue-yulujihua-2023": 0.80,
     "B10_qingjian-jiaotong-guoyuanlu-2021": 1.00,
     "B12_chencang-shuili-yinshui-2020": 1.00,
-    "B14_yongde-minglang-yingyang-zipingbiao-2022": 0.25,
+    "B14_yongde-minglang-yingyang-zipingbiao-2022": 0.80,
     "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 0.95,
 }
 
@@ -514,3 +514,49 @@ def test_every_incoming_text_has_a_floor():
     if not names:
         pytest.skip(f"{INCOMING} not found")
     assert names == set(INCOMING_FLOORS), sorted(names ^ set(INCOMING_FLOORS))
+
+
+# --- family: self-evaluation rows with score columns, a two-row header printing the value group first ---------
+
+_SPLIT_VALUE_RE = re.compile(r"^(?P<op>>=|<=|[≥≤=≧≦═])(?P<num>\d+(?:\.\d+)?)(?P<unit>%|[\u4e00-\u9fff]{1,2})$")
+
+
+def _self_evaluation_key(key: dict) -> dict | None:
+    """The key's rows whose target splits into comparator | number | unit (≧735人次), both levels printed."""
+    projects = []
+    for p in key["projects"]:
+        rows = [r for r in p.get("indicators", []) if r.get("level1") and r.get("level2") and not r.get("area")
+                and _SPLIT_VALUE_RE.match(_nfkc(r["value"]).replace(" ", "")) and lookup(r["level2"]) is not None]
+        if len(rows) >= 3:
+            projects.append({"name": p["name"], "indicators": rows})
+    return {"projects": projects} if projects else None
+
+
+def render_self_evaluation(key: dict) -> list[str]:
+    lines: list[str] = []
+    for p in key["projects"]:
+        lines += ["项目支出绩效自评表", f"| 项目名称 | {p['name']} | |||",
+                  "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |",
+                  "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 |"]
+        last = (None, None)
+        for r in p["indicators"]:
+            m = _SPLIT_VALUE_RE.match(_nfkc(r["value"]).replace(" ", ""))
+            l1 = r["level1"] if r["level1"] != last[0] else ""
+            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
+            last = (r["level1"], r["level2"])
+            cells = [c for c in (l1, l2) if c] + [r["name"], m["op"], m["num"], m["unit"], m["num"] + m["unit"], "10",
+                                                  "10"]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines += ["| 其他需要说明事项 | 无 |", "| 总分 | 100 | 100 | 优 |"]
+    return lines
+
+
+_SELF_EVALUATION = [(n, k) for n, k in ((n, _self_evaluation_key(k)) for n, k in _all_keys()[::2]) if k]
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"self-evaluation-value-group-first-{n[:24]}")
+                                      for n, k in _SELF_EVALUATION])
+def test_self_evaluation_rows_with_score_columns(tmp_path, name, key):
+    """Family self-evaluation-value-group-first (B14): the target composed from its three cells, as the key."""
+    score, findings = _score(tmp_path, key, render_self_evaluation(key))
+    assert score == 1.0, "\n".join(findings)

@@ -80,11 +80,11 @@ SECTION_ROLES = ("level1", "level2", "section")
 #: A cell this long holding this many structural terms is a page flattened to one line.
 _RUN_TOGETHER = (80, 3)
 
-_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦")
-_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=)$")
+_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
+_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")
 _LEVEL_TEXT = ("level1", "level2")
 #: A number with its comparator, as a target prints it (>=95, ≥3.5).
-_NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
+_NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦═])?\d+(?:\.\d+)?"
 _VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
 _PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道办|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
@@ -880,6 +880,16 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
     printed = [p for _, p, _ in cols]
     roles = [r for r, _, _ in cols if r != "area_values"]
     cols = [c for c in cols if c[0] != "area_values"]
+    # a two-row header printing the value group first (年度指标值 | 实际完成值 | 分值 | 得分 on the first row,
+    # 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 on the second): the second row's columns take the
+    # place of the first row's value column
+    if "level1" in roles and "value" in roles[: roles.index("level1")] and any(
+            r in ("value", "nature", "measure_unit") for r in roles[roles.index("level1") :]):
+        at = [c[0] for c in cols].index("level1")
+        first, second = cols[:at], cols[at:]
+        k = [c[0] for c in first].index("value")
+        cols = [*second, *first[k + 1 :]]
+        roles = [r for r, _, _ in cols]
     # value sub-columns on a second header row replace the column above them
     if roles.count("value") > 1 and roles.count("indicator") == 1:
         first_v = roles.index("value")
