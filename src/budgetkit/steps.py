@@ -413,9 +413,21 @@ def show_qualitative(params: NotebookParams) -> ReadingTable:
 
 
 def show_findings(findings: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
-    """Every finding with its whole detail, Chinese headers."""
-    return dictionary_table(findings, "audit", "问题清单 findings", "findings", empty="无问题 no findings",
+    """Every finding with its whole detail, Chinese headers; a finding on a partial table says so first."""
+    shown = findings
+    if params is not None and len(findings) and "detail" in findings.columns:
+        projects = read_frame(params.paths.processed_year(params.year), "projects")
+        partial = set(projects.loc[projects["status"].eq("partial"), "project_id"])
+        if partial:
+            cut = findings["project_id"].isin(partial)
+            shown = findings.assign(detail=findings["detail"].where(
+                ~cut, PARTIAL_NOTE + findings["detail"].fillna("").astype(str)))
+    return dictionary_table(shown, "audit", "问题清单 findings", "findings", empty="无问题 no findings",
                             downloads=downloads(params))
+
+
+#: Put before what is said of a table cut short (its amounts and targets are only the part before the cut).
+PARTIAL_NOTE = "【表格不完整，仅供参考 partial table】"
 
 
 # --- 04_figures ------------------------------------------------------------------------------------------
