@@ -121,3 +121,14 @@ def test_a_researcher_confirms_or_breaks_links_in_links_csv(tmp_path, decision, 
     path.write_text(f"from_id,to_id,decision,note\n{pair[0]},{pair[1]},{decision},人工核对\n", encoding="utf-8")
     links = link_projects(projects, read_decisions(path))
     assert [tuple(p) for p in links[["from_id", "to_id"]].values.tolist()] == expected
+
+
+def test_a_project_renamed_beyond_recognition_is_linked_by_its_targets(two_years):
+    projects, indicators, old, new = two_years
+    first = old.projects["project_id"].iloc[0]
+    renamed = projects.assign(project=projects["project"].where(projects["project_id"] != first, "全新的名字"))
+    by_name = link_projects(renamed)
+    assert first not in set(by_name["from_id"])
+    links = link_projects(renamed, indicators=indicators)
+    link = links[links["from_id"] == first]
+    assert link["to_id"].tolist() == [new.projects["project_id"].iloc[0]] and "指标名称重合" in link["reason"].item()

@@ -164,8 +164,10 @@ def test_tables_show_every_row_and_the_whole_text(built):
     root, _, _ = built
     site = pages(root)
     costs = pd.read_csv(root / "data/processed/2025/costs.csv")
-    for explanation in costs["explanation_zh"]:
-        assert html.escape(explanation) in site["2025/02_costs.html"]
+    from budgetkit.report.readable import reader_text
+
+    for explanation in costs["explanation_zh"]:  # whole, its pricing method named in Chinese
+        assert html.escape(reader_text(explanation, "costs", "explanation_zh")) in site["2025/02_costs.html"]
     indicators = site["2025/01_clean.html"].split("三级指标 indicators</span>")[1].split("</table>")[0]
     assert indicators.count("<tr>") == 1 + 144
     for name, page in site.items():

@@ -9,7 +9,9 @@ their projects, scored from
 * the **name**: the names without their years and with synonyms folded (:func:`name_key`), compared
   by :func:`difflib.SequenceMatcher` ratio (1 when equal);
 * the **implementing unit**: the same unit adds to the score, another takes from it;
-* the **budget**: close budgets add to the score (a hint, never enough alone).
+* the **budget**: close budgets add to the score (a hint, never enough alone);
+* the **targets**, where the indicators are given: a project renamed beyond recognition whose level-3
+  names are mostly those of the other is the same project.
 
 Each project is linked at most once per pair of years, best scores first, at or above
 :data:`MIN_SCORE`. Every link carries its ``score`` and its ``reason`` in words (名称去掉年份后相同,
@@ -100,6 +102,12 @@ def _score(a: dict, b: dict) -> tuple[float, str]:
         reasons = [f"名称相近（相似度 {ratio:.2f}，改动 {edits} 处）" + ("，经费/资金视为同义" if fa or fb else "")]
         if edits > 2:
             ratio -= 0.1 * (edits - 2)
+    targets_a, targets_b = a.get("_targets"), b.get("_targets")
+    if isinstance(targets_a, frozenset) and isinstance(targets_b, frozenset) and targets_a and targets_b:
+        overlap = len(targets_a & targets_b) / len(targets_a | targets_b)
+        if overlap >= 0.6 and 0.6 + 0.3 * overlap > ratio:  # renamed beyond recognition, same targets
+            ratio = 0.6 + 0.3 * overlap
+            reasons = [f"三级指标名称重合 {overlap:.0%}（名称改动较大）"]
     score = ratio
     ua, ub = (indicator_key(str(x or "")) for x in (a.get("implementing_unit"), b.get("implementing_unit")))
     if ua and ub:
@@ -151,28 +159,36 @@ def _link(a: dict, b: dict, score: float, reason: str, decision: str) -> dict:
     }
 
 
-def _prepared(projects: pd.DataFrame) -> pd.DataFrame:
+def _prepared(projects: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     frame = projects.copy()
     for col in ("department", "implementing_unit", "total_wan"):
         if col not in frame.columns:
             frame[col] = None
     frame["department"] = frame["department"].fillna("")
     frame["_key"] = frame["project"].map(name_key)
+    targets: dict[str, frozenset] = {}
+    if indicators is not None and len(indicators) and "project_id" in frame.columns:
+        keys = indicators["indicator"].map(lambda n: name_key(n)[0])
+        targets = {pid: frozenset(k for k in group if k) for pid, group in keys.groupby(indicators["project_id"])}
+    frame["_targets"] = frame["project_id"].map(targets) if "project_id" in frame.columns else None
     return frame[frame["year"].notna()]
 
 
-def link_projects(projects: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+def link_projects(projects: pd.DataFrame, decisions: pd.DataFrame | None = None,
+                  indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Links between the projects of consecutive years of each publisher (see the module docstring).
 
     Args:
         projects: the ``projects`` of several years (project_id, year, project; department,
             implementing_unit and total_wan where known).
         decisions: a researcher's ``links.csv`` (:func:`read_decisions`), applied last.
+        indicators: their indicators: two projects of one unit whose level-3 names are mostly the same
+            (≥ 60% of them) are linked even when the project was renamed beyond recognition.
 
     Returns:
         One row per link (:data:`LINK_COLUMNS`), by publisher, year and score.
     """
-    frame = _prepared(projects)
+    frame = _prepared(projects, indicators)
     years = sorted(int(y) for y in frame["year"].unique())
     links: list[dict] = []
     for before, after in zip(years, years[1:], strict=False):

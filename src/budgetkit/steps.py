@@ -532,7 +532,7 @@ def _links(params: NotebookParams, tables: Tables | None = None) -> pd.DataFrame
     from budgetkit.links import link_projects, read_decisions
 
     tables = tables if tables is not None else _all_years(params)
-    return link_projects(tables.projects, read_decisions(params.paths.root / LINKS_FILE))
+    return link_projects(tables.projects, read_decisions(params.paths.root / LINKS_FILE), tables.indicators)
 
 
 def _rates_across_years(params: NotebookParams) -> pd.DataFrame:
