@@ -132,3 +132,20 @@ def test_a_project_renamed_beyond_recognition_is_linked_by_its_targets(two_years
     links = link_projects(renamed, indicators=indicators)
     link = links[links["from_id"] == first]
     assert link["to_id"].tolist() == [new.projects["project_id"].iloc[0]] and "指标名称重合" in link["reason"].item()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(("劳模疗休养经费", "总工会", 20.0), ("职工技能竞赛经费", "总工会", 30.0), id="other-project-same-unit"),
+        pytest.param(("基本支出项目", "工人疗养院", 167.0), ("基本支出项目", "工人文化宫", 103.0),
+                     id="same-name-other-unit"),
+        pytest.param(("2024年信息化建设经费", "总工会", 50.0), ("2025年档案数字化经费", "总工会", 50.0),
+                     id="year-and-fund-word-alike-only"),
+    ],
+)
+def test_other_projects_are_not_linked(before, after):
+    projects = pd.DataFrame({"project_id": ["a", "b"], "year": [2024, 2025], "department": ["局", "局"],
+                             "project": [before[0], after[0]], "implementing_unit": [before[1], after[1]],
+                             "total_wan": [before[2], after[2]]})
+    assert link_projects(projects).empty

@@ -48,7 +48,7 @@ from budgetkit.vocabulary import PINYIN_RE
 __all__ = ["LINK_COLUMNS", "MIN_SCORE", "apply_decisions", "link_projects", "name_key", "read_decisions"]
 
 #: Links below this score are not proposed (a researcher can still confirm one in ``links.csv``).
-MIN_SCORE = 0.72
+MIN_SCORE = 0.65
 
 #: The columns of the links table (and of the ``links.csv`` the comparison writes).
 LINK_COLUMNS = ["department", "from_year", "from_id", "from_project", "to_year", "to_id", "to_project",
@@ -89,43 +89,53 @@ def _edits(a: str, b: str) -> int:
     return sum(1 for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal")
 
 
-def _score(a: dict, b: dict) -> tuple[float, str]:
-    """The score of linking project ``a`` (earlier year) to ``b``, and its reason in words."""
+def _name_part(a: dict, b: dict) -> tuple[float, list[str]]:
+    """How alike two projects' names are (0-1), or their targets where the names are not, and why."""
     (ka, fa), (kb, fb) = a["_key"], b["_key"]
-    if not ka or not kb:
-        return 0.0, ""
+    synonym = (fa or fb) and strip_year(a["project"]) != strip_year(b["project"])
     if ka == kb:
-        ratio, reasons = 1.0, ["名称去掉年份后相同" + ("（经费/资金视为同义）" if fa or fb else "")]
+        ratio, reasons = 1.0, ["名称去掉年份后相同" + ("（经费/资金视为同义）" if synonym else "")]
     else:
         ratio = difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
         edits = _edits(ka, kb)
-        reasons = [f"名称相近（相似度 {ratio:.2f}，改动 {edits} 处）" + ("，经费/资金视为同义" if fa or fb else "")]
-        if edits > 2:
-            ratio -= 0.1 * (edits - 2)
+        reasons = [f"名称相近（相似度 {ratio:.2f}，改动 {edits} 处）" + ("，经费/资金视为同义" if synonym else "")]
+        ratio -= 0.1 * max(0, edits - 2)
     targets_a, targets_b = a.get("_targets"), b.get("_targets")
     if isinstance(targets_a, frozenset) and isinstance(targets_b, frozenset) and targets_a and targets_b:
         overlap = len(targets_a & targets_b) / len(targets_a | targets_b)
         if overlap >= 0.6 and 0.6 + 0.3 * overlap > ratio:  # renamed beyond recognition, same targets
-            ratio = 0.6 + 0.3 * overlap
-            reasons = [f"三级指标名称重合 {overlap:.0%}（名称改动较大）"]
-    score = ratio
+            ratio, reasons = 0.6 + 0.3 * overlap, [f"三级指标名称重合 {overlap:.0%}（名称改动较大）"]
+    return ratio, reasons
+
+
+def _score(a: dict, b: dict) -> tuple[float, str]:
+    """The score (0-1) of linking project ``a`` (earlier year) to ``b``, and its reason in words.
+
+    0.8 × the name's likeness (:func:`_name_part`), + 0.1 for the same implementing unit (− 0.2 for
+    another; 0.05 when either prints none), + 0.1 for budgets within 25% (0.05 when either is missing).
+    """
+    if not a["_key"][0] or not b["_key"][0]:
+        return 0.0, ""
+    ratio, reasons = _name_part(a, b)
+    score = 0.8 * ratio
     ua, ub = (indicator_key(str(x or "")) for x in (a.get("implementing_unit"), b.get("implementing_unit")))
-    if ua and ub:
-        if ua == ub:
-            score += 0.05
-            reasons.append("实施单位相同")
-        else:
-            score -= 0.25
-            reasons.append("实施单位不同")
+    if ua and ub and ua == ub:
+        score += 0.1
+        reasons.append("实施单位相同")
+    elif ua and ub:
+        score -= 0.2
+        reasons.append("实施单位不同")
+    else:
+        score += 0.05
     ta, tb = a.get("total_wan"), b.get("total_wan")
     if pd.notna(ta) and pd.notna(tb) and ta and tb:
         change = (tb - ta) / ta * 100
-        if abs(change) <= 25:
-            score += 0.05
-            reasons.append(f"预算相近（{change:+.1f}%）")
-        else:
-            reasons.append(f"预算变化 {change:+.1f}%")
-    return round(min(score, 1.1), 3), "；".join(reasons)
+        score += 0.1 if abs(change) <= 25 else 0.0
+        reasons.append(f"预算相近（{change:+.1f}%）" if abs(change) <= 25 else f"预算变化 {change:+.1f}%")
+    else:
+        score += 0.05
+        reasons.append("预算缺失，未比较")
+    return round(max(0.0, min(score, 1.0)), 3), "；".join(reasons)
 
 
 def _pairs(earlier: pd.DataFrame, later: pd.DataFrame) -> list[dict]:
