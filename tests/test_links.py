@@ -149,3 +149,21 @@ def test_other_projects_are_not_linked(before, after):
                              "project": [before[0], after[0]], "implementing_unit": [before[1], after[1]],
                              "total_wan": [before[2], after[2]]})
     assert link_projects(projects).empty
+
+
+def test_the_same_indicator_is_placed_across_publishers(two_years):
+    from budgetkit.compare import compare_publishers
+
+    projects, indicators, old, new = two_years
+    other = old.projects["project_id"]
+    projects = projects.assign(year=2025, department=projects["department"].where(
+        ~projects["project_id"].isin(other), "某市民政局"))
+    table = compare_publishers(projects, indicators)
+    satisfied = indicators[indicators["kind"].eq("percent") & indicators["indicator"].str.contains("满意")]
+    family = table[table["family"] == "满意度目标（%）"]
+    assert len(family) == len(satisfied) and (family["publishers"] == 2).all()
+    assert family["rank_pct"].between(0, 100, inclusive="right").all() and family["rank_pct"].max() == 100
+    rates = indicators[indicators["kind"].eq("rate") & indicators["value_yuan"].notna()]
+    per_unit = table[table["family"].str.startswith("单位成本")]
+    assert len(per_unit) == len(rates)
+    assert sorted(per_unit["family"].unique()) == sorted(f"单位成本（元/{u}）" for u in rates["per_unit"].unique())

@@ -22,7 +22,8 @@ import pandas as pd
 
 from budgetkit.reconcile import indicator_key
 
-__all__ = ["TARGET_COLUMNS", "compare_projects", "compare_rates", "compare_targets", "lineages", "strip_year",
+__all__ = ["PUBLISHER_COLUMNS", "TARGET_COLUMNS", "compare_projects", "compare_publishers", "compare_rates",
+           "compare_targets", "lineages", "strip_year",
            "year_columns"]
 
 _YEAR = re.compile(r"[（(]?(?:19|20)\d{2}\s*(?:[-—~～至]\s*(?:19|20)?\d{2,4}\s*)?(?:年度|年)?[）)]?")
@@ -313,3 +314,60 @@ def compare_targets(indicators: pd.DataFrame, links: pd.DataFrame) -> pd.DataFra
             if row is not None:
                 rows.append(row)
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+
+
+#: The columns of :func:`compare_publishers`.
+PUBLISHER_COLUMNS = ["family", "department", "implementing_unit", "project", "indicator", "value", "value_num",
+                     "year", "n", "publishers", "median", "rank_pct"]
+
+
+def _families(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The targets comparable across publishers, with their family and the number compared.
+
+    Satisfaction targets (a 满意 name, a percentage: the number) and unit costs (元 per 人, 户, 次 …: the
+    amount in 元, compared only within one denominator).
+    """
+    kind = indicators.get("kind", pd.Series("", index=indicators.index)).fillna("")
+    name = indicators["indicator"].fillna("").astype(str)
+    satisfied = kind.eq("percent") & name.str.contains("满意") & indicators["num"].notna()
+    rates = kind.eq("rate") & indicators["value_yuan"].notna() & indicators["per_unit"].fillna("").ne("")
+    parts = [
+        indicators[satisfied].assign(family="满意度目标（%）", value_num=indicators.loc[satisfied, "num"]),
+        indicators[rates].assign(family="单位成本（元/" + indicators.loc[rates, "per_unit"].astype(str) + "）",
+                                 value_num=indicators.loc[rates, "value_yuan"]),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def compare_publishers(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The same indicator across publishers: each target's place among all targets of its family.
+
+    Families: satisfaction targets (%) and unit costs per denominator (元/人, 元/户, 元/次 …). Each row
+    is one target, with how many targets its family holds (``n``), of how many publishers, the
+    family's median and the target's place (``rank_pct``: the share of the family at or below it).
+
+    Examples:
+        >>> projects = pd.DataFrame({"project_id": ["a", "b", "c"], "department": ["甲局", "乙局", "乙局"],
+        ...                          "year": [2025] * 3})
+        >>> inds = pd.DataFrame({"project_id": ["a", "b", "c"], "project": ["培训", "慰问", "救助"],
+        ...     "implementing_unit": ["甲", "乙", "乙"], "indicator": ["学员满意度", "群众满意度", "救助标准"],
+        ...     "value": ["≥90%", "≥95%", "3000元/人"], "kind": ["percent", "percent", "rate"],
+        ...     "num": [90.0, 95.0, 3000.0], "value_yuan": [None, None, 3000.0], "per_unit": [None, None, "人"]})
+        >>> compare_publishers(projects, inds)[["family", "department", "value_num", "n", "publishers",
+        ...                                     "rank_pct"]].values.tolist()
+        [['单位成本（元/人）', '乙局', 3000.0, 1, 1, 100.0], ['满意度目标（%）', '甲局', 90.0, 2, 2, 50.0], \
+['满意度目标（%）', '乙局', 95.0, 2, 2, 100.0]]
+    """
+    meta = [c for c in ("project_id", "department", "year") if c in projects.columns]
+    targets = _families(indicators.drop(columns=[c for c in ("department", "year") if c in indicators.columns]))
+    targets = targets.merge(projects[meta], on="project_id", how="left") if "project_id" in targets else targets
+    if targets.empty:
+        return pd.DataFrame(columns=PUBLISHER_COLUMNS)
+    targets["department"] = targets.get("department", pd.Series("", index=targets.index)).fillna("")
+    group = targets.groupby("family")["value_num"]
+    targets["n"] = group.transform("size")
+    targets["publishers"] = targets.groupby("family")["department"].transform("nunique")
+    targets["median"] = group.transform("median")
+    targets["rank_pct"] = group.rank(method="max", pct=True) * 100
+    return (targets.reindex(columns=PUBLISHER_COLUMNS)
+            .sort_values(["family", "value_num"], kind="stable").reset_index(drop=True))

@@ -592,6 +592,28 @@ def compare_target_changes(params: NotebookParams) -> ReadingTable:
                         downloads=downloads(params))
 
 
+def compare_across_publishers(params: NotebookParams) -> ReadingTable:
+    """The same indicator across publishers (satisfaction targets, unit costs per 人/户/次): each target's place."""
+    from budgetkit.compare import compare_publishers
+
+    tables = _all_years(params)
+    latest = max(params.paths.processed_years())
+    projects = tables.projects[tables.projects["year"].eq(latest)] if "year" in tables.projects else tables.projects
+    table = compare_publishers(projects, tables.indicators[tables.indicators["project_id"].isin(
+        projects["project_id"])])
+    labels = {
+        "family": ("指标类别", "family"), "department": ("主管部门", "publisher"),
+        "implementing_unit": ("实施单位", "implementing unit"), "project": ("项目名称", "project"),
+        "indicator": ("三级指标", "indicator"), "value": ("指标值", "target"), "value_num": ("数值", "number"),
+        "year": ("年度", "year"), "n": ("同类指标数", "targets in family"),
+        "publishers": ("发布单位数", "publishers"), "median": ("中位数", "median"),
+        "rank_pct": ("所处位次", "at or above this share", "%"),
+    }
+    return ReadingTable(table, caption=f"{latest}年 同类指标的分布 the same indicator across publishers",
+                        name="compare-publishers", labels=labels, empty="没有可比较的同类指标 nothing to compare",
+                        downloads=downloads(params))
+
+
 def compare_budgets(params: NotebookParams) -> ReadingTable:
     """Budget of each project in every processed year and its change (projects linked across years)."""
     tables = _all_years(params)
