@@ -370,12 +370,12 @@ SEED_EXPECTED = [
     pytest.param(1, 886.86, "closes", "quantity×unit_cost", 4, id="01-hardship-aid-4x-households"),
     pytest.param(2, 500.0, "closes", "quantity×unit_cost", 2, id="02-condolence-2x-persons"),
     pytest.param(3, 126.6, "closes", "quantity×unit_cost", 3, id="03-model-worker-aid-per-capita"),
-    pytest.param(4, 1670.0, "closes", "cost_amounts", 3, id="04-union-fees-stated-amounts"),
+    pytest.param(4, math.nan, "stated only", "cost_amounts", 0, id="04-union-fees-stated-amounts"),
     pytest.param(5, 30.0, "closes", "per_item", 1, id="05-contests-per-item"),
     pytest.param(6, 20.0, "closes", "quantity×unit_cost", 1, id="06-sanatorium-cap-per-person"),
     pytest.param(7, 230.6, "closes", "meeting+quantity×unit_cost", 2, id="07-meeting-and-awards"),
     pytest.param(8, 167.51, "closes", "per_capita_cap", 7, id="08-per-capita-caps"),
-    pytest.param(9, 0.36, "closes", "per_year", 1, id="09-per-year"),
+    pytest.param(9, math.nan, "stated only", "per_year", 0, id="09-per-year-stated"),
     pytest.param(10, 103.0, "closes", "monthly+quantity×unit_cost", 5, id="10-monthly-rates"),
     pytest.param(11, 50.0, "closes", "quantity×unit_cost", 4, id="11-class-hours"),
 ]
@@ -384,9 +384,12 @@ SEED_EXPECTED = [
 @pytest.mark.parametrize(("number", "implied", "status", "method", "n_terms"), SEED_EXPECTED)
 def test_seed_project(seed_result, number, implied, status, method, n_terms):
     row = seed_result.loc[pid(number)]
-    assert row["implied_wan"] == pytest.approx(implied, abs=1e-6)
     assert row["budget_wan"] == SEED[number]["total"]
-    assert row["gap_wan"] == pytest.approx(implied - SEED[number]["total"], abs=1e-6)
+    if math.isnan(implied):  # stated, not priced: no implied total and no gap (ANALYSES.md §2)
+        assert math.isnan(row["implied_wan"]) and math.isnan(row["gap_wan"])
+    else:
+        assert row["implied_wan"] == pytest.approx(implied, abs=1e-6)
+        assert row["gap_wan"] == pytest.approx(implied - SEED[number]["total"], abs=1e-6)
     assert (row["status"], row["method"], row["n_terms"]) == (status, method, n_terms)
 
 
@@ -415,9 +418,10 @@ def test_seed_project_1_explanation(seed_result):
         pytest.param(8, "= 167万元", id="08-goal-components-sum"),
         pytest.param(8, "bounds and approximations", id="08-caps-at-face-value"),
         pytest.param(5, "5项×6万元 = 30万元 vs 30万元", id="05-per-item"),
-        pytest.param(9, "1年×3600元 = 0.36万元", id="09-one-year"),
-        pytest.param(9, "2025年监测费用: assumed 1年, no count states it", id="09-assumed-year-flagged"),
-        pytest.param(4, "1项×500万元 + 1项×961万元 + 1项×209万元 = 1670万元", id="04-items-linked"),
+        pytest.param(9, "the money rows 2025年监测费用「3600元/年」 come to 0.36万元", id="09-stated-amount"),
+        pytest.param(9, "no quantity × unit cost", id="09-not-priced"),
+        pytest.param(4, "「≤500万元」、补助下级工会「≤961万元」、上解中华全国总工会「≤209万元」 come to 1670万元",
+                     id="04-parts-sum-to-budget"),
         pytest.param(3, "150人×3600元 + 30人×6000元 + 130人×4200元", id="03-per-capita"),
     ],
 )
@@ -488,9 +492,10 @@ HH_COST = rate("职工困难医疗救助", "平均3500元/户", 3500, "元", "�
     ("rows", "total", "goal", "status", "implied", "method", "in_en"),
     [
         pytest.param([HH_QTY, pct("质量指标", "合格率", "100%", 100)], 70.0, None, "cannot be priced",
-                     math.nan, None, "no cost target with an amount", id="no-cost-indicators"),
+                     math.nan, None, "no cost row and no money row", id="no-cost-indicators"),
         pytest.param([HH_QTY, rate("职工困难医疗救助", "平均3500元/人", 3500, "元", "人", 3500)], 70.0, None,
-                     "cannot be priced", math.nan, None, "no cost target pairs", id="unit-mismatch-hh-vs-person"),
+                     "cannot be priced", math.nan, None, "units that cannot pair: 职工困难医疗救助 '平均3500元/人' is per 人, "
+                     "the counts are in 户", id="unit-mismatch-hh-vs-person"),
         pytest.param([HH_QTY, HH_COST], 0.0, None, "does not close", 70.0, "quantity×unit_cost",
                      "budget is 0", id="zero-budget"),
         pytest.param([HH_QTY, rate("零成本", "0元/户", 0, "元", "户", 0)], 0.0, None, "closes", 0.0,
@@ -510,11 +515,13 @@ HH_COST = rate("职工困难医疗救助", "平均3500元/户", 3500, "元", "�
                      "gap -10万元 (-12.50%)", id="gap-is-a-finding"),
         pytest.param([count("甲", "10人", 10, "人"), count("乙", "20人", 20, "人"),
                       rate("丙", "100元/人", 100, "元", "人", 100), rate("丁", "200元/人", 200, "元", "人", 200)],
-                     0.5, None, "cannot be priced", math.nan, None, "no cost target pairs",
+                     0.5, None, "cannot be priced", math.nan, None, "a cost row with no quantity: 丙 '100元/人'",
                      id="ambiguous-names-not-guessed"),
         pytest.param([HH_QTY, pct("质量指标", "合格率", "100%", 100)], 10.0, "安排资金10万元,其中甲4万元、乙6万元。",
-                     "closes", 10.0, "goal_components", "甲4万元 + 乙6万元 = 10万元", id="goal-components-fallback"),
-        pytest.param([], 10.0, None, "cannot be priced", math.nan, None, "no cost target", id="no-indicators"),
+                     "cannot be priced", math.nan, None, "the goal states components 甲4万元 + 乙6万元 = 10万元 (stated, not priced)",
+                     id="goal-components-stated-not-priced"),
+        pytest.param([], 10.0, None, "cannot be priced", math.nan, None, "no cost row and no money row",
+                     id="no-indicators"),
     ],
 )
 def test_adversarial(rows, total, goal, status, implied, method, in_en):
@@ -626,7 +633,7 @@ def test_unit_dimension_and_strategies():
     assert unit_dimension("个月") == unit_dimension("月") == "month"
     assert unit_dimension("") == ""
     strategies = list_strategies()
-    assert strategies["code"].tolist() == ["meeting", "per_capita_cap", "monthly", "per_year", "daily", "per_item",
+    assert strategies["code"].tolist() == ["name_quantity", "meeting", "per_capita_cap", "monthly", "per_year", "daily", "per_item",
                                            "quantity×unit_cost", "cost_amounts", "goal_components"]
     assert strategies["description"].str.len().min() > 10
 
@@ -645,7 +652,8 @@ def test_unit_dimension_and_strategies():
                       rate("人均生活补助标准", "≤500元/月", 500, "元", "月", 500, op="≤")], 6.0,
                      "per_capita_cap", 6.0, "10人×12个月×500元", id="per-capita-monthly-cap"),
         pytest.param([count("参加会议人数", "100人", 100, "人"), rate("会议费标准", "500元/天", 500, "元", "天", 500)],
-                     5.0, None, math.nan, "no cost target pairs", id="meeting-without-days-not-guessed"),
+                     5.0, None, math.nan, "units that cannot pair: 会议费标准 '500元/天' is per 天",
+                     id="meeting-without-days-not-guessed"),
         pytest.param([count("参加会议人数", "100人", 100, "人"), count("会议天数", "2天", 2, "天", level2="数量指标"),
                       rate("住宿费标准", "400元/天", 400, "元", "天", 400),
                       rate("伙食费标准", "150元/天", 150, "元", "天", 150)],
@@ -653,7 +661,8 @@ def test_unit_dimension_and_strategies():
         pytest.param([count("受助人数", "10人", 10, "人"), money("每人补助", "0.5万元", 0.5, "万元", 5000)], 5.0,
                      "per_item", 5.0, "10人×0.5万元", id="per-item-per-person-money"),
         pytest.param([count("受助人数", "10人", 10, "人"), money("补助资金", "5万元", 5, "万元", 50000)], 5.0,
-                     "cost_amounts", 5.0, "5万元 = 5万元", id="lump-sum-not-multiplied"),
+                     "cost_amounts", math.nan, "stated, not priced: the money rows 补助资金「5万元」 come to 5万元",
+                     id="lump-sum-not-multiplied-stated-only"),
     ],
 )
 def test_other_shapes(rows, total, method, implied, in_en):
@@ -694,7 +703,7 @@ def test_table_status_is_carried_and_explained(status, reason, fragment):
         "per_unit": ["年"], "value_yuan": [3600.0]})
     row = reconcile_costs(projects, inds).iloc[0]
     assert (None if pd.isna(row["table_status"]) else row["table_status"]) == status
-    assert row["status"] == "does not close"
+    assert row["status"] == "cannot be priced"  # 3600元 a year, no quantity, is not the 0.72万 budget
     if fragment is None:
         assert "partial" not in row["explanation_en"]
     else:

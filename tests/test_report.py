@@ -147,7 +147,7 @@ def test_relativise(text, expected):
 
 def test_unexpected_errors_are_called_bugs_and_budgetkit_errors_are_not():
     assert "unexpected" in describe_error("ZeroDivisionError", "division by zero", [])
-    assert "unexpected" not in describe_error("TruncatedTableError", "x.txt:9: stops", [])
+    assert "unexpected" not in describe_error("NoTableError", "x.txt: no performance-target table found", [])
     assert "unexpected" not in describe_error("BuildLockedError", "another build", [])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from budgetkit.header import parse_amount
+from budgetkit.amounts import parse_amount
 from budgetkit.parse import parse_lines
 from budgetkit.segment import segment_lines
 

@@ -24,11 +24,9 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "BudgetkitError": "budgetkit.errors",
     "InputError": "budgetkit.errors",
-    "LayoutError": "budgetkit.errors",
     "ParameterError": "budgetkit.errors",
     "ParseError": "budgetkit.errors",
     "ReconciliationError": "budgetkit.errors",
-    "TruncatedTableError": "budgetkit.errors",
     "Tables": "budgetkit.tables",
     "read_tables": "budgetkit.tables",
     "write_tables": "budgetkit.tables",

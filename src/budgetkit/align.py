@@ -42,6 +42,7 @@ from functools import lru_cache
 
 from budgetkit.normalize import display_width
 from budgetkit.parse_value import is_measurable, load_units
+from budgetkit.placeholders import is_placeholder
 from budgetkit.tokens import BLANK, BREAK, EXPLANATION_OPENINGS, LINE, PIECE, SAME, Tok
 
 __all__ = ["Column", "Row", "Unit", "align", "align_section", "ambiguous", "make_schema", "pieces"]
@@ -202,8 +203,6 @@ def classify(unit: Unit) -> str:
 def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> str:
     if not text:
         return "blank"
-    from budgetkit.parse import is_placeholder
-
     if heading and _ENUM_RE.match(text):
         return "enum"  # the number of a list row, before its name
     if whole and match is not None and match.role("column") is not None and tok_text == text:

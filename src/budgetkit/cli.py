@@ -1,4 +1,4 @@
-"""Command line: ``python -m budgetkit parse RAWFILE --out DIR``, ``build`` and ``dataset``.
+"""Command line: ``parse RAWFILE --out DIR``, ``analyse RAWFILE --out DIR``, ``build`` and ``dataset``.
 
 Logging handlers are set up here and only here. Every
 :class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``
@@ -49,6 +49,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="run every notebook, even those whose inputs did not change")
 
+    analyse = sub.add_parser(
+        "analyse", help="parse one disclosure and write its tables with audit.csv, costs.csv and achievement.csv")
+    analyse.add_argument("rawfile", type=Path, help="the disclosure file")
+    analyse.add_argument("--out", type=Path, required=True, help="folder to write the tables and analyses into")
+    analyse.add_argument(
+        "--year", type=int, default=None, help="budget year (default: the year the tables print)")
+
     dataset = sub.add_parser(
         "dataset", help="parse every year under data/raw/ into the Parquet dataset data/processed/dataset/"
     )
@@ -91,6 +98,13 @@ def _parse(args: argparse.Namespace) -> None:
         print(f"see {args.out / 'unparsed.csv'} for the lines not understood", file=sys.stderr)
 
 
+def _analyse(args: argparse.Namespace) -> None:
+    from budgetkit.analyse import analyse_file
+
+    frames = analyse_file(args.rawfile, args.out, year=args.year)
+    print(f"{args.rawfile}: " + ", ".join(f"{len(f)} {name}" for name, f in frames.items()) + f" → {args.out}")
+
+
 def _build(args: argparse.Namespace) -> int:
     from budgetkit.build import build
 
@@ -118,7 +132,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _dataset(args: argparse.Namespace) -> None:
-    from budgetkit.dataset import DATASET_DIR, write_dataset
+    from budgetkit.dataset import DATASET_DIR, remove_years, write_dataset
     from budgetkit.errors import InputError
     from budgetkit.paths import project_paths
 
@@ -126,6 +140,9 @@ def _dataset(args: argparse.Namespace) -> None:
     years = sorted(args.years) if args.years else paths.years()
     if not years:
         raise InputError("no year to parse: add disclosures under data/raw/<year>/", path=paths.raw)
+    if not args.years:  # the partitions of a year whose data/raw folder is gone go too
+        for gone in remove_years(paths.processed / DATASET_DIR, years):
+            print(f"{gone}: removed from the dataset (no data/raw/{gone}/ any more)")
     for year in years:
         result = write_dataset(paths.disclosures(year), paths.processed / DATASET_DIR, year, jobs=args.jobs,
                                scheduler=args.scheduler, force=args.force)
@@ -145,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet, args.verbose)
     try:
-        return {"parse": _parse, "build": _build, "dataset": _dataset}[args.command](args) or 0
+        return {"parse": _parse, "analyse": _analyse, "build": _build, "dataset": _dataset}[args.command](args) or 0
     except BudgetkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -21,13 +21,12 @@ from pathlib import Path
 __all__ = [
     "BudgetkitError",
     "InputError",
-    "LayoutError",
+    "LimitError",
     "NoTableError",
     "NotebookError",
     "ParameterError",
     "ParseError",
     "ReconciliationError",
-    "TruncatedTableError",
 ]
 
 
@@ -72,14 +71,6 @@ class NoTableError(InputError):
     """A readable file that holds no performance-target table (a budget volume without one, a notice)."""
 
 
-class LayoutError(BudgetkitError):
-    """The text is a disclosure, but its table layout is not one budgetkit knows."""
-
-
-class TruncatedTableError(LayoutError):
-    """A project table stops before its indicator section is complete."""
-
-
 class ParseError(BudgetkitError):
     """A single value (an amount, a 指标值) cannot be parsed."""
 
@@ -94,3 +85,23 @@ class ReconciliationError(BudgetkitError):
 
 class NotebookError(BudgetkitError):
     """A notebook failed while the runner executed it; its executed copy shows the error."""
+
+
+class LimitError(InputError):
+    """A file passes one of the per-file limits (:mod:`budgetkit.limits`): it is skipped, the limit named.
+
+    Examples:
+        >>> str(LimitError("the table expands to 65534000 cells", limit="max_cells", value=2_000_000, path="x.html"))
+        'x.html: the table expands to 65534000 cells (past the limit max_cells = 2000000)'
+    """
+
+    def __init__(self, message: str, *, limit: str, value: int, path: str | Path | None = None,
+                 text: str | None = None) -> None:
+        self.limit = limit
+        self.value = value
+        super().__init__(f"{message} (past the limit {limit} = {value})", path=path, text=text)
+
+    def at(self, path: str | Path) -> LimitError:
+        """The same error naming ``path`` (a reader's helper raises it without the file)."""
+        message = self.message.rsplit(" (past the limit", 1)[0]
+        return LimitError(message, limit=self.limit, value=self.value, path=path, text=self.text)

@@ -27,11 +27,10 @@ class SourceLine:
         lineno: 1-based line number in the text file, or the row number of the
             table row in a PDF (counted over the whole document).
         page: 1-based PDF page, or ``None`` for text input.
-        lineno_end: the last source line folded into this one by a layout rewrite
-            (:mod:`budgetkit.layouts`), or ``None`` when the line stands alone.
-        confidence: set by a layout rewrite that had to guess where the cells of
-            this line part (``medium`` or ``low``); the rows read from it are
-            marked no higher. ``None`` when the cells were printed apart.
+        lineno_end: the last source line this line covers (a PDF row wrapped over several), or ``None``
+            when it is one line.
+        confidence: ``medium`` or ``low`` where the reader had to guess where the line's cells part,
+            ``None`` where they were printed apart.
         cells: the row's own cells, blank ones included, where the reader knows
             them (a PDF table row); ``None`` for text, where blank cells print nothing.
     """

@@ -36,10 +36,9 @@ Examples:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -47,10 +46,10 @@ import pandas as pd
 
 from budgetkit.cells import Document
 from budgetkit.errors import InputError, NoTableError
-from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_value
 from budgetkit.paths import ProjectPaths
+from budgetkit.placeholders import is_placeholder
 from budgetkit.segment import segment_lines
 from budgetkit.tables import TABLE_NAMES, Tables, conform
 
@@ -71,30 +70,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-
-@cache
-def _placeholders() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Template placeholder text (``metadata/placeholders.csv``): cells the publisher left unfilled."""
-    return tuple((re.compile(row["pattern"]), row["cell"]) for row in read_metadata("placeholders"))
-
-
-@lru_cache(maxsize=65536)
-def is_placeholder(text: str | None, cell: str | None = None) -> bool:
-    """Whether ``text`` is template placeholder text rather than a filled-in cell.
-
-    Args:
-        text: the cell.
-        cell: ``name`` or ``value`` to ask only about placeholders of a name (指标2:) or a value (XX年).
-
-    Examples:
-        >>> [is_placeholder(t) for t in ["指标2:", "XX年", "请输入指标值", "≥90%", "", None]]
-        [True, True, True, False, False, False]
-        >>> is_placeholder("指标2:", "value"), is_placeholder("XX年", "name")
-        (False, False)
-    """
-    return bool(text) and any(p.search(text) for p, kind in _placeholders()
-                              if cell is None or kind in (cell, "any"))
 
 
 # --- reading -----------------------------------------------------------------------------------------------
@@ -189,11 +164,15 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     Raises:
         NoTableError: when the document holds no performance-target table.
     """
+    from budgetkit.grid_recognise import recognise_grids
     from budgetkit.ocr import repair_ocr
     from budgetkit.recognise import recognise
 
     src = source_file or doc.path.name
-    rec = recognise(repair_ocr(doc), year=year, source_file=src)
+    doc = repair_ocr(doc)
+    rec = recognise_grids(doc, year=year, source_file=src) if doc.kind != "text" else None
+    if rec is None or not rec.indicators:  # no target table on a grid: the document is read as text
+        rec = recognise(doc, year=year, source_file=src)
     if not rec.projects:
         raise NoTableError(_no_table_message(doc), path=doc.path)
     if not rec.indicators:

@@ -53,6 +53,7 @@ Examples:
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
@@ -65,10 +66,14 @@ import numpy as np
 import pandas as pd
 
 from budgetkit.errors import ReconciliationError
+from budgetkit.fields import read_metadata
+from budgetkit.name_quantity import quantity_in_name, value_unit_first, value_with_name_unit
 from budgetkit.normalize import normalize_text
+from budgetkit.parse_value import load_units
 from budgetkit.tables import indicator_order, typed_frame
 
 __all__ = [
+    "ANALYSIS_TOLERANCE_PCT",
     "GENERIC_TERMS",
     "GOAL_METHOD",
     "MEETING_WORDS",
@@ -93,42 +98,20 @@ logger = logging.getLogger(__name__)
 
 # --- metadata ------------------------------------------------------------------------------------------
 
-#: Unit → dimension (and English name). A quantity target pairs with a rate whose
+def _unit_dimensions() -> tuple[tuple[str, str, str], ...]:
+    """``(unit, dimension, English name)`` of every unit of ``metadata/units.csv`` with a dimension."""
+    rows = read_metadata("units")
+    return tuple((r["unit"], r["dimension"], r["en"]) for r in rows if r.get("dimension"))
+
+
+#: Unit → dimension (and English name), from ``metadata/units.csv`` (its ``dimension`` column, the one home of
+#: unit synonyms: 户/家庭, 次/场/期, 平方米/㎡/平米, 人/名/生 …). A quantity target pairs with a rate whose
 #: denominator has the same dimension; a unit not listed is its own dimension.
-UNIT_DIMENSIONS: tuple[tuple[str, str, str], ...] = (
-    ("户", "household", "household"),
-    ("戶", "household", "household (traditional form; NFKC turns ⼾ into it)"),
-    ("人", "person", "person"),
-    ("名", "person", "person"),
-    ("位", "person", "person"),
-    ("人次", "person-time", "person-time"),
-    ("项", "item", "item"),
-    ("场", "event", "event"),
-    ("次", "time", "occurrence"),
-    ("类", "category", "category"),
-    ("种", "category", "kind"),
-    ("课时", "class-hour", "class hour"),
-    ("学时", "class-hour", "class hour"),
-    ("例", "case", "case"),
-    ("门", "course", "course"),
-    ("处", "site", "site"),
-    ("期", "session", "session"),
-    ("批", "batch", "batch"),
-    ("套", "set", "set"),
-    ("台", "device", "device"),
-    ("件", "piece", "piece"),
-    ("份", "copy", "copy"),
-    ("册", "volume", "volume"),
-    ("篇", "article", "article"),
-    ("所", "institution", "institution"),
-    ("家", "enterprise", "enterprise"),
-    ("天", "day", "day"),
-    ("日", "day", "day"),
-    ("周", "week", "week"),
-    ("个月", "month", "month"),
-    ("月", "month", "month"),
-    ("年", "year", "year"),
-)
+UNIT_DIMENSIONS: tuple[tuple[str, str, str], ...] = _unit_dimensions()
+
+#: The band within which a priced total closes on the budget in the analyses (``ANALYSES.md`` §2: within 5%);
+#: :func:`reconcile_costs`' own default stays the tighter 0.5% the audit's ``cost_mismatch`` was built on.
+ANALYSIS_TOLERANCE_PCT: float = 5.0
 
 #: Dimensions that are durations: counts in them multiply rates per day/week/month/year.
 DURATION_DIMENSIONS: frozenset[str] = frozenset({"day", "week", "month", "year"})
@@ -149,6 +132,7 @@ COST_LABELS: frozenset[str] = frozenset({"成本指标", "经济成本指标", "
 STATUSES: dict[str, str] = {
     "closes": "吻合",
     "does not close": "不吻合",
+    "stated only": "仅列明金额",
     "cannot be priced": "无法测算",
     "no budget": "无预算数",
 }
@@ -160,6 +144,7 @@ RECONCILE_COLUMNS: dict[str, str] = {
     "implementing_unit": "str",
     "implied_wan": "float64",
     "budget_wan": "float64",
+    "basis": "str",
     "gap_wan": "float64",
     "gap_pct": "float64",
     "status": "str",
@@ -170,6 +155,7 @@ RECONCILE_COLUMNS: dict[str, str] = {
     "unpriced_costs": "str",
     "goal_wan": "float64",
     "table_status": "str",
+    "terms": "str",
 }
 
 #: Output columns of :func:`price_terms` and their dtypes.
@@ -211,7 +197,7 @@ _REQUIRED_INDICATOR_COLUMNS = (
 )
 _REQUIRED_PROJECT_COLUMNS = ("project_id", "total_wan")
 _PROJECT_FIELDS = (
-    "project_id", "project", "implementing_unit", "total_wan", "goal", "status", "status_reason",
+    "project_id", "project", "implementing_unit", "total_wan", "annual_total_wan", "goal", "status", "status_reason",
 )
 _INDICATOR_TEXT = ("indicator", "value", "kind", "op", "qualifier", "unit", "per_unit", "level1", "level2")
 
@@ -246,9 +232,11 @@ def format_wan(amount: float, *, signed: bool = False) -> str:
 def unit_dimension(unit: str) -> str:
     """Return the dimension of a unit (see :data:`UNIT_DIMENSIONS`), or ``unit:<unit>`` if unknown.
 
+    A count unit of ``metadata/units.csv`` with no synonym is its own dimension (吨 → 吨).
+
     Examples:
         >>> unit_dimension("户"), unit_dimension("⼾"), unit_dimension("个月"), unit_dimension("吨")
-        ('household', 'household', 'month', 'unit:吨')
+        ('household', 'household', 'month', '吨')
     """
     unit = _norm_unit(unit)
     return _DIMENSION.get(unit, f"unit:{unit}") if unit else ""
@@ -362,6 +350,15 @@ class _Ind:
     value_yuan: float
     per_capita: bool
     item_dim: str
+    #: The time part of a compound denominator (``780元/生/年`` → ``year``), else ``""``.
+    per_time: str = ""
+    #: The quantity the name prints (``防疫室84平米`` → 84, 平米, area), else NaN and ``""``.
+    name_num: float = math.nan
+    name_unit: str = ""
+    name_dim: str = ""
+    #: How many of its dimension's base unit one ``unit`` / ``per_unit`` is (万人 → 10000 人), from units.csv.
+    unit_factor: float = 1.0
+    per_factor: float = 1.0
     #: A cost target with an amount in 元 (under a cost label, kind ``rate``/``money``, ``value_yuan`` set).
     is_cost: bool = field(init=False)
     #: A count with a number.
@@ -447,6 +444,28 @@ class Strategy:
     zh: str
     en: str
     price: Callable[[_Pool], list[_Term]]
+
+
+def price_name_quantity(pool: _Pool) -> list[_Term]:
+    """Quantity printed in a cost row's own name × the unit cost it prints (饲料库120平米 | 490元/平米).
+
+    A rate prices the name's quantity when its denominator has the quantity's dimension. An amount with
+    no denominator (防疫室84平米 | ≥1050元) is read per unit only when a rate of the same table prices a
+    quantity of that dimension the same way (the rows beside it are 元/平米); otherwise it stays a stated
+    amount, since 慰问100人 | 5万元 is a total, not 5万元 a head.
+    """
+    costs = [c for c in pool.costs() if c.name_unit and not _isnan(c.name_num)]
+    rates = [c for c in costs if c.kind == "rate" and c.per_dim == c.name_dim and not c.per_time]
+    dims = {c.name_dim for c in rates}
+    amounts = [c for c in costs if c.kind == "money" and not c.item_dim and c.name_dim in dims]
+    terms: list[_Term] = []
+    for cost in sorted(rates + amounts, key=lambda c: c.pos):
+        basis = "quantity in the name" if cost.kind == "rate" else "quantity in the name, amount per unit as beside"
+        formula = f"{_fmt_num(cost.name_num)}{cost.name_unit}×{cost.shown}"
+        terms.append(_Term("name_quantity", basis, cost, cost.name_num * cost.value_yuan, formula,
+                           cost, cost.name_num, cost.name_unit))
+        pool.priced.add(cost.pos)
+    return terms
 
 
 def price_meeting(pool: _Pool) -> list[_Term]:
@@ -612,6 +631,7 @@ def price_cost_amounts(pool: _Pool) -> list[_Term]:
 
 #: The pricing strategies, in the order they are tried on every project.
 STRATEGIES: tuple[Strategy, ...] = (
+    Strategy("name_quantity", "名称所列数量×单位成本", "quantity in the name × unit cost", price_name_quantity),
     Strategy("meeting", "会议费：人数×天数×标准", "meeting: headcount × days × rate per day", price_meeting),
     Strategy("per_capita_cap", "人均标准×人数", "per-capita cap × headcount", price_per_capita_cap),
     Strategy("monthly", "月标准×月数", "monthly rate × months", price_monthly),
@@ -631,7 +651,7 @@ def list_strategies() -> pd.DataFrame:
 
     Examples:
         >>> list_strategies()["code"].tolist()[:3]
-        ['meeting', 'per_capita_cap', 'monthly']
+        ['name_quantity', 'meeting', 'per_capita_cap']
     """
     rows = [
         {"order": n, "code": s.code, "zh": s.zh, "en": s.en, "description": _first_line(s.price.__doc__)}
@@ -722,8 +742,8 @@ def reconcile_costs(
         ...     "project_id": ["a"], "seq": [1], "level2": ["成本指标"], "indicator": ["监测费用"],
         ...     "value": ["3600元/年"], "kind": ["rate"], "num": [3600.0], "unit": ["元"],
         ...     "per_unit": ["年"], "value_yuan": [3600.0]})
-        >>> reconcile_costs(projects, inds)[["implied_wan", "status", "method"]].values.tolist()
-        [[0.36, 'closes', 'per_year']]
+        >>> reconcile_costs(projects, inds)[["status", "method", "basis"]].values.tolist()
+        [['stated only', 'per_year', 'total']]
     """
     costs, _ = _reconcile(projects, indicators, tolerance_pct, tolerance_wan, min_similarity, terms=False)
     return costs
@@ -810,36 +830,45 @@ def _reconcile_one(
     tolerance_wan: float,
 ) -> dict[str, object]:
     terms, pool = priced
-    budget = _float(project.get("total_wan"))
+    budgets = _budgets(project)
+    budget, basis = budgets[0] if budgets else (math.nan, "")
     components = goal_components(_text(project.get("goal")), None if _isnan(budget) else budget)
     goal_wan = round(sum(a for _, a in components), 6) if components else math.nan
     unpriced = pool.costs()
-    method: str | None
+    stated = bool(terms) and all(_is_stated(t) for t in terms)
+    method: str | None = None
+    implied, formula = math.nan, ""
     if terms:
         implied = round(sum(t.subtotal_yuan for t in terms) / 1e4, 6)
         codes = [s.code for s in STRATEGIES if any(t.method == s.code for t in terms)]
         method = "+".join(codes)
         formula = " + ".join(t.formula for t in terms)
-    elif components:
-        implied = goal_wan
-        method = GOAL_METHOD
-        formula = " + ".join(f"{name}{format_wan(a)}" for name, a in components)
-    else:
-        implied, method, formula = math.nan, None, ""
 
+    def closes(amount: float, against: float) -> bool:
+        limit = max(tolerance_pct / 100 * abs(against), tolerance_wan)
+        return abs(round(amount - against, 6)) <= limit + 1e-9
+
+    if not _isnan(implied) and budgets:  # the annual budget first; the total when only it closes
+        budget, basis = next(((b, k) for b, k in budgets if closes(implied, b)), budgets[0])
     gap = round(implied - budget, 6) if not (_isnan(implied) or _isnan(budget)) else math.nan
     gap_pct = gap / budget * 100 if not _isnan(gap) and budget != 0 else math.nan
-    if _isnan(implied):
-        status = "cannot be priced"
-    elif _isnan(budget):
+    if stated:  # a restatement is equal to the budget (or its parts sum to it), not merely near it
+        equal = not _isnan(budget) and abs(implied - budget) <= max(0.005 * abs(budget), tolerance_wan) + 1e-9
+        status = "stated only" if equal else "cannot be priced"
+    elif _isnan(budget) and not _isnan(implied):
         status = "no budget"
+    elif _isnan(implied):
+        status = "cannot be priced"
     else:
-        limit = max(tolerance_pct / 100 * abs(budget), tolerance_wan)
-        status = "closes" if abs(gap) <= limit + 1e-9 else "does not close"
+        status = "closes" if closes(implied, budget) else "does not close"
 
-    zh, en = _explain(
-        status, formula, implied, budget, gap, gap_pct, terms, pool, unpriced, components, method
-    )
+    if status in ("closes", "does not close", "no budget"):
+        zh, en = _explain(status, formula, implied, budget, gap, gap_pct, terms, pool, unpriced, components,
+                          method)
+        zh, en = zh + f"；对照{_BASIS_WORDS[basis][0]}", en + f"; against the {_BASIS_WORDS[basis][1]}"
+    else:
+        zh, en = _unpriced_reason(status, terms, pool, budget, basis, components)
+        implied, gap, gap_pct = math.nan, math.nan, math.nan
     table_status = project.get("status")
     if table_status == "partial":  # rows may be missing: the sum may lack terms
         zh += f"；项目表不完整（{_text(project.get('status_reason'))}），测算可能缺项"
@@ -852,17 +881,128 @@ def _reconcile_one(
         "implementing_unit": project.get("implementing_unit"),
         "implied_wan": implied,
         "budget_wan": budget,
+        "basis": basis or None,
         "gap_wan": gap,
         "gap_pct": gap_pct,
         "status": status,
         "method": method,
         "explanation_zh": zh,
         "explanation_en": en,
-        "n_terms": len(terms) if terms else len(components),
+        "n_terms": len(terms) if status in ("closes", "does not close", "no budget") else 0,
         "unpriced_costs": "；".join(f"{c.name} {c.value}" for c in unpriced) or None,
         "goal_wan": goal_wan,
         "table_status": None if table_status is None or _isnan(table_status) else table_status,
+        "terms": _terms_json(terms) if status in ("closes", "does not close", "no budget") else "[]",
     }
+
+
+#: How a budget is named in an explanation: ``annual`` (this year's funds) or ``total`` (the whole project).
+_BASIS_WORDS = {
+    "annual": ("年度预算", "annual budget"),
+    "annual = total": ("年度预算（即项目总额）", "annual budget (= the project total)"),
+    "total": ("项目总额（多年）", "project total (all years)"),
+    "": ("预算", "budget"),
+}
+
+
+def _budgets(project: Mapping[str, object]) -> list[tuple[float, str]]:
+    """The budgets a project can be priced against, this year's first: ``[(万元, basis)]``."""
+    total, annual = _float(project.get("total_wan")), _float(project.get("annual_total_wan"))
+    if _isnan(annual) or (not _isnan(total) and abs(annual - total) < 1e-6):
+        return [] if _isnan(total) else [(total, "annual = total" if not _isnan(annual) else "total")]
+    return [(annual, "annual")] + ([] if _isnan(total) else [(total, "total")])
+
+
+def _count_factor(unit: str) -> float:
+    """How many base units one ``unit`` is (``count_factor`` of units.csv: 万人 → 10000), else 1."""
+    factor = load_units().get(unit or "", {}).get("count_factor") or ""
+    return float(factor) if factor else 1.0
+
+
+def _unit_kind(unit: str) -> str:
+    """The kind ``metadata/units.csv`` gives ``unit`` (money, percent, count), ``""`` when it is not listed."""
+    return load_units().get(unit, {}).get("kind", "")
+
+
+def _is_stated(term: _Term) -> bool:
+    """A term that restates an amount rather than pricing one: no quantity multiplies it (or a count of 1)."""
+    return term.method == "cost_amounts" or (term.method == "per_year" and term.basis.startswith("assumed"))
+
+
+def _terms_json(terms: Sequence[_Term]) -> str:
+    """The terms as ANALYSES.md spells them: the indicators paired, their printed values and the subtotal in 元."""
+    rows = []
+    for t in terms:
+        q = t.quantity
+        rows.append({
+            "quantity": q.name if q is not None else None,
+            "quantity_value": (q.value if q is not t.cost else f"{_fmt_num(t.quantity_num)}{t.quantity_unit}")
+            if q is not None else None,
+            "multiplier": t.multiplier.name if t.multiplier is not None else None,
+            "unit_cost": t.cost.name,
+            "unit_cost_value": t.cost.value,
+            "subtotal_yuan": round(t.subtotal_yuan, 2),
+        })
+    return json.dumps(rows, ensure_ascii=False)
+
+
+def _unpriced_reason(
+    status: str, terms: Sequence[_Term], pool: _Pool, budget: float, basis: str,
+    components: Sequence[tuple[str, float]],
+) -> tuple[str, str]:
+    """Why a project is not priced (or only stated), in words a researcher accepts: Chinese and English."""
+    zh: list[str] = []
+    en: list[str] = []
+    money = [i for i in pool.indicators if i.kind in {"money", "rate"} and not _isnan(i.value_yuan)]
+    cost_rows = [i for i in pool.indicators if i.level2 in COST_LABELS or i.level1 in COST_LABELS]
+    counts = [i for i in pool.indicators if i.is_count and i.unit and i.unit_dim not in DURATION_DIMENSIONS
+              and _unit_kind(i.unit) == "count"]
+    shown = "、".join
+    if status == "no budget":
+        zh.append("未列预算金额，无法对照")
+        en.append("no budget is printed to compare with")
+    elif terms:  # every money row is an amount no quantity multiplies
+        stated_sum = round(sum(t.subtotal_yuan for t in terms) / 1e4, 6)
+        rows = shown(f"{t.cost.name}「{t.cost.value}」" for t in terms)
+        if status == "stated only":
+            zh.append(f"仅列明金额：{rows}合计{format_wan(stated_sum)}，即{_BASIS_WORDS[basis][0]}{format_wan(budget)}，"
+                      "无数量×单价")
+            en.append(f"stated, not priced: the money rows {rows} come to {format_wan(stated_sum)}, "
+                      f"which is the {_BASIS_WORDS[basis][1]} {format_wan(budget)}; no quantity × unit cost")
+        else:
+            zh.append(f"成本指标只列金额、无数量：{rows}合计{format_wan(stated_sum)}，与预算{format_wan(budget)}不符")
+            en.append(f"a cost row with no quantity: {rows} come to {format_wan(stated_sum)}, not the "
+                      f"{_BASIS_WORDS[basis][1]} {format_wan(budget)}")
+    elif not money:
+        if cost_rows:
+            rows = shown(f"{c.name}「{c.value}」" for c in cost_rows)
+            zh.append(f"无金额指标：成本指标{rows}未列金额")
+            en.append(f"no money row: the cost rows {rows} state no amount")
+        else:
+            zh.append("无成本指标，也无金额指标")
+            en.append("no cost row and no money row")
+    else:
+        for c in money:
+            if c.kind == "rate" and c.per_dim and not any(q.unit_dim == c.per_dim for q in counts):
+                have = shown(sorted({q.unit for q in counts})) or "无"
+                zh.append(f"单位无法配对：{c.name}「{c.value}」按{c.per_unit}计，数量指标单位为{have}")
+                en.append(f"units that cannot pair: {c.name} '{c.value}' is per {c.per_unit}, the counts are in {have}")
+            else:
+                zh.append(f"成本指标无对应数量：{c.name}「{c.value}」")
+                en.append(f"a cost row with no quantity: {c.name} '{c.value}'")
+    unpriced_counts = [q for q in counts if q.level2 == "数量指标"]
+    if unpriced_counts and status != "stated only":
+        zh.append(f"数量指标无单价：{shown(q.name + q.shown for q in unpriced_counts[:4])}")
+        en.append(f"quantities without a unit cost: {shown(q.name + ' ' + q.shown for q in unpriced_counts[:4])}")
+    if components:
+        listed = " + ".join(f"{n}{format_wan(a)}" for n, a in components)
+        total = round(sum(a for _, a in components), 6)
+        zh.append(f"目标表述分项 {listed} = {format_wan(total)}（非指标测算）")
+        en.append(f"the goal states components {listed} = {format_wan(total)} (stated, not priced)")
+    if status not in ("no budget", "stated only") and not terms:  # stated terms already named the budget
+        zh.append(f"{_BASIS_WORDS[basis][0]}{format_wan(budget)}")
+        en.append(f"{_BASIS_WORDS[basis][1]} {format_wan(budget)}")
+    return "；".join(zh), "; ".join(en)
 
 
 def _explain(
@@ -999,8 +1139,14 @@ def _pair_terms(pool: _Pool, costs: Sequence[_Ind], dim_of: Callable[[_Ind], str
     paired.sort(key=lambda p: (p[1].pos, p[0].pos))
     terms = []
     for cost, qty, basis in paired:
-        subtotal = qty.num * cost.value_yuan
-        terms.append(_Term(code, basis, cost, subtotal, f"{qty.shown}×{cost.shown}", qty, qty.num, qty.unit))
+        scale = qty.unit_factor / cost.per_factor  # 450万人 × 800元/人: 4,500,000 heads
+        if cost.per_time == "month":  # 元/人·月 × 人: twelve months a year
+            subtotal = qty.num * scale * 12 * cost.value_yuan
+            terms.append(_Term(code, basis + "; assumed 12个月", cost, subtotal,
+                               f"{qty.shown}×12个月×{cost.shown}", qty, qty.num, qty.unit))
+        else:
+            subtotal = qty.num * scale * cost.value_yuan
+            terms.append(_Term(code, basis, cost, subtotal, f"{qty.shown}×{cost.shown}", qty, qty.num, qty.unit))
         pool.priced.add(cost.pos)
         pool.consumed.add(qty.pos)
     return terms
@@ -1047,14 +1193,27 @@ def _indicator(
     pos: int, seq: float, name: str, value: str, kind: str, op: str, qualifier: str, num: float,
     unit: str, per_unit: str, value_yuan: float, level1: str, level2: str,
 ) -> _Ind:
+    if kind not in {"money", "rate"}:
+        first = value_unit_first(value)
+        if first is not None:  # 万元≤184.94: the unit printed before the number
+            kind, op, qualifier, num, unit = first.kind, first.op or "", first.qualifier or "", first.num, first.unit
+            per_unit, value_yuan = first.per_unit or "", _float(first.value_yuan)
+    if not _norm_unit(unit):
+        named = value_with_name_unit(name, value)
+        if named is not None:  # 开展培训(次) | 4: the unit is the name's
+            kind, op, qualifier, num, unit = named.kind, named.op or "", named.qualifier or "", named.num, named.unit
+            per_unit, value_yuan = named.per_unit or "", _float(named.value_yuan)
+            num = _float(num)
     qualifier = _norm_strip(qualifier)
     unit = _norm_unit(unit)
     per_unit = _norm_unit(per_unit)
     key = _key(name)
     per_capita = qualifier == "人均" or "人均" in key
-    per_dim = unit_dimension(per_unit) if per_unit else ""
+    per_first, per_time = _split_per(per_unit)
+    per_dim = unit_dimension(per_first) if per_first else ""
     if not per_dim and qualifier == "人均":
         per_dim = "person"
+    in_name = quantity_in_name(name)
     return _Ind(
         pos=pos,
         seq=None if math.isnan(seq) else int(seq),
@@ -1073,12 +1232,37 @@ def _indicator(
         value_yuan=value_yuan,
         per_capita=per_capita,
         item_dim=_item_dim(key, qualifier),
+        per_time=per_time,
+        name_num=in_name[0] if in_name else math.nan,
+        name_unit=in_name[1] if in_name else "",
+        name_dim=unit_dimension(in_name[1]) if in_name else "",
+        unit_factor=_count_factor(unit),
+        per_factor=_count_factor(per_first),
     )
+
+
+@lru_cache(maxsize=1 << 12)
+def _split_per(per_unit: str) -> tuple[str, str]:
+    """A denominator and the duration it is per: ``生/年`` → ``('生', 'year')``, ``人*月`` → ``('人', 'month')``.
+
+    A plain denominator is its own first part (``户`` → ``('户', '')``); a bare duration stays one (``年``).
+    """
+    parts = [p for p in re.split(r"[/*·×]", per_unit or "") if p]
+    if len(parts) == 1 and per_unit not in _DIMENSION:  # 人月, 人天 printed without a separator
+        head = next((u for u in _UNITS_LONGEST_FIRST if per_unit.startswith(u) and per_unit[len(u):] in _DIMENSION), "")
+        parts = [head, per_unit[len(head):]] if head else parts
+    if len(parts) < 2:
+        return per_unit or "", ""
+    time = unit_dimension(parts[-1])
+    return parts[0], time if time in DURATION_DIMENSIONS else ""
 
 
 @lru_cache(maxsize=1 << 17)
 def _item_dim(key: str, qualifier: str) -> str:
     """The dimension X of a 每X… name or qualifier (每项 → item), or ``""``."""
+    for word, unit in (("人均", "人"), ("户均", "户"), ("生均", "生")):  # 人均培训成本 ≤1947元: per head
+        if word in key or qualifier == word:
+            return _DIMENSION[unit]
     for source in (key, qualifier):
         if source.startswith("每"):
             rest = source[1:]

@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from budgetkit.amounts import parse_amount
 from budgetkit.tokens import Tok
 from budgetkit.vocabulary import scan
 
@@ -114,8 +115,6 @@ def _entry_start(toks: Sequence[Tok], start: int, floor: int) -> int:
     A budget list prints each row as ``code | name | amount``; a project row is the
     one its 【…】 target blocks follow.
     """
-    from budgetkit.header import parse_amount
-
     def back(j: int) -> int:
         while j >= floor and not toks[j].text:
             j -= 1

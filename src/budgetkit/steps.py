@@ -16,7 +16,7 @@ notebook       steps
                :func:`show_quality`, :func:`show_projects`, :func:`show_indicators`,
                :func:`show_unparsed`
 02_costs       :func:`reconcile_year`, :func:`show_cost_status`, :func:`show_costs`,
-               :func:`show_terms`
+               :func:`show_terms`, :func:`achievement_year`, :func:`show_achievement`
 03_audit       :func:`audit_year`, :func:`show_audit_summary`, :func:`show_qualitative`,
                :func:`show_findings`
 04_figures     :func:`figure_budget`, :func:`figure_costs`, :func:`figure_unit_costs`,
@@ -52,23 +52,26 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from budgetkit.audit import audit_targets, summarize_audit
+from budgetkit.analyse.achievement import achievement_frame, achievement_tables
+from budgetkit.audit import summarize_audit
 from budgetkit.compare import compare_projects, compare_rates
 from budgetkit.errors import InputError
 from budgetkit.fields import columns
 from budgetkit.params import NotebookParams
 from budgetkit.parse import NO_TABLE_FOUND, parse_year
-from budgetkit.reconcile import reconcile_and_price
+from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import relativise
 from budgetkit.report.summarize import qualitative_shares
+from budgetkit.rules101 import audit_projects
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
 
 if TYPE_CHECKING:
     from budgetkit.plots import SavedFigure
 
 __all__ = [
+    "achievement_year",
     "audit_year",
     "clean_year",
     "compare_budgets",
@@ -85,6 +88,7 @@ __all__ = [
     "load_year",
     "read_year",
     "reconcile_year",
+    "show_achievement",
     "show_audit_summary",
     "show_cost_status",
     "show_costs",
@@ -316,7 +320,7 @@ def reconcile_year(params: NotebookParams) -> pd.DataFrame:
     Each project is priced once for both (:func:`~budgetkit.reconcile.reconcile_and_price`); 03_audit reads them.
     """
     tables = load_year(params)
-    costs, terms = reconcile_and_price(tables.projects, tables.indicators)
+    costs, terms = reconcile_and_price(tables.projects, tables.indicators, tolerance_pct=ANALYSIS_TOLERANCE_PCT)
     names = tables.projects[["project_id", "project", "implementing_unit"]]
     terms = terms.merge(names, on="project_id", how="left")
     write_frames({"costs": costs, "terms": terms}, params.paths.processed_year(params.year))
@@ -368,17 +372,43 @@ def show_terms(params: NotebookParams) -> ReadingTable:
     )
 
 
+def achievement_year(params: NotebookParams) -> pd.DataFrame:
+    """Judge every row of the year's 自评表 (met, rate) and each table (execution rate, score total).
+
+    Writes ``achievement`` and ``achievement_tables`` (:mod:`budgetkit.analyse.achievement`); returns the rows.
+    """
+    tables = load_year(params)
+    rows = achievement_frame(tables)
+    write_frames({"achievement": rows, "achievement_tables": achievement_tables(tables)},
+                 params.paths.processed_year(params.year))
+    return rows
+
+
+def show_achievement(rows: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
+    """The self-evaluations' targets not met (``no``) or met in part, with target, actual and rate side by side."""
+    missed = rows[rows["met"].isin(["no", "partly"])] if "met" in rows else rows
+    return dictionary_table(missed, "achievement", "未完成的目标 targets not met", "achievement",
+                            empty="没有未完成的目标（或本年无自评表） no target missed (or no self-evaluation)",
+                            downloads=downloads(params))
+
+
 # --- 03_audit --------------------------------------------------------------------------------------------
 
 
 def audit_year(params: NotebookParams) -> pd.DataFrame:
-    """Run every audit rule over the year's targets, with 02_costs' ``costs`` and ``terms``; write ``audit.csv``."""
+    """Audit the year's targets by the rules of 财预〔2021〕101号 (R1–R31); write ``audit.csv``.
+
+    Each table is judged in its own context (the year it prints, its kind, partial or whole, its
+    template; :mod:`budgetkit.rules101`); R24 reads 02_costs' reconciliation. Every severity is kept
+    (``info`` too), each finding with its rule, clause and messages; ``audit_skipped.csv`` lists the
+    rules not applied to a project and why (a partial table, a 自评表 …), for the pages to say so.
+    """
     tables = load_year(params)
     folder = params.paths.processed_year(params.year)
-    costs, terms = read_frame(folder, "costs"), read_frame(folder, "terms")
-    findings = audit_targets(tables.projects, tables.indicators, params.year, costs=costs, terms=terms)
-    write_frames({"audit": findings}, params.paths.processed_year(params.year))
-    return findings
+    result = audit_projects(tables.projects, tables.indicators, header_extras=tables.header_extras,
+                            costs=read_frame(folder, "costs"))
+    write_frames({"audit": result.findings, "audit_skipped": result.skipped}, folder)
+    return result.findings
 
 
 def show_audit_summary(findings: pd.DataFrame) -> ReadingTable:

@@ -28,7 +28,9 @@ Examples:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -37,7 +39,7 @@ from budgetkit.normalize import is_wide
 from budgetkit.vocabulary import Found, Match, find_terms, is_prefix, lookup, match_key
 
 __all__ = ["HALVES_REASON", "BLANK", "BREAK", "LINE", "PIECE", "SAME", "Tok", "assemble_labels", "cut", "join_text",
-           "join_vertical_halves", "split_headings", "split_wrapped_tails", "stream"]
+           "join_vertical_halves", "kept_alive", "split_headings", "split_wrapped_tails", "stream"]
 
 PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
@@ -56,6 +58,33 @@ _AFTER_NAME_RE = re.compile(rf"\s*(?:{_VALUE_STARTS}|{'|'.join(EXPLANATION_CUTS)
 _GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title", "unit_label", "list")
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
 _LONGEST_LABEL = 40
+
+
+#: The tokens made inside :func:`kept_alive`, held until it ends (``None`` outside it).
+_ARENA: ContextVar[list | None] = ContextVar("budgetkit_token_arena", default=None)
+
+
+@contextmanager
+def kept_alive() -> Iterator[None]:
+    """Keep every token made inside the block alive until it ends.
+
+    Recognition marks the tokens it has read by ``id()`` (sets of ids are cheap, tokens are many). An id is
+    unique only among live objects: a token made and dropped along the way (a piece of a cut, a label
+    joined and split again) frees its id for the next token made, which would then count as read and vanish
+    from ``unparsed``, depending on what the process read before. Inside this block no token is freed, so
+    every id names one token.
+
+    Examples:
+        >>> with kept_alive():
+        ...     ids = {id(Tok(str(n), (), 0)) for n in range(1000)}
+        >>> len(ids)
+        1000
+    """
+    handle = _ARENA.set([])
+    try:
+        yield
+    finally:
+        _ARENA.reset(handle)
 
 
 @dataclass(slots=True, unsafe_hash=True)
@@ -83,6 +112,11 @@ class Tok:
     match: Match | None = None
     whole_line: bool = False
     heading: bool = False
+
+    def __post_init__(self) -> None:
+        arena = _ARENA.get()
+        if arena is not None:
+            arena.append(self)
 
     @property
     def cell(self) -> Cell:
