@@ -129,7 +129,7 @@ def test_a_partial_table_is_marked_on_its_page():
 
 def test_findings_on_a_partial_table_say_so(tmp_path):
     from budgetkit.params import validate_params
-    from budgetkit.steps import PARTIAL_NOTE, show_findings
+    from budgetkit.steps import partial_note, show_findings
     from budgetkit.tables import write_frames
 
     params = validate_params({"year": 2025, "root": str(tmp_path)}, "03_audit")
@@ -141,5 +141,5 @@ def test_findings_on_a_partial_table_say_so(tmp_path):
                              "detail": ["测算100万元，预算170万元：差额-41%", "测算10万元，预算20万元"]})
     shown = show_findings(findings, params).display_frame()
     details = shown[[c for c in shown.columns if c.startswith("说明")][0]].tolist()
-    assert details[0].startswith(PARTIAL_NOTE) and not details[1].startswith(PARTIAL_NOTE)
+    assert details[0].startswith(partial_note()) and not details[1].startswith(partial_note())
     assert findings["detail"][0].startswith("测算"), "the data keep what the audit said"

@@ -16,14 +16,18 @@ Examples:
 
 from __future__ import annotations
 
+import difflib
 import re
+from functools import cache
 
 import pandas as pd
 
+from budgetkit.fields import read_metadata
 from budgetkit.reconcile import indicator_key
+from budgetkit.vocabulary import PINYIN_RE
 
 __all__ = ["PUBLISHER_COLUMNS", "TARGET_COLUMNS", "compare_projects", "compare_publishers", "compare_rates",
-           "compare_targets", "lineages", "strip_year",
+           "compare_targets", "lineages", "name_key", "strip_year",
            "year_columns"]
 
 _YEAR = re.compile(r"[（(]?(?:19|20)\d{2}\s*(?:[-—~～至]\s*(?:19|20)?\d{2,4}\s*)?(?:年度|年)?[）)]?")
@@ -43,6 +47,33 @@ def strip_year(name: object) -> str:
     text = "" if name is None or (isinstance(name, float) and pd.isna(name)) else str(name)
     stripped = _YEAR.sub("", text).strip(" 　-—_·、，,")
     return stripped or text
+
+
+@cache
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    """``(word, canonical)`` pairs, longest first (``metadata/compare_words.csv``)."""
+    rows = [(r["word"], r["same_as"]) for r in read_metadata("compare_words")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def name_key(name: object) -> tuple[str, bool]:
+    """The comparable form of a project or target name, and whether a synonym was folded.
+
+    Years out (:func:`strip_year`), mirror-site pinyin out, synonyms folded
+    (``metadata/compare_words.csv``), then :func:`budgetkit.reconcile.indicator_key` (NFKC, no punctuation).
+
+    Examples:
+        >>> name_key("2025年职工困难帮扶资金")
+        ('职工困难帮扶经费', True)
+        >>> name_key("（2024年度）劳模疗休养")
+        ('劳模疗休养', False)
+    """
+    text = strip_year(PINYIN_RE.sub("", "" if name is None else str(name)))
+    folded = False
+    for word, same in _synonyms():
+        if word in text:
+            text, folded = text.replace(word, same), True
+    return indicator_key(text), folded
 
 
 def year_columns(years: list[int]) -> list[str]:
@@ -82,8 +113,6 @@ def lineages(projects: pd.DataFrame, links: pd.DataFrame | None) -> pd.Series:
         >>> lineages(p, pd.DataFrame({"from_id": ["a"], "to_id": ["c"]})).tolist()
         ['a', 'b', 'a']
     """
-    from budgetkit.links import name_key
-
     ids = projects["project_id"].astype(str)
     parent = dict(zip(ids, ids, strict=True))
     if links is None:
@@ -190,9 +219,10 @@ def compare_rates(indicators: pd.DataFrame, lines: pd.Series | None = None) -> p
     return table.loc[order].reset_index(drop=True)
 
 
-#: Words for what changed in a target, by the target's kind (``indicators.kind``).
-_CHANGE_KIND = {"count": "数量", "percent": "百分比", "deadline": "时限", "money": "金额", "rate": "单位成本",
-                "frequency": "频次", "qualitative": "定性表述", "text": "文字表述"}
+@cache
+def _change_words() -> dict[str, str]:
+    """What changed in a target, by the target's kind (``codes.csv``, table ``compare_targets``)."""
+    return {r["code"]: r["zh"] for r in read_metadata("codes") if r["table"] == "compare_targets"}
 
 #: The columns of :func:`compare_targets`.
 TARGET_COLUMNS = ["implementing_unit", "project", "level2", "indicator", "kind", "what", "from_year",
@@ -206,10 +236,6 @@ def _indicator_match(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[in
     Same name without years and synonyms folded first; then the closest name of the same level-2 group
     (similarity ≥ 0.75); the rest are new or dropped.
     """
-    import difflib
-
-    from budgetkit.links import name_key
-
     keys_a = [name_key(n)[0] for n in before["indicator"]]
     keys_b = [name_key(n)[0] for n in after["indicator"]]
     pairs, used_b = [], set()
@@ -258,12 +284,8 @@ def _target_row(link: dict, a: dict | None, b: dict | None) -> dict | None:
         return None
     ref = b if b is not None else a
     kind = str(ref.get("kind") or "")
-    if a is None:
-        what = "新增指标"
-    elif b is None:
-        what = "删除指标"
-    else:
-        what = _CHANGE_KIND.get(kind, "指标值") + "变化"
+    words = _change_words()
+    what = words["added"] if a is None else words["dropped"] if b is None else words.get(kind, words["other"])
     num_a = None if a is None else a.get("num")
     num_b = None if b is None else b.get("num")
     unit_a = None if a is None else a.get("unit")

@@ -35,15 +35,12 @@ Examples:
 from __future__ import annotations
 
 import difflib
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from budgetkit.compare import strip_year
-from budgetkit.fields import read_metadata
+from budgetkit.compare import name_key, strip_year
 from budgetkit.reconcile import indicator_key
-from budgetkit.vocabulary import PINYIN_RE
 
 __all__ = ["LINK_COLUMNS", "MIN_SCORE", "apply_decisions", "link_projects", "name_key", "read_decisions"]
 
@@ -55,33 +52,6 @@ LINK_COLUMNS = ["department", "from_year", "from_id", "from_project", "to_year",
                 "implementing_unit", "from_total_wan", "to_total_wan", "score", "reason", "decision"]
 
 _DECISIONS = ("confirm", "break")
-
-
-@cache
-def _synonyms() -> tuple[tuple[str, str], ...]:
-    """``(word, canonical)`` pairs, longest first (``metadata/compare_words.csv``)."""
-    rows = [(r["word"], r["same_as"]) for r in read_metadata("compare_words")]
-    return tuple(sorted(rows, key=lambda r: -len(r[0])))
-
-
-def name_key(name: object) -> tuple[str, bool]:
-    """The comparable form of a project name, and whether a synonym was folded.
-
-    Years out (:func:`budgetkit.compare.strip_year`), mirror-site pinyin out, synonyms folded,
-    then :func:`budgetkit.reconcile.indicator_key` (NFKC, no punctuation).
-
-    Examples:
-        >>> name_key("2025年职工困难帮扶资金")
-        ('职工困难帮扶经费', True)
-        >>> name_key("（2024年度）劳模疗休养")
-        ('劳模疗休养', False)
-    """
-    text = strip_year(PINYIN_RE.sub("", "" if name is None else str(name)))
-    folded = False
-    for word, same in _synonyms():
-        if word in text:
-            text, folded = text.replace(word, same), True
-    return indicator_key(text), folded
 
 
 def _edits(a: str, b: str) -> int:
