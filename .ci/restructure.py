@@ -116,6 +116,7 @@ MOVES: dict[str, str] = {
     "audit": "analyse.audit",
     "reconcile": "analyse.reconcile",
     "compare": "analyse.compare",
+    "links": "analyse.links",
     "rules101": "analyse.rules101",  # a package: moved whole
     # project/: a project on disk
     "paths": "project.paths",
@@ -124,9 +125,11 @@ MOVES: dict[str, str] = {
     # scale/: many files at once
     "batch": "scale.batch",
     "dataset": "scale.dataset",
+    "dataset_sync": "scale.dataset_sync",
     "synthetic": "scale.synthetic",
     # report/: tables, figures and pages for reading
     "plots": "report.plots",
+    "figure_text": "report.figure_text",
     "fonts": "report.fonts",
     "params": "report.params",
     # build/: the notebooks run for a year
