@@ -13,6 +13,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data/raw/2025/nx-federation-of-trade-unions-2025-project-performance-targets.txt"
 #: The name the 2024 fixture gives its first project: pages must show it as text.
 ATTACK = "<img src=x onerror=alert(1)>"
+#: A budget volume of 2024 without a target table: read, listed as holding none, no failure.
+NO_TABLE_VOLUME = "某某市民政局2024年部门预算.txt"
+NO_TABLE_TEXT = ("某某市民政局2024年部门预算\n\n目录\n第一部分 部门概况\n一、主要职能\n负责全市民政工作。\n"
+                 "二、部门预算单位构成\n本部门预算包括局本级。\n第二部分 2024年部门预算表\n收支总表\n单位：万元\n")
 
 
 def make_project(root: Path, years: dict[int, bytes]) -> Path:
@@ -63,13 +67,14 @@ def tree_digest(root: Path, folders: tuple[str, ...] = ("data/processed", "figur
 def built(tmp_path_factory):
     """Build a tree as a reader finds it: 2025 from the seed text plus a damaged PDF (skipped), 2024 from a PDF
     of the seed moved to 2024 (so the build reads PDFs, compares two years and shows an attacker's project
-    name), and an empty 2030 folder (skipped). Returns (root, results, digest of the tracked outputs)."""
+    name) beside a budget volume without a target table (listed as such), and an empty 2030 folder (skipped). Returns (root, results, digest of the tracked outputs)."""
     from budgetkit.build import build
 
     root = make_project(tmp_path_factory.mktemp("project"), {2025: SEED.read_bytes()})
     (root / "data/raw/2025/damaged.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)
     (root / "data/raw/2024").mkdir()
     make_pdf_2024(root / "data/raw/2024/nx-2024-as-pdf.pdf")
+    (root / f"data/raw/2024/{NO_TABLE_VOLUME}").write_text(NO_TABLE_TEXT, encoding="utf-8")
     (root / "data/raw/2030").mkdir()
     results = build(root=root)
     return root, results, tree_digest(root)

@@ -216,9 +216,8 @@ def test_a_page_printing_empty_cells_reads_the_annual_side_of_a_long_term_table(
         ("产出指标", "时效指标", "维修完成时间", "2026年8月底前", None, None),
         ("满意度指标", "服务对象满意度", "师生满意度", "≥90%", None, None),
     ]
-    # the cell after the last row stands in no annual row: reported, not dropped
-    assert tables.unparsed[["text", "reason"]].values.tolist()[-1] == ["附件:", "cell of a row without a level-3 "
-                                                                                "indicator name"]
+    # the attachment line after the last row ends the table's rows (issue 23): reported, not dropped
+    assert tables.unparsed[["text", "reason"]].values.tolist()[-1] == ["附件:", "attachment line"]
 
 
 def test_a_flattened_row_is_cut_at_its_standard_and_keeps_a_period_whole():

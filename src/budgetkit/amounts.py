@@ -20,6 +20,9 @@ from budgetkit.fields import read_metadata
 __all__ = ["money_scale", "parse_amount"]
 
 _TRAILING_PREFIX_RE = re.compile(r"\s+(?:其中|含)[:]?$")  # "886.8 其中:": the 其中 opens the next label
+#: A note in brackets after an amount (``854万(高标准农田建设400万元,…)``): what the amount is made of (a unit in
+#: brackets, ``(万元)``, is no note).
+_NOTE_AFTER_AMOUNT_RE = re.compile(r"(?<=[\d万元])\s*\([^()]{3,}\)$")
 
 
 @cache
@@ -40,8 +43,14 @@ def _amount_re() -> re.Pattern[str]:
 
 
 def parse_amount(text: str) -> tuple[float, float | None] | None:
-    """``(number, scale to 万元 from its own unit or None)`` when ``text`` is an amount, else ``None``."""
-    m = _amount_re().match(_TRAILING_PREFIX_RE.sub("", text.strip()))
+    """``(number, scale to 万元 from its own unit or None)`` when ``text`` is an amount, else ``None``.
+
+    Examples:
+        >>> parse_amount("854万(高标准农田建设400万元,示范建设295万元)")  # the amount, then what it is made of
+        (854.0, 1.0)
+    """
+    text = _TRAILING_PREFIX_RE.sub("", text.strip())
+    m = _amount_re().match(text) or _amount_re().match(_NOTE_AFTER_AMOUNT_RE.sub("", text))
     if m is None:
         return None
     return float(m[1].replace(",", "")), money_scale()[m[2]] if m[2] else None

@@ -302,22 +302,26 @@ RULES: tuple[Rule, ...] = (
 
 
 def list_rules() -> pd.DataFrame:
-    """Return the rule registry: rule, zh, en, severity and description (the check's first docstring line).
+    """Return the rule registry: rule, zh, en, severity and description.
+
+    First the rules R1–R31 of 财预〔2021〕101号 (``metadata/rules.csv``, the audit the year build and
+    ``budgetkit analyse`` run; a rule not run on one table says why in its description), then the
+    pre-101 checks of :data:`RULES` (description: the check's first docstring line).
 
     Examples:
-        >>> list_rules().loc[0, ["rule", "severity"]].tolist()
-        ['missing_level1', 'error']
-        >>> len(list_rules())
-        8
+        >>> list_rules().loc[0, ["rule", "zh", "severity"]].tolist()
+        ['R1', '产出和效益指标齐全', 'error']
+        >>> len(list_rules()), list_rules()["rule"].iloc[31]
+        (39, 'missing_level1')
     """
-    return pd.DataFrame(
-        [
-            {"rule": r.rule, "zh": r.zh, "en": r.en, "severity": r.severity,
-             "description": (r.check.__doc__ or "").strip().splitlines()[0]}
-            for r in RULES
-        ],
-        columns=["rule", "zh", "en", "severity", "description"],
-    ).astype("str")
+    from budgetkit.rules101.catalogue import rules as rules_101
+
+    rows = [{"rule": r.rule, "zh": r.title_zh, "en": r.title_en, "severity": r.severity,
+             "description": f"{r.clause}: {r.check_en}" + ("" if r.runs else f" Not run: {r.not_run_reason}.")}
+            for r in rules_101()]
+    rows += [{"rule": r.rule, "zh": r.zh, "en": r.en, "severity": r.severity,
+              "description": (r.check.__doc__ or "").strip().splitlines()[0]} for r in RULES]
+    return pd.DataFrame(rows, columns=["rule", "zh", "en", "severity", "description"]).astype("str")
 
 
 # --- entry points ------------------------------------------------------------------------------------------
@@ -418,34 +422,37 @@ def audit_targets(
 
 
 def summarize_audit(findings: pd.DataFrame) -> pd.DataFrame:
-    """Count findings per rule and severity, every registered rule listed (zero when clean).
+    """Count findings per rule and severity, every rule of 101号 listed (zero when clean).
 
     Args:
-        findings: the output of :func:`audit_targets`.
+        findings: the 101号 audit (:func:`budgetkit.rules101.audit_projects`), or :func:`audit_targets`.
 
     Returns:
         Columns rule, zh, en, severity, findings (number of findings) and projects
-        (number of projects with at least one), in registry order; rules the
-        registry does not know come last.
+        (number of projects with at least one), in registry order: R1–R31 always, a pre-101
+        check only where the findings hold it; rules the registry does not know come last.
+        A rule with findings at a severity other than its own gets a row per severity.
 
     Examples:
-        >>> findings = pd.DataFrame({"project_id": ["a", "a", "b"], "rule": ["duplicate_indicator"] * 3,
+        >>> findings = pd.DataFrame({"project_id": ["a", "a", "b"], "rule": ["R13"] * 3,
         ...                          "severity": ["warning"] * 3, "detail": ["x", "y", "z"]})
         >>> summary = summarize_audit(findings)
-        >>> summary.loc[summary["rule"] == "duplicate_indicator", ["findings", "projects"]].values.tolist()
+        >>> summary.loc[summary["rule"] == "R13", ["findings", "projects"]].values.tolist()
         [[3, 2]]
         >>> int(summary["findings"].sum()), len(summary)
-        (3, 8)
+        (3, 31)
     """
     _require(findings, ("project_id", "rule", "severity"), "findings")
     registry = list_rules()[["rule", "zh", "en", "severity"]]
+    legacy = {r.rule for r in RULES}
+    registry = registry[~registry["rule"].isin(legacy - set(findings["rule"]))]
     counts = (
         findings.groupby(["rule", "severity"], sort=False)
         .agg(findings=("project_id", "size"), projects=("project_id", "nunique"))
         .reset_index()
     )
     summary = registry.merge(counts, on=["rule", "severity"], how="outer", sort=False)
-    order = {r.rule: n for n, r in enumerate(RULES)}
+    order = {r: n for n, r in enumerate(list_rules()["rule"])}
     summary["_order"] = summary["rule"].map(order).fillna(len(order))
     rank = {s: n for n, s in enumerate(SEVERITIES)}
     summary["_sev"] = summary["severity"].map(rank).fillna(len(SEVERITIES))

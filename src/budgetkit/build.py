@@ -38,6 +38,9 @@ What goes wrong is reported, not hidden:
   :func:`build` raises :class:`~budgetkit.errors.NotebookError` once every
   other year is done.
 
+Each year built is also written into the Parquet dataset (``data/processed/dataset/``, see
+:mod:`budgetkit.dataset_sync`), so ``budgetkit.connect()`` answers after the first build.
+
 Two builds of one tree do not interleave: the second stops with
 :class:`~budgetkit.stage.BuildLockedError`.
 """
@@ -62,7 +65,7 @@ from budgetkit.errors import InputError, NotebookError
 from budgetkit.fingerprint import Fingerprint, changes, file_digest, fingerprint, is_current
 from budgetkit.params import COMPARE_NOTEBOOK, PARAMETERS, YEAR_NOTEBOOKS, validate_params
 from budgetkit.paths import ProjectPaths, project_paths
-from budgetkit.report.failures import describe_error
+from budgetkit.report.failures import describe_error, split_skipped
 from budgetkit.report.sitemap import load_manifest, page_signature, site_map
 from budgetkit.stage import Stage, build_lock, recover, write_atomic
 
@@ -112,6 +115,16 @@ class BuildResult:
     manifest: dict = field(default_factory=dict)
     current: list[str] = field(default_factory=list)
     reason: str = ""
+
+    @property
+    def no_table(self) -> list[dict]:
+        """The skipped files that were read and hold no target table (an information, not a failure)."""
+        return split_skipped(self.skipped)[0]
+
+    @property
+    def unreadable(self) -> list[dict]:
+        """The skipped files that could not be read."""
+        return split_skipped(self.skipped)[1]
 
     @property
     def up_to_date(self) -> bool:
@@ -188,7 +201,9 @@ def run_notebook(
     extra = {}
     if kernel is not None:
         if kernel.used:
-            kernel.reset(wait=False)  # done before the notebook's first cell; checked once it ran
+            # waited for: papermill's client sends the notebook's cells on another connection, which the kernel
+            # may serve first (a reset not waited for emptied 04_figures' namespace after its import cell)
+            kernel.reset()
         kernel.used = True
         extra["km"] = kernel.km
     with _kernel_root(run_root):
@@ -478,8 +493,10 @@ def build_year(
         if kernel is not None:
             kernel.stop()  # it ends while the manifest is written
         result.skipped = _skipped(processed)
-        for s in result.skipped:
+        for s in result.unreadable:
             logger.warning("[%s] skipped %s: %s", year, s["source_file"], s["reason"])
+        for s in result.no_table:
+            logger.info("[%s] %s holds no target table: %s", year, s["source_file"], s["reason"])
         ran = [*current, *result.notebooks] if result.status == "ok" else []
         manifest.update(
             {
@@ -534,6 +551,9 @@ def build_year(
 def _compare_fingerprint(paths: ProjectPaths, years: list[int]) -> Fingerprint:
     """05_compare's inputs: the tables it reads from every processed year, the notebook, budgetkit's code."""
     tables = {f"{y}/{t}.parquet": paths.processed_year(y) / f"{t}.parquet" for y in years for t in _COMPARED}
+    decisions = paths.root / "data" / "links.csv"  # a researcher's links (steps.LINKS_FILE)
+    if decisions.is_file():
+        tables["links.csv"] = decisions
     return fingerprint([], paths.notebooks / f"{COMPARE_NOTEBOOK}.ipynb", _parameters(max(years)), inputs=tables)
 
 
@@ -629,6 +649,18 @@ def _buildable(paths: ProjectPaths, todo: list[int]) -> tuple[list[int], dict[in
     return ok, skipped
 
 
+def _sync_dataset(paths: ProjectPaths, years: list[int]) -> None:
+    """Keep ``data/processed/dataset/`` holding what the years' tables hold (see :mod:`budgetkit.dataset_sync`)."""
+    from budgetkit.dataset_sync import sync_year
+    from budgetkit.errors import BudgetkitError
+
+    for year in years:
+        try:
+            sync_year(paths, year)
+        except (BudgetkitError, OSError) as exc:
+            logger.warning("[%s] the dataset was not updated: %s", year, exc)
+
+
 def _refresh_other_years(paths: ProjectPaths, site, built: list[int]) -> None:
     """Rewrite the pages of the years not built now when their navigation changed (a year came or went)."""
     for year in sorted(site.built - set(built)):
@@ -675,6 +707,7 @@ def build(
         results = [BuildResult(str(y), status="skipped", error=reason) for y, reason in skipped.items()]
         results += [build_year(year, paths, html=html, site=site, force=force) for year in buildable]
         results.sort(key=lambda r: r.name)
+        _sync_dataset(paths, [int(r.name) for r in results if r.name.isdigit() and r.status == "ok"])
         if len(paths.processed_years()) >= 2:
             results.append(_build_compare(paths, html, site, force=force))
         else:
@@ -684,10 +717,12 @@ def build(
             rebuilt = [int(r.name) for r in results if r.name.isdigit() and (r.notebooks or r.outputs)]
             _refresh_other_years(paths, site, rebuilt)
             ran = any(r.notebooks or r.outputs for r in results)
-            if ran or page_signature(paths.reports) != site.signature():
-                from budgetkit.report.site import write_index
+            references = [paths.reports / "fields.html", paths.reports / "rules.html"]
+            if ran or page_signature(paths.reports) != site.signature() or not all(p.is_file() for p in references):
+                from budgetkit.report.site import write_index, write_reference_pages
 
                 logger.info("index: %s", paths.relative(write_index(paths, site)))
+                write_reference_pages(paths, site)
             else:
                 logger.info("index: up to date")
     failed = [r for r in results if r.status == "failed"]

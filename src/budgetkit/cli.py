@@ -3,7 +3,8 @@
 Logging handlers are set up here and only here. Every
 :class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``
 (file, line and offending text included) and exit status 2, never a traceback.
-A build that skipped an unreadable file or an empty year folder exits with 1.
+A build that skipped an unreadable file or an empty year folder exits with 1; a file that was read and
+holds no target table (a budget volume without one) is listed, and is no failure.
 """
 
 from __future__ import annotations
@@ -115,14 +116,15 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{result.name}: skipped ({result.error})")
             incomplete += 1
             continue
-        note = f", {len(result.skipped)} file(s) skipped" if result.skipped else ""
+        note = f", {len(result.unreadable)} file(s) skipped" if result.unreadable else ""
+        note += f", {len(result.no_table)} file(s) hold no target table" if result.no_table else ""
         if result.up_to_date:
             print(f"{result.name}: up to date, {len(result.current)} notebook(s) skipped "
                   f"({result.reason}){note}")
         else:
             current = f", {len(result.current)} current skipped" if result.current else ""
             print(f"{result.name}: {len(result.notebooks)} notebooks in {seconds:.1f} s{current}{note}")
-        incomplete += bool(result.skipped)
+        incomplete += bool(result.unreadable)  # a file holding no target table is an information
     if incomplete:
         print("warning: not everything was built (see above and reports/index.html)", file=sys.stderr)
         return 1
@@ -130,7 +132,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _dataset(args: argparse.Namespace) -> None:
-    from budgetkit.dataset import DATASET_DIR, write_dataset
+    from budgetkit.dataset import DATASET_DIR, remove_years, write_dataset
     from budgetkit.errors import InputError
     from budgetkit.paths import project_paths
 
@@ -138,6 +140,9 @@ def _dataset(args: argparse.Namespace) -> None:
     years = sorted(args.years) if args.years else paths.years()
     if not years:
         raise InputError("no year to parse: add disclosures under data/raw/<year>/", path=paths.raw)
+    if not args.years:  # the partitions of a year whose data/raw folder is gone go too
+        for gone in remove_years(paths.processed / DATASET_DIR, years):
+            print(f"{gone}: removed from the dataset (no data/raw/{gone}/ any more)")
     for year in years:
         result = write_dataset(paths.disclosures(year), paths.processed / DATASET_DIR, year, jobs=args.jobs,
                                scheduler=args.scheduler, force=args.force)

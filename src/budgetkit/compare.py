@@ -22,7 +22,8 @@ import pandas as pd
 
 from budgetkit.reconcile import indicator_key
 
-__all__ = ["compare_projects", "compare_rates", "strip_year", "year_columns"]
+__all__ = ["TARGET_COLUMNS", "compare_projects", "compare_rates", "compare_targets", "lineages", "strip_year",
+           "year_columns"]
 
 _YEAR = re.compile(r"[（(]?(?:19|20)\d{2}\s*(?:[-—~～至]\s*(?:19|20)?\d{2,4}\s*)?(?:年度|年)?[）)]?")
 
@@ -66,32 +67,95 @@ def _with_change(table: pd.DataFrame, years: list[int]) -> pd.DataFrame:
     return table
 
 
-def compare_projects(projects: pd.DataFrame) -> pd.DataFrame:
-    """Budget (``total_wan``) of each project in each year, matched by unit and name without its year.
+def lineages(projects: pd.DataFrame, links: pd.DataFrame | None) -> pd.Series:
+    """Per project (by ``project_id``), the id of its line of projects across years: its earliest linked one.
+
+    Without links, projects are lined up by implementing unit and name without its year (and synonyms
+    folded, see :func:`budgetkit.links.name_key`).
+
+    Examples:
+        >>> p = pd.DataFrame({"project_id": ["a", "b", "c"], "year": [2024, 2025, 2025],
+        ...                   "implementing_unit": ["u"] * 3, "project": ["2024年甲", "2025年甲", "乙"]})
+        >>> lineages(p, None).tolist()
+        ['a', 'a', 'c']
+        >>> lineages(p, pd.DataFrame({"from_id": ["a"], "to_id": ["c"]})).tolist()
+        ['a', 'b', 'a']
+    """
+    from budgetkit.links import name_key
+
+    ids = projects["project_id"].astype(str)
+    parent = dict(zip(ids, ids, strict=True))
+    if links is None:
+        units = projects.get("implementing_unit", pd.Series("", index=projects.index)).fillna("").map(indicator_key)
+        keys = [(u, name_key(n)[0]) for u, n in zip(units, projects["project"], strict=True)]
+        first: dict[tuple, str] = {}
+        order = projects.assign(_k=keys, _id=ids).sort_values("year", kind="stable")
+        for key, pid in zip(order["_k"], order["_id"], strict=True):
+            parent[pid] = first.setdefault(key, pid)
+        return ids.map(parent)
+    for a, b in zip(links["from_id"].astype(str), links["to_id"].astype(str), strict=True):
+        if a in parent and b in parent:
+            parent[b] = a
+
+    def root(pid: str) -> str:
+        seen = set()
+        while parent[pid] != pid and pid not in seen:
+            seen.add(pid)
+            pid = parent[pid]
+        return pid
+
+    return ids.map(root)
+
+
+def _with_ids(projects: pd.DataFrame) -> pd.DataFrame:
+    if "project_id" in projects.columns:
+        return projects
+    return projects.assign(project_id=[f"#{i}" for i in range(len(projects))])
+
+
+def compare_projects(projects: pd.DataFrame, links: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Budget (``total_wan``) of each project in each year: linked projects in one row.
+
+    Args:
+        projects: the projects of several years.
+        links: :func:`budgetkit.links.link_projects` of them; without, projects are matched by
+            implementing unit and name without its year.
 
     Returns:
-        Columns implementing_unit, project (year taken out), ``y<year>`` per year (万元), change (万元,
-        last year minus the one before) and change_pct (% of the one before); largest change first.
+        Columns implementing_unit, project (the latest name, year taken out), ``y<year>`` per year (万元;
+        blank where the project is absent or prints no budget: never 0), change (万元, last year minus the
+        one before), change_pct (% of the one before), and with links ``link`` (the names linked and why);
+        largest change first.
     """
-    frame = projects.assign(
-        project=projects["project"].map(strip_year),
-        _unit=projects["implementing_unit"].fillna("").map(indicator_key),
-    )
-    frame["_key"] = frame["project"].map(indicator_key)
+    frame = _with_ids(projects)
+    frame = frame.assign(_line=lineages(frame, links).to_numpy(), project=frame["project"].map(strip_year))
     years = sorted(int(y) for y in frame["year"].dropna().unique())
-    table = frame.pivot_table(index=["_unit", "_key"], columns="year", values="total_wan", aggfunc="sum")
-    names = frame.groupby(["_unit", "_key"])[["implementing_unit", "project"]].last()
-    table = names.join(table).reset_index(drop=True)
-    table = _with_change(table, years)
+    table = frame.pivot_table(index="_line", columns="year", values="total_wan", aggfunc="sum", min_count=1,
+                              dropna=False)
+    table = table.reindex(columns=years)
+    latest = frame.sort_values("year", kind="stable").groupby("_line")[["implementing_unit", "project"]].last()
+    table = latest.join(table)
+    if links is not None:
+        why = {}
+        line_of = dict(zip(frame["project_id"].astype(str), frame["_line"], strict=True))
+        for r in links.to_dict("records"):
+            line = line_of.get(str(r["to_id"]))
+            if line is not None and strip_year(r["from_project"]) != strip_year(r["to_project"]):
+                why[line] = f"{r['from_project']} → {r['to_project']}（{r['reason']}，{r['score']:.2f}）"
+        table["link"] = [why.get(line, "") for line in table.index]
+    table = _with_change(table.reset_index(drop=True), years)
     order = table["change"].abs().sort_values(ascending=False, na_position="last").index
     return table.loc[order].reset_index(drop=True)
 
 
-def compare_rates(indicators: pd.DataFrame) -> pd.DataFrame:
+def compare_rates(indicators: pd.DataFrame, lines: pd.Series | None = None) -> pd.DataFrame:
     """Unit-cost targets (元 per 户, 人 …) in each year, matched by unit, name without year and denominator.
 
     Args:
         indicators: indicators of several years with a ``year`` column.
+        lines: per ``project_id``, its line across years (:func:`lineages`): a target is then matched
+            within its project's line (two same-name unit costs of two projects of one unit stay apart,
+            and a renamed project keeps its targets' history); without it, by implementing unit.
 
     Returns:
         Columns implementing_unit, indicator (year taken out), per_unit, ``y<year>`` per year (元),
@@ -111,6 +175,8 @@ def compare_rates(indicators: pd.DataFrame) -> pd.DataFrame:
         per_unit=rates["per_unit"].fillna(""),
         _unit=rates["implementing_unit"].fillna("").map(indicator_key),
     )
+    if lines is not None and "project_id" in rates.columns:
+        rates["_unit"] = rates["_unit"] + "|" + rates["project_id"].map(lines).fillna(rates["project_id"]).astype(str)
     rates["_key"] = rates["indicator"].map(indicator_key)
     years = sorted(int(y) for y in rates["year"].dropna().unique())
     keys = ["_unit", "_key", "per_unit"]
@@ -121,3 +187,129 @@ def compare_rates(indicators: pd.DataFrame) -> pd.DataFrame:
     table = _with_change(table, years)
     order = table["change"].abs().sort_values(ascending=False, na_position="last").index
     return table.loc[order].reset_index(drop=True)
+
+
+#: Words for what changed in a target, by the target's kind (``indicators.kind``).
+_CHANGE_KIND = {"count": "数量", "percent": "百分比", "deadline": "时限", "money": "金额", "rate": "单位成本",
+                "frequency": "频次", "qualitative": "定性表述", "text": "文字表述"}
+
+#: The columns of :func:`compare_targets`.
+TARGET_COLUMNS = ["implementing_unit", "project", "level2", "indicator", "kind", "what", "from_year",
+                  "from_value", "to_year", "to_value", "from_num", "to_num", "unit", "num_change",
+                  "from_indicator", "to_indicator", "from_id", "to_id"]
+
+
+def _indicator_match(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[int | None, int | None]]:
+    """Pairs of row positions of the same indicator in two years of one project (``None``: absent).
+
+    Same name without years and synonyms folded first; then the closest name of the same level-2 group
+    (similarity ≥ 0.75); the rest are new or dropped.
+    """
+    import difflib
+
+    from budgetkit.links import name_key
+
+    keys_a = [name_key(n)[0] for n in before["indicator"]]
+    keys_b = [name_key(n)[0] for n in after["indicator"]]
+    pairs, used_b = [], set()
+    free_a = []
+    for i, k in enumerate(keys_a):
+        j = next((j for j, kb in enumerate(keys_b) if kb == k and j not in used_b), None)
+        if j is None:
+            free_a.append(i)
+        else:
+            used_b.add(j)
+            pairs.append((i, j))
+    level_a = before["level2"].fillna("").tolist() if "level2" in before else [""] * len(before)
+    level_b = after["level2"].fillna("").tolist() if "level2" in after else [""] * len(after)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, keys_a[i], keys_b[j], autojunk=False).ratio(), i, j)
+         for i in free_a for j in range(len(keys_b)) if j not in used_b and level_a[i] == level_b[j]),
+        reverse=True)
+    used_a = set()
+    for ratio, i, j in scored:
+        if ratio >= 0.75 and i not in used_a and j not in used_b:
+            used_a.add(i)
+            used_b.add(j)
+            pairs.append((i, j))
+    pairs += [(i, None) for i in free_a if i not in used_a]
+    pairs += [(None, j) for j in range(len(keys_b)) if j not in used_b]
+    return pairs
+
+
+def _same_target(a: str, year_a: object, b: str, year_b: object) -> bool:
+    """Whether two printed values say the same, each year's own year aside (``2024年12月底前`` = ``2025年12月底前``).
+
+    Examples:
+        >>> _same_target("2024年12月底前", 2024, "2025年12月底前", 2025), _same_target("≥85%", 2024, "≥90%", 2025)
+        (True, False)
+    """
+    return a.replace(str(year_a), "{year}") == b.replace(str(year_b), "{year}")
+
+
+def _target_row(link: dict, a: dict | None, b: dict | None) -> dict | None:
+    """One changed target of a linked project (``None`` when it did not change)."""
+    value_a = "" if a is None else str(a.get("value") or "")
+    value_b = "" if b is None else str(b.get("value") or "")
+    name_a = "" if a is None else str(a.get("indicator") or "")
+    name_b = "" if b is None else str(b.get("indicator") or "")
+    if a is not None and b is not None and _same_target(value_a, link["from_year"], value_b, link["to_year"]):
+        return None
+    ref = b if b is not None else a
+    kind = str(ref.get("kind") or "")
+    if a is None:
+        what = "新增指标"
+    elif b is None:
+        what = "删除指标"
+    else:
+        what = _CHANGE_KIND.get(kind, "指标值") + "变化"
+    num_a = None if a is None else a.get("num")
+    num_b = None if b is None else b.get("num")
+    unit_a = None if a is None else a.get("unit")
+    unit_b = None if b is None else b.get("unit")
+    same_unit = a is not None and b is not None and (unit_a or "") == (unit_b or "")
+    change = (num_b - num_a) if same_unit and pd.notna(num_a) and pd.notna(num_b) else None
+    return {
+        "implementing_unit": link.get("implementing_unit"), "project": strip_year(link["to_project"]),
+        "level2": ref.get("level2"), "indicator": strip_year(name_b or name_a), "kind": kind, "what": what,
+        "from_year": link["from_year"], "from_value": value_a or None, "to_year": link["to_year"],
+        "to_value": value_b or None, "from_num": num_a, "to_num": num_b, "unit": unit_b or unit_a,
+        "num_change": change, "from_indicator": name_a or None, "to_indicator": name_b or None,
+        "from_id": link["from_id"], "to_id": link["to_id"],
+    }
+
+
+def compare_targets(indicators: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """Every target that changed between two linked projects: counts, percents, deadlines, wording.
+
+    Indicators of a linked pair are matched by name without years (synonyms folded), then by the
+    closest name within their level-2 group; a target whose printed value differs is a row (with the
+    numbers and their difference where the unit is the same), and so is a target added or dropped.
+
+    Args:
+        indicators: the indicators of the years linked (``project_id``, ``indicator``, ``value``, ``kind``,
+            ``num``, ``unit``, ``level2``).
+        links: :func:`budgetkit.links.link_projects`.
+
+    Examples:
+        >>> inds = pd.DataFrame({"project_id": ["a", "a", "b", "b"], "level2": ["数量指标", "质量指标"] * 2,
+        ...     "indicator": ["2024年帮扶户数", "满意度", "2025年帮扶户数", "满意度"],
+        ...     "value": ["180户", "≥85%", "200户", "≥90%"], "kind": ["count", "percent"] * 2,
+        ...     "num": [180.0, 85.0, 200.0, 90.0], "unit": ["户", "%", "户", "%"]})
+        >>> links = pd.DataFrame([{"from_id": "a", "to_id": "b", "from_year": 2024, "to_year": 2025,
+        ...     "from_project": "甲", "to_project": "甲", "implementing_unit": "u"}])
+        >>> compare_targets(inds, links)[["indicator", "what", "from_value", "to_value", "num_change"]].values.tolist()
+        [['帮扶户数', '数量变化', '180户', '200户', 20.0], ['满意度', '百分比变化', '≥85%', '≥90%', 5.0]]
+    """
+    rows = []
+    by_project = {pid: frame.reset_index(drop=True) for pid, frame in indicators.groupby("project_id", sort=False)}
+    empty = indicators.iloc[:0]
+    for link in links.to_dict("records"):
+        before = by_project.get(link["from_id"], empty)
+        after = by_project.get(link["to_id"], empty)
+        records_a, records_b = before.to_dict("records"), after.to_dict("records")
+        for i, j in sorted(_indicator_match(before, after), key=lambda p: (p[1] is None, p[1] or 0, p[0] or 0)):
+            row = _target_row(link, None if i is None else records_a[i], None if j is None else records_b[j])
+            if row is not None:
+                rows.append(row)
+    return pd.DataFrame(rows, columns=TARGET_COLUMNS)

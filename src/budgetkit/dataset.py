@@ -86,6 +86,7 @@ __all__ = [
     "dataset_dir",
     "open_dataset",
     "read_table",
+    "remove_years",
     "write_dataset",
     "write_year_tables",
 ]
@@ -103,6 +104,7 @@ YEAR_TABLES: tuple[str, ...] = ("costs", "terms", "audit")
 
 _PART = "part-0.parquet"
 _FILES = "_files"
+_STAGING = "_staging"
 _ARROW = {"str": "large_string", "int": "int64", "float": "float64", "date": "timestamp[ms]"}
 _DUCKDB = {"str": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "date": "TIMESTAMP"}
 
@@ -169,14 +171,16 @@ def write_dataset(
     if len(set(stems)) != len(stems):
         dupes = sorted({s for s in stems if stems.count(s) > 1})
         raise InputError("two files of the year share a name (one partition per file stem)", text=dupes[0])
+    _sweep(base, year)
     record = _read_record(base, year)
     digests = {p.stem: {"file": p.name, "sha256": file_digest(p), "budgetkit": __version__} for p in files}
-    todo = [
-        p for p in files
-        if force or record.get(p.stem) != digests[p.stem] or not _has_partition(base, year, p.stem)
-    ]
+    todo = [p for p in files if force or not _is_whole(base, year, p.stem, record.get(p.stem), digests[p.stem])]
     result = DatasetResult(unchanged=len(files) - len(todo))
     before = _sources(base, year)
+    if todo:  # a file is recorded again only once all its partitions are in place
+        for path in todo:
+            record.pop(path.stem, None)
+        _write_record(base, year, record)
     outcomes = map_files(partial(_parse_and_write, dataset=base, year=year), todo, jobs=jobs,
                          scheduler=scheduler, progress=file_progress(progress))
     for path, outcome in zip(todo, outcomes, strict=True):
@@ -184,7 +188,7 @@ def write_dataset(
             result.parsed += 1
             for name, n in outcome.tables.items():
                 result.counts[name] = result.counts.get(name, 0) + n
-            record[path.stem] = digests[path.stem]
+            record[path.stem] = digests[path.stem] | {"rows": dict(outcome.tables)}
         else:
             result.skipped.append(SkippedFile(path, outcome.error, outcome.kind))
             record.pop(path.stem, None)
@@ -193,6 +197,7 @@ def write_dataset(
         record.pop(stem, None)
     result.removed = sorted(before - _sources(base, year))
     _write_record(base, year, record)
+    _sweep(base, year)
     logger.info("[%s] dataset: %d file(s) parsed, %d unchanged, %d removed, %d skipped", year, result.parsed,
                 result.unchanged, len(result.removed), len(result.skipped))
     return result
@@ -211,15 +216,30 @@ def _parse_and_write(path: Path, dataset: Path, year: int) -> FileResult:
 
 
 def write_partition(tables: Tables, dataset: str | Path, year: int, source: str) -> dict[str, int]:
-    """Replace the partitions of one source file with ``tables``; return the rows written per table."""
+    """Replace the partitions of one source file with ``tables``; return the rows written per table.
+
+    Every table's file is first written and synced in a staging folder (``_staging/``); only when all
+    are there are they renamed into place, so a kill leaves each partition either old or new, never
+    half written, and :func:`write_dataset` records the file only after this returns.
+    """
     base = Path(dataset)
-    _remove_partition(base, year, source)
+    staging = _staging(base, year) / f"source={quote(source, safe='')}.{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
     counts = {}
     for name in FILE_TABLES:
         frame = getattr(tables, name)
         counts[name] = len(frame)
         if len(frame):
-            _write_parquet(frame, name, _partition(base, name, year, source))
+            _write_parquet(frame, name, staging / name)
+    for name in FILE_TABLES:
+        folder = _partition(base, name, year, source)
+        if counts[name]:
+            folder.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / name / _PART, folder / _PART)
+            _fsync_dir(folder)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
     return counts
 
 
@@ -250,9 +270,30 @@ def _write_parquet(frame: pd.DataFrame, table: str, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / _PART
     staging = folder / f".{_PART}.{os.getpid()}"
-    pq.write_table(_arrow(frame, table), staging)
-    os.replace(staging, path)
+    try:
+        with open(staging, "wb") as out:
+            pq.write_table(_arrow(frame, table), out)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(staging, path)
+    finally:
+        staging.unlink(missing_ok=True)
+    _fsync_dir(folder)
     return path
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (where the system lets a folder be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _arrow(frame: pd.DataFrame, table: str) -> pa.Table:
@@ -278,8 +319,64 @@ def _partition(base: Path, table: str, year: int, source: str | None = None) -> 
     return folder / f"source={quote(source, safe='')}" if source is not None else folder
 
 
-def _has_partition(base: Path, year: int, source: str) -> bool:
-    return (_partition(base, "documents", year, source) / _PART).is_file()
+def _staging(base: Path, year: int) -> Path:
+    return base / _STAGING / f"raw_year={year}"
+
+
+def _is_whole(base: Path, year: int, source: str, recorded: dict | None, digest: dict) -> bool:
+    """Whether ``source`` is recorded from the same bytes and version, with every partition whole.
+
+    Every table's partition must hold the rows recorded (a table with no rows has no partition).
+    """
+    import pyarrow.parquet as pq
+
+    if not recorded or {k: recorded.get(k) for k in digest} != digest or not isinstance(recorded.get("rows"), dict):
+        return False
+    for name in FILE_TABLES:
+        path = _partition(base, name, year, source) / _PART
+        rows = recorded["rows"].get(name, 0)
+        try:
+            if (pq.read_metadata(path).num_rows if path.is_file() else 0) != rows:
+                return False
+        except (OSError, ValueError):  # a torn or foreign file
+            return False
+    return True
+
+
+def _sweep(base: Path, year: int) -> None:
+    """Remove what an interrupted run left: the year's staging folder and temporary files."""
+    shutil.rmtree(_staging(base, year), ignore_errors=True)
+    for name in FILE_TABLES:
+        folder = _partition(base, name, year)
+        if folder.is_dir():
+            for stray in folder.glob(f"*/.{_PART}.*"):
+                stray.unlink(missing_ok=True)
+    _record_path(base, year).with_suffix(".json.tmp").unlink(missing_ok=True)
+
+
+def remove_years(dataset: str | Path, keep: Sequence[int]) -> list[int]:
+    """Remove every partition of the years not in ``keep`` (their ``data/raw`` folder is gone).
+
+    Examples:
+        >>> import tempfile
+        >>> base = Path(tempfile.mkdtemp())
+        >>> _ = write_year_tables({"audit": pd.DataFrame({"project_id": ["a#01"], "rule": ["x"]})}, base, 2023)
+        >>> remove_years(base, [2025]), sorted(p.name for p in (base / "audit").iterdir())
+        ([2023], [])
+    """
+    base = Path(dataset)
+    gone = set()
+    for folder in base.glob("*/raw_year=*"):  # every table's, the staging folder's and the record
+        year = folder.name.removeprefix("raw_year=").removesuffix(".json")
+        if year.isdigit() and int(year) not in keep:
+            gone.add(int(year))
+            if folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.unlink(missing_ok=True)
+    for year in sorted(gone):
+        logger.info("dataset: removed the partitions of %s (no data/raw/%s any more)", year, year)
+    return sorted(gone)
 
 
 def _remove_partition(base: Path, year: int, source: str) -> None:
@@ -317,9 +414,12 @@ def _write_record(base: Path, year: int, record: dict[str, dict]) -> None:
     path = _record_path(base, year)
     path.parent.mkdir(parents=True, exist_ok=True)
     staging = path.with_suffix(".json.tmp")
-    staging.write_text(json.dumps(dict(sorted(record.items())), ensure_ascii=False, indent=1) + "\n",
-                       encoding="utf-8")
+    with open(staging, "w", encoding="utf-8") as out:
+        out.write(json.dumps(dict(sorted(record.items())), ensure_ascii=False, indent=1) + "\n")
+        out.flush()
+        os.fsync(out.fileno())
     os.replace(staging, path)
+    _fsync_dir(path.parent)
 
 
 # --- reading ---------------------------------------------------------------------------------------------

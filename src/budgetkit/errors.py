@@ -21,6 +21,7 @@ from pathlib import Path
 __all__ = [
     "BudgetkitError",
     "InputError",
+    "LimitError",
     "NoTableError",
     "NotebookError",
     "ParameterError",
@@ -84,3 +85,23 @@ class ReconciliationError(BudgetkitError):
 
 class NotebookError(BudgetkitError):
     """A notebook failed while the runner executed it; its executed copy shows the error."""
+
+
+class LimitError(InputError):
+    """A file passes one of the per-file limits (:mod:`budgetkit.limits`): it is skipped, the limit named.
+
+    Examples:
+        >>> str(LimitError("the table expands to 65534000 cells", limit="max_cells", value=2_000_000, path="x.html"))
+        'x.html: the table expands to 65534000 cells (past the limit max_cells = 2000000)'
+    """
+
+    def __init__(self, message: str, *, limit: str, value: int, path: str | Path | None = None,
+                 text: str | None = None) -> None:
+        self.limit = limit
+        self.value = value
+        super().__init__(f"{message} (past the limit {limit} = {value})", path=path, text=text)
+
+    def at(self, path: str | Path) -> LimitError:
+        """The same error naming ``path`` (a reader's helper raises it without the file)."""
+        message = self.message.rsplit(" (past the limit", 1)[0]
+        return LimitError(message, limit=self.limit, value=self.value, path=path, text=self.text)

@@ -32,7 +32,7 @@ from functools import cache
 
 from budgetkit.amounts import money_scale, parse_amount
 from budgetkit.regions import YEAR_RE
-from budgetkit.tokens import BLANK, LINE, PIECE, Tok, join_text
+from budgetkit.tokens import BLANK, BREAK, LINE, PIECE, Tok, join_text
 from budgetkit.vocabulary import Term, scan, terms
 
 __all__ = ["Header", "parse_amount", "read_header"]
@@ -45,8 +45,11 @@ _TITLE_YEAR_RE = re.compile(r"(\d{4})\s*年")
 #: A cell shaped like a label the vocabulary does not know: it ends with a colon, or is marked required,
 #: or is short and ends the way labels end.
 _UNKNOWN_LABEL_RE = re.compile(
-    r"^\*|[:]$|^.{1,12}(?:名称|部门|负责人|电话|编码|代码|类别|分类|日期|时间|周期|期限|区域|方式|依据|地址|邮箱)$"
+    r"^\*|[:]$|^.{0,12}(?:名称|部门|单位|负责人|电话|编码|代码|类别|分类|属性|概况|日期|时间|周期|期限|区域|方式|依据|地址|邮箱)$"
 )
+#: A cell opened by a word shaped like a label the vocabulary does not know, its value after a space or colon
+#: (``概况 台胞扶贫济困生活补贴包括:…``).
+_LABEL_THEN_VALUE_RE = re.compile(r"^(?P<label>\S{2,12}?)(?:[:]\s*|\s+)(?P<value>\S.*)$")
 #: Money fields that take the first amount printed (another is kept in ``header_extras``).
 _MONEY = {"total", "annual_total", "fund_total", "fiscal", "central", "regional", "local", "other", "carryover",
           "medium_term", "adjusted", "executed"}
@@ -368,11 +371,37 @@ def _read_entry(lead: list[Tok], h: Header) -> list[Tok]:
 
 
 def _value_run(vals: list[Tok]) -> tuple[list[Tok], list[Tok]]:
-    """The value tokens of a label, up to the first cell shaped like a label the vocabulary does not know."""
+    """The value tokens of a label: up to the end of its row, or a cell shaped like an unknown label.
+
+    The row ends where the reader saw it end; a cell shaped like a label the vocabulary does not know stands
+    alone or opens its line before its value.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> def tok(text, gap):
+        ...     return Tok(text, (Cell(text, 1),), gap)
+        >>> [t.text for t in _value_run([tok("某某专项资金", 2), tok("下达地方或单位", 4), tok("某区政府", 2)])[0]]
+        ['某某专项资金']
+        >>> [t.text for t in _value_run([tok("某某补贴、涉台联络", 0), tok("经费", 2), tok("概况 补贴包括:…", 2)])[0]]
+        ['某某补贴、涉台联络', '经费']
+    """
     for k, v in enumerate(vals):
-        if k > 0 and _UNKNOWN_LABEL_RE.search(v.text) and len(v.text) <= 16:
+        if k > 0 and (v.gap >= BREAK or _is_unknown_label(v.text)
+                      or v.gap >= LINE and _label_then_value(v.text) is not None):
             return vals[:k], vals[k:]
     return vals, []
+
+
+def _is_unknown_label(text: str) -> bool:
+    return len(text) <= 16 and _UNKNOWN_LABEL_RE.search(text) is not None
+
+
+def _label_then_value(text: str) -> tuple[str, str] | None:
+    """``(label, value)`` of a cell opened by a word shaped like an unknown label, else ``None``."""
+    m = _LABEL_THEN_VALUE_RE.match(text)
+    if m is None or not _UNKNOWN_LABEL_RE.search(m["label"]):
+        return None
+    return m["label"], m["value"]
 
 
 def _read_leftovers(vals: Sequence[Tok], h: Header, extra, note_title) -> None:
@@ -388,11 +417,16 @@ def _read_leftovers(vals: Sequence[Tok], h: Header, extra, note_title) -> None:
         if note_title(v):
             k += 1
             continue
-        if _UNKNOWN_LABEL_RE.search(v.text) and len(v.text) <= 16:
+        if _is_unknown_label(v.text):
             value_toks, _ = _value_run(vals[k + 1 :])
             text = join_text(t.text for t in value_toks)
             extra(v, "", text or None, value_toks)
             k += 1 + len(value_toks)
+            continue
+        if (pair := _label_then_value(v.text)) is not None:
+            h.extras.append({"label": pair[0], "field": "", "value": pair[1], "tok": v})
+            h.used.add(id(v))
+            k += 1
             continue
         h.leftovers.append((v, "text after a header value"))
         k += 1

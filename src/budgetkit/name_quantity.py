@@ -27,7 +27,7 @@ from functools import cache, lru_cache
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import IndicatorValue, load_units, parse_indicator_value
 
-__all__ = ["quantity_in_name", "unit_from_name", "value_with_name_unit"]
+__all__ = ["quantity_in_name", "unit_from_name", "value_unit_first", "value_with_name_unit"]
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +37,15 @@ _HAS_UNIT = re.compile(r"[^\d.,\s≥≤<>=＝≧≦%％约大于小于不低高�
 
 @cache
 def _count_units() -> tuple[str, ...]:
-    """Count units that are not durations, longest first (a name's ``120平米`` but never its ``2025年``)."""
+    """Count units, durations among them, longest first (``12个月`` is a duration, never ``12个``)."""
     units = load_units()
-    found = [u for u, row in units.items() if row["kind"] == "count" and not row.get("time")]
+    found = [u for u, row in units.items() if row["kind"] == "count"]
     return tuple(sorted(found, key=len, reverse=True))
+
+
+@cache
+def _durations() -> frozenset[str]:
+    return frozenset(u for u, row in load_units().items() if row.get("time"))
 
 
 @cache
@@ -80,7 +85,8 @@ def quantity_in_name(name: str) -> tuple[float, str] | None:
         (300.0, '米')
     """
     text = normalize_text(name or "")
-    found = list(_quantity_re().finditer(text))
+    # durations are matched (so 12个月 is not read as 12个) and then left out
+    found = [m for m in _quantity_re().finditer(text) if m[2] not in _durations()]
     if not found:
         return None
     m = found[-1]
@@ -108,3 +114,26 @@ def value_with_name_unit(name: str, value: str) -> IndicatorValue | None:
     parsed = parse_indicator_value(text + unit)
     logger.debug("value %r of %r read with the name's unit %s: %s", value, name, unit, parsed.kind)
     return parsed
+
+
+_UNIT_FIRST = re.compile(
+    r"^(?P<unit>万元|亿元|千元|元|万)\s*(?P<op>[≤≥<>=≦≧]|不超过|不低于)?\s*(?P<num>\d[\d,]*(?:\.\d+)?)$"
+)
+
+
+def value_unit_first(value: str) -> IndicatorValue | None:
+    """A money value printed with its unit before the number (``万元≤184.94``), read as ``≤184.94万元``.
+
+    Returns ``None`` for any other value.
+
+    Examples:
+        >>> v = value_unit_first("万元≤184.94")
+        >>> (v.kind, v.op, v.value_yuan)
+        ('money', '≤', 1849400.0)
+        >>> value_unit_first("≤184.94万元") is None
+        True
+    """
+    m = _UNIT_FIRST.match(normalize_text(value or "").strip())
+    if not m:
+        return None
+    return parse_indicator_value(f"{m['op'] or ''}{m['num']}{m['unit']}")

@@ -164,11 +164,15 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     Raises:
         NoTableError: when the document holds no performance-target table.
     """
+    from budgetkit.grid_recognise import recognise_grids
     from budgetkit.ocr import repair_ocr
     from budgetkit.recognise import recognise
 
     src = source_file or doc.path.name
-    rec = recognise(repair_ocr(doc), year=year, source_file=src)
+    doc = repair_ocr(doc)
+    rec = recognise_grids(doc, year=year, source_file=src) if doc.kind != "text" else None
+    if rec is None or not rec.indicators:  # no target table on a grid: the document is read as text
+        rec = recognise(doc, year=year, source_file=src)
     if not rec.projects:
         raise NoTableError(_no_table_message(doc), path=doc.path)
     if not rec.indicators:
@@ -190,6 +194,9 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
                    unparsed)
 
 
+#: How the message of a :class:`~budgetkit.errors.NoTableError` begins (after the file's name).
+NO_TABLE_FOUND = "no performance-target table found"
+
 #: Roles of the terms a no-table message names as the nearest anchors seen.
 _ANCHOR_ROLES = ("field:project", "field:department", "column", "level1", "level2", "goal")
 
@@ -209,7 +216,7 @@ def _no_table_message(doc: Document) -> str:
             break
     seen = list(dict.fromkeys(seen))[:5]
     nearest = "; nearest anchors: " + ", ".join(repr(s[:30]) for s in seen) if seen else "; no anchor seen"
-    return (f"no performance-target table found ({doc.units} {doc.unit_name} read{nearest}); a table needs a "
+    return (f"{NO_TABLE_FOUND} ({doc.units} {doc.unit_name} read{nearest}); a table needs a "
             "项目名称-type label and an indicator section (一级指标 … or 产出指标 …); to read a new template, "
             "add its labels to src/budgetkit/metadata/vocabulary.csv")
 

@@ -34,6 +34,7 @@ from matplotlib.patches import Patch
 
 from budgetkit.fonts import use_cjk_font
 from budgetkit.reconcile import STATUSES as _STATUS_ZH
+from budgetkit.vocabulary import PINYIN_RE
 
 __all__ = [
     "STATUS_COLORS",
@@ -118,7 +119,7 @@ def fit_margins(fig: Figure) -> Figure:
         >>> import pandas as pd
         >>> fig = plot_budget_by_project(pd.DataFrame({"project": ["一个名字很长的项目"], "total_wan": [1.0]}))
         >>> round(float(fit_margins(fig).subplotpars.left), 2)
-        0.17
+        0.15
     """
     axes = [ax for ax in fig.axes if ax.axison]
     if fig.get_layout_engine() is not None or not axes:
@@ -130,7 +131,7 @@ def fit_margins(fig: Figure) -> Figure:
     outside = any(ax.get_legend() is not None and ax.get_legend().get_bbox_to_anchor().x0 > 0 for ax in axes)
     right = 1.25 + (1.7 if outside else 0.0)
     noted = any(t.get_text().startswith(_NOTE) for t in axes[-1].texts)
-    top = 0.5 + (0.35 if fig._suptitle is not None else 0.0)
+    top = 0.5 + (0.5 if fig._suptitle is not None else 0.0)
     bottom = 0.6 + (0.35 if noted else 0.0)
     gap = 1.2  # between stacked axes: a title, tick labels, an x label and a note
     n = len(axes)
@@ -148,10 +149,10 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 def _project_labels(frame: pd.DataFrame) -> list[str]:
     """Project names, with the implementing unit added where one name belongs to more than one unit."""
-    names = frame["project"].astype(str)
+    names = frame["project"].astype(str).str.replace(PINYIN_RE, "", regex=True)  # mirror sites' pinyin: not shown
     if "implementing_unit" not in frame.columns:
         return names.tolist()
-    units = frame["implementing_unit"].astype(str)
+    units = frame["implementing_unit"].astype(str).str.replace(PINYIN_RE, "", regex=True)
     shared = pd.DataFrame({"n": names, "u": units}).groupby("n")["u"].nunique()
     repeated = names.map(shared).gt(1)
     return [f"{n}（{u}）" if r else n for n, u, r in zip(names, units, repeated, strict=True)]
@@ -199,15 +200,18 @@ def plot_budget_by_project(projects: pd.DataFrame, top: int = TOP_N) -> Figure:
     frame = projects.assign(_label=_project_labels(projects)).sort_values("total_wan", na_position="first")
     hidden = max(0, len(frame) - top)
     frame = frame.tail(top)
-    fig = _figure(len(frame) + (8 if hidden else 0))
+    labels = [_wrap(t, 24) for t in frame["_label"]]
+    lines = max((t.count("\n") + 1 for t in labels), default=1)  # a row holds its label's lines apart
+    rows = len(frame) * max(1.0, 0.7 * lines)
+    fig = _figure(rows + (8 if hidden else 0))
     if hidden:
-        ax, dist = fig.subplots(2, 1, height_ratios=[1.2 + 0.42 * len(frame), 4.0])
+        ax, dist = fig.subplots(2, 1, height_ratios=[1.2 + 0.42 * rows, 4.0])
     else:
         ax = fig.add_subplot()
     values = frame["total_wan"].astype(float).fillna(0.0)
     y = np.arange(len(frame))
     ax.barh(y, values, color=_PALETTE[0])
-    ax.set_yticks(y, frame["_label"].tolist())
+    ax.set_yticks(y, labels, fontsize=9)
     for yi, v, raw in zip(y, values, frame["total_wan"], strict=True):
         text = "无预算数" if pd.isna(raw) else _fmt(v)
         ax.annotate(text, (v, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
@@ -441,15 +445,17 @@ def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
     if len(order) > MAX_PANELS or int(sizes.max()) > top:
         return _unit_cost_boxes(rates, order[: 2 * MAX_PANELS], len(order))
     shown = [min(top, int((rates["_unit"] == u).sum())) for u in order]
-    fig = _figure(0, width=10.0, min_height=sum(1.3 + 0.36 * n for n in shown))
-    axes = fig.subplots(len(order), 1, squeeze=False, height_ratios=[1.3 + 0.36 * n for n in shown])[:, 0]
+    # a bar's label wraps over two lines of 8 pt: 0.46 in a bar keeps neighbours' labels apart
+    fig = _figure(0, width=10.0, min_height=sum(1.3 + 0.46 * n for n in shown))
+    axes = fig.subplots(len(order), 1, squeeze=False, height_ratios=[1.3 + 0.46 * n for n in shown])[:, 0]
     for k, (ax, unit) in enumerate(zip(axes, order, strict=True)):
         group = rates[rates["_unit"] == unit].sort_values("value_yuan", ascending=False)
         hidden = max(0, len(group) - top)
         group = group.head(top).iloc[::-1]
         y = np.arange(len(group))
         ax.barh(y, group["value_yuan"], color=_PALETTE[k % len(_PALETTE)])
-        labels = [_wrap(f"{p} · {i}") for p, i in zip(group["_project"], group["indicator"], strict=True)]
+        labels = [_wrap(f"{p} · {PINYIN_RE.sub('', str(i))}")
+                  for p, i in zip(group["_project"], group["indicator"], strict=True)]
         ax.set_yticks(y, labels, fontsize=8)
         for yi, v in zip(y, group["value_yuan"], strict=True):
             ax.annotate(_fmt(v), (v, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
@@ -550,7 +556,7 @@ def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
     )
     ax.set_xlim(0, max(100.0, float(values.max()) * 1.15 if len(values) else 100.0))
     ax.set_xlabel("定性或文字指标占比（%） share of qualitative or text targets")
-    ax.set_title("各项目定性指标占比（Qualitative share of every project）")
+    ax.set_title("各项目定性指标占比（Qualitative share of every project）", pad=16)  # above the limit's label
     _more(ax, hidden, "projects")
     return fig
 
@@ -669,14 +675,20 @@ def _change_plot(table: pd.DataFrame, labels: list[str], unit: str, title: str, 
     frame = frame.assign(_size=frame["change"].abs().fillna(-1.0)).sort_values("_size", ascending=False)
     hidden = max(0, len(frame) - top)
     frame = frame.head(top).iloc[::-1]
+    if frame["change"].isna().all():  # nothing in both years: say so, and count what came and went
+        fig = _figure(2, width=10.0)
+        ax = fig.add_subplot()
+        new = int(frame["_note"].str.contains("新增").sum()) + hidden
+        gone = int(frame["_note"].str.contains("未列").sum())
+        text = "两年之间没有可比较的项目（no item is in both years）"
+        if new or gone:
+            text += f"\n新增 {new} 项 new，未列 {gone} 项 not listed"
+        ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        ax.set_title(title)
+        return fig
     fig = _figure(len(frame), width=10.0)
     ax = fig.add_subplot()
-    if frame.empty:
-        ax.text(
-            0.5, 0.5, "无可比较的项目（nothing to compare）", ha="center", va="center", transform=ax.transAxes
-        )
-        ax.set_axis_off()
-        return fig
     y = np.arange(len(frame))
     change = frame["change"].astype(float)
     shown = change.notna().to_numpy()
@@ -761,7 +773,8 @@ def plot_unit_cost_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
     """
     _require(table, ("indicator", "per_unit", "change", "change_pct"), "table")
     labels = [
-        f"{i}（{_per_unit_label(u)}）" for i, u in zip(table["indicator"], table["per_unit"], strict=True)
+        f"{PINYIN_RE.sub('', str(i))}（{_per_unit_label(u)}）"
+        for i, u in zip(table["indicator"], table["per_unit"], strict=True)
     ]
     return _change_plot(
         table, labels, "元", "单位成本的变化（Unit-cost change, within each denominator）", top
@@ -783,12 +796,41 @@ class SavedFigure:
         (b'PNG', True)
     """
 
-    def __init__(self, figure: Figure, path: Path) -> None:
+    def __init__(self, figure: Figure, path: Path, *, caption: str = "", source: str = "", href: str = "",
+                 source_href: str = "") -> None:
+        from budgetkit.figure_text import describe_figure
+
         self.figure = figure
         self.path = Path(path)
+        self.alt = describe_figure(figure)
+        self.caption = caption
+        self.source = source
+        self.href = href
+        self.source_href = source_href
 
     def _repr_png_(self) -> bytes:
         return self.path.read_bytes()
+
+    def _repr_html_(self) -> str:
+        """The image with its alt text (from the figure's data), a caption, the source, and a link to full size."""
+        import base64
+        import html
+
+        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
+        img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
+        if self.href:
+            img = (f'<a class="bk-figure-link" href="{html.escape(self.href)}" '
+                   f'title="查看原图 open at full size">{img}</a>')
+        notes = [f'<span class="bk-figure-caption">{html.escape(self.caption)}</span>'] if self.caption else []
+        if self.source:
+            source = html.escape(self.source)
+            if self.source_href:
+                source = f'<a href="{html.escape(self.source_href)}">{source}</a>'
+            notes.append(f'<span class="bk-figure-source">数据来源 source：{source}</span>')
+        if self.href:
+            notes.append(f'<a class="bk-figure-full" href="{html.escape(self.href)}">查看原图 full size</a>')
+        caption = f"<figcaption>{' · '.join(notes)}</figcaption>" if notes else ""
+        return f'<figure class="bk-figure">{img}{caption}</figure>'
 
     def __repr__(self) -> str:
         return f"<figure {self.path.name}>"

@@ -58,14 +58,25 @@ def _cell_text(tc: Any) -> str:
     return "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))
 
 
+def _grid_width(tbl: Any) -> int:
+    """The table's real width: its grid's columns, or the most cells a row holds when it declares none."""
+    from budgetkit.read_grid import check_cells
+
+    declared = len(tbl.tblGrid.gridCol_lst) if tbl.tblGrid is not None else 0
+    widest = max((len(tr.tc_lst) for tr in tbl.tr_lst), default=1)
+    check_cells(len(tbl.tr_lst) * widest)
+    return max(declared, widest, 1)
+
+
 def _table_cells(tbl: Any) -> list[Placed]:
     """The origins of a table's cells on its layout grid, vertical merges counted into rowspans."""
     spans: list[list[Any]] = []  # [row, col, text, rowspan, colspan]
     open_at: dict[int, list[Any]] = {}  # column -> the origin whose vMerge run is open there
+    width = _grid_width(tbl)
     for r, tr in enumerate(tbl.tr_lst):
-        col = tr.grid_before
+        col = min(tr.grid_before, width)
         for tc in tr.tc_lst:
-            span = max(1, tc.grid_span)
+            span = max(1, min(tc.grid_span, width - col))  # never past the table's grid (a 37 KB span bomb)
             merge = tc.vMerge
             above = open_at.get(col)
             if merge == "continue" and above is not None and above[4] == span:

@@ -9,7 +9,11 @@ table to :class:`RowWriter`, which
   lines of a cell broken on purpose joined by :func:`~budgetkit.tokens.join_text`;
 * expands merged cells: the origin carries its ``rowspan``/``colspan``, every
   other position it covers gets a copy marked ``spanned`` (same text), so a
-  grid row holds one cell per column, in column order.
+  grid row holds one cell per column, in column order;
+* keeps to the per-file limits (:mod:`budgetkit.limits`): a span reaches no
+  further than ``span_overhang`` past the table's real extent (:func:`cap_spans`), and a document
+  whose tables expand to more than ``max_cells`` positions, or a cell longer
+  than ``max_cell_chars`` characters, raises :class:`~budgetkit.errors.LimitError`.
 
 Text outside tables is written one row per line; :meth:`RowWriter.blank`
 marks a paragraph gap.
@@ -34,9 +38,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from budgetkit.cells import Cell, Row
+from budgetkit.errors import LimitError
+from budgetkit.limits import LIMITS
 from budgetkit.normalize import normalize_text
 
-__all__ = ["Placed", "RowWriter", "cell_text"]
+__all__ = ["Placed", "RowWriter", "cap_spans", "cell_text", "check_cells", "check_text", "extent"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +58,60 @@ class Placed:
     rowspan: int = 1
     colspan: int = 1
     page: int | None = None
+
+
+def cap_spans(cells: Iterable[Placed]) -> list[Placed]:
+    """The cells with their spans cut at the table's real extent (see :func:`extent`).
+
+    A span far past the last row or column any cell starts in covers nothing a reader can use, and would
+    cost its full size (``rowspan=65534 colspan=1000`` in a one-cell table).
+
+    Examples:
+        >>> [(p.rowspan, p.colspan) for p in cap_spans([Placed(0, 0, "a", 65534, 1000), Placed(1, 1, "b")])]
+        [(66, 66), (1, 1)]
+    """
+    cells = list(cells)
+    if not cells:
+        return cells
+    nrows, ncols = extent((p.row, p.col) for p in cells)
+    return [p if p.row + p.rowspan <= nrows and p.col + p.colspan <= ncols
+            else Placed(p.row, p.col, p.text, max(1, min(p.rowspan, nrows - p.row)),
+                        max(1, min(p.colspan, ncols - p.col)), p.page) for p in cells]
+
+
+def extent(starts: Iterable[tuple[int, int]]) -> tuple[int, int]:
+    """The rows and columns a table may span: those its cells start in, and ``span_overhang`` more.
+
+    Examples:
+        >>> extent([(0, 0), (3, 1)]) == (4 + LIMITS.span_overhang, 2 + LIMITS.span_overhang)
+        True
+    """
+    starts = list(starts)
+    return (max((r for r, _ in starts), default=0) + 1 + LIMITS.span_overhang,
+            max((c for _, c in starts), default=0) + 1 + LIMITS.span_overhang)
+
+
+def check_cells(count: int) -> None:
+    """Raise :class:`~budgetkit.errors.LimitError` when a document's grids reach ``count`` positions past the limit.
+
+    Examples:
+        >>> check_cells(10)
+        >>> check_cells(LIMITS.max_cells + 1)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        budgetkit.errors.LimitError: the tables expand to more than ... cells (past the limit max_cells = ...)
+    """
+    if count > LIMITS.max_cells:
+        raise LimitError(f"the tables expand to more than {LIMITS.max_cells} cells", limit="max_cells",
+                         value=LIMITS.max_cells)
+
+
+def check_text(text: str) -> str:
+    """``text``, or :class:`~budgetkit.errors.LimitError` when it is longer than a cell may be."""
+    if len(text) > LIMITS.max_cell_chars:
+        raise LimitError(f"a cell or line of {len(text)} characters", limit="max_cell_chars",
+                         value=LIMITS.max_cell_chars, text=text[:40])
+    return text
 
 
 def cell_text(text: str | None) -> str:
@@ -74,6 +134,7 @@ class RowWriter:
     def __init__(self) -> None:
         self.rows: list[Row] = []
         self.grids = 0
+        self.cells = 0
 
     @property
     def next_line(self) -> int:
@@ -82,7 +143,7 @@ class RowWriter:
 
     def text(self, text: str, page: int | None = None) -> None:
         """Write one line of text outside tables (nothing for a blank one)."""
-        t = cell_text(text)
+        t = cell_text(check_text(text))
         if t:
             self.rows.append(Row([Cell(t, self.next_line, page=page)]))
 
@@ -102,6 +163,9 @@ class RowWriter:
         if grid is None:
             grid = self.grids
             self.grids += 1
+        cells = cap_spans(cells)
+        self.cells += sum(p.rowspan * p.colspan for p in cells)
+        check_cells(self.cells)
         at: dict[tuple[int, int], tuple[Placed, bool]] = {}
         for p in cells:
             for r in range(p.row, p.row + max(1, p.rowspan)):
@@ -117,7 +181,7 @@ class RowWriter:
             row = []
             for c, p, spanned in sorted(by_row[r], key=lambda x: x[0]):
                 if id(p) not in texts:
-                    texts[id(p)] = cell_text(p.text)
+                    texts[id(p)] = cell_text(check_text(p.text))
                 text = texts[id(p)]
                 row.append(Cell(text, line, page=p.page, col=c,
                                 colspan=1 if spanned else p.colspan, rowspan=1 if spanned else p.rowspan,

@@ -8,7 +8,9 @@ The page is parsed with lxml's HTML parser (libxml2), never with regular express
   their superset (pages declared GBK often hold characters only GB18030 has).
 * **Tables**: every ``<table>`` is a grid; ``rowspan``/``colspan`` are expanded
   as the HTML table model places them (:class:`~budgetkit.read_grid.RowWriter`
-  marks the covered positions ``spanned``), each cell addressed
+  marks the covered positions ``spanned``; a rowspan stops at the table's last
+  row, and no span costs more than the per-file limits of :mod:`budgetkit.limits`
+  allow), each cell addressed
   ``t{table}r{row}c{col}`` (1-based, tables numbered in document order). A row
   one of whose cells holds a nested table is a layout row: its cells are read as
   blocks of the page, so the nested table is a grid of its own.
@@ -17,6 +19,10 @@ The page is parsed with lxml's HTML parser (libxml2), never with regular express
   grid; scripts, styles, comments and ``<head>`` are not page text. White space
   is collapsed as a browser does (a line break between two Chinese characters
   goes away), ``&nbsp;`` becomes a space.
+* **Depth**: a page nested deeper than ``max_html_depth`` (libxml2 stops reading
+  at 256 levels, and what is below would be lost) raises
+  :class:`~budgetkit.errors.LimitError`, so the file is skipped and said to be,
+  never read in part.
 
 Examples:
     >>> import tempfile, pathlib
@@ -46,8 +52,9 @@ from pathlib import Path
 from typing import Any
 
 from budgetkit.cells import Document
-from budgetkit.errors import InputError
-from budgetkit.read_grid import Placed, RowWriter
+from budgetkit.errors import InputError, LimitError
+from budgetkit.limits import LIMITS
+from budgetkit.read_grid import Placed, RowWriter, check_cells
 from budgetkit.read_text import decode_bytes
 
 __all__ = ["decode_html", "read_html"]
@@ -157,6 +164,8 @@ class _Walker:
         self.out = RowWriter()
         self.line: list[str] = []
         self.tables = 0
+        self.depth = 0
+        self.spans = 0
 
     # text outside tables
     def flush(self) -> None:
@@ -184,6 +193,10 @@ class _Walker:
         tag = el.tag if isinstance(el.tag, str) else None
         if tag is None or tag in _SKIP or el.get("hidden") is not None:
             return  # a comment, a processing instruction, or no page text
+        self.depth += 1
+        if self.depth > LIMITS.max_html_depth:
+            raise LimitError(f"the page nests elements more than {LIMITS.max_html_depth} levels deep",
+                             limit="max_html_depth", value=LIMITS.max_html_depth)
         if tag == "br":
             self.flush()
         elif tag == "table":
@@ -192,6 +205,7 @@ class _Walker:
             self.block(el)
         else:
             self.walk_children(el)
+        self.depth -= 1
 
     # tables
     def table(self, table: Any) -> None:
@@ -205,7 +219,8 @@ class _Walker:
         placed: list[Placed] = []
         taken: set[tuple[int, int]] = set()
         r = 0
-        for tr in _own_rows(table):
+        own = _own_rows(table)
+        for tr in own:
             cells = [c for c in tr if c.tag in ("td", "th")]
             if any(c.find(".//table") is not None for c in cells):
                 if placed:  # the rows above, a grid of their own
@@ -220,6 +235,9 @@ class _Walker:
                 while (r, col) in taken:
                     col += 1
                 rowspan, colspan = _spans(td)
+                rowspan = min(rowspan, len(own) - r)  # the HTML table model stops a span at the last row
+                self.spans += rowspan * colspan
+                check_cells(self.spans)
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, col + dc))
@@ -291,12 +309,20 @@ def read_html(path: str | Path) -> Document:
 
     p = Path(path)
     text, encoding = read_decoded(p, decode_html, "empty file: no page to read")
+    parser = lxml.html.HTMLParser(encoding="utf-8")
     try:
-        tree = lxml.html.document_fromstring(text.encode(), parser=lxml.html.HTMLParser(encoding="utf-8"))
+        tree = lxml.html.document_fromstring(text.encode(), parser=parser)
     except Exception as err:  # noqa: BLE001 -- lxml raises several kinds; all mean the same to the reader
         raise InputError(f"cannot parse the page as HTML ({type(err).__name__}: {err})", path=p) from err
+    stopped = [e for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if stopped:  # libxml2 stopped reading: the rest of the page would be lost without a word
+        raise LimitError(f"the HTML parser stopped reading at line {stopped[0].line} ({stopped[0].message})",
+                         limit="max_html_depth", value=LIMITS.max_html_depth, path=p)
     walker = _Walker()
-    walker.walk(tree)
+    try:
+        walker.walk(tree)
+    except LimitError as err:
+        raise err.at(p) from None
     walker.flush()
     rows = walker.out.rows
     while rows and not rows[-1].cells:

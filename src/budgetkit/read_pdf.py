@@ -73,7 +73,7 @@ _PARAGRAPH_GAP = 0.5
 #: Loggers of the PDF stack, set to ERROR while reading (pdfminer logs a warning per odd font).
 _QUIET_LOGGERS = ("pdfminer",)
 #: A line that is only a page number.
-_PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[/共]\s*\d{1,4}\s*页?)?[-—–\s]*$")
+_PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d(?:\s?\d){0,3}\s*(?:页)?(?:\s*[/共]\s*\d{1,4}\s*页?)?[-—–\s]*$")
 #: What pdfium prints for a glyph without a Unicode value: its character code, a control character.
 _UNMAPPED_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 #: Indicator columns that mark a page as holding a target table (two of them, as words of its lines).

@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from budgetkit.cells import Document
-from budgetkit.errors import InputError
+from budgetkit.errors import InputError, LimitError
+from budgetkit.limits import LIMITS
 from budgetkit.read_grid import Placed, RowWriter
 
 __all__ = ["format_number", "read_xls", "read_xlsx"]
@@ -198,6 +199,30 @@ def _used_columns(cells: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
     return (min(cols), max(cols)) if cols else None
 
 
+def _cap_merges(values: dict[tuple[int, int], str],
+                merges: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Merges cut at the sheet's real extent, and refused past the per-file cell limit.
+
+    The extent is :func:`budgetkit.read_grid.extent` of the cells holding a value or starting a merge:
+    ``A1:XFD1048576`` in a 5 KB file costs little more than its sheet.
+
+    Examples:
+        >>> from budgetkit.limits import LIMITS
+        >>> _cap_merges({(0, 0): "a", (2, 1): "b"}, [(0, 0, 1048575, 16383)]) == [
+        ...     (0, 0, 2 + LIMITS.span_overhang, 1 + LIMITS.span_overhang)]
+        True
+    """
+    from budgetkit.read_grid import check_cells, extent
+
+    starts = [pos for pos, v in values.items() if v != ""] + [(r0, c0) for r0, c0, _, _ in merges]
+    if not starts:
+        return []
+    nrows, ncols = extent(starts)
+    capped = [(r0, c0, min(r1, nrows - 1), min(c1, ncols - 1)) for r0, c0, r1, c1 in merges]
+    check_cells(sum((r1 - r0 + 1) * (c1 - c0 + 1) for r0, c0, r1, c1 in capped))
+    return capped
+
+
 def _sheet_grid(out: RowWriter, name: str, values: dict[tuple[int, int], str],
                 merges: list[tuple[int, int, int, int]]) -> None:
     """Write one sheet: ``values`` by 0-based (row, col), merges as (row0, col0, row1, col1) inclusive."""
@@ -205,6 +230,7 @@ def _sheet_grid(out: RowWriter, name: str, values: dict[tuple[int, int], str],
 
     covered: set[tuple[int, int]] = set()
     spans: dict[tuple[int, int], tuple[int, int]] = {}
+    merges = _cap_merges(values, merges)
     for r0, c0, r1, c1 in merges:
         spans[(r0, c0)] = (r1 - r0 + 1, c1 - c0 + 1)
         covered.update((r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1) if (r, c) != (r0, c0))
@@ -223,6 +249,48 @@ def _sheet_grid(out: RowWriter, name: str, values: dict[tuple[int, int], str],
     first = cols[0]
     out.blank()
     out.grid(placed, address=lambda r, c: f"{name}!{get_column_letter(c + first + 1)}{r + 1}")
+
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _check_merges(path: Path) -> None:
+    """Refuse a workbook whose merged ranges cover more than ``max_cells`` before openpyxl loads it.
+
+    openpyxl makes an object for every cell on a merge's edges as it loads, so ``A1:XFD1048576`` in
+    a 5 KB file costs millions of objects before any reader could cut it; the sheets' XML is scanned
+    for the ranges first, in pieces.
+    """
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    from budgetkit.read_grid import check_cells
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # the opener says what is wrong
+    area = 0
+    with archive:
+        for name in (n for n in archive.namelist() if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            tail = b""
+            with archive.open(name) as sheet:
+                while chunk := sheet.read(1 << 20):
+                    text, end = tail + chunk, 0
+                    for m in _MERGE_RE.finditer(text):
+                        c0, r0, c1, r1 = m.groups()
+                        cols = abs(column_index_from_string(c1.decode()) - column_index_from_string(c0.decode()))
+                        area += (abs(int(r1) - int(r0)) + 1) * (cols + 1)
+                        end = m.end()
+                    tail = text[max(end, len(text) - 200):]  # a range cut by the chunk's end, read next time
+                    if area > LIMITS.max_cells:
+                        break
+            try:
+                check_cells(area)
+            except LimitError as err:
+                raise LimitError(f"the merged ranges of {name.rsplit('/', 1)[-1]} cover {area} cells",
+                                 limit=err.limit, value=err.value, path=path) from None
 
 
 def _open(path: str | Path, opener, what: str):
@@ -245,6 +313,7 @@ def read_xlsx(path: str | Path) -> Document:
     """
     import openpyxl
 
+    _check_merges(Path(path))
     p, wb = _open(path, lambda f: openpyxl.load_workbook(f, data_only=True), "workbook")
     out = RowWriter()
     for ws in wb.worksheets:

@@ -41,7 +41,8 @@ import zipfile
 from pathlib import Path
 
 from budgetkit.cells import Document
-from budgetkit.errors import InputError
+from budgetkit.errors import InputError, LimitError
+from budgetkit.limits import LIMITS
 
 __all__ = ["OLE_MAGIC", "SUFFIXES", "file_kind", "read_document"]
 
@@ -61,9 +62,11 @@ _CONVERT = "convert it first: soffice --headless --convert-to {fmt} {name}"
 def _zip_kind(path: Path) -> str:
     try:
         with zipfile.ZipFile(path) as z:
-            names = z.namelist()
+            members = z.infolist()
     except (zipfile.BadZipFile, OSError) as err:
         raise InputError(f"damaged zip archive (an Office file?): {err}", path=path) from err
+    names = [m.filename for m in members]
+    _check_zip(path, members)
     if any(n.startswith("word/") for n in names):
         return "docx"
     if any(n.startswith("xl/") for n in names):
@@ -71,6 +74,20 @@ def _zip_kind(path: Path) -> str:
     if any(n.startswith("ppt/") for n in names):
         return "pptx"
     return "zip"
+
+
+def _check_zip(path: Path, members: list[zipfile.ZipInfo]) -> None:
+    """Refuse an archive that would unzip past the limits (a zip bomb, or a sheet of a billion cells).
+
+    zipfile stops a member at the size its header declares, so the sum of those sizes bounds what is read.
+    """
+    if len(members) > LIMITS.max_zip_entries:
+        raise LimitError(f"the archive holds {len(members)} members", limit="max_zip_entries",
+                         value=LIMITS.max_zip_entries, path=path)
+    size = sum(m.file_size for m in members)
+    if size > LIMITS.max_unzipped_bytes:
+        raise LimitError(f"the archive unzips to {size} bytes", limit="max_unzipped_bytes",
+                         value=LIMITS.max_unzipped_bytes, path=path)
 
 
 def _ole_kind(path: Path) -> str:
@@ -117,6 +134,15 @@ def read_document(path: str | Path) -> Document:
         InputError: naming the file, for a file no reader takes (saying how to convert it), or the reader's.
     """
     p = Path(path)
+    try:
+        return _read(p)
+    except LimitError as err:  # a reader's grid helper does not know the file
+        if err.path is None:
+            raise err.at(p) from None
+        raise
+
+
+def _read(p: Path) -> Document:
     kind = file_kind(p)
     suffix = p.suffix.lower()
     expected = SUFFIXES.get(suffix)

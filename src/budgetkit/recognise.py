@@ -90,6 +90,8 @@ _PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 #: What ends a table: text of a signature block or of the site around the page.
 _END_ROLES = ("boilerplate", "furniture")
+#: Why a block of :data:`_END_ROLES` other than a signature is no part of a table.
+_END_REASONS = {"note": "note under the table", "attachment": "attachment line"}
 
 
 @dataclass
@@ -152,11 +154,17 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
         project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
                                                        reported, carry_year, year,
                                                        last=k == len(regions), list_scale=list_scale)
+        pos = region.end
+        if not rows and not (project.get("project") or "").strip():
+            # no name and no indicator row: a look-alike (a list of narrative goals, an empty template), not a table
+            for tok in toks[region.start : region.end]:
+                used.discard(id(tok))
+                reported.append((tok, NOT_A_TABLE, None))
+            continue
         carry_year = project.get("year") or carry_year
         out.projects.append(project)
         out.indicators.extend(rows)
         out.header_extras.extend(extras)
-        pos = region.end
     for tok in toks[pos:]:
         if id(tok) not in used:
             reported.append((tok, _outside_reason(tok) if regions else "outside any table", None))
@@ -174,7 +182,7 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
 def _outside_reason(tok: Tok) -> str:
     term = scan(tok.text, *_END_ROLES)
     if term is not None:
-        return "site furniture" if term.role == "furniture" else "signature block"
+        return "site furniture" if term.role == "furniture" else _END_REASONS.get(term.field, "signature block")
     return "outside any table"
 
 
@@ -245,8 +253,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
     # of a signature block or of the site around it
     body, signed = _cut_signature(list(toks[first:]))
-    end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
-                and t.role("level1", "level2", "column") is None), len(body))
+    end = _rows_end(body)
     trailing = body[end:] + signed
     body = body[:end]
     before = next((t for t in reversed(toks[:first]) if t.text), None)
@@ -326,11 +333,44 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     for row in indicators:
         row.update(project_id=pid, project=project.get("project"),
                    implementing_unit=project.get("implementing_unit"), source_file=src)
+        if not (project.get("project") or "").strip():  # never a silent blank: the row says its name is missing
+            reasons = [r for r in (row.get("confidence_reasons") or "").split("; ") if r]
+            row.update(confidence="low", confidence_reasons="; ".join(dict.fromkeys([*reasons, EMPTY_NAME_REASON])))
     extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
                "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
                "page": e["tok"].page if e["tok"] is not None else None,
                "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
     return project, indicators, extras, trailing
+
+
+#: Blank lines that part a page from the next: a longer break than any between the rows of a table.
+_PAGE_BREAK_LINES = 2
+
+
+def _rows_end(body: Sequence[Tok]) -> int:
+    """Where a table's rows end: at a signature block, a note (注:), an attachment line or the site around the page.
+
+    A covering notice of the next document (its title and paragraphs) printed before the attachment line is set
+    apart with it, back to the page break (two blank lines or more) after the last level label.
+
+    Examples:
+        >>> from budgetkit.cells import Cell
+        >>> def tok(text, line):
+        ...     return Tok(text, (Cell(text, line),), 3, match=lookup(text))
+        >>> body = [tok("满意度指标", 1), tok("服务对象满意度", 2), tok("学员满意度", 3), tok("≥90%", 4),
+        ...         tok("某单位2025年部门预算绩效目标", 8), tok("根据有关要求,现予以公开。", 10),
+        ...         tok("附件:2025年绩效目标表", 12)]
+        >>> [t.text for t in body[_rows_end(body):]]
+        ['某单位2025年部门预算绩效目标', '根据有关要求,现予以公开。', '附件:2025年绩效目标表']
+    """
+    end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
+                and t.role("level1", "level2", "column") is None), len(body))
+    if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
+        return end
+    last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
+    breaks = [i for i in range(last_label + 2, end)
+              if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
+    return breaks[0] if breaks else end
 
 
 def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
@@ -347,12 +387,16 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
         >>> [[t.text for t in part] for part in _cut_signature(toks)]
         [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
+        >>> toks = [Tok("师生满意度≥90%注:本表由项目单位填报", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['师生满意度≥90%'], ['注:本表由项目单位填报']]
     """
     for i, tok in enumerate(body):
         if not tok.inferred or tok.match is not None:
             continue
-        found = [f for f in find_terms(tok.text, ("boilerplate:signature",)) if f.start > 0]
-        labels = [f.start for f in found if f.end - f.start >= 3]
+        found = [f for f in find_terms(tok.text, _GLUED_ENDS) if f.start > 0]
+        labels = [f.start for f in found if f.end - f.start >= 3 and f.match.term.field == "signature"
+                  or f.match.term.field != "signature" and _after_target(tok.text[: f.start])]
         words = [f.start for f in found if f.end - f.start < 3 and f.match.term.match == "contains"]
         if labels:
             at = min(labels)
@@ -367,6 +411,16 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
             return ([*body[:i], replace(tok, text=tok.text[:at])],
                     [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
     return body, []
+
+
+#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:).
+_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment")
+
+
+def _after_target(text: str) -> bool:
+    """Whether ``text`` ends with a target (``≥90%``, ``100篇``): a note glued there starts after it."""
+    return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
+               for m in _target_run_re().finditer(text))
 
 
 def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
@@ -430,9 +484,13 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
         ['项目资金使用合规性', '反映项目资金使用合规情况', '>=95%>=95%', '项目完成率']
     """
     out: list[Tok] = []
+    # a page flattened one row a line: the lines the vocabulary cut nothing from (no level label opens them) are
+    # rows run together as well
+    flattened = sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks)
     for tok in toks:
         text = tok.text
-        if not tok.inferred or tok.match is not None or " " in text or len(text) < 8:
+        if not (tok.inferred or flattened and tok.gap >= LINE) or tok.match is not None or " " in text \
+                or len(text) < 8:
             out.append(tok)
             continue
         tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
@@ -495,6 +553,12 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
 
 #: The reason a number glued to a row's target carries: which of the row's columns it stands in is a guess.
 BESIDE_GUESS = "number glued to the target: its column is a guess"
+
+
+#: Why the cells of a table with no name and no indicator row (narrative goals, an empty template) are unparsed.
+NOT_A_TABLE = "not a target table: no project name and no indicator row"
+#: The reason every row of a table whose project name was read empty carries.
+EMPTY_NAME_REASON = "project name read empty"
 
 
 #: The reason an explanation cut off a run-together row carries: the section reads it in a column of its own.
@@ -661,7 +725,11 @@ def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict],
 
 
 def _finish_amounts(p: dict) -> None:
-    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources."""
+    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources.
+
+    The sources are the levels of government (中央, 省级, 市县 …, 其他), else the fiscal funds and the others
+    (其中:财政拨款, 其他资金).
+    """
     if p.get("annual_total_wan") is None:
         parts = [p[k] for k in ("own_level_wan", "transfer_wan") if p.get(k) is not None]
         if parts:
@@ -677,6 +745,9 @@ def _finish_amounts(p: dict) -> None:
         p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
     else:
         sources = [p[k] for k in ("central_wan", "regional_wan", "local_wan", "other_wan") if p.get(k) is not None]
+        if not any(p.get(k) for k in ("central_wan", "regional_wan", "local_wan")) and p.get("fiscal_wan"):
+            # the total printed blank above its parts 其中:财政拨款 | 其他资金: the parts make it
+            sources = [p[k] for k in ("fiscal_wan", "other_wan") if p.get(k) is not None]
         if sources and any(sources):
             p["total_wan"], p["total_basis"] = round(sum(sources), 6), "sum of sources"
             p.setdefault("annual_total_wan", p["total_wan"])

@@ -67,12 +67,13 @@ import pandas as pd
 
 from budgetkit.errors import ReconciliationError
 from budgetkit.fields import read_metadata
-from budgetkit.name_quantity import quantity_in_name, value_with_name_unit
+from budgetkit.name_quantity import quantity_in_name, value_unit_first, value_with_name_unit
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import load_units
 from budgetkit.tables import indicator_order, typed_frame
 
 __all__ = [
+    "ANALYSIS_TOLERANCE_PCT",
     "GENERIC_TERMS",
     "GOAL_METHOD",
     "MEETING_WORDS",
@@ -107,6 +108,10 @@ def _unit_dimensions() -> tuple[tuple[str, str, str], ...]:
 #: unit synonyms: 户/家庭, 次/场/期, 平方米/㎡/平米, 人/名/生 …). A quantity target pairs with a rate whose
 #: denominator has the same dimension; a unit not listed is its own dimension.
 UNIT_DIMENSIONS: tuple[tuple[str, str, str], ...] = _unit_dimensions()
+
+#: The band within which a priced total closes on the budget in the analyses (``ANALYSES.md`` §2: within 5%);
+#: :func:`reconcile_costs`' own default stays the tighter 0.5% the audit's ``cost_mismatch`` was built on.
+ANALYSIS_TOLERANCE_PCT: float = 5.0
 
 #: Dimensions that are durations: counts in them multiply rates per day/week/month/year.
 DURATION_DIMENSIONS: frozenset[str] = frozenset({"day", "week", "month", "year"})
@@ -351,6 +356,9 @@ class _Ind:
     name_num: float = math.nan
     name_unit: str = ""
     name_dim: str = ""
+    #: How many of its dimension's base unit one ``unit`` / ``per_unit`` is (万人 → 10000 人), from units.csv.
+    unit_factor: float = 1.0
+    per_factor: float = 1.0
     #: A cost target with an amount in 元 (under a cost label, kind ``rate``/``money``, ``value_yuan`` set).
     is_cost: bool = field(init=False)
     #: A count with a number.
@@ -697,7 +705,7 @@ def reconcile_costs(
     projects: pd.DataFrame,
     indicators: pd.DataFrame,
     *,
-    tolerance_pct: float = 5.0,
+    tolerance_pct: float = 0.5,
     tolerance_wan: float = 0.1,
     min_similarity: float = 0.3,
 ) -> pd.DataFrame:
@@ -745,7 +753,7 @@ def reconcile_and_price(
     projects: pd.DataFrame,
     indicators: pd.DataFrame,
     *,
-    tolerance_pct: float = 5.0,
+    tolerance_pct: float = 0.5,
     tolerance_wan: float = 0.1,
     min_similarity: float = 0.3,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -844,10 +852,11 @@ def _reconcile_one(
         budget, basis = next(((b, k) for b, k in budgets if closes(implied, b)), budgets[0])
     gap = round(implied - budget, 6) if not (_isnan(implied) or _isnan(budget)) else math.nan
     gap_pct = gap / budget * 100 if not _isnan(gap) and budget != 0 else math.nan
-    if _isnan(budget) and not _isnan(implied):
+    if stated:  # a restatement is equal to the budget (or its parts sum to it), not merely near it
+        equal = not _isnan(budget) and abs(implied - budget) <= max(0.005 * abs(budget), tolerance_wan) + 1e-9
+        status = "stated only" if equal else "cannot be priced"
+    elif _isnan(budget) and not _isnan(implied):
         status = "no budget"
-    elif stated:
-        status = "stated only" if closes(implied, budget) else "cannot be priced"
     elif _isnan(implied):
         status = "cannot be priced"
     else:
@@ -902,6 +911,12 @@ def _budgets(project: Mapping[str, object]) -> list[tuple[float, str]]:
     if _isnan(annual) or (not _isnan(total) and abs(annual - total) < 1e-6):
         return [] if _isnan(total) else [(total, "annual = total" if not _isnan(annual) else "total")]
     return [(annual, "annual")] + ([] if _isnan(total) else [(total, "total")])
+
+
+def _count_factor(unit: str) -> float:
+    """How many base units one ``unit`` is (``count_factor`` of units.csv: 万人 → 10000), else 1."""
+    factor = load_units().get(unit or "", {}).get("count_factor") or ""
+    return float(factor) if factor else 1.0
 
 
 def _unit_kind(unit: str) -> str:
@@ -984,7 +999,7 @@ def _unpriced_reason(
         total = round(sum(a for _, a in components), 6)
         zh.append(f"目标表述分项 {listed} = {format_wan(total)}（非指标测算）")
         en.append(f"the goal states components {listed} = {format_wan(total)} (stated, not priced)")
-    if status not in ("no budget", "stated only"):
+    if status not in ("no budget", "stated only") and not terms:  # stated terms already named the budget
         zh.append(f"{_BASIS_WORDS[basis][0]}{format_wan(budget)}")
         en.append(f"{_BASIS_WORDS[basis][1]} {format_wan(budget)}")
     return "；".join(zh), "; ".join(en)
@@ -1124,12 +1139,13 @@ def _pair_terms(pool: _Pool, costs: Sequence[_Ind], dim_of: Callable[[_Ind], str
     paired.sort(key=lambda p: (p[1].pos, p[0].pos))
     terms = []
     for cost, qty, basis in paired:
+        scale = qty.unit_factor / cost.per_factor  # 450万人 × 800元/人: 4,500,000 heads
         if cost.per_time == "month":  # 元/人·月 × 人: twelve months a year
-            subtotal = qty.num * 12 * cost.value_yuan
+            subtotal = qty.num * scale * 12 * cost.value_yuan
             terms.append(_Term(code, basis + "; assumed 12个月", cost, subtotal,
                                f"{qty.shown}×12个月×{cost.shown}", qty, qty.num, qty.unit))
         else:
-            subtotal = qty.num * cost.value_yuan
+            subtotal = qty.num * scale * cost.value_yuan
             terms.append(_Term(code, basis, cost, subtotal, f"{qty.shown}×{cost.shown}", qty, qty.num, qty.unit))
         pool.priced.add(cost.pos)
         pool.consumed.add(qty.pos)
@@ -1177,6 +1193,11 @@ def _indicator(
     pos: int, seq: float, name: str, value: str, kind: str, op: str, qualifier: str, num: float,
     unit: str, per_unit: str, value_yuan: float, level1: str, level2: str,
 ) -> _Ind:
+    if kind not in {"money", "rate"}:
+        first = value_unit_first(value)
+        if first is not None:  # 万元≤184.94: the unit printed before the number
+            kind, op, qualifier, num, unit = first.kind, first.op or "", first.qualifier or "", first.num, first.unit
+            per_unit, value_yuan = first.per_unit or "", _float(first.value_yuan)
     if not _norm_unit(unit):
         named = value_with_name_unit(name, value)
         if named is not None:  # 开展培训(次) | 4: the unit is the name's
@@ -1215,6 +1236,8 @@ def _indicator(
         name_num=in_name[0] if in_name else math.nan,
         name_unit=in_name[1] if in_name else "",
         name_dim=unit_dimension(in_name[1]) if in_name else "",
+        unit_factor=_count_factor(unit),
+        per_factor=_count_factor(per_first),
     )
 
 
@@ -1225,6 +1248,9 @@ def _split_per(per_unit: str) -> tuple[str, str]:
     A plain denominator is its own first part (``户`` → ``('户', '')``); a bare duration stays one (``年``).
     """
     parts = [p for p in re.split(r"[/*·×]", per_unit or "") if p]
+    if len(parts) == 1 and per_unit not in _DIMENSION:  # 人月, 人天 printed without a separator
+        head = next((u for u in _UNITS_LONGEST_FIRST if per_unit.startswith(u) and per_unit[len(u):] in _DIMENSION), "")
+        parts = [head, per_unit[len(head):]] if head else parts
     if len(parts) < 2:
         return per_unit or "", ""
     time = unit_dimension(parts[-1])
@@ -1234,6 +1260,9 @@ def _split_per(per_unit: str) -> tuple[str, str]:
 @lru_cache(maxsize=1 << 17)
 def _item_dim(key: str, qualifier: str) -> str:
     """The dimension X of a 每X… name or qualifier (每项 → item), or ``""``."""
+    for word, unit in (("人均", "人"), ("户均", "户"), ("生均", "生")):  # 人均培训成本 ≤1947元: per head
+        if word in key or qualifier == word:
+            return _DIMENSION[unit]
     for source in (key, qualifier):
         if source.startswith("每"):
             rest = source[1:]

@@ -16,7 +16,7 @@ notebook       steps
                :func:`show_quality`, :func:`show_projects`, :func:`show_indicators`,
                :func:`show_unparsed`
 02_costs       :func:`reconcile_year`, :func:`show_cost_status`, :func:`show_costs`,
-               :func:`show_terms`
+               :func:`show_terms`, :func:`achievement_year`, :func:`show_achievement`
 03_audit       :func:`audit_year`, :func:`show_audit_summary`, :func:`show_qualitative`,
                :func:`show_findings`
 04_figures     :func:`figure_budget`, :func:`figure_costs`, :func:`figure_unit_costs`,
@@ -44,6 +44,7 @@ Examples:
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -51,23 +52,26 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from budgetkit.audit import audit_targets, summarize_audit
+from budgetkit.analyse.achievement import achievement_frame, achievement_tables
+from budgetkit.audit import summarize_audit
 from budgetkit.compare import compare_projects, compare_rates
 from budgetkit.errors import InputError
 from budgetkit.fields import columns
 from budgetkit.params import NotebookParams
-from budgetkit.parse import parse_year
-from budgetkit.reconcile import reconcile_and_price
+from budgetkit.parse import NO_TABLE_FOUND, parse_year
+from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import relativise
 from budgetkit.report.summarize import qualitative_shares
+from budgetkit.rules101 import audit_projects
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
 
 if TYPE_CHECKING:
     from budgetkit.plots import SavedFigure
 
 __all__ = [
+    "achievement_year",
     "audit_year",
     "clean_year",
     "compare_budgets",
@@ -84,6 +88,7 @@ __all__ = [
     "load_year",
     "read_year",
     "reconcile_year",
+    "show_achievement",
     "show_audit_summary",
     "show_cost_status",
     "show_costs",
@@ -133,8 +138,6 @@ def file_progress(year: int):
         >>> report = file_progress(2025)
         >>> report(1, 2, Path("a.txt"), None)
     """
-    from budgetkit.batch import log_progress
-
     shell = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
     if shell is None or not hasattr(shell, "kernel"):
         return log_progress
@@ -146,7 +149,7 @@ def file_progress(year: int):
 
     def report(done: int, total: int, path: Path, error: str | None) -> None:
         log_progress(done, total, path, error)
-        if error is not None:
+        if error is not None and NO_TABLE_FOUND not in error:
             skipped.append(path.name)
         if done < total and time.monotonic() - shown[0] < 0.5:
             return
@@ -156,6 +159,20 @@ def file_progress(year: int):
                       raw=True)
 
     return report
+
+
+def log_progress(done: int, total: int, path: Path, error: str | None) -> None:
+    """:func:`budgetkit.batch.log_progress`, but a file holding no target table is an information, not a warning.
+
+    Examples:
+        >>> log_progress(1, 2, Path("部门预算.txt"), "部门预算.txt: no performance-target table found (9 lines read)")
+    """
+    from budgetkit import batch
+
+    if error is not None and NO_TABLE_FOUND in error:
+        logger.info("read %d/%d %s: 不含项目支出绩效目标表 holds no target table", done, total, path.name)
+        return
+    batch.log_progress(done, total, path, error)
 
 
 def clean_year(params: NotebookParams) -> Tables:
@@ -211,12 +228,18 @@ def show_counts(tables: Tables) -> ReadingTable:
 
 
 def show_skipped(params: NotebookParams) -> ReadingTable:
-    """The files of the year that could not be read, with the reason (an empty table: every file was read)."""
-    skipped = read_frame(params.paths.processed_year(params.year), "skipped")
+    """The files of the year whose tables were not read, with the reason (an empty table: every file was read).
+
+    A file that was read and holds no target table says so in Chinese (an information, not a failure).
+    """
+    from budgetkit.report.failures import reader_reason
+
+    skipped = read_frame(params.paths.processed_year(params.year), "skipped").copy()
+    skipped["reason"] = [reader_reason(k, r) for k, r in zip(skipped["error"], skipped["reason"], strict=True)]
     return dictionary_table(
         skipped,
         "skipped",
-        "跳过的文件 files skipped",
+        "未读入表格的文件 files whose tables were not read",
         f"{params.year}-skipped",
         drop=(),
         empty="没有跳过的文件 every file was read",
@@ -249,10 +272,25 @@ def show_quality(tables: Tables) -> ReadingTable:
     return ReadingTable(frame, caption="读取质量 how the tables were read", name="quality", labels=labels)
 
 
+def reader_columns(table: str) -> list[str]:
+    """The columns a reader's view of ``table`` shows, in order (``metadata/reader_columns.csv``).
+
+    Examples:
+        >>> reader_columns("projects")[:3]
+        ['project', 'implementing_unit', 'kind']
+    """
+    from budgetkit.fields import read_metadata
+
+    return [row["name"] for row in read_metadata("reader_columns") if row["table"] == table]
+
+
 def show_projects(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
-    """The projects with every header field the dictionary defines, Chinese headers (long: see :func:`downloads`)."""
-    return dictionary_table(tables.projects, "projects", "项目 projects", "projects", drop=(),
-                            downloads=downloads(params))
+    """The projects in a reader's columns (``metadata/reader_columns.csv``), every column offered as CSV."""
+    shown = [c for c in reader_columns("projects") if c in tables.projects.columns]
+    table = dictionary_table(tables.projects[shown], "projects", "项目 projects", "projects", drop=(),
+                             downloads=downloads(params))
+    table.full = dictionary_table(tables.projects, "projects", "", "projects", drop=()).frame
+    return table
 
 
 def show_indicators(tables: Tables, params: NotebookParams | None = None) -> ReadingTable:
@@ -282,7 +320,7 @@ def reconcile_year(params: NotebookParams) -> pd.DataFrame:
     Each project is priced once for both (:func:`~budgetkit.reconcile.reconcile_and_price`); 03_audit reads them.
     """
     tables = load_year(params)
-    costs, terms = reconcile_and_price(tables.projects, tables.indicators)
+    costs, terms = reconcile_and_price(tables.projects, tables.indicators, tolerance_pct=ANALYSIS_TOLERANCE_PCT)
     names = tables.projects[["project_id", "project", "implementing_unit"]]
     terms = terms.merge(names, on="project_id", how="left")
     write_frames({"costs": costs, "terms": terms}, params.paths.processed_year(params.year))
@@ -334,17 +372,43 @@ def show_terms(params: NotebookParams) -> ReadingTable:
     )
 
 
+def achievement_year(params: NotebookParams) -> pd.DataFrame:
+    """Judge every row of the year's 自评表 (met, rate) and each table (execution rate, score total).
+
+    Writes ``achievement`` and ``achievement_tables`` (:mod:`budgetkit.analyse.achievement`); returns the rows.
+    """
+    tables = load_year(params)
+    rows = achievement_frame(tables)
+    write_frames({"achievement": rows, "achievement_tables": achievement_tables(tables)},
+                 params.paths.processed_year(params.year))
+    return rows
+
+
+def show_achievement(rows: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
+    """The self-evaluations' targets not met (``no``) or met in part, with target, actual and rate side by side."""
+    missed = rows[rows["met"].isin(["no", "partly"])] if "met" in rows else rows
+    return dictionary_table(missed, "achievement", "未完成的目标 targets not met", "achievement",
+                            empty="没有未完成的目标（或本年无自评表） no target missed (or no self-evaluation)",
+                            downloads=downloads(params))
+
+
 # --- 03_audit --------------------------------------------------------------------------------------------
 
 
 def audit_year(params: NotebookParams) -> pd.DataFrame:
-    """Run every audit rule over the year's targets, with 02_costs' ``costs`` and ``terms``; write ``audit.csv``."""
+    """Audit the year's targets by the rules of 财预〔2021〕101号 (R1–R31); write ``audit.csv``.
+
+    Each table is judged in its own context (the year it prints, its kind, partial or whole, its
+    template; :mod:`budgetkit.rules101`); R24 reads 02_costs' reconciliation. Every severity is kept
+    (``info`` too), each finding with its rule, clause and messages; ``audit_skipped.csv`` lists the
+    rules not applied to a project and why (a partial table, a 自评表 …), for the pages to say so.
+    """
     tables = load_year(params)
     folder = params.paths.processed_year(params.year)
-    costs, terms = read_frame(folder, "costs"), read_frame(folder, "terms")
-    findings = audit_targets(tables.projects, tables.indicators, params.year, costs=costs, terms=terms)
-    write_frames({"audit": findings}, params.paths.processed_year(params.year))
-    return findings
+    result = audit_projects(tables.projects, tables.indicators, header_extras=tables.header_extras,
+                            costs=read_frame(folder, "costs"))
+    write_frames({"audit": result.findings, "audit_skipped": result.skipped}, folder)
+    return result.findings
 
 
 def show_audit_summary(findings: pd.DataFrame) -> ReadingTable:
@@ -387,33 +451,55 @@ def show_findings(findings: pd.DataFrame, params: NotebookParams | None = None) 
 # --- 04_figures ------------------------------------------------------------------------------------------
 
 
-def _figure(folder: Path, name: str, plot: str, *frames: pd.DataFrame) -> SavedFigure:
-    """Draw ``frames`` with ``budgetkit.plots.<plot>``, save it as ``<folder>/<name>.png``, return both."""
+def _figure(folder: Path, name: str, plot: str, *frames: pd.DataFrame, params: NotebookParams | None = None,
+            caption: str = "", source: str = "") -> SavedFigure:
+    """Draw ``frames`` with ``budgetkit.plots.<plot>``, save it as ``<folder>/<name>.png``, return both.
+
+    With ``params``, the page links the image at full size and its source table (``source``: a table of
+    ``data/processed/<year>/``, or several joined by ``、``), relative to the page.
+    """
     from budgetkit import plots
 
     fig = getattr(plots, plot)(*frames)
     path = plots.save_figure(fig, folder / f"{name}.png")
     logger.info("figure %s", path)
-    return plots.SavedFigure(fig, path)
+    href = source_href = ""
+    shown = source
+    if params is not None:
+        page = downloads(params).parent
+        href = Path(os.path.relpath(path, page)).as_posix()
+        tables = source.split("、") if source else []
+        years = [params.year] if params.notebook != "05_compare" else params.paths.processed_years()
+        files = [f"data/processed/{y}/{t}.csv" for y in years for t in tables]
+        shown = "、".join(files)
+        if len(files) == 1:
+            source_href = Path(os.path.relpath(params.paths.root / files[0], page)).as_posix()
+    return plots.SavedFigure(fig, path, caption=caption, source=shown, href=href, source_href=source_href)
 
 
 def figure_budget(params: NotebookParams) -> SavedFigure:
     """Budget by project (``figures/<year>/budget_by_project.png``)."""
     folder = params.paths.figures_year(params.year)
-    return _figure(folder, "budget_by_project", "plot_budget_by_project", load_year(params).projects)
+    return _figure(folder, "budget_by_project", "plot_budget_by_project", load_year(params).projects,
+                   params=params, source="projects",
+                   caption="各项目的项目总额（万元），按金额排列 each project's total budget, largest first")
 
 
 def figure_costs(params: NotebookParams) -> SavedFigure:
     """Implied against budgeted cost (``figures/<year>/implied_vs_budget.png``)."""
     costs = read_frame(params.paths.processed_year(params.year), "costs")
     folder = params.paths.figures_year(params.year)
-    return _figure(folder, "implied_vs_budget", "plot_implied_vs_budget", costs)
+    return _figure(folder, "implied_vs_budget", "plot_implied_vs_budget", costs, params=params, source="costs",
+                   caption="由数量×单位成本指标测算的成本与预算数对比（万元） "
+                           "cost the targets imply against the budget")
 
 
 def figure_unit_costs(params: NotebookParams) -> SavedFigure:
     """Unit costs, a panel per denominator, bars naming their project (``figures/<year>/unit_costs.png``)."""
     folder = params.paths.figures_year(params.year)
-    return _figure(folder, "unit_costs", "plot_unit_costs", load_year(params).indicators)
+    return _figure(folder, "unit_costs", "plot_unit_costs", load_year(params).indicators, params=params,
+                   source="indicators",
+                   caption="单位成本指标（元），只在同一计量单位内比较 unit costs, compared within one denominator")
 
 
 def figure_qualitative(params: NotebookParams) -> SavedFigure:
@@ -421,14 +507,19 @@ def figure_qualitative(params: NotebookParams) -> SavedFigure:
     tables = load_year(params)
     shares = qualitative_shares(tables.projects, tables.indicators)
     return _figure(
-        params.paths.figures_year(params.year), "qualitative_share", "plot_qualitative_shares", shares
+        params.paths.figures_year(params.year), "qualitative_share", "plot_qualitative_shares", shares,
+        params=params, source="projects、indicators",
+        caption="各项目定性或文字指标所占比例，虚线为审查上限 "
+                "qualitative share of each project, the audit's limit dashed",
     )
 
 
 def figure_audit(params: NotebookParams) -> SavedFigure:
     """Audit findings by rule and severity (``figures/<year>/audit_summary.png``)."""
     findings = read_frame(params.paths.processed_year(params.year), "audit")
-    return _figure(params.paths.figures_year(params.year), "audit_summary", "plot_audit_summary", findings)
+    return _figure(params.paths.figures_year(params.year), "audit_summary", "plot_audit_summary", findings,
+                   params=params, source="audit",
+                   caption="各审查规则发现的问题数，按严重程度 findings per audit rule, by severity")
 
 
 # --- 05_compare ------------------------------------------------------------------------------------------
@@ -450,21 +541,85 @@ def _change_labels(frame: pd.DataFrame, what: str, unit: str) -> dict[str, tuple
     return labels
 
 
+#: A researcher's decisions on the links between years (``confirm`` or ``break``), under the project root.
+LINKS_FILE = "data/links.csv"
+
+
+def _links(params: NotebookParams, tables: Tables | None = None) -> pd.DataFrame:
+    """The links between the projects of consecutive years, with the decisions of :data:`LINKS_FILE`."""
+    from budgetkit.links import link_projects, read_decisions
+
+    tables = tables if tables is not None else _all_years(params)
+    return link_projects(tables.projects, read_decisions(params.paths.root / LINKS_FILE))
+
+
 def _rates_across_years(params: NotebookParams) -> pd.DataFrame:
+    from budgetkit.compare import lineages
+
     tables = _all_years(params)
     years = tables.projects[["project_id", "year"]]
-    return compare_rates(tables.indicators.merge(years, on="project_id", how="left"))
+    lines = lineages(tables.projects, _links(params, tables))
+    lines.index = tables.projects["project_id"].to_numpy()
+    return compare_rates(tables.indicators.merge(years, on="project_id", how="left"), lines)
+
+
+def show_links(params: NotebookParams) -> ReadingTable:
+    """The projects linked across years, each with its score and reason; written whole as ``links.csv``.
+
+    The CSV (``reports/compare/links.csv``) is the start of a researcher's :data:`LINKS_FILE`: set
+    ``decision`` to ``confirm`` or ``break`` and build again.
+    """
+    links = _links(params)
+    folder = downloads(params).parent
+    folder.mkdir(parents=True, exist_ok=True)
+    links.to_csv(folder / "links.csv", index=False, encoding="utf-8-sig")
+    labels = {
+        "department": ("主管部门", "publisher"), "from_year": ("前一年", "from year"),
+        "from_id": ("前一年项目编号", "from id"), "from_project": ("前一年项目名称", "from project"),
+        "to_year": ("后一年", "to year"), "to_id": ("后一年项目编号", "to id"),
+        "to_project": ("后一年项目名称", "to project"), "implementing_unit": ("实施单位", "implementing unit"),
+        "from_total_wan": ("前一年项目总额", "from total", "万元"),
+        "to_total_wan": ("后一年项目总额", "to total", "万元"),
+        "score": ("匹配得分", "score"), "reason": ("匹配理由", "reason"), "decision": ("人工判断", "decision"),
+    }
+    shown = links.drop(columns=["from_id", "to_id"])
+    return ReadingTable(shown, caption="跨年度项目对应 projects linked across years", name="links",
+                        labels=labels, empty="没有可对应的项目 no project linked", downloads=downloads(params))
+
+
+def compare_target_changes(params: NotebookParams) -> ReadingTable:
+    """Every target that changed in a linked project: counts, percents, deadlines, wording, added, dropped."""
+    from budgetkit.compare import compare_targets
+
+    tables = _all_years(params)
+    table = compare_targets(tables.indicators, _links(params, tables))
+    labels = {
+        "implementing_unit": ("实施单位", "implementing unit"), "project": ("项目名称", "project"),
+        "level2": ("二级指标", "level 2"), "indicator": ("三级指标", "indicator"), "kind": ("指标值类型", "kind"),
+        "what": ("变化", "what changed"), "from_year": ("前一年", "from year"),
+        "from_value": ("前一年指标值", "before"), "to_year": ("后一年", "to year"),
+        "to_value": ("后一年指标值", "after"), "from_num": ("前一年数值", "number before"),
+        "to_num": ("后一年数值", "number after"), "unit": ("计量单位", "unit"),
+        "num_change": ("数值变化", "change"),
+        "from_indicator": ("前一年指标名称", "name before"), "to_indicator": ("后一年指标名称", "name after"),
+    }
+    shown = table.drop(columns=["from_id", "to_id"])
+    shown["kind"] = [code_label("indicators", "kind", str(k)) if k else "" for k in shown["kind"]]
+    return ReadingTable(shown, caption="指标值的变化 targets that changed", name="compare-targets",
+                        labels=labels, empty="对应项目的指标值没有变化 no target changed",
+                        downloads=downloads(params))
 
 
 def compare_budgets(params: NotebookParams) -> ReadingTable:
-    """Budget of each project in every processed year and its change (names matched without their year)."""
-    table = compare_projects(_all_years(params).projects)
+    """Budget of each project in every processed year and its change (projects linked across years)."""
+    tables = _all_years(params)
+    table = compare_projects(tables.projects, _links(params, tables))
     return ReadingTable(
         table,
         "projects",
         caption="各项目预算的变化 budget per project across years",
         name="compare-budgets",
-        labels=_change_labels(table, "预算", "万元"),
+        labels={**_change_labels(table, "预算", "万元"), "link": ("跨年度对应", "linked as")},
         downloads=downloads(params),
     )
 
@@ -484,11 +639,16 @@ def compare_unit_costs(params: NotebookParams) -> ReadingTable:
 
 def figure_compare(params: NotebookParams) -> SavedFigure:
     """Budget change per project between the last two years (``figures/compare/budget_change.png``)."""
-    table = compare_projects(_all_years(params).projects)
-    return _figure(params.paths.figures / COMPARE_DIR, "budget_change", "plot_budget_change", table)
+    tables = _all_years(params)
+    table = compare_projects(tables.projects, _links(params, tables))
+    return _figure(params.paths.figures / COMPARE_DIR, "budget_change", "plot_budget_change", table,
+                   params=params, source="projects",
+                   caption="最近两年之间各项目预算的变化（万元） budget change per project between the last two years")
 
 
 def figure_compare_unit_costs(params: NotebookParams) -> SavedFigure:
     """Unit-cost change per indicator over the last two years (``figures/compare/unit_cost_change.png``)."""
     table = _rates_across_years(params)
-    return _figure(params.paths.figures / COMPARE_DIR, "unit_cost_change", "plot_unit_cost_change", table)
+    return _figure(params.paths.figures / COMPARE_DIR, "unit_cost_change", "plot_unit_cost_change", table,
+                   params=params, source="indicators",
+                   caption="最近两年之间单位成本的变化（元） unit-cost change between the last two years")

@@ -58,6 +58,8 @@ _MARKS = str.maketrans("", "", "*★☆\"'“”")
 _QUALIFIER_CANDIDATE_RE = re.compile(r"\([^()]*\)分?|\d+(?:\.\d+)?分$|[★☆*]+")
 _PREFIX_RE = re.compile(r"^(?:其中|含)[:]?")
 _YEAR_IN_LABEL_RE = re.compile(r"\d{4}年度?")
+#: A label printing an alternative word in brackets inside it (``专项(项目)名称``, ``项目(资金)名称``).
+_INNER_ALTERNATIVE_RE = re.compile(r"^(?P<before>[^()]{1,8})\((?P<alternative>[^()]{1,6})\)(?P<after>[^()]{1,8})$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +278,9 @@ def lookup(text: str) -> Match | None:
         ('(0-20)分',)
         >>> lookup("年度金额(万元):").scale
         1.0
+        >>> m = lookup("专项(项目)名称")
+        >>> m.term.field, m.reasons
+        ('project', ('label matched through a bracketed alternative',))
     """
     key = match_key(text)
     if not key or not _term_chars().issuperset(_STRIPPABLE_RE.sub("", _QUALIFIER_CANDIDATE_RE.sub("", key))):
@@ -294,6 +299,9 @@ def lookup(text: str) -> Match | None:
         yearless = _YEAR_IN_LABEL_RE.sub("", unprefixed)
         if yearless != unprefixed and yearless:
             candidates.append((yearless.rstrip(":"), quals, scale, ("label matched without its year",)))
+        if (alt := _INNER_ALTERNATIVE_RE.match(yearless)) is not None:  # 专项(项目)名称: either word names it
+            for cand in (alt["before"] + alt["after"], alt["alternative"] + alt["after"]):
+                candidates.append((cand.rstrip(":"), quals, scale, ("label matched through a bracketed alternative",)))
         for cand, cand_quals, cand_scale, reasons in candidates:
             hit = table.get(cand)
             if hit is not None:

@@ -7,7 +7,7 @@ is better), the printed ``weight`` (分值) and ``score`` (得分), and ``why`` 
 
 Per table (:func:`achievement_tables`): the budget ``execution_rate`` (the printed 预算执行率, else
 全年执行数 ÷ 全年预算数), the ``score_total`` (Σ 得分 of the money block and the rows; blank when no 得分
-is printed), the ``weight_total`` (Σ 分值) and ``scores_add_up`` (the weights come to 100).
+is printed or the table is cut), the ``weight_total`` (Σ 分值) and ``scores_add_up`` (the weights come to 100).
 
 Examples:
     >>> from budgetkit.parse import parse_lines
@@ -101,7 +101,9 @@ def achievement_tables(tables: Tables) -> pd.DataFrame:
         out.append({
             "project_id": pid, "project": p.get("project"), "implementing_unit": p.get("implementing_unit"),
             "execution_rate": rate, "execution_basis": basis,
-            "score_total": round(sum(scores), 4) if scores else None, "weight_total": weight_total,
+            # a cut table (status partial) may lack rows: its total is not known
+            "score_total": round(sum(scores), 4) if scores and p.get("status") != "partial" else None,
+            "weight_total": weight_total,
             "scores_add_up": None if weight_total is None else ("yes" if abs(weight_total - 100) < 1e-6 else "no"),
         })
     return pd.DataFrame(out).reindex(columns=list(ACHIEVEMENT_TABLE_COLUMNS))

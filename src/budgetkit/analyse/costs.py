@@ -20,7 +20,7 @@ import logging
 
 import pandas as pd
 
-from budgetkit.reconcile import reconcile_costs
+from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_costs
 from budgetkit.tables import Tables
 
 __all__ = ["COST_FILE_COLUMNS", "STATUS_CODES", "costs_frame"]
@@ -42,7 +42,7 @@ def costs_frame(tables: Tables) -> pd.DataFrame:
     """One row per project: its status, implied and budget amounts (万元), the basis, why, and the terms."""
     if tables.projects.empty:
         return pd.DataFrame(columns=list(COST_FILE_COLUMNS))
-    costs = reconcile_costs(tables.projects, tables.indicators)
+    costs = reconcile_costs(tables.projects, tables.indicators, tolerance_pct=ANALYSIS_TOLERANCE_PCT)
     out = costs.assign(status=costs["status"].map(STATUS_CODES), basis=costs["basis"].map(BASIS_CODES),
                        why=costs["explanation_en"], why_zh=costs["explanation_zh"])
     return out.reindex(columns=list(COST_FILE_COLUMNS))

@@ -64,19 +64,19 @@ def _words() -> tuple[tuple[str, str], ...]:
 
 
 def outcome_word(actual: str) -> str:
-    """What an actual's words say of the target: ``yes``, ``partly``, ``no``, or ``""`` (words decide nothing).
+    """What an actual's words say of the target: ``yes``, ``partly``, ``no``, ``not_comparable`` (待评估) or ``""``.
 
     Words are those of ``metadata/achievement.csv``, the longest found first (基本完成 before 完成).
 
     Examples:
         >>> outcome_word("已完成普陀体育中心费用结算"), outcome_word("基本完成"), outcome_word("未完成")
         ('yes', 'partly', 'no')
-        >>> outcome_word("详见附件")
-        ''
+        >>> outcome_word("详见附件"), outcome_word("是"), outcome_word("系统运行安全稳定，未发生重大网络安全事件")
+        ('', 'yes', '')
     """
     text = _plain(actual)
     for word, met in _words():
-        if word in text:
+        if word == text or (len(word) > 1 and word in text):  # 是, 好, 优 only as the whole actual
             return met
     return ""
 
@@ -110,9 +110,11 @@ def judge(target: str, actual: str, unit: str = "", nature: str = "") -> Judgeme
         if said:
             return Judgement(said, None, f"the actual {actual!r} says {said} of the target {target!r}")
         return Judgement("not_comparable", None, f"the actual {actual!r} gives no number to set against {target!r}")
+    said = outcome_word(actual)
+    if said in {"no", "partly", "not_comparable"}:  # 未完成, 基本完成, 待评估 outweigh a repeated target word
+        return Judgement(said, None, f"the actual {actual!r} says {said}")
     if target and (actual == target or (len(target) >= 2 and target in actual)):
         return Judgement("yes", None, f"the actual {actual!r} repeats the target {target!r}")
-    said = outcome_word(actual)
     if said:
         return Judgement(said, None, f"the actual {actual!r} says {said}")
     return Judgement("not_comparable", None, f"{actual!r} cannot be set against {target!r}")

@@ -54,6 +54,7 @@ import pandas as pd
 
 from budgetkit.fields import columns, load_fields
 from budgetkit.report.codes import code_label, has_codes
+from budgetkit.report.readable import reader_text
 
 __all__ = [
     "PAGE_ROWS",
@@ -232,6 +233,8 @@ class ReadingTable:
         downloads: the folder (beside the page) where a table of more than :data:`PAGE_ROWS` rows is
             written whole as ``<name>.csv``, linked as ``<folder name>/<name>.csv``; ``None``: not written
             (the page says the full table is in the tidy tables).
+        full: the table with every column, where the page shows a reader's subset of them: written whole
+            as ``<name>-all-columns.csv`` into ``downloads`` and linked beside the table.
     """
 
     frame: pd.DataFrame | Rows
@@ -242,6 +245,7 @@ class ReadingTable:
     empty: str = "无 none"
     links: Mapping[str, list[str]] = field(default_factory=dict)
     downloads: Path | None = None
+    full: pd.DataFrame | None = None
 
     @property
     def summarised(self) -> bool:
@@ -293,8 +297,10 @@ class ReadingTable:
                     row.append(("", None))
                 elif coded:
                     row.append((code_label(self.table, col, str(value)), None))
+                elif value.__class__ is str:
+                    row.append((reader_text(value, self.table, col), None))
                 else:
-                    number = None if isinstance(value, str | pd.Timestamp | bool) else value
+                    number = None if isinstance(value, pd.Timestamp | bool) else value
                     row.append((format_value(value, dtype, unit), number))
             rows.append(row)
         return rows
@@ -326,6 +332,20 @@ class ReadingTable:
         writer.writerows([_csv_cell(v) for v in row] for row in self._head())
         return out.getvalue()
 
+    def _full_link(self) -> str:
+        """A link to every column of the table as CSV (see :attr:`full`); '' without it."""
+        if self.full is None or self.downloads is None:
+            return ""
+        name = f"{self.name}-all-columns.csv"
+        path = Path(self.downloads) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\ufeff" + ReadingTable(self.full, self.table).to_csv(), encoding="utf-8")
+        href = quote(f"{Path(self.downloads).name}/{name}")
+        shown, every = len(self._columns), len(self.full.columns)
+        return (f'<a class="bk-csv" download="{html.escape(name)}" href="{html.escape(href)}">'
+                f"下载全部 {every} 列 CSV download all {every} columns</a>"
+                f'<span class="bk-note">页面显示 {shown} 列 {shown} columns shown</span>')
+
     def _csv_link(self) -> str:
         name = f"{self.name}.csv"
         if self.summarised:
@@ -354,6 +374,7 @@ class ReadingTable:
             f'<span class="bk-caption">{html.escape(self.caption)}</span>' if self.caption else "",
             f'<span class="bk-count">{n} 行 rows</span>',
             self._csv_link() if n else "",
+            self._full_link() if n else "",
             "</div>",
         ]
         if not n:
@@ -367,11 +388,13 @@ class ReadingTable:
             _width_class(max((len(row[k][0]) for row in cells), default=0), dtype)
             for k, (_, _, _, dtype, _) in enumerate(cols)
         ]
+        known = _dictionary(self.table)
+        tips = [known.get(col, {}).get("description", "").replace("…", "...") for col, *_ in cols]
         ths = "".join(
-            f'<th scope="col" class="{w}">{html.escape(zh)}'
+            f'<th scope="col" class="{w}"' + (f' title="{html.escape(tip)}"' if tip else "") + f'>{html.escape(zh)}'
             + (f'<span class="en">{html.escape(en)}</span>' if en else "")
             + "</th>"
-            for (_, zh, en, _, _), w in zip(cols, widths, strict=True)
+            for (_, zh, en, _, _), w, tip in zip(cols, widths, tips, strict=True)
         )
         body = []
         hrefs = [self.links.get(col) for col, *_ in cols]
@@ -413,6 +436,19 @@ class ReadingTable:
         return len(self.frame)
 
 
+@cache
+def reader_hidden(table: str) -> frozenset[str]:
+    """Columns of ``table`` pages do not show (``metadata/reader_hidden.csv``); the CSV downloads keep them.
+
+    Examples:
+        >>> sorted(reader_hidden("costs"))
+        ['explanation_en']
+    """
+    from budgetkit.fields import read_metadata
+
+    return frozenset(r["name"] for r in read_metadata("reader_hidden") if r["table"] == table)
+
+
 def record_table(row: Mapping[str, object], table: str, caption: str, name: str) -> ReadingTable:
     """One record as a two-column table (字段 field, 值 value).
 
@@ -428,15 +464,17 @@ def record_table(row: Mapping[str, object], table: str, caption: str, name: str)
         '项目总额（万元） project total'
     """
     rows = []
+    hidden = reader_hidden(table)
     for col, spec in _dictionary(table).items():
         value = row.get(col)
-        if _missing(value) or value == "":
+        if _missing(value) or value == "" or col in hidden:
             continue
         unit = spec["unit"]
         zh = f"{spec['zh']}（{unit}）" if unit else spec["zh"]
         shown = (
             code_label(table, col, str(value))
             if has_codes(table, col)
+            else reader_text(value, table, col) if isinstance(value, str)
             else format_value(value, spec["dtype"], unit)
         )
         rows.append((f"{zh} {spec['en']}", shown))
@@ -469,7 +507,8 @@ def dictionary_table(
         ('project',)
     """
     names = list(frame.columns)
-    known = [c for c in columns(table) if c in names and c not in drop]
+    hidden = reader_hidden(table)
+    known = [c for c in columns(table) if c in names and c not in drop and c not in hidden]
     if isinstance(frame, Rows):
         if len(frame):
             values = dict(zip(names, zip(*frame.records, strict=True), strict=True))
@@ -479,7 +518,9 @@ def dictionary_table(
         if len(frame):
             known = [c for c in known if _holds_value(frame[c])]
         shown = frame[known].reset_index(drop=True)
-    return ReadingTable(shown, table, caption=caption, name=name, empty=empty, downloads=downloads)
+    every = frame if isinstance(frame, pd.DataFrame) and hidden & set(names) else None
+    return ReadingTable(shown, table, caption=caption, name=name, empty=empty, downloads=downloads,
+                        full=None if every is None else every[[c for c in columns(table) if c in names]])
 
 
 def _holds_value(column: pd.Series) -> bool:

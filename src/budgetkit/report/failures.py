@@ -22,7 +22,18 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["describe_error", "describe_exception", "relativise"]
+__all__ = [
+    "NO_TABLE",
+    "describe_error",
+    "describe_exception",
+    "is_information",
+    "reader_reason",
+    "relativise",
+    "split_skipped",
+]
+
+#: The error kind of a file that was read and holds no performance-target table: an information, not a failure.
+NO_TABLE = "NoTableError"
 
 # An absolute POSIX path (not a unit such as 元/户: the slash must follow a space, quote or line start);
 # the folders are dropped and the file name kept.
@@ -69,3 +80,50 @@ def describe_exception(exc: BaseException, roots: Iterable[Path]) -> str:
         'InputError: data/raw/2025/a.txt: empty file'
     """
     return describe_error(type(exc).__name__, str(exc), roots)
+
+
+def is_information(kind: str) -> bool:
+    """Whether a skipped file's error ``kind`` is an information (the file was read; it holds no table).
+
+    Examples:
+        >>> is_information("NoTableError"), is_information("InputError")
+        (True, False)
+    """
+    return kind == NO_TABLE
+
+
+def split_skipped(skipped: Iterable[dict]) -> tuple[list[dict], list[dict]]:
+    """``(files holding no target table, files that could not be read)`` of a year's ``skipped`` rows.
+
+    Examples:
+        >>> split_skipped([{"error": "NoTableError"}, {"error": "InputError"}])
+        ([{'error': 'NoTableError'}], [{'error': 'InputError'}])
+    """
+    rows = list(skipped)
+    return ([r for r in rows if is_information(r.get("error", ""))],
+            [r for r in rows if not is_information(r.get("error", ""))])
+
+
+_READ = re.compile(r"\((\d+) (pages|lines|sheets|tables) read")
+_UNITS_ZH = {"pages": "页", "lines": "行", "sheets": "个工作表", "tables": "个表格"}
+
+
+def reader_reason(kind: str, reason: str) -> str:
+    """A skipped file's reason for a reader: for a file holding no table, in Chinese and without advice.
+
+    Other reasons are kept as given (they name the file, line and text).
+
+    Examples:
+        >>> reader_reason("NoTableError", "a.pdf: no performance-target table found (33 pages read; "
+        ...               "nearest anchors: '项目'); to read a new template, add its labels to vocabulary.csv")
+        '已读取 33 页，不含项目支出绩效目标表'
+        >>> reader_reason("NoTableError", "a.txt: no table")
+        '已读取，不含项目支出绩效目标表'
+        >>> reader_reason("InputError", "a.txt: empty file")
+        'a.txt: empty file'
+    """
+    if not is_information(kind):
+        return reason
+    read = _READ.search(reason)
+    done = f"已读取 {read.group(1)} {_UNITS_ZH[read.group(2)]}" if read else "已读取"
+    return f"{done}，不含项目支出绩效目标表"

@@ -70,7 +70,7 @@ class Run:
 
 @dataclass
 class Banner:
-    """A notice above the content: ``kind`` bad (failure), warn (something skipped) or ok."""
+    """A notice above the content: ``kind`` bad (failure), warn (something skipped), info (plain lines) or ok."""
 
     kind: str
     title: str

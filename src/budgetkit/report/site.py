@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
@@ -40,6 +41,8 @@ from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebo
 from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, Rows, dictionary_table, record_table
+from budgetkit.report.failures import reader_reason, split_skipped
+from budgetkit.report.readable import reader_text
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
 from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
@@ -110,7 +113,7 @@ def _nav(site: SiteMap, year: int | None, here: str, depth: int, pages: set[str]
 
 
 def _subtitle(manifest: dict, year: int | None) -> str:
-    departments = manifest.get("summary", {}).get("departments", [])
+    departments = [reader_text(d) for d in manifest.get("summary", {}).get("departments", [])]
     parts = ["、".join(departments)] if departments else []
     if year is not None:
         parts.append(f"{year}年度 budget year {year}")
@@ -142,17 +145,23 @@ def _failure_banner(manifest: dict, link: str = "") -> list[Banner]:
 
 
 def _skipped_banner(manifest: dict) -> list[Banner]:
-    skipped = manifest.get("skipped", [])
-    if not skipped:
-        return []
-    return [
-        Banner(
+    """A warning for the files that could not be read; an information for those that hold no target table."""
+    no_table, skipped = split_skipped(manifest.get("skipped", []))
+    banners = []
+    if skipped:
+        banners.append(Banner(
             "warn",
             f"{len(skipped)} 个文件无法读取，已跳过 {len(skipped)} file(s) could not be read and "
             "were skipped; the year was built from the others",
             [f"{s['source_file']}: {s['reason']}" for s in skipped],
-        )
-    ]
+        ))
+    if no_table:
+        banners.append(Banner(
+            "info",
+            f"{len(no_table)} 个文件不含项目支出绩效目标表",
+            [f"{s['source_file']}：{reader_reason(s['error'], s['reason'])}" for s in no_table],
+        ))
+    return banners
 
 
 def _write(path: Path, text: str) -> Path:
@@ -283,9 +292,12 @@ def _year_index(
     parts.append(f"<h2>页面 Pages</h2><ul>{links}</ul>")
     projects = t["projects"]
     if projects is not None and len(projects):
-        frame = projects[["project_id", "project", "implementing_unit", "total_wan"]].copy()
+        frame = projects[["project_id", "project", "implementing_unit", "total_wan", "status"]].rename(
+            columns={"status": "table_status"})
         if t["costs"] is not None:
             frame = frame.merge(t["costs"][["project_id", "status"]], on="project_id", how="left")
+            # a cut table's arithmetic is no finding: its status says the table is partial
+            frame["status"] = frame["status"].where(frame["table_status"].ne("partial"), "表格不完整，未作结论")
         if t["indicators"] is not None:
             shares = qualitative_shares(projects, t["indicators"])[["project_id", "qualitative_pct"]]
             frame = frame.merge(shares, on="project_id", how="left")
@@ -302,6 +314,7 @@ def _year_index(
             downloads=reports / "tables",
             links={"project": hrefs},
             labels={
+                "table_status": ("完整性", "table"),
                 "total_wan": ("项目总额", "project total", "万元"),
                 "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
                 "findings": ("审查问题数", "audit findings"),
@@ -416,6 +429,7 @@ def _project_chunk(
         pid = str(row["project_id"])
         slug = project_slug(pid)
         parts = [
+            *_project_notes(row, year, slug),
             "<h2>预算与表头 Budget and header</h2>",
             record_table(row, "projects", "", f"{slug}-budget").to_html(),
         ]
@@ -456,13 +470,62 @@ def _project_chunk(
                 ).to_html()
             )
         subtitle = " · ".join(
-            str(x)
+            reader_text(str(x))
             for x in (row.get("implementing_unit"), row.get("department"), f"{year}年度 budget year {year}")
             if x and not pd.isna(x)
         )
-        page = frame.page(str(row.get("project") or pid), Markup("".join(parts)), subtitle)
+        page = frame.page(reader_text(str(row.get("project") or pid)), Markup("".join(parts)), subtitle)
         written.append(_write(reports / "projects" / f"{slug}.html", page))
     return written
+
+
+def _present(value: object) -> bool:
+    if value is None or isinstance(value, str):
+        return bool(value)
+    return not pd.isna(value)
+
+
+def source_place(row: Mapping[str, object]) -> str:
+    """Where a project was printed: ``第 3–4 页``, ``第 12–40 行`` or the cell, for readers.
+
+    Examples:
+        >>> source_place({"page_start": 3, "page_end": 4, "line_start": 10, "line_end": 90})
+        '第 3–4 页'
+        >>> source_place({"page_start": None, "line_start": 12, "line_end": 12})
+        '第 12 行'
+    """
+    def span(a: object, b: object) -> str:
+        a, b = int(a), int(b) if _present(b) else int(a)
+        return f"{a}" if a == b else f"{a}–{b}"
+
+    if _present(row.get("page_start")):
+        return f"第 {span(row['page_start'], row.get('page_end'))} 页"
+    if _present(row.get("line_start")):
+        return f"第 {span(row['line_start'], row.get('line_end'))} 行"
+    return str(row.get("address") or "")
+
+
+def _project_notes(row: Mapping[str, object], year: int, slug: str) -> list[str]:
+    """A project page's first lines: a partial table said so, where it was printed (linked), its permalink."""
+    notes = []
+    if row.get("status") == "partial":
+        reason = code_label("projects", "status_reason", str(row.get("status_reason") or ""))
+        notes.append(
+            '<div class="bk-banner warn bk-partial" role="note"><p><strong>不完整的表格 partial table</strong>：'
+            f"{html.escape(reason)}。金额与指标只是表格截断前的部分，不作完整结论。</p></div>"
+        )
+    source = str(row.get("source_file") or "")
+    if source:
+        href = f"../../../data/raw/{year}/{source}"
+        if _present(row.get("page_start")) and source.lower().endswith(".pdf"):
+            href += f"#page={int(row['page_start'])}"
+        place = source_place(row)
+        notes.append(
+            f'<p class="bk-source">来源 source：<a href="{html.escape(quote(href, safe="/#=."))}">'
+            f"{html.escape(source)}</a>{(' ' + html.escape(place)) if place else ''}"
+            f' · <a class="bk-permalink" href="{html.escape(slug)}.html">永久链接 permalink</a></p>'
+        )
+    return notes
 
 
 def write_compare_page(reports: Path, site: SiteMap, roots: list[Path]) -> list[Path]:
@@ -507,7 +570,8 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
         summary = manifest.get("summary", {})
         status = manifest.get("status", "skipped" if year in site.skipped else "")
         reason = site.skipped.get(year, "") or manifest.get("error", "")
-        skipped_files = len(manifest.get("skipped", []))
+        no_table, unreadable = split_skipped(manifest.get("skipped", []))
+        skipped_files = len(unreadable)
         if status in {"failed", "skipped", "running"} or skipped_files:
             banners.append(
                 f"{year}: {code_label('run', 'status', status)}"
@@ -518,13 +582,14 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
             {
                 "year": str(year),
                 "status": code_label("run", "status", status) if status else "",
-                "departments": "、".join(summary.get("departments", [])),
+                "departments": "、".join(reader_text(d) for d in summary.get("departments", [])),
                 "projects": summary.get("projects"),
                 "total_wan": summary.get("total_wan"),
                 "closes_pct": summary.get("closes_pct"),
                 "measurable_pct": summary.get("measurable_pct"),
                 "files": len(manifest.get("inputs", [])),
                 "skipped": skipped_files,
+                "no_table": len(no_table),
                 "time": _time(manifest.get("started_utc", "")),
                 "note": reason,
             }
@@ -541,11 +606,12 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
             "measurable_pct",
             "files",
             "skipped",
+            "no_table",
             "time",
             "note",
         ],
     )
-    for col in ("projects", "files", "skipped"):
+    for col in ("projects", "files", "skipped", "no_table"):
         frame[col] = frame[col].astype("Int64")
     for col in ("total_wan", "closes_pct", "measurable_pct"):
         frame[col] = frame[col].astype("float64")
@@ -564,7 +630,8 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
             "closes_pct": ("测算吻合的预算占比", "budget whose arithmetic closes", "%"),
             "measurable_pct": ("可衡量指标占比", "measurable targets", "%"),
             "files": ("文件数", "files"),
-            "skipped": ("跳过的文件", "files skipped"),
+            "skipped": ("无法读取的文件", "files not read"),
+            "no_table": ("不含目标表的文件", "files without a target table"),
             "time": ("运行时间", "run"),
             "note": ("说明", "note"),
         },
@@ -595,3 +662,65 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
         else [],
     )
     return _write(paths.reports / "index.html", page)
+
+
+def _reference_page(paths: ProjectPaths, site: SiteMap, name: str, title: str, body: str) -> Path:
+    page = render_page(title=title, subtitle="", body=Markup(body), nav=_nav(site, None, name, 0, set()),
+                       run=Run(), banners=[])
+    return _write(paths.reports / f"{name}.html", page)
+
+
+def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
+    """Write ``reports/fields.html`` and ``reports/rules.html``: the field dictionary and the rules.
+
+    ``fields.html`` holds every column of every table and the words of its codes; ``rules.html`` the
+    audit rules, the pricing methods, and how projects are linked across years. Both come from the
+    package's metadata and code, so they say what this budgetkit does.
+    """
+    from budgetkit.audit import list_rules
+    from budgetkit.fields import load_fields, read_metadata
+    from budgetkit.reconcile import list_strategies
+
+    fields = load_fields()
+    parts = ["<p>每张表的每一列：中文名、英文名、类型、单位与说明（<code>metadata/fields.csv</code>）。"
+             "表头的提示文字也来自这里。 Every column of every table, from the field dictionary.</p>"]
+    for table, group in fields.groupby("table", sort=False):
+        parts.append(f'<h2 id="{html.escape(table)}">{html.escape(table)}</h2>')
+        frame = group[["name", "zh", "en", "dtype", "unit", "description"]].reset_index(drop=True)
+        frame["description"] = frame["description"].str.replace("…", "...")  # a list going on, not text cut
+        parts.append(ReadingTable(frame, caption="", name=f"fields-{table}", labels={
+            "name": ("列名", "column"), "zh": ("中文名", "Chinese"), "en": ("英文名", "English"),
+            "dtype": ("类型", "type"), "unit": ("单位", "unit"), "description": ("说明", "description")}).to_html())
+    codes = pd.DataFrame(read_metadata("codes"))
+    parts.append('<h2 id="codes">代码的中文 Words for codes</h2>')
+    parts.append(ReadingTable(codes, caption="", name="codes", labels={
+        "table": ("表", "table"), "column": ("列", "column"), "code": ("代码", "code"),
+        "zh": ("中文", "Chinese"), "en": ("英文", "English")}).to_html())
+    written = [_reference_page(paths, site, "fields", "字段说明 Field dictionary", "".join(parts))]
+    rules = list_rules().replace("…", "...", regex=True)
+    strategies = list_strategies().replace("…", "...", regex=True)
+    words = pd.DataFrame(read_metadata("compare_words"))
+    from budgetkit.links import MIN_SCORE
+
+    body = "".join([
+        '<h2 id="audit">目标质量审查规则 Audit rules</h2>',
+        ReadingTable(rules, "audit", caption="", name="rules", labels={
+            "rule": ("规则", "rule"), "zh": ("中文名", "Chinese"), "en": ("英文名", "English"),
+            "description": ("说明", "description")}).to_html(),
+        '<h2 id="costs">成本测算方法 Pricing methods</h2>'
+        "<p>按顺序尝试，第一个能给项目定价的方法被采用。 Tried in order; the first that prices a project is used.</p>",
+        ReadingTable(strategies, caption="", name="strategies", labels={
+            "order": ("顺序", "order"), "code": ("代码", "code"), "zh": ("中文名", "Chinese"),
+            "en": ("英文名", "English"), "description": ("说明", "description")}).to_html(),
+        '<h2 id="links">跨年度项目对应 Linking projects across years</h2>',
+        "<p>同一主管部门相邻两年的项目，按名称（去掉年份、下列同义词视为相同、改动越少越好）的相似度打分，"
+        "实施单位相同加分、不同减分，预算相近加分；得分不低于 "
+        f"{MIN_SCORE} 的一对一对应，得分高者优先。每个对应都列出得分和理由。研究者在 <code>data/links.csv</code> "
+        "中把 decision 填为 confirm（确认）或 break（拆开）即可更正。 Projects of one publisher in consecutive "
+        f"years are scored by name similarity, unit and budget; pairs scoring {MIN_SCORE} or more are linked one to "
+        "one, best first; <code>data/links.csv</code> confirms or breaks a link.</p>",
+        ReadingTable(words, caption="", name="compare-words", labels={
+            "word": ("词", "word"), "same_as": ("视为相同", "same as"), "why": ("说明", "why")}).to_html(),
+    ])
+    written.append(_reference_page(paths, site, "rules", "规则 Rules", body))
+    return written

@@ -11,6 +11,9 @@ Examples:
     >>> s = summarize_year(projects, indicators, costs)
     >>> s["departments"], s["projects"], s["total_wan"], s["closes_pct"], s["measurable_pct"]
     (['总工会'], 2, 100.0, 80.0, 75.0)
+    >>> stated = costs.assign(status=["closes", "stated only"])
+    >>> summarize_year(projects, indicators, stated)["closes_pct"]  # a stated budget is not priced
+    100.0
 """
 
 from __future__ import annotations
@@ -21,7 +24,10 @@ import pandas as pd
 
 from budgetkit.audit import QUALITATIVE_KINDS, audit_targets
 
-__all__ = ["QUALITATIVE_THRESHOLD", "qualitative_shares", "summarize_year", "summary_table"]
+__all__ = ["PRICED_STATUSES", "QUALITATIVE_THRESHOLD", "qualitative_shares", "summarize_year", "summary_table"]
+
+#: Cost statuses of a priced project (quantity × unit cost): the only ones the headline share counts.
+PRICED_STATUSES: tuple[str, ...] = ("closes", "does not close")
 
 #: The share of qualitative targets above which the audit flags a project (the audit's own default).
 QUALITATIVE_THRESHOLD: float = inspect.signature(audit_targets).parameters["qualitative_threshold"].default
@@ -41,8 +47,9 @@ def summarize_year(
 
     Returns:
         A JSON-ready dict: departments (list), implementing_units (number), projects, indicators,
-        total_wan, closes_pct (% of the projects' budget whose quantity × unit-cost arithmetic
-        closes; ``None`` without costs), measurable_pct (% of
+        total_wan, closes_pct (% of the priced projects' budget, i.e. of those that close or do not,
+        whose quantity × unit-cost arithmetic closes; a budget only stated or not priceable counts
+        neither way; ``None`` without costs or when nothing is priced), measurable_pct (% of
         indicators not qualitative or text) and findings (per severity).
     """
     departments = sorted(
@@ -53,7 +60,8 @@ def summarize_year(
     closes = None
     if costs is not None and len(costs):
         budget = costs["budget_wan"].fillna(0.0)
-        closes = _pct(float(budget[costs["status"].eq("closes")].sum()), float(budget.sum()))
+        priced = costs["status"].isin(PRICED_STATUSES)  # stated-only and unpriced budgets explain nothing
+        closes = _pct(float(budget[costs["status"].eq("closes")].sum()), float(budget[priced].sum()))
     kinds = indicators["kind"] if "kind" in indicators else pd.Series(dtype=str)
     measurable = _pct(float((~kinds.isin(QUALITATIVE_KINDS)).sum()), float(len(kinds)))
     severities = (
@@ -95,7 +103,8 @@ def summary_table(summary: dict) -> pd.DataFrame:
         ("项目数 projects", str(summary["projects"])),
         ("三级指标数 indicators", str(summary["indicators"])),
         ("项目总额（万元） total", format_number(summary["total_wan"])),
-        ("测算吻合的预算占比 share of budget whose arithmetic closes", pct(summary["closes_pct"])),
+        ("已测算项目中测算吻合的预算占比 share of the priced budget whose arithmetic closes",
+         pct(summary["closes_pct"])),
         ("可衡量指标占比 share of measurable targets", pct(summary["measurable_pct"])),
         ("审查问题 audit findings", findings or "无 none"),
     ]

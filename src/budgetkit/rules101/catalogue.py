@@ -26,10 +26,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+import pandas as pd
+
 from budgetkit.errors import BudgetkitError
 from budgetkit.fields import read_metadata
 
-__all__ = ["Case", "Rule", "allowed_level2", "case", "match_word", "rule", "rules", "words"]
+__all__ = ["Case", "Rule", "allowed_level2", "case", "match_word", "rule", "rules", "rules_frame", "words"]
 
 
 @dataclass(frozen=True)
@@ -151,3 +153,16 @@ def allowed_level2(template: str) -> dict[str, frozenset[str]]:
         if r["template"] == template:
             out.setdefault(r["level1"], set()).add(r["level2"])
     return {k: frozenset(v) for k, v in out.items()}
+
+
+def rules_frame() -> pd.DataFrame:
+    """Every rule as a table for a rules page: id, titles, clause and its words, severity, check, run or why not.
+
+    Examples:
+        >>> frame = rules_frame()
+        >>> len(frame), frame.loc[frame["rule"] == "R28", "runs"].item()
+        (31, False)
+    """
+    columns = ["rule", "title_zh", "title_en", "clause", "clause_text", "severity", "scope", "check_en", "runs",
+               "not_run_reason"]
+    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rules()], columns=columns)

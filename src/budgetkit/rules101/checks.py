@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from budgetkit.reconcile import indicator_key
 from budgetkit.rules101.catalogue import allowed_level2, match_word, words
 from budgetkit.rules101.context import KLASS_ZH, ProjectContext, Row
 from budgetkit.rules101.shapes import all_units, is_money, money_units
@@ -183,11 +184,11 @@ def r10_no_execution_rate(ctx: ProjectContext) -> list[Finding]:
 
 
 def r12_no_duplicates(ctx: ProjectContext) -> list[Finding]:
-    """R12: the same (level-2, name) twice in one project; rows of different areas are not duplicates."""
+    """R12: the same (level-2, name) twice in one project (near-identical spellings too); areas apart."""
     groups: dict[tuple[str, str, str], list[Row]] = {}
     for r in ctx.rows:
-        if r.name:
-            groups.setdefault((r.level2, r.name, r.area), []).append(r)
+        if r.name:  # names compared as budgetkit compares indicators: 戶/户, radicals, punctuation
+            groups.setdefault((r.level2, indicator_key(r.name), r.area), []).append(r)
     return [_row("R12", "duplicate", rows[0], n=len(rows), values="、".join(x.value or "空" for x in rows))
             for rows in groups.values() if len(rows) > 1]
 
@@ -208,7 +209,7 @@ def r13_quantitative_first(ctx: ProjectContext) -> list[Finding]:
     filled = _filled(ctx)
     soft = [r for r in filled if not r.shape.has_number]
     if filled and not ctx.partial and len(soft) / len(filled) > _QUALITATIVE_SHARE:
-        examples = _listed(r.value for r in soft[:_SHOWN]) + ("…" if len(soft) > _SHOWN else "")
+        examples = _listed(r.value for r in soft[:_SHOWN]) + ("等" if len(soft) > _SHOWN else "")
         pct = f"{len(soft) / len(filled) * 100:.1f}".rstrip("0").rstrip(".")
         found.append(Finding("R13", "share", "", {"n": len(soft), "total": len(filled), "pct": pct,
                                                   "examples": examples}))
@@ -296,9 +297,10 @@ def r21_value_basis(ctx: ProjectContext) -> list[Finding]:
 
 
 def _is_cost_row(r: Row) -> bool:
+    """An economic-cost row: 经济成本, the older 成本指标 under 产出, or any 成本 row but social and ecological cost."""
     if r.level2 in ("社会成本指标", "生态环境成本指标"):
         return False
-    return r.level2 in ("经济成本指标", "成本指标") or (r.level1 == "成本指标" and not r.level2)
+    return r.level2 in ("经济成本指标", "成本指标") or r.level1 == "成本指标"
 
 
 def _what(r: Row) -> tuple[str, str]:
@@ -357,7 +359,7 @@ def r26_satisfaction_percent(ctx: ProjectContext) -> list[Finding]:
     """R26: a 满意度 row is a percentage in (0, 100], not capped (≤), not qualitative."""
     found = []
     for r in _filled(ctx):
-        if r.level1 != "满意度指标":
+        if r.level1 != "满意度指标" and r.level2 != "服务对象满意度":  # 满意度 under 效益 in the 53号 layout too
             continue
         if r.op in _CAP_OPS and "满意" in r.name:  # a capped complaint count is judged by its unit below
             found.append(_row("R26", "cap", r))

@@ -88,13 +88,18 @@ def level_label(text: object, role: str) -> str:
     Examples:
         >>> level_label("社会效益指标", "level2"), level_label("产出值", "level1"), level_label("", "level1")
         ('社会效益', '产出指标', '')
+        >>> level_label("经济成本", "level2"), level_label("质量", "level2"), level_label("成本", "level1")
+        ('经济成本指标', '质量指标', '成本指标')
     """
     key = clean(text)
     if not key:
         return ""
-    found = lookup(key)
-    term = found.role(role) if found else None
-    return term.field if term else key
+    for candidate in (key, key + "指标"):  # 质量 and 经济成本 are printed without 指标 too
+        found = lookup(candidate)
+        term = found.role(role) if found else None
+        if term:
+            return term.field
+    return key
 
 
 def _get(record: dict, name: str) -> str:

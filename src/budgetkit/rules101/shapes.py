@@ -38,7 +38,8 @@ _CN_NUMBER_RE = re.compile(r"[一二三四五六七八九十两百千]+[次个�
 _BARE_RE = re.compile(rf"^[{_OPS}]*\d+(?:\.\d+)?(?:\(\))?$")
 _UNIT_RE = re.compile(r"\d+(?:\.\d+)?\(?([^\d()]*?)\)?(?:$|[,;，；、])")
 _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\(?[%％]")
-_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}(?!\d)|-(?:19|20)\d{2}|至)")
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}(?!\d)|-(?:19|20)\d{2}|至)"
+                      r"|(?<=\d{4}[至\-~到])((?:19|20)\d{2})(?![\d.])")  # the end of a span: 2024至2027
 _MONEY_FIRST_RE = re.compile(r"^(?:万元|元|亿元|千元)[≥≤<>=≈约]*\d")  # 万元≤184.94: the unit before the number
 _OP_WORDS = (("不低于", "≥"), ("不少于", "≥"), ("大于等于", "≥"), ("大于", ">"), ("高于", ">"), ("超过", ">"),
              ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("小于等于", "≤"), ("小于", "<"), ("低于", "<"),
@@ -109,7 +110,7 @@ def shape(value: object) -> Shape:
         unit=unit.group(1) if unit else "",
         percent=float(percent.group(1)) if percent else math.nan,
         op=_op(text),
-        years=tuple(int(y) for y in _YEAR_RE.findall(text)),
+        years=tuple(dict.fromkeys(int(a or b) for a, b in _YEAR_RE.findall(text))),
     )
 
 
