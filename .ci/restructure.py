@@ -120,7 +120,6 @@ MOVES: dict[str, str] = {
     "compare": "analyse.compare",
     "links": "analyse.links",
     "rules101": "analyse.rules101",  # a package: moved whole
-    "links": "analyse.links",
     # project/: a project on disk
     "paths": "project.paths",
     "stage": "project.stage",
@@ -130,13 +129,11 @@ MOVES: dict[str, str] = {
     "dataset": "scale.dataset",
     "dataset_sync": "scale.dataset_sync",
     "synthetic": "scale.synthetic",
-    "dataset_sync": "scale.dataset_sync",
     # report/: tables, figures and pages for reading
     "plots": "report.plots",
     "figure_text": "report.figure_text",
     "fonts": "report.fonts",
     "params": "report.params",
-    "figure_text": "report.figure_text",
     # build/: the notebooks run for a year
     "build": "build.build",
     "steps": "build.steps",

@@ -82,7 +82,6 @@ def test_outcome_word(actual, said):
 NOT_READ = {
     "A16_putuo-tiyu-ziping-2022.txt": "one-line text layer with the value run far from the names",
     "A18_bayannaoer-ziranziyuan-ziping-2024.txt": "one cell per line with 指标性质|指标方向|值|实际|单位 columns",
-    "calinchow-del__renwu__政府办公厅_2026年部门预算.pdf": "部门整体自评表 whose 分值|得分 cells read as rows",
 }
 
 

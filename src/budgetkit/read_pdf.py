@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from budgetkit.cell_overflow import cell_texts
 from budgetkit.cells import Document
 from budgetkit.errors import InputError
 from budgetkit.lines import SourceLine
@@ -233,7 +234,7 @@ def _table(table: Any, number: int, h_edges: list[dict]) -> _Table:
     xs = sorted({c[0] for c in table.cells})
     rows = table.rows
     tops = [row.bbox[1] for row in rows]
-    texts = table.extract()
+    texts = cell_texts(table)  # as table.extract(), with glyphs overflowing a cell's rule given back
     cells: list[Placed] = []
     extents: list[tuple[float, float]] = []
     for r, (row, row_texts) in enumerate(zip(rows, texts, strict=True)):
