@@ -49,6 +49,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -296,8 +297,6 @@ def _start_worker(caller: int) -> None:
 
 
 def _watch(caller: int) -> None:
-    import time
-
     while True:
         time.sleep(1.0)
         try:

@@ -54,6 +54,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -373,9 +374,9 @@ def remove_years(dataset: str | Path, keep: Sequence[int]) -> list[int]:
     """
     base = Path(dataset)
     gone = set()
-    for folder in base.glob("*/raw_year=*"):  # every table's, the staging folder's and the record
-        year = folder.name.removeprefix("raw_year=").removesuffix(".json")
-        if year.isdigit() and int(year) not in keep:
+    for folder in base.glob("*/raw_year=*"):  # every table's, the staging folder's and the records
+        year = re.match(r"raw_year=(\d*)", folder.name).group(1)
+        if year and int(year) not in keep:
             gone.add(int(year))
             if folder.is_dir():
                 shutil.rmtree(folder, ignore_errors=True)

@@ -89,8 +89,9 @@ def sync_year(paths: ProjectPaths, year: int) -> bool:
             _remove_partition(base, year, path.stem)
             record.pop(path.stem, None)
             continue
-        write_partition(_of_file(tables, path.name), base, year, path.stem)
-        record[path.stem] = {"file": path.name, "sha256": file_digest(path), "budgetkit": __version__}
+        rows = write_partition(_of_file(tables, path.name), base, year, path.stem)
+        record[path.stem] = {"file": path.name, "sha256": file_digest(path), "budgetkit": __version__,
+                             "rows": rows}  # what `budgetkit dataset` checks each partition against
     for stem in _sources(base, year) - {p.stem for p in files if p.stem in record}:
         _remove_partition(base, year, stem)
         record.pop(stem, None)

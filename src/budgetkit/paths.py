@@ -33,6 +33,10 @@ RAW_SUFFIXES: tuple[str, ...] = tuple(SUFFIXES)
 #: corrected by hand), then the formats that hold the table's cells, the PDF last.
 READ_FIRST: tuple[str, ...] = (".txt", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm", ".xhtml", ".pdf", ".doc")
 
+#: Budget years outside this range are typos (the reform dates from 2018; pilots from the 2000s); a
+#: ``data/raw`` folder named by one is no year (:meth:`ProjectPaths.years`), a parameter is refused (params).
+YEAR_RANGE = (2000, 2100)
+
 logger = logging.getLogger(__name__)
 
 
@@ -236,11 +240,9 @@ class ProjectPaths:
     def years(self) -> list[int]:
         """Budget years found under ``data/raw`` (folders named by a plausible budget year), ascending.
 
-        A folder named by a number outside :data:`budgetkit.params.YEAR_RANGE` (``data/raw/1800``) is no
+        A folder named by a number outside :data:`YEAR_RANGE` (``data/raw/1800``) is no
         budget year: it is left out, with a warning.
         """
-        from budgetkit.params import YEAR_RANGE
-
         if not self.raw.is_dir():
             return []
         years = []
