@@ -558,7 +558,7 @@ def reordered_value(text: str) -> str | None:
 
 
 def _placeholder_row(name: str, value: str | None) -> bool:
-    from budgetkit.parse import is_placeholder
+    from budgetkit.placeholders import is_placeholder
 
     words = _words("placeholder")
     return match_key(name) in words or is_placeholder(name, "name") or (
