@@ -233,17 +233,18 @@ def _repeated_header(rows: Sequence[Row], k: int, roles: dict[int, str]) -> int 
 
 
 def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int,
-                  roles: dict[int, str] | None = None) -> int | None:
+                  roles: dict[int, str] | None = None, heads: frozenset[str] = frozenset()) -> int | None:
     """Where the section broken off at ``rows[j]`` (a row outside its grid) goes on, else ``None``.
 
     Between the two grid parts only short text outside any grid may stand (a page
-    number, a running head); the next grid goes on when it opens with the indicator
-    header repeated, or with a row of the same columns that is no field or title row.
+    number, a running head, the table's own title and unit line printed again: ``heads``);
+    the next grid goes on when it opens with the indicator header repeated, or with a row
+    of the same columns that is no field or title row.
     """
     k = j
     while k < len(rows) and rows[k].grid is None:
         texts = _texts(rows[k])
-        if texts and (len("".join(texts)) > 40 or any(_field_row(rows[k]) for _ in (0,))):
+        if texts and " ".join(texts) not in heads and (len("".join(texts)) > 40 or _field_row(rows[k])):
             return None
         k += 1
     if k >= len(rows) or rows[k].grid == grid or k - j > 6:
@@ -307,7 +308,8 @@ def find_tables(doc: Document) -> list[GridTable]:
                 j += 1
                 continue
             if r.grid != grid:
-                k = _continuation(rows, j, grid, ncols, roles)
+                heads = frozenset(" ".join(_texts(x)) for x in table.head if x.grid is None and x.cells)
+                k = _continuation(rows, j, grid, ncols, roles, heads)
                 if k is None:
                     break
                 table.rows.extend(rows[j:k])  # reported as outside the table
@@ -558,7 +560,7 @@ def reordered_value(text: str) -> str | None:
 
 
 def _placeholder_row(name: str, value: str | None) -> bool:
-    from budgetkit.parse import is_placeholder
+    from budgetkit.placeholders import is_placeholder
 
     words = _words("placeholder")
     return match_key(name) in words or is_placeholder(name, "name") or (
