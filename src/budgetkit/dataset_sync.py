@@ -70,7 +70,7 @@ def sync_year(paths: ProjectPaths, year: int) -> bool:
         paths: the project.
         year: a year whose tidy tables the build wrote.
     """
-    from budgetkit import __version__
+    from budgetkit import __version__  # lazy: the package's __init__ imports the dataset (budgetkit.connect)
 
     processed = paths.processed_year(year)
     if not (processed / "projects.parquet").is_file():
@@ -89,8 +89,9 @@ def sync_year(paths: ProjectPaths, year: int) -> bool:
             _remove_partition(base, year, path.stem)
             record.pop(path.stem, None)
             continue
-        write_partition(_of_file(tables, path.name), base, year, path.stem)
-        record[path.stem] = {"file": path.name, "sha256": file_digest(path), "budgetkit": __version__}
+        rows = write_partition(_of_file(tables, path.name), base, year, path.stem)
+        record[path.stem] = {"file": path.name, "sha256": file_digest(path), "budgetkit": __version__,
+                             "rows": rows}  # what `budgetkit dataset` checks each partition against
     for stem in _sources(base, year) - {p.stem for p in files if p.stem in record}:
         _remove_partition(base, year, stem)
         record.pop(stem, None)

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from budgetkit.errors import ParameterError
-from budgetkit.paths import ProjectPaths, project_paths
+from budgetkit.paths import YEAR_RANGE, ProjectPaths, project_paths
 
 if TYPE_CHECKING:
     from budgetkit.report.display import ReadingTable
@@ -75,8 +75,6 @@ def notebook_label(name: str) -> str:
     return f"{name[:2]} {NOTEBOOKS[name].split(' ', 1)[0]}"
 
 
-#: Budget years outside this range are typos (the reform dates from 2018; pilots from the 2000s).
-YEAR_RANGE = (2000, 2100)
 
 # Names IPython and the notebook itself put in the namespace; never parameters.
 _IGNORED = {"In", "Out", "exit", "quit", "get_ipython", "display"}

@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -1230,7 +1231,8 @@ def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequen
         ('社会效益指标', 'level label read as printed at the middle of its block')
     """
     n = len(row_lines)
-    middles_of = {role: [_row_position(centre, row_lines) for centre, _ in labels]
+    reach = list(itertools.accumulate((last for _, last in row_lines), max))  # once, for a search per label
+    middles_of = {role: [_row_position(centre, row_lines, reach) for centre, _ in labels]
                   for role, labels in printed_at.items() if labels and n}
     blocks_of = {role: _blocks_down(middles, n) or _blocks_up(middles, n) for role, middles in middles_of.items()}
     # a level shows it by itself: labels that are not on the first row of a block each, or between rows
@@ -1255,14 +1257,21 @@ def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequen
             rec["level1"] = _regrouped(rec.get("level1"), m.role("level2", "level1") if m is not None else None)
 
 
-def _row_position(line: float, row_lines: Sequence[tuple[int, int]]) -> float:
-    """Where ``line`` is among the rows: ``k`` on row ``k``, ``k - 0.5`` between rows ``k - 1`` and ``k``."""
-    for k, (first, last) in enumerate(row_lines):
-        if first <= line <= last:
-            return float(k)
-        if line < first:
-            return k - 0.5
-    return len(row_lines) - 0.5
+def _row_position(line: float, row_lines: Sequence[tuple[int, int]], reach: Sequence[int]) -> float:
+    """Where ``line`` is among the rows: ``k`` on row ``k``, ``k - 0.5`` between rows ``k - 1`` and ``k``.
+
+    ``reach[k]`` is the last line of rows ``0..k`` (running maximum): the first row ``line`` does not
+    lie below is found by bisection, so a table of many rows costs a logarithm per label, not a scan.
+
+    Examples:
+        >>> rows = [(1, 2), (4, 4), (6, 7)]
+        >>> [_row_position(x, rows, [2, 4, 7]) for x in (1, 3, 4, 5, 9)]
+        [0.0, 0.5, 1.0, 1.5, 2.5]
+    """
+    k = bisect_left(reach, line)
+    if k == len(row_lines):
+        return len(row_lines) - 0.5
+    return float(k) if row_lines[k][0] <= line else k - 0.5
 
 
 def _blocks_down(middles: Sequence[float], n: int) -> list[tuple[int, int]] | None:
