@@ -22,7 +22,7 @@ __all__ = ["money_scale", "parse_amount"]
 _TRAILING_PREFIX_RE = re.compile(r"\s+(?:其中|含)[:]?$")  # "886.8 其中:": the 其中 opens the next label
 #: A note in brackets after an amount (``854万(高标准农田建设400万元,…)``): what the amount is made of (a unit in
 #: brackets, ``(万元)``, is no note).
-_NOTE_AFTER_AMOUNT_RE = re.compile(r"(?<=[\d万元])\s*\([^()]{3,}\)$")
+_NOTE_AFTER_AMOUNT_RE = re.compile(r"\s*\([^()]{3,}\)$")  # what is left must read as an amount
 
 
 @cache
