@@ -47,7 +47,7 @@ from budgetkit.ocr import OCR_REASON
 from budgetkit.parse_value import is_measurable, load_units, parse_indicator_value
 from budgetkit.placeholders import is_placeholder
 from budgetkit.regions import YEAR_RE, find_tables, is_section_start
-from budgetkit.selfeval import comparator_of, unit_joins
+from budgetkit.selfeval import comparator_of, two_row_header, unit_joins
 from budgetkit.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -81,8 +81,8 @@ SECTION_ROLES = ("level1", "level2", "section")
 #: A cell this long holding this many structural terms is a page flattened to one line.
 _RUN_TOGETHER = (80, 3)
 
-_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦")
-_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=)$")
+_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
+_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")  # ═ (box drawing) is printed for = (云南)
 _LEVEL_TEXT = ("level1", "level2")
 #: A number with its comparator, as a target prints it (>=95, ≥3.5).
 _NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
@@ -853,8 +853,11 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
     printed = [p for _, p, _ in cols]
     roles = [r for r, _, _ in cols if r != "area_values"]
     cols = [c for c in cols if c[0] != "area_values"]
+    # a two-row header flattened into one run (云南 自评表): the second row's cells stand under the first's
+    if (merged := two_row_header(cols)) is not None:
+        cols, roles = merged, [c[0] for c in merged]
     # value sub-columns on a second header row replace the column above them
-    if roles.count("value") > 1 and roles.count("indicator") == 1:
+    elif roles.count("value") > 1 and roles.count("indicator") == 1:
         first_v = roles.index("value")
         subs = [c for c in cols[first_v + 1 :] if c[0] in ("value", "value_prior", "value_actual")]
         if subs:
@@ -1296,7 +1299,9 @@ def _compose(by_role: dict[str, str], order: Sequence[str] = ()) -> dict[str, st
         v = out.get(key)
         if not v:
             continue
-        if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+        if key == "value_actual":  # what happened has no comparator: 指标性质 is the target's
+            pass
+        elif nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
             v = nature + v
         elif key == "value" and (word := comparator_of(by_role)) and not v.startswith(_COMPARATORS):
             v = word + v
