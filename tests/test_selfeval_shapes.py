@@ -1,4 +1,9 @@
-"""Family: 自评表 whose columns are 指标性质 | 指标方向 | 年度指标值 | 实际完成值 | 计量单位 | 分值 | 得分.
+"""Families of 自评表 column layouts, rendered from the hand keys of self-evaluation tables.
+
+1. Columns 指标性质 | 指标方向 | 年度指标值 | 实际完成值 | 计量单位 | 分值 | 得分 (内蒙古, below).
+2. A two-row header (绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 over 一级 | 二级 | 三级 | 指标性质 | 指标值 |
+   度量单位) flattened into one pipe row with the first indicator row (云南 公开14表, incoming B14), later rows
+   printing their level labels only where a block starts: :func:`test_text_two_row_header_flattened`.
 
 The 内蒙古 form (incoming A18) prints 正向 under 指标性质, the comparator in words under 指标方向 (大于等于,
 小于等于, 等于), the bare number under 年度指标值 and the unit after the actual. The generator takes the
@@ -18,6 +23,7 @@ import pytest
 
 from budgetkit.analyse.run import analyse_file
 from budgetkit.parse import parse_file, parse_lines
+from budgetkit.vocabulary import lookup
 
 SELF_EVALUATIONS = (
     "corpus/text/A17_guangxi-feiyi-ziping-2021.expected.json",
@@ -52,7 +58,7 @@ def _rows(key: dict) -> list[dict]:
             m = TARGET.match(re.sub(r"\s+", "", i["value"]))
             if m and i.get("level2") and not re.match(r"^指标\d", i["name"]):
                 out.append({"level1": i.get("level1") or "", "level2": i["level2"], "name": i["name"],
-                            "word": WORDS[m[1]], "num": m[2], "unit": m[3]})
+                            "op": m[1], "word": WORDS[m[1]], "num": m[2], "unit": m[3]})
     return out
 
 
@@ -112,3 +118,46 @@ def test_xlsx_grid(rows, tmp_path):
     _check(parse_file(path, year=2024).indicators, rows)
     achieved = analyse_file(path, tmp_path / "out")["achievement"]
     assert set(achieved["met"]) == {"yes"}, achieved[["indicator", "target", "actual", "met", "why"]].to_string()
+
+
+def flattened_two_row_header(rows: list[dict]) -> list[str]:
+    """The 云南 公开14表 as pipe rows: the header block, then both header rows and the first row in one run."""
+    head = ["绩效指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施", "一级指标", "二级指标",
+            "三级指标", "指标性质", "指标值", "度量单位"]
+    lines = ["2022年度项目支出绩效自评表 | 部门:测试中学 |", "| 项目名称 | 测试项目 | 主管部门 | 测试局 | 实施单位 | 测试中学 |"]
+    run, prev = list(head), (None, None)
+    for r in rows:
+        labels = [r["level1"] or "产出指标", r["level2"]]
+        shown = labels if labels[0] != prev[0] else labels[1:] if labels[1] != prev[1] else []
+        prev = tuple(labels)
+        run += [*shown, r["name"], r["op"], r["num"], r["unit"], r["num"] + r["unit"], "10", "10"]
+        lines.append("| " + " | ".join(run) + " |")
+        run = []
+    lines.append("| 其他需要说明事项 | 无 | 总分 | 100 | 100 | 优 |")
+    return lines
+
+
+def _labelled(rows: list[dict]) -> list[dict]:
+    """The rows whose level labels the vocabulary knows: in a run of pipe cells only a known label is a label.
+
+    (宁德's 部门整体 labels ``一般性支出情况`` are not known; where a run prints them, they read as names.)
+    """
+    def known(text: str, role: str) -> bool:
+        match = lookup(text) if text else None
+        return match is not None and any(t.role == role for t in match.terms)
+
+    return [r for r in rows if known(r["level1"] or "产出指标", "level1") and known(r["level2"], "level2")]
+
+
+@pytest.mark.parametrize("rows", _documents())
+def test_text_two_row_header_flattened(rows):
+    if rows is None:
+        pytest.skip("../shared is absent: no self-evaluation keys to render")
+    rows = _labelled(rows)
+    tables = parse_lines(flattened_two_row_header(rows), "selfeval.txt", year=2022)
+    got = {(_norm(n), _norm(v), _norm(a)) for n, v, a in
+           zip(tables.indicators["indicator"], tables.indicators["value"], tables.indicators["value_actual"],
+               strict=True)}
+    want = {(_norm(r["name"]), _norm(r["op"] + r["num"] + r["unit"]), _norm(r["num"] + r["unit"])) for r in rows}
+    assert want <= got, sorted(want - got)
+    assert len(tables.indicators) == len(rows), "the 总分 row and the closing block are no indicators"
