@@ -53,6 +53,8 @@ def shared_root() -> Path | None:
                      id="adversarial-narrative-without-outcome"),
         pytest.param("100%", "基本完成", "", "", "partly", None, id="partly-words"),
         pytest.param("次年2月份前", "已于2025年2月完成", "", "", "yes", None, id="deadline-done"),
+        pytest.param("2024年12月底前", "2024年11月30日", "", "", "yes", None, id="deadline-date-before"),
+        pytest.param("2024年10月底前", "2025年1月", "", "", "no", None, id="deadline-date-after"),
         pytest.param("≥95%", "未完成", "", "", "no", None, id="not-done-words"),
         pytest.param("有效", "是否有效待评估", "", "", "not_comparable", None, id="adversarial-pending-outweighs-repeat"),
         pytest.param("是", "是否达标待核实", "", "", "not_comparable", None, id="adversarial-是-inside-a-sentence"),

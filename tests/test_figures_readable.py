@@ -125,3 +125,21 @@ def test_a_partial_table_is_marked_on_its_page():
     notes = "".join(_project_notes(row, 2025, "a-01"))
     assert "不完整" in notes and "文件在第 34 行结束" in notes and "#page=3" in notes and "第 3–4 页" in notes
     assert "不完整" not in "".join(_project_notes({**row, "status": "complete"}, 2025, "a-01"))
+
+
+def test_findings_on_a_partial_table_say_so(tmp_path):
+    from budgetkit.params import validate_params
+    from budgetkit.steps import partial_note, show_findings
+    from budgetkit.tables import write_frames
+
+    params = validate_params({"year": 2025, "root": str(tmp_path)}, "03_audit")
+    projects = pd.DataFrame({"project_id": ["f#01", "f#02"], "project": ["甲", "乙"],
+                             "status": ["partial", "complete"]})
+    write_frames({"projects": projects}, params.paths.processed_year(2025))
+    findings = pd.DataFrame({"project_id": ["f#01", "f#02"], "project": ["甲", "乙"],
+                             "rule": ["cost_mismatch"] * 2, "severity": ["error"] * 2,
+                             "detail": ["测算100万元，预算170万元：差额-41%", "测算10万元，预算20万元"]})
+    shown = show_findings(findings, params).display_frame()
+    details = shown[[c for c in shown.columns if c.startswith("说明")][0]].tolist()
+    assert details[0].startswith(partial_note()) and not details[1].startswith(partial_note())
+    assert findings["detail"][0].startswith("测算"), "the data keep what the audit said"

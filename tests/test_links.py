@@ -121,3 +121,49 @@ def test_a_researcher_confirms_or_breaks_links_in_links_csv(tmp_path, decision, 
     path.write_text(f"from_id,to_id,decision,note\n{pair[0]},{pair[1]},{decision},人工核对\n", encoding="utf-8")
     links = link_projects(projects, read_decisions(path))
     assert [tuple(p) for p in links[["from_id", "to_id"]].values.tolist()] == expected
+
+
+def test_a_project_renamed_beyond_recognition_is_linked_by_its_targets(two_years):
+    projects, indicators, old, new = two_years
+    first = old.projects["project_id"].iloc[0]
+    renamed = projects.assign(project=projects["project"].where(projects["project_id"] != first, "全新的名字"))
+    by_name = link_projects(renamed)
+    assert first not in set(by_name["from_id"])
+    links = link_projects(renamed, indicators=indicators)
+    link = links[links["from_id"] == first]
+    assert link["to_id"].tolist() == [new.projects["project_id"].iloc[0]] and "指标名称重合" in link["reason"].item()
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        pytest.param(("劳模疗休养经费", "总工会", 20.0), ("职工技能竞赛经费", "总工会", 30.0), id="other-project-same-unit"),
+        pytest.param(("基本支出项目", "工人疗养院", 167.0), ("基本支出项目", "工人文化宫", 103.0),
+                     id="same-name-other-unit"),
+        pytest.param(("2024年信息化建设经费", "总工会", 50.0), ("2025年档案数字化经费", "总工会", 50.0),
+                     id="year-and-fund-word-alike-only"),
+    ],
+)
+def test_other_projects_are_not_linked(before, after):
+    projects = pd.DataFrame({"project_id": ["a", "b"], "year": [2024, 2025], "department": ["局", "局"],
+                             "project": [before[0], after[0]], "implementing_unit": [before[1], after[1]],
+                             "total_wan": [before[2], after[2]]})
+    assert link_projects(projects).empty
+
+
+def test_the_same_indicator_is_placed_across_publishers(two_years):
+    from budgetkit.compare import compare_publishers
+
+    projects, indicators, old, new = two_years
+    other = old.projects["project_id"]
+    projects = projects.assign(year=2025, department=projects["department"].where(
+        ~projects["project_id"].isin(other), "某市民政局"))
+    table = compare_publishers(projects, indicators)
+    satisfied = indicators[indicators["kind"].eq("percent") & indicators["indicator"].str.contains("满意")]
+    family = table[table["family"] == "满意度目标（%）"]
+    assert len(family) == len(satisfied) and (family["publishers"] == 2).all()
+    assert family["rank_pct"].between(0, 100, inclusive="right").all() and family["rank_pct"].max() == 100
+    rates = indicators[indicators["kind"].eq("rate") & indicators["value_yuan"].notna()]
+    per_unit = table[table["family"].str.startswith("单位成本")]
+    assert len(per_unit) == len(rates)
+    assert sorted(per_unit["family"].unique()) == sorted(f"单位成本（元/{u}）" for u in rates["per_unit"].unique())

@@ -15,6 +15,7 @@ import pytest
 from budgetkit.build import YEAR_NOTEBOOKS, build, sha256
 from budgetkit.errors import NotebookError
 from budgetkit.params import NOTEBOOKS
+from budgetkit.report.readable import reader_text
 from conftest import ATTACK, ROOT, SEED, make_project, tree_digest
 
 NOTEBOOK_FILES = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -164,8 +165,8 @@ def test_tables_show_every_row_and_the_whole_text(built):
     root, _, _ = built
     site = pages(root)
     costs = pd.read_csv(root / "data/processed/2025/costs.csv")
-    for explanation in costs["explanation_zh"]:
-        assert html.escape(explanation) in site["2025/02_costs.html"]
+    for explanation in costs["explanation_zh"]:  # as a reader sees it: the pricing method's code in Chinese
+        assert html.escape(reader_text(explanation, "costs", "explanation_zh")) in site["2025/02_costs.html"]
     indicators = site["2025/01_clean.html"].split("三级指标 indicators</span>")[1].split("</table>")[0]
     assert indicators.count("<tr>") == 1 + 144
     for name, page in site.items():
@@ -205,7 +206,8 @@ def test_compare_matches_names_without_their_year(built):
     root, _, _ = built
     page = pages(root)["compare/05_compare.html"]
     assert "变化 2024→2025" in page
-    assert "监测费用" in page and "2025年监测费用" not in page.split("各项目预算的变化")[1]
+    budgets = page.split("各项目预算的变化 budget per project across years")[1].split("</table>")[0]
+    assert "监测费用" in budgets and "2025年监测费用" not in budgets
     assert "<td class=\"num\" data-v=\"250.0\">250</td>" in page, "职工困难帮扶标准 3000 → 3250 元/户"
 
 

@@ -61,7 +61,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetkit.errors import InputError, NotebookError
+from budgetkit.errors import BudgetkitError, InputError, NotebookError
 from budgetkit.fingerprint import Fingerprint, changes, file_digest, fingerprint, is_current
 from budgetkit.params import COMPARE_NOTEBOOK, PARAMETERS, YEAR_NOTEBOOKS, validate_params
 from budgetkit.paths import ProjectPaths, project_paths
@@ -650,9 +650,8 @@ def _buildable(paths: ProjectPaths, todo: list[int]) -> tuple[list[int], dict[in
 
 
 def _sync_dataset(paths: ProjectPaths, years: list[int]) -> None:
-    """Keep ``data/processed/dataset/`` holding what the years' tables hold (see :mod:`budgetkit.dataset_sync`)."""
-    from budgetkit.dataset_sync import sync_year
-    from budgetkit.errors import BudgetkitError
+    """Keep ``data/processed/dataset/`` holding what the years' tables hold (:mod:`budgetkit.dataset_sync`)."""
+    from budgetkit.dataset_sync import sync_year  # lazy: pyarrow's dataset writer, only once a year was built
 
     for year in years:
         try:

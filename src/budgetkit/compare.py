@@ -16,13 +16,18 @@ Examples:
 
 from __future__ import annotations
 
+import difflib
 import re
+from functools import cache
 
 import pandas as pd
 
+from budgetkit.fields import read_metadata
 from budgetkit.reconcile import indicator_key
+from budgetkit.vocabulary import PINYIN_RE
 
-__all__ = ["TARGET_COLUMNS", "compare_projects", "compare_rates", "compare_targets", "lineages", "strip_year",
+__all__ = ["PUBLISHER_COLUMNS", "TARGET_COLUMNS", "compare_projects", "compare_publishers", "compare_rates",
+           "compare_targets", "lineages", "name_key", "strip_year",
            "year_columns"]
 
 _YEAR = re.compile(r"[（(]?(?:19|20)\d{2}\s*(?:[-—~～至]\s*(?:19|20)?\d{2,4}\s*)?(?:年度|年)?[）)]?")
@@ -42,6 +47,33 @@ def strip_year(name: object) -> str:
     text = "" if name is None or (isinstance(name, float) and pd.isna(name)) else str(name)
     stripped = _YEAR.sub("", text).strip(" 　-—_·、，,")
     return stripped or text
+
+
+@cache
+def _synonyms() -> tuple[tuple[str, str], ...]:
+    """``(word, canonical)`` pairs, longest first (``metadata/compare_words.csv``)."""
+    rows = [(r["word"], r["same_as"]) for r in read_metadata("compare_words")]
+    return tuple(sorted(rows, key=lambda r: -len(r[0])))
+
+
+def name_key(name: object) -> tuple[str, bool]:
+    """The comparable form of a project or target name, and whether a synonym was folded.
+
+    Years out (:func:`strip_year`), mirror-site pinyin out, synonyms folded
+    (``metadata/compare_words.csv``), then :func:`budgetkit.reconcile.indicator_key` (NFKC, no punctuation).
+
+    Examples:
+        >>> name_key("2025年职工困难帮扶资金")
+        ('职工困难帮扶经费', True)
+        >>> name_key("（2024年度）劳模疗休养")
+        ('劳模疗休养', False)
+    """
+    text = strip_year(PINYIN_RE.sub("", "" if name is None else str(name)))
+    folded = False
+    for word, same in _synonyms():
+        if word in text:
+            text, folded = text.replace(word, same), True
+    return indicator_key(text), folded
 
 
 def year_columns(years: list[int]) -> list[str]:
@@ -81,8 +113,6 @@ def lineages(projects: pd.DataFrame, links: pd.DataFrame | None) -> pd.Series:
         >>> lineages(p, pd.DataFrame({"from_id": ["a"], "to_id": ["c"]})).tolist()
         ['a', 'b', 'a']
     """
-    from budgetkit.links import name_key
-
     ids = projects["project_id"].astype(str)
     parent = dict(zip(ids, ids, strict=True))
     if links is None:
@@ -189,9 +219,10 @@ def compare_rates(indicators: pd.DataFrame, lines: pd.Series | None = None) -> p
     return table.loc[order].reset_index(drop=True)
 
 
-#: Words for what changed in a target, by the target's kind (``indicators.kind``).
-_CHANGE_KIND = {"count": "数量", "percent": "百分比", "deadline": "时限", "money": "金额", "rate": "单位成本",
-                "frequency": "频次", "qualitative": "定性表述", "text": "文字表述"}
+@cache
+def _change_words() -> dict[str, str]:
+    """What changed in a target, by the target's kind (``codes.csv``, table ``compare_targets``)."""
+    return {r["code"]: r["zh"] for r in read_metadata("codes") if r["table"] == "compare_targets"}
 
 #: The columns of :func:`compare_targets`.
 TARGET_COLUMNS = ["implementing_unit", "project", "level2", "indicator", "kind", "what", "from_year",
@@ -205,10 +236,6 @@ def _indicator_match(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[in
     Same name without years and synonyms folded first; then the closest name of the same level-2 group
     (similarity ≥ 0.75); the rest are new or dropped.
     """
-    import difflib
-
-    from budgetkit.links import name_key
-
     keys_a = [name_key(n)[0] for n in before["indicator"]]
     keys_b = [name_key(n)[0] for n in after["indicator"]]
     pairs, used_b = [], set()
@@ -257,12 +284,8 @@ def _target_row(link: dict, a: dict | None, b: dict | None) -> dict | None:
         return None
     ref = b if b is not None else a
     kind = str(ref.get("kind") or "")
-    if a is None:
-        what = "新增指标"
-    elif b is None:
-        what = "删除指标"
-    else:
-        what = _CHANGE_KIND.get(kind, "指标值") + "变化"
+    words = _change_words()
+    what = words["added"] if a is None else words["dropped"] if b is None else words.get(kind, words["other"])
     num_a = None if a is None else a.get("num")
     num_b = None if b is None else b.get("num")
     unit_a = None if a is None else a.get("unit")
@@ -313,3 +336,60 @@ def compare_targets(indicators: pd.DataFrame, links: pd.DataFrame) -> pd.DataFra
             if row is not None:
                 rows.append(row)
     return pd.DataFrame(rows, columns=TARGET_COLUMNS)
+
+
+#: The columns of :func:`compare_publishers`.
+PUBLISHER_COLUMNS = ["family", "department", "implementing_unit", "project", "indicator", "value", "value_num",
+                     "year", "n", "publishers", "median", "rank_pct"]
+
+
+def _families(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The targets comparable across publishers, with their family and the number compared.
+
+    Satisfaction targets (a 满意 name, a percentage: the number) and unit costs (元 per 人, 户, 次 …: the
+    amount in 元, compared only within one denominator).
+    """
+    kind = indicators.get("kind", pd.Series("", index=indicators.index)).fillna("")
+    name = indicators["indicator"].fillna("").astype(str)
+    satisfied = kind.eq("percent") & name.str.contains("满意") & indicators["num"].notna()
+    rates = kind.eq("rate") & indicators["value_yuan"].notna() & indicators["per_unit"].fillna("").ne("")
+    parts = [
+        indicators[satisfied].assign(family="满意度目标（%）", value_num=indicators.loc[satisfied, "num"]),
+        indicators[rates].assign(family="单位成本（元/" + indicators.loc[rates, "per_unit"].astype(str) + "）",
+                                 value_num=indicators.loc[rates, "value_yuan"]),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def compare_publishers(projects: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """The same indicator across publishers: each target's place among all targets of its family.
+
+    Families: satisfaction targets (%) and unit costs per denominator (元/人, 元/户, 元/次 …). Each row
+    is one target, with how many targets its family holds (``n``), of how many publishers, the
+    family's median and the target's place (``rank_pct``: the share of the family at or below it).
+
+    Examples:
+        >>> projects = pd.DataFrame({"project_id": ["a", "b", "c"], "department": ["甲局", "乙局", "乙局"],
+        ...                          "year": [2025] * 3})
+        >>> inds = pd.DataFrame({"project_id": ["a", "b", "c"], "project": ["培训", "慰问", "救助"],
+        ...     "implementing_unit": ["甲", "乙", "乙"], "indicator": ["学员满意度", "群众满意度", "救助标准"],
+        ...     "value": ["≥90%", "≥95%", "3000元/人"], "kind": ["percent", "percent", "rate"],
+        ...     "num": [90.0, 95.0, 3000.0], "value_yuan": [None, None, 3000.0], "per_unit": [None, None, "人"]})
+        >>> compare_publishers(projects, inds)[["family", "department", "value_num", "n", "publishers",
+        ...                                     "rank_pct"]].values.tolist()
+        [['单位成本（元/人）', '乙局', 3000.0, 1, 1, 100.0], ['满意度目标（%）', '甲局', 90.0, 2, 2, 50.0], \
+['满意度目标（%）', '乙局', 95.0, 2, 2, 100.0]]
+    """
+    meta = [c for c in ("project_id", "department", "year") if c in projects.columns]
+    targets = _families(indicators.drop(columns=[c for c in ("department", "year") if c in indicators.columns]))
+    targets = targets.merge(projects[meta], on="project_id", how="left") if "project_id" in targets else targets
+    if targets.empty:
+        return pd.DataFrame(columns=PUBLISHER_COLUMNS)
+    targets["department"] = targets.get("department", pd.Series("", index=targets.index)).fillna("")
+    group = targets.groupby("family")["value_num"]
+    targets["n"] = group.transform("size")
+    targets["publishers"] = targets.groupby("family")["department"].transform("nunique")
+    targets["median"] = group.transform("median")
+    targets["rank_pct"] = group.rank(method="max", pct=True) * 100
+    return (targets.reindex(columns=PUBLISHER_COLUMNS)
+            .sort_values(["family", "value_num"], kind="stable").reset_index(drop=True))

@@ -70,7 +70,7 @@ def sync_year(paths: ProjectPaths, year: int) -> bool:
         paths: the project.
         year: a year whose tidy tables the build wrote.
     """
-    from budgetkit import __version__
+    from budgetkit import __version__  # lazy: the package's __init__ imports the dataset (budgetkit.connect)
 
     processed = paths.processed_year(year)
     if not (processed / "projects.parquet").is_file():

@@ -9,7 +9,9 @@ their projects, scored from
 * the **name**: the names without their years and with synonyms folded (:func:`name_key`), compared
   by :func:`difflib.SequenceMatcher` ratio (1 when equal);
 * the **implementing unit**: the same unit adds to the score, another takes from it;
-* the **budget**: close budgets add to the score (a hint, never enough alone).
+* the **budget**: close budgets add to the score (a hint, never enough alone);
+* the **targets**, where the indicators are given: a project renamed beyond recognition whose level-3
+  names are mostly those of the other is the same project.
 
 Each project is linked at most once per pair of years, best scores first, at or above
 :data:`MIN_SCORE`. Every link carries its ``score`` and its ``reason`` in words (名称去掉年份后相同,
@@ -33,20 +35,17 @@ Examples:
 from __future__ import annotations
 
 import difflib
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
-from budgetkit.compare import strip_year
-from budgetkit.fields import read_metadata
+from budgetkit.compare import name_key, strip_year
 from budgetkit.reconcile import indicator_key
-from budgetkit.vocabulary import PINYIN_RE
 
 __all__ = ["LINK_COLUMNS", "MIN_SCORE", "apply_decisions", "link_projects", "name_key", "read_decisions"]
 
 #: Links below this score are not proposed (a researcher can still confirm one in ``links.csv``).
-MIN_SCORE = 0.72
+MIN_SCORE = 0.65
 
 #: The columns of the links table (and of the ``links.csv`` the comparison writes).
 LINK_COLUMNS = ["department", "from_year", "from_id", "from_project", "to_year", "to_id", "to_project",
@@ -55,69 +54,58 @@ LINK_COLUMNS = ["department", "from_year", "from_id", "from_project", "to_year",
 _DECISIONS = ("confirm", "break")
 
 
-@cache
-def _synonyms() -> tuple[tuple[str, str], ...]:
-    """``(word, canonical)`` pairs, longest first (``metadata/compare_words.csv``)."""
-    rows = [(r["word"], r["same_as"]) for r in read_metadata("compare_words")]
-    return tuple(sorted(rows, key=lambda r: -len(r[0])))
-
-
-def name_key(name: object) -> tuple[str, bool]:
-    """The comparable form of a project name, and whether a synonym was folded.
-
-    Years out (:func:`budgetkit.compare.strip_year`), mirror-site pinyin out, synonyms folded,
-    then :func:`budgetkit.reconcile.indicator_key` (NFKC, no punctuation).
-
-    Examples:
-        >>> name_key("2025年职工困难帮扶资金")
-        ('职工困难帮扶经费', True)
-        >>> name_key("（2024年度）劳模疗休养")
-        ('劳模疗休养', False)
-    """
-    text = strip_year(PINYIN_RE.sub("", "" if name is None else str(name)))
-    folded = False
-    for word, same in _synonyms():
-        if word in text:
-            text, folded = text.replace(word, same), True
-    return indicator_key(text), folded
-
-
 def _edits(a: str, b: str) -> int:
     """How many places two names differ in (runs of characters replaced, added or removed)."""
     return sum(1 for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal")
 
 
-def _score(a: dict, b: dict) -> tuple[float, str]:
-    """The score of linking project ``a`` (earlier year) to ``b``, and its reason in words."""
+def _name_part(a: dict, b: dict) -> tuple[float, list[str]]:
+    """How alike two projects' names are (0-1), or their targets where the names are not, and why."""
     (ka, fa), (kb, fb) = a["_key"], b["_key"]
-    if not ka or not kb:
-        return 0.0, ""
+    synonym = (fa or fb) and strip_year(a["project"]) != strip_year(b["project"])
     if ka == kb:
-        ratio, reasons = 1.0, ["名称去掉年份后相同" + ("（经费/资金视为同义）" if fa or fb else "")]
+        ratio, reasons = 1.0, ["名称去掉年份后相同" + ("（经费/资金视为同义）" if synonym else "")]
     else:
         ratio = difflib.SequenceMatcher(None, ka, kb, autojunk=False).ratio()
         edits = _edits(ka, kb)
-        reasons = [f"名称相近（相似度 {ratio:.2f}，改动 {edits} 处）" + ("，经费/资金视为同义" if fa or fb else "")]
-        if edits > 2:
-            ratio -= 0.1 * (edits - 2)
-    score = ratio
+        reasons = [f"名称相近（相似度 {ratio:.2f}，改动 {edits} 处）" + ("，经费/资金视为同义" if synonym else "")]
+        ratio -= 0.1 * max(0, edits - 2)
+    targets_a, targets_b = a.get("_targets"), b.get("_targets")
+    if isinstance(targets_a, frozenset) and isinstance(targets_b, frozenset) and targets_a and targets_b:
+        overlap = len(targets_a & targets_b) / len(targets_a | targets_b)
+        if overlap >= 0.6 and 0.6 + 0.3 * overlap > ratio:  # renamed beyond recognition, same targets
+            ratio, reasons = 0.6 + 0.3 * overlap, [f"三级指标名称重合 {overlap:.0%}（名称改动较大）"]
+    return ratio, reasons
+
+
+def _score(a: dict, b: dict) -> tuple[float, str]:
+    """The score (0-1) of linking project ``a`` (earlier year) to ``b``, and its reason in words.
+
+    0.8 × the name's likeness (:func:`_name_part`), + 0.1 for the same implementing unit (− 0.2 for
+    another; 0.05 when either prints none), + 0.1 for budgets within 25% (0.05 when either is missing).
+    """
+    if not a["_key"][0] or not b["_key"][0]:
+        return 0.0, ""
+    ratio, reasons = _name_part(a, b)
+    score = 0.8 * ratio
     ua, ub = (indicator_key(str(x or "")) for x in (a.get("implementing_unit"), b.get("implementing_unit")))
-    if ua and ub:
-        if ua == ub:
-            score += 0.05
-            reasons.append("实施单位相同")
-        else:
-            score -= 0.25
-            reasons.append("实施单位不同")
+    if ua and ub and ua == ub:
+        score += 0.1
+        reasons.append("实施单位相同")
+    elif ua and ub:
+        score -= 0.2
+        reasons.append("实施单位不同")
+    else:
+        score += 0.05
     ta, tb = a.get("total_wan"), b.get("total_wan")
     if pd.notna(ta) and pd.notna(tb) and ta and tb:
         change = (tb - ta) / ta * 100
-        if abs(change) <= 25:
-            score += 0.05
-            reasons.append(f"预算相近（{change:+.1f}%）")
-        else:
-            reasons.append(f"预算变化 {change:+.1f}%")
-    return round(min(score, 1.1), 3), "；".join(reasons)
+        score += 0.1 if abs(change) <= 25 else 0.0
+        reasons.append(f"预算相近（{change:+.1f}%）" if abs(change) <= 25 else f"预算变化 {change:+.1f}%")
+    else:
+        score += 0.05
+        reasons.append("预算缺失，未比较")
+    return round(max(0.0, min(score, 1.0)), 3), "；".join(reasons)
 
 
 def _pairs(earlier: pd.DataFrame, later: pd.DataFrame) -> list[dict]:
@@ -151,28 +139,36 @@ def _link(a: dict, b: dict, score: float, reason: str, decision: str) -> dict:
     }
 
 
-def _prepared(projects: pd.DataFrame) -> pd.DataFrame:
+def _prepared(projects: pd.DataFrame, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     frame = projects.copy()
     for col in ("department", "implementing_unit", "total_wan"):
         if col not in frame.columns:
             frame[col] = None
     frame["department"] = frame["department"].fillna("")
     frame["_key"] = frame["project"].map(name_key)
+    targets: dict[str, frozenset] = {}
+    if indicators is not None and len(indicators) and "project_id" in frame.columns:
+        keys = indicators["indicator"].map(lambda n: name_key(n)[0])
+        targets = {pid: frozenset(k for k in group if k) for pid, group in keys.groupby(indicators["project_id"])}
+    frame["_targets"] = frame["project_id"].map(targets) if "project_id" in frame.columns else None
     return frame[frame["year"].notna()]
 
 
-def link_projects(projects: pd.DataFrame, decisions: pd.DataFrame | None = None) -> pd.DataFrame:
+def link_projects(projects: pd.DataFrame, decisions: pd.DataFrame | None = None,
+                  indicators: pd.DataFrame | None = None) -> pd.DataFrame:
     """Links between the projects of consecutive years of each publisher (see the module docstring).
 
     Args:
         projects: the ``projects`` of several years (project_id, year, project; department,
             implementing_unit and total_wan where known).
         decisions: a researcher's ``links.csv`` (:func:`read_decisions`), applied last.
+        indicators: their indicators: two projects of one unit whose level-3 names are mostly the same
+            (≥ 60% of them) are linked even when the project was renamed beyond recognition.
 
     Returns:
         One row per link (:data:`LINK_COLUMNS`), by publisher, year and score.
     """
-    frame = _prepared(projects)
+    frame = _prepared(projects, indicators)
     years = sorted(int(y) for y in frame["year"].unique())
     links: list[dict] = []
     for before, after in zip(years, years[1:], strict=False):

@@ -19,6 +19,8 @@ Examples:
 
 from __future__ import annotations
 
+import base64
+import html
 import logging
 import math
 import re
@@ -32,6 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from budgetkit.figure_text import describe_figure
 from budgetkit.fonts import use_cjk_font
 from budgetkit.reconcile import STATUSES as _STATUS_ZH
 from budgetkit.vocabulary import PINYIN_RE
@@ -798,8 +801,6 @@ class SavedFigure:
 
     def __init__(self, figure: Figure, path: Path, *, caption: str = "", source: str = "", href: str = "",
                  source_href: str = "") -> None:
-        from budgetkit.figure_text import describe_figure
-
         self.figure = figure
         self.path = Path(path)
         self.alt = describe_figure(figure)
@@ -813,9 +814,6 @@ class SavedFigure:
 
     def _repr_html_(self) -> str:
         """The image with its alt text (from the figure's data), a caption, the source, and a link to full size."""
-        import base64
-        import html
-
         data = base64.b64encode(self.path.read_bytes()).decode("ascii")
         img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
         if self.href:

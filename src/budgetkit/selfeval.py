@@ -28,19 +28,17 @@ Examples:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 
-__all__ = ["VALUE_ROLES", "comparator_of", "two_row_header", "unit_joins"]
+from budgetkit.align import _COMPARATOR_RE as COMPARATOR_RE  # a comparator alone in a cell, symbol or words
+
+__all__ = ["VALUE_ROLES", "comparator_of", "unit_joins"]
 
 logger = logging.getLogger(__name__)
 
 #: The columns a unit cell may belong to.
 VALUE_ROLES = ("value", "value_long_term", "value_actual")
 
-#: A comparator printed alone in a cell, as a symbol or in words (大于等于, 不低于 …).
-_COMPARATOR_CELL_RE = re.compile(
-    r"^(?:[≥≤><=≧≦≈═]|>=|<=|大于等于|小于等于|大于|小于|不低于|不少于|不高于|不超过|不大于|不小于|等于)$")
 
 
 def unit_joins(order: Sequence[str]) -> frozenset[str]:
@@ -60,36 +58,5 @@ def unit_joins(order: Sequence[str]) -> frozenset[str]:
 def comparator_of(by_role: dict[str, str]) -> str | None:
     """The comparator a 指标方向 (direction) cell prints, in words or a symbol; ``None`` for 正向/反向 or none."""
     text = (by_role.get("direction") or "").strip()
-    return text if _COMPARATOR_CELL_RE.match(text) else None
+    return text if COMPARATOR_RE.match(text) else None
 
-
-#: The columns that open the second row of a two-row indicator header (under 绩效指标).
-_LEVEL_COLUMNS = ("level1", "level2", "indicator")
-
-
-def two_row_header(cols: list[tuple]) -> list[tuple] | None:
-    """The columns of a two-row header flattened into one run, in the order the rows' cells stand.
-
-    A 自评表 prints ``绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分`` over ``一级指标 | 二级指标 | 三级指标 |
-    指标性质 | 指标值 | 度量单位``: 年度指标值 spans the sub-columns of the second row. Flattened (云南 公开14表),
-    the level columns come after the first row's; the second row's cells take the group label's place and the
-    first row's cells after the group follow them. ``cols`` are ``(role, printed, area)``; ``None`` where
-    the run is not such a header.
-
-    Examples:
-        >>> run = ["value", "value_actual", "score", "score_got", "reason", "level1", "level2", "indicator",
-        ...        "nature", "value", "measure_unit"]
-        >>> [r for r, *_ in two_row_header([(r, r, None) for r in run])]
-        ['level1', 'level2', 'indicator', 'nature', 'value', 'measure_unit', 'value_actual', 'score', 'score_got', \
-'reason']
-        >>> two_row_header([(r, r, None) for r in ["level1", "level2", "indicator", "value", "value_actual"]]) is None
-        True
-    """
-    roles = [c[0] for c in cols]
-    k = next((i for i, r in enumerate(roles) if r in _LEVEL_COLUMNS), None)
-    if not k or roles.count("value") != 2 or "value" not in roles[:k] or "value" not in roles[k:]:
-        return None
-    if any(r in _LEVEL_COLUMNS for r in roles[:k]):
-        return None
-    group = roles.index("value")
-    return [*cols[k:], *cols[group + 1 : k]]

@@ -54,15 +54,16 @@ import pandas as pd
 
 from budgetkit.analyse.achievement import achievement_frame, achievement_tables
 from budgetkit.audit import summarize_audit
-from budgetkit.compare import compare_projects, compare_rates
+from budgetkit.compare import compare_projects, compare_publishers, compare_rates, compare_targets, lineages
 from budgetkit.errors import InputError
-from budgetkit.fields import columns
+from budgetkit.fields import columns, read_metadata
+from budgetkit.links import link_projects, read_decisions
 from budgetkit.params import NotebookParams
 from budgetkit.parse import NO_TABLE_FOUND, parse_year
 from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
-from budgetkit.report.codes import code_label
+from budgetkit.report.codes import code_label, code_words
 from budgetkit.report.display import ReadingTable, dictionary_table
-from budgetkit.report.failures import relativise
+from budgetkit.report.failures import reader_reason, relativise
 from budgetkit.report.summarize import qualitative_shares
 from budgetkit.rules101 import audit_projects
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
@@ -167,7 +168,7 @@ def log_progress(done: int, total: int, path: Path, error: str | None) -> None:
     Examples:
         >>> log_progress(1, 2, Path("部门预算.txt"), "部门预算.txt: no performance-target table found (9 lines read)")
     """
-    from budgetkit import batch
+    from budgetkit import batch  # lazy: the batch module starts process pools; a notebook needs its log only
 
     if error is not None and NO_TABLE_FOUND in error:
         logger.info("read %d/%d %s: 不含项目支出绩效目标表 holds no target table", done, total, path.name)
@@ -232,8 +233,6 @@ def show_skipped(params: NotebookParams) -> ReadingTable:
 
     A file that was read and holds no target table says so in Chinese (an information, not a failure).
     """
-    from budgetkit.report.failures import reader_reason
-
     skipped = read_frame(params.paths.processed_year(params.year), "skipped").copy()
     skipped["reason"] = [reader_reason(k, r) for k, r in zip(skipped["error"], skipped["reason"], strict=True)]
     return dictionary_table(
@@ -279,8 +278,6 @@ def reader_columns(table: str) -> list[str]:
         >>> reader_columns("projects")[:3]
         ['project', 'implementing_unit', 'kind']
     """
-    from budgetkit.fields import read_metadata
-
     return [row["name"] for row in read_metadata("reader_columns") if row["table"] == table]
 
 
@@ -442,10 +439,29 @@ def show_qualitative(params: NotebookParams) -> ReadingTable:
     )
 
 
+def partial_note() -> str:
+    """What a finding on a table cut short says first (``codes.csv``: audit, detail_prefix, partial).
+
+    Examples:
+        >>> partial_note()
+        '【表格不完整，仅供参考 partial table】'
+    """
+    return code_words("audit", "detail_prefix", "partial")[0]
+
+
 def show_findings(findings: pd.DataFrame, params: NotebookParams | None = None) -> ReadingTable:
-    """Every finding with its whole detail, Chinese headers."""
-    return dictionary_table(findings, "audit", "问题清单 findings", "findings", empty="无问题 no findings",
+    """Every finding with its whole detail, Chinese headers; a finding on a partial table says so first."""
+    shown = findings
+    if params is not None and len(findings) and "detail" in findings.columns:
+        projects = read_frame(params.paths.processed_year(params.year), "projects")
+        partial = set(projects.loc[projects["status"].eq("partial"), "project_id"])
+        if partial:
+            cut = findings["project_id"].isin(partial)
+            shown = findings.assign(detail=findings["detail"].where(
+                ~cut, partial_note() + findings["detail"].fillna("").astype(str)))
+    return dictionary_table(shown, "audit", "问题清单 findings", "findings", empty="无问题 no findings",
                             downloads=downloads(params))
+
 
 
 # --- 04_figures ------------------------------------------------------------------------------------------
@@ -547,15 +563,11 @@ LINKS_FILE = "data/links.csv"
 
 def _links(params: NotebookParams, tables: Tables | None = None) -> pd.DataFrame:
     """The links between the projects of consecutive years, with the decisions of :data:`LINKS_FILE`."""
-    from budgetkit.links import link_projects, read_decisions
-
     tables = tables if tables is not None else _all_years(params)
-    return link_projects(tables.projects, read_decisions(params.paths.root / LINKS_FILE))
+    return link_projects(tables.projects, read_decisions(params.paths.root / LINKS_FILE), tables.indicators)
 
 
 def _rates_across_years(params: NotebookParams) -> pd.DataFrame:
-    from budgetkit.compare import lineages
-
     tables = _all_years(params)
     years = tables.projects[["project_id", "year"]]
     lines = lineages(tables.projects, _links(params, tables))
@@ -589,8 +601,6 @@ def show_links(params: NotebookParams) -> ReadingTable:
 
 def compare_target_changes(params: NotebookParams) -> ReadingTable:
     """Every target that changed in a linked project: counts, percents, deadlines, wording, added, dropped."""
-    from budgetkit.compare import compare_targets
-
     tables = _all_years(params)
     table = compare_targets(tables.indicators, _links(params, tables))
     labels = {
@@ -607,6 +617,26 @@ def compare_target_changes(params: NotebookParams) -> ReadingTable:
     shown["kind"] = [code_label("indicators", "kind", str(k)) if k else "" for k in shown["kind"]]
     return ReadingTable(shown, caption="指标值的变化 targets that changed", name="compare-targets",
                         labels=labels, empty="对应项目的指标值没有变化 no target changed",
+                        downloads=downloads(params))
+
+
+def compare_across_publishers(params: NotebookParams) -> ReadingTable:
+    """The same indicator across publishers (satisfaction targets, unit costs per 人/户/次): each target's place."""
+    tables = _all_years(params)
+    latest = max(params.paths.processed_years())
+    projects = tables.projects[tables.projects["year"].eq(latest)] if "year" in tables.projects else tables.projects
+    table = compare_publishers(projects, tables.indicators[tables.indicators["project_id"].isin(
+        projects["project_id"])])
+    labels = {
+        "family": ("指标类别", "family"), "department": ("主管部门", "publisher"),
+        "implementing_unit": ("实施单位", "implementing unit"), "project": ("项目名称", "project"),
+        "indicator": ("三级指标", "indicator"), "value": ("指标值", "target"), "value_num": ("数值", "number"),
+        "year": ("年度", "year"), "n": ("同类指标数", "targets in family"),
+        "publishers": ("发布单位数", "publishers"), "median": ("中位数", "median"),
+        "rank_pct": ("所处位次", "at or above this share", "%"),
+    }
+    return ReadingTable(table, caption=f"{latest}年 同类指标的分布 the same indicator across publishers",
+                        name="compare-publishers", labels=labels, empty="没有可比较的同类指标 nothing to compare",
                         downloads=downloads(params))
 
 

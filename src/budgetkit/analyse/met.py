@@ -105,6 +105,10 @@ def judge(target: str, actual: str, unit: str = "", nature: str = "") -> Judgeme
     a = _parse(actual, unit if not _has_unit(actual) else "", "")
     if _is_number(t) and _is_number(a):
         return _compare(t, a)
+    if t is not None and a is not None and t.deadline and a.deadline:  # 2024年12月底前 | 2024年11月30日
+        met = a.deadline <= t.deadline
+        return Judgement("yes" if met else "no", None,
+                         f"done {a.deadline.isoformat()}, {'by' if met else 'after'} {t.deadline.isoformat()}")
     if t is not None and _is_number(t) and t.kind != "text" and not re.search(r"\d", actual):
         said = outcome_word(actual)
         if said:
@@ -147,6 +151,10 @@ def _parse(text: str, unit: str, nature: str) -> IndicatorValue | None:
     op = _NATURE_OPS.get(_plain(nature), "")
     if op and not re.match(r"^[≥≤=<>≧≦＝═]|^(?:大于|小于|等于|不低于|不少于|不高于|不超过)", text):
         text = op + text
+    # a comparator in words joined to the number from a 指标方向 cell (等于100): its symbol
+    word = next((w for w in sorted(_NATURE_OPS, key=len, reverse=True) if len(w) > 1 and text.startswith(w)), "")
+    if word and text[len(word) : len(word) + 1].isdigit():
+        text = _NATURE_OPS[word] + text[len(word) :]
     if unit and not _has_unit(text) and unit != "无":
         text = text + unit
     value = parse_indicator_value(text.replace("═", "=").replace("≧", "≥").replace("≦", "≤"))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from budgetkit.fields import read_metadata
+from budgetkit.fields import load_fields, read_metadata
 
 __all__ = ["code_label", "code_words", "has_codes"]
 
@@ -72,8 +72,6 @@ def _patterns() -> dict[tuple[str, str], list[tuple[re.Pattern, str, str]]]:
 
 @cache
 def _field_label(name: str) -> str:
-    from budgetkit.fields import load_fields
-
     fields = load_fields()
     match = fields[fields["name"] == name]
     return str(match["zh"].iloc[0]) if len(match) else name

@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from budgetkit.report.codes import code_words
+
 __all__ = [
     "NO_TABLE",
     "describe_error",
@@ -105,7 +107,6 @@ def split_skipped(skipped: Iterable[dict]) -> tuple[list[dict], list[dict]]:
 
 
 _READ = re.compile(r"\((\d+) (pages|lines|sheets|tables) read")
-_UNITS_ZH = {"pages": "页", "lines": "行", "sheets": "个工作表", "tables": "个表格"}
 
 
 def reader_reason(kind: str, reason: str) -> str:
@@ -125,5 +126,5 @@ def reader_reason(kind: str, reason: str) -> str:
     if not is_information(kind):
         return reason
     read = _READ.search(reason)
-    done = f"已读取 {read.group(1)} {_UNITS_ZH[read.group(2)]}" if read else "已读取"
+    done = f"已读取 {read.group(1)} {code_words('documents', 'unit_name', read.group(2))[0]}" if read else "已读取"
     return f"{done}，不含项目支出绩效目标表"

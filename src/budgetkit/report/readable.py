@@ -26,13 +26,12 @@ from budgetkit.vocabulary import PINYIN_RE
 
 __all__ = ["reader_text"]
 
-_METHOD = re.compile(r"(测算方法 )([^\s；;，,]+)")
-
-
 def reader_text(text: str, table: str | None = None, column: str | None = None) -> str:
     """``text`` for display (see the module docstring); the data keep the printed form."""
     if "(" in text:
         text = PINYIN_RE.sub("", text)
-    if column == "explanation_zh" and "测算方法" in text:
-        text = _METHOD.sub(lambda m: m.group(1) + code_words("costs", "method", m.group(2))[0], text)
+    method = "测算方法"  # how reconcile's Chinese explanation names its method (reconcile.explain)
+    if column == "explanation_zh" and method in text:
+        text = re.sub(rf"({method} )([^\s；;，,]+)", lambda m: m.group(1) + code_words("costs", "method",
+                                                                                        m.group(2))[0], text)
     return text

@@ -37,6 +37,7 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
+from budgetkit.fields import load_fields, read_metadata
 from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
 from budgetkit.paths import ProjectPaths
 from budgetkit.report.codes import code_label
@@ -677,9 +678,8 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
     audit rules, the pricing methods, and how projects are linked across years. Both come from the
     package's metadata and code, so they say what this budgetkit does.
     """
-    from budgetkit.audit import list_rules
-    from budgetkit.fields import load_fields, read_metadata
-    from budgetkit.reconcile import list_strategies
+    from budgetkit.audit import list_rules  # lazy: the analyses, for the rules page alone
+    from budgetkit.reconcile import list_strategies  # lazy: the analyses, for the rules page alone
 
     fields = load_fields()
     parts = ["<p>每张表的每一列：中文名、英文名、类型、单位与说明（<code>metadata/fields.csv</code>）。"
@@ -700,7 +700,7 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
     rules = list_rules().replace("…", "...", regex=True)
     strategies = list_strategies().replace("…", "...", regex=True)
     words = pd.DataFrame(read_metadata("compare_words"))
-    from budgetkit.links import MIN_SCORE
+    from budgetkit.links import MIN_SCORE  # lazy: the analyses, for the rules page alone
 
     body = "".join([
         '<h2 id="audit">目标质量审查规则 Audit rules</h2>',
