@@ -23,6 +23,7 @@ import pytest
 
 from budgetkit.analyse.run import analyse_file
 from budgetkit.parse import parse_file, parse_lines
+from budgetkit.selfeval import comparator_of, unit_joins
 from budgetkit.vocabulary import lookup
 
 SELF_EVALUATIONS = (
@@ -161,3 +162,38 @@ def test_text_two_row_header_flattened(rows):
     want = {(_norm(r["name"]), _norm(r["op"] + r["num"] + r["unit"]), _norm(r["num"] + r["unit"])) for r in rows}
     assert want <= got, sorted(want - got)
     assert len(tables.indicators) == len(rows), "the 总分 row and the closing block are no indicators"
+
+
+@pytest.mark.parametrize(
+    ("order", "joins"),
+    [
+        pytest.param(["indicator", "nature", "direction", "value", "value_actual", "measure_unit"], {"value_actual"},
+                     id="内蒙古-unit-after-the-actual"),
+        pytest.param(["indicator", "nature", "value", "measure_unit", "value_actual"],
+                     {"value", "value_actual", "value_long_term"}, id="云南-unit-between-target-and-actual"),
+        pytest.param(["indicator", "value", "value_long_term", "measure_unit"],
+                     {"value", "value_actual", "value_long_term"}, id="unit-after-the-long-term-target"),
+        pytest.param(["indicator", "value", "value_actual", "score", "measure_unit"],
+                     {"value", "value_actual", "value_long_term"}, id="unit-beside-no-value"),
+        pytest.param(["indicator", "value", "value_actual"], {"value", "value_actual", "value_long_term"},
+                     id="no-unit-column"),
+    ],
+)
+def test_unit_joins(order, joins):
+    assert unit_joins(order) == joins
+
+
+@pytest.mark.parametrize(
+    ("cells", "comparator"),
+    [
+        pytest.param({"nature": "正向", "direction": "大于等于"}, "大于等于", id="words"),
+        pytest.param({"direction": "≥"}, "≥", id="symbol"),
+        pytest.param({"direction": "═"}, "═", id="box-drawing-equals"),
+        pytest.param({"direction": "正向"}, None, id="adversarial-direction-word"),
+        pytest.param({"direction": "大于等于90%"}, None, id="adversarial-target-in-the-cell"),
+        pytest.param({"direction": "等于说"}, None, id="adversarial-等于-inside-words"),
+        pytest.param({}, None, id="no-direction-cell"),
+    ],
+)
+def test_comparator_of(cells, comparator):
+    assert comparator_of(cells) == comparator
