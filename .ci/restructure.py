@@ -105,6 +105,7 @@ MOVES: dict[str, str] = {
     "read_html": "read.html",
     "read_docx": "read.docx",
     "read_grid": "read.grid",
+    "cell_overflow": "read.cell_overflow",
     "readers": "read.dispatch",
     "ocr": "read.ocr",
     "limits": "read.limits",
@@ -114,6 +115,7 @@ MOVES: dict[str, str] = {
     "header": "recognise.header",
     "align": "recognise.align",
     "grid_recognise": "recognise.grid",
+    "selfeval": "recognise.selfeval",
     # analyse/: questions asked of the tables
     "audit": "analyse.audit",
     "reconcile": "analyse.reconcile",

@@ -55,7 +55,8 @@ _STARTS = ("section", "level1", "level2", "indicator", "level2_lt", "indicator_l
 #: Columns that may be left blank within a row at no cost.
 _SKIP_COST = {"indicator": 4.0, "value": 2.5, "indicator_lt": 1.0}
 
-_COMPARATOR_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=|大于|小于|不低于|不少于|不高于|不超过|不大于|不小于|等于)$")
+_COMPARATOR_RE = re.compile(
+    r"^(?:[≥≤><=≧≦≈═]|>=|<=|大于等于|小于等于|大于|小于|不低于|不少于|不高于|不超过|不大于|不小于|等于)$")
 _NUMBER_RE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 _SCORE_RE = re.compile(r"^\d+(?:\.\d+)?分?$")
 #: The kinds of a target a 指标值类型 column names.
@@ -269,7 +270,7 @@ _COSTS: dict[str, dict[str, float]] = {
     "value_prior": _SIDE_VALUE_COSTS,
     "area_value": dict(_VALUE_COSTS, blank=0.5, text=2.0, qual=1.0),
     "nature": {"op": 0.0, "vtype": 0.3, "blank": 0.0},
-    "direction": {"vtype": 0.0, "blank": 0.0},
+    "direction": {"vtype": 0.0, "op": 0.0, "blank": 0.0},  # some 自评表 print 大于等于 under 指标方向
     "value_type": {"vtype": 0.0, "blank": 0.0},
     "measure_unit": {"unit": 0.0, "blank": 0.0},
     "explanation": {"expl": 0.0, "text": 0.5, "qual": 1.0, "label?": 1.0, "meas": 2.0, "num": 2.0, "std": 1.5,

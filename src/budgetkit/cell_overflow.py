@@ -68,7 +68,7 @@ def _left_of(table: Any, box: tuple, char: dict) -> tuple[int, int] | None:
 
 def cell_texts(table: Any) -> list[list[str | None]]:
     """``table.extract()``, with each glyph that overflows its cell's right rule given back to that cell."""
-    from pdfplumber import utils
+    from pdfplumber import utils  # lazy: pdfplumber is loaded only where a PDF is read (as read_pdf does)
 
     owned = _owned(table)
     moved: set[tuple[int, int]] = set()

@@ -634,7 +634,7 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
                     level1, level2 = _level(l1, "level1"), (None, None)
                 if l2:
                     level2 = _level(l2, "level2")
-        values = _compose(by_role)
+        values = _compose(by_role, [roles[k] for k in sorted(roles)])
         for key in ("value", "value_actual", "value_long_term"):
             if values.get(key) and (fixed := reordered_value(values[key])) is not None:
                 values[key] = fixed

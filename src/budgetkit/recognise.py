@@ -48,6 +48,7 @@ from budgetkit.ocr import OCR_REASON
 from budgetkit.parse_value import is_measurable, load_units, parse_indicator_value
 from budgetkit.placeholders import is_placeholder
 from budgetkit.regions import YEAR_RE, find_tables, is_section_start
+from budgetkit.selfeval import comparator_of, unit_joins
 from budgetkit.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -82,7 +83,7 @@ SECTION_ROLES = ("level1", "level2", "section")
 _RUN_TOGETHER = (80, 3)
 
 _COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
-_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")
+_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")  # ═ (box drawing) is printed for = (云南)
 _LEVEL_TEXT = ("level1", "level2")
 #: A number with its comparator, as a target prints it (>=95, ≥3.5).
 _NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦═])?\d+(?:\.\d+)?"
@@ -274,7 +275,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
                                    standards=any(c == "standard" for c, _, _ in columns),
                                    units=any(c == "measure_unit" for c, _, _ in columns),
                                    value_types=any(c == "value_type" for c, _, _ in columns))
-    body = split_enumerated_rows(body)
+    body = split_enumerated_rows(body, as_printed=any(c == "value_actual" for c, _, _ in columns))
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
         last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
                    default=None)
@@ -663,21 +664,26 @@ def _shared_words(name: str, explanation: str) -> bool:
 _ENUMERATED_RE = re.compile(r"^(指标\s*\d+\s*[:])\s*(.+?)(?:[(]([^()]+)[)])?$")
 
 
-def split_enumerated_rows(toks: Sequence[Tok]) -> list[Tok]:
+def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list[Tok]:
     """Read the numbered rows of a list form: ``指标1:机柜数量(≥77台)`` is a name and its value.
 
     The number (``指标1:``) is the template's, not part of the name: it stands in the
     row-heading column. The value is the text in the brackets closing the row.
 
+    ``as_printed`` (a 自评表, whose values stand in columns of their own): a name cell whose brackets hold no
+    target (``指标1:租车次数(次)``, a unit) is the printed name, whole.
+
     Examples:
         >>> from budgetkit.cells import Cell
         >>> [t.text for t in split_enumerated_rows([Tok("指标1:机柜数量(≥77台)", (Cell("", 1),), LINE)])]
         ['指标1:', '机柜数量', '≥77台']
+        >>> [t.text for t in split_enumerated_rows([Tok("指标1:租车次数(次)", (Cell("", 1),), LINE)], True)]
+        ['指标1:租车次数(次)']
     """
     out: list[Tok] = []
     for tok in toks:
         m = _ENUMERATED_RE.match(tok.text)
-        if m is None or tok.match is not None:
+        if m is None or tok.match is not None or as_printed and not re.search(r"\d", m[3] or ""):
             out.append(tok)
             continue
         out.append(Tok(m[1], tok.cells, tok.gap, match=None, heading=True))
@@ -1085,7 +1091,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                 used.discard(id(t))
             continue
         areas = [(schema[c].area, text[c]) for c in sorted(text) if roles[c] == "area_value"]
-        values = _compose(by_role)
+        values = _compose(by_role, [c.role for c in schema])
         value = values.get("value")
         if value is not None and (is_placeholder(value) or _COMPARATOR_ONLY_RE.match(value)):
             value = None  # left unfilled, or cut after its comparator
@@ -1338,18 +1344,27 @@ def _is_level1(canonical: str) -> bool:
     return any(t.role == "level1" and t.field == canonical for ts in terms().values() for t in ts)
 
 
-def _compose(by_role: dict[str, str]) -> dict[str, str]:
-    """Values as the reader sees them: comparator, number, unit (a unit already there is not doubled)."""
+def _compose(by_role: dict[str, str], order: Sequence[str] = ()) -> dict[str, str]:
+    """Values as the reader sees them: comparator, number, unit (a unit already there is not doubled).
+
+    ``order`` (the row's column roles, left to right) says which values a unit cell joins (see
+    :func:`budgetkit.selfeval.unit_joins`); a comparator printed under 指标方向 opens the target.
+    """
     out = {k: v for k, v in by_role.items() if k not in ("level1", "level2", "indicator", "section", "level2_lt")}
     nature = out.get("nature")
     unit = out.pop("measure_unit", None)
+    joins = unit_joins(order) if order else frozenset(("value", "value_long_term", "value_actual"))
     for key in ("value", "value_long_term", "value_actual"):
         v = out.get(key)
         if not v:
             continue
-        if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+        if key == "value_actual":  # what happened has no comparator: 指标性质 is the target's
+            pass
+        elif nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
             v = nature + v
-        if unit and v[-1].isdigit() and not v.endswith(unit):
+        elif key == "value" and (word := comparator_of(by_role)) and not v.startswith(_COMPARATORS):
+            v = word + v
+        if unit and key in joins and v[-1].isdigit() and not v.endswith(unit):
             v = v + unit
         out[key] = v
     if unit:

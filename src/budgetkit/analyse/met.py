@@ -151,6 +151,10 @@ def _parse(text: str, unit: str, nature: str) -> IndicatorValue | None:
     op = _NATURE_OPS.get(_plain(nature), "")
     if op and not re.match(r"^[≥≤=<>≧≦＝═]|^(?:大于|小于|等于|不低于|不少于|不高于|不超过)", text):
         text = op + text
+    # a comparator in words joined to the number from a 指标方向 cell (等于100): its symbol
+    word = next((w for w in sorted(_NATURE_OPS, key=len, reverse=True) if len(w) > 1 and text.startswith(w)), "")
+    if word and text[len(word) : len(word) + 1].isdigit():
+        text = _NATURE_OPS[word] + text[len(word) :]
     if unit and not _has_unit(text) and unit != "无":
         text = text + unit
     value = parse_indicator_value(text.replace("═", "=").replace("≧", "≥").replace("≦", "≤"))
