@@ -328,7 +328,7 @@ def show_cost_status(costs: pd.DataFrame) -> ReadingTable:
     """Projects and budget per reconciliation status.
 
     Examples:
-        >>> t = show_cost_status(pd.DataFrame({"status": ["closes", "closes", "cannot be priced"],
+        >>> t = show_cost_status(pd.DataFrame({"status": ["closes", "closes", "not_priceable"],
         ...                                    "budget_wan": [1.0, 2.0, 3.0]}))
         >>> t.display_frame().values.tolist()
         [['吻合 closes', '2', '3', '50.0%'], ['无法测算 cannot be priced', '1', '3', '50.0%']]
