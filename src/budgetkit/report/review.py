@@ -140,7 +140,7 @@ def achievement_table(achievement: pd.DataFrame | None, slug: str) -> str:
 
 
 def missed_targets(achievement: pd.DataFrame | None, projects: pd.DataFrame | None) -> pd.DataFrame:
-    """The targets not met (``met`` no or partly), by department, with how far short (``rate``).
+    """The targets not met (``met`` no or partly), by department, with how far short (``rate_pct``, %).
 
     Examples:
         >>> a = pd.DataFrame({"project_id": ["a", "a", "b"], "indicator": ["甲", "乙", "丙"],
@@ -150,15 +150,15 @@ def missed_targets(achievement: pd.DataFrame | None, projects: pd.DataFrame | No
         >>> missed_targets(a, p)[["department", "indicator", "met"]].values.tolist()
         [['局乙', '丙', 'no'], ['局甲', '甲', 'partly']]
     """
-    columns = ["department", "project", "indicator", "target", "actual", "met", "rate"]
+    columns = ["department", "project", "indicator", "target", "actual", "met", "rate_pct"]
     if achievement is None or achievement.empty or "met" not in achievement.columns:
         return pd.DataFrame(columns=columns)
     missed = achievement[achievement["met"].isin(["no", "partly"])]
     if projects is not None and "department" in projects.columns:
         missed = missed.drop(columns=["project", "department"], errors="ignore").merge(
             projects[["project_id", "project", "department"]], on="project_id", how="left")
-    missed = missed.reindex(columns=columns)
-    return missed.sort_values(["department", "rate"], kind="stable", na_position="last").reset_index(drop=True)
+    missed = missed.assign(rate_pct=pd.to_numeric(missed["rate"], errors="coerce") * 100).reindex(columns=columns)
+    return missed.sort_values(["department", "rate_pct"], kind="stable", na_position="last").reset_index(drop=True)
 
 
 def findings_by_department(findings: pd.DataFrame, projects: pd.DataFrame | None) -> pd.DataFrame:

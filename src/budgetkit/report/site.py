@@ -361,7 +361,8 @@ def _missed_section(year: int, achievement: pd.DataFrame | None, projects: pd.Da
     return head + ReadingTable(missed, "achievement", caption="自评未完成或部分完成的指标 targets not or partly met",
                                name=f"{year}-missed", empty="自评目标均已完成 every target met",
                                labels={"department": ("主管部门", "department"),
-                                       "project": ("项目名称", "project")}).to_html()
+                                       "project": ("项目名称", "project"),
+                                       "rate_pct": ("完成率", "achievement rate", "%")}).to_html()
 
 
 class _ByProject:
