@@ -64,7 +64,7 @@ from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
 from budgetkit.report.codes import code_label, code_words
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import reader_reason, relativise
-from budgetkit.report.review import findings_by_department
+from budgetkit.report.review import findings_by_department, rule_words
 from budgetkit.report.summarize import qualitative_shares
 from budgetkit.rules101 import audit_projects
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
@@ -413,6 +413,8 @@ def audit_year(params: NotebookParams) -> pd.DataFrame:
 def show_audit_summary(findings: pd.DataFrame) -> ReadingTable:
     """Findings and projects per rule, every rule listed (zero where nothing was found)."""
     summary = summarize_audit(findings)[["rule", "en", "severity", "findings", "projects"]]
+    clauses = {rule: words["clause"] for rule, words in rule_words().items()}
+    summary.insert(2, "clause", summary["rule"].map(clauses).fillna(""))
     labels = {
         "en": ("规则（英文）", "rule in English"),
         "findings": ("问题数", "findings"),
