@@ -21,12 +21,15 @@ Examples:
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 import pandas as pd
 
 from budgetkit.fields import read_metadata
 from budgetkit.report.codes import code_label
+from budgetkit.report.display import Rows
 
 __all__ = ["achievement_table", "findings_beside_rows", "missed_targets", "rule_words", "skipped_rules"]
 
@@ -46,12 +49,32 @@ def rule_words() -> dict[str, dict[str, str]]:
     return {row["rule"]: row for row in read_metadata("rules")}
 
 
+#: What the page functions take: a DataFrame, the site's :class:`~budgetkit.report.display.Rows`, or records.
+Table = pd.DataFrame | Rows | Sequence[Mapping[str, object]] | None
+
+
+def _records(table: object) -> list[Mapping[str, object]]:
+    """The rows of a table as mappings (without pandas for the site's ``Rows``: project pages are many)."""
+    if table is None:
+        return []
+    if isinstance(table, pd.DataFrame):
+        return table.to_dict("records")
+    if isinstance(table, Rows):
+        return [dict(zip(table.columns, r, strict=True)) for r in table.records]
+    return list(table)
+
+
 def _text(value: object) -> str:
-    return "" if value is None or (isinstance(value, float) and pd.isna(value)) or pd.isna(value) else str(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return ""
+    return str(value)
 
 
-def _finding(row: dict) -> str:
-    """One finding: severity, rule id and title, clause(s) and the clause's words, the message."""
+def _finding(row: Mapping[str, object], elsewhere: bool = False) -> str:
+    """One finding: severity, rule id and title, clause(s) and the clause's words, the message.
+
+    ``elsewhere``: the finding is listed away from its row (the table holds no row of that name): say which.
+    """
     rule = _text(row.get("rule"))
     meta = rule_words().get(rule)
     clause = _text(row.get("clause")) or (meta or {}).get("clause", "")
@@ -59,39 +82,41 @@ def _finding(row: dict) -> str:
     words = (meta or {}).get("clause_text", "")
     severity = _text(row.get("severity"))
     message = _text(row.get("message_zh")) or _text(row.get("detail"))
+    name = _text(row.get("indicator"))
+    where = f"指标「{name}」（表中无此行 no such row）：" if elsewhere and name else ""
     return (
         f'<li class="bk-finding {html.escape(severity)}">'
         f'<span class="bk-sev">{html.escape(code_label("audit", "severity", severity))}</span> '
         f'<b class="bk-rule">{html.escape(rule)}</b> {html.escape(title)} · '
         f'<span class="bk-clause">依据 {html.escape(clause)}</span>'
         f'<blockquote class="bk-clause-text">{html.escape(words)}</blockquote>'
-        f'<span class="bk-message">{html.escape(message)}</span></li>'
+        f'<span class="bk-message">{html.escape(where + message)}</span></li>'
     )
 
 
-def _finding_list(rows: list[dict]) -> str:
-    return f'<ul class="bk-findings">{"".join(_finding(r) for r in rows)}</ul>' if rows else ""
+def _finding_list(rows: list[Mapping[str, object]], elsewhere: bool = False) -> str:
+    return f'<ul class="bk-findings">{"".join(_finding(r, elsewhere) for r in rows)}</ul>' if rows else ""
 
 
-def findings_beside_rows(indicators: pd.DataFrame | None, findings: pd.DataFrame | None, slug: str) -> str:
+def findings_beside_rows(indicators: Table, findings: Table, slug: str) -> str:
     """The project's level-3 rows with each row's findings beside it; project-level findings above.
 
     A finding naming a row the table does not hold is listed with the project's findings, saying so.
     """
-    found = [] if findings is None else findings.to_dict("records")
-    names = set() if indicators is None else set(indicators.get("indicator", pd.Series(dtype=str)).map(_text))
+    found, rows = _records(findings), _records(indicators)
+    names = {_text(r.get("indicator")) for r in rows}
     project = [f for f in found if not _text(f.get("indicator")) or _text(f.get("indicator")) not in names]
     parts = [f"<p>{len(found)} 条问题 findings · 每条注明规则、条文及条文原文 (rule, clause and its words)。</p>"]
     if project:
-        parts.append("<h3>项目层面 Project-level findings</h3>" + _finding_list(project))
-    if indicators is None or indicators.empty:
+        parts.append("<h3>项目层面 Project-level findings</h3>" + _finding_list(project, elsewhere=True))
+    if not rows:
         return "".join(parts)
     by_name: dict[str, list[dict]] = {}
     for f in found:
         by_name.setdefault(_text(f.get("indicator")), []).append(f)
     ths = "".join(f"<th>{zh}<span class=\"en\">{en}</span></th>" for _, zh, en in _ROW_COLUMNS)
     body = []
-    for row in indicators.to_dict("records"):
+    for row in rows:
         mine = by_name.get(_text(row.get("indicator")), [])
         tds = "".join(f"<td>{html.escape(_text(row.get(c)))}</td>" for c, _, _ in _ROW_COLUMNS)
         cls = ' class="bk-flagged"' if mine else ""
@@ -104,12 +129,13 @@ def findings_beside_rows(indicators: pd.DataFrame | None, findings: pd.DataFrame
     return "".join(parts)
 
 
-def skipped_rules(skipped: pd.DataFrame | None) -> str:
+def skipped_rules(skipped: Table) -> str:
     """The rules not applied to the project, each with its clause and why (``audit_skipped.csv``)."""
-    if skipped is None or skipped.empty:
+    rows = _records(skipped)
+    if not rows:
         return '<p class="bk-empty">全部适用规则均已审查 every applicable rule was run</p>'
     items = []
-    for row in skipped.to_dict("records"):
+    for row in rows:
         rule = _text(row.get("rule"))
         meta = rule_words().get(rule, {})
         items.append(f"<li><b>{html.escape(rule)}</b> {html.escape(meta.get('title_zh', ''))} "
@@ -121,15 +147,16 @@ def _rate(value: object) -> str:
     return "" if _text(value) == "" else f"{float(value) * 100:.1f}%"
 
 
-def achievement_table(achievement: pd.DataFrame | None, slug: str) -> str:
+def achievement_table(achievement: Table, slug: str) -> str:
     """Target and actual side by side, with met and rate (a self-evaluation's rows)."""
-    if achievement is None or achievement.empty:
+    rows = _records(achievement)
+    if not rows:
         return ""
     heads = (("三级指标", "indicator"), ("年度指标值", "target"), ("实际完成值", "actual"), ("是否完成", "met"),
              ("完成率", "rate"))
     ths = "".join(f'<th>{zh}<span class="en">{en}</span></th>' for zh, en in heads)
     body = []
-    for row in achievement.to_dict("records"):
+    for row in rows:
         met = _text(row.get("met"))
         cells = (_text(row.get("indicator")), _text(row.get("target")), _text(row.get("actual")),
                  code_label("achievement", "met", met), _rate(row.get("rate")))

@@ -490,10 +490,6 @@ def _project_chunk(
     return written
 
 
-def _frame(rows: Rows | None) -> pd.DataFrame | None:
-    return None if rows is None else pd.DataFrame(rows.records, columns=rows.columns)
-
-
 def _review_sections(findings: Rows | None, indicators: Rows | None, skipped: Rows | None,
                      achievement: Rows | None, slug: str) -> list[str]:
     """The reviewer's sections: findings beside their rows, rules not applied, targets against actuals."""
@@ -501,9 +497,9 @@ def _review_sections(findings: Rows | None, indicators: Rows | None, skipped: Ro
     if findings is None:
         parts.append('<p class="bk-empty">未审查 not audited (03_audit did not run)</p>')
     else:
-        parts.append(findings_beside_rows(_frame(indicators), _frame(findings), slug))
-        parts.append("<h3>未适用的规则 Rules not applied</h3>" + skipped_rules(_frame(skipped)))
-    table = achievement_table(_frame(achievement), slug)
+        parts.append(findings_beside_rows(indicators, findings, slug))
+        parts.append("<h3>未适用的规则 Rules not applied</h3>" + skipped_rules(skipped))
+    table = achievement_table(achievement, slug)
     if table:
         parts.append("<h2>目标完成情况 Targets against actuals</h2>" + table)
     return parts
