@@ -65,7 +65,7 @@ def test_unit_dimension_pairs(a, b, same):
     [
         # 6962 × 780 = 5,430,360元 = 543.036万 against 438.768万: +23.76% (corpus key A07)
         pytest.param([qty("小学就读人数", "<=6962人"), cost("义务教育小学生均公用经费", "780元/生/年")], 438.768,
-                     "does not close", 543.036, id="per-pupil-元/生/年-with-人"),
+                     "does_not_close", 543.036, id="per-pupil-元/生/年-with-人"),
         # 200 × 3500 = 700,000元 = 70万
         pytest.param([qty("救助困难家庭", "200家庭"), cost("救助标准", "平均3500元/户")], 70.0, "closes", 70.0,
                      id="household-家庭-with-元/户"),
@@ -81,7 +81,7 @@ def test_unit_dimension_pairs(a, b, same):
         # 10人 × 12个月 × 500元 = 60,000元 = 6万
         pytest.param([qty("保障对象人数", "10人"), cost("生活补助标准", "500元/人·月")], 6.0, "closes", 6.0,
                      id="per-person-month-元/人·月"),
-        pytest.param([qty("服务群众", "800人次"), cost("服务补助", "100元/户")], 8.0, "cannot be priced", math.nan,
+        pytest.param([qty("服务群众", "800人次"), cost("服务补助", "100元/户")], 8.0, "not_priceable", math.nan,
                      id="adversarial-人次-cannot-pair-元/户"),
         # 4.5万人 = 45,000人 × 800元 = 36,000,000元 = 3600万
         pytest.param([qty("参保人数", "4.5万人"), cost("人均财政补助标准", "≥800元/人")], 3600.0, "closes", 3600.0,
@@ -164,7 +164,7 @@ def test_unit_from_name_rate():
         pytest.param([qty("提交审计报告和信息(篇)", "≥150"), cost("审计费用", "2000元/篇")], 30.0, "closes", 30.0,
                      id="floor-with-unit-in-name"),
         # 慰问100名 | 5万元 is a total, not 5万 a head (no rate beside it prices a 人 quantity that way)
-        pytest.param([cost("慰问100名困难职工", "5万元")], 5.0, "stated only", math.nan,
+        pytest.param([cost("慰问100名困难职工", "5万元")], 5.0, "stated_only", math.nan,
                      id="adversarial-amount-beside-headcount-is-a-total"),
     ],
 )
@@ -186,25 +186,25 @@ def test_terms_name_the_indicators():
 @pytest.mark.parametrize(
     ("rows", "total", "annual", "status", "basis", "in_en"),
     [
-        pytest.param([qty("配备车辆数", "10辆"), cost("控制在预算成本内", "250万")], 250.0, None, "stated only",
+        pytest.param([qty("配备车辆数", "10辆"), cost("控制在预算成本内", "250万")], 250.0, None, "stated_only",
                      "annual = total", "the money rows 控制在预算成本内「250万」 come to 250万元", id="single-row-equals-budget"),
         pytest.param([qty("划拨分成", "1项"), qty("补助下级", "1项"), cost("划拨分成", "≤500万元"),
-                      cost("补助下级", "≤961万元"), cost("上解全总", "≤209万元")], 1670.0, None, "stated only",
+                      cost("补助下级", "≤961万元"), cost("上解全总", "≤209万元")], 1670.0, None, "stated_only",
                      "annual = total", "come to 1670万元", id="parts-sum-to-budget-with-1项"),
-        pytest.param([cost("维护成本", "<1681680元")], 168.168, None, "stated only", "annual = total",
+        pytest.param([cost("维护成本", "<1681680元")], 168.168, None, "stated_only", "annual = total",
                      "168.168万元", id="cap-in-yuan-equals-budget"),
-        pytest.param([cost("项目总成本", "≤900万元")], 900.0, 300.0, "stated only", "total", "project total",
+        pytest.param([cost("项目总成本", "≤900万元")], 900.0, 300.0, "stated_only", "total", "project total",
                      id="equals-the-multi-year-total"),
-        pytest.param([qty("培训人数", "100人"), cost("维护成本", "30万元")], 100.0, None, "cannot be priced",
+        pytest.param([qty("培训人数", "100人"), cost("维护成本", "30万元")], 100.0, None, "not_priceable",
                      "annual = total", "a cost row with no quantity: 维护成本「30万元」 come to 30万元",
                      id="amount-not-the-budget-is-not-priceable"),
-        pytest.param([qty("培训人数", "100人"), cost("成本控制率", "100%")], 10.0, None, "cannot be priced",
+        pytest.param([qty("培训人数", "100人"), cost("成本控制率", "100%")], 10.0, None, "not_priceable",
                      "annual = total", "no money row: the cost rows 成本控制率「100%」", id="no-money-row"),
-        pytest.param([qty("培训人数", "100人")], 10.0, None, "cannot be priced", "annual = total",
+        pytest.param([qty("培训人数", "100人")], 10.0, None, "not_priceable", "annual = total",
                      "no cost row and no money row", id="no-cost-row"),
-        pytest.param([cost("财政投入总数", "万元≤184.94")], 184.94, None, "stated only", "annual = total",
+        pytest.param([cost("财政投入总数", "万元≤184.94")], 184.94, None, "stated_only", "annual = total",
                      "come to 184.94万元", id="unit-before-the-number"),
-        pytest.param([cost("财政投入控制数", "万元=1849.5")], 1800.0, None, "cannot be priced", "annual = total",
+        pytest.param([cost("财政投入控制数", "万元=1849.5")], 1800.0, None, "not_priceable", "annual = total",
                      "a cost row with no quantity", id="adversarial-near-the-budget-is-no-restatement"),
     ],
 )
@@ -228,7 +228,7 @@ def test_stated_only_and_reasons(rows, total, annual, status, basis, in_en):
         pytest.param([qty("培训人数", "300人"), cost("人均培训费", "10000元/人")], "closes", "total", 300.0,
                      id="closes-on-the-total"),
         # 200 × 10,000 = 200万: neither; reported against the annual
-        pytest.param([qty("培训人数", "200人"), cost("人均培训费", "10000元/人")], "does not close", "annual", 100.0,
+        pytest.param([qty("培训人数", "200人"), cost("人均培训费", "10000元/人")], "does_not_close", "annual", 100.0,
                      id="neither-reported-on-the-annual"),
     ],
 )

@@ -38,7 +38,7 @@ def seed():
 def _costs_with_unpriced(s):
     costs = s["costs"].copy()
     costs.loc[costs.index[0], ["implied_wan", "gap_wan", "gap_pct"]] = np.nan
-    costs.loc[costs.index[0], "status"] = "cannot be priced"
+    costs.loc[costs.index[0], "status"] = "not_priceable"
     return costs
 
 

@@ -370,12 +370,12 @@ SEED_EXPECTED = [
     pytest.param(1, 886.86, "closes", "quantity×unit_cost", 4, id="01-hardship-aid-4x-households"),
     pytest.param(2, 500.0, "closes", "quantity×unit_cost", 2, id="02-condolence-2x-persons"),
     pytest.param(3, 126.6, "closes", "quantity×unit_cost", 3, id="03-model-worker-aid-per-capita"),
-    pytest.param(4, math.nan, "stated only", "cost_amounts", 0, id="04-union-fees-stated-amounts"),
+    pytest.param(4, math.nan, "stated_only", "cost_amounts", 0, id="04-union-fees-stated-amounts"),
     pytest.param(5, 30.0, "closes", "per_item", 1, id="05-contests-per-item"),
     pytest.param(6, 20.0, "closes", "quantity×unit_cost", 1, id="06-sanatorium-cap-per-person"),
     pytest.param(7, 230.6, "closes", "meeting+quantity×unit_cost", 2, id="07-meeting-and-awards"),
     pytest.param(8, 167.51, "closes", "per_capita_cap", 7, id="08-per-capita-caps"),
-    pytest.param(9, math.nan, "stated only", "per_year", 0, id="09-per-year-stated"),
+    pytest.param(9, math.nan, "stated_only", "per_year", 0, id="09-per-year-stated"),
     pytest.param(10, 103.0, "closes", "monthly+quantity×unit_cost", 5, id="10-monthly-rates"),
     pytest.param(11, 50.0, "closes", "quantity×unit_cost", 4, id="11-class-hours"),
 ]
@@ -491,16 +491,16 @@ HH_COST = rate("职工困难医疗救助", "平均3500元/户", 3500, "元", "�
 @pytest.mark.parametrize(
     ("rows", "total", "goal", "status", "implied", "method", "in_en"),
     [
-        pytest.param([HH_QTY, pct("质量指标", "合格率", "100%", 100)], 70.0, None, "cannot be priced",
+        pytest.param([HH_QTY, pct("质量指标", "合格率", "100%", 100)], 70.0, None, "not_priceable",
                      math.nan, None, "no cost row and no money row", id="no-cost-indicators"),
         pytest.param([HH_QTY, rate("职工困难医疗救助", "平均3500元/人", 3500, "元", "人", 3500)], 70.0, None,
-                     "cannot be priced", math.nan, None, "units that cannot pair: 职工困难医疗救助 '平均3500元/人' is per 人, "
+                     "not_priceable", math.nan, None, "units that cannot pair: 职工困难医疗救助 '平均3500元/人' is per 人, "
                      "the counts are in 户", id="unit-mismatch-hh-vs-person"),
-        pytest.param([HH_QTY, HH_COST], 0.0, None, "does not close", 70.0, "quantity×unit_cost",
+        pytest.param([HH_QTY, HH_COST], 0.0, None, "does_not_close", 70.0, "quantity×unit_cost",
                      "budget is 0", id="zero-budget"),
         pytest.param([HH_QTY, rate("零成本", "0元/户", 0, "元", "户", 0)], 0.0, None, "closes", 0.0,
                      "quantity×unit_cost", "gap 0万元", id="zero-budget-zero-cost"),
-        pytest.param([HH_QTY, HH_COST], None, None, "no budget", 70.0, "quantity×unit_cost", "vs —",
+        pytest.param([HH_QTY, HH_COST], None, None, "not_priceable", 70.0, "quantity×unit_cost", "vs —",
                      id="missing-budget"),
         pytest.param([count("职⼯困难医疗救助", "200⼾", 200, "⼾"), HH_COST], 70.0, None, "closes", 70.0,
                      "quantity×unit_cost", "200户×3500元", id="kangxi-radicals-in-name-and-unit"),
@@ -511,16 +511,16 @@ HH_COST = rate("职工困难医疗救助", "平均3500元/户", 3500, "元", "�
         pytest.param([HH_QTY, HH_COST, rate("职工困难医疗救助", "平均4000元/户", 4000, "元", "户", 4000)], 70.0,
                      None, "closes", 70.0, "quantity×unit_cost", "unpriced: 职工困难医疗救助 平均4000元/户",
                      id="same-name-different-cost"),
-        pytest.param([HH_QTY, HH_COST], 80.0, None, "does not close", 70.0, "quantity×unit_cost",
+        pytest.param([HH_QTY, HH_COST], 80.0, None, "does_not_close", 70.0, "quantity×unit_cost",
                      "gap -10万元 (-12.50%)", id="gap-is-a-finding"),
         pytest.param([count("甲", "10人", 10, "人"), count("乙", "20人", 20, "人"),
                       rate("丙", "100元/人", 100, "元", "人", 100), rate("丁", "200元/人", 200, "元", "人", 200)],
-                     0.5, None, "cannot be priced", math.nan, None, "a cost row with no quantity: 丙 '100元/人'",
+                     0.5, None, "not_priceable", math.nan, None, "a cost row with no quantity: 丙 '100元/人'",
                      id="ambiguous-names-not-guessed"),
         pytest.param([HH_QTY, pct("质量指标", "合格率", "100%", 100)], 10.0, "安排资金10万元,其中甲4万元、乙6万元。",
-                     "cannot be priced", math.nan, None, "the goal states components 甲4万元 + 乙6万元 = 10万元 (stated, not priced)",
+                     "not_priceable", math.nan, None, "the goal states components 甲4万元 + 乙6万元 = 10万元 (stated, not priced)",
                      id="goal-components-stated-not-priced"),
-        pytest.param([], 10.0, None, "cannot be priced", math.nan, None, "no cost row and no money row",
+        pytest.param([], 10.0, None, "not_priceable", math.nan, None, "no cost row and no money row",
                      id="no-indicators"),
     ],
 )
@@ -543,7 +543,7 @@ def test_unit_mismatch_lists_unpriced_cost():
 @pytest.mark.parametrize(
     ("tolerance_pct", "tolerance_wan", "status"),
     [pytest.param(0.5, 0.1, "closes", id="default"),
-     pytest.param(0.1, 0.1, "does not close", id="tight-pct"),
+     pytest.param(0.1, 0.1, "does_not_close", id="tight-pct"),
      pytest.param(0.0, 0.6, "closes", id="absolute-floor")],
 )
 def test_tolerance_on_per_capita_caps(tolerance_pct, tolerance_wan, status):
@@ -703,7 +703,7 @@ def test_table_status_is_carried_and_explained(status, reason, fragment):
         "per_unit": ["年"], "value_yuan": [3600.0]})
     row = reconcile_costs(projects, inds).iloc[0]
     assert (None if pd.isna(row["table_status"]) else row["table_status"]) == status
-    assert row["status"] == "cannot be priced"  # 3600元 a year, no quantity, is not the 0.72万 budget
+    assert row["status"] == "not_priceable"  # 3600元 a year, no quantity, is not the 0.72万 budget
     if fragment is None:
         assert "partial" not in row["explanation_en"]
     else:

@@ -85,7 +85,7 @@ def test_csv_download_holds_the_data(text):
 
 
 def test_table_has_no_index_column_and_bilingual_headers():
-    frame = pd.DataFrame({"status": ["closes", "does not close", "新状态"], "gap_pct": [0.006766, -12.34, None]},
+    frame = pd.DataFrame({"status": ["closes", "does_not_close", "新状态"], "gap_pct": [0.006766, -12.34, None]},
                          index=[7, 8, 9])
     table = ReadingTable(frame, "costs")
     assert table.display_frame().values.tolist() == [
@@ -110,7 +110,7 @@ def test_new_dictionary_columns_appear_without_code_changes():
 
 
 @pytest.mark.parametrize(("table", "column", "code", "expected"), [
-    pytest.param("costs", "status", "cannot be priced", "无法测算 cannot be priced", id="cost-status"),
+    pytest.param("costs", "status", "not_priceable", "无法测算 cannot be priced", id="cost-status"),
     pytest.param("audit", "rule", "deadline_outside_year", "时限超出预算年度 deadline_outside_year", id="rule"),
     pytest.param("audit", "severity", "warning", "警告 warning", id="severity"),
     pytest.param("indicators", "confidence", "low", "低 low", id="confidence"),

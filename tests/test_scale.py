@@ -42,7 +42,7 @@ def one_by_one(big: Tables, analyse, order: str = "projects") -> pd.DataFrame:
 def test_synthetic_input_varies(big):
     assert len(big.projects) == N_PROJECTS and big.projects["project_id"].is_unique
     costs = reconcile_costs(big.projects, big.indicators)
-    assert {"closes", "does not close", "cannot be priced"} <= set(costs["status"])
+    assert {"closes", "does_not_close", "not_priceable"} <= set(costs["status"])
     findings = audit_targets(big.projects, big.indicators, 2026)
     assert {r.rule for r in RULES} - set(findings["rule"]) == {"percent_over_100"}
     grouped = big.indicators["project_id"].ne(big.indicators["project_id"].shift()).sum()
@@ -78,10 +78,10 @@ def test_audit_reuses_the_costs_it_is_given(big):
     # Given costs are used as they are, not recomputed: a status changed there shows in the findings.
     closes = costs.index[costs["status"] == "closes"][0]
     edited = costs.copy()
-    edited.loc[closes, "status"] = "does not close"
+    edited.loc[closes, "status"] = "does_not_close"
     findings = audit_targets(big.projects, big.indicators, 2025, rules=["cost_mismatch"], costs=edited)
     assert costs.loc[closes, "project_id"] in set(findings["project_id"])
-    assert len(findings) == (costs["status"] == "does not close").sum() + 1
+    assert len(findings) == (costs["status"] == "does_not_close").sum() + 1
 
 
 def test_audit_logs_projects_missing_from_given_costs(big, caplog):

@@ -274,9 +274,9 @@ def check_duplicate_indicator(inds: pd.DataFrame, ctx: AuditContext) -> list[tup
 
 
 def check_cost_mismatch(inds: pd.DataFrame, ctx: AuditContext) -> list[tuple[object, str]]:
-    """Quantity × unit cost does not come back to the budget (reconcile status ``does not close``)."""
+    """Quantity × unit cost does not come back to the budget (reconcile status ``does_not_close``)."""
     rec = ctx.reconciliation
-    rec = rec[rec["status"] == "does not close"]
+    rec = rec[rec["status"] == "does_not_close"]
     found = []
     for pid, implied, budget, gap, gap_pct, method in zip(
         *_lists(rec, "project_id", "implied_wan", "budget_wan", "gap_wan", "gap_pct", "method"), strict=True

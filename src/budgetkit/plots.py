@@ -58,9 +58,9 @@ logger = logging.getLogger(__name__)
 #: Colour of each reconciliation status (see :data:`budgetkit.reconcile.STATUSES`).
 STATUS_COLORS: dict[str, str] = {
     "closes": "#2ca02c",
-    "does not close": "#d62728",
-    "cannot be priced": "#7f7f7f",
-    "no budget": "#9467bd",
+    "does_not_close": "#d62728",
+    "stated_only": "#9467bd",
+    "not_priceable": "#7f7f7f",
 }
 
 #: Colour of each audit severity (see :data:`budgetkit.audit.SEVERITIES`).
@@ -268,7 +268,7 @@ def plot_implied_vs_budget(costs: pd.DataFrame, top: int = TOP_N) -> Figure:
         >>> import pandas as pd
         >>> costs = pd.DataFrame({"project": ["甲", "乙"], "implementing_unit": ["单位", "单位"],
         ...                       "implied_wan": [10.0, float("nan")], "budget_wan": [10.0, 5.0],
-        ...                       "gap_pct": [0.0, float("nan")], "status": ["closes", "cannot be priced"]})
+        ...                       "gap_pct": [0.0, float("nan")], "status": ["closes", "not_priceable"]})
         >>> fig = plot_implied_vs_budget(costs)
         >>> len(fig.axes[0].patches)
         3
@@ -315,7 +315,7 @@ def plot_implied_vs_budget(costs: pd.DataFrame, top: int = TOP_N) -> Figure:
                 textcoords="offset points",
                 va="center",
                 fontsize=8,
-                color=STATUS_COLORS["cannot be priced"],
+                color=STATUS_COLORS["not_priceable"],
             )
             continue
         text = _fmt(i) + (f"（{g:+.1f}%）" if pd.notna(g) else "")

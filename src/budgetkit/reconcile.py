@@ -46,7 +46,7 @@ Examples:
     ...     "value_yuan": [None, None, 1000, 3500]})
     >>> result = reconcile_costs(projects, indicators)
     >>> result[["implied_wan", "status", "method"]].values.tolist()
-    [[80.0, 'does not close', 'quantity×unit_cost']]
+    [[80.0, 'does_not_close', 'quantity×unit_cost']]
     >>> result.loc[0, "explanation_en"].split(":")[0]
     '200户×3500元 + 100户×1000元 = 80万元 vs 88.6万元'
 """
@@ -128,14 +128,21 @@ MEETING_WORDS: tuple[str, ...] = ("会议", "会务", "参会", "大会", "住�
 #: Level-2 labels (and the level-1 label of newer templates) that hold cost targets.
 COST_LABELS: frozenset[str] = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
 
-#: Status of a reconciliation, with its Chinese label.
-STATUSES: dict[str, str] = {
-    "closes": "吻合",
-    "does not close": "不吻合",
-    "stated only": "仅列明金额",
-    "cannot be priced": "无法测算",
-    "no budget": "无预算数",
-}
+#: Status of a reconciliation (the codes of ``ANALYSES.md``), with its Chinese label; the words live in
+#: ``metadata/codes.csv`` (``costs,status``), the one home of the spelling and its labels.
+STATUSES: dict[str, str] = {row["code"]: row["zh"] for row in read_metadata("codes")
+                            if (row["table"], row["column"]) == ("costs", "status")}
+
+#: The English words of each status, for the explanations (``does not close``).
+STATUS_EN: dict[str, str] = {row["code"]: row["en"] for row in read_metadata("codes")
+                             if (row["table"], row["column"]) == ("costs", "status")}
+
+#: An internal state: priced, but the table prints no budget to compare with (reported as ``not_priceable``).
+_NO_BUDGET = "no_budget"
+
+#: How an explanation words each state (the statuses, and the priced project with no budget to compare with).
+_STATE_WORDS: dict[str, tuple[str, str]] = {**{c: (zh, STATUS_EN[c]) for c, zh in STATUSES.items()},
+                                            _NO_BUDGET: ("无预算数", "no budget")}
 
 #: Output columns of :func:`reconcile_costs` and their dtypes.
 RECONCILE_COLUMNS: dict[str, str] = {
@@ -743,7 +750,7 @@ def reconcile_costs(
         ...     "value": ["3600元/年"], "kind": ["rate"], "num": [3600.0], "unit": ["元"],
         ...     "per_unit": ["年"], "value_yuan": [3600.0]})
         >>> reconcile_costs(projects, inds)[["status", "method", "basis"]].values.tolist()
-        [['stated only', 'per_year', 'total']]
+        [['stated_only', 'per_year', 'total']]
     """
     costs, _ = _reconcile(projects, indicators, tolerance_pct, tolerance_wan, min_similarity, terms=False)
     return costs
@@ -854,15 +861,15 @@ def _reconcile_one(
     gap_pct = gap / budget * 100 if not _isnan(gap) and budget != 0 else math.nan
     if stated:  # a restatement is equal to the budget (or its parts sum to it), not merely near it
         equal = not _isnan(budget) and abs(implied - budget) <= max(0.005 * abs(budget), tolerance_wan) + 1e-9
-        status = "stated only" if equal else "cannot be priced"
+        status = "stated_only" if equal else "not_priceable"
     elif _isnan(budget) and not _isnan(implied):
-        status = "no budget"
+        status = _NO_BUDGET
     elif _isnan(implied):
-        status = "cannot be priced"
+        status = "not_priceable"
     else:
-        status = "closes" if closes(implied, budget) else "does not close"
+        status = "closes" if closes(implied, budget) else "does_not_close"
 
-    if status in ("closes", "does not close", "no budget"):
+    if status in ("closes", "does_not_close", _NO_BUDGET):
         zh, en = _explain(status, formula, implied, budget, gap, gap_pct, terms, pool, unpriced, components,
                           method)
         zh, en = zh + f"；对照{_BASIS_WORDS[basis][0]}", en + f"; against the {_BASIS_WORDS[basis][1]}"
@@ -873,7 +880,7 @@ def _reconcile_one(
     if table_status == "partial":  # rows may be missing: the sum may lack terms
         zh += f"；项目表不完整（{_text(project.get('status_reason'))}），测算可能缺项"
         en += f"; the table is partial ({_text(project.get('status_reason'))}): terms may be missing"
-    if status == "does not close":
+    if status == "does_not_close":
         logger.debug("%s does not close: %s", project["project_id"], en)
     return {
         "project_id": project["project_id"],
@@ -884,15 +891,15 @@ def _reconcile_one(
         "basis": basis or None,
         "gap_wan": gap,
         "gap_pct": gap_pct,
-        "status": status,
+        "status": "not_priceable" if status == _NO_BUDGET else status,
         "method": method,
         "explanation_zh": zh,
         "explanation_en": en,
-        "n_terms": len(terms) if status in ("closes", "does not close", "no budget") else 0,
+        "n_terms": len(terms) if status in ("closes", "does_not_close", _NO_BUDGET) else 0,
         "unpriced_costs": "；".join(f"{c.name} {c.value}" for c in unpriced) or None,
         "goal_wan": goal_wan,
         "table_status": None if table_status is None or _isnan(table_status) else table_status,
-        "terms": _terms_json(terms) if status in ("closes", "does not close", "no budget") else "[]",
+        "terms": _terms_json(terms) if status in ("closes", "does_not_close", _NO_BUDGET) else "[]",
     }
 
 
@@ -958,13 +965,13 @@ def _unpriced_reason(
     counts = [i for i in pool.indicators if i.is_count and i.unit and i.unit_dim not in DURATION_DIMENSIONS
               and _unit_kind(i.unit) == "count"]
     shown = "、".join
-    if status == "no budget":
+    if status == _NO_BUDGET:
         zh.append("未列预算金额，无法对照")
         en.append("no budget is printed to compare with")
     elif terms:  # every money row is an amount no quantity multiplies
         stated_sum = round(sum(t.subtotal_yuan for t in terms) / 1e4, 6)
         rows = shown(f"{t.cost.name}「{t.cost.value}」" for t in terms)
-        if status == "stated only":
+        if status == "stated_only":
             zh.append(f"仅列明金额：{rows}合计{format_wan(stated_sum)}，即{_BASIS_WORDS[basis][0]}{format_wan(budget)}，"
                       "无数量×单价")
             en.append(f"stated, not priced: the money rows {rows} come to {format_wan(stated_sum)}, "
@@ -991,7 +998,7 @@ def _unpriced_reason(
                 zh.append(f"成本指标无对应数量：{c.name}「{c.value}」")
                 en.append(f"a cost row with no quantity: {c.name} '{c.value}'")
     unpriced_counts = [q for q in counts if q.level2 == "数量指标"]
-    if unpriced_counts and status != "stated only":
+    if unpriced_counts and status != "stated_only":
         zh.append(f"数量指标无单价：{shown(q.name + q.shown for q in unpriced_counts[:4])}")
         en.append(f"quantities without a unit cost: {shown(q.name + ' ' + q.shown for q in unpriced_counts[:4])}")
     if components:
@@ -999,7 +1006,7 @@ def _unpriced_reason(
         total = round(sum(a for _, a in components), 6)
         zh.append(f"目标表述分项 {listed} = {format_wan(total)}（非指标测算）")
         en.append(f"the goal states components {listed} = {format_wan(total)} (stated, not priced)")
-    if status not in ("no budget", "stated only") and not terms:  # stated terms already named the budget
+    if status not in (_NO_BUDGET, "stated_only") and not terms:  # stated terms already named the budget
         zh.append(f"{_BASIS_WORDS[basis][0]}{format_wan(budget)}")
         en.append(f"{_BASIS_WORDS[basis][1]} {format_wan(budget)}")
     return "；".join(zh), "; ".join(en)
@@ -1021,7 +1028,7 @@ def _explain(
     """Return the Chinese and English explanation of one reconciliation."""
     zh: list[str] = []
     en: list[str] = []
-    if status == "cannot be priced":
+    if status == "not_priceable":
         costs = [i for i in pool.indicators if i.is_cost]
         if costs:
             names = "、".join(f"{c.name} {c.value}" for c in unpriced)
@@ -1036,9 +1043,9 @@ def _explain(
         pct = "" if _isnan(gap_pct) else f"（{gap_pct:+.2f}%）"
         pct_en = "" if _isnan(gap_pct) else f" ({gap_pct:+.2f}%)"
         zh.append(f"{formula} = {format_wan(implied)}，预算{format_wan(budget)}，"
-                  f"差额{format_wan(gap, signed=True)}{pct}，{STATUSES[status]}")
+                  f"差额{format_wan(gap, signed=True)}{pct}，{_STATE_WORDS[status][0]}")
         en.append(f"{formula} = {format_wan(implied)} vs {format_wan(budget)}: "
-                  f"gap {format_wan(gap, signed=True)}{pct_en}, {status}")
+                  f"gap {format_wan(gap, signed=True)}{pct_en}, {_STATE_WORDS[status][1]}")
         if not _isnan(budget) and budget == 0:
             zh.append("预算为0，无法计算差额百分比")
             en.append("budget is 0, no gap percentage")
@@ -1059,7 +1066,7 @@ def _explain(
     ):
         zh.append("上下限或约数按所列数值计算")
         en.append("bounds and approximations (≥ ≤ > 约) taken at face value")
-    if unpriced and status != "cannot be priced":
+    if unpriced and status != "not_priceable":
         names = "、".join(f"{c.name} {c.value}" for c in unpriced)
         zh.append(f"未能测算：{names}")
         en.append(f"unpriced: {names}")

@@ -64,6 +64,7 @@ from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
 from budgetkit.report.codes import code_label, code_words
 from budgetkit.report.display import ReadingTable, dictionary_table
 from budgetkit.report.failures import reader_reason, relativise
+from budgetkit.report.review import findings_by_department, rule_words
 from budgetkit.report.summarize import qualitative_shares
 from budgetkit.rules101 import audit_projects
 from budgetkit.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
@@ -95,6 +96,7 @@ __all__ = [
     "show_costs",
     "show_counts",
     "show_findings",
+    "show_findings_by_department",
     "show_indicators",
     "show_projects",
     "show_qualitative",
@@ -328,7 +330,7 @@ def show_cost_status(costs: pd.DataFrame) -> ReadingTable:
     """Projects and budget per reconciliation status.
 
     Examples:
-        >>> t = show_cost_status(pd.DataFrame({"status": ["closes", "closes", "cannot be priced"],
+        >>> t = show_cost_status(pd.DataFrame({"status": ["closes", "closes", "not_priceable"],
         ...                                    "budget_wan": [1.0, 2.0, 3.0]}))
         >>> t.display_frame().values.tolist()
         [['吻合 closes', '2', '3', '50.0%'], ['无法测算 cannot be priced', '1', '3', '50.0%']]
@@ -411,6 +413,8 @@ def audit_year(params: NotebookParams) -> pd.DataFrame:
 def show_audit_summary(findings: pd.DataFrame) -> ReadingTable:
     """Findings and projects per rule, every rule listed (zero where nothing was found)."""
     summary = summarize_audit(findings)[["rule", "en", "severity", "findings", "projects"]]
+    clauses = {rule: words["clause"] for rule, words in rule_words().items()}
+    summary.insert(2, "clause", summary["rule"].map(clauses).fillna(""))
     labels = {
         "en": ("规则（英文）", "rule in English"),
         "findings": ("问题数", "findings"),
@@ -462,6 +466,17 @@ def show_findings(findings: pd.DataFrame, params: NotebookParams | None = None) 
     return dictionary_table(shown, "audit", "问题清单 findings", "findings", empty="无问题 no findings",
                             downloads=downloads(params))
 
+
+
+def show_findings_by_department(findings: pd.DataFrame, params: NotebookParams) -> ReadingTable:
+    """Findings per department and rule (with the rule's clause): where the year's problems lie."""
+    projects = read_frame(params.paths.processed_year(params.year), "projects")
+    frame = findings_by_department(findings, projects)
+    labels = {"department": ("主管部门", "department"), "findings": ("问题数", "findings"),
+              "projects": ("涉及项目数", "projects")}
+    return ReadingTable(frame, "audit", caption="各部门、各规则 per department and rule",
+                        name=f"{params.year}-findings-by-department", labels=labels,
+                        downloads=downloads(params))
 
 
 # --- 04_figures ------------------------------------------------------------------------------------------

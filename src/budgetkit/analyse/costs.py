@@ -23,17 +23,13 @@ import pandas as pd
 from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_costs
 from budgetkit.tables import Tables
 
-__all__ = ["COST_FILE_COLUMNS", "STATUS_CODES", "costs_frame"]
+__all__ = ["COST_FILE_COLUMNS", "costs_frame"]
 
 logger = logging.getLogger(__name__)
 
 #: The columns ANALYSES.md names, first; reconcile's others (gap, method, the Chinese explanation …) follow.
 COST_FILE_COLUMNS = ("project_id", "project", "implementing_unit", "status", "implied_wan", "budget_wan", "basis",
                      "why", "terms")
-
-#: reconcile's statuses as the analysis codes of ANALYSES.md.
-STATUS_CODES = {"closes": "closes", "does not close": "does_not_close", "stated only": "stated_only",
-                "cannot be priced": "not_priceable", "no budget": "not_priceable"}
 
 #: reconcile's budget bases as ``costs.csv`` spells them.
 BASIS_CODES = {"annual": "annual", "annual = total": "annual", "total": "total"}
@@ -44,7 +40,7 @@ def costs_frame(tables: Tables) -> pd.DataFrame:
     if tables.projects.empty:
         return pd.DataFrame(columns=list(COST_FILE_COLUMNS))
     costs = reconcile_costs(tables.projects, tables.indicators, tolerance_pct=ANALYSIS_TOLERANCE_PCT)
-    out = costs.assign(status=costs["status"].map(STATUS_CODES), basis=costs["basis"].map(BASIS_CODES),
+    out = costs.assign(basis=costs["basis"].map(BASIS_CODES),
                        why=costs["explanation_en"])
     rest = [c for c in out.columns if c not in COST_FILE_COLUMNS]
     return out[list(COST_FILE_COLUMNS) + rest]

@@ -1,7 +1,6 @@
 """Chinese and English words for the code values the tables hold (``closes``, ``warning``, ``rate`` …).
 
-Each vocabulary has one home: the reconciliation statuses are
-:data:`budgetkit.reconcile.STATUSES`, the audit rules
+Each vocabulary has one home: the audit rules
 :func:`budgetkit.audit.list_rules`, and the rest ``metadata/codes.csv``.
 
 Examples:
@@ -45,13 +44,12 @@ def _compile(code: str) -> re.Pattern:
 @cache
 def _vocabularies() -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
     from budgetkit.audit import list_rules
-    from budgetkit.reconcile import STATUSES, STRATEGIES
+    from budgetkit.reconcile import STRATEGIES
 
     words: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
     for row in read_metadata("codes"):
         if not _PLACEHOLDER.search(row["code"]):
             words.setdefault((row["table"], row["column"]), {})[row["code"]] = (row["zh"], row["en"])
-    words[("costs", "status")] = {code: (zh, code) for code, zh in STATUSES.items()}
     words[("terms", "method")] = {s.code: (s.zh, s.en) for s in STRATEGIES}
     rules = list_rules()
     words[("audit", "rule")] = {r: (zh, r) for r, zh in zip(rules["rule"], rules["zh"], strict=True)}

@@ -45,6 +45,7 @@ from budgetkit.report.display import ReadingTable, Rows, dictionary_table, recor
 from budgetkit.report.failures import reader_reason, split_skipped
 from budgetkit.report.readable import reader_text
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
+from budgetkit.report.review import achievement_table, findings_beside_rows, missed_targets, skipped_rules
 from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
 from budgetkit.stage import write_atomic
@@ -261,7 +262,8 @@ def _notebook_pages(
 
 
 def _tables(processed: Path) -> dict[str, pd.DataFrame | None]:
-    return {name: _read(processed, name) for name in ("projects", "indicators", "costs", "terms", "audit")}
+    names = ("projects", "indicators", "costs", "terms", "audit", "audit_skipped", "achievement")
+    return {name: _read(processed, name) for name in names}
 
 
 def _year_index(
@@ -322,6 +324,7 @@ def _year_index(
             },
         )
         parts.append("<h2>项目 Projects</h2>" + table.to_html())
+    parts.append(_missed_section(year, t["achievement"], projects))
     if manifest.get("inputs"):
         inputs = pd.DataFrame(manifest["inputs"])
         parts.append(
@@ -347,6 +350,19 @@ def _year_index(
         banners=banners,
     )
     return _write(reports / "index.html", page)
+
+
+def _missed_section(year: int, achievement: pd.DataFrame | None, projects: pd.DataFrame | None) -> str:
+    """Which self-evaluated targets were missed (met no or partly), by how much, by department."""
+    head = "<h2>未完成的目标 Targets missed</h2>"
+    if achievement is None or achievement.empty:
+        return head + '<p class="bk-empty">本年度没有自评表 no self-evaluation this year</p>'
+    missed = missed_targets(achievement, projects)
+    return head + ReadingTable(missed, "achievement", caption="自评未完成或部分完成的指标 targets not or partly met",
+                               name=f"{year}-missed", empty="自评目标均已完成 every target met",
+                               labels={"department": ("主管部门", "department"),
+                                       "project": ("项目名称", "project"),
+                                       "rate_pct": ("完成率", "achievement rate", "%")}).to_html()
 
 
 class _ByProject:
@@ -417,10 +433,10 @@ def _project_chunk(
         return []
     mine = t["projects"].iloc[chunk[0] : chunk[1]]
     ids = set(mine["project_id"])
-    costs_of, terms_of, findings_of, indicators_of = (
+    costs_of, terms_of, findings_of, indicators_of, skipped_of, achievement_of = (
         _ByProject(None if t[name] is None else t[name][t[name]["project_id"].isin(ids)].drop(
             columns=["project", "implementing_unit"] if name in ("terms", "indicators") else [], errors="ignore"))
-        for name in ("costs", "terms", "audit", "indicators")
+        for name in ("costs", "terms", "audit", "indicators", "audit_skipped", "achievement")
     )
     frame = PageFrame(_nav(site, year, "", 2, pages), _run(manifest), _failure_banner(manifest))
     projects = Rows.of_columns(mine)
@@ -452,14 +468,8 @@ def _project_chunk(
                 )
         else:
             parts.append('<p class="bk-empty">未测算 not reconciled (02_costs did not run)</p>')
-        findings = findings_of(pid)
-        parts.append("<h2>审查结果 Audit findings</h2>")
-        parts.append(
-            dictionary_table(findings, "audit", "", f"{slug}-findings", empty="无问题 no findings").to_html()
-            if findings is not None
-            else '<p class="bk-empty">未审查 not audited (03_audit did not run)</p>'
-        )
         indicators = indicators_of(pid)
+        parts.extend(_review_sections(findings_of(pid), indicators, skipped_of(pid), achievement_of(pid), slug))
         if indicators is not None:
             parts.append("<h2>三级指标 Indicators</h2>")
             parts.append(
@@ -478,6 +488,21 @@ def _project_chunk(
         page = frame.page(reader_text(str(row.get("project") or pid)), Markup("".join(parts)), subtitle)
         written.append(_write(reports / "projects" / f"{slug}.html", page))
     return written
+
+
+def _review_sections(findings: Rows | None, indicators: Rows | None, skipped: Rows | None,
+                     achievement: Rows | None, slug: str) -> list[str]:
+    """The reviewer's sections: findings beside their rows, rules not applied, targets against actuals."""
+    parts = ["<h2>审查结果 Audit findings</h2>"]
+    if findings is None:
+        parts.append('<p class="bk-empty">未审查 not audited (03_audit did not run)</p>')
+    else:
+        parts.append(findings_beside_rows(indicators, findings, slug))
+        parts.append("<h3>未适用的规则 Rules not applied</h3>" + skipped_rules(skipped))
+    table = achievement_table(achievement, slug)
+    if table:
+        parts.append("<h2>目标完成情况 Targets against actuals</h2>" + table)
+    return parts
 
 
 def _present(value: object) -> bool:

@@ -4,14 +4,14 @@ Examples:
     >>> projects = pd.DataFrame({"project_id": ["a", "b"], "project": ["甲", "乙"],
     ...                          "department": ["总工会"] * 2, "implementing_unit": ["总工会", "文化宫"],
     ...                          "total_wan": [80.0, 20.0]})
-    >>> costs = pd.DataFrame({"project_id": ["a", "b"], "status": ["closes", "does not close"],
+    >>> costs = pd.DataFrame({"project_id": ["a", "b"], "status": ["closes", "does_not_close"],
     ...                       "budget_wan": [80.0, 20.0]})
     >>> indicators = pd.DataFrame({"project_id": ["a", "a", "b", "b"],
     ...                            "kind": ["count", "qualitative", "rate", "percent"]})
     >>> s = summarize_year(projects, indicators, costs)
     >>> s["departments"], s["projects"], s["total_wan"], s["closes_pct"], s["measurable_pct"]
     (['总工会'], 2, 100.0, 80.0, 75.0)
-    >>> stated = costs.assign(status=["closes", "stated only"])
+    >>> stated = costs.assign(status=["closes", "stated_only"])
     >>> summarize_year(projects, indicators, stated)["closes_pct"]  # a stated budget is not priced
     100.0
 """
@@ -27,7 +27,7 @@ from budgetkit.audit import QUALITATIVE_KINDS, audit_targets
 __all__ = ["PRICED_STATUSES", "QUALITATIVE_THRESHOLD", "qualitative_shares", "summarize_year", "summary_table"]
 
 #: Cost statuses of a priced project (quantity × unit cost): the only ones the headline share counts.
-PRICED_STATUSES: tuple[str, ...] = ("closes", "does not close")
+PRICED_STATUSES: tuple[str, ...] = ("closes", "does_not_close")
 
 #: The share of qualitative targets above which the audit flags a project (the audit's own default).
 QUALITATIVE_THRESHOLD: float = inspect.signature(audit_targets).parameters["qualitative_threshold"].default

@@ -97,7 +97,7 @@ def _cost_findings(ctx: ProjectContext, costs: pd.DataFrame | None) -> list[Find
     """R24 (c): the costs analysis says quantity × unit cost does not explain the budget."""
     if costs is None or costs.empty or "status" not in costs:
         return []
-    rows = costs[(costs["project_id"] == ctx.project_id) & costs["status"].isin(["does not close", "does_not_close"])]
+    rows = costs[(costs["project_id"] == ctx.project_id) & costs["status"].eq("does_not_close")]
     out = []
     for rec in rows.to_dict("records"):
         gap = rec.get("gap_pct")
