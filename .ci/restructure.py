@@ -115,6 +115,7 @@ MOVES: dict[str, str] = {
     "header": "recognise.header",
     "align": "recognise.align",
     "grid_recognise": "recognise.grid",
+    "packed_cells": "recognise.packed_cells",
     "selfeval": "recognise.selfeval",
     # analyse/: questions asked of the tables
     "audit": "analyse.audit",
@@ -131,9 +132,11 @@ MOVES: dict[str, str] = {
     "dataset": "scale.dataset",
     "dataset_sync": "scale.dataset_sync",
     "synthetic": "scale.synthetic",
+    "health": "scale.health",
     # report/: tables, figures and pages for reading
     "plots": "report.plots",
     "figure_text": "report.figure_text",
+    "csvsafe": "report.csvsafe",
     "fonts": "report.fonts",
     "params": "report.params",
     # build/: the notebooks run for a year

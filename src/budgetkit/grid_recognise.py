@@ -43,15 +43,32 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from budgetkit.amounts import parse_amount
 from budgetkit.cells import Cell, Document, Row
 from budgetkit.fields import read_metadata
+from budgetkit.header import read_header
+from budgetkit.packed_cells import recognise_packed
+from budgetkit.parse_value import load_units
+from budgetkit.placeholders import is_placeholder
+from budgetkit.recognise import (
+    Recognised,
+    _compose,
+    _cut_header,
+    _finish_amounts,
+    _outside_reason,
+    _preamble,
+    _split_attribute,
+    _structural,
+)
+from budgetkit.tokens import assemble_labels, split_wrapped_tails, stream
 from budgetkit.vocabulary import lookup, match_key, scan
 
 __all__ = ["GridTable", "column_roles", "recognise_grids"]
@@ -276,8 +293,6 @@ def _column_map(roles: dict[int, str], ncols: int, cols: int) -> dict[int, int] 
 
 def _remapped(row: Row, mapping: dict[int, int]) -> Row:
     """``row`` with its cells moved to the columns ``mapping`` gives."""
-    from dataclasses import replace
-
     return Row([replace(c, col=mapping.get(c.col, c.col)) if c.col is not None else c for c in row.cells],
                hard=row.hard, grid=row.grid)
 
@@ -529,8 +544,6 @@ REORDERED = "unit extracted before its number (set in a raised font) put after i
 
 
 def _is_unit(text: str) -> bool:
-    from budgetkit.parse_value import load_units
-
     units = load_units()
     return bool(text) and all(part in units for part in text.split("/"))
 
@@ -544,8 +557,6 @@ def reordered_value(text: str) -> str | None:
         >>> reordered_value("≥1000吨") is None, reordered_value("每年2次") is None
         (True, True)
     """
-    import itertools
-
     found = list(_TARGET_RE.finditer(text))
     if len(found) != 1 or found[0].start() == 0:
         return None
@@ -560,8 +571,6 @@ def reordered_value(text: str) -> str | None:
 
 
 def _placeholder_row(name: str, value: str | None) -> bool:
-    from budgetkit.placeholders import is_placeholder
-
     words = _words("placeholder")
     return match_key(name) in words or is_placeholder(name, "name") or (
         value is not None and match_key(value) in words and not name)
@@ -593,8 +602,6 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
         >>> [(c.text, why) for c, why in left]
         [('质量指标', 'level label without an indicator row')]
     """
-    from budgetkit.recognise import _compose
-
     out: list[dict] = []
     left: list[tuple] = []
     level1: tuple[str | None, str | None] = (None, None)
@@ -695,10 +702,6 @@ def _backfill_leading(records: list[dict]) -> None:
 
 def _header(rows: Sequence[Row]):
     """The header block read as the token path reads a header (labels and values, amounts, the goal)."""
-    from budgetkit.header import read_header
-    from budgetkit.recognise import _cut_header, _structural
-    from budgetkit.tokens import assemble_labels, split_wrapped_tails, stream
-
     toks = _structural(stream(rows))
     return read_header(assemble_labels(split_wrapped_tails(_cut_header(toks)))), toks
 
@@ -810,8 +813,6 @@ def _prints_name_label(rows: Sequence[Row]) -> bool:
 
 def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[dict, object, list]:
     """The project record of ``table`` from its header block, with provenance."""
-    from budgetkit.recognise import _finish_amounts, _split_attribute
-
     header, toks = _header(table.head)
     rec = dict(header.record)
     rec.update(grid_fields(table.head))
@@ -908,8 +909,6 @@ def _project_code(name: str) -> tuple[str | None, str]:
 
 def _column_fields(project: dict, fields: dict[str, str], scale: float | None) -> list[tuple[str, str]]:
     """Set the header fields a section prints as columns; return ``(label, text)`` of those kept as extras."""
-    from budgetkit.header import parse_amount
-
     extras = []
     for role, text in fields.items():
         kind, name = role.split(":", 1)
@@ -934,15 +933,11 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
 
     Returns a :class:`budgetkit.recognise.Recognised` (see the module docstring).
     """
-    from budgetkit.recognise import Recognised, _finish_amounts, _outside_reason, _preamble
-    from budgetkit.tokens import stream
-
     if not any(r.grid is not None for r in doc.rows):
         return None
     found = find_tables(doc)
     src = source_file or Path(doc.path).name
     if not found:
-        from budgetkit.packed_cells import recognise_packed
 
         return recognise_packed(doc, src, year)
     stem = Path(src).stem

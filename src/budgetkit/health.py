@@ -25,6 +25,9 @@ from pathlib import Path
 
 from budgetkit.cells import Document
 from budgetkit.errors import BudgetkitError
+from budgetkit.grid_recognise import REPEATED
+from budgetkit.parse import document_records, read_document
+from budgetkit.read_pdf import is_candidate
 
 __all__ = ["HEALTH_COLUMNS", "document_health", "file_health"]
 
@@ -37,8 +40,6 @@ _EMPTY_REASONS = ("level-3 indicator without a value", "cell of a row without a 
 
 def _header_pages(doc: Document) -> list[int]:
     """Pages whose text shows a target-table header (the PDF reader's candidate test on the page's rows)."""
-    from budgetkit.read_pdf import is_candidate
-
     by_page: dict[int, list[str]] = {}
     for row in doc.rows:
         page = next((c.page for c in row.cells if c.page is not None), None)
@@ -49,8 +50,6 @@ def _header_pages(doc: Document) -> list[int]:
 
 def document_health(doc: Document) -> dict:
     """The health of one read document (see the module docstring)."""
-    from budgetkit.parse import document_records
-
     cells = sum(1 for r in doc.rows for c in r.cells if c.text and not c.spanned)
     out = {"file": Path(doc.path).name, "reader": doc.kind,
            "pages": doc.units if doc.unit_name == "pages" else None,
@@ -63,7 +62,6 @@ def document_health(doc: Document) -> dict:
         return out
     empty = sum(1 for i in rec.indicators if not i.get("indicator") or not i.get("value"))
     empty += len({(u["line"], u.get("project_id")) for u in rec.unparsed if u["reason"] in _EMPTY_REASONS})
-    from budgetkit.grid_recognise import REPEATED
 
     repeated = {u.get("project_id") for u in rec.unparsed if u["reason"].startswith(REPEATED)}
     out.update(tables=len(rec.projects), repeated=len(repeated), rows=len(rec.indicators), empty_rows=empty,
@@ -73,8 +71,6 @@ def document_health(doc: Document) -> dict:
 
 def file_health(path: str | Path) -> dict:
     """The health of one file: read it (a file that cannot be read says why in ``error``)."""
-    from budgetkit.parse import read_document
-
     try:
         doc = read_document(path)
     except BudgetkitError as err:

@@ -22,8 +22,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from budgetkit.amounts import parse_amount
 from budgetkit.cells import Cell, Document, Row
 from budgetkit.fields import read_metadata
+from budgetkit.recognise import Recognised
 from budgetkit.vocabulary import lookup, match_key, scan
 
 __all__ = ["packed_items", "recognise_packed"]
@@ -114,9 +116,6 @@ def _department(rows: Sequence[Row]) -> str | None:
 
 def recognise_packed(doc: Document, src: str, year: int | None = None):
     """The projects of a packed list in ``doc`` as :class:`budgetkit.recognise.Recognised`, else ``None``."""
-    from budgetkit.header import parse_amount
-    from budgetkit.recognise import Recognised
-
     out = Recognised(documents=[{"source_file": src}])
     stem = Path(src).stem
     cols: dict[str, int] | None = None

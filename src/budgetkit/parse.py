@@ -52,6 +52,7 @@ from budgetkit.paths import ProjectPaths, file_name
 from budgetkit.placeholders import is_placeholder
 from budgetkit.segment import segment_lines
 from budgetkit.tables import TABLE_NAMES, Tables, conform
+from budgetkit.tokens import kept_alive
 
 if TYPE_CHECKING:
     from budgetkit.batch import ParsedTables
@@ -170,7 +171,8 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
 
     src = source_file or file_name(doc.path)
     doc = repair_ocr(doc)
-    rec = recognise_grids(doc, year=year, source_file=src) if doc.kind != "text" else None
+    with kept_alive():  # the header reader marks the tokens it read by id(), as in recognise
+        rec = recognise_grids(doc, year=year, source_file=src) if doc.kind != "text" else None
     if rec is None or not rec.indicators:  # no target table on a grid: the document is read as text
         rec = recognise(doc, year=year, source_file=src)
     if not rec.projects:
