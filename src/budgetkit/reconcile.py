@@ -70,7 +70,7 @@ from budgetkit.fields import read_metadata
 from budgetkit.name_quantity import quantity_in_name, value_unit_first, value_with_name_unit
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import load_units
-from budgetkit.tables import indicator_order, typed_frame
+from budgetkit.tables import indicator_order, text_of, typed_frame
 
 __all__ = [
     "ANALYSIS_TOLERANCE_PCT",
@@ -1370,14 +1370,7 @@ def _norm_strip(value: str) -> str:
 
 
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value)
+    return text_of(value)
 
 
 def _float(value: object) -> float:

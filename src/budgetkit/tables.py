@@ -37,6 +37,7 @@ __all__ = [
     "indicator_order",
     "read_frame",
     "read_tables",
+    "text_of",
     "typed_frame",
     "write_frames",
     "write_tables",
@@ -91,6 +92,23 @@ def indicator_order(indicators: pd.DataFrame) -> np.ndarray:
     seq = pd.to_numeric(indicators["seq"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
     order = np.argsort(np.where(np.isnan(seq), np.inf, seq), kind="stable")
     return order[np.argsort(codes[order], kind="stable")]
+
+
+def text_of(value: object) -> str:
+    """A frame cell as text: ``""`` for a missing value (None, NaN, pd.NA, NaT), else ``str(value)``.
+
+    Examples:
+        >>> [text_of(v) for v in (None, float("nan"), pd.NA, pd.NaT, "≥90%", 3)]
+        ['', '', '', '', '≥90%', '3']
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):  # a list or array is no missing value
+        pass
+    return str(value)
 
 
 def typed_frame(rows: list[dict[str, object]], schema: Mapping[str, str]) -> pd.DataFrame:

@@ -22,14 +22,13 @@ Examples:
 from __future__ import annotations
 
 import logging
-import math
 import re
 
 import pandas as pd
 
 from budgetkit.analyse.met import judge
 from budgetkit.normalize import normalize_text
-from budgetkit.tables import Tables
+from budgetkit.tables import Tables, text_of
 
 __all__ = ["ACHIEVEMENT_COLUMNS", "ACHIEVEMENT_TABLE_COLUMNS", "achievement_frame", "achievement_tables"]
 
@@ -160,11 +159,4 @@ def _number(value: object) -> float | None:
 
 
 def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
-    return str(value).strip()
+    return text_of(value).strip()
