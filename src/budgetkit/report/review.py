@@ -22,20 +22,37 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 
 import pandas as pd
 
-from budgetkit.fields import read_metadata
+from budgetkit.fields import load_fields, read_metadata
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import Rows
 
 __all__ = ["achievement_table", "findings_beside_rows", "missed_targets", "rule_words", "skipped_rules"]
 
-#: Columns of an indicator row shown beside its findings.
-_ROW_COLUMNS = (("level1", "一级指标", "level 1"), ("level2", "二级指标", "level 2"),
-                ("indicator", "三级指标", "level 3"), ("value", "指标值", "target"))
+#: Columns of an indicator row shown beside its findings (their words from the field dictionary).
+_ROW_COLUMNS = ("level1", "level2", "indicator", "value")
+
+
+@cache
+def _row_heads() -> tuple[tuple[str, str, str], ...]:
+    fields = load_fields()
+    mine = fields[fields["table"].eq("indicators")].set_index("name")
+    return tuple((c, str(mine.loc[c, "zh"]), str(mine.loc[c, "en"])) for c in _ROW_COLUMNS)
+
+
+def _quote(words: str) -> str:
+    """A clause's words for the page: the source's elisions (……) shown as 〔略〕, never read as a cut.
+
+    Examples:
+        >>> _quote("应细化、量化……确难以量化的")
+        '应细化、量化〔略〕确难以量化的'
+    """
+    return re.sub(r"…+", "〔略〕", words)
 
 
 @cache
@@ -79,7 +96,7 @@ def _finding(row: Mapping[str, object], elsewhere: bool = False) -> str:
     meta = rule_words().get(rule)
     clause = _text(row.get("clause")) or (meta or {}).get("clause", "")
     title = f"{meta['title_zh']} {meta['title_en']}" if meta else "规则未在 rules.csv 中 rule not in rules.csv"
-    words = (meta or {}).get("clause_text", "")
+    words = _quote((meta or {}).get("clause_text", ""))
     severity = _text(row.get("severity"))
     message = _text(row.get("message_zh")) or _text(row.get("detail"))
     name = _text(row.get("indicator"))
@@ -114,11 +131,11 @@ def findings_beside_rows(indicators: Table, findings: Table, slug: str) -> str:
     by_name: dict[str, list[dict]] = {}
     for f in found:
         by_name.setdefault(_text(f.get("indicator")), []).append(f)
-    ths = "".join(f"<th>{zh}<span class=\"en\">{en}</span></th>" for _, zh, en in _ROW_COLUMNS)
+    ths = "".join(f"<th>{zh}<span class=\"en\">{en}</span></th>" for _, zh, en in _row_heads())
     body = []
     for row in rows:
         mine = by_name.get(_text(row.get("indicator")), [])
-        tds = "".join(f"<td>{html.escape(_text(row.get(c)))}</td>" for c, _, _ in _ROW_COLUMNS)
+        tds = "".join(f"<td>{html.escape(_text(row.get(c)))}</td>" for c, _, _ in _row_heads())
         cls = ' class="bk-flagged"' if mine else ""
         body.append(f"<tr{cls}>{tds}<td>{_finding_list(mine)}</td></tr>")
     parts.append(
