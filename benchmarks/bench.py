@@ -24,7 +24,7 @@ Prints these measurements, on throw-away copies of the repository (the real
    interleaved (``--pairs``) as the machine's speed drifts; the median ratio is given;
 4. the rebuild with nothing changed (every notebook current: skipped);
 5. with ``--files``: the cold build (with HTML) of a year of N copies of the seed
-   (:func:`budgetkit.synthetic.make_year`), wall time, CPU time (of the build and every
+   (:func:`budgetkit.scale.synthetic.make_year`), wall time, CPU time (of the build and every
    process under it: kernel, pool workers) and the peak RSS of the largest process
    (the build, its kernel or a worker), then the cost ratio
    from the smallest to the largest size against the ratio of files.
@@ -81,7 +81,7 @@ def _project_copy(year: int, files: int | None = None) -> Path:
     if files is None:
         shutil.copytree(ROOT / "data/raw" / str(year), root / "data/raw" / str(year))
     else:
-        from budgetkit.synthetic import make_year
+        from budgetkit.scale.synthetic import make_year
 
         make_year(ROOT / "data/raw" / str(year), root / "data/raw" / str(year), files)
     return root
@@ -166,7 +166,7 @@ def _timed(cmd: list[str], cwd: Path) -> float:
 def bench_parse(year: int, repeat: int) -> tuple[int, float]:
     """Return (tables, best seconds per table) over every raw file of ``year``."""
     from budgetkit.parse import parse_file
-    from budgetkit.paths import project_paths
+    from budgetkit.project.paths import project_paths
 
     files = project_paths(ROOT).raw_files(year)
     best = float("inf")
@@ -200,7 +200,7 @@ def machine_pace(repeat: int = 2) -> float:
 def bench_parse_rate(year: int, files: int, rounds: int = 1) -> list[tuple[int, float, float, float]]:
     """Tables parsed per CPU-second on one core: ``rounds`` synthetic years of ``files`` files, in process time.
 
-    The files are copies of the year's raw files with distinct names (:func:`budgetkit.synthetic.make_year`),
+    The files are copies of the year's raw files with distinct names (:func:`budgetkit.scale.synthetic.make_year`),
     every round's its own (so no round reads a name an earlier one cached); each is read and recognised
     (:func:`budgetkit.parse.file_records`) and the frames are built once for all
     (:func:`budgetkit.parse.tables_of`), as ``parse_year`` does on each core. Returns, for each round,
@@ -208,7 +208,7 @@ def bench_parse_rate(year: int, files: int, rounds: int = 1) -> list[tuple[int, 
     :func:`machine_pace` before and after the round).
     """
     from budgetkit.parse import file_records, tables_of
-    from budgetkit.synthetic import make_year
+    from budgetkit.scale.synthetic import make_year
 
     folder = Path(tempfile.mkdtemp(prefix="budgetkit-bench-")) / str(year)
     out = []
@@ -266,7 +266,7 @@ def main() -> None:
         build = [python, "-m", "budgetkit", "-q", "build", "--root", str(root), "--year", str(args.year)]
         with_html = _timed(build, root)
         unchanged = _timed(build, root)
-        from budgetkit.build import YEAR_NOTEBOOKS
+        from budgetkit.build.build import YEAR_NOTEBOOKS
 
         script_of = partial(PLAIN_SCRIPT.format, year=args.year, root=str(root), notebooks=YEAR_NOTEBOOKS)
         script, computing = ([python, "-c", script_of(only=only)] for only in ("", COMPUTING_STEPS))

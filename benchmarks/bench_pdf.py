@@ -7,7 +7,7 @@ Usage::
 ``PDF`` defaults to the 35-page 2023 volume of ``../shared/realfiles/`` (five target
 tables on pp. 31–35). Prints, best of ``--repeat`` runs in this process:
 
-1. ``budgetkit.read_pdf.read_pdf``: page text of every page (pdfium), tables only on the
+1. ``budgetkit.read.pdf.read_pdf``: page text of every page (pdfium), tables only on the
    pages the vocabulary marks (and pages their tables run on to);
 2. pdfplumber's ``page.extract_tables()`` on every page of the same file, the
    plain way to get the tables out;
@@ -30,14 +30,14 @@ VOLUME = ROOT.parent / "shared" / "realfiles" / "zxj6827111-blip__tianbaoxitong_
 
 
 def read_with_budgetkit(path: Path) -> int:
-    from budgetkit.read_pdf import read_pdf
+    from budgetkit.read.pdf import read_pdf
 
     return read_pdf(path).units
 
 
 def table_pages(path: Path) -> list[int]:
     """The pages budgetkit reads tables on."""
-    from budgetkit.read_pdf import read_pdf
+    from budgetkit.read.pdf import read_pdf
 
     return sorted({c.page for r in read_pdf(path).rows if r.grid is not None for c in r.cells})
 

@@ -5,7 +5,7 @@ Usage::
     .venv/bin/python benchmarks/health.py [FOLDER] [--csv OUT.csv] [--jobs N]
 
 ``FOLDER`` defaults to ``../shared/realfiles/volumes``. For every file (not the keys and notes beside
-it) one line of :func:`budgetkit.health.file_health`: pages read, pages whose text shows a target-table
+it) one line of :func:`budgetkit.scale.health.file_health`: pages read, pages whose text shows a target-table
 header, tables and rows found, rows with an empty name or value, the unparsed share. Where the
 folder's ``README.md`` lists how many tables each file holds (its ``tables`` and ``tables / rows``
 columns), that count is the expectation: each line says ``ok``, ``MISSING n`` or ``EXTRA n``, and the
@@ -65,7 +65,7 @@ def _expected_for(name: str, expected: dict[str, int]) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from budgetkit.health import HEALTH_COLUMNS, file_health
+    from budgetkit.scale.health import HEALTH_COLUMNS, file_health
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("folder", nargs="?", type=Path, default=VOLUMES)

@@ -8,7 +8,7 @@ Usage::
 Each check times one piece of reading at sizes ``n`` and ``2n`` (best of three runs) and
 requires ``t(2n) / t(n) <= ratio`` (default 2.2, as the issue asks):
 
-1. ``digit-run``: :func:`budgetkit.vocabulary.lookup` of a cell that is one long run of
+1. ``digit-run``: :func:`budgetkit.vocab.vocabulary.lookup` of a cell that is one long run of
    digits (the score-qualifier pattern scanned the run again from every digit:
    8/16/32 KB took 3.5/9.4/37 s);
 2. ``rows``: :func:`budgetkit.parse.parse_file` of a workbook whose one table has ``n``
@@ -51,7 +51,7 @@ def best_of(fn: Callable[[], object], runs: int = 3) -> float:
 
 
 def digit_run(n: int) -> Callable[[], object]:
-    from budgetkit.vocabulary import lookup
+    from budgetkit.vocab.vocabulary import lookup
 
     texts = iter(f"{k}" + "7" * n for k in range(10))  # a new text each run: lookup is cached
     return lambda: lookup.__wrapped__(next(texts))

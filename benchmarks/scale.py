@@ -6,24 +6,24 @@ Usage::
     .venv/bin/python benchmarks/scale.py --quick    # 1,000 and 2,000 projects; 20-file year (for CI)
 
 Every input is synthetic and made in a temporary folder from the 2025 seed
-(:mod:`budgetkit.synthetic`): projects copied with distinct ids and varied
+(:mod:`budgetkit.scale.synthetic`): projects copied with distinct ids and varied
 budgets, unit costs and indicators for the analyses; the seed disclosure copied
 into N files with distinct project names for a year. Each measurement runs in
 a fresh process so that its peak RSS (``ru_maxrss`` of the process and of its
 worker processes) is its own:
 
-1. ``analyses``: :func:`~budgetkit.reconcile.reconcile_and_price` and
-   :func:`~budgetkit.audit.audit_targets` (given the costs and terms, as 03_audit
+1. ``analyses``: :func:`~budgetkit.analyse.reconcile.reconcile_and_price` and
+   :func:`~budgetkit.analyse.audit.audit_targets` (given the costs and terms, as 03_audit
    reads them; and computing them itself), ms per project;
 2. ``parse``: one year parsed in one process (``jobs=1``) and on a process pool
-   of every core (:func:`~budgetkit.batch.map_files`, as ``parse_files`` does, with
+   of every core (:func:`~budgetkit.scale.batch.map_files`, as ``parse_files`` does, with
    each task timing its own CPU): wall time and tables per second, tables per
    CPU-second (what one core parses when it is not shared: on a busy machine the
    wall-clock speed-up of the pool says less than this), and ``parse_files``'s
    own wall time, stacking included;
 3. ``dask``: the same year on a Dask ``LocalCluster`` (one single-threaded worker
    process per core) against the process pool, for ``parse_files`` and for
-   :func:`~budgetkit.dataset.write_dataset` (workers write their partitions);
+   :func:`~budgetkit.scale.dataset.write_dataset` (workers write their partitions);
 4. ``duckdb``: :func:`budgetkit.connect` over that dataset and two queries;
 5. ``figures``: each figure of 04_figures drawn and saved at 10,000 projects (2,000 with ``--quick``).
 
@@ -64,15 +64,15 @@ def _best(fn, repeat: int) -> tuple[float, float]:
 
 def _synthetic_projects(n: int):
     from budgetkit.parse import parse_file
-    from budgetkit.synthetic import replicate_tables
+    from budgetkit.scale.synthetic import replicate_tables
 
     seed = parse_file(next(SEED.glob("*.txt")), year=2025)
     return replicate_tables(seed, n, seed=1)
 
 
 def measure_analyses(n: int, repeat: int) -> dict:
-    from budgetkit.audit import audit_targets
-    from budgetkit.reconcile import reconcile_and_price
+    from budgetkit.analyse.audit import audit_targets
+    from budgetkit.analyse.reconcile import reconcile_and_price
 
     big = _synthetic_projects(n)
     p, i = big.projects, big.indicators
@@ -88,9 +88,9 @@ def measure_analyses(n: int, repeat: int) -> dict:
 
 def measure_figures(n: int) -> dict:
     """Seconds to draw and save each year figure of ``n`` projects (as 04_figures does)."""
-    from budgetkit import plots
-    from budgetkit.audit import audit_targets
-    from budgetkit.reconcile import reconcile_and_price
+    from budgetkit.analyse.audit import audit_targets
+    from budgetkit.analyse.reconcile import reconcile_and_price
+    from budgetkit.report import plots
     from budgetkit.report.summarize import qualitative_shares
 
     big = _synthetic_projects(n)
@@ -114,7 +114,7 @@ def measure_figures(n: int) -> dict:
 
 
 def _year(n_files: int) -> list[Path]:
-    from budgetkit.synthetic import make_year
+    from budgetkit.scale.synthetic import make_year
 
     folder = Path(tempfile.mkdtemp(prefix="budgetkit-scale-")) / "2025"
     return make_year(SEED, folder, n_files)
@@ -130,7 +130,7 @@ def _timed_parse(path: Path) -> tuple[int, float]:
 
 
 def measure_parse(n_files: int, jobs: int) -> dict:
-    from budgetkit.batch import map_files, parse_files
+    from budgetkit.scale.batch import map_files, parse_files
 
     files = _year(n_files)
     t0 = time.perf_counter()
@@ -148,8 +148,8 @@ def measure_parse(n_files: int, jobs: int) -> dict:
 def measure_dask(n_files: int, jobs: int) -> dict:
     from distributed import Client, LocalCluster
 
-    from budgetkit.batch import parse_files
-    from budgetkit.dataset import write_dataset
+    from budgetkit.scale.batch import parse_files
+    from budgetkit.scale.dataset import write_dataset
 
     files = _year(n_files)
     out: dict = {"files": n_files, "workers": jobs}

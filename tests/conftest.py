@@ -68,7 +68,7 @@ def built(tmp_path_factory):
     """Build a tree as a reader finds it: 2025 from the seed text plus a damaged PDF (skipped), 2024 from a PDF
     of the seed moved to 2024 (so the build reads PDFs, compares two years and shows an attacker's project
     name) beside a budget volume without a target table (listed as such), and an empty 2030 folder (skipped). Returns (root, results, digest of the tracked outputs)."""
-    from budgetkit.build import build
+    from budgetkit.build.build import build
 
     root = make_project(tmp_path_factory.mktemp("project"), {2025: SEED.read_bytes()})
     (root / "data/raw/2025/damaged.pdf").write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4)

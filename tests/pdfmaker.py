@@ -49,7 +49,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.lines import Line2D
 
-from budgetkit.normalize import normalize_text
+from budgetkit.model.normalize import normalize_text
 
 __all__ = [
     "NOTICE",
@@ -285,7 +285,7 @@ def radical_substitutes() -> dict[str, str]:
     """Ideograph → radical that looks like it, as a browser's ``ToUnicode`` table can have it.
 
     Every Kangxi radical, and the C-simplified radicals of the supplement block
-    (``门`` → ``⻔``), keyed by what :func:`~budgetkit.normalize.normalize_text`
+    (``门`` → ``⻔``), keyed by what :func:`~budgetkit.model.normalize.normalize_text`
     makes of them, so normalising undoes the substitution exactly.
 
     Examples:
@@ -356,7 +356,7 @@ def _table_rows(p: Project) -> list[list[_Cell]]:
 
 
 def projects_from_tables(tables) -> tuple[Project, ...]:
-    """The project tables of parsed :class:`~budgetkit.tables.Tables` as :class:`Project` s to draw.
+    """The project tables of parsed :class:`~budgetkit.model.tables.Tables` as :class:`Project` s to draw.
 
     Used to draw a PDF of a whole parsed document (all 11 tables of the seed):
     the cells are the ones the text parser read, so reading the PDF back must

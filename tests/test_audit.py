@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from budgetkit.audit import AUDIT_COLUMNS, RULES, audit_targets, list_rules, summarize_audit
+from budgetkit.analyse.audit import AUDIT_COLUMNS, RULES, audit_targets, list_rules, summarize_audit
 from budgetkit.errors import BudgetkitError, ParameterError
 from test_reconcile import indicators_frame, pid, projects_frame, typed
 

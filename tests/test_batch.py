@@ -9,11 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budgetkit.batch import SkippedFile, map_files, parse_files
 from budgetkit.errors import ParameterError
+from budgetkit.model.tables import TABLE_NAMES, concat_tables
 from budgetkit.parse import parse_file
-from budgetkit.synthetic import make_year
-from budgetkit.tables import TABLE_NAMES, concat_tables
+from budgetkit.scale.batch import SkippedFile, map_files, parse_files
+from budgetkit.scale.synthetic import make_year
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ROOT / "tests/fixtures/layouts"
@@ -92,7 +92,7 @@ def test_progress_once_per_file(year_files, pooled):
 def test_default_progress_logs_each_file(year_files, caplog):
     with caplog.at_level(logging.INFO, logger="budgetkit"):
         parse_files(year_files[:3], 2025, jobs=2)
-    lines = [r.getMessage() for r in caplog.records if r.name == "budgetkit.batch"]
+    lines = [r.getMessage() for r in caplog.records if r.name == "budgetkit.scale.batch"]
     assert sum(m.startswith("parsed ") and "/3 " in m for m in lines) == 2
     assert any(m.startswith("skipped ") and "通知 notice only.txt" in m for m in lines)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budgetkit.build import build
+from budgetkit.build.build import build
 from conftest import SEED, make_project
 
 TABLES = ("documents", "projects", "indicators", "unparsed", "skipped", "costs", "terms", "audit")
@@ -91,7 +91,7 @@ def test_builds_killed_at_several_moments_leave_every_year_consistent(tmp_path):
 
 
 def test_the_build_hands_the_interpreter_over_quickly_and_restores_the_interval():
-    from budgetkit.build import _responsive
+    from budgetkit.build.build import _responsive
 
     before = sys.getswitchinterval()
     with _responsive():

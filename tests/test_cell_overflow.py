@@ -3,7 +3,7 @@
 The generator lays out the indicator rows of the hand keys of self-evaluation tables (自评表: corpus A17,
 B15; incoming A16, A18, B14, B16; the 宁德 and 国家信访局 volumes) as glyph boxes in a ruled row
 ``一级指标 | 二级指标 | 三级指标 | 指标值``, with each label's cell one or two glyphs too narrow (the 宁德 shape:
-``一般性支出情|况``), and requires :func:`budgetkit.cell_overflow.cell_texts` to give every key string back.
+``一般性支出情|况``), and requires :func:`budgetkit.read.cell_overflow.cell_texts` to give every key string back.
 Literal adversarial rows check that a right cell's own text that merely starts near the rule stays put.
 """
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pdfplumber.table import Table
 
-from budgetkit.cell_overflow import cell_texts
+from budgetkit.read.cell_overflow import cell_texts
 
 GLYPH = 7.2  # pt, one CJK glyph (宁德: 7.2 pt text)
 PAD = 1.6  # pt, the gap before a cell's own text

@@ -17,7 +17,7 @@ LAYOUT_FIXTURES = sorted((ROOT / "tests/fixtures/layouts").glob("*.txt"))
 
 @pytest.mark.parametrize("fixture", LAYOUT_FIXTURES, ids=[p.stem for p in LAYOUT_FIXTURES])
 def test_every_layout_fixture_parses_to_the_same_contract(tmp_path, fixture):
-    from budgetkit.fields import columns
+    from budgetkit.model.fields import columns
 
     out = tmp_path / "out"
     assert main(["-q", "parse", str(fixture), "--out", str(out)]) == 0

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from budgetkit.fields import read_metadata
+from budgetkit.model.fields import read_metadata
 from budgetkit.report.codes import code_label, has_codes
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from budgetkit.errors import BudgetkitError
+from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from budgetkit.tables import write_tables
 from render import SHARED  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"

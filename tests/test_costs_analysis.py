@@ -10,9 +10,9 @@ import math
 import pandas as pd
 import pytest
 
-from budgetkit.name_quantity import quantity_in_name, unit_from_name, value_with_name_unit
-from budgetkit.parse_value import parse_indicator_value
-from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_costs, unit_dimension
+from budgetkit.analyse.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_costs, unit_dimension
+from budgetkit.vocab.name_quantity import quantity_in_name, unit_from_name, value_with_name_unit
+from budgetkit.vocab.values import parse_indicator_value
 
 
 def row(level2, name, value):

@@ -10,8 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import budgetkit
-from budgetkit.batch import parse_files
-from budgetkit.dataset import (
+from budgetkit.analyse.reconcile import reconcile_and_price
+from budgetkit.errors import InputError
+from budgetkit.model.tables import TABLE_NAMES
+from budgetkit.scale.batch import parse_files
+from budgetkit.scale.dataset import (
     FILE_TABLES,
     connect,
     open_dataset,
@@ -19,10 +22,7 @@ from budgetkit.dataset import (
     write_dataset,
     write_year_tables,
 )
-from budgetkit.errors import InputError
-from budgetkit.reconcile import reconcile_and_price
-from budgetkit.synthetic import make_year
-from budgetkit.tables import TABLE_NAMES
+from budgetkit.scale.synthetic import make_year
 
 ROOT = Path(__file__).resolve().parents[1]
 LAYOUTS = ROOT / "tests/fixtures/layouts"

@@ -2,7 +2,7 @@
 
 Recognition marks the tokens it has read by ``id()``; a token made and dropped along the way freed its id for
 the next one, which then counted as read and vanished from ``unparsed`` — how often depended on the memory the
-earlier files left. :func:`budgetkit.tokens.kept_alive` keeps every token of one recognition alive.
+earlier files left. :func:`budgetkit.segment.tokens.kept_alive` keeps every token of one recognition alive.
 """
 
 from __future__ import annotations

@@ -12,11 +12,11 @@ import itertools
 import pandas as pd
 import pytest
 
-from budgetkit import plots
-from budgetkit.figure_text import describe_figure
+from budgetkit.model.tables import read_frame, read_tables
+from budgetkit.report import plots
+from budgetkit.report.figure_text import describe_figure
 from budgetkit.report.readable import reader_text
 from budgetkit.report.summarize import qualitative_shares
-from budgetkit.tables import read_frame, read_tables
 from conftest import ROOT
 
 SEED_TABLES = ROOT / "data/processed/2025"
@@ -84,7 +84,7 @@ def test_alt_text_comes_from_the_figures_data(name):
     ],
 )
 def test_a_compare_chart_with_nothing_in_both_years_says_so(before, after):
-    from budgetkit.compare import compare_projects
+    from budgetkit.analyse.compare import compare_projects
 
     projects = pd.DataFrame({"year": [2024] * len(before) + [2025] * len(after),
                              "implementing_unit": ["某单位"] * (len(before) + len(after)),
@@ -128,9 +128,9 @@ def test_a_partial_table_is_marked_on_its_page():
 
 
 def test_findings_on_a_partial_table_say_so(tmp_path):
-    from budgetkit.params import validate_params
-    from budgetkit.steps import partial_note, show_findings
-    from budgetkit.tables import write_frames
+    from budgetkit.build.steps import partial_note, show_findings
+    from budgetkit.model.tables import write_frames
+    from budgetkit.report.params import validate_params
 
     params = validate_params({"year": 2025, "root": str(tmp_path)}, "03_audit")
     projects = pd.DataFrame({"project_id": ["f#01", "f#02"], "project": ["甲", "乙"],

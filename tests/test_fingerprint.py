@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from budgetkit.errors import InputError
-from budgetkit.fingerprint import changes, fingerprint, is_current, notebook_digest, package_fingerprint
+from budgetkit.project.fingerprint import changes, fingerprint, is_current, notebook_digest, package_fingerprint
 
 NOTEBOOK = {
     "cells": [

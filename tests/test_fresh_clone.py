@@ -21,7 +21,7 @@ OUTPUTS = ("data/processed/2025", "figures/2025")
 
 @pytest.fixture(scope="module")
 def fresh(tmp_path_factory):
-    from budgetkit.build import build
+    from budgetkit.build.build import build
 
     root = make_project(tmp_path_factory.mktemp("clone"), {2025: SEED.read_bytes()})
     build(root=root, html=False)
@@ -50,7 +50,7 @@ def _readme_query() -> str:
 
 @pytest.mark.notebooks
 def test_the_readme_duckdb_query_answers_after_the_first_build(fresh):
-    from budgetkit.dataset import connect
+    from budgetkit.scale.dataset import connect
 
     con = connect(fresh)
     answer = con.sql(_readme_query()).df()
@@ -65,7 +65,7 @@ def test_the_readme_duckdb_query_answers_after_the_first_build(fresh):
 
 @pytest.mark.notebooks
 def test_a_rebuild_with_nothing_to_do_leaves_the_dataset_alone(fresh):
-    from budgetkit.build import build
+    from budgetkit.build.build import build
 
     dataset = fresh / "data/processed/dataset"
     before = {p: p.stat().st_mtime_ns for p in dataset.rglob("*") if p.is_file()}

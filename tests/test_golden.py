@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from budgetkit.model.tables import TABLE_NAMES, write_tables
 from budgetkit.parse import parse_file
-from budgetkit.tables import TABLE_NAMES, write_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"

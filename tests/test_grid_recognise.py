@@ -1,4 +1,4 @@
-"""Recognition on the grid (:mod:`budgetkit.grid_recognise`): unit rules over literal cells, family generators
+"""Recognition on the grid (:mod:`budgetkit.recognise.grid`): unit rules over literal cells, family generators
 over the hand keys of ``../shared/realfiles/volumes`` rendered in each family's grid shape, and every real keyed
 volume against its key.
 
@@ -17,8 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from budgetkit.cells import Cell, Row
-from budgetkit.grid_recognise import (
+from budgetkit.model.cells import Cell, Row
+from budgetkit.model.tables import write_tables
+from budgetkit.parse import parse_file
+from budgetkit.recognise.grid import (
     cell_role,
     centred_levels,
     column_roles,
@@ -26,8 +28,6 @@ from budgetkit.grid_recognise import (
     section_records,
     split_levels,
 )
-from budgetkit.parse import parse_file
-from budgetkit.tables import write_tables
 from grid_families import FAMILIES, split_value, write_html, write_xlsx
 from render import SHARED
 
@@ -143,7 +143,7 @@ def test_split_levels(text, want):
     pytest.param("2026 年", False, id="a-year"),
 ])
 def test_page_numbers(line, number):
-    from budgetkit.read_pdf import _PAGE_NUMBER_RE
+    from budgetkit.read.pdf import _PAGE_NUMBER_RE
 
     assert bool(_PAGE_NUMBER_RE.match(line)) is number
 
@@ -164,7 +164,7 @@ def _norm(s) -> str:
                  [("经济成本指标", "经济成本指标", "合规率", "≤100%", None)], id="guangzhou-packed-spaced-code"),
 ])
 def test_packed_items(text, want):
-    from budgetkit.packed_cells import packed_items
+    from budgetkit.recognise.packed_cells import packed_items
 
     got = [(i["level1"], i["level2"], i["indicator"], i["value"], i.get("value_long_term")) for i in packed_items(text)]
     assert got == want
@@ -278,7 +278,7 @@ def test_real_volume_against_its_key(keyfile, tmp_path):
 @pytest.mark.parametrize("family", ["shenzhen_workbook", "beijing_grid"])
 def test_health_counts_the_tables_of_a_rendered_key(family, tmp_path):
     """The health report of a key rendered in a family's shape finds its tables and rows, none empty."""
-    from budgetkit.health import file_health
+    from budgetkit.scale.health import file_health
 
     name, key = KEYS[0]
     path = write_xlsx(FAMILIES[family](key), tmp_path / "k.xlsx")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from budgetkit import kernel as kernel_module
-from budgetkit.kernel import Kernel
+from budgetkit.build import kernel as kernel_module
+from budgetkit.build.kernel import Kernel
 
 pytestmark = pytest.mark.notebooks
 
@@ -96,7 +96,7 @@ def test_the_warm_up_freezes_what_it_imported(tmp_path):
     with Kernel(tmp_path) as kernel:
         assert kernel.run("import gc; gc.get_freeze_count() > 10_000") == "True"
         kernel.reset()
-        assert kernel.run("import sys; 'budgetkit.steps' in sys.modules") == "True"
+        assert kernel.run("import sys; 'budgetkit.build.steps' in sys.modules") == "True"
 
 
 def test_a_stopped_kernel_has_ended_and_closes(tmp_path):

@@ -11,8 +11,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from budgetkit.compare import compare_projects, compare_targets, strip_year
-from budgetkit.links import link_projects, read_decisions
+from budgetkit.analyse.compare import compare_projects, compare_targets, strip_year
+from budgetkit.analyse.links import link_projects, read_decisions
 from budgetkit.parse import parse_file
 from conftest import SEED
 
@@ -152,7 +152,7 @@ def test_other_projects_are_not_linked(before, after):
 
 
 def test_the_same_indicator_is_placed_across_publishers(two_years):
-    from budgetkit.compare import compare_publishers
+    from budgetkit.analyse.compare import compare_publishers
 
     projects, indicators, old, new = two_years
     other = old.projects["project_id"]

@@ -37,9 +37,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budgetkit.normalize import display_width
+from budgetkit.model.normalize import display_width
 from budgetkit.parse import parse_file
-from budgetkit.vocabulary import lookup, terms
+from budgetkit.vocab.vocabulary import lookup, terms
 from render import _heading, corpus_keys, form, seed_key
 
 KEYS = [("seed", seed_key()), *corpus_keys()]

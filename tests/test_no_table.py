@@ -45,8 +45,8 @@ def test_reader_reason(kind, reason, expected):
 
 
 def test_a_file_without_a_table_alone_exits_0(monkeypatch, capsys):
-    from budgetkit import build as build_module
-    from budgetkit.build import BuildResult
+    from budgetkit.build import build as build_module
+    from budgetkit.build.build import BuildResult
     from budgetkit.cli import main
 
     no_table = {"source_file": "部门预算.pdf", "error": "NoTableError", "reason": "no performance-target table"}

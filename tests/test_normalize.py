@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from budgetkit.normalize import RADICAL_BLOCKS, RADICAL_FIXES, find_cid_artefacts, normalize_text
+from budgetkit.model.normalize import RADICAL_BLOCKS, RADICAL_FIXES, find_cid_artefacts, normalize_text
 
 KANGXI = range(0x2F00, 0x2FD6)
 SUPPLEMENT = [cp for cp in range(0x2E80, 0x2F00) if unicodedata.category(chr(cp)) != "Cn"]

@@ -12,9 +12,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from budgetkit.build import YEAR_NOTEBOOKS, build, sha256
+from budgetkit.build.build import YEAR_NOTEBOOKS, build, sha256
 from budgetkit.errors import NotebookError
-from budgetkit.params import NOTEBOOKS
+from budgetkit.report.params import NOTEBOOKS
 from budgetkit.report.readable import reader_text
 from conftest import ATTACK, ROOT, SEED, make_project, tree_digest
 

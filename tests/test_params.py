@@ -7,7 +7,7 @@ import types
 import pytest
 
 from budgetkit.errors import BudgetkitError, ParameterError
-from budgetkit.params import NOTEBOOKS, PARAMETERS, describe_params, validate_params
+from budgetkit.report.params import NOTEBOOKS, PARAMETERS, describe_params, validate_params
 
 
 @pytest.mark.parametrize(

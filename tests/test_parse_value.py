@@ -8,7 +8,7 @@ import math
 import pytest
 
 from budgetkit.errors import BudgetkitError, ParseError
-from budgetkit.parse_value import KINDS, load_units, parse_indicator_value, parse_indicator_values
+from budgetkit.vocab.values import KINDS, load_units, parse_indicator_value, parse_indicator_values
 
 D = dt.date
 

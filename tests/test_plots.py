@@ -1,4 +1,4 @@
-"""Tests of budgetkit.plots and budgetkit.fonts on the real 2025 trade-union seed table."""
+"""Tests of budgetkit.report.plots and budgetkit.report.fonts on the real 2025 trade-union seed table."""
 
 from __future__ import annotations
 
@@ -14,12 +14,12 @@ import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from budgetkit import plots
-from budgetkit.audit import audit_targets
-from budgetkit.compare import compare_projects, compare_rates
-from budgetkit.fonts import use_cjk_font
+from budgetkit.analyse.audit import audit_targets
+from budgetkit.analyse.compare import compare_projects, compare_rates
+from budgetkit.analyse.reconcile import reconcile_costs
 from budgetkit.parse import parse_file
-from budgetkit.reconcile import reconcile_costs
+from budgetkit.report import plots
+from budgetkit.report.fonts import use_cjk_font
 from budgetkit.report.summarize import qualitative_shares
 
 SEED = (Path(__file__).resolve().parents[1]
@@ -183,8 +183,8 @@ def test_unit_costs_count_the_denominators_not_shown():
 
 
 def _many_projects(n: int):
-    from budgetkit.synthetic import replicate_tables
-    from budgetkit.tables import Tables, conform
+    from budgetkit.model.tables import Tables, conform
+    from budgetkit.scale.synthetic import replicate_tables
 
     t = Tables.empty()
     seed = parse_file(SEED)

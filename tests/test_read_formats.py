@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from budgetkit.cells import Cell, Row
-from budgetkit.read_html import decode_html, read_html
-from budgetkit.read_xlsx import format_number, read_xlsx
-from budgetkit.tokens import stream
+from budgetkit.model.cells import Cell, Row
+from budgetkit.read.html import decode_html, read_html
+from budgetkit.read.xlsx import format_number, read_xlsx
+from budgetkit.segment.tokens import stream
 
 
 def cells(doc):
@@ -161,7 +161,7 @@ def test_xlsx_every_sheet_merged_ranges_and_addresses(tmp_path):
 def test_docx_vertical_and_horizontal_merges(tmp_path):
     import docx
 
-    from budgetkit.read_docx import read_docx
+    from budgetkit.read.docx import read_docx
 
     d = docx.Document()
     t = d.add_table(rows=4, cols=3)

@@ -11,11 +11,11 @@ import pdfplumber
 import pytest
 
 from budgetkit.errors import InputError
-from budgetkit.lines import SourceLine
-from budgetkit.normalize import normalize_text
+from budgetkit.model.lines import SourceLine
+from budgetkit.model.normalize import normalize_text
 from budgetkit.parse import parse_file
-from budgetkit.read_grid import Placed
-from budgetkit.read_pdf import PdfText, _combine, _Table, read_pdf_lines
+from budgetkit.read.grid import Placed
+from budgetkit.read.pdf import PdfText, _combine, _Table, read_pdf_lines
 from pdfmaker import (
     SEED_PROJECTS,
     Indicator,
@@ -140,7 +140,7 @@ def test_kangxi_radicals_are_normalised(tmp_path, read):
 
 def test_cid_artefacts_are_reported(tmp_path, caplog):
     path = make_cid_pdf(tmp_path / "cid.pdf")
-    with caplog.at_level(logging.WARNING, logger="budgetkit.read_pdf"):
+    with caplog.at_level(logging.WARNING, logger="budgetkit.read.pdf"):
         pdf = read_pdf_lines(path)
     assert texts(pdf)[0] == "Budget 2025"
     (page, lineno, text), *rest = pdf.unreadable
@@ -150,7 +150,7 @@ def test_cid_artefacts_are_reported(tmp_path, caplog):
 
 
 def test_pdfminer_is_quiet_while_reading_and_restored(made, monkeypatch):
-    import budgetkit.read_pdf as rp
+    import budgetkit.read.pdf as rp
 
     pdfminer = logging.getLogger("pdfminer")
     monkeypatch.setattr(pdfminer, "level", logging.DEBUG)
@@ -239,7 +239,7 @@ def test_damaged_pdf(tmp_path, made):
 
 
 def test_page_errors_name_the_page(made, monkeypatch):
-    import budgetkit.read_pdf as rp
+    import budgetkit.read.pdf as rp
 
     original = rp._page_items
 
@@ -265,7 +265,7 @@ INDICATOR_COLUMNS = ["project", "implementing_unit", "level1", "level2", "indica
 
 def test_parser_gives_the_same_tables_as_from_the_text(read):
     parse = pytest.importorskip("budgetkit.parse", reason="the parser is not there yet")
-    from budgetkit.read_text import read_text_lines
+    from budgetkit.read.text import read_text_lines
 
     names = [p.name for p in SEED_PROJECTS]
     from_pdf = parse.parse_lines(read.lines, "seed.pdf", year=2025)
@@ -337,8 +337,8 @@ def test_whole_disclosure_as_pdf_parses_like_the_text(tmp_path):
 
 
 def test_a_year_of_pdfs_is_parsed_and_a_pdf_beside_its_text_is_skipped(tmp_path, made, caplog):
-    from budgetkit.parse import parse_year
-    from budgetkit.paths import ProjectPaths
+    from budgetkit.project.paths import ProjectPaths
+    from budgetkit.scale.batch import parse_year
 
     paths = ProjectPaths(tmp_path)
     folder = paths.raw_year(2025)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from budgetkit.tables import write_tables
 from render import RENDERERS, SHARED, SUFFIX, corpus_keys, seed_key
 
 SCORER = SHARED / "tools" / "score_corpus.py"
@@ -96,7 +96,7 @@ def test_a_real_volume_without_target_tables_says_so(name, pages):
 
 
 def test_only_candidate_pages_are_read_for_tables(monkeypatch):
-    import budgetkit.read_pdf as rp
+    import budgetkit.read.pdf as rp
 
     seen = []
     original = rp._page_items
@@ -120,7 +120,7 @@ def test_only_candidate_pages_are_read_for_tables(monkeypatch):
     ],
 )
 def test_candidate_pages(lines, candidate):
-    from budgetkit.read_pdf import is_candidate
+    from budgetkit.read.pdf import is_candidate
 
     assert is_candidate(lines) is candidate
 
@@ -150,7 +150,7 @@ def test_tab_separated_text_served_as_xls_is_read_as_text(tmp_path):
 
 
 def _ole(stream: str) -> bytes:
-    from budgetkit.readers import OLE_MAGIC
+    from budgetkit.read.dispatch import OLE_MAGIC
 
     return OLE_MAGIC + b"\0" * 504 + stream.encode("utf-16-le") + b"\0" * 64
 
@@ -191,8 +191,8 @@ def test_files_no_reader_takes_fail_with_one_line_naming_them(tmp_path, name, da
 
 
 def test_build_picks_up_every_supported_file(tmp_path):
-    from budgetkit.parse import parse_year
-    from budgetkit.paths import ProjectPaths
+    from budgetkit.project.paths import ProjectPaths
+    from budgetkit.scale.batch import parse_year
     from render import render_docx, render_xlsx
 
     key = seed_key()

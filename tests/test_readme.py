@@ -41,7 +41,7 @@ def test_environment_yml_matches_pyproject_dependencies():
 
 
 def test_readme_duckdb_example_runs(tmp_path, monkeypatch):
-    from budgetkit.dataset import write_dataset
+    from budgetkit.scale.dataset import write_dataset
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     example = next(b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "budgetkit.connect()" in b)

@@ -11,8 +11,7 @@ import math
 import pandas as pd
 import pytest
 
-from budgetkit.errors import BudgetkitError, ReconciliationError
-from budgetkit.reconcile import (
+from budgetkit.analyse.reconcile import (
     RECONCILE_COLUMNS,
     STATUSES,
     TERM_COLUMNS,
@@ -25,6 +24,7 @@ from budgetkit.reconcile import (
     reconcile_costs,
     unit_dimension,
 )
+from budgetkit.errors import BudgetkitError, ReconciliationError
 
 SOURCE = "nx-federation-of-trade-unions-2025-project-performance-targets.txt"
 STEM = SOURCE.removesuffix(".txt")
@@ -555,7 +555,7 @@ def test_tolerance_on_per_capita_caps(tolerance_pct, tolerance_wan, status):
 def test_indicators_of_unknown_projects_are_ignored(caplog):
     extra = indicators_frame([1]).assign(project_id="other#01")
     both = pd.concat([indicators_frame([1]), extra], ignore_index=True)
-    with caplog.at_level("WARNING", logger="budgetkit.reconcile"):
+    with caplog.at_level("WARNING", logger="budgetkit.analyse.reconcile"):
         result = reconcile_costs(projects_frame([1]), both)
     assert len(result) == 1 and "other#01" in caplog.text
 

@@ -12,9 +12,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from budgetkit.compare import strip_year
-from budgetkit.csvsafe import FORMULA_START, unescape_cell
+from budgetkit.analyse.compare import strip_year
 from budgetkit.report.codes import code_label
+from budgetkit.report.csvsafe import FORMULA_START, unescape_cell
 from budgetkit.report.display import ReadingTable, dictionary_table, format_number, format_value
 from budgetkit.report.failures import describe_error, relativise
 from budgetkit.report.render import INPUTS_SHOWN, Banner, Markup, Nav, NavItem, Run, notebook_body, render_page
@@ -206,8 +206,8 @@ def test_project_slugs_are_safe_file_names(project_id, expected):
 
 
 def test_build_exit_status_is_1_when_something_was_skipped(monkeypatch, capsys):
-    from budgetkit import build as build_module
-    from budgetkit.build import BuildResult
+    from budgetkit.build import build as build_module
+    from budgetkit.build.build import BuildResult
     from budgetkit.cli import main
 
     results = [BuildResult("2025", notebooks={"01_clean": 1.0},

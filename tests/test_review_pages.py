@@ -39,7 +39,7 @@ SELF_EVALUATION = """2025年度项目支出绩效自评表
 
 @pytest.fixture(scope="module")
 def year(tmp_path_factory) -> Path:
-    from budgetkit.build import build
+    from budgetkit.build.build import build
 
     root = make_project(tmp_path_factory.mktemp("review"), {2025: SEED.read_bytes()})
     (root / "data/raw/2025/self-evaluation-2025.txt").write_text(SELF_EVALUATION, encoding="utf-8")

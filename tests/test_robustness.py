@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import budgetkit.dataset as dataset_module
+import budgetkit.scale.dataset as dataset_module
 from budgetkit.cli import main
-from budgetkit.dataset import connect, read_table, write_dataset
+from budgetkit.scale.dataset import connect, read_table, write_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data/raw/2025/nx-federation-of-trade-unions-2025-project-performance-targets.txt"
@@ -89,7 +89,7 @@ def test_dataset_drops_the_partitions_of_a_removed_year(tmp_path, capsys):
 RUN_LIMITED = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (1536 * 2**20, 1536 * 2**20))
-from budgetkit.readers import read_document
+from budgetkit.read.dispatch import read_document
 from budgetkit.errors import BudgetkitError
 try:
     doc = read_document(sys.argv[1])
@@ -132,7 +132,7 @@ def seed_page(tmp_path: Path, depth: int) -> Path:
     pytest.param(2000, id="html-nested-far-past-libxml2-depth"),
 ])
 def test_html_nested_too_deep_is_skipped_with_its_limit_not_cut(tmp_path, depth):
-    from budgetkit.batch import parse_files
+    from budgetkit.scale.batch import parse_files
 
     page = seed_page(tmp_path, depth)
     tables = parse_files([page], 2025, jobs=1, progress=None)
@@ -199,7 +199,7 @@ def span_docx(path: Path) -> Path:
     pytest.param(span_docx, id="docx-gridspan-30000"),
 ], )
 def test_a_span_costs_no_more_than_its_table(tmp_path, make):
-    from budgetkit.limits import LIMITS
+    from budgetkit.read.limits import LIMITS
 
     path = make(tmp_path / f"span{ {'span_html': '.html', 'span_xlsx': '.xlsx', 'span_docx': '.docx'}[make.__name__] }")
     outcome = read_bounded(path)
@@ -213,7 +213,7 @@ def test_xlsx_that_unzips_past_the_limit_is_skipped(tmp_path):
 
     import openpyxl
 
-    from budgetkit.limits import LIMITS
+    from budgetkit.read.limits import LIMITS
 
     small = tmp_path / "small.xlsx"
     wb = openpyxl.Workbook()
@@ -236,7 +236,7 @@ def test_xlsx_that_unzips_past_the_limit_is_skipped(tmp_path):
 
 
 def test_a_cell_longer_than_the_limit_is_skipped(tmp_path):
-    from budgetkit.limits import LIMITS
+    from budgetkit.read.limits import LIMITS
 
     page = tmp_path / "长.html"
     page.write_text(f"<table><tr><td>项目名称</td><td>{'职工帮扶' * (LIMITS.max_cell_chars // 4 + 1)}</td></tr></table>",
@@ -253,7 +253,7 @@ def test_a_cell_longer_than_the_limit_is_skipped(tmp_path):
 ])
 def test_limits_are_validated(kwargs):
     from budgetkit.errors import ParameterError
-    from budgetkit.limits import Limits
+    from budgetkit.read.limits import Limits
 
     with pytest.raises(ParameterError, match=next(iter(kwargs))):
         Limits(**kwargs)
@@ -281,7 +281,7 @@ def scrambled_pdf(path: Path) -> Path:
 
 
 def test_a_pdf_with_scrambled_xref_is_skipped_and_the_batch_goes_on(tmp_path):
-    from budgetkit.batch import parse_files
+    from budgetkit.scale.batch import parse_files
 
     files = [*seed_year(tmp_path / "raw/2025", ("a.txt",)), scrambled_pdf(tmp_path / "raw/2025/乱.pdf")]
     tables = parse_files(files, 2025, jobs=1, progress=None)
@@ -299,7 +299,7 @@ def test_a_pdf_with_scrambled_xref_is_skipped_and_the_batch_goes_on(tmp_path):
 ])
 def test_any_exception_of_one_file_is_that_files_failure(tmp_path, monkeypatch, error):
     import budgetkit.parse
-    from budgetkit.batch import parse_files
+    from budgetkit.scale.batch import parse_files
 
     files = seed_year(tmp_path / "raw/2025", ("a.txt", "坏.txt"))
     real = budgetkit.parse.file_records
@@ -330,7 +330,7 @@ def scratch_project(root: Path, years: dict[str, tuple[str, ...]]) -> Path:
     pytest.param("0", id="year-0"),
 ])
 def test_a_folder_that_is_no_budget_year_is_skipped_with_a_warning(tmp_path, caplog, capsys, folder):
-    from budgetkit.paths import project_paths
+    from budgetkit.project.paths import project_paths
 
     root = scratch_project(tmp_path, {"2025": ("a.txt",), folder: ("a.txt",)})
     assert project_paths(root).years() == [2025]
@@ -346,7 +346,7 @@ def test_a_folder_that_is_no_budget_year_is_skipped_with_a_warning(tmp_path, cap
 ])
 def test_one_document_in_two_formats_is_read_once(tmp_path, capsys, formats):
     import render
-    from budgetkit.paths import project_paths
+    from budgetkit.project.paths import project_paths
 
     root = scratch_project(tmp_path, {})
     folder = root / "data/raw/2025"
@@ -366,7 +366,7 @@ def test_one_document_in_two_formats_is_read_once(tmp_path, capsys, formats):
 
 
 def test_a_link_to_a_file_outside_the_tree_is_refused(tmp_path, caplog):
-    from budgetkit.paths import project_paths
+    from budgetkit.project.paths import project_paths
 
     root = scratch_project(tmp_path / "project", {"2025": ("a.txt",)})
     secret = tmp_path / "elsewhere/secret.txt"
@@ -398,7 +398,7 @@ def test_report_csv_downloads_run_no_formula(tmp_path, rows):
 
     import pandas as pd
 
-    from budgetkit.csvsafe import FORMULA_START
+    from budgetkit.report.csvsafe import FORMULA_START
     from budgetkit.report.display import ReadingTable
 
     values = (FORMULAS * rows)[:max(rows, len(FORMULAS))]
@@ -437,9 +437,9 @@ def test_a_swap_that_cannot_finish_leaves_the_old_year_whole(tmp_path, monkeypat
     import json
     import os
 
-    import budgetkit.stage as stage_module
-    from budgetkit.paths import ProjectPaths
-    from budgetkit.stage import Stage, SwapError, build_lock
+    import budgetkit.project.stage as stage_module
+    from budgetkit.project.paths import ProjectPaths
+    from budgetkit.project.stage import Stage, SwapError, build_lock
 
     paths = ProjectPaths(tmp_path)
     (tmp_path / "data/raw/2025").mkdir(parents=True)

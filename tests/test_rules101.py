@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from budgetkit.fields import read_metadata
-from budgetkit.rules101 import audit_projects
-from budgetkit.rules101.catalogue import case, rule, rules
-from budgetkit.rules101.checks import CHECKS
+from budgetkit.analyse.rules101 import audit_projects
+from budgetkit.analyse.rules101.catalogue import case, rule, rules
+from budgetkit.analyse.rules101.checks import CHECKS
+from budgetkit.model.fields import read_metadata
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -370,8 +370,8 @@ def test_keyed_document(key_file: Path) -> None:
 
 # --- how the rules read a value, a template and a project's class ----------------------------------------------
 
-from budgetkit.rules101.context import project_class, template_of  # noqa: E402
-from budgetkit.rules101.shapes import is_money, shape  # noqa: E402
+from budgetkit.analyse.rules101.context import project_class, template_of  # noqa: E402
+from budgetkit.analyse.rules101.shapes import is_money, shape  # noqa: E402
 
 
 @pytest.mark.parametrize(("value", "has_number", "percent", "years"), [
@@ -423,7 +423,7 @@ def test_project_class(name: str, category: str, klass: str) -> None:
 def _rows(*pairs: tuple[str, str, str]) -> tuple:
     frame = pd.DataFrame([{"project_id": "p", "seq": n, "level1": a, "level1_printed": p, "level2": b,
                            "indicator": "x", "value": "1人"} for n, (a, p, b) in enumerate(pairs, 1)])
-    from budgetkit.rules101.context import project_contexts
+    from budgetkit.analyse.rules101.context import project_contexts
 
     return project_contexts(pd.DataFrame([PROJECT]), frame)[0].rows
 

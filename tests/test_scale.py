@@ -1,7 +1,7 @@
 """Analyses at scale: the whole-frame paths agree with pricing and auditing one project at a time.
 
 The input is the seed's hand-copied tables (see test_reconcile.py) replicated to hundreds of
-projects by :func:`budgetkit.synthetic.replicate_tables`, with budgets and unit costs moved,
+projects by :func:`budgetkit.scale.synthetic.replicate_tables`, with budgets and unit costs moved,
 indicators dropped and repeated and the rows shuffled, so statuses and findings differ from
 copy to copy and no code can lean on rows arriving grouped or sorted.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from budgetkit.audit import RULES, audit_targets
-from budgetkit.reconcile import price_terms, reconcile_and_price, reconcile_costs
-from budgetkit.synthetic import replicate_tables
-from budgetkit.tables import Tables, conform
+from budgetkit.analyse.audit import RULES, audit_targets
+from budgetkit.analyse.reconcile import price_terms, reconcile_and_price, reconcile_costs
+from budgetkit.model.tables import Tables, conform
+from budgetkit.scale.synthetic import replicate_tables
 from test_reconcile import indicators_frame, projects_frame
 
 N_PROJECTS = 120
@@ -86,6 +86,6 @@ def test_audit_reuses_the_costs_it_is_given(big):
 
 def test_audit_logs_projects_missing_from_given_costs(big, caplog):
     costs = reconcile_costs(big.projects, big.indicators)
-    with caplog.at_level("WARNING", logger="budgetkit.audit"):
+    with caplog.at_level("WARNING", logger="budgetkit.analyse.audit"):
         audit_targets(big.projects, big.indicators, 2025, rules=["cost_mismatch"], costs=costs.iloc[1:])
     assert "costs lack 1 project(s)" in caplog.text

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from budgetkit.amounts import parse_amount
 from budgetkit.parse import parse_lines
-from budgetkit.segment import segment_lines
+from budgetkit.segment.text import segment_lines
+from budgetkit.vocab.amounts import parse_amount
 
 
 def cells(rows):

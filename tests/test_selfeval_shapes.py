@@ -23,8 +23,8 @@ import pytest
 
 from budgetkit.analyse.run import analyse_file
 from budgetkit.parse import parse_file, parse_lines
-from budgetkit.selfeval import comparator_of, unit_joins
-from budgetkit.vocabulary import lookup
+from budgetkit.recognise.selfeval import comparator_of, unit_joins
+from budgetkit.vocab.vocabulary import lookup
 
 SELF_EVALUATIONS = (
     "corpus/text/A17_guangxi-feiyi-ziping-2021.expected.json",

@@ -247,7 +247,7 @@ def test_tables_read_on_a_desktop_and_a_phone(built, browser, size):
 
 @pytest.mark.notebooks
 def test_the_projects_table_of_01_clean_is_a_readers_subset_with_every_column_downloadable(built, browser):
-    from budgetkit.fields import columns
+    from budgetkit.model.fields import columns
 
     root, _, _ = built
     browser.open((root / "reports/2025/01_clean.html").as_uri())
@@ -309,8 +309,8 @@ def test_project_pages_link_their_source_and_say_where(built, browser):
 
 @pytest.mark.notebooks
 def test_a_field_dictionary_and_a_rules_page_are_linked_from_every_page(built, browser):
-    from budgetkit.audit import list_rules
-    from budgetkit.fields import load_fields
+    from budgetkit.analyse.audit import list_rules
+    from budgetkit.model.fields import load_fields
 
     root, _, _ = built
     for name in READER_PAGES:

@@ -1,4 +1,4 @@
-"""The build's lock, staging and journalled swap (budgetkit.stage): a crash at any point is recoverable."""
+"""The build's lock, staging and journalled swap (budgetkit.project.stage): a crash at any point is recoverable."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import os
 
 import pytest
 
-from budgetkit.paths import ProjectPaths
-from budgetkit.stage import BuildLockedError, Stage, build_lock, recover
+from budgetkit.project.paths import ProjectPaths
+from budgetkit.project.stage import BuildLockedError, Stage, build_lock, recover
 
 
 def _year(paths: ProjectPaths, base, version: str) -> None:

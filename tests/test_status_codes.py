@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from budgetkit.analyse.costs import costs_frame
+from budgetkit.analyse.reconcile import STATUSES, reconcile_costs
 from budgetkit.parse import parse_lines
-from budgetkit.reconcile import STATUSES, reconcile_costs
 from budgetkit.report.codes import code_label, code_words
 from budgetkit.report.summarize import PRICED_STATUSES
 

@@ -31,9 +31,9 @@ from pathlib import Path
 import pytest
 
 from budgetkit.errors import BudgetkitError
+from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from budgetkit.tables import write_tables
-from budgetkit.vocabulary import lookup
+from budgetkit.vocab.vocabulary import lookup
 from render import SHARED  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from budgetkit.cells import Cell
-from budgetkit.tokens import LINE, Tok, join_vertical_halves
+from budgetkit.model.cells import Cell
+from budgetkit.segment.tokens import LINE, Tok, join_vertical_halves
 
 
 def _lines(*lines: str) -> list[Tok]:

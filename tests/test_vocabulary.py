@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from budgetkit.cells import Cell
-from budgetkit.tokens import LINE, Tok, assemble_labels, cut
-from budgetkit.vocabulary import find_terms, lookup, match_key, scan
+from budgetkit.model.cells import Cell
+from budgetkit.segment.tokens import LINE, Tok, assemble_labels, cut
+from budgetkit.vocab.vocabulary import find_terms, lookup, match_key, scan
 
 VOCABULARY = Path(__file__).resolve().parents[1] / "src/budgetkit/metadata/vocabulary.csv"
 
@@ -35,7 +35,7 @@ VOCABULARY = Path(__file__).resolve().parents[1] / "src/budgetkit/metadata/vocab
     ],
 )
 def test_a_printed_label_matches_its_term(printed, role, field, qualifiers):
-    from budgetkit.normalize import normalize_text
+    from budgetkit.model.normalize import normalize_text
 
     m = lookup(normalize_text(printed))
     assert m is not None, printed
@@ -158,7 +158,7 @@ def test_a_label_wrapped_over_lines_is_joined(lines, label, field):
     ],
 )
 def test_titles_furniture_and_signatures_are_recognised(text, role):
-    from budgetkit.normalize import normalize_text
+    from budgetkit.model.normalize import normalize_text
 
     term = scan(normalize_text(text), role)
     assert term is not None and term.role == role

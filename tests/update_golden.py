@@ -12,8 +12,8 @@ from pathlib import Path
 def main() -> None:
     """Parse every golden case and write its CSV tables over the expected ones."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from budgetkit.model.tables import write_tables
     from budgetkit.parse import parse_file
-    from budgetkit.tables import write_tables
     from test_golden import CASES, GOLDEN
 
     for case in CASES:

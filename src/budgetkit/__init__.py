@@ -1,6 +1,6 @@
 """budgetkit: tidy tables and analysis of Chinese budget performance-target disclosures.
 
-The public API, imported explicitly (figures live in :mod:`budgetkit.plots`, which
+The public API, imported explicitly (figures live in :mod:`budgetkit.report.plots`, which
 imports matplotlib, so it is not loaded here; :func:`connect` imports DuckDB only
 when called). Each name is imported from its module the first time it is used,
 so that ``import budgetkit`` (and the command line, which finds a no-change
@@ -27,22 +27,22 @@ _EXPORTS: dict[str, str] = {
     "ParameterError": "budgetkit.errors",
     "ParseError": "budgetkit.errors",
     "ReconciliationError": "budgetkit.errors",
-    "Tables": "budgetkit.tables",
-    "read_tables": "budgetkit.tables",
-    "write_tables": "budgetkit.tables",
-    "audit_targets": "budgetkit.audit",
-    "summarize_audit": "budgetkit.audit",
-    "connect": "budgetkit.dataset",
-    "load_fields": "budgetkit.fields",
-    "normalize_text": "budgetkit.normalize",
+    "Tables": "budgetkit.model.tables",
+    "read_tables": "budgetkit.model.tables",
+    "write_tables": "budgetkit.model.tables",
+    "audit_targets": "budgetkit.analyse.audit",
+    "summarize_audit": "budgetkit.analyse.audit",
+    "connect": "budgetkit.scale.dataset",
+    "load_fields": "budgetkit.model.fields",
+    "normalize_text": "budgetkit.model.normalize",
     "parse_file": "budgetkit.parse",
     "parse_lines": "budgetkit.parse",
-    "parse_year": "budgetkit.parse",
-    "parse_indicator_value": "budgetkit.parse_value",
-    "parse_indicator_values": "budgetkit.parse_value",
-    "project_paths": "budgetkit.paths",
-    "price_terms": "budgetkit.reconcile",
-    "reconcile_costs": "budgetkit.reconcile",
+    "parse_year": "budgetkit.scale.batch",
+    "parse_indicator_value": "budgetkit.vocab.values",
+    "parse_indicator_values": "budgetkit.vocab.values",
+    "project_paths": "budgetkit.project.paths",
+    "price_terms": "budgetkit.analyse.reconcile",
+    "reconcile_costs": "budgetkit.analyse.reconcile",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]

@@ -84,8 +84,8 @@ def _setup_logging(quiet: bool, verbose: bool) -> None:
 
 
 def _parse(args: argparse.Namespace) -> None:
+    from budgetkit.model.tables import write_tables
     from budgetkit.parse import parse_file
-    from budgetkit.tables import write_tables
 
     tables = parse_file(args.rawfile, year=args.year)
     written = write_tables(tables, args.out)
@@ -106,7 +106,7 @@ def _analyse(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from budgetkit.build import build
+    from budgetkit.build.build import build
 
     results = build(years=args.years, root=args.root, html=not args.no_html, force=args.force)
     incomplete = 0
@@ -132,9 +132,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _dataset(args: argparse.Namespace) -> None:
-    from budgetkit.dataset import DATASET_DIR, remove_years, write_dataset
     from budgetkit.errors import InputError
-    from budgetkit.paths import project_paths
+    from budgetkit.project.paths import project_paths
+    from budgetkit.scale.dataset import DATASET_DIR, remove_years, write_dataset
 
     paths = project_paths(args.root)
     years = sorted(args.years) if args.years else paths.years()

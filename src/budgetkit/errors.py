@@ -88,7 +88,7 @@ class NotebookError(BudgetkitError):
 
 
 class LimitError(InputError):
-    """A file passes one of the per-file limits (:mod:`budgetkit.limits`): it is skipped, the limit named.
+    """A file passes one of the per-file limits (:mod:`budgetkit.read.limits`): it is skipped, the limit named.
 
     Examples:
         >>> str(LimitError("the table expands to 65534000 cells", limit="max_cells", value=2_000_000, path="x.html"))

@@ -1,11 +1,11 @@
 """Parse disclosures into tidy tables: read → (segment) → recognise → tables.
 
-Orchestration only. A reader turns a file into a :class:`~budgetkit.cells.Document`
+Orchestration only. A reader turns a file into a :class:`~budgetkit.model.cells.Document`
 (rows of cells with provenance): :func:`read_document` picks it by the file's
-content as well as its suffix. Text is cut into cells by :mod:`budgetkit.segment`;
-:mod:`budgetkit.recognise` finds the tables and reads them by role with the one
-vocabulary (:mod:`budgetkit.vocabulary`); here the records become the tables of the
-contract (:mod:`budgetkit.fields`): ``documents``, ``projects``, ``indicators``,
+content as well as its suffix. Text is cut into cells by :mod:`budgetkit.segment.text`;
+:mod:`budgetkit.recognise.tables` finds the tables and reads them by role with the one
+vocabulary (:mod:`budgetkit.vocab.vocabulary`); here the records become the tables of the
+contract (:mod:`budgetkit.model.fields`): ``documents``, ``projects``, ``indicators``,
 ``header_extras`` and ``unparsed``.
 
 Nothing is dropped silently: every cell lands in a field, an extra or the
@@ -40,22 +40,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from budgetkit.cells import Document
-from budgetkit.errors import InputError, NoTableError
-from budgetkit.normalize import normalize_text
-from budgetkit.parse_value import parse_indicator_value
-from budgetkit.paths import ProjectPaths, file_name
-from budgetkit.placeholders import is_placeholder
-from budgetkit.segment import segment_lines
-from budgetkit.tables import TABLE_NAMES, Tables, conform
-from budgetkit.tokens import kept_alive
-
-if TYPE_CHECKING:
-    from budgetkit.batch import ParsedTables
+from budgetkit.errors import NoTableError
+from budgetkit.model.cells import Document
+from budgetkit.model.normalize import file_name, normalize_text
+from budgetkit.model.tables import TABLE_NAMES, Tables, conform
+from budgetkit.segment.text import segment_lines
+from budgetkit.segment.tokens import kept_alive
+from budgetkit.vocab.placeholders import is_placeholder
+from budgetkit.vocab.values import parse_indicator_value
 
 __all__ = [
     "Records",
@@ -65,7 +60,6 @@ __all__ = [
     "parse_document",
     "parse_file",
     "parse_lines",
-    "parse_year",
     "read_document",
     "tables_of",
 ]
@@ -77,21 +71,21 @@ logger = logging.getLogger(__name__)
 
 
 def read_document(path: str | Path) -> Document:
-    """Read ``path`` with the reader its content and suffix call for (:mod:`budgetkit.readers`).
+    """Read ``path`` with the reader its content and suffix call for (:mod:`budgetkit.read.dispatch`).
 
     Raises:
         InputError: for a file no reader takes, naming it and how to convert it; or what the reader raises.
     """
-    from budgetkit.readers import read_document as read
+    from budgetkit.read.dispatch import read_document as read
 
     return read(path)
 
 
 def parse_file(path: str | Path, year: int | None = None) -> Tables:
-    """Parse one disclosure file into :class:`~budgetkit.tables.Tables`.
+    """Parse one disclosure file into :class:`~budgetkit.model.tables.Tables`.
 
     Args:
-        path: a disclosure (text, PDF, HTML, XLSX, XLS or DOCX; see :mod:`budgetkit.readers`).
+        path: a disclosure (text, PDF, HTML, XLSX, XLS or DOCX; see :mod:`budgetkit.read.dispatch`).
         year: budget year to use where the table prints none (default: the
             parent folder's name when it is a year).
 
@@ -165,9 +159,9 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     Raises:
         NoTableError: when the document holds no performance-target table.
     """
-    from budgetkit.grid_recognise import recognise_grids
-    from budgetkit.ocr import repair_ocr
-    from budgetkit.recognise import recognise
+    from budgetkit.read.ocr import repair_ocr
+    from budgetkit.recognise.grid import recognise_grids
+    from budgetkit.recognise.tables import recognise
 
     src = source_file or file_name(doc.path)
     doc = repair_ocr(doc)
@@ -204,8 +198,8 @@ _ANCHOR_ROLES = ("field:project", "field:department", "column", "level1", "level
 
 
 def _no_table_message(doc: Document) -> str:
-    from budgetkit.tokens import stream
-    from budgetkit.vocabulary import find_terms, scan
+    from budgetkit.segment.tokens import stream
+    from budgetkit.vocab.vocabulary import find_terms, scan
 
     seen: list[str] = []
     for tok in stream(doc.rows):
@@ -221,41 +215,6 @@ def _no_table_message(doc: Document) -> str:
     return (f"{NO_TABLE_FOUND} ({doc.units} {doc.unit_name} read{nearest}); a table needs a "
             "项目名称-type label and an indicator section (一级指标 … or 产出指标 …); to read a new template, "
             "add its labels to src/budgetkit/metadata/vocabulary.csv")
-
-
-def parse_year(year: int, paths: ProjectPaths, *, jobs: int | None = None, scheduler=None,
-               progress=None) -> ParsedTables:
-    """Parse every disclosure of ``data/raw/<year>/`` (on every core) and stack the tables in file order.
-
-    The files are :meth:`ProjectPaths.disclosures` (a PDF beside a ``.txt`` of the
-    same name is the same document: the text is read and the PDF skipped, with a
-    log line), parsed by :func:`budgetkit.batch.parse_files`: a process pool for
-    more than a few files, or Dask with ``scheduler``. The result equals a loop of
-    :func:`parse_file` over the files. A file that cannot be read does not stop the
-    year: it is logged and listed in the result's ``skipped``.
-
-    Args:
-        year: the budget year (and folder).
-        paths: the project.
-        jobs: worker processes (see :func:`budgetkit.batch.parse_files`).
-        scheduler: a Dask client or scheduler address.
-        progress: called as each file finishes (default: a log line per file).
-
-    Raises:
-        InputError: when the year has no file, or no file could be read (the reasons listed).
-    """
-    from budgetkit.batch import log_progress, parse_files
-
-    files = paths.disclosures(year)
-    for pdf in sorted(set(paths.raw_files(year)) - set(files)):
-        logger.info("[%s] %s: skipped, its text %s.txt is read instead", year, pdf.name, pdf.stem)
-    tables = parse_files(files, year, jobs=jobs, scheduler=scheduler, progress=progress or log_progress)
-    if len(tables.skipped) == len(files):
-        raise InputError(
-            f"no file of year {year} could be read: " + "; ".join(s.error for s in tables.skipped),
-            path=paths.raw_year(year),
-        )
-    return tables
 
 
 def _with_values(indicators: list[dict], projects: list[dict]) -> list[dict]:

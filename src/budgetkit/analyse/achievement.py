@@ -27,8 +27,8 @@ import re
 import pandas as pd
 
 from budgetkit.analyse.met import judge
-from budgetkit.normalize import normalize_text
-from budgetkit.tables import Tables, text_of
+from budgetkit.model.normalize import normalize_text
+from budgetkit.model.tables import Tables, text_of
 
 __all__ = ["ACHIEVEMENT_COLUMNS", "ACHIEVEMENT_TABLE_COLUMNS", "achievement_frame", "achievement_tables"]
 

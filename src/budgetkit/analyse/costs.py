@@ -20,8 +20,8 @@ import logging
 
 import pandas as pd
 
-from budgetkit.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_costs
-from budgetkit.tables import Tables
+from budgetkit.analyse.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_costs
+from budgetkit.model.tables import Tables
 
 __all__ = ["COST_FILE_COLUMNS", "costs_frame"]
 

@@ -1,6 +1,6 @@
 """The audit of one file's tables as ``audit.csv`` rows (``../shared/ANALYSES.md`` §1).
 
-The audit is that of 财预〔2021〕101号 (:mod:`budgetkit.rules101`): one row per (project, rule,
+The audit is that of 财预〔2021〕101号 (:mod:`budgetkit.analyse.rules101`): one row per (project, rule,
 indicator row) with the columns ``project``, ``implementing_unit``, ``rule`` (R1…R31 of
 ``RULES-101.md``), ``indicator`` (the row's level-3 name, empty for a project-level finding),
 ``severity``, ``clause`` (``C:n``), ``message_zh`` (quoting the printed cells) and ``message_en``.
@@ -24,8 +24,8 @@ import logging
 
 import pandas as pd
 
-from budgetkit.rules101 import FINDING_COLUMNS, AuditResult, audit_projects
-from budgetkit.tables import Tables
+from budgetkit.analyse.rules101 import FINDING_COLUMNS, AuditResult, audit_projects
+from budgetkit.model.tables import Tables
 
 __all__ = ["AUDIT_FILE_COLUMNS", "REVIEW_SEVERITIES", "audit_frame", "audit_notes_frame", "audit_result"]
 

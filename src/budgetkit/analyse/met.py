@@ -30,10 +30,10 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from budgetkit.fields import read_metadata
-from budgetkit.normalize import normalize_text
-from budgetkit.parse_value import IndicatorValue, load_units, parse_indicator_value
-from budgetkit.reconcile import unit_dimension
+from budgetkit.analyse.reconcile import unit_dimension
+from budgetkit.model.fields import read_metadata
+from budgetkit.model.normalize import normalize_text
+from budgetkit.vocab.values import IndicatorValue, load_units, parse_indicator_value
 
 __all__ = ["MET_CODES", "Judgement", "judge", "outcome_word"]
 

@@ -20,8 +20,8 @@ import pandas as pd
 from budgetkit.analyse.achievement import achievement_frame, achievement_tables
 from budgetkit.analyse.costs import costs_frame
 from budgetkit.analyse.findings import audit_frame
+from budgetkit.model.tables import Tables, write_frames, write_tables
 from budgetkit.parse import parse_file
-from budgetkit.tables import Tables, write_frames, write_tables
 
 __all__ = ["analyse_file", "analyse_tables"]
 

@@ -1,7 +1,7 @@
 """Chinese and English words for the code values the tables hold (``closes``, ``warning``, ``rate`` …).
 
 Each vocabulary has one home: the audit rules
-:func:`budgetkit.audit.list_rules`, and the rest ``metadata/codes.csv``.
+:func:`budgetkit.analyse.audit.list_rules`, and the rest ``metadata/codes.csv``.
 
 Examples:
     >>> code_label("costs", "status", "closes")
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from budgetkit.fields import load_fields, read_metadata
+from budgetkit.model.fields import load_fields, read_metadata
 
 __all__ = ["code_label", "code_words", "has_codes"]
 
@@ -43,8 +43,8 @@ def _compile(code: str) -> re.Pattern:
 
 @cache
 def _vocabularies() -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
-    from budgetkit.audit import list_rules
-    from budgetkit.reconcile import STRATEGIES
+    from budgetkit.analyse.audit import list_rules
+    from budgetkit.analyse.reconcile import STRATEGIES
 
     words: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
     for row in read_metadata("codes"):

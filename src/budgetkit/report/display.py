@@ -52,9 +52,9 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from budgetkit.csvsafe import escape_cell
-from budgetkit.fields import columns, load_fields, read_metadata
+from budgetkit.model.fields import columns, load_fields, read_metadata
 from budgetkit.report.codes import code_label, has_codes
+from budgetkit.report.csvsafe import escape_cell
 from budgetkit.report.readable import reader_text
 
 __all__ = [
@@ -159,7 +159,7 @@ class Rows:
 def _csv_cell(value: object) -> object:
     """A value as pandas' ``to_csv`` writes it (missing blank, dates as YYYY-MM-DD), safe to open in a spreadsheet.
 
-    Text that a spreadsheet would run as a formula gets a leading ``'`` (:mod:`budgetkit.csvsafe`).
+    Text that a spreadsheet would run as a formula gets a leading ``'`` (:mod:`budgetkit.report.csvsafe`).
     """
     if _missing(value):
         return ""

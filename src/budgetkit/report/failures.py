@@ -56,7 +56,7 @@ def _is_budgetkit_error(ename: str) -> bool:
 
     cls = getattr(errors, ename, None)
     if cls is None:
-        from budgetkit import stage
+        from budgetkit.project import stage
 
         cls = getattr(stage, ename, None)
     return isinstance(cls, type) and issubclass(cls, errors.BudgetkitError)

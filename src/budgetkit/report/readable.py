@@ -3,7 +3,7 @@
 The tables keep every value as printed (NFKC). For display only:
 
 * the pinyin that mirror sites insert after characters (``岳陽樓區(qū)價(jià)格``) is taken out
-  (:data:`budgetkit.vocabulary.PINYIN_RE`, the same pattern the vocabulary strips for matching);
+  (:data:`budgetkit.vocab.vocabulary.PINYIN_RE`, the same pattern the vocabulary strips for matching);
   the script is kept as printed;
 * in a Chinese explanation, the code of a pricing method (``测算方法 quantity×unit_cost``) is given
   its Chinese name (:mod:`budgetkit.report.codes`).
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from budgetkit.report.codes import code_words
-from budgetkit.vocabulary import PINYIN_RE
+from budgetkit.vocab.vocabulary import PINYIN_RE
 
 __all__ = ["reader_text"]
 

@@ -28,7 +28,7 @@ from functools import cache
 
 import pandas as pd
 
-from budgetkit.fields import load_fields, read_metadata
+from budgetkit.model.fields import load_fields, read_metadata
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import Rows
 

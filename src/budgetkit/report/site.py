@@ -37,18 +37,18 @@ from urllib.parse import quote
 import numpy as np
 import pandas as pd
 
-from budgetkit.fields import load_fields, read_metadata
-from budgetkit.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
-from budgetkit.paths import ProjectPaths
+from budgetkit.model.fields import load_fields, read_metadata
+from budgetkit.project.paths import ProjectPaths
+from budgetkit.project.stage import write_atomic
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, Rows, dictionary_table, record_table
 from budgetkit.report.failures import reader_reason, split_skipped
+from budgetkit.report.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
 from budgetkit.report.readable import reader_text
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
 from budgetkit.report.review import achievement_table, findings_beside_rows, missed_targets, skipped_rules
 from budgetkit.report.sitemap import MANIFEST, SiteMap, load_manifest
 from budgetkit.report.summarize import qualitative_shares, summary_table
-from budgetkit.stage import write_atomic
 
 __all__ = [
     "MANIFEST",
@@ -172,7 +172,7 @@ def _write(path: Path, text: str) -> Path:
 
 
 def _read(processed: Path, name: str) -> pd.DataFrame | None:
-    from budgetkit.tables import read_frame
+    from budgetkit.model.tables import read_frame
 
     try:
         return read_frame(processed, name)
@@ -414,7 +414,7 @@ def _project_pages(
         return
     from concurrent.futures import ProcessPoolExecutor
 
-    from budgetkit.batch import _context
+    from budgetkit.scale.batch import _context
 
     bounds = np.linspace(0, n, 2 * jobs + 1).astype(int)
     chunks = list(zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True))
@@ -703,8 +703,8 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
     audit rules, the pricing methods, and how projects are linked across years. Both come from the
     package's metadata and code, so they say what this budgetkit does.
     """
-    from budgetkit.audit import list_rules  # lazy: the analyses, for the rules page alone
-    from budgetkit.reconcile import list_strategies  # lazy: the analyses, for the rules page alone
+    from budgetkit.analyse.audit import list_rules  # lazy: the analyses, for the rules page alone
+    from budgetkit.analyse.reconcile import list_strategies  # lazy: the analyses, for the rules page alone
 
     fields = load_fields()
     parts = ["<p>每张表的每一列：中文名、英文名、类型、单位与说明（<code>metadata/fields.csv</code>）。"
@@ -725,7 +725,7 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
     rules = list_rules().replace("…", "...", regex=True)
     strategies = list_strategies().replace("…", "...", regex=True)
     words = pd.DataFrame(read_metadata("compare_words"))
-    from budgetkit.links import MIN_SCORE  # lazy: the analyses, for the rules page alone
+    from budgetkit.analyse.links import MIN_SCORE  # lazy: the analyses, for the rules page alone
 
     body = "".join([
         '<h2 id="audit">目标质量审查规则 Audit rules</h2>',

@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetkit.params import COMPARE_NOTEBOOK
-from budgetkit.paths import ProjectPaths
+from budgetkit.project.paths import ProjectPaths
+from budgetkit.report.params import COMPARE_NOTEBOOK
 
 __all__ = ["MANIFEST", "SiteMap", "load_manifest", "page_signature", "site_map"]
 

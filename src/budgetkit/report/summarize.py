@@ -22,7 +22,7 @@ import inspect
 
 import pandas as pd
 
-from budgetkit.audit import QUALITATIVE_KINDS, audit_targets
+from budgetkit.analyse.audit import QUALITATIVE_KINDS, audit_targets
 
 __all__ = ["PRICED_STATUSES", "QUALITATIVE_THRESHOLD", "qualitative_shares", "summarize_year", "summary_table"]
 

@@ -1,0 +1,1 @@
+"""The notebooks run for a year, and the site built from them."""

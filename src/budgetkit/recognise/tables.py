@@ -1,0 +1,1401 @@
+"""Recognise the tables of a document by role: regions, header, indicator columns, indicator rows.
+
+:func:`recognise` reads a :class:`~budgetkit.model.cells.Document` (any reader's
+output) into records: one per project table, one per indicator, the
+``header_extras`` and what was not understood. The steps, each in its module:
+
+1. the token stream (:mod:`budgetkit.segment.tokens`): cells cut where they run together
+   with structural terms, wrapped labels joined;
+2. the tables (:mod:`budgetkit.recognise.regions`): where name labels and indicator
+   sections cluster;
+3. each table's header (:mod:`budgetkit.recognise.header`): label/value pairs;
+4. its indicator columns, from the header cells in any order and subset
+   (:func:`read_columns`), and its rows, aligned to them (:mod:`budgetkit.recognise.align`);
+5. every token no step took goes to ``unparsed`` with the reason.
+
+Examples:
+    >>> from budgetkit.model.cells import Document
+    >>> from budgetkit.segment.text import segment_lines
+    >>> lines = ["项目支出绩效目标表", "项目名称 | 测试项目 | |||", "项目金额 | 10万元 | |||",
+    ...          "年度目标 | 完成测试。 | |||",
+    ...          "一级指标 | 二级指标 | 三级指标 | 指标值 | |||", "产出指标 | 数量指标 | 测试户数 | 200户 | |||",
+    ...          "成本指标 | 测试标准 | 平均500元/户 | |||", "填表人: 张三"]
+    >>> r = recognise(Document("demo.txt", segment_lines(lines)))
+    >>> r.projects[0]["project"], r.projects[0]["total_wan"], r.projects[0]["goal"]
+    ('测试项目', 10.0, '完成测试。')
+    >>> [(i["level2"], i["indicator"], i["value"]) for i in r.indicators]
+    [('数量指标', '测试户数', '200户'), ('成本指标', '测试标准', '平均500元/户')]
+    >>> [(u["text"], u["reason"]) for u in r.unparsed]
+    [('填表人: 张三', 'signature block')]
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+
+from budgetkit.model.cells import Document
+from budgetkit.model.normalize import is_wide
+from budgetkit.read.ocr import OCR_REASON
+from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
+from budgetkit.recognise.header import read_header
+from budgetkit.recognise.regions import YEAR_RE, find_tables, is_section_start
+from budgetkit.recognise.selfeval import comparator_of, unit_joins
+from budgetkit.segment.tokens import (
+    BLANK,
+    EXPLANATION_CUTS,
+    HALVES_REASON,
+    LINE,
+    PIECE,
+    SAME,
+    Tok,
+    assemble_labels,
+    cut,
+    join_text,
+    join_vertical_halves,
+    kept_alive,
+    split_headings,
+    split_wrapped_tails,
+    stream,
+)
+from budgetkit.vocab.placeholders import is_placeholder
+from budgetkit.vocab.values import is_measurable, load_units, parse_indicator_value
+from budgetkit.vocab.vocabulary import find_terms, is_prefix, lookup, match_key, scan, simplified, traditional
+
+__all__ = ["Recognised", "read_columns", "recognise"]
+
+logger = logging.getLogger(__name__)
+
+#: Terms that structure a document, cut out of cells that run them together before tables are found.
+STRUCTURE_ROLES = ("title", "column", "section", "level1", "level2", "goal", "field:project", "field:department",
+                   "list")
+#: Terms read in a header.
+HEADER_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column", "section")
+#: Terms read in an indicator section.
+SECTION_ROLES = ("level1", "level2", "section")
+#: A cell this long holding this many structural terms is a page flattened to one line.
+_RUN_TOGETHER = (80, 3)
+
+_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
+_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")  # ═ (box drawing) is printed for = (云南)
+_LEVEL_TEXT = ("level1", "level2")
+#: A number with its comparator, as a target prints it (>=95, ≥3.5).
+_NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦═])?\d+(?:\.\d+)?"
+_VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
+_PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道办|街道|村)")
+_CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
+#: What ends a table: text of a signature block or of the site around the page.
+_END_ROLES = ("boilerplate", "furniture")
+#: Why a block of :data:`_END_ROLES` other than a signature is no part of a table.
+_END_REASONS = {"note": "note under the table", "attachment": "attachment line"}
+
+
+@dataclass
+class Recognised:
+    """What :func:`recognise` read from one document: records, not yet frames."""
+
+    documents: list[dict] = field(default_factory=list)
+    projects: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    header_extras: list[dict] = field(default_factory=list)
+    unparsed: list[dict] = field(default_factory=list)
+
+
+def _lowest(*levels: str | None) -> str:
+    return min((lv for lv in levels if lv), key=_CONFIDENCE_RANK.__getitem__, default="high")
+
+
+def _structural(toks: list[Tok]) -> list[Tok]:
+    """Cut structural terms out of the cells that hold them, and join wrapped structural labels."""
+    out: list[Tok] = []
+    # each token is cut alone; the tokens long enough to be a table run together are cut as such
+    for long, run in itertools.groupby(split_headings(join_vertical_halves(toks)),
+                                       key=lambda t: len(t.text) >= _RUN_TOGETHER[0]):
+        out.extend(cut(list(run), STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
+    return assemble_labels(out)
+
+
+def recognise(doc: Document, year: int | None = None, source_file: str | None = None) -> Recognised:
+    """Recognise every table of ``doc`` (see the module docstring).
+
+    Args:
+        doc: what a reader produced.
+        year: the budget year where a table prints none (the ``data/raw/<year>/`` folder).
+        source_file: the file name recorded in every row (default: the document's file name).
+    """
+    with kept_alive():  # the tokens read are marked by id(): no id may be freed and reused meanwhile
+        return _recognise(doc, year, source_file)
+
+
+def _recognise(doc: Document, year: int | None, source_file: str | None) -> Recognised:
+    src = source_file or Path(doc.path).name
+    out = Recognised()
+    toks = _structural(stream(doc.rows))
+    regions = find_tables(toks)
+    used: set[int] = set()
+    reported: list[tuple[Tok, str, str | None]] = []
+    stem = Path(src).stem
+    carry_year = year
+    list_scale: list = []  # the unit a list-form disclosure's amounts were found in
+    pos = 0
+    if regions:
+        out.documents.append(_preamble(toks[: regions[0].start], src, used, reported))
+    else:
+        out.documents.append({"source_file": src})
+    for k, region in enumerate(regions, 1):
+        for tok in toks[pos : region.start]:
+            if id(tok) not in used:
+                reported.append((tok, _outside_reason(tok), None))
+        pid = f"{stem}#{k:02d}"
+        project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
+                                                       reported, carry_year, year,
+                                                       last=k == len(regions), list_scale=list_scale)
+        pos = region.end
+        if not rows and not (project.get("project") or "").strip():
+            # no name and no indicator row: a look-alike (a list of narrative goals, an empty template), not a table
+            for tok in toks[region.start : region.end]:
+                used.discard(id(tok))
+                reported.append((tok, NOT_A_TABLE, None))
+            continue
+        carry_year = project.get("year") or carry_year
+        out.projects.append(project)
+        out.indicators.extend(rows)
+        out.header_extras.extend(extras)
+    for tok in toks[pos:]:
+        if id(tok) not in used:
+            reported.append((tok, _outside_reason(tok) if regions else "outside any table", None))
+    seen: set[int] = set()
+    for tok, reason, pid in reported:
+        if id(tok) in seen or id(tok) in used or not tok.text:
+            continue
+        seen.add(id(tok))
+        out.unparsed.append({"source_file": src, "line": tok.line, "page": tok.page, "project_id": pid,
+                             "text": tok.text, "reason": reason, "address": tok.cell.address})
+    out.unparsed.sort(key=lambda r: r["line"])
+    return out
+
+
+def _outside_reason(tok: Tok) -> str:
+    term = scan(tok.text, *_END_ROLES)
+    if term is not None:
+        return "site furniture" if term.role == "furniture" else _END_REASONS.get(term.field, "signature block")
+    return "outside any table"
+
+
+_ATTACHMENT_RE = re.compile(r"^\s*附件\s*\d*\s*[:]\s*(.+)$")
+_DATE_RE = re.compile(r"^\s*(\d{4})年(\d{1,2})月(\d{1,2})日\s*$")
+
+
+def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> dict:
+    """The covering notice before the first table: title, notice, attachment, publisher, date.
+
+    Paragraphs are parted by blank lines. The first is the title, an ``附件:`` line
+    the attachment, a date line the publish date and the line above it the
+    publisher; site furniture goes to ``unparsed``; the rest makes the notice.
+    """
+    record: dict = {"source_file": src}
+    keep = []
+    for tok in toks:
+        if not tok.text:
+            continue
+        if scan(tok.text, "furniture") is not None or tok.role("furniture") is not None:
+            reported.append((tok, "site furniture", None))
+            continue
+        keep.append(tok)
+    if not keep:
+        return record
+    record["line_start"], record["line_end"] = keep[0].line, max(t.last_line for t in keep)
+    paragraphs: list[list[Tok]] = [[]]
+    for tok in keep:
+        if tok.gap >= BLANK and paragraphs[-1]:
+            paragraphs.append([])
+        paragraphs[-1].append(tok)
+    notice: list[str] = []
+    for n, para in enumerate(paragraphs):
+        joined = "".join(t.text.strip() for t in para)
+        attachment = _ATTACHMENT_RE.match(joined)
+        date = _DATE_RE.match(para[-1].text)
+        if n == 0:
+            record["title"] = joined
+        elif attachment:
+            record["attachment"] = attachment.group(1).strip()
+        elif date:
+            record["publish_date"] = f"{int(date[1]):04d}-{int(date[2]):02d}-{int(date[3]):02d}"
+            if len(para) > 1:
+                record["publisher"] = "".join(t.text.strip() for t in para[:-1])
+        else:
+            notice.append(joined)
+        used.update(id(t) for t in para)
+    if notice:
+        record["notice"] = "\n".join(notice)
+    return record
+
+
+# --- one table ----------------------------------------------------------------------------------------
+
+
+def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
+                carry_year: int | None, folder_year: int | None, last: bool,
+                list_scale: list | None = None) -> tuple[dict, list, list, list]:
+    first = next((i for i, t in enumerate(toks) if is_section_start(t)), len(toks))
+    head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
+    entry = any(t.heading for t in head[:6]) and not any(
+        t.role("field") is not None and t.role("field").field == "project" for t in head)
+    header = read_header(head, entry=entry)
+    rec = header.record
+    used.update(header.used)
+    for tok, reason in header.leftovers:
+        reported.append((tok, reason, pid))
+    # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
+    # of a signature block or of the site around it
+    body, signed = _cut_signature(list(toks[first:]))
+    end = _rows_end(body)
+    trailing = body[end:] + signed
+    body = body[:end]
+    if trailing and trailing[0].role("title") is not None and trailing[0].inferred and body \
+            and body[-1].inferred:  # the title's first words glued to the last target (…=99百分比省级部门…)
+        at = [m.end() for m in _target_run_re().finditer(body[-1].text) if any(ch.isdigit() for ch in m.group(0))]
+        if at and at[-1] < len(body[-1].text):
+            last = body.pop()
+            body.append(replace(last, text=last.text[: at[-1]]))
+            trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
+    before = next((t for t in reversed(toks[:first]) if t.text), None)
+    columns, body, printed = read_columns(body, header.areas, used)
+    two_labels = "level2" not in [c for c, _, _ in columns]
+    body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
+                        used, reported, pid)
+    body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
+    body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
+                                   standards=any(c == "standard" for c, _, _ in columns),
+                                   units=any(c == "measure_unit" for c, _, _ in columns),
+                                   value_types=any(c == "value_type" for c, _, _ in columns))
+    body = split_enumerated_rows(body, as_printed=any(c == "value_actual" for c, _, _ in columns))
+    if entry:  # a list row's targets end with its last numbered row; the list goes on after it
+        last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
+                   default=None)
+        if last is not None:
+            end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
+            trailing = body[end_at:] + trailing
+            body = body[:end_at]
+    if not any(c == "explanation" for c, _, _ in columns) and any(
+            EXPLANATION_CUT in t.cell.reasons for t in body if t.gap == SAME):
+        # explanations cut off the rows where the header prints no column for them (or no header)
+        at = next(i for i, (c, _, _) in enumerate(columns) if c == "indicator") + 1
+        columns = [*columns[:at], ("explanation", "", None), *columns[at:]]
+    schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
+    ends_file = last and not trailing
+    if ends_file and len(body) > 1 and _cut_label(body[-1]):
+        # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
+        reported.append((body[-1], CUT_LABEL_AT_FILE_END, pid))
+        body, ends_file = body[:-1], False
+    if two_labels:  # 指标类型 | 指标名称: a level-2 word stands in the name column, as the name
+        body = [replace(t, match=None) if t.role("level2") is not None and t.role("level1") is None else t
+                for t in body]
+    rows = align_section(body, schema)
+    indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
+                                                           ends_file=ends_file)
+    used.update(row_used)
+    reported.extend(row_reports)
+    if two_labels:
+        for row in indicators:
+            term = lookup(row.get("indicator") or "")
+            term = term.role("level2") if term is not None else None
+            if term is not None and not row.get("level2"):
+                row.update(level2=term.field, level2_printed=row["indicator"],
+                           level1=_regrouped(row.get("level1"), term))
+    for tok in trailing:
+        reported.append((tok, _outside_reason(tok).replace("outside any table", "after the table"), pid))
+    nonblank = [t for t in toks if t.text]
+    year = rec.get("year") or carry_year
+    if folder_year is not None and year is not None and year != folder_year:
+        logger.warning("%s: table %s prints year %s, not %s (its folder); the printed year is kept",
+                       src, pid, year, folder_year)
+    last_tok = next((t for t in reversed(body) if t.text), nonblank[-1])  # an empty cell is no provenance
+    project = {
+        "project_id": pid,
+        "year": year,
+        "source_file": src,
+        "line_start": nonblank[0].line,
+        "line_end": last_tok.last_line,
+        "page_start": nonblank[0].page,
+        "page_end": last_tok.page,
+        "address": next((t.cell.address for t in nonblank if t.cell.address), None),
+        "indicator_columns": "|".join(printed) if printed else None,
+        "indicator_count": len(indicators),
+        **{k: v for k, v in rec.items() if k != "year"},
+    }
+    kind = project.get("kind") or "project"
+    if any(c.role == "value_actual" for c in schema):
+        kind = "self_evaluation"
+    project["kind"] = kind
+    if not project.get("project") and kind == "department":
+        project["project"] = project.get("department")
+    if "list_amount" in project:
+        project.update(_list_amount(project.pop("list_amount"), indicators,
+                                    list_scale if list_scale is not None else []))
+    _finish_amounts(project)
+    _split_attribute(project)
+    status, reason = "complete", None
+    if not indicators:
+        status, reason = "partial", "the table has no indicator row with a value"
+    elif last and row_reports and any(r[1] in ("level-3 indicator without a value", CUT_AT_FILE_END)
+                                      for r in row_reports[-1:]):
+        status, reason = "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
+    elif last and not trailing and "满意度指标" not in getattr(header, "levels_seen", set()):
+        status, reason = "partial", f"the file ends at line {last_tok.last_line}, before any 满意度指标 row"
+    project["status"], project["status_reason"] = status, reason
+    for row in indicators:
+        row.update(project_id=pid, project=project.get("project"),
+                   implementing_unit=project.get("implementing_unit"), source_file=src)
+        if not (project.get("project") or "").strip():  # never a silent blank: the row says its name is missing
+            reasons = [r for r in (row.get("confidence_reasons") or "").split("; ") if r]
+            row.update(confidence="low", confidence_reasons="; ".join(dict.fromkeys([*reasons, EMPTY_NAME_REASON])))
+    extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
+               "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
+               "page": e["tok"].page if e["tok"] is not None else None,
+               "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
+    return project, indicators, extras, trailing
+
+
+#: Blank lines that part a page from the next: a longer break than any between the rows of a table.
+_PAGE_BREAK_LINES = 2
+
+
+def _rows_end(body: Sequence[Tok]) -> int:
+    """Where a table's rows end: at a signature block, a note, an attachment line, the site or the next title.
+
+    The next table's title stands for the rest of a table cut before its rows; a note is 注:…, an attachment
+    line 附件:….
+
+    A covering notice of the next document (its title and paragraphs) printed before the attachment line is set
+    apart with it, back to the page break (two blank lines or more) after the last level label.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> def tok(text, line):
+        ...     return Tok(text, (Cell(text, line),), 3, match=lookup(text))
+        >>> body = [tok("满意度指标", 1), tok("服务对象满意度", 2), tok("学员满意度", 3), tok("≥90%", 4),
+        ...         tok("某单位2025年部门预算绩效目标", 8), tok("根据有关要求,现予以公开。", 10),
+        ...         tok("附件:2025年绩效目标表", 12)]
+        >>> [t.text for t in body[_rows_end(body):]]
+        ['某单位2025年部门预算绩效目标', '根据有关要求,现予以公开。', '附件:2025年绩效目标表']
+    """
+    end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
+                and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
+    if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
+        return end
+    last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
+    breaks = [i for i in range(last_label + 2, end)
+              if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
+    return breaks[0] if breaks else end
+
+
+def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
+    """The section's tokens and a signature block glued to its last row on a flattened page (``…≥90%填报人:``).
+
+    The block starts at its label, or, where only a word inside it is known (``盖章``), after the last target
+    before that word.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> toks = [Tok("师生满意度≥90%填报人:张三", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['师生满意度≥90%'], ['填报人:张三']]
+        >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
+        >>> toks = [Tok("满意度%=99百分比省级部门预算项目支出绩效目标表2023年度", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['满意度%=99百分比'], ['省级部门预算项目支出绩效目标表2023年度']]
+        >>> toks = [Tok("师生满意度≥90%注:本表由项目单位填报", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['师生满意度≥90%'], ['注:本表由项目单位填报']]
+    """
+    for i, tok in enumerate(body):
+        if not tok.inferred or tok.match is not None:
+            continue
+        found = [f for f in find_terms(tok.text, _GLUED_ENDS) if f.start > 0]
+        labels = [f.start for f in found if f.end - f.start >= 3 and f.match.term.field == "signature"
+                  or f.match.term.field != "signature" and _after_target(tok.text[: f.start])]
+        words = [f.start for f in found if f.match.term.match == "contains"
+                 and (f.end - f.start < 3 or f.match.term.role == "title")]
+        if labels:
+            at = min(labels)
+        elif words:
+            ends = [m.end() for m in _target_run_re().finditer(tok.text, 0, min(words))
+                    if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
+            at = ends[-1] if ends else None
+        else:
+            at = None
+        if at:
+            rest = tok.text[at:]
+            return ([*body[:i], replace(tok, text=tok.text[:at])],
+                    [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
+    return body, []
+
+
+#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:), the
+#: next table's title.
+_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment", "title")
+
+
+def _after_target(text: str) -> bool:
+    """Whether ``text`` ends with a target (``≥90%``, ``100篇``): a note glued there starts after it."""
+    return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
+               for m in _target_run_re().finditer(text))
+
+
+def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
+    """Cut header cells at the labels inside them; the text of a goal stays whole.
+
+    After a goal label, cells are goal text up to one that starts with a label
+    (a goal narrative mentions 资金总额 or 单位 without being cut there).
+    """
+    out: list[Tok] = []
+    in_goal = False
+    for tok in toks:
+        if in_goal and tok.match is None:
+            found = find_terms(tok.text, HEADER_ROLES)
+            if not found or found[0].start > 0:
+                out.append(tok)
+                continue
+        pieces = cut([tok], HEADER_ROLES, run_together=True, min_run=2)
+        out.extend(pieces)
+        last_label = next((p for p in reversed(pieces) if p.match is not None), None)
+        in_goal = last_label is not None and last_label.role("goal") is not None or (
+            in_goal and last_label is None)
+    return out
+
+
+#: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
+@cache
+def _target_run_re() -> re.Pattern:
+    """A run of targets printed together (``>=95%>=95%``, ``2312222``, ``200户``).
+
+    Numbers, each with a comparator and a unit of ``metadata/units.csv`` (longest first) where printed.
+    """
+    spelt = set(load_units()) | {traditional(u) for u in load_units()}  # (萬元, 戶 on pages in traditional script)
+    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
+    # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
+    dated = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?"  # a period given by dates (2023.07-2024.01) is one target
+    return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:{_NUMBER_TARGET}(?:{units})?)+)")
+#: A target with its unit and, glued to it, bare numbers of the row's other columns (=100%60: a weight).
+_TARGET_THEN_NUMBERS_RE = re.compile(rf"(?P<target>{_NUMBER_TARGET}%)(?P<rest>\d+(?:\.\d+)?)")
+#: A 绩效标准 word inside a run-together row, kept as a piece of its own.
+_STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
+#: Where an indicator's explanation (指标解释) starts inside a run-together row.
+_EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
+
+
+def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
+                            units: bool = False, value_types: bool = False) -> list[Tok]:
+    """Cut the rows of a flattened page: a name, its explanation and its targets run together.
+
+    Only tokens already cut out of a flattened line (``inferred``) are split: at
+    each run of targets (``…数量情况2312222``, ``>=95%>=95%…``) and before an
+    explanation's opening word (``反映…``). Where the section has ``areas`` target
+    columns, a run of exactly that many targets is cut into one per area; where it has a
+    绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row; where it
+    has a 单位 column (``units``), before a percent sign between a name and its target; where it has a
+    指标值类型 column (``value_types``), at its words between a name and its target (``…金额定量28.8万元``).
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> t = Tok("项目资金使用合规性反映项目资金使用合规情况>=95%>=95%项目完成率", (Cell("", 1),), 0, inferred=True)
+        >>> [p.text for p in split_run_together_rows([t])]
+        ['项目资金使用合规性', '反映项目资金使用合规情况', '>=95%>=95%', '项目完成率']
+    """
+    out: list[Tok] = []
+    # a page flattened one row a line: the lines the vocabulary cut nothing from (no level label opens them) are
+    # rows run together as well
+    flattened = sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks)
+    for tok in toks:
+        text = tok.text
+        if not (tok.inferred or flattened and tok.gap >= LINE) or tok.match is not None or " " in text \
+                or len(text) < 8:
+            out.append(tok)
+            continue
+        tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
+        if tail is not None:
+            cells = tok.cells if sure else tuple(c.doubted(WORD_VALUE_CUT) for c in tok.cells)
+            name, *explained = _cut_explanation(text[:tail])
+            name, *typed = _cells_before_target(name, value_types, units) if not explained else [name]
+            out += [replace(tok, text=name), *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in typed),
+                    *(_explanation(p, tok) for p in explained),
+                    Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
+            continue
+        parts: list[str] = []
+        pos = 0
+        for m in _target_run_re().finditer(text):
+            if m.start() == 0 or not m.group(0) or m.start() < pos:
+                continue
+            if not any(ch.isdigit() for ch in m.group(0)):
+                continue
+            before = text[pos : m.start()]
+            parts += _cells_before_target(before, value_types, units)
+            parts.append(m.group(0))
+            pos = m.end()
+        parts.append(text[pos:])
+        if standards:
+            parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
+        split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
+        beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
+        if areas > 1:
+            spread: list[tuple[str, bool]] = []
+            for part, explains in split:
+                found = _VALUE_TOKEN_RE.findall(part) if _target_run_re().fullmatch(part) else []
+                spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
+                           else [(part, explains)])
+            split = spread
+        else:
+            cells: list[tuple[str, bool]] = []
+            for part, explains in split:
+                m = _TARGET_THEN_NUMBERS_RE.fullmatch(part) if _target_run_re().fullmatch(part) else None
+                if m is not None:
+                    cells.append((m["target"], False))
+                    beside.add(len(cells))
+                    cells.append((m["rest"], False))
+                else:
+                    cells.append((part, explains))
+            split = cells
+        if len(split) == 1:
+            out.append(tok)
+            continue
+        for k, (part, explains) in enumerate(split):
+            if explains:
+                out.append(_explanation(part, tok))
+                continue
+            after_target = k > 0 and k not in beside and (_target_run_re().fullmatch(split[k - 1][0]) is not None
+                                                          or split[k - 1][0] in STANDARDS)
+            gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
+            cells = tok.cells if k not in beside else tuple(c.doubted(BESIDE_GUESS) for c in tok.cells)
+            out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
+    return out
+
+
+#: The reason a number glued to a row's target carries: which of the row's columns it stands in is a guess.
+BESIDE_GUESS = "number glued to the target: its column is a guess"
+
+
+#: Why the cells of a table with no name and no indicator row (narrative goals, an empty template) are unparsed.
+NOT_A_TABLE = "not a target table: no project name and no indicator row"
+#: The reason every row of a table whose project name was read empty carries.
+EMPTY_NAME_REASON = "project name read empty"
+
+
+#: The reason an explanation cut off a run-together row carries: the section reads it in a column of its own.
+EXPLANATION_CUT = "explanation cut off a run-together row"
+
+
+def _explanation(text: str, tok: Tok) -> Tok:
+    """The explanation cut off the run-together row ``tok``: a cell of its own (never joined to the name)."""
+    return Tok(text, tuple(c.doubted(EXPLANATION_CUT) for c in tok.cells), SAME, inferred=True, match=lookup(text))
+
+
+
+def _cells_before_target(before: str, value_types: bool, units: bool) -> list[str]:
+    """The name before a target, and the 指标值类型 or 单位 cell glued between them where the section has one.
+
+    Examples:
+        >>> _cells_before_target("工作支出安排金额定量", True, False), _cells_before_target("稳定率%", False, True)
+        (['工作支出安排金额', '定量'], ['稳定率', '%'])
+    """
+    if value_types and len(before) > 2 and before.endswith(VALUE_TYPES):
+        return [before[:-2], before[-2:]]
+    if units and len(before) > 1 and before[-1] in "%‰":
+        return [before[:-1], before[-1]]
+    return [before]
+
+
+def _cut_explanation(part: str) -> list[str]:
+    """Cut ``part`` before its explanation (an opening word four characters in, or a repeat of the name).
+
+    Examples:
+        >>> _cut_explanation("补助县(市、区)数量反映补助县数量情况")
+        ['补助县(市、区)数量', '反映补助县数量情况']
+        >>> _cut_explanation("反映群众满意程度")
+        ['反映群众满意程度']
+        >>> _cut_explanation("组织赴外地考察学习人次")
+        ['组织赴外地考察学习人次']
+        >>> _cut_explanation(">=95%>=95%")
+        ['>=95%>=95%']
+
+    A name printed again as its own explanation is two cells:
+
+        >>> _cut_explanation("涉及国家数量涉及国家数量")
+        ['涉及国家数量', '涉及国家数量']
+    """
+    if _target_run_re().fullmatch(part):
+        return [part]  # targets run together (>=95%>=95%) are the areas' values
+    half = len(part) // 2
+    if half >= 4 and part[:half] == part[half:]:
+        return [part[:half], part[half:]]
+    m = _EXPLANATION_START_RE.search(simplified(part))  # (該指標 on a page in traditional script)
+    if m is not None and m.start() >= 4 and _shared_words(part[: m.start()], part[m.end() :]):
+        return [part[: m.start()], part[m.start() :]]
+    return [part]
+
+
+#: Characters too common to show that an explanation speaks of its name.
+_FUNCTION_CHARS = frozenset("的和及与或等之各项目情况")
+
+
+def _shared_words(name: str, explanation: str) -> bool:
+    """Whether an explanation speaks of its name: a character of the name (not a function word's) in it.
+
+    ``群众诉求反映渠道畅通率`` is one name (反映 inside it), ``…合规性反映项目资金使用合规情况`` a name and its
+    explanation, and so is ``受益群众人数反映项目惠及的人口数量`` (its words paraphrased).
+
+    Examples:
+        >>> _shared_words("项目资金使用合规性", "项目资金使用合规情况"), _shared_words("群众诉求", "渠道畅通率")
+        (True, False)
+        >>> _shared_words("受益群众人数", "项目惠及的人口数量")
+        True
+    """
+    return any(is_wide(ch) and ch not in _FUNCTION_CHARS and ch in explanation for ch in name)
+
+
+_ENUMERATED_RE = re.compile(r"^(指标\s*\d+\s*[:])\s*(.+?)(?:[(]([^()]+)[)])?$")
+
+
+def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list[Tok]:
+    """Read the numbered rows of a list form: ``指标1:机柜数量(≥77台)`` is a name and its value.
+
+    The number (``指标1:``) is the template's, not part of the name: it stands in the
+    row-heading column. The value is the text in the brackets closing the row.
+
+    ``as_printed`` (a 自评表, whose values stand in columns of their own): a name cell whose brackets hold no
+    target (``指标1:租车次数(次)``, a unit) is the printed name, whole.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> [t.text for t in split_enumerated_rows([Tok("指标1:机柜数量(≥77台)", (Cell("", 1),), LINE)])]
+        ['指标1:', '机柜数量', '≥77台']
+        >>> [t.text for t in split_enumerated_rows([Tok("指标1:租车次数(次)", (Cell("", 1),), LINE)], True)]
+        ['指标1:租车次数(次)']
+    """
+    out: list[Tok] = []
+    for tok in toks:
+        m = _ENUMERATED_RE.match(tok.text)
+        if m is None or tok.match is not None or as_printed and not re.search(r"\d", m[3] or ""):
+            out.append(tok)
+            continue
+        out.append(Tok(m[1], tok.cells, tok.gap, match=None, heading=True))
+        out.append(Tok(m[2], tok.cells, PIECE, match=lookup(m[2])))
+        if m[3]:
+            out.append(Tok(m[3], tok.cells, PIECE, match=lookup(m[3])))
+    return out
+
+
+#: Words a value of words starts with (明显改善, 有所提高), where a run-together row may be cut.
+_WORD_VALUE_STARTS = ("有所", "逐步", "稳步", "显著", "明显", "进一步", "不断", "持续", "大幅", "得到")
+#: The longest value of words cut off a run-together row.
+_WORD_VALUE_MAX = 8
+
+
+#: The reason a run-together row's value cut before a word value carries (the cut is a guess).
+WORD_VALUE_CUT = "value cut off before a word value"
+
+
+def _rows_run_together(text: str) -> bool:
+    """Whether ``text`` holds rows run together: a target, then a name (four characters or more), then a target.
+
+    Examples:
+        >>> [_rows_run_together(t) for t in ["职工困难医疗救助200户职工困难保障性住房179户", "补助款结算误差率±3%以内",
+        ...                                  "饲料库120平米490元/平米"]]
+        [True, False, False]
+    """
+    runs = [m for m in _target_run_re().finditer(text) if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
+    return any(a.start() > 0 and b.start() - a.end() >= 4 for a, b in itertools.pairwise(runs))
+
+
+def _measurable_tail(text: str) -> tuple[int | None, bool]:
+    """Where the value of a run-together row starts, and whether the cut is sure.
+
+    The earliest measurable tail (sure), else a short value of words (a guess).
+
+    Examples:
+        >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善"]]
+        [(6, True), (6, False), (None, False)]
+    """
+    if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _target_run_re().finditer(text)):
+        return None, False  # several targets run together (>=95%>=95%): cut by the target runs
+    for k in range(1, len(text)):
+        if not text[k - 1].isdigit() and is_measurable(text[k:]):
+            return k, True
+    for k in range(2, len(text) - 1):
+        if len(text) - k <= _WORD_VALUE_MAX and text[k:].startswith(_WORD_VALUE_STARTS):
+            return k, False
+    return None, False
+
+
+
+
+def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict], scale: list) -> dict:
+    """The budget of a list row, whose list prints no unit: the unit its own money target shows.
+
+    ``1681680`` beside a cost target ``<1681680元`` is in 元. Where no target shows it, the
+    unit found for an earlier row of the same list is used (``scale`` carries it), else 万元.
+    """
+    number, own = amount
+    found = own
+    if found is None:
+        for row in indicators:
+            v = parse_indicator_value(row.get("value") or "")
+            if v.num is not None and v.unit in ("元", "万元") and abs(v.num - number) <= 0.005 * number:
+                found = 1e-4 if v.unit == "元" else 1.0
+                break
+    if found is not None:
+        scale[:] = [found]
+    factor = found if found is not None else (scale[0] if scale else 1.0)
+    return {"annual_total_wan": round(number * factor, 6), "unit_label": "元" if factor == 1e-4 else "万元"}
+
+
+def _finish_amounts(p: dict) -> None:
+    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources.
+
+    The sources are the levels of government (中央, 省级, 市县 …, 其他), else the fiscal funds and the others
+    (其中:财政拨款, 其他资金).
+    """
+    if p.get("annual_total_wan") is None:
+        parts = [p[k] for k in ("own_level_wan", "transfer_wan") if p.get(k) is not None]
+        if parts:
+            p["annual_total_wan"] = round(sum(parts), 6)
+    unreadable = p.pop("_total_unreadable", False)
+    for key in [k for k in p if k.startswith("_") and k.endswith("_unreadable")]:
+        p.pop(key)
+    if p.get("total_wan") is not None:
+        p["total_basis"] = "printed"
+    elif unreadable:
+        p["total_wan"] = None  # a total is printed but is not an amount: no other amount stands in for it
+    elif p.get("annual_total_wan") is not None:
+        p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
+    else:
+        sources = [p[k] for k in ("central_wan", "regional_wan", "local_wan", "other_wan") if p.get(k) is not None]
+        if not any(p.get(k) for k in ("central_wan", "regional_wan", "local_wan")) and p.get("fiscal_wan"):
+            # the total printed blank above its parts 其中:财政拨款 | 其他资金: the parts make it
+            sources = [p[k] for k in ("fiscal_wan", "other_wan") if p.get(k) is not None]
+        if sources and any(sources):
+            p["total_wan"], p["total_basis"] = round(sum(sources), 6), "sum of sources"
+            p.setdefault("annual_total_wan", p["total_wan"])
+            if p["annual_total_wan"] is None:
+                p["annual_total_wan"] = p["total_wan"]
+
+
+_ATTRIBUTE_RE = re.compile(r"^(\d+)\s*-\s*(.+)$")
+_PERIOD_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*年$")
+
+
+#: Boxes of a form's options: left empty, and ticked.
+_UNTICKED, _TICKED = "□☐", "√✓✔☑■☒"
+_OPTION_RE = re.compile(rf"[{_UNTICKED}{_TICKED}]")
+
+
+def ticked_option(text: str) -> str | None:
+    """The one option ticked in a printed list of boxes (``新增项目□延续项目√``), else ``None``.
+
+    A box follows its option, or precedes it where the text starts with one.
+
+    Examples:
+        >>> ticked_option("新增项目□延续项目√"), ticked_option("√新增项目 □延续项目"), ticked_option("经常性项目")
+        ('延续项目', '新增项目', None)
+        >>> ticked_option("新增项目√延续项目√") is None  # two ticked: no one option
+        True
+    """
+    marks = list(_OPTION_RE.finditer(text))
+    if not marks:
+        return None
+    before = marks[0].start() == 0  # boxes before their options
+    bounds = [0, *(m.end() for m in marks)] if not before else [*(m.start() for m in marks), len(text)]
+    options = []
+    for k, m in enumerate(marks):
+        label = text[bounds[k] : m.start()] if not before else text[m.end() : bounds[k + 1]]
+        options.append((label.strip(" ,、;"), m.group(0) in _TICKED))
+    ticked = [label for label, on in options if on and label]
+    return ticked[0] if len(ticked) == 1 else None
+
+
+def _split_attribute(p: dict) -> None:
+    if (m := _ATTRIBUTE_RE.match(p.get("attribute") or "")) is not None:
+        p["attribute_code"], p["attribute_kind"] = m[1], m[2]
+    elif (ticked := ticked_option(p.get("attribute") or "")) is not None:
+        p["attribute_kind"] = ticked
+    if (m := _PERIOD_RE.match(p.get("period") or "")) is not None:
+        p["period_years"] = float(m[1])
+
+
+# --- the indicator columns ----------------------------------------------------------------------------
+
+
+def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
+                 ) -> tuple[list[tuple[str, str, str | None]], list[Tok], list[str]]:
+    """Read the column labels at the start of an indicator section; return them and the tokens after.
+
+    Returns ``([(role, printed label, area)], the rest, printed labels)``. A
+    section that prints no header gets 一级/二级/三级/指标值. A ``区域目标值``
+    column is followed by one column per area (names cut from the header's
+    补助区域 list or by their place-name endings). Value sub-columns printed on a
+    second header row (``2021年实际实现值 | 预期2022年实现值`` under 指标值) take the
+    place of the column above them.
+    """
+    cols: list[tuple[str, str, str | None]] = []
+    i = 0
+    toks = assemble_labels(cut(body, ("column", "section"), run_together=True, min_run=2), ("column", "section"))
+    while i < len(toks):
+        tok = toks[i]
+        term = tok.role("column")
+        if term is not None and tok.role("level1", "level2") is None:
+            if term.field == "area_values":
+                cols.append(("area_values", tok.text, None))
+            else:
+                cols.append((term.field, tok.text, None))
+            used.add(id(tok))
+            i += 1
+            continue
+        if tok.role("section") is not None and not cols:
+            used.add(id(tok))
+            i += 1
+            continue
+        if cols and not any(c[0] == "area_values" for c in cols) and _is_place(tok) and (
+                cols[-1][0] == "area_value" or i + 1 < len(toks) and _is_place(toks[i + 1])):
+            # place names after the column labels, each a cell, no 区域目标值 above them: one target column per area
+            cols.append(("area_value", tok.text.strip(), tok.text.strip()))
+            used.add(id(tok))
+            i += 1
+            continue
+        if cols and cols[-1][0] in ("area_values", "area_value") and tok.match is None and tok.text:
+            names = _area_names(tok.text, areas)
+            if names:
+                cols.extend(("area_value", n, n) for n in names)
+                used.add(id(tok))
+                i += 1
+                continue
+        if not tok.text and cols:
+            used.add(id(tok))
+            i += 1
+            continue
+        break
+    rest = toks[i:]
+    if not cols:
+        return [("level1", "", None), ("level2", "", None), ("indicator", "", None), ("value", "", None)], rest, []
+    printed = [p for _, p, _ in cols]
+    roles = [r for r, _, _ in cols if r != "area_values"]
+    cols = [c for c in cols if c[0] != "area_values"]
+    # a two-row header printing the value group first (年度指标值 | 实际完成值 | 分值 | 得分 on the first row,
+    # 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 on the second): the second row's columns take the
+    # place of the first row's value column
+    if "level1" in roles and "value" in roles[: roles.index("level1")] and any(
+            r in ("value", "nature", "measure_unit") for r in roles[roles.index("level1") :]):
+        at = [c[0] for c in cols].index("level1")
+        first, second = cols[:at], cols[at:]
+        k = [c[0] for c in first].index("value")
+        cols = [*second, *first[k + 1 :]]
+        roles = [r for r, _, _ in cols]
+    # value sub-columns on a second header row replace the column above them
+    if roles.count("value") > 1 and roles.count("indicator") == 1:
+        first_v = roles.index("value")
+        subs = [c for c in cols[first_v + 1 :] if c[0] in ("value", "value_prior", "value_actual")]
+        if subs:
+            others = [c for c in cols[first_v + 1 :] if c not in subs]
+            cols = cols[:first_v] + subs + others
+    printed_roles = [c[0] for c in cols]
+    two_labels = "level2" not in printed_roles and "level1" in printed_roles and "indicator" in printed_roles \
+        and printed_roles.index("indicator") == printed_roles.index("level1") + 1
+    for need in ("level1", "level2", "indicator"):
+        if need == "level2" and two_labels:
+            continue  # 指标类型 | 指标名称: the level-2 word stands in the name column as the indicator's name
+        if need not in [c[0] for c in cols]:
+            at = {"level1": 0, "level2": 1, "indicator": 2}[need]
+            cols.insert(min(at, len(cols)), (need, "", None))
+    if "value" not in [c[0] for c in cols] and not any(c[0] == "area_value" for c in cols):
+        cols.append(("value", "", None))
+    return cols, rest, printed
+
+
+#: Why a row of a block of long-term indicators (长期绩效指标, above the annual block) is reported.
+LONG_TERM_BLOCK = "long-term indicator: its block stands apart from the annual one, which is read"
+
+
+def _opens_long_term(tok: Tok) -> bool:
+    term = tok.role("section")
+    return term is not None and term.field == "long_term"
+
+
+def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: set[int], reported: list,
+                 pid: str) -> list[Tok]:
+    """The tokens of the annual rows, a repeated header and long-term blocks set apart.
+
+    Column labels printed again (a new page, or a header over the annual block) and section headings are
+    structure; the rows of a block of long-term indicators (``long_term``: the section opens with one) are
+    reported apart where an annual block follows.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> from budgetkit.vocab.vocabulary import lookup
+        >>> texts = ["道路维修里程", "30公里", "年度绩效指标", "一级指标", "二级指标", "指标值", "产出指标", "10公里"]
+        >>> toks = [Tok(t, (Cell(t, 1),), 2, match=lookup(t)) for t in texts]
+        >>> reported = []
+        >>> [t.text for t in _annual_rows(toks, ["level1", "level2", "value"], True, set(), reported, "p#1")]
+        ['产出指标', '10公里']
+        >>> [t.text for t, _, _ in reported]
+        ['道路维修里程', '30公里']
+    """
+    labelled = [t.match is not None and t.role("section", "column") is not None for t in body]
+    if not long_term and not any(labelled):
+        return body  # (no heading or column label among the rows: nothing to set apart)
+    # a long-term block is set apart only where an annual block follows it (else its rows are the table's)
+    annual = any((term := t.role("section")) is not None and term.field != "long_term"
+                 for t, lab in zip(body, labelled, strict=True) if lab)
+    long_term = long_term and annual
+    out: list[Tok] = []
+    i = 0
+    while i < len(body):
+        tok = body[i]
+        term = tok.role("section")
+        if term is not None:
+            long_term = term.field == "long_term" and annual
+            used.add(id(tok))
+            i += 1
+            continue
+        # a run of the section's column labels: its header printed again (a new page, or over the annual block)
+        run = i
+        while run < len(body) and (not body[run].text or (body[run].role("column") is not None
+                                                          and body[run].role("column").field in roles)):
+            run += 1
+        if sum(1 for t in body[i:run] if t.text) >= 2:
+            used.update(id(t) for t in body[i:run])
+            i = run
+            continue
+        if long_term and tok.text:
+            if tok.role("level1", "level2") is None:
+                reported.append((tok, LONG_TERM_BLOCK, pid))  # (reported: not used)
+            else:
+                used.add(id(tok))
+        else:
+            out.append(tok)
+        i += 1
+    return out
+
+
+def _is_place(tok: Tok) -> bool:
+    """Whether a header cell is a place name alone (西坪镇尧山村, 埭头镇)."""
+    return tok.match is None and _PLACE_RE.fullmatch("".join(tok.text.split())) is not None
+
+
+def _area_names(text: str, areas: Sequence[str]) -> list[str]:
+    """Area names run together in a header cell, cut by the 补助区域 list, else by place-name endings."""
+    squeezed = re.sub(r"\s+", "", text)
+    if areas and "".join(areas) == squeezed:
+        return list(areas)
+    if len(text.split()) > 1:
+        parts = text.split()
+        if all(_PLACE_RE.fullmatch(p) for p in parts):
+            return parts
+    names = _PLACE_RE.findall(squeezed)
+    if names and "".join(names) == squeezed:
+        return names
+    return []
+
+
+# --- the indicator rows -------------------------------------------------------------------------------
+
+
+def _join_pieces(parts: Sequence[tuple[str, str]]) -> str:
+    """Join a cell's pieces: the pieces of one printed cell with their space unless both sides are Chinese."""
+    if len(parts) == 1:
+        return parts[0][0]
+    out = ""
+    for text, how in parts:
+        if not out:
+            out = text
+        elif how == "piece":
+            out += text if is_wide(out[-1]) and is_wide(text[0]) else " " + text
+        else:
+            out = join_text([out, text])
+    return out
+
+
+def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, src: str, rec: dict,
+                       header, ends_file: bool = False) -> tuple[list[dict], set[int], list]:
+    """Records of the aligned rows: level labels carried down, values composed, areas spread.
+
+    Where the file ends with the section (``ends_file``) on a value whose end was not printed (cut out of a
+    flattened line), the row may go on past the cut: it is reported, not read.
+    """
+    out: list[dict] = []
+    used: set[int] = set()
+    reports: list = []
+    levels_seen: set[str | None] = set()
+    level1 = (None, None)
+    level2 = (None, None)
+    printed_at: dict[str, list[tuple[float, tuple[str, str]]]] = {"level1": [], "level2": []}
+    row_lines: list[tuple[int, int]] = []  # the lines of each indicator row
+    row_of: list[int] = []  # the indicator row of each record
+    halves = False  # cells printed in halves around their row: merged cells sit at the middle of their block
+    roles = [c.role for c in schema]
+    for row in rows:
+        row_of += [len(row_lines) - 1] * (len(out) - len(row_of))  # the records of the row before
+        cells: dict[int, list[tuple[str, str]]] = {}
+        toks_of: dict[int, list[Tok]] = {}
+        joins: list[str] = []
+        for unit, col, how in row.units:
+            cells.setdefault(col, []).append((unit.text, how))
+            toks_of.setdefault(col, []).append(unit.tok)
+            if how in ("lexical", "width", "guess"):
+                joins.append(how)
+        text = {col: t for col, parts in cells.items() if (t := _join_pieces(parts))}
+        by_role: dict[str, str] = {}
+        for col, t in text.items():
+            role = roles[col]
+            if role == "area_value":
+                continue
+            by_role[role] = t if role not in by_role else by_role[role] + t
+        # level labels carried down
+        for role in ("level1", "level2"):
+            if role in by_role and by_role[role]:
+                printed = by_role[role]
+                m = lookup(printed)
+                term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
+                canonical = term.field if term is not None else printed
+                label_toks = [t for c, ts in toks_of.items() if roles[c] == role for t in ts]
+                centre = (min([t.line for t in label_toks]) + max([t.last_line for t in label_toks])) / 2
+                printed_at[role].append((centre, (canonical, printed)))
+                if role == "level1":
+                    if canonical != level1[0]:  # the same label printed again mid-block keeps the level 2
+                        level2 = (None, None)
+                    level1 = (canonical, printed)
+                else:
+                    level2 = (canonical, printed)
+                    level1 = (_regrouped(level1[0], term), level1[1])
+        all_toks = [t for ts in toks_of.values() for t in ts]
+        used.update(map(id, all_toks))
+        if not halves:
+            halves = any(HALVES_REASON in c.reasons for t in all_toks for c in t.cells)
+        name = by_role.get("indicator")
+        if not name:  # a row of labels only, or of cells beside no annual name (a long-term side alone)
+            _report_cells([t for c, ts in toks_of.items() if roles[c] not in ("section", "level1", "level2")
+                           for t in ts if t.text], NO_ANNUAL_NAME, pid, reports, used)
+            continue
+        row_toks = [t for c, ts in toks_of.items() if roles[c] not in ("level1", "level2") for t in ts]
+        row_lines.append((min([t.line for t in row_toks]), max([t.last_line for t in row_toks])))
+        levels_seen.add(level1[0])
+        if is_placeholder(name):
+            for t in all_toks:
+                reports.append((t, "template placeholder row (level-3 name left unfilled)", pid))
+                used.discard(id(t))
+            continue
+        areas = [(schema[c].area, text[c]) for c in sorted(text) if roles[c] == "area_value"]
+        values = _compose(by_role, [c.role for c in schema])
+        value = values.get("value")
+        if value is not None and (is_placeholder(value) or _COMPARATOR_ONLY_RE.match(value)):
+            value = None  # left unfilled, or cut after its comparator
+        ind_toks = toks_of.get(next(c for c in text if roles[c] == "indicator"), [])
+        first_tok = ind_toks[0] if ind_toks else all_toks[0]
+        last_line = max([t.last_line for t in all_toks if t.text] or [t.last_line for t in all_toks])
+        reasons: list[str] = []
+        confidence = "high"
+        if "lexical" in joins:
+            confidence = "medium"
+        if "width" in joins or "guess" in joins:
+            confidence = "low"
+            reasons.append("wrapped line joined by the width of the line above")
+        if ambiguous(row, schema):
+            confidence = "low"
+            reasons.append("cells could stand in other columns (blank cells print nothing)")
+        if any(t.inferred for t in all_toks):
+            confidence = _lowest(confidence, "medium")
+            reasons.append("cell boundary inferred from the vocabulary")
+        cell_reasons = [r for t in all_toks for c in t.cells for r in c.reasons]
+        if cell_reasons:
+            reasons.extend(cell_reasons)
+            if OCR_REASON in cell_reasons or WORD_VALUE_CUT in cell_reasons or BESIDE_GUESS in cell_reasons:
+                confidence = "low"
+            else:
+                confidence = _lowest(confidence, "medium")  # a cell the segmenter had to put together
+        for lv in (level1, level2):
+            m = lookup(lv[1]) if lv[1] else None
+            if m is not None and m.reasons:
+                reasons.extend(m.reasons)
+        if "lexical" in joins:
+            reasons.append("wrapped line joined by a lexical rule")
+        base = {
+            "level1": level1[0], "level2": level2[0], "level1_printed": level1[1], "level2_printed": level2[1],
+            "indicator": name,
+            "line_start": first_tok.line, "line_end": last_line, "page_start": first_tok.page,
+            "page_end": all_toks[-1].page, "address": first_tok.cell.address,
+            **{k: v for k, v in values.items() if k != "value"},
+        }
+        if areas and not value:
+            spread = _spread_areas(areas, [c for c in schema if c.role == "area_value"], values.get("nature"))
+            for area, v in spread:
+                row_rec = dict(base, value=v, area=area, confidence=_lowest(confidence, "medium" if len(areas) == 1
+                                                                              else None),
+                               confidence_reasons="; ".join(dict.fromkeys(reasons)) or None)
+                out.append(row_rec)
+            continue
+        if not value:
+            printed_value = values.get("value")
+            reason = ("template placeholder text in the value" if printed_value and is_placeholder(printed_value)
+                      else "level-3 indicator without a value")
+            _report_cells(all_toks, reason, pid, reports, used)
+            continue
+        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok) \
+                and roles[row.units[-1][1]] in ("value", "area_value"):  # (a cell after the value closed it)
+            _report_cells(all_toks, CUT_AT_FILE_END, pid, reports, used)
+            continue
+        out.append(dict(base, value=value, confidence=confidence,
+                        confidence_reasons="; ".join(dict.fromkeys(reasons)) or None))
+    row_of += [len(row_lines) - 1] * (len(out) - len(row_of))
+    _centre_levels(out, row_of, row_lines, printed_at, halves)
+    _backfill_level1(out)
+    header.levels_seen = levels_seen
+    return out, used, reports
+
+
+def _report_cells(toks: Sequence[Tok], reason: str, pid: str, reports: list, used: set[int]) -> None:
+    """Report the cells of a row that is not read (its level labels stand for the rows below them)."""
+    for t in toks:
+        if t.role("level1", "level2", "section") is None:
+            reports.append((t, reason, pid))
+            used.discard(id(t))
+
+
+#: Why the row a file ends in is reported: the file was cut at the end of a cell it did not close.
+CUT_AT_FILE_END = "the file ends inside this row: its last cell may go on past the cut"
+
+
+#: Why the fragment a file ends on is reported: the cut fell inside a label.
+CUT_LABEL_AT_FILE_END = "the file ends inside this label"
+
+
+def _cut_label(tok: Tok) -> bool:
+    """Whether ``tok``, the last of a flattened page, is the start of a label the cut fell inside (时, 满意度指).
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> text = "x" * 90
+        >>> [_cut_label(Tok(t, (Cell(text, 1),), 2, inferred=True)) for t in ("时", "满意度指", "按期完成")]
+        [True, True, False]
+    """
+    return (tok.match is None and _cut_by_file_end(tok) and len(tok.text) <= 4
+            and is_prefix(match_key(tok.text)))
+
+
+def _cut_by_file_end(tok: Tok) -> bool:
+    """Whether a file ending on ``tok`` may have been cut inside its row.
+
+    So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
+    closes it.
+    """
+    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]
+
+
+#: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
+NO_ANNUAL_NAME = "cell of a row without a level-3 indicator name"
+
+
+#: Why a row's level label is not the one printed above it.
+CENTRED_REASON = "level label read as printed at the middle of its block"
+
+
+def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequence[tuple[int, int]],
+                   printed_at: dict[str, list[tuple[float, tuple[str, str]]]], halves: bool = True) -> None:
+    """Give each row the level label of the block it is in, where labels are printed at their block's middle.
+
+    Text extracted line by line from a PDF prints a merged level cell at the
+    vertical middle of its block: on its middle row's line, or between the two
+    middle rows when the block has an even number of rows. Carried down, such a
+    label misses the rows above it. The labels are read so when the table shows
+    it: cells printed in halves around their row (``halves``), or a level with rows
+    above its first label or a label on a line of its own between two rows, whose
+    labels fit the blocks so laid (a web page may print a label anywhere in its
+    block: then they do not fit, and the levels are carried down). Each label's position in rows (``k``, or
+    ``k - 0.5`` between rows) is its block's middle, so the blocks follow one from
+    the other: a block starting at row ``s`` with its middle at ``c`` ends at
+    ``2c - s``. They are laid from the first row down, or else from the last row up
+    (rows above the first block keep what they had); a level whose labels fit
+    neither way is left as carried down.
+
+    Examples:
+        >>> recs = [{"level2": "数量指标", "level2_printed": "数量指标"}, {"level2": "数量指标",
+        ...         "level2_printed": "数量指标"}, {"level2": "质量指标", "level2_printed": "质量指标"}]
+        >>> at = {"level1": [], "level2": [(1.5, ("数量指标", "数量指标")), (3.0, ("质量指标", "质量指标"))]}
+        >>> _centre_levels(recs, [0, 1, 2], [(1, 1), (2, 2), (3, 3)], at, halves=False)
+        >>> [r["level2"] for r in recs]
+        ['数量指标', '数量指标', '质量指标']
+        >>> recs = [{"level2": None, "level2_printed": None}, {"level2": "社会效益指标",
+        ...         "level2_printed": "社会效益指标"}]
+        >>> at = {"level1": [], "level2": [(2.5, ("社会效益指标", "社会效益指标"))]}
+        >>> _centre_levels(recs, [0, 1], [(2, 2), (3, 3)], at)
+        >>> recs[0]["level2"], recs[0]["confidence_reasons"]
+        ('社会效益指标', 'level label read as printed at the middle of its block')
+    """
+    n = len(row_lines)
+    reach = list(itertools.accumulate((last for _, last in row_lines), max))  # once, for a search per label
+    middles_of = {role: [_row_position(centre, row_lines, reach) for centre, _ in labels]
+                  for role, labels in printed_at.items() if labels and n}
+    blocks_of = {role: _blocks_down(middles, n) or _blocks_up(middles, n) for role, middles in middles_of.items()}
+    # a level shows it by itself: labels that are not on the first row of a block each, or between rows
+    shows = {role for role, middles in middles_of.items() if middles[0] > 0 or any(m != int(m) for m in middles)}
+    centred = halves or any(blocks_of[role] is not None for role in shows)
+    moved: set[int] = set()  # the records given another label
+    for role, blocks in blocks_of.items():
+        if blocks is None or not centred:
+            continue
+        labels = printed_at[role]
+        label_of = {k: labels[b][1] for b, (start, end) in enumerate(blocks) for k in range(start, end + 1)}
+        for i, (rec, k) in enumerate(zip(records, row_of, strict=True)):
+            if k in label_of and (rec.get(role), rec.get(f"{role}_printed")) != label_of[k]:
+                rec[role], rec[f"{role}_printed"] = label_of[k]
+                reasons = [r for r in (rec.get("confidence_reasons") or "").split("; ") if r]
+                rec["confidence_reasons"] = "; ".join(dict.fromkeys([*reasons, CENTRED_REASON]))
+                rec["confidence"] = _lowest(rec.get("confidence") or "high", "medium")
+                moved.add(i)
+    for rec in (records[i] for i in sorted(moved)):
+        if rec.get("level2_printed"):
+            m = lookup(rec["level2_printed"])
+            rec["level1"] = _regrouped(rec.get("level1"), m.role("level2", "level1") if m is not None else None)
+
+
+def _row_position(line: float, row_lines: Sequence[tuple[int, int]], reach: Sequence[int]) -> float:
+    """Where ``line`` is among the rows: ``k`` on row ``k``, ``k - 0.5`` between rows ``k - 1`` and ``k``.
+
+    ``reach[k]`` is the last line of rows ``0..k`` (running maximum): the first row ``line`` does not
+    lie below is found by bisection, so a table of many rows costs a logarithm per label, not a scan.
+
+    Examples:
+        >>> rows = [(1, 2), (4, 4), (6, 7)]
+        >>> [_row_position(x, rows, [2, 4, 7]) for x in (1, 3, 4, 5, 9)]
+        [0.0, 0.5, 1.0, 1.5, 2.5]
+    """
+    k = bisect_left(reach, line)
+    if k == len(row_lines):
+        return len(row_lines) - 0.5
+    return float(k) if row_lines[k][0] <= line else k - 0.5
+
+
+def _blocks_down(middles: Sequence[float], n: int) -> list[tuple[int, int]] | None:
+    """Blocks from row 0 down, each ending where its middle says; ``None`` unless they end at the last row."""
+    out, start = [], 0
+    for c in middles:
+        end = 2 * c - start
+        if end < start or end != int(end):
+            return None
+        out.append((start, int(end)))
+        start = int(end) + 1
+    return out if start == n else None
+
+
+def _blocks_up(middles: Sequence[float], n: int) -> list[tuple[int, int]] | None:
+    """Blocks from the last row up; ``None`` when one would start above row 0 or end before it starts."""
+    out, end = [], n - 1
+    for c in reversed(middles):
+        start = 2 * c - end
+        if start > end or start < 0 or start != int(start):
+            return None
+        out.append((int(start), end))
+        end = int(start) - 1
+    return out[::-1]
+
+
+def _backfill_level1(rows: list[dict]) -> None:
+    """Give rows above the first level-1 label that label, where their level 2 belongs under it.
+
+    A merged level-1 cell printed in the middle row of its block (PDF and web text
+    do this) leaves the rows above it without a level 1.
+    """
+    first = next((r for r in rows if r.get("level1_printed")), None)
+    if first is None:
+        return
+    from budgetkit.vocab.vocabulary import lookup as _lookup
+
+    for r in rows:
+        if r is first or r.get("level1_printed"):
+            break
+        parent = None
+        if r.get("level2_printed"):
+            m = _lookup(r["level2_printed"])
+            term = m.role("level2") if m is not None else None
+            parent = term.parent if term is not None else None
+        if parent == first["level1"]:
+            r["level1"], r["level1_printed"] = first["level1"], first["level1_printed"]
+
+
+def _regrouped(level1: str | None, level2_term) -> str | None:
+    """The level 1 of a row: its level-2 term's parent where that names a level 1, else ``level1``.
+
+    服务对象满意度 printed under 效益指标 belongs to 满意度指标.
+    """
+    if level2_term is not None and level2_term.parent and level1 != level2_term.parent \
+            and _is_level1(level2_term.parent):
+        return level2_term.parent
+    return level1
+
+
+def _is_level1(canonical: str) -> bool:
+    from budgetkit.vocab.vocabulary import terms
+
+    return any(t.role == "level1" and t.field == canonical for ts in terms().values() for t in ts)
+
+
+def _compose(by_role: dict[str, str], order: Sequence[str] = ()) -> dict[str, str]:
+    """Values as the reader sees them: comparator, number, unit (a unit already there is not doubled).
+
+    ``order`` (the row's column roles, left to right) says which values a unit cell joins (see
+    :func:`budgetkit.recognise.selfeval.unit_joins`); a comparator printed under 指标方向 opens the target.
+    """
+    out = {k: v for k, v in by_role.items() if k not in ("level1", "level2", "indicator", "section", "level2_lt")}
+    nature = out.get("nature")
+    unit = out.pop("measure_unit", None)
+    joins = unit_joins(order) if order else frozenset(("value", "value_long_term", "value_actual"))
+    for key in ("value", "value_long_term", "value_actual"):
+        v = out.get(key)
+        if not v:
+            continue
+        if key == "value_actual":  # what happened has no comparator: 指标性质 is the target's
+            pass
+        elif nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+            v = nature + v
+        elif key == "value" and (word := comparator_of(by_role)) and not v.startswith(_COMPARATORS):
+            v = word + v
+        if unit and key in joins and v[-1].isdigit() and not v.endswith(unit):
+            v = v + unit
+        out[key] = v
+    if unit:
+        out["measure_unit"] = unit
+    if "indicator_lt" in out:
+        out["indicator_long_term"] = out.pop("indicator_lt")
+    return out
+
+
+def _spread_areas(areas: list[tuple[str | None, str]], columns: Sequence[Column], nature: str | None
+                  ) -> list[tuple[str, str]]:
+    """One value per area: as printed under each area column, or cut from values run together."""
+    names = [c.area for c in columns]
+    printed = [v for _, v in areas if v]
+    if len(printed) == len(names):
+        pairs = list(zip(names, printed, strict=True))
+    else:
+        joined = "".join(printed)
+        found = _VALUE_TOKEN_RE.findall(joined)
+        if len(found) == len(names) and "".join(found) == joined:
+            pairs = list(zip(names, found, strict=True))
+        elif joined.isdigit() and len(joined) == len(names):
+            pairs = list(zip(names, list(joined), strict=True))  # one digit per area, run together
+        else:
+            return [(a or "", v) for a, v in areas if v]
+    out = []
+    for name, v in pairs:
+        if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+            v = nature + v
+        out.append((name or "", v))
+    return out
+
+
+__all__ += ["join_text", "PIECE", "YEAR_RE"]

@@ -1,0 +1,1 @@
+"""Text cut into cells (text) and cells into vocabulary tokens (tokens)."""

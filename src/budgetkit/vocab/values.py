@@ -1,0 +1,540 @@
+"""Parse a target value (指标值) as printed into comparator, number, unit and kind.
+
+A 指标值 is a short phrase. Its shapes, and what :func:`parse_indicator_value`
+makes of them:
+
+============================  =============================================================
+printed                       parsed
+============================  =============================================================
+``200户``                     count: ``num`` 200, ``unit`` 户, ``op`` ``=``
+``≥90％`` / ``90%以上``       percent: ``op`` ≥, ``num`` 90, ``unit`` %
+``平均3250元/户``             rate: ``qualifier`` 平均, ``unit`` 元, ``per_unit`` 户, ``value_yuan`` 3250
+``人均6000元``                rate: ``per_unit`` 人 (from 人均), ``value_yuan`` 6000
+``≤0.89万元/年``              rate: ``unit`` 万元, ``per_unit`` 年, ``value_yuan`` 8900
+``6万元``                     money: ``value_yuan`` 60000
+``约150人`` / ``大于40人``    count with ``op`` ≈ / > and the word in ``qualifier``
+``2025年12月底前``            deadline: ``deadline`` 2025-12-31, ``op`` ≤
+``每月20日前``                deadline recurring each month: no date, ``per_unit`` 月
+``≥4次/周`` / ``每月1次``     frequency: ``num`` 4, ``unit`` 次, ``per_unit`` 周
+``有所缓解`` / ``显著提升``   qualitative: no number; the vague word in ``qualifier``
+a sentence with a number      text: the first number, its unit and comparator are extracted
+============================  =============================================================
+
+Units are data (``metadata/units.csv``: unit, kind, English name, factor to 元,
+time dimension). Comparator words are data too (:data:`PREFIX_OPS`,
+:data:`SUFFIX_OPS`). Every value gets a kind; the parser never returns
+nothing: a value it cannot read as a number is ``qualitative`` (no digits) or
+``text`` (digits inside a phrase).
+
+Examples:
+    >>> v = parse_indicator_value("平均3250元/户")
+    >>> (v.kind, v.qualifier, v.num, v.unit, v.per_unit, v.value_yuan)
+    ('rate', '平均', 3250.0, '元', '户', 3250.0)
+    >>> parse_indicator_value("≥90％").op
+    '≥'
+    >>> parse_indicator_value("2025年12月底前").deadline
+    datetime.date(2025, 12, 31)
+    >>> parse_indicator_value("有所缓解").kind
+    'qualitative'
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from functools import cache, lru_cache
+
+import pandas as pd
+
+from budgetkit.errors import ParseError
+from budgetkit.model.fields import read_metadata
+from budgetkit.model.normalize import normalize_text
+
+__all__ = [
+    "KINDS",
+    "MEASURABLE_KINDS",
+    "PREFIX_OPS",
+    "SUFFIX_OPS",
+    "VAGUE_WORDS",
+    "IndicatorValue",
+    "load_units",
+    "is_measurable",
+    "parse_indicator_value",
+    "parse_indicator_values",
+]
+
+logger = logging.getLogger(__name__)
+
+#: The kinds a value can have, in the order they are tried.
+KINDS = ("deadline", "frequency", "money", "rate", "percent", "count", "qualitative", "text")
+#: The kinds that state something measurable: a number with a unit, or a date.
+MEASURABLE_KINDS = frozenset(KINDS) - {"qualitative", "text"}
+
+#: Words before a number and the comparator they mean (longest first when matched).
+PREFIX_OPS = {
+    "不低于": "≥",
+    "不少于": "≥",
+    "不小于": "≥",
+    "至少": "≥",
+    "大于等于": "≥",
+    "达到": "=",
+    "达": "=",
+    "大于": ">",
+    "多于": ">",
+    "高于": ">",
+    "超过": ">",
+    "不高于": "≤",
+    "不超过": "≤",
+    "不多于": "≤",
+    "不大于": "≤",
+    "最多": "≤",
+    "控制在": "≤",
+    "小于等于": "≤",
+    "小于": "<",
+    "少于": "<",
+    "低于": "<",
+    "约": "≈",
+    "大约": "≈",
+    "平均": "=",
+    "人均": "=",
+    "户均": "=",
+    "年均": "=",
+    "共": "=",
+    "累计": "=",
+    "全年": "=",
+}
+
+#: Words after a number (and its unit) and the comparator they mean.
+SUFFIX_OPS = {
+    "及以上": "≥",
+    "以上": "≥",
+    "及以下": "≤",
+    "以下": "≤",
+    "以内": "≤",
+    "之内": "≤",
+    "内": "≤",
+    "左右": "≈",
+}
+
+#: Qualifiers that put the number per something: 人均 6000元 is 6000 元 per 人.
+PER_QUALIFIERS = {
+    "人均": "人",
+    "户均": "户",
+    "年均": "年",
+    "每人": "人",
+    "每户": "户",
+    "每年": "年",
+    "每月": "月",
+    "每周": "周",
+    "每天": "天",
+    "每日": "天",
+    "每季度": "季度",
+    "每次": "次",
+}
+
+#: Comparator signs as printed, to the canonical sign.
+_SIGNS = {
+    ">=": "≥",
+    "<=": "≤",
+    "≧": "≥",
+    "≦": "≤",
+    "═": "=",  # a box-drawing double line typed for = (═100%)
+    "⩾": "≥",
+    "⩽": "≤",
+    "≥": "≥",
+    "≤": "≤",
+    ">": ">",
+    "<": "<",
+    "=": "=",
+    "≈": "≈",
+    "~": "≈",
+    "≒": "≈",
+    "±": "≤",  # a tolerance (误差±3%): the deviation at most
+}
+
+#: Words that make a target vague (有所缓解, 逐步提高); the first found goes to ``qualifier``.
+VAGUE_WORDS = (
+    "有所",
+    "逐步",
+    "稳步",
+    "显著",
+    "明显",
+    "进一步",
+    "不断",
+    "持续",
+    "大幅",
+    "有效",
+    "较好",
+    "良好",
+    "优良",
+    "优等",
+    "得到",
+    "提高",
+    "提升",
+    "改善",
+    "增强",
+    "增加",
+    "加强",
+    "丰富",
+    "及时",
+    "按时",
+    "足额",
+    "保障",
+    "弘扬",
+    "促进",
+)
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
+_SIGN_RE = "|".join(re.escape(s) for s in sorted(_SIGNS, key=len, reverse=True))
+_PREFIX_RE = "|".join(sorted(PREFIX_OPS, key=len, reverse=True))
+_PERQ_RE = "|".join(sorted(PER_QUALIFIERS, key=len, reverse=True))
+_SUFFIX_RE = "|".join(sorted(SUFFIX_OPS, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    """A parsed 指标值.
+
+    Attributes:
+        raw: the value as printed.
+        op: comparator ``≥ ≤ > < = ≈`` (``=`` for a bare number); ``None`` for words.
+        qualifier: the word that qualifies the number as printed (平均, 约, 不少于, 以上,
+            每月) or, for a qualitative value, the vague word (有所, 逐步).
+        num: the number in its printed unit (3250 for 平均3250元/户, 0.89 for 0.89万元/年).
+        unit: the unit of ``num`` (户, %, 元, 万元, 次 …).
+        per_unit: the denominator of a rate or frequency (户 in 元/户, 周 in 次/周).
+        kind: one of :data:`KINDS`.
+        deadline: the date of a deadline target.
+        value_yuan: money and money rates in 元 (per ``per_unit`` for rates).
+    """
+
+    raw: str
+    kind: str
+    op: str | None = None
+    qualifier: str | None = None
+    num: float | None = None
+    unit: str | None = None
+    per_unit: str | None = None
+    deadline: dt.date | None = None
+    value_yuan: float | None = None
+
+
+@cache
+def load_units() -> dict[str, dict[str, str]]:
+    """Return the unit vocabulary ``{unit: {kind, en, yuan_factor, time}}`` from ``metadata/units.csv``.
+
+    Examples:
+        >>> load_units()["万元"]["yuan_factor"]
+        '10000'
+        >>> load_units()["个月"]["time"]
+        'month'
+    """
+    return {row["unit"]: row for row in read_metadata("units")}
+
+
+def _unit_re() -> str:
+    return "|".join(re.escape(u) for u in sorted(load_units(), key=len, reverse=True))
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    unit = _unit_re()
+    return {
+        # [sign][prefix word][per-qualifier] number [unit][/per[/per]][suffix word] (元/生/年: a rate per two units)
+        "quantity": re.compile(
+            rf"^(?P<sign>{_SIGN_RE})?(?P<pre>{_PREFIX_RE}|{_PERQ_RE})?(?P<sign2>{_SIGN_RE})?"
+            rf"(?P<num>{_NUM})(?P<unit>{unit}|[^\d/\s]{{1,3}}?)?(?:/(?P<per>[^\d/]{{1,4}}?(?:/[^\d/]{{1,4}}?)?))?"
+            rf"(?P<suf>{_SUFFIX_RE})?$"
+        ),
+        # 每月1次, 每周≥4次, 每年不少于2次
+        "every": re.compile(
+            rf"^(?P<every>每(?:个)?(?P<per>月|周|年|季度|天|日|学期))(?P<sign>{_SIGN_RE})?(?P<pre>{_PREFIX_RE})?"
+            rf"(?P<num>{_NUM})(?P<unit>次|场|期|批|回|课时|天)(?P<suf>{_SUFFIX_RE})?$"
+        ),
+        "first_number": re.compile(
+            rf"(?P<pre>{_PREFIX_RE}|{_SIGN_RE})?(?P<num>{_NUM})(?P<unit>{unit})?(?P<suf>{_SUFFIX_RE})?"
+        ),
+    }
+
+
+# -- deadlines ---------------------------------------------------------------------------------------
+
+_BEFORE = r"(?P<before>前|之前|以前|内|之内|为止)?"
+_DEADLINE_RES = (
+    # 2025年12月20日前
+    ("day", re.compile(rf"^(?P<y>\d{{4}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_BEFORE}$")),
+    # 2025年1-12月, 2025年1月至12月
+    (
+        "range",
+        re.compile(
+            rf"^(?P<y>\d{{4}})年(?P<m0>\d{{1,2}})月?(?:-|—|~|至|到)(?P<m>\d{{1,2}})月(?P<part>底|末)?{_BEFORE}$"
+        ),
+    ),
+    # 2025年12月底前, 2025年12月, 2025年12月中旬
+    (
+        "month",
+        re.compile(
+            rf"^(?P<y>\d{{4}})年(?P<m>\d{{1,2}})月(?:份)?(?P<part>底|末|初|中|上旬|中旬|下旬)?{_BEFORE}$"
+        ),
+    ),
+    # 2025年底前, 2025年内, 2025年度
+    ("year", re.compile(rf"^(?P<y>\d{{4}})年(?:度)?(?P<part>底|末|内|年底|年内)?{_BEFORE}$")),
+    # 12月底前, 12月初 (the budget year)
+    (
+        "month_no_year",
+        re.compile(rf"^(?P<m>\d{{1,2}})月(?:份)?(?P<part>底|末|初|中|上旬|中旬|下旬)?{_BEFORE}$"),
+    ),
+    # 年底前, 本年度内, 当年
+    ("this_year", re.compile(rf"^(?:本|当|当年|本年)?(?:年度?)(?P<part>底|末|内)?{_BEFORE}$")),
+    # 2023.07-2024.01, 2024.1.1-2024.12.31, 2024-01至2024-12: a period given by dates, ending on its last
+    (
+        "dated_range",
+        re.compile(
+            r"^\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?(?:-|—|~|至|到)"
+            rf"(?P<y>\d{{4}})[.\-/](?P<m>\d{{1,2}})(?:[.\-/](?P<d>\d{{1,2}}))?{_BEFORE}$"
+        ),
+    ),
+    # 2024.12.31前, 2024-12-31: a date with dots or dashes
+    ("dated_day", re.compile(rf"^(?P<y>\d{{4}})[.\-/](?P<m>\d{{1,2}})[.\-/](?P<d>\d{{1,2}}){_BEFORE}$")),
+    # 每月20日前: recurring, no single date
+    ("monthly", re.compile(rf"^每(?:个)?月(?P<d>\d{{1,2}})[日号]{_BEFORE}$")),
+)
+
+#: Day of the month a part of a month stands for (底/末/下旬: the last day).
+_MONTH_PART_DAY = {"初": 10, "上旬": 10, "中": 20, "中旬": 20}
+
+
+def _month_day(year: int, month: int, part: str | None) -> dt.date:
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, _MONTH_PART_DAY.get(part or "", last))
+
+
+def _parse_deadline(raw: str, s: str, year: int | None) -> IndicatorValue | None:
+    for shape, pattern in _DEADLINE_RES:
+        m = pattern.match(s)
+        if m is None:
+            continue
+        groups = m.groupdict()
+        before = groups.get("before")
+        op = (
+            "≤"
+            if before or shape in {"range", "dated_range"} or groups.get("part") in {"底", "末", "内", "年底", "年内"}
+            else "="
+        )
+        try:
+            if shape in {"day", "dated_day"} or shape == "dated_range" and m["d"]:
+                date = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+            elif shape == "dated_range":
+                date = _month_day(int(m["y"]), int(m["m"]), None)
+            elif shape in {"range", "month"}:
+                date = _month_day(int(m["y"]), int(m["m"]), groups.get("part"))
+            elif shape == "year":
+                date, op = dt.date(int(m["y"]), 12, 31), "≤"
+            elif shape == "month_no_year":
+                date = _month_day(year, int(m["m"]), groups.get("part")) if year else None
+            elif shape == "this_year":
+                date, op = (dt.date(year, 12, 31) if year else None), "≤"
+            else:  # monthly
+                return IndicatorValue(
+                    raw, "deadline", op=op, qualifier="每月", num=float(m["d"]), unit="日", per_unit="月"
+                )
+        except ValueError:  # 2025年13月, 2月30日
+            logger.debug("not a calendar date: %r", raw)
+            return None
+        return IndicatorValue(raw, "deadline", op=op, deadline=date)
+    return None
+
+
+# -- numbers -----------------------------------------------------------------------------------------
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _op_of(sign: str | None, pre: str | None, suf: str | None) -> str:
+    for word, table in ((sign, _SIGNS), (pre, PREFIX_OPS), (suf, SUFFIX_OPS)):
+        if word and table.get(word, "=") != "=":
+            return table[word]
+    return "="
+
+
+def _yuan(num: float | None, unit: str | None) -> float | None:
+    factor = load_units().get(unit or "", {}).get("yuan_factor")
+    if num is None or not factor:
+        return None
+    return round(num * float(factor), 2)
+
+
+def _parse_quantity(raw: str, s: str) -> IndicatorValue | None:
+    pats = _patterns()
+    m = pats["every"].match(s)
+    if m:
+        op = _op_of(m["sign"], m["pre"], m["suf"])
+        return IndicatorValue(
+            raw,
+            "frequency",
+            op=op,
+            qualifier=m["every"],
+            num=_number(m["num"]),
+            unit=m["unit"],
+            per_unit="天" if m["per"] == "日" else m["per"],
+        )
+    m = pats["quantity"].match(s)
+    if m is None:
+        return None
+    units = load_units()
+    pre, unit, per = m["pre"], m["unit"], m["per"]
+    unit, per = _known(unit, units), _known(per, units)
+    if unit and unit not in units:
+        logger.debug("unit %r of %r is not in units.csv; read as a count", unit, raw)
+    num = _number(m["num"])
+    op = _op_of(m["sign"] or m["sign2"], pre, m["suf"])
+    qualifier = pre or m["suf"]
+    if per is None and pre in PER_QUALIFIERS:
+        per = PER_QUALIFIERS[pre]
+    unit_kind = units.get(unit or "", {}).get("kind", "count")
+    if unit_kind == "money":
+        kind = "rate" if per else "money"
+    elif unit_kind == "percent":
+        kind = "percent"
+    elif per and units.get(per, {}).get("time") and unit in {"次", "场", "期", "批", "场次", "回"}:
+        kind = "frequency"
+    elif per:
+        kind = "rate"
+    else:
+        kind = "count"
+    return IndicatorValue(
+        raw,
+        kind,
+        op=op,
+        qualifier=qualifier,
+        num=num,
+        unit=unit,
+        per_unit=per,
+        value_yuan=_yuan(num, unit) if unit_kind == "money" else None,
+    )
+
+
+def _known(unit: str | None, units: dict) -> str | None:
+    """``unit`` as ``units.csv`` spells it where it is printed in traditional script (萬元 → 万元, 戶 → 户)."""
+    if not unit or unit in units:
+        return unit
+    from budgetkit.vocab.vocabulary import simplified
+
+    plain = simplified(unit)
+    return plain if plain in units else unit
+
+
+def _parse_phrase(raw: str, s: str) -> IndicatorValue:
+    m = _patterns()["first_number"].search(s)
+    if m is None:
+        found = [(s.find(w), -len(w), w) for w in VAGUE_WORDS if w in s]
+        vague = min(found)[2] if found else None
+        return IndicatorValue(raw, "qualitative", qualifier=vague)
+    # a sentence: keep the first number with its unit and comparator, as text
+    pre, suf = m["pre"], m["suf"]
+    op = _op_of(pre if pre in _SIGNS else None, pre if pre in PREFIX_OPS else None, suf)
+    head = s[: m.start()]
+    per = next((q for w, q in PER_QUALIFIERS.items() if w.startswith("每") and head.endswith(w)), None)
+    if per is None and re.search(r"每(年|月|周|季度)", head):
+        per = re.search(r"每(年|月|周|季度)", head)[1]  # type: ignore[index]
+    unit = m["unit"]
+    return IndicatorValue(
+        raw,
+        "text",
+        op=op,
+        qualifier=pre or suf,
+        num=_number(m["num"]),
+        unit=unit,
+        per_unit=per,
+        value_yuan=_yuan(_number(m["num"]), unit),
+    )
+
+
+def parse_indicator_value(text: str, year: int | None = None) -> IndicatorValue:
+    """Parse one 指标值 as printed.
+
+    Args:
+        text: the value as printed (full-width forms, radicals and spaces are normalised here).
+        year: the budget year, which dates a deadline printed without a year (``12月初``).
+
+    Returns:
+        The parsed value; ``kind`` is always set.
+
+    Raises:
+        ParseError: when ``text`` is empty.
+
+    Examples:
+        >>> parse_indicator_value("≤0.89万元/年").value_yuan
+        8900.0
+        >>> v = parse_indicator_value("约150人")
+        >>> (v.kind, v.op, v.qualifier, v.num, v.unit)
+        ('count', '≈', '约', 150.0, '人')
+        >>> v = parse_indicator_value("780元/生/年")
+        >>> (v.kind, v.num, v.unit, v.per_unit, v.value_yuan)
+        ('rate', 780.0, '元', '生/年', 780.0)
+        >>> v = parse_indicator_value("≥4次/周")
+        >>> (v.kind, v.op, v.num, v.unit, v.per_unit)
+        ('frequency', '≥', 4.0, '次', '周')
+        >>> parse_indicator_value("12月初", year=2025).deadline
+        datetime.date(2025, 12, 10)
+        >>> v = parse_indicator_value("全年开设60门以上职工群众喜闻乐见的公益课程")
+        >>> (v.kind, v.op, v.num, v.unit)
+        ('text', '≥', 60.0, '门')
+        >>> parse_indicator_value("逐步提高").qualifier
+        '逐步'
+    """
+    if text is None or not str(text).strip():
+        raise ParseError("empty 指标值", text=str(text))
+    raw = str(text)
+    s = re.sub(r"\s+", "", normalize_text(raw))
+    for old, new in (
+        ("＞", ">"),
+        ("＜", "<"),
+        (">=", "≥"),
+        ("<=", "≤"),
+        ("≧", "≥"),
+        ("≦", "≤"),
+        ("—", "-"),
+        ("–", "-"),
+        ("～", "~"),
+    ):
+        s = s.replace(old, new)
+    return _parse_deadline(raw, s, year) or _parse_quantity(raw, s) or _parse_phrase(raw, s)
+
+
+_COLUMNS = ("op", "qualifier", "num", "unit", "per_unit", "kind", "deadline", "value_yuan")
+
+
+@lru_cache(maxsize=65536)
+def is_measurable(text: str) -> bool:
+    """Whether ``text`` reads as a measurable target (a number with its unit, rate, percent, deadline …).
+
+    Examples:
+        >>> is_measurable("≥90%"), is_measurable("200户"), is_measurable("有所缓解")
+        (True, True, False)
+    """
+    return parse_indicator_value(text).kind in MEASURABLE_KINDS
+
+
+def parse_indicator_values(values: Iterable[str], year: int | None = None) -> pd.DataFrame:
+    """Parse many 指标值 into a frame: op, qualifier, num, unit, per_unit, kind, deadline, value_yuan.
+
+    Examples:
+        >>> parse_indicator_values(["200户", "平均500元/户", "2025年12月底前"])[["kind", "num", "deadline"]]
+               kind    num   deadline
+        0     count  200.0        NaT
+        1      rate  500.0        NaT
+        2  deadline    NaN 2025-12-31
+    """
+    rows = [asdict(parse_indicator_value(v, year=year)) for v in values]
+    frame = pd.DataFrame(rows, columns=["raw", *_COLUMNS])
+    frame["num"] = frame["num"].astype("float64")
+    frame["value_yuan"] = frame["value_yuan"].astype("float64")
+    frame["deadline"] = pd.to_datetime(frame["deadline"])
+    return frame[list(_COLUMNS)]
