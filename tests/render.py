@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import html
+import importlib.util
 import json
 import os
 from dataclasses import dataclass
@@ -53,6 +54,14 @@ class Box:
 
 
 # --- the keys ----------------------------------------------------------------------------------------------
+
+
+def load_tool(path: Path):
+    """The Python file ``path`` (a scorer of ``../shared/tools``) imported as a module of its own name."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def corpus_keys() -> list[tuple[str, dict]]:

@@ -5,7 +5,6 @@ The keys in ``tests/keys/achievement`` were made by reading the documents (their
 document is scored here with the shared scorer's own ``score_achievement``.
 """
 
-import importlib.util
 import json
 import os
 from collections import defaultdict
@@ -15,6 +14,7 @@ import pytest
 
 from budgetkit.analyse.met import judge, outcome_word
 from budgetkit.analyse.run import analyse_file
+from render import load_tool
 
 KEYS = Path(__file__).parent / "keys" / "achievement"
 
@@ -94,10 +94,7 @@ def _key_params():
 
 
 def _scorer(root: Path):
-    spec = importlib.util.spec_from_file_location("score_analyses", root / "tools" / "score_analyses.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(root / "tools" / "score_analyses.py")
 
 
 @pytest.mark.parametrize("key_path", list(_key_params()))

@@ -7,7 +7,6 @@ as F1). Skipped, with the reason printed, where ``../shared`` is not there.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import SHARED  # noqa: E402  (tests/ is on the path)
+from render import SHARED, load_tool  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"
 CORPUS = SHARED / "corpus"
@@ -30,10 +29,7 @@ pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not foun
 
 
 def _scorer():
-    spec = importlib.util.spec_from_file_location("score_corpus", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(SCORER)
 
 
 def _keys() -> list[Path]:

@@ -9,7 +9,6 @@ normalisation. Skipped, with the reason printed, where ``../shared`` is not ther
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import unicodedata
@@ -29,7 +28,7 @@ from budgetkit.recognise.grid import (
     split_levels,
 )
 from grid_families import FAMILIES, split_value, write_html, write_xlsx
-from render import SHARED
+from render import SHARED, load_tool
 
 VOLUMES = SHARED / "realfiles" / "volumes"
 SCORER = SHARED / "tools" / "score_corpus.py"
@@ -254,9 +253,7 @@ def _real_keys() -> list[Path]:
 @pytest.mark.skipif(not SCORER.is_file() or not _real_keys(), reason=f"{VOLUMES} or {SCORER} not found")
 @pytest.mark.parametrize("keyfile", _real_keys(), ids=lambda p: p.name.replace(".expected.json", "")[-30:])
 def test_real_volume_against_its_key(keyfile, tmp_path):
-    spec = importlib.util.spec_from_file_location("score_corpus", SCORER)
-    scorer = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(scorer)
+    scorer = load_tool(SCORER)
     key = json.loads(keyfile.read_text(encoding="utf-8"))
     source = scorer.source_of(keyfile, key)
     from budgetkit.errors import BudgetkitError

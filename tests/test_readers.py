@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
 
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import RENDERERS, SHARED, SUFFIX, corpus_keys, seed_key
+from render import RENDERERS, SHARED, SUFFIX, corpus_keys, load_tool, seed_key
 
 SCORER = SHARED / "tools" / "score_corpus.py"
 
@@ -17,10 +16,7 @@ SCORER = SHARED / "tools" / "score_corpus.py"
 def _scorer():
     if not SCORER.exists():
         pytest.skip(f"{SCORER} is absent: the corpus scorer is needed to score renderings")
-    spec = importlib.util.spec_from_file_location("score_corpus", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(SCORER)
 
 
 KEYS = corpus_keys()

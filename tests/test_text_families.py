@@ -22,7 +22,6 @@ Families:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import unicodedata
@@ -34,7 +33,7 @@ from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
 from budgetkit.vocab.vocabulary import lookup
-from render import SHARED  # noqa: E402  (tests/ is on the path)
+from render import SHARED, load_tool  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"
 INCOMING = SHARED / "incoming"
@@ -44,10 +43,7 @@ pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not foun
 
 
 def _scorer():
-    spec = importlib.util.spec_from_file_location("score_corpus", SCORER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool(SCORER)
 
 
 def _keys(folder: Path) -> list[tuple[str, dict]]:
