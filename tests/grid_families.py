@@ -169,8 +169,42 @@ def block_every_row(key: dict) -> list[tuple[list[str], list[Box]]]:
     return out
 
 
+def _coded(level: str | None, codes: dict[str, int], base: int) -> str:
+    """A level label with its numeric code (1-产出指标, 11-数量指标), codes given in order of appearance."""
+    level = level or ""
+    if level not in codes:
+        codes[level] = base + len(codes) + 1
+    return f"{codes[level]}-{level}"
+
+
+def guangzhou_packed(key: dict) -> list[tuple[list[str], list[Box]]]:
+    """One row a project, all its indicators numbered and coded in ONE 绩效指标 cell, under a unit group row."""
+    b = [Box(0, c, t) for c, t in enumerate(["项目名称(资金使用单位)", "总计", "财政拨款", "财政专户拨款", "其他资金",
+                                             "绩效目标", "绩效指标"])]
+    b += [Box(1, 0, "合计"), Box(1, 1, "1.00")]
+    r = 2
+    unit = None
+    for p in key["projects"]:
+        if p.get("implementing_unit") != unit:
+            unit = p.get("implementing_unit")
+            b += [Box(r, 0, unit or "单位"), Box(r, 1, "1.00")]
+            r += 1
+        l1: dict[str, int] = {}
+        items = []
+        for n, ind in enumerate(p["indicators"], 1):
+            a = _coded(ind.get("level1"), l1, 0)
+            c = f"{a.split('-')[0]}{len([k for k in l1 if k]) + n}-{ind.get('level2') or ''}"
+            items.append(f"{n}、{a};{c};{ind['name']};实施周期指标值:{ind['value']};年度指标值:{ind['value']}。")
+        b += [Box(r, 0, p["name"]), Box(r, 1, "" if p.get("total_wan") is None else f"{p['total_wan']:,.2f}"),
+              Box(r, 5, p.get("goal") or "完成年度任务。"), Box(r, 6, "".join(items))]
+        r += 1
+    taken = {(x.r, x.c) for x in b}
+    b += [Box(row, c, "") for row in range(r) for c in range(7) if (row, c) not in taken]  # HTML prints every cell
+    return [(["项目支出绩效目标表(含转移支付项目)", "部门名称:某局 单位:万元"], b)]
+
+
 FAMILIES = {f.__name__: f for f in (shenzhen_workbook, beijing_grid, quanzhou_title, central_vertical,
-                                     block_every_row)}
+                                     block_every_row, guangzhou_packed)}
 
 
 def write_xlsx(tables: list[tuple[list[str], list[Box]]], path: Path) -> Path:

@@ -53,6 +53,8 @@ def shared_root() -> Path | None:
                      id="adversarial-narrative-without-outcome"),
         pytest.param("100%", "基本完成", "", "", "partly", None, id="partly-words"),
         pytest.param("次年2月份前", "已于2025年2月完成", "", "", "yes", None, id="deadline-done"),
+        pytest.param("2024年12月底前", "2024年11月30日", "", "", "yes", None, id="deadline-date-before"),
+        pytest.param("2024年10月底前", "2025年1月", "", "", "no", None, id="deadline-date-after"),
         pytest.param("≥95%", "未完成", "", "", "no", None, id="not-done-words"),
         pytest.param("有效", "是否有效待评估", "", "", "not_comparable", None, id="adversarial-pending-outweighs-repeat"),
         pytest.param("是", "是否达标待核实", "", "", "not_comparable", None, id="adversarial-是-inside-a-sentence"),
@@ -80,8 +82,6 @@ def test_outcome_word(actual, said):
 NOT_READ = {
     "A16_putuo-tiyu-ziping-2022.txt": "one-line text layer with the value run far from the names",
     "A18_bayannaoer-ziranziyuan-ziping-2024.txt": "one cell per line with 指标性质|指标方向|值|实际|单位 columns",
-    "B14_yongde-minglang-yingyang-zipingbiao-2022.txt": "header, column heads and first row flattened in one row",
-    "calinchow-del__renwu__政府办公厅_2026年部门预算.pdf": "部门整体自评表 whose 分值|得分 cells read as rows",
 }
 
 

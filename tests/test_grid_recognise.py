@@ -155,6 +155,21 @@ def _norm(s) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(s or ""))).replace("“", '"').replace("”", '"')
 
 
+@pytest.mark.parametrize(("text", "want"), [
+    pytest.param("1、1-产出指标;11-数量指标;会议次数;实施周期指标值:≥20场;年度指标值:≥10场。",
+                 [("产出指标", "数量指标", "会议次数", "≥10场", "≥20场")], id="guangzhou-packed-annual-and-period"),
+    pytest.param("1、2-效益指标;22-社会效益;第2、3季度完成率;实施周期指标值:100%;年度指标值:100%。",
+                 [("效益指标", "社会效益", "第2、3季度完成率", "100%", "100%")], id="guangzhou-packed-number-inside-name"),
+    pytest.param("1、4 1 - 经 济 成本指标;41-经济成本指标;合规率;年度指标值:≤100%。",
+                 [("经济成本指标", "经济成本指标", "合规率", "≤100%", None)], id="guangzhou-packed-spaced-code"),
+])
+def test_packed_items(text, want):
+    from budgetkit.packed_cells import packed_items
+
+    got = [(i["level1"], i["level2"], i["indicator"], i["value"], i.get("value_long_term")) for i in packed_items(text)]
+    assert got == want
+
+
 def _volume_keys() -> list[tuple[str, dict]]:
     if not VOLUMES.is_dir():
         return []
@@ -178,7 +193,8 @@ _SKIP = pytest.mark.skipif(not KEYS, reason=f"{VOLUMES} not found: the real volu
 def _levels_match(want: dict, got: dict, level: str) -> bool:
     if want.get(level) in (None, ""):
         return True
-    return _norm(want[level]) in {_norm(got.get(level)), _norm(got.get(f"{level}_printed"))}
+    printed = _norm(got.get(f"{level}_printed"))
+    return _norm(want[level]) in {_norm(got.get(level)), printed, re.sub(r"^\d+-", "", printed)}
 
 
 def _compare(key: dict, tables, family: str) -> list[str]:
@@ -223,10 +239,12 @@ def test_family_reads_every_key(family, fmt, tmp_path):
 
 # --- the real volumes --------------------------------------------------------------------------------------
 
-#: The score each keyed volume holds (measured on 2026-12-07 with the grid recogniser, rounded down): where a
-#: file reads below 1.0 its report in the commit log says which family is left.
-FLOORS = {"二级项目支出绩效目标申报表 (5)": 0.8, "西安市审计局": 0.65, "广州市政务服务": 0.0, "宁德": 0.7,
-          "国家信访局2024": 0.75}
+#: The score a keyed volume holds where it reads below 0.9 (measured on 2026-12-07 with the grid recogniser,
+#: rounded down): (5) three projects share one name and unit, which the scorer cannot tell apart; Xi'an's
+#: level labels printed at the middle of unmerged blocks fit two layouts; the packed list holds 70 projects of
+#: which the key has 15; 宁德's labels run over their cells' edges; the 2024 决算's bare table names no project.
+FLOORS = {"二级项目支出绩效目标申报表 (5)": 0.8, "西安市审计局": 0.7, "政务服务和数据管理局": 0.78,
+          "政府办公厅_2026年部门预算": 0.7, "国家信访局2024": 0.85}
 
 
 def _real_keys() -> list[Path]:
@@ -251,3 +269,35 @@ def test_real_volume_against_its_key(keyfile, tmp_path):
     score, _, findings = scorer.score_doc(key, tmp_path)
     floor = next((v for k, v in FLOORS.items() if k in keyfile.name), 0.9)
     assert score >= floor, "\n".join(findings[:30])
+
+
+# --- the health report -------------------------------------------------------------------------------------
+
+
+@_SKIP
+@pytest.mark.parametrize("family", ["shenzhen_workbook", "beijing_grid"])
+def test_health_counts_the_tables_of_a_rendered_key(family, tmp_path):
+    """The health report of a key rendered in a family's shape finds its tables and rows, none empty."""
+    from budgetkit.health import file_health
+
+    name, key = KEYS[0]
+    path = write_xlsx(FAMILIES[family](key), tmp_path / "k.xlsx")
+    h = file_health(path)
+    assert (h["tables"], h["rows"], h["empty_rows"], h["error"]) == (
+        len(key["projects"]), sum(len(p["indicators"]) for p in key["projects"]), 0, None), name
+
+
+@pytest.mark.parametrize(("part", "name", "hit"), [
+    pytest.param("政务服务和数据管理局_…项目支出绩效目标表（含转移支付项目）.pdf.pdf",
+                 "calinchow-del__renwu__政务服务和数据管理局_广州市政务服务和数据管理局2026年项目支出绩效目标表（含转移支付项目）.pdf.pdf",
+                 True, id="readme-elided-name"),
+    pytest.param("政府办公厅_2026年部门预算.pdf", "calinchow-del__renwu__政府办公厅_附件2：报表.pdf", False,
+                 id="readme-other-file"),
+])
+def test_health_readme_names(part, name, hit):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from health import _matches
+
+    assert _matches(part, name) is hit

@@ -15,6 +15,7 @@ import pytest
 from budgetkit.build import YEAR_NOTEBOOKS, build, sha256
 from budgetkit.errors import NotebookError
 from budgetkit.params import NOTEBOOKS
+from budgetkit.report.readable import reader_text
 from conftest import ATTACK, ROOT, SEED, make_project, tree_digest
 
 NOTEBOOK_FILES = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -164,9 +165,7 @@ def test_tables_show_every_row_and_the_whole_text(built):
     root, _, _ = built
     site = pages(root)
     costs = pd.read_csv(root / "data/processed/2025/costs.csv")
-    from budgetkit.report.readable import reader_text
-
-    for explanation in costs["explanation_zh"]:  # whole, its pricing method named in Chinese
+    for explanation in costs["explanation_zh"]:  # as a reader sees it: the pricing method's code in Chinese
         assert html.escape(reader_text(explanation, "costs", "explanation_zh")) in site["2025/02_costs.html"]
     indicators = site["2025/01_clean.html"].split("三级指标 indicators</span>")[1].split("</table>")[0]
     assert indicators.count("<tr>") == 1 + 144

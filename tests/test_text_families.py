@@ -4,7 +4,8 @@ A real page that did not read belongs to a family of shapes; each family here ha
 the answer keys of ``../shared/corpus`` and ``../shared/incoming`` in that family's shape (the strings are
 the keys' own, the shape the family's) and requires the key's reading, scored by the scorer's own
 ``score_doc``. Expected values are the keys', never the parser's. Skipped, with the reason printed, where
-``../shared`` is not there. One test per real incoming text holds it to a floor under its key.
+``../shared`` is not there. One test per real incoming text holds it to a floor under its key
+(:data:`INCOMING_FLOORS`).
 
 Families:
 
@@ -126,6 +127,8 @@ def test_rows_run_together_one_a_line(tmp_path, name, key):
 def test_the_families_have_keys_to_render():
     """The generators are not vacuous: each family renders several keys."""
     assert len(_RUN_TOGETHER) >= 3, [n for n, _ in _RUN_TOGETHER]
+    assert len(_TWO_LABELS) >= 3, [n for n, _ in _TWO_LABELS]
+    assert len(_PLACES) >= 2, [n for n, _ in _PLACES]
 
 
 # --- family: a label unknown to the vocabulary after the name ---------------------------------------------
@@ -282,3 +285,278 @@ def test_a_look_alike_is_not_a_target_table(tmp_path, render):
         if got != want:
             wrong.append(f"{n}: got {got} want {want}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- family: two label columns, the level-2 word as the name ----------------------------------------------
+
+def _two_label_key(key: dict) -> dict | None:
+    """The key's rows with a level-2 label the vocabulary knows, the label standing as the name (浙江 项目库:
+    指标类型 | 指标名称 | 指标值 | 指标描述), the key's name as the description."""
+    projects = []
+    for p in key["projects"]:
+        rows = [dict(r, name=r["level2"], description=r["name"]) for r in p.get("indicators", [])
+                if r.get("level1") and r.get("level2") and not r.get("area") and lookup(r["level2"]) is not None
+                and lookup(r["level2"]).role("level2") is not None and lookup(r["level2"]).role("level1") is None
+                and lookup(r["level1"]) is not None and " " not in _nfkc(r["value"]).strip()]
+        if len(rows) >= 3:
+            projects.append({"name": p["name"], "indicators": rows})
+    return {"projects": projects} if projects else None
+
+
+def render_two_labels(key: dict) -> list[str]:
+    lines: list[str] = []
+    for p in key["projects"]:
+        lines += ["项目绩效目标表", f"项目名称 | {p['name']} |", "指标类型 | 指标名称 | 指标值 | 指标描述 |"]
+        last = None
+        for r in p["indicators"]:
+            l1 = r["level1"] if r["level1"] != last else ""
+            last = r["level1"]
+            lines.append(" | ".join(c for c in (l1, r["name"], r["value"], r["description"]) if c) + " |")
+        lines.append("")
+    return lines
+
+
+_TWO_LABELS = [(n, k) for n, k in ((n, _two_label_key(k)) for n, k in _all_keys()[::2]) if k]
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"level2-word-as-the-name-{n[:24]}")
+                                      for n, k in _TWO_LABELS])
+def test_two_label_columns_the_level2_word_as_the_name(tmp_path, name, key):
+    """Family level-2-word-as-the-name (A06): the row's level 2 is its name, its levels as the key prints them."""
+    score, findings = _score(tmp_path, key, render_two_labels(key))
+    assert score == 1.0, "\n".join(findings)
+
+
+# --- family: area columns named by their places, no 区域目标值 above them ----------------------------------
+
+_PLACE_END = re.compile(r"(?:新区|区|县|市|镇|乡|街道办|街道|村)$")
+
+
+def _area_key(key: dict) -> dict | None:
+    """The key's projects with one target column per area, every area named by a place (…镇, …村, …区)."""
+    projects = []
+    for p in key["projects"]:
+        rows = p.get("indicators", [])
+        areas = list(dict.fromkeys(r["area"] for r in rows if r.get("area")))
+        if len(areas) >= 2 and all(r.get("area") for r in rows) and all(_PLACE_END.search(a) for a in areas) \
+                and all(r.get("level1") and r.get("level2") for r in rows):
+            projects.append({"name": p["name"], "indicators": rows, "areas": areas})
+    return {"projects": projects} if projects else None
+
+
+def render_place_columns(key: dict, sep: str) -> list[str]:
+    from test_metamorphic import print_rows
+
+    lines: list[str] = []
+    for p in key["projects"]:
+        rows = [["项目名称", p["name"]], ["一级指标", "二级指标", "三级指标", *p["areas"]]]
+        by_name: dict[tuple, dict] = {}
+        for r in p["indicators"]:
+            by_name.setdefault((r["level1"], r["level2"], r["name"]), {})[r["area"]] = r["value"]
+        for (l1, l2, name), values in by_name.items():
+            rows.append([l1, l2, name, *(values.get(a, "") for a in p["areas"])])
+        lines += ["项目支出绩效目标表", *print_rows(rows, sep)]
+    return lines
+
+
+_PLACES = [(n, k) for n, k in ((n, _area_key(k)) for n, k in _all_keys()) if k]
+
+
+@pytest.mark.parametrize("sep", ["pipe", "lines"])
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"area-columns-named-by-places-{n[:24]}")
+                                      for n, k in _PLACES])
+def test_area_columns_named_by_their_places(tmp_path, name, key, sep):
+    """Family area-columns-named-by-places (A14): one row per indicator and area, as the key has them.
+
+    Printed a cell a line, a one-word target (否) is not yet told from a name: that variant keeps the rows whose
+    targets open with a comparator or a digit (a known limit, left for the aligner's costs).
+    """
+    if sep == "lines":
+        key = {"projects": [dict(p, indicators=[r for r in p["indicators"]
+                                                if re.match(r"^(?:>=|<=|[≥≤><=≧≦])?\d", _nfkc(r["value"]))])
+                            for p in key["projects"]]}
+    score, findings = _score(tmp_path, key, render_place_columns(key, sep))
+    assert score == 1.0, "\n".join(findings)
+
+
+# --- family: a page flattened onto one line, the next table's title glued to the last target ---------------
+
+@pytest.mark.parametrize("cut_after", [pytest.param(1, id="next-table-cut-after-its-title"),
+                                       pytest.param(4, id="next-table-cut-in-its-header")])
+def test_the_next_tables_title_ends_the_rows_of_a_flattened_page(tmp_path, cut_after):
+    """Family text-after-the-last-row on flattened pages (08): a table's cells run together onto one line, the next
+    table's title and the start of its header glued after its last target: the key's projects and no row holding
+    the title.
+
+    Names ending in 项目 are left out: run together with the next label they read as 项目主管部门 (another family).
+    """
+    from test_metamorphic import render_text
+
+    keys = [(n, k) for n, k in _name_keys() if not any(p["name"].endswith("项目") for p in k["projects"])]
+    assert len(keys) >= 5
+    wrong = []
+    for n, key in keys:
+        cells = [c.strip() for line in render_text(key) for c in line.split("|") if c.strip()]
+        nxt = ["省级部门预算项目支出绩效目标表(2023年度)", "项目名称", "某某项目", "主管部门", "某某局"][:cut_after]
+        path = tmp_path / f"{n}.txt"
+        path.write_text("".join(cells + nxt) + "\n", encoding="utf-8")
+        try:
+            tables = parse_file(path)
+        except BudgetkitError as e:
+            wrong.append(f"{n}: {e}")
+            continue
+        got = [_nfkc(p).replace(" ", "") for p in tables.projects["project"].fillna("")]
+        want = [_nfkc(p["name"]).replace(" ", "") for p in key["projects"]]
+        glued = [f"{r.indicator} | {r.value}" for r in tables.indicators.itertuples()
+                 if "绩效目标表" in f"{r.indicator}{r.value}" or "某某" in f"{r.indicator}{r.value}"]
+        if got[: len(want)] != want or glued:
+            wrong.append(f"{n}: got {got} want {want}; rows holding the next table: {glued}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- family: the level-1 label printed again as its own level 2 -------------------------------------------
+
+def _repeated_level_key(key: dict) -> dict | None:
+    """The key's projects with 满意度指标 rows, their level 2 printed as 满意度指标 again (05)."""
+    projects = []
+    for p in key["projects"]:
+        rows = [r for r in p.get("indicators", []) if r.get("level1") and r.get("level2") and not r.get("area")
+                and " " not in _nfkc(r["value"]).strip()]
+        sat = [dict(r, level2="满意度指标") for r in rows if r["level1"] == "满意度指标"]
+        if sat:
+            projects.append({"name": p["name"], "indicators": [r for r in rows if r["level1"] != "满意度指标"] + sat})
+    return {"projects": projects} if projects else None
+
+
+def render_rows(key: dict, sep: str) -> list[str]:
+    """Each project as 项目名称 and the four indicator columns, level labels on every row."""
+    from test_metamorphic import print_rows
+
+    lines: list[str] = []
+    for p in key["projects"]:
+        rows = [["项目名称", p["name"]], ["一级指标", "二级指标", "三级指标", "指标值"]]
+        rows += [[r["level1"], r["level2"], r["name"], r["value"]] for r in p["indicators"]]
+        lines += ["项目支出绩效目标表", *print_rows(rows, sep)]
+    return lines
+
+
+_REPEATED = [(n, k) for n, k in ((n, _repeated_level_key(k)) for n, k in _all_keys()[::3]) if k]
+
+
+@pytest.mark.parametrize("sep", ["pipe", "lines"])
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"level1-printed-again-as-level2-{n[:24]}")
+                                      for n, k in _REPEATED])
+def test_a_level1_label_printed_again_as_its_level2(tmp_path, name, key, sep):
+    score, findings = _score(tmp_path, key, render_rows(key, sep))
+    assert score == 1.0, "\n".join(findings)
+
+
+# --- every real incoming text against its key ----------------------------------------------------------------
+
+#: Per document, the score under its key the reading holds (measured 2026-12-07 on this branch, rounded down to
+#: 0.05; 0 where it does not read yet). Raise a floor when a family makes a document read better.
+INCOMING_FLOORS = {
+    "01_wuhan-qingshan-edu-infra-2020": 1.00,
+    "02_wuhan-qingshan-rural-schools-2020": 1.00,
+    "03_yueyang-farmland-2022": 1.00,
+    "04_guangyuan-zhaohua-family-aid-2021": 0.90,
+    "05_huaibei-rural-culture-2025": 1.00,
+    "06_nanyue-poverty-tourism-2018": 1.00,
+    "07_jingyan-mata-town-2023": 0.00,
+    "08_jiayuguan-museum-2023-ocr": 0.60,
+    "A02_tianjin-baodi-fenwu-2022": 0.30,
+    "A04_tianjin-huanwei-kangyi-2020": 1.00,
+    "A06_linhai-lvhua-2024": 0.90,
+    "A08_xiuyu-shuili-2025": 0.25,
+    "A10_fujian-taibao-2017": 0.20,
+    "A12_hainan-huizhan-2022": 0.00,
+    "A14_anxi-shuili-2022": 1.00,
+    "A16_putuo-tiyu-ziping-2022": 0.20,
+    "A18_bayannaoer-ziranziyuan-ziping-2024": 0.10,
+    "B02_ezhou-jiguanshiwu-binhu-2022": 0.90,
+    "B04_xiangxi-tejiao-huoshifei-2023": 0.00,
+    "B06_rongchang-linye-lvhua-2022": 1.00,
+    "B08_nanyue-yulujihua-2023": 0.80,
+    "B10_qingjian-jiaotong-guoyuanlu-2021": 1.00,
+    "B12_chencang-shuili-yinshui-2020": 1.00,
+    "B14_yongde-minglang-yingyang-zipingbiao-2022": 0.80,
+    "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 0.95,
+}
+
+
+def _incoming() -> list[tuple[str, dict, Path]]:
+    out = []
+    for n, key in _keys(INCOMING):
+        source = INCOMING / "text" / key["source"]
+        out.append((n, key, source))
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(INCOMING_FLOORS))
+def test_each_incoming_text_reads_to_its_floor(tmp_path, name):
+    """One real page text never seen while the reading was built, scored under its key by the scorer's own code."""
+    found = {n: (k, s) for n, k, s in _incoming()}
+    if name not in found or not found[name][1].is_file():
+        pytest.skip(f"{INCOMING}: {name} not found")
+    key, source = found[name]
+    folder = tmp_path / "out"
+    try:
+        write_tables(parse_file(source), folder)
+    except BudgetkitError as e:
+        assert INCOMING_FLOORS[name] == 0, f"{name}: {e}"
+        return
+    score, _, findings = _scorer().score_doc(key, folder)
+    assert score >= INCOMING_FLOORS[name], f"{name}: {score:.3f} < {INCOMING_FLOORS[name]}\n" + "\n".join(findings)
+
+
+def test_every_incoming_text_has_a_floor():
+    names = {n for n, _, _ in _incoming()}
+    if not names:
+        pytest.skip(f"{INCOMING} not found")
+    assert names == set(INCOMING_FLOORS), sorted(names ^ set(INCOMING_FLOORS))
+
+
+# --- family: self-evaluation rows with score columns, a two-row header printing the value group first ---------
+
+_SPLIT_VALUE_RE = re.compile(r"^(?P<op>>=|<=|[≥≤=≧≦═])(?P<num>\d+(?:\.\d+)?)(?P<unit>%|[\u4e00-\u9fff]{1,2})$")
+
+
+def _self_evaluation_key(key: dict) -> dict | None:
+    """The key's rows whose target splits into comparator | number | unit (≧735人次), both levels printed."""
+    projects = []
+    for p in key["projects"]:
+        rows = [r for r in p.get("indicators", []) if r.get("level1") and r.get("level2") and not r.get("area")
+                and _SPLIT_VALUE_RE.match(_nfkc(r["value"]).replace(" ", "")) and lookup(r["level2"]) is not None]
+        if len(rows) >= 3:
+            projects.append({"name": p["name"], "indicators": rows})
+    return {"projects": projects} if projects else None
+
+
+def render_self_evaluation(key: dict) -> list[str]:
+    lines: list[str] = []
+    for p in key["projects"]:
+        lines += ["项目支出绩效自评表", f"| 项目名称 | {p['name']} | |||",
+                  "| 绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 |",
+                  "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 |"]
+        last = (None, None)
+        for r in p["indicators"]:
+            m = _SPLIT_VALUE_RE.match(_nfkc(r["value"]).replace(" ", ""))
+            l1 = r["level1"] if r["level1"] != last[0] else ""
+            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
+            last = (r["level1"], r["level2"])
+            cells = [c for c in (l1, l2) if c] + [r["name"], m["op"], m["num"], m["unit"], m["num"] + m["unit"], "10",
+                                                  "10"]
+            lines.append("| " + " | ".join(cells) + " |")
+        lines += ["| 其他需要说明事项 | 无 |", "| 总分 | 100 | 100 | 优 |"]
+    return lines
+
+
+_SELF_EVALUATION = [(n, k) for n, k in ((n, _self_evaluation_key(k)) for n, k in _all_keys()[::2]) if k]
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"self-evaluation-value-group-first-{n[:24]}")
+                                      for n, k in _SELF_EVALUATION])
+def test_self_evaluation_rows_with_score_columns(tmp_path, name, key):
+    """Family self-evaluation-value-group-first (B14): the target composed from its three cells, as the key."""
+    score, findings = _score(tmp_path, key, render_self_evaluation(key))
+    assert score == 1.0, "\n".join(findings)

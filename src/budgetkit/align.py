@@ -55,7 +55,7 @@ _STARTS = ("section", "level1", "level2", "indicator", "level2_lt", "indicator_l
 #: Columns that may be left blank within a row at no cost.
 _SKIP_COST = {"indicator": 4.0, "value": 2.5, "indicator_lt": 1.0}
 
-_COMPARATOR_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=|大于|小于|不低于|不少于|不高于|不超过|不大于|不小于|等于)$")
+_COMPARATOR_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=|大于|小于|不低于|不少于|不高于|不超过|不大于|不小于|等于)$")
 _NUMBER_RE = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?$")
 _SCORE_RE = re.compile(r"^\d+(?:\.\d+)?分?$")
 #: The kinds of a target a 指标值类型 column names.
@@ -67,7 +67,7 @@ _STANDARD_RE = re.compile("(?:" + "|".join(STANDARDS) + ")$|^标准$")
 _EXPLANATION_RE = re.compile("^(?:" + "|".join(EXPLANATION_OPENINGS) + ")")
 _LABEL_LIKE_RE = re.compile(r"(?:指标|值)$")
 _ENUM_RE = re.compile(r"^指标\s*\d+\s*[:]$")  # the number of a template row (指标1:)
-_MEAS_START_RE = re.compile(r"^(?:[≥≤><=≧≦≈±]|\d|约|大于|小于|不低于|不少于|不超过|不高于|平均|人均|每)")
+_MEAS_START_RE = re.compile(r"^(?:[≥≤><=≧≦≈═±]|\d|约|大于|小于|不低于|不少于|不超过|不高于|平均|人均|每)")
 
 #: Start of a fragment that continues the cell above (no cell starts with these).
 _CLOSING = "，。、；：？！）》」』”’%,.;:?!)"

@@ -1,5 +1,11 @@
 """Audit the quality of performance targets against the budget guidelines.
 
+The audit the year build and ``budgetkit analyse`` run is that of 财预〔2021〕101号 and the texts
+around it, rules R1–R31 (:mod:`budgetkit.rules101`, ``metadata/rules.csv``); :func:`list_rules`
+lists them first and :func:`summarize_audit` counts their findings. The checks below
+(:data:`RULES`, :func:`audit_targets`) are the pre-101 audit, kept for the benchmarks and for
+callers that ask for them by name; they state no clause.
+
 Each rule is a named check function registered in :data:`RULES` with its id,
 Chinese and English name and severity; the registry is data (see
 :func:`list_rules`), so a notebook can show what was checked and a caller can run

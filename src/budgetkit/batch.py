@@ -12,10 +12,12 @@ the work runs:
   a scheduler (``tcp://host:8786``). Dask is an optional extra:
   ``pip install -e ".[dask]"``.
 
-A file whose parse raises a :class:`~budgetkit.errors.BudgetkitError` (or an
-``OSError``: unreadable) does not stop the batch: it is listed in ``skipped``
-with its error (which names the file, line and text) and logged as a warning.
-Other exceptions are bugs and stop it.
+Every failure of one file is that file's failure: whatever its parse raises (a
+:class:`~budgetkit.errors.BudgetkitError` naming the file, line and text, an
+``OSError``, or anything else: an ``IndexError`` from a PDF with scrambled cross
+references, a ``MemoryError``), the file is listed in ``skipped`` with the
+error's type and message and logged as a warning, and the batch goes on. Only
+an interruption (Ctrl-C) stops it.
 
 ``jobs=None`` (the default) starts a pool only for :data:`POOL_MIN_FILES` files
 or more: starting the workers costs about a second, more than a few files take
@@ -63,6 +65,7 @@ __all__ = [
     "FileResult",
     "ParsedTables",
     "SkippedFile",
+    "file_failure",
     "file_progress",
     "log_progress",
     "map_files",
@@ -177,8 +180,26 @@ def _parse_one(path: Path, year: int | None) -> FileResult:
 
     try:
         return FileResult(file_records(path, year=year))
-    except FILE_ERRORS as exc:
-        return FileResult(error=str(exc), kind=type(exc).__name__)
+    except Exception as exc:  # noqa: BLE001 -- the file boundary: any failure is this file's (module docstring)
+        return file_failure(path, exc)
+
+
+def file_failure(path: Path, exc: Exception) -> FileResult:
+    """The :class:`FileResult` of a file whose reading raised ``exc``: its type and a message naming the file.
+
+    An error budgetkit raises names the file itself; any other (a bug, or a library's on a damaged
+    file) is named here, and its traceback logged at debug level.
+
+    Examples:
+        >>> file_failure(Path("x.pdf"), IndexError("list index out of range"))
+        FileResult(tables=None, error='x.pdf: IndexError: list index out of range', kind='IndexError')
+    """
+    kind = type(exc).__name__
+    if isinstance(exc, FILE_ERRORS) and str(path.name) in str(exc):
+        return FileResult(error=str(exc), kind=kind)
+    if not isinstance(exc, FILE_ERRORS):
+        logger.debug("%s: %s while reading", path, kind, exc_info=exc)
+    return FileResult(error=f"{path}: {kind}: {exc}" if str(exc) else f"{path}: {kind}", kind=kind)
 
 
 def file_progress(progress: Progress | None) -> Callable[[int, int, Path, FileResult], None] | None:
@@ -247,7 +268,8 @@ def _map_pool(task: Callable[[Path], R], paths: list[Path], jobs: int, progress)
     results: list[Any] = [None] * len(paths)
     levels = _levels()
     logger.debug("%d file(s) on %d worker processes", len(paths), jobs)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=gc.freeze)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_start_worker,
+                               initargs=(os.getpid(),))
     try:
         caller = os.getpid()
         futures = {pool.submit(_forwarding, task, path, levels, caller): n for n, path in enumerate(paths)}
@@ -261,6 +283,29 @@ def _map_pool(task: Callable[[Path], R], paths: list[Path], jobs: int, progress)
         raise
     pool.shutdown()
     return results
+
+
+def _start_worker(caller: int) -> None:
+    """In a new worker: freeze the preloaded imports (see :func:`_map_pool`) and die with the caller.
+
+    A worker is a child of the fork server, not of the caller, so it outlives a caller killed with
+    ``kill -9`` unless it watches: a daemon thread checks each second that the caller still runs.
+    """
+    gc.freeze()
+    threading.Thread(target=_watch, args=(caller,), daemon=True, name="budgetkit-watch-caller").start()
+
+
+def _watch(caller: int) -> None:
+    import time
+
+    while True:
+        time.sleep(1.0)
+        try:
+            os.kill(caller, 0)
+        except ProcessLookupError:
+            os._exit(1)  # the caller is gone: nobody will read this worker's results
+        except OSError:  # pragma: no cover - the caller runs as another user: it is alive
+            pass
 
 
 def _map_dask(task: Callable[[Path], R], paths: list[Path], scheduler: Any, progress) -> list[R]:

@@ -650,7 +650,7 @@ def _buildable(paths: ProjectPaths, todo: list[int]) -> tuple[list[int], dict[in
 
 
 def _sync_dataset(paths: ProjectPaths, years: list[int]) -> None:
-    """Keep ``data/processed/dataset/`` holding what the years' tables hold (see :mod:`budgetkit.dataset_sync`)."""
+    """Keep ``data/processed/dataset/`` holding what the years' tables hold (:mod:`budgetkit.dataset_sync`)."""
     from budgetkit.dataset_sync import sync_year  # lazy: pyarrow's dataset writer, only once a year was built
 
     for year in years:

@@ -151,14 +151,22 @@ def _dataset(args: argparse.Namespace) -> None:
               f"{result.unchanged} unchanged, {len(result.removed)} removed, {len(result.skipped)} skipped")
         for skipped in result.skipped:
             print(f"  skipped {skipped.error}", file=sys.stderr)
+        for duplicate, kept in paths.duplicates(year).items():
+            print(f"  duplicate {paths.relative(duplicate)}: the same document as {kept.name}, read once",
+                  file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit status.
 
     0: done; 1: ``build`` skipped a file or a year (the rest was built; the index says what); 2: a
-    :class:`~budgetkit.errors.BudgetkitError` (for ``build``: a notebook failed, after the other years).
+    :class:`~budgetkit.errors.BudgetkitError` (for ``build``: a notebook failed, after the other years), or
+    a folder that cannot be written, a full disk, no memory left; 130: interrupted (Ctrl-C). Each ends in
+    one line, never a traceback.
     """
+    for stream in (sys.stdout, sys.stderr):  # a file name the locale cannot show is escaped, not a crash
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet, args.verbose)
     try:
@@ -166,3 +174,14 @@ def main(argv: list[str] | None = None) -> int:
     except BudgetkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a read-only folder, a full disk: what was written before stays as it was
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: {where}{exc.strerror or exc} (nothing half written was kept; free space or fix the "
+              "permissions and run it again)", file=sys.stderr)
+        return 2
+    except MemoryError:
+        print("error: out of memory (try fewer --jobs)", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: what was finished is kept; run it again to go on", file=sys.stderr)
+        return 130

@@ -64,12 +64,12 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from budgetkit.batch import FILE_ERRORS, FileResult, SkippedFile, file_progress, log_progress, map_files
+from budgetkit.batch import FileResult, SkippedFile, file_failure, file_progress, log_progress, map_files
 from budgetkit.errors import InputError, ParameterError
 from budgetkit.fields import columns as table_columns
 from budgetkit.fields import dtypes
 from budgetkit.fingerprint import file_digest
-from budgetkit.paths import project_paths
+from budgetkit.paths import file_name, project_paths
 from budgetkit.tables import TABLE_NAMES, Tables, conform
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class DatasetResult:
         parsed: files parsed and written.
         unchanged: files whose partitions were already made from the same bytes and version.
         removed: sources whose partitions were removed (file gone from the year, or now failing).
-        skipped: files that raised a ``BudgetkitError`` or ``OSError`` (their old partitions removed).
+        skipped: files whose reading raised anything (their old partitions removed).
         counts: rows written per table, over the files parsed.
     """
 
@@ -167,19 +167,21 @@ def write_dataset(
 
     base = Path(dataset)
     files = [Path(p) for p in paths]
-    stems = [p.stem for p in files]
+    stems = [_source(p) for p in files]
     if len(set(stems)) != len(stems):
         dupes = sorted({s for s in stems if stems.count(s) > 1})
         raise InputError("two files of the year share a name (one partition per file stem)", text=dupes[0])
     _sweep(base, year)
     record = _read_record(base, year)
-    digests = {p.stem: {"file": p.name, "sha256": file_digest(p), "budgetkit": __version__} for p in files}
-    todo = [p for p in files if force or not _is_whole(base, year, p.stem, record.get(p.stem), digests[p.stem])]
+    digests = {_source(p): {"file": file_name(p), "sha256": file_digest(p), "budgetkit": __version__}
+               for p in files}
+    todo = [p for p in files
+            if force or not _is_whole(base, year, _source(p), record.get(_source(p)), digests[_source(p)])]
     result = DatasetResult(unchanged=len(files) - len(todo))
     before = _sources(base, year)
     if todo:  # a file is recorded again only once all its partitions are in place
         for path in todo:
-            record.pop(path.stem, None)
+            record.pop(_source(path), None)
         _write_record(base, year, record)
     outcomes = map_files(partial(_parse_and_write, dataset=base, year=year), todo, jobs=jobs,
                          scheduler=scheduler, progress=file_progress(progress))
@@ -188,11 +190,11 @@ def write_dataset(
             result.parsed += 1
             for name, n in outcome.tables.items():
                 result.counts[name] = result.counts.get(name, 0) + n
-            record[path.stem] = digests[path.stem] | {"rows": dict(outcome.tables)}
+            record[_source(path)] = digests[_source(path)] | {"rows": dict(outcome.tables)}
         else:
             result.skipped.append(SkippedFile(path, outcome.error, outcome.kind))
-            record.pop(path.stem, None)
-    for stem in _sources(base, year) - {p.stem for p in files if p.stem in record}:
+            record.pop(_source(path), None)
+    for stem in _sources(base, year) - {_source(p) for p in files if _source(p) in record}:
         _remove_partition(base, year, stem)
         record.pop(stem, None)
     result.removed = sorted(before - _sources(base, year))
@@ -209,10 +211,10 @@ def _parse_and_write(path: Path, dataset: Path, year: int) -> FileResult:
 
     try:
         tables = parse_file(path, year=year)
-    except FILE_ERRORS as exc:
-        _remove_partition(dataset, year, path.stem)
-        return FileResult(error=str(exc), kind=type(exc).__name__)
-    return FileResult(write_partition(tables, dataset, year, path.stem))
+    except Exception as exc:  # noqa: BLE001 -- the file boundary: any failure is this file's
+        _remove_partition(dataset, year, _source(path))
+        return file_failure(path, exc)
+    return FileResult(write_partition(tables, dataset, year, _source(path)))
 
 
 def write_partition(tables: Tables, dataset: str | Path, year: int, source: str) -> dict[str, int]:
@@ -312,6 +314,11 @@ def _arrow(frame: pd.DataFrame, table: str) -> pa.Table:
 
 
 # --- layout ----------------------------------------------------------------------------------------------
+
+
+def _source(path: Path) -> str:
+    """The partition key of a file: its stem as its owner wrote it (:func:`budgetkit.paths.file_name`)."""
+    return Path(file_name(path)).stem
 
 
 def _partition(base: Path, table: str, year: int, source: str | None = None) -> Path:

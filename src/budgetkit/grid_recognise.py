@@ -372,7 +372,7 @@ def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:
         elif r.grid is not None and r.cells and r.cells[0].page is not None:
             page = min(page, r.cells[0].page) if page is not None else r.cells[0].page
         if r.grid is not None and r.grid != grid:
-            if fields or not any(_field_row(x) for x in rows[:k] if x.grid == r.grid):
+            if not any(_field_row(x) for x in rows[:k] if x.grid == r.grid):
                 break
             grid = r.grid
         fields = fields or (r.grid is not None and _field_row(r))
@@ -565,8 +565,10 @@ def _placeholder_row(name: str, value: str | None) -> bool:
         value is not None and match_key(value) in words and not name)
 
 
-#: Why the cells of a table with a header and no indicator row are reported.
-EMPTY_TEMPLATE = "an empty template table: no indicator row"
+#: Why the cells of a table printed a second time are reported (its first printing is read).
+REPEATED = "the same table printed again"
+#: Why the cells of a table with no project name and no indicator row are reported.
+EMPTY_TEMPLATE = "an empty template table: no project name and no indicator row"
 #: Why a row's level label is not the one printed in its row.
 CENTRED = "level label read as printed at the middle of its block"
 #: Why the cells of a row with level labels only are reported (an empty level-2 slot of the template).
@@ -712,9 +714,8 @@ def grid_fields(rows: Sequence[Row]) -> dict[str, str]:
         {'department': '某办公室'}
     """
     out: dict[str, str] = {}
-    for r in rows:
-        if r.grid is None:
-            continue
+    grid_rows = [r for r in rows if r.grid is not None]
+    for i, r in enumerate(grid_rows):
         cells = [c for c in r.cells if c.text and not c.spanned]
         for a, b in zip(cells, cells[1:], strict=False):
             m = lookup(a.text)
@@ -723,8 +724,21 @@ def grid_fields(rows: Sequence[Row]) -> dict[str, str]:
                 continue
             mb = lookup(b.text)
             if mb is None or mb.role("field", "goal", "block", "title", "column") is None:
-                out[term.field] = b.text
+                out[term.field] = b.text + _wrapped_on(grid_rows[i + 1:], a, b)
     return out
+
+
+def _wrapped_on(below: Sequence[Row], label: Cell, value: Cell) -> str:
+    """The rest of a value a page break wrapped into the next row: under a blank label cell, in its column."""
+    if not below:
+        return ""
+    nxt = below[0]
+    under_label = [c for c in nxt.cells if c.col == label.col]
+    under_value = [c for c in nxt.cells if c.col == value.col and c.text and not c.spanned]
+    if under_label and not any(c.text for c in under_label) and under_value and value.page is not None \
+            and under_value[0].page == value.page + 1:
+        return under_value[0].text
+    return ""
 
 
 def _is_title(text: str) -> bool:
@@ -782,6 +796,16 @@ def _name_from_title(title: str) -> str | None:
     return None
 
 
+def _prints_name_label(rows: Sequence[Row]) -> bool:
+    """Whether a grid row of ``rows`` prints the 项目名称 label (a field ``project``)."""
+    for r in rows:
+        for c in r.cells:
+            if r.grid is not None and c.text and not c.spanned and (m := lookup(c.text)) is not None \
+                    and (t := m.role("field")) is not None and t.field == "project":
+                return True
+    return False
+
+
 def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[dict, object, list]:
     """The project record of ``table`` from its header block, with provenance."""
     from budgetkit.recognise import _finish_amounts, _split_attribute
@@ -790,7 +814,8 @@ def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[di
     rec = dict(header.record)
     rec.update(grid_fields(table.head))
     title = _title(table.head)
-    if not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department"):
+    if not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department") \
+            and not _prints_name_label(table.head):  # a 项目名称 left blank is an unfilled form, not a title's name
         rec["project"] = _name_from_title(title)
     cells = [c for r in [*table.head, *table.header_rows, *table.rows] for c in r.cells if c.text]
     first, last = (cells[0], cells[-1]) if cells else (None, None)
@@ -913,9 +938,11 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
     if not any(r.grid is not None for r in doc.rows):
         return None
     found = find_tables(doc)
-    if not found:
-        return None
     src = source_file or Path(doc.path).name
+    if not found:
+        from budgetkit.packed_cells import recognise_packed
+
+        return recognise_packed(doc, src, year)
     stem = Path(src).stem
     out = Recognised()
     consumed: set[int] = set()
@@ -945,6 +972,7 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
             reported.append((tok.cell, _outside_reason(tok), None))
     consumed.update(id(r) for r in pre)
     carry_year = year
+    printed: dict[tuple, str] = {}
     for k, t in enumerate(tables, 1):
         pid = f"{stem}#{k:02d}"
         project, header, toks = _project(t, pid, src, carry_year)
@@ -963,12 +991,19 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         for tok, reason in header.leftovers:
             reported.append((tok.cell, reason, pid))
         records, left = section_records(t.rows, t.roles, pid)
-        if not records and not any(why != LEVEL_ONLY for _, why in left):
+        if not records and not any(why != LEVEL_ONLY for _, why in left) and not project.get("project"):
             # an empty template (a header and level labels, no indicator): no project
             reported += [(c, EMPTY_TEMPLATE, None) for r in [*t.head, *t.header_rows, *t.rows]
                          for c in r.cells if c.text and not c.spanned]
             continue
         reported += [(c, why, pid) for c, why in left]
+        sig = (project.get("project"), project.get("implementing_unit"),
+               tuple((r["level2"], r["indicator"], r["value"]) for r in records))
+        if records and sig in printed:  # a volume printing one table twice: one project
+            reported += [(c, f"{REPEATED} ({printed[sig]})", pid) for r in [*t.head, *t.header_rows, *t.rows]
+                         for c in r.cells if c.text and not c.spanned]
+            continue
+        printed[sig] = pid
         project["indicator_count"] = len(records)
         if records:
             project["status"], project["status_reason"] = "complete", None
@@ -989,7 +1024,8 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         if id(r) not in consumed:
             reported += [(c, "outside any table", None) for c in r.cells if c.text and not c.spanned]
     seen: set[int] = set()
-    for cell, reason, pid in reported:
+    for item, reason, pid in reported:
+        cell = item.cell if hasattr(item, "cells") else item  # the preamble reports tokens
         if id(cell) in seen or not cell.text:
             continue
         seen.add(id(cell))

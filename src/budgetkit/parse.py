@@ -48,7 +48,7 @@ from budgetkit.cells import Document
 from budgetkit.errors import InputError, NoTableError
 from budgetkit.normalize import normalize_text
 from budgetkit.parse_value import parse_indicator_value
-from budgetkit.paths import ProjectPaths
+from budgetkit.paths import ProjectPaths, file_name
 from budgetkit.placeholders import is_placeholder
 from budgetkit.segment import segment_lines
 from budgetkit.tables import TABLE_NAMES, Tables, conform
@@ -168,7 +168,7 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     from budgetkit.ocr import repair_ocr
     from budgetkit.recognise import recognise
 
-    src = source_file or doc.path.name
+    src = source_file or file_name(doc.path)
     doc = repair_ocr(doc)
     rec = recognise_grids(doc, year=year, source_file=src) if doc.kind != "text" else None
     if rec is None or not rec.indicators:  # no target table on a grid: the document is read as text

@@ -17,6 +17,7 @@ Examples:
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,11 @@ __all__ = ["ProjectPaths", "find_root", "project_paths"]
 
 #: Input file kinds the readers understand, by suffix (``.doc`` too: reading it says how to convert it).
 RAW_SUFFIXES: tuple[str, ...] = tuple(SUFFIXES)
+#: Which of several files of one name (one document in several formats) is read: the text (perhaps
+#: corrected by hand), then the formats that hold the table's cells, the PDF last.
+READ_FIRST: tuple[str, ...] = (".txt", ".xlsx", ".xlsm", ".xls", ".docx", ".html", ".htm", ".xhtml", ".pdf", ".doc")
+
+logger = logging.getLogger(__name__)
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -124,7 +130,8 @@ class ProjectPaths:
         folder = self.raw_year(year)
         if not folder.is_dir():
             raise InputError(f"no folder for year {year}", path=folder)
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in RAW_SUFFIXES and p.is_file())
+        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in RAW_SUFFIXES and p.is_file()
+                       and self._inside(p))
         if not files:
             raise InputError(f"no {'/'.join(RAW_SUFFIXES)} file for year {year}", path=folder)
         return files
@@ -148,8 +155,47 @@ class ProjectPaths:
             ['a.txt', 'b.pdf']
         """
         files = self.raw_files(year)
-        stems_with_text = {f.stem for f in files if f.suffix.lower() == ".txt"}
-        return [f for f in files if not (f.suffix.lower() == ".pdf" and f.stem in stems_with_text)]
+        return [f for f in files if f not in self._copies(files)]
+
+    def duplicates(self, year: int) -> dict[Path, Path]:
+        """``{file: the file read instead}``: the other formats of a document of ``year`` (same name).
+
+        One document published in several formats (``a.xlsx`` and ``a.docx``, ``a.pdf`` and its
+        ``a.txt``) is read once, from the first of :data:`READ_FIRST`; the others are listed here.
+
+        Examples:
+            >>> import tempfile
+            >>> p = ProjectPaths(Path(tempfile.mkdtemp()))
+            >>> p.raw_year(2025).mkdir(parents=True)
+            >>> for name in ("a.docx", "a.xlsx", "b.pdf"):
+            ...     _ = (p.raw_year(2025) / name).write_bytes(b"")
+            >>> {k.name: v.name for k, v in p.duplicates(2025).items()}, [f.name for f in p.disclosures(2025)]
+            ({'a.docx': 'a.xlsx'}, ['a.xlsx', 'b.pdf'])
+        """
+        return self._copies(self.raw_files(year))
+
+    @staticmethod
+    def _copies(files: list[Path]) -> dict[Path, Path]:
+        rank = {suffix: n for n, suffix in enumerate(READ_FIRST)}
+        by_stem: dict[str, list[Path]] = {}
+        for f in files:
+            by_stem.setdefault(f.stem, []).append(f)
+        out = {}
+        for same in by_stem.values():
+            kept, *others = sorted(same, key=lambda f: (rank.get(f.suffix.lower(), len(rank)), f.name))
+            out.update(dict.fromkeys(others, kept))
+        return out
+
+    def _inside(self, path: Path) -> bool:
+        """Whether ``path`` is no link, or a link to a file inside ``data/raw`` (a warning says it is not)."""
+        if not path.is_symlink():
+            return True
+        target = path.resolve()
+        if target.is_relative_to(self.raw.resolve()):
+            return True
+        logger.warning("%s: a link to %s, outside %s: not read", self.relative(path), target,
+                       self.relative(self.raw))
+        return False
 
     @property
     def state(self) -> Path:
@@ -188,10 +234,45 @@ class ProjectPaths:
         )
 
     def years(self) -> list[int]:
-        """Budget years found under ``data/raw`` (folders named by a 4-digit year), ascending."""
+        """Budget years found under ``data/raw`` (folders named by a plausible budget year), ascending.
+
+        A folder named by a number outside :data:`budgetkit.params.YEAR_RANGE` (``data/raw/1800``) is no
+        budget year: it is left out, with a warning.
+        """
+        from budgetkit.params import YEAR_RANGE
+
         if not self.raw.is_dir():
             return []
-        return sorted(int(p.name) for p in self.raw.iterdir() if p.is_dir() and p.name.isdigit())
+        years = []
+        for p in self.raw.iterdir():
+            if p.is_dir() and p.name.isdigit():
+                if YEAR_RANGE[0] <= int(p.name) <= YEAR_RANGE[1]:
+                    years.append(int(p.name))
+                else:
+                    logger.warning("%s: no budget year (not in %d–%d): not read", self.relative(p), *YEAR_RANGE)
+        return sorted(years)
+
+
+def file_name(path: str | Path) -> str:
+    """The name of ``path`` as its owner wrote it, whatever the locale decoded its bytes as.
+
+    Under a GB18030 locale Python decodes a UTF-8 file name as GB18030 (mojibake, and lone
+    surrogates where the bytes are no GB18030), which no UTF-8 table or JSON can hold; the bytes
+    are read back and decoded as UTF-8, else GB18030, else with replacement characters.
+
+    Examples:
+        >>> file_name("/x/宁夏.txt")
+        '宁夏.txt'
+        >>> file_name(os.fsdecode("宁夏.txt".encode("gb18030")))  # a GB18030 name, whatever the locale
+        '宁夏.txt'
+    """
+    raw = os.fsencode(Path(path).name)
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")  # pragma: no cover - GB18030 decodes any byte string
 
 
 def project_paths(root: Path | str | None = None, **dirs: str | Path) -> ProjectPaths:

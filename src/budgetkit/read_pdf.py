@@ -53,6 +53,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from budgetkit.cell_overflow import cell_texts
 from budgetkit.cells import Document
 from budgetkit.errors import InputError
 from budgetkit.lines import SourceLine
@@ -233,7 +234,7 @@ def _table(table: Any, number: int, h_edges: list[dict]) -> _Table:
     xs = sorted({c[0] for c in table.cells})
     rows = table.rows
     tops = [row.bbox[1] for row in rows]
-    texts = table.extract()
+    texts = cell_texts(table)  # as table.extract(), with glyphs overflowing a cell's rule given back
     cells: list[Placed] = []
     extents: list[tuple[float, float]] = []
     for r, (row, row_texts) in enumerate(zip(rows, texts, strict=True)):
@@ -402,7 +403,7 @@ def _read_tables(pdf: Any, p: Path, texts: list[list[_Text]]) -> dict[int, list[
             nxt, last = n + 1, _last_table(read[n])
             if last is None or nxt > len(texts) or nxt in read or nxt in wanted:
                 break
-            following = items(nxt)
+            following = _table_first(items(nxt))
             head = _body(following)
             if not (head and isinstance(head[0], _Table) and _continues(last, head[0])):
                 break
@@ -459,6 +460,7 @@ def _document(p: Path, pages: list[list[_Table | _Text]], npages: int, tabled: l
     notes: list[dict] = []
     blocks: list[_Text | list[_Table] | tuple[str, _Text]] = []
     for items in pages:
+        items = _table_first(items)
         body = _body(items)
         kept = {id(it) for it in body}
         for item in items:
@@ -492,9 +494,28 @@ def _document(p: Path, pages: list[list[_Table | _Text]], npages: int, tabled: l
     return Document(p, out.rows, kind="pdf", units=npages, unit_name="pages", unreadable=unreadable)
 
 
+#: Text beside a table at a page break this short is a fragment of a row's label drawn past the rule (a
+#: wrapped label's tail under the last table, its head over the first), not text before or after the table.
+_FRAGMENT = 3
+
+
 def _last_table(items: list[_Table | _Text]) -> _Table | None:
     body = _body(items)
+    while body and isinstance(body[-1], _Text) and len(body[-1].text) <= _FRAGMENT:
+        body = body[:-1]
     return body[-1] if body and isinstance(body[-1], _Table) else None
+
+
+def _table_first(items: list[_Table | _Text]) -> list[_Table | _Text]:
+    """A page's items with its first table before the label fragments above it (see :data:`_FRAGMENT`)."""
+    body = _body(items)
+    k = 0
+    while k < len(body) and isinstance(body[k], _Text) and len(body[k].text) <= _FRAGMENT:
+        k += 1
+    if k == 0 or k >= len(body) or not isinstance(body[k], _Table):
+        return items
+    table = body[k]
+    return [table, *(it for it in items if it is not table)]
 
 
 def _unreadable(out: RowWriter, p: Path) -> list[dict]:

@@ -34,6 +34,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -80,13 +81,13 @@ SECTION_ROLES = ("level1", "level2", "section")
 #: A cell this long holding this many structural terms is a page flattened to one line.
 _RUN_TOGETHER = (80, 3)
 
-_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦")
-_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈]|>=|<=)$")
+_COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
+_COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")
 _LEVEL_TEXT = ("level1", "level2")
 #: A number with its comparator, as a target prints it (>=95, ≥3.5).
-_NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?"
+_NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦═])?\d+(?:\.\d+)?"
 _VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
-_PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道|村)")
+_PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道办|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 #: What ends a table: text of a signature block or of the site around the page.
 _END_ROLES = ("boilerplate", "furniture")
@@ -256,8 +257,16 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     end = _rows_end(body)
     trailing = body[end:] + signed
     body = body[:end]
+    if trailing and trailing[0].role("title") is not None and trailing[0].inferred and body \
+            and body[-1].inferred:  # the title's first words glued to the last target (…=99百分比省级部门…)
+        at = [m.end() for m in _target_run_re().finditer(body[-1].text) if any(ch.isdigit() for ch in m.group(0))]
+        if at and at[-1] < len(body[-1].text):
+            last = body.pop()
+            body.append(replace(last, text=last.text[: at[-1]]))
+            trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
+    two_labels = "level2" not in [c for c, _, _ in columns]
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
@@ -284,11 +293,21 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
         # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
         reported.append((body[-1], CUT_LABEL_AT_FILE_END, pid))
         body, ends_file = body[:-1], False
+    if two_labels:  # 指标类型 | 指标名称: a level-2 word stands in the name column, as the name
+        body = [replace(t, match=None) if t.role("level2") is not None and t.role("level1") is None else t
+                for t in body]
     rows = align_section(body, schema)
     indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
                                                            ends_file=ends_file)
     used.update(row_used)
     reported.extend(row_reports)
+    if two_labels:
+        for row in indicators:
+            term = lookup(row.get("indicator") or "")
+            term = term.role("level2") if term is not None else None
+            if term is not None and not row.get("level2"):
+                row.update(level2=term.field, level2_printed=row["indicator"],
+                           level1=_regrouped(row.get("level1"), term))
     for tok in trailing:
         reported.append((tok, _outside_reason(tok).replace("outside any table", "after the table"), pid))
     nonblank = [t for t in toks if t.text]
@@ -348,7 +367,10 @@ _PAGE_BREAK_LINES = 2
 
 
 def _rows_end(body: Sequence[Tok]) -> int:
-    """Where a table's rows end: at a signature block, a note (注:), an attachment line or the site around the page.
+    """Where a table's rows end: at a signature block, a note, an attachment line, the site or the next title.
+
+    The next table's title stands for the rest of a table cut before its rows; a note is 注:…, an attachment
+    line 附件:….
 
     A covering notice of the next document (its title and paragraphs) printed before the attachment line is set
     apart with it, back to the page break (two blank lines or more) after the last level label.
@@ -363,8 +385,8 @@ def _rows_end(body: Sequence[Tok]) -> int:
         >>> [t.text for t in body[_rows_end(body):]]
         ['某单位2025年部门预算绩效目标', '根据有关要求,现予以公开。', '附件:2025年绩效目标表']
     """
-    end = next((i for i, t in enumerate(body) if i > 0 and scan(t.text, *_END_ROLES) is not None
-                and t.role("level1", "level2", "column") is None), len(body))
+    end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
+                and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
     if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
         return end
     last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
@@ -387,6 +409,9 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
         >>> [[t.text for t in part] for part in _cut_signature(toks)]
         [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
+        >>> toks = [Tok("满意度%=99百分比省级部门预算项目支出绩效目标表2023年度", (Cell("", 1),), 2, inferred=True)]
+        >>> [[t.text for t in part] for part in _cut_signature(toks)]
+        [['满意度%=99百分比'], ['省级部门预算项目支出绩效目标表2023年度']]
         >>> toks = [Tok("师生满意度≥90%注:本表由项目单位填报", (Cell("", 1),), 2, inferred=True)]
         >>> [[t.text for t in part] for part in _cut_signature(toks)]
         [['师生满意度≥90%'], ['注:本表由项目单位填报']]
@@ -397,7 +422,8 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         found = [f for f in find_terms(tok.text, _GLUED_ENDS) if f.start > 0]
         labels = [f.start for f in found if f.end - f.start >= 3 and f.match.term.field == "signature"
                   or f.match.term.field != "signature" and _after_target(tok.text[: f.start])]
-        words = [f.start for f in found if f.end - f.start < 3 and f.match.term.match == "contains"]
+        words = [f.start for f in found if f.match.term.match == "contains"
+                 and (f.end - f.start < 3 or f.match.term.role == "title")]
         if labels:
             at = min(labels)
         elif words:
@@ -413,8 +439,9 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
     return body, []
 
 
-#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:).
-_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment")
+#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:), the
+#: next table's title.
+_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment", "title")
 
 
 def _after_target(text: str) -> bool:
@@ -829,6 +856,13 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
             used.add(id(tok))
             i += 1
             continue
+        if cols and not any(c[0] == "area_values" for c in cols) and _is_place(tok) and (
+                cols[-1][0] == "area_value" or i + 1 < len(toks) and _is_place(toks[i + 1])):
+            # place names after the column labels, each a cell, no 区域目标值 above them: one target column per area
+            cols.append(("area_value", tok.text.strip(), tok.text.strip()))
+            used.add(id(tok))
+            i += 1
+            continue
         if cols and cols[-1][0] in ("area_values", "area_value") and tok.match is None and tok.text:
             names = _area_names(tok.text, areas)
             if names:
@@ -847,6 +881,16 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
     printed = [p for _, p, _ in cols]
     roles = [r for r, _, _ in cols if r != "area_values"]
     cols = [c for c in cols if c[0] != "area_values"]
+    # a two-row header printing the value group first (年度指标值 | 实际完成值 | 分值 | 得分 on the first row,
+    # 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 on the second): the second row's columns take the
+    # place of the first row's value column
+    if "level1" in roles and "value" in roles[: roles.index("level1")] and any(
+            r in ("value", "nature", "measure_unit") for r in roles[roles.index("level1") :]):
+        at = [c[0] for c in cols].index("level1")
+        first, second = cols[:at], cols[at:]
+        k = [c[0] for c in first].index("value")
+        cols = [*second, *first[k + 1 :]]
+        roles = [r for r, _, _ in cols]
     # value sub-columns on a second header row replace the column above them
     if roles.count("value") > 1 and roles.count("indicator") == 1:
         first_v = roles.index("value")
@@ -854,7 +898,12 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
         if subs:
             others = [c for c in cols[first_v + 1 :] if c not in subs]
             cols = cols[:first_v] + subs + others
+    printed_roles = [c[0] for c in cols]
+    two_labels = "level2" not in printed_roles and "level1" in printed_roles and "indicator" in printed_roles \
+        and printed_roles.index("indicator") == printed_roles.index("level1") + 1
     for need in ("level1", "level2", "indicator"):
+        if need == "level2" and two_labels:
+            continue  # 指标类型 | 指标名称: the level-2 word stands in the name column as the indicator's name
         if need not in [c[0] for c in cols]:
             at = {"level1": 0, "level2": 1, "indicator": 2}[need]
             cols.insert(min(at, len(cols)), (need, "", None))
@@ -926,6 +975,11 @@ def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: s
             out.append(tok)
         i += 1
     return out
+
+
+def _is_place(tok: Tok) -> bool:
+    """Whether a header cell is a place name alone (西坪镇尧山村, 埭头镇)."""
+    return tok.match is None and _PLACE_RE.fullmatch("".join(tok.text.split())) is not None
 
 
 def _area_names(text: str, areas: Sequence[str]) -> list[str]:
@@ -1177,7 +1231,8 @@ def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequen
         ('社会效益指标', 'level label read as printed at the middle of its block')
     """
     n = len(row_lines)
-    middles_of = {role: [_row_position(centre, row_lines) for centre, _ in labels]
+    reach = list(itertools.accumulate((last for _, last in row_lines), max))  # once, for a search per label
+    middles_of = {role: [_row_position(centre, row_lines, reach) for centre, _ in labels]
                   for role, labels in printed_at.items() if labels and n}
     blocks_of = {role: _blocks_down(middles, n) or _blocks_up(middles, n) for role, middles in middles_of.items()}
     # a level shows it by itself: labels that are not on the first row of a block each, or between rows
@@ -1202,14 +1257,21 @@ def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequen
             rec["level1"] = _regrouped(rec.get("level1"), m.role("level2", "level1") if m is not None else None)
 
 
-def _row_position(line: float, row_lines: Sequence[tuple[int, int]]) -> float:
-    """Where ``line`` is among the rows: ``k`` on row ``k``, ``k - 0.5`` between rows ``k - 1`` and ``k``."""
-    for k, (first, last) in enumerate(row_lines):
-        if first <= line <= last:
-            return float(k)
-        if line < first:
-            return k - 0.5
-    return len(row_lines) - 0.5
+def _row_position(line: float, row_lines: Sequence[tuple[int, int]], reach: Sequence[int]) -> float:
+    """Where ``line`` is among the rows: ``k`` on row ``k``, ``k - 0.5`` between rows ``k - 1`` and ``k``.
+
+    ``reach[k]`` is the last line of rows ``0..k`` (running maximum): the first row ``line`` does not
+    lie below is found by bisection, so a table of many rows costs a logarithm per label, not a scan.
+
+    Examples:
+        >>> rows = [(1, 2), (4, 4), (6, 7)]
+        >>> [_row_position(x, rows, [2, 4, 7]) for x in (1, 3, 4, 5, 9)]
+        [0.0, 0.5, 1.0, 1.5, 2.5]
+    """
+    k = bisect_left(reach, line)
+    if k == len(row_lines):
+        return len(row_lines) - 0.5
+    return float(k) if row_lines[k][0] <= line else k - 0.5
 
 
 def _blocks_down(middles: Sequence[float], n: int) -> list[tuple[int, int]] | None:

@@ -54,7 +54,7 @@ from pathlib import Path
 from budgetkit.errors import BudgetkitError
 from budgetkit.paths import ProjectPaths
 
-__all__ = ["BuildLockedError", "Stage", "build_lock", "recover", "write_atomic"]
+__all__ = ["BuildLockedError", "Stage", "SwapError", "build_lock", "recover", "write_atomic"]
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +63,10 @@ OUTPUT_FOLDERS: tuple[str, ...] = ("processed", "figures", "reports")
 
 _MANIFEST = "run_manifest.json"
 _WRITE_FRAMES_STAGING = re.compile(r"^\.(\d{4}|compare)-")
+
+
+class SwapError(BudgetkitError):
+    """The new outputs of a year could not be swapped in (a folder not writable, a full disk): nothing moved."""
 
 
 class BuildLockedError(BudgetkitError):
@@ -135,27 +139,54 @@ def _journal(paths: ProjectPaths, name: str) -> Path:
     return paths.state / f"swap-{name}.json"
 
 
-def _move_in(staged: Path, live: Path, trash: Path) -> None:
-    """Put ``staged`` where ``live`` is, the old ``live`` moved into ``trash``."""
+def _move_in(staged: Path, live: Path, trash: Path) -> tuple[Path, Path, Path | None] | None:
+    """Put ``staged`` where ``live`` is, the old ``live`` moved into ``trash``; return what moved where."""
     if not staged.exists():
-        return  # moved by an earlier, interrupted run of the same journal
+        return None  # moved by an earlier, interrupted run of the same journal
     live.parent.mkdir(parents=True, exist_ok=True)
+    old = None
     if live.exists():
         trash.mkdir(parents=True, exist_ok=True)
-        os.replace(live, trash / f"{len(list(trash.iterdir()))}-{live.name}")
-    os.replace(staged, live)
+        old = trash / f"{len(list(trash.iterdir()))}-{live.name}"
+        os.replace(live, old)
+    try:
+        os.replace(staged, live)
+    except OSError:
+        if old is not None:
+            os.replace(old, live)
+        raise
+    return staged, live, old
 
 
-def _finish(paths: ProjectPaths, journal: Path) -> list[Path]:
+def _finish(paths: ProjectPaths, journal: Path, *, undo_on_error: bool = False) -> list[Path]:
+    """Do the journal's moves; with ``undo_on_error``, an ``OSError`` puts back what was moved, then is raised."""
     entry = json.loads(journal.read_text(encoding="utf-8"))
     trash = paths.root / entry["trash"]
-    moved = []
-    for staged, live in entry["moves"]:
-        _move_in(paths.root / staged, paths.root / live, trash)
-        moved.append(paths.root / live)
+    moved, done = [], []
+    try:
+        for staged, live in entry["moves"]:
+            done.append(_move_in(paths.root / staged, paths.root / live, trash))
+            moved.append(paths.root / live)
+    except OSError:
+        if not undo_on_error:
+            raise
+        for step in reversed([d for d in done if d is not None]):
+            staged_path, live_path, old = step
+            os.replace(live_path, staged_path)
+            if old is not None:
+                os.replace(old, live_path)
+        journal.unlink()
+        raise
     journal.unlink()
     shutil.rmtree(trash, ignore_errors=True)
     return moved
+
+
+def _writable(folder: Path) -> bool:
+    """Whether entries can be renamed in and out of ``folder`` (or it can be made)."""
+    while not folder.exists():
+        folder = folder.parent
+    return os.access(folder, os.W_OK | os.X_OK)
 
 
 def recover(paths: ProjectPaths) -> list[str]:
@@ -246,17 +277,29 @@ class Stage:
             if self.folder(k, part, staged=True).exists()
         ]
         trash = self.live.state / f"trash-{self.name}-{os.getpid()}"
+        for _, live in moves:  # every folder must be replaceable before any is replaced
+            target = self.live.root / live
+            if not _writable(target.parent) or target.is_dir() and not _writable(target):
+                raise SwapError(f"cannot replace {live}: no permission to write there; the old outputs of "
+                                f"{self.name} are kept whole", path=target)
         journal = _journal(self.live, self.name)
         write_atomic(
             journal, json.dumps({"moves": moves, "trash": self.live.relative(trash)}, ensure_ascii=False)
         )
         live_manifest = self.folder("reports", part, staged=False) / _MANIFEST
-        if live_manifest.is_file():
-            manifest = json.loads(live_manifest.read_text(encoding="utf-8"))
+        before = live_manifest.read_text(encoding="utf-8") if live_manifest.is_file() else None
+        if before is not None:
+            manifest = json.loads(before)
             manifest["status"] = "running"
             manifest["error"] = "a build is replacing these outputs"
             write_atomic(live_manifest, json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
-        moved = _finish(self.live, journal)
+        try:
+            moved = _finish(self.live, journal, undo_on_error=True)
+        except OSError as err:  # every move was put back: the old year is whole again, its manifest too
+            if before is not None:
+                write_atomic(live_manifest, before)
+            raise SwapError(f"cannot swap in the new outputs ({type(err).__name__}: {err.strerror or err}); "
+                            f"the old outputs of {self.name} are kept whole", path=err.filename) from err
         logger.info("[%s] swapped in %s", self.name, ", ".join(self.live.relative(p) for p in moved))
         return moved
 

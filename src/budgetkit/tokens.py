@@ -45,7 +45,7 @@ PIECE, SAME, LINE, BLANK, BREAK = 0, 1, 2, 3, 4
 
 _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
 #: The start of a target value: a comparator or a digit (a level label is followed by a label or a name, never this).
-_VALUE_STARTS = r">=|<=|[≥≤><=≧≦±]|\d"
+_VALUE_STARTS = r">=|<=|[≥≤><=≧≦═±]|\d"
 _VALUE_START_RE = re.compile(rf"\s*(?:{_VALUE_STARTS})")
 #: Words an indicator's explanation (指标解释) opens with; the first ones (:data:`EXPLANATION_CUTS`) are never
 #: inside a name, so a run-together row is cut before them (:func:`budgetkit.recognise.split_run_together_rows`).

@@ -55,7 +55,8 @@ __all__ = [
 PINYIN_RE = re.compile(r"(?<=[\u3400-\u9fff])\((?:[a-zàáâãäāăǎèéêěēíìîïīǐòóôõöōǒùúûüūǔǖǘǚǜńňǹḿ]{1,7})(?:\)|$)")
 _SPACE_RE = re.compile(r"[\s\u3000]+")
 _MARKS = str.maketrans("", "", "*★☆\"'“”")
-_QUALIFIER_CANDIDATE_RE = re.compile(r"\([^()]*\)分?|\d+(?:\.\d+)?分$|[★☆*]+")
+# (?<!\d): a score is looked for from the start of a run of digits only, so a long run is read once
+_QUALIFIER_CANDIDATE_RE = re.compile(r"\([^()]*\)分?|(?<!\d)\d+(?:\.\d+)?分$|[★☆*]+")
 _PREFIX_RE = re.compile(r"^(?:其中|含)[:]?")
 _YEAR_IN_LABEL_RE = re.compile(r"\d{4}年度?")
 #: A label printing an alternative word in brackets inside it (``专项(项目)名称``, ``项目(资金)名称``).

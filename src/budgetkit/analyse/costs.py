@@ -27,8 +27,9 @@ __all__ = ["COST_FILE_COLUMNS", "STATUS_CODES", "costs_frame"]
 
 logger = logging.getLogger(__name__)
 
+#: The columns ANALYSES.md names, first; reconcile's others (gap, method, the Chinese explanation …) follow.
 COST_FILE_COLUMNS = ("project_id", "project", "implementing_unit", "status", "implied_wan", "budget_wan", "basis",
-                     "gap_pct", "why", "terms", "why_zh")
+                     "why", "terms")
 
 #: reconcile's statuses as the analysis codes of ANALYSES.md.
 STATUS_CODES = {"closes": "closes", "does not close": "does_not_close", "stated only": "stated_only",
@@ -44,5 +45,6 @@ def costs_frame(tables: Tables) -> pd.DataFrame:
         return pd.DataFrame(columns=list(COST_FILE_COLUMNS))
     costs = reconcile_costs(tables.projects, tables.indicators, tolerance_pct=ANALYSIS_TOLERANCE_PCT)
     out = costs.assign(status=costs["status"].map(STATUS_CODES), basis=costs["basis"].map(BASIS_CODES),
-                       why=costs["explanation_en"], why_zh=costs["explanation_zh"])
-    return out.reindex(columns=list(COST_FILE_COLUMNS))
+                       why=costs["explanation_en"])
+    rest = [c for c in out.columns if c not in COST_FILE_COLUMNS]
+    return out[list(COST_FILE_COLUMNS) + rest]

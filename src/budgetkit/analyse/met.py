@@ -105,6 +105,10 @@ def judge(target: str, actual: str, unit: str = "", nature: str = "") -> Judgeme
     a = _parse(actual, unit if not _has_unit(actual) else "", "")
     if _is_number(t) and _is_number(a):
         return _compare(t, a)
+    if t is not None and a is not None and t.deadline and a.deadline:  # 2024年12月底前 | 2024年11月30日
+        met = a.deadline <= t.deadline
+        return Judgement("yes" if met else "no", None,
+                         f"done {a.deadline.isoformat()}, {'by' if met else 'after'} {t.deadline.isoformat()}")
     if t is not None and _is_number(t) and t.kind != "text" and not re.search(r"\d", actual):
         said = outcome_word(actual)
         if said:

@@ -52,6 +52,7 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from budgetkit.csvsafe import escape_cell
 from budgetkit.fields import columns, load_fields, read_metadata
 from budgetkit.report.codes import code_label, has_codes
 from budgetkit.report.readable import reader_text
@@ -156,12 +157,15 @@ class Rows:
 
 
 def _csv_cell(value: object) -> object:
-    """A value as pandas' ``to_csv`` writes it: missing blank, dates as YYYY-MM-DD."""
+    """A value as pandas' ``to_csv`` writes it (missing blank, dates as YYYY-MM-DD), safe to open in a spreadsheet.
+
+    Text that a spreadsheet would run as a formula gets a leading ``'`` (:mod:`budgetkit.csvsafe`).
+    """
     if _missing(value):
         return ""
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d")
-    return value
+    return escape_cell(value)
 
 
 def format_number(value: float, *, percent: bool = False) -> str:
@@ -315,6 +319,8 @@ class ReadingTable:
     def to_csv(self) -> str:
         """The table as CSV: Chinese headers (with units), the values as stored (unformatted).
 
+        A text a spreadsheet would run as a formula (``=100%``, ``=HYPERLINK(…)``) starts with ``'``.
+
         Examples:
             >>> t = ReadingTable(pd.DataFrame({"project": ["甲,乙"], "total_wan": [886.8], "indicator_count": [14],
             ...                                "deadline": [pd.Timestamp("2025-12-31")], "goal": [None]}), "projects")
@@ -325,9 +331,13 @@ class ReadingTable:
         if isinstance(self.frame, pd.DataFrame) and len(self.frame) > PREVIEW_ROWS:
             frame = self.frame.copy()
             frame.columns = headers
-            return frame.to_csv(index=False, date_format="%Y-%m-%d")
+            for col in range(frame.shape[1]):
+                kind = frame.dtypes.iloc[col]
+                if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind):  # numbers run nothing
+                    frame.isetitem(col, frame.iloc[:, col].map(escape_cell))
+            return frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\r\n")
         out = io.StringIO()  # a few rows (a project's page): the csv module, without pandas' set-up cost
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: a field holding \r or \n is quoted
         writer.writerow(headers)
         writer.writerows([_csv_cell(v) for v in row] for row in self._head())
         return out.getvalue()

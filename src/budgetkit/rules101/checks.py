@@ -97,7 +97,7 @@ def r2_quantity_and_quality(ctx: ProjectContext) -> list[Finding]:
 def r3_timeliness_fixes_time(ctx: ProjectContext) -> list[Finding]:
     """R3: a 时效 value holds a number (date, period, frequency, percent) or a period word (按月, 年底前)."""
     return [_row("R3", "untimed", r) for r in _filled(ctx)
-            if r.level2 == "时效指标" and not r.shape.has_number and not match_word("timed", r.value)]
+            if r.level2 == "时效指标" and not r.shape.has_number and not match_word("timed", r.value_key)]
 
 
 def r4_cost_for_construction(ctx: ProjectContext) -> list[Finding]:
@@ -113,7 +113,7 @@ def r4_cost_for_construction(ctx: ProjectContext) -> list[Finding]:
 
 def r5_satisfaction_optional(ctx: ProjectContext) -> list[Finding]:
     """R5 (info): no 满意度 row although the name suggests a direct public service."""
-    word = match_word("public_service", ctx.name)
+    word = match_word("public_service", ctx.name_key)
     if not word or any(r.level1 == "满意度指标" for r in ctx.rows):
         return []
     return [Finding("R5", "public_service", "", {"word": word})]
@@ -153,8 +153,9 @@ def r7_no_empty_cells(ctx: ProjectContext) -> list[Finding]:
             found.append(_row("R7", "empty_name", r))
         elif not r.value and not (ctx.partial and r.seq == last):
             found.append(_row("R7", "empty_value", r))
-        for cell, zh, text in (("name", "三级指标名称", r.name), ("value", "指标值", r.value)):
-            if text and match_word("placeholder", text):
+        cells = (("name", "三级指标名称", r.name, r.name_key), ("value", "指标值", r.value, r.value_key))
+        for cell, zh, text, key in cells:
+            if key and match_word("placeholder", key):
                 found.append(_row("R7", "placeholder", r, cell=cell, cell_zh=zh, text=text))
     return found
 
@@ -172,15 +173,15 @@ def r9_no_routine_management(ctx: ProjectContext) -> list[Finding]:
     """R9: no row naming a routine-management duty, unless the word names the project's own work (审计局's 审计)."""
     found = []
     for r in ctx.rows:
-        word = match_word("routine", r.name)
-        if word and word not in ctx.name and word not in ctx.implementing_unit:
+        word = match_word("routine", r.name_key)
+        if word and word not in ctx.name_key and word not in ctx.unit_key:
             found.append(_row("R9", "routine", r, word=word))
     return found
 
 
 def r10_no_execution_rate(ctx: ProjectContext) -> list[Finding]:
     """R10: a target table sets no 预算执行率 (nor 资金执行率, 支出进度, 资金拨付率)."""
-    return [_row("R10", "execution", r, word=w) for r in ctx.rows if (w := match_word("execution", r.name))]
+    return [_row("R10", "execution", r, word=w) for r in ctx.rows if (w := match_word("execution", r.name_key))]
 
 
 def r12_no_duplicates(ctx: ProjectContext) -> list[Finding]:
@@ -188,7 +189,7 @@ def r12_no_duplicates(ctx: ProjectContext) -> list[Finding]:
     groups: dict[tuple[str, str, str], list[Row]] = {}
     for r in ctx.rows:
         if r.name:  # names compared as budgetkit compares indicators: 戶/户, radicals, punctuation
-            groups.setdefault((r.level2, indicator_key(r.name), r.area), []).append(r)
+            groups.setdefault((r.level2, indicator_key(r.name_key), r.area), []).append(r)
     return [_row("R12", "duplicate", rows[0], n=len(rows), values="、".join(x.value or "空" for x in rows))
             for rows in groups.values() if len(rows) > 1]
 
@@ -213,7 +214,7 @@ def r13_quantitative_first(ctx: ProjectContext) -> list[Finding]:
         pct = f"{len(soft) / len(filled) * 100:.1f}".rstrip("0").rstrip(".")
         found.append(Finding("R13", "share", "", {"n": len(soft), "total": len(filled), "pct": pct,
                                                   "examples": examples}))
-    found += [_row("R13", "vague", r, word=w) for r in soft if (w := _vague_word(r.value))]
+    found += [_row("R13", "vague", r, word=w) for r in soft if (w := _vague_word(r.value_key))]
     return found
 
 
@@ -232,9 +233,9 @@ def r14_number_with_unit(ctx: ProjectContext) -> list[Finding]:
     """R14: a bare number has a unit in the value, the unit cell or the name; money under 时效/质量 is info."""
     found = []
     for r in _filled(ctx):
-        if r.shape.bare_number and not r.unit_cell and not _unit_in_name(r.name):
+        if r.shape.bare_number and not r.unit_cell and not _unit_in_name(r.name_key):
             found.append(_row("R14", "no_unit", r))
-        elif r.level2 in ("时效指标", "质量指标") and is_money(r.value):
+        elif r.level2 in ("时效指标", "质量指标") and is_money(r.value_key):
             found.append(_row("R14", "dimension", r))
     return found
 
@@ -245,9 +246,9 @@ def r15_comparator_direction(ctx: ProjectContext) -> list[Finding]:
     for r in _filled(ctx):
         if r.op in _GOOD_OPS and r.shape.number == 0:
             found.append(_row("R15", "trivial", r))
-        elif r.op in _GOOD_OPS and is_money(r.value) and match_word("cost_name", r.name):
+        elif r.op in _GOOD_OPS and is_money(r.value_key) and match_word("cost_name", r.name_key):
             found.append(_row("R15", "cost_floor", r))
-        elif r.op in _CAP_OPS and match_word("good_rate", r.name):
+        elif r.op in _CAP_OPS and match_word("good_rate", r.name_key):
             found.append(_row("R15", "rate_cap", r))
     return found
 
@@ -275,7 +276,7 @@ def r19_short_names(ctx: ProjectContext) -> list[Finding]:
     for r in ctx.rows:
         if len(r.name) > _NAME_CHARS:
             found.append(_row("R19", "long", r, n=len(r.name)))
-        elif (w := match_word("embedded_target", r.name)) and re.search(r"\d", r.name):
+        elif (w := match_word("embedded_target", r.name_key)) and re.search(r"\d", r.name_key):
             found.append(_row("R19", "embedded", r, text=w))
     return found
 
@@ -319,8 +320,8 @@ def r23_cost_rows_are_money(ctx: ProjectContext) -> list[Finding]:
     for r in _filled(ctx):
         if not _is_cost_row(r):
             continue
-        money = (is_money(r.value) or r.unit_cell in money_units()
-                 or (r.shape.bare_number and (table_money or _unit_in_name(r.name) in money_units())))
+        money = (is_money(r.value_key) or r.unit_cell in money_units()
+                 or (r.shape.bare_number and (table_money or _unit_in_name(r.name_key) in money_units())))
         if not money:
             what_zh, what = _what(r)
             found.append(_row("R23", "not_money", r, what_zh=what_zh, what=what))
@@ -331,11 +332,11 @@ def r23_cost_rows_are_money(ctx: ProjectContext) -> list[Finding]:
 
 def _amount_wan(r: Row, unit_label: str) -> float:
     """A total money amount of a row in 万元 (per-unit rates and averages give NaN)."""
-    if "/" in r.value or r.kind == "rate" or any(q in r.value for q in ("平均", "人均", "每")):
+    if "/" in r.value_key or r.kind == "rate" or any(q in r.value_key for q in ("平均", "人均", "每")):
         return math.nan
     factor = {"亿元": 10000.0, "万元": 1.0, "万": 1.0, "千元": 0.1, "元": 0.0001}
     for unit, f in factor.items():
-        if re.search(rf"\d\)?\(?{unit}(?![\u4e00-\u9fff/])", r.value):
+        if re.search(rf"\d\)?\(?{unit}(?![\u4e00-\u9fff/])", r.value_key):
             return r.shape.number * f
     if r.shape.bare_number and unit_label:
         return r.shape.number * (1.0 if "万" in unit_label else 0.0001)
@@ -356,17 +357,23 @@ def r24_cost_within_budget(ctx: ProjectContext) -> list[Finding]:
 
 
 def r26_satisfaction_percent(ctx: ProjectContext) -> list[Finding]:
-    """R26: a 满意度 row is a percentage in (0, 100], not capped (≤), not qualitative."""
+    """R26: a satisfaction row is a percentage in (0, 100], not capped (≤), not qualitative.
+
+    A satisfaction row sits in the 满意度 group (or under 效益 in the 53号 layout) and names a
+    satisfaction (``rule_words.csv`` list ``satisfaction``): a complaint count in the group is not one.
+    """
     found = []
     for r in _filled(ctx):
-        if r.level1 != "满意度指标" and r.level2 != "服务对象满意度":  # 满意度 under 效益 in the 53号 layout too
+        if r.level1 != "满意度指标" and r.level2 != "服务对象满意度":
             continue
-        if r.op in _CAP_OPS and "满意" in r.name:  # a capped complaint count is judged by its unit below
+        if not match_word("satisfaction", r.name_key):
+            continue
+        if r.op in _CAP_OPS:
             found.append(_row("R26", "cap", r))
         elif not r.shape.has_number:
-            if not _PERCENT_IN_NAME_RE.search(r.name):  # a target printed in the name is R19's
+            if not _PERCENT_IN_NAME_RE.search(r.name_key):  # a target printed in the name is R19's
                 found.append(_row("R26", "qualitative", r))
-        elif math.isnan(r.shape.percent) and "%" not in r.unit_cell + _unit_in_name(r.name):
+        elif math.isnan(r.shape.percent) and "%" not in r.unit_cell + _unit_in_name(r.name_key):
             found.append(_row("R26", "not_percent", r, unit=r.shape.unit or r.unit_cell or "无"))
         elif not 0 < (r.shape.number if math.isnan(r.shape.percent) else r.shape.percent) <= 100:
             found.append(_row("R26", "out_of_range", r))
@@ -403,7 +410,7 @@ def r30_lasting_benefit(ctx: ProjectContext) -> list[Finding]:
     """R30: a 基建/修缮/购置 project has a 效益 row naming a period (年, 持续, 长期 …)."""
     if ctx.klass == "other":
         return []
-    if any(match_word("lasting", r.name + r.value) for r in ctx.rows if r.level1 == "效益指标"):
+    if any(match_word("lasting", r.name_key + r.value_key) for r in ctx.rows if r.level1 == "效益指标"):
         return []
     return [Finding("R30", "no_term", "", {"word": ctx.klass_word, "klass": ctx.klass,
                                            "klass_zh": KLASS_ZH[ctx.klass]})]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from budgetkit.rules101.catalogue import match_word
-from budgetkit.rules101.shapes import Shape, clean, shape
+from budgetkit.rules101.shapes import Shape, clean, shape, text_key
 from budgetkit.vocabulary import lookup
 
 __all__ = ["KLASS_ZH", "ProjectContext", "Row", "level_label", "project_contexts"]
@@ -48,6 +48,8 @@ class Row:
     seq: int
     name: str
     value: str
+    name_key: str
+    value_key: str
     level1: str
     level1_printed: str
     level2: str
@@ -68,6 +70,8 @@ class ProjectContext:
     project_id: object
     name: str
     implementing_unit: str
+    name_key: str
+    unit_key: str
     goal: str
     year: int | None
     kind: str
@@ -119,10 +123,11 @@ def _number(value: object) -> float:
 def _row(r: dict) -> Row:
     printed1 = _get(r, "level1_printed") if "level1_printed" in r else _get(r, "level1")
     value = _get(r, "value")
-    read = shape(value)
+    read = shape(text_key(value))
     return Row(
         seq=int(_number(r.get("seq")) if not math.isnan(_number(r.get("seq"))) else 0),
-        name=clean(_get(r, "indicator")), value=read.text,
+        name=clean(_get(r, "indicator")), value=clean(value),
+        name_key=text_key(_get(r, "indicator")), value_key=read.text,
         level1=level_label(_get(r, "level1"), "level1"), level1_printed=level_label(printed1, "level1"),
         level2=level_label(_get(r, "level2_printed") or _get(r, "level2"), "level2"),
         area=_get(r, "area"), kind=_get(r, "kind"), op=clean(_get(r, "op")) or read.op,
@@ -145,7 +150,7 @@ def project_class(name: str, category: str = "") -> tuple[str, str]:
         >>> project_class("兰溪路-真南路下立交工程"), project_class("各类工作经费", "特定目标类")
         (('construction', '工程'), ('other', ''))
     """
-    text = clean(name) + " " + clean(category)
+    text = text_key(name) + " " + text_key(category)
     for klass in ("construction", "repair", "purchase"):
         word = match_word(klass, text)
         if word:
@@ -174,6 +179,7 @@ def project_contexts(projects: pd.DataFrame, indicators: pd.DataFrame,
         klass, word = project_class(_get(p, "project"), (categories or {}).get(p["project_id"], ""))
         out.append(ProjectContext(
             project_id=p["project_id"], name=_get(p, "project"), implementing_unit=_get(p, "implementing_unit"),
+            name_key=text_key(_get(p, "project")), unit_key=text_key(_get(p, "implementing_unit")),
             goal=clean(_get(p, "goal")), year=None if math.isnan(year) else int(year),
             kind=_get(p, "kind") or "project", partial=_get(p, "status") == "partial",
             template=template_of(rows), klass=klass, klass_word=word, unit_label=_get(p, "unit_label"),

@@ -29,8 +29,9 @@ from functools import cache
 
 from budgetkit.fields import read_metadata
 from budgetkit.normalize import normalize_text
+from budgetkit.vocabulary import match_key
 
-__all__ = ["Shape", "all_units", "clean", "is_money", "money_units", "shape"]
+__all__ = ["Shape", "all_units", "clean", "is_money", "money_units", "shape", "text_key"]
 
 _OPS = "≥≤><=≈约"
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
@@ -83,6 +84,17 @@ def clean(value: object) -> str:
     text = normalize_text(str(value))
     text = text.replace("<=", "≤").replace(">=", "≥").replace("＝", "=")
     return re.sub(r"\s+", "", text)
+
+
+def text_key(value: object) -> str:
+    """The text the word lists are matched against: :func:`clean`, simplified script, inserted pinyin out.
+
+    Examples:
+        >>> text_key("資(zī)金到位率"), text_key("≥ 90 ％")
+        ('资金到位率', '≥90%')
+    """
+    text = clean(value)
+    return clean(match_key(text)) if text else ""
 
 
 def _op(text: str) -> str:
