@@ -346,3 +346,39 @@ def test_a_table_filters_by_column_and_exports_the_rows_shown(built, browser):
     rows = csv.lstrip("\ufeff").strip().splitlines()
     assert 0 < shown < 144 and len(rows) == shown + 1
     assert all("百分比" in row for row in rows[1:])
+
+
+@pytest.fixture(scope="module")
+def cut_year(tmp_path_factory):
+    """A year whose second table stops mid-way (tests/fixtures/layouts/stops-mid-table.txt), built with pages."""
+    from budgetkit.build import build
+    from conftest import make_project
+
+    root = make_project(tmp_path_factory.mktemp("cut"), {})
+    (root / "data/raw/2024").mkdir(parents=True)
+    fixture = ROOT / "tests/fixtures/layouts/stops-mid-table.txt"
+    (root / "data/raw/2024" / fixture.name).write_bytes(fixture.read_bytes())
+    build(root=root)
+    return root
+
+
+@pytest.mark.notebooks
+@pytest.mark.parametrize("size", SIZES)
+def test_a_partial_table_is_marked_wherever_it_is_listed(cut_year, browser, size):
+    root = cut_year
+    _size(browser, size)
+    browser.open((root / "reports/2024/index.html").as_uri())
+    rows = browser.evaluate("""Array.from(document.querySelectorAll('table.bk-data tbody tr'))
+        .filter(r => r.querySelector('a[href^="projects/"]'))
+        .map(r => Array.from(r.cells).map(c => [c.getAttribute('data-label'), c.innerText]))""")
+    cut = next(dict(r) for r in rows if dict(r).get("项目名称") == "老年人健康体检")
+    whole = next(dict(r) for r in rows if dict(r).get("项目名称") == "社区卫生服务能力提升")
+    assert cut["完整性"].startswith("不完整") and whole["完整性"].startswith("完整")
+    assert "不完整" in cut["测算结论"] and "不吻合" not in cut["测算结论"], "a cut table's arithmetic is no finding"
+    browser.open((root / "reports/2024/01_clean.html").as_uri())
+    assert browser.evaluate("""Array.from(document.querySelectorAll('td[data-label="完整性"]'))
+        .some(td => td.innerText.startsWith('不完整'))""")
+    page = next(p for p in (root / "reports/2024/projects").glob("*.html") if p.stem.endswith("02"))
+    browser.open(page.as_uri())
+    banner = browser.evaluate("(document.querySelector('.bk-partial') || {}).innerText || ''")
+    assert "不完整" in banner and "第 26 行" in banner
