@@ -351,7 +351,7 @@ def test_a_table_filters_by_column_and_exports_the_rows_shown(built, browser):
 @pytest.fixture(scope="module")
 def cut_year(tmp_path_factory):
     """A year whose second table stops mid-way (tests/fixtures/layouts/stops-mid-table.txt), built with pages."""
-    from budgetkit.build import build
+    from budgetkit.build.build import build
     from conftest import make_project
 
     root = make_project(tmp_path_factory.mktemp("cut"), {})
