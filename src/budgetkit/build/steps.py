@@ -59,6 +59,7 @@ from budgetkit.analyse.links import link_projects, read_decisions
 from budgetkit.analyse.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
 from budgetkit.analyse.rules101 import audit_projects
 from budgetkit.errors import InputError
+from budgetkit.model.csvsafe import escape_frame
 from budgetkit.model.fields import columns, read_metadata
 from budgetkit.model.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
 from budgetkit.parse import NO_TABLE_FOUND
@@ -601,7 +602,7 @@ def show_links(params: NotebookParams) -> ReadingTable:
     links = _links(params)
     folder = downloads(params).parent
     folder.mkdir(parents=True, exist_ok=True)
-    links.to_csv(folder / "links.csv", index=False, encoding="utf-8-sig")
+    escape_frame(links).to_csv(folder / "links.csv", index=False, encoding="utf-8-sig")  # no formula runs
     labels = {
         "department": ("主管部门", "publisher"), "from_year": ("前一年", "from year"),
         "from_id": ("前一年项目编号", "from id"), "from_project": ("前一年项目名称", "from project"),

@@ -708,7 +708,10 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
 
     fields = load_fields()
     parts = ["<p>每张表的每一列：中文名、英文名、类型、单位与说明（<code>metadata/fields.csv</code>）。"
-             "表头的提示文字也来自这里。 Every column of every table, from the field dictionary.</p>"]
+             "表头的提示文字也来自这里。 Every column of every table, from the field dictionary.</p>"
+             "<p>CSV 文件中以 = + - @ 开头的文字（电子表格会当作公式执行）前加一个制表符；Parquet 保留原值。 "
+             "In the CSV files a text starting with = + - @ (a formula to a spreadsheet) is written after a tab "
+             "(<code>metadata/csv_formula.csv</code>); Parquet keeps it as printed.</p>"]
     for table, group in fields.groupby("table", sort=False):
         parts.append(f'<h2 id="{html.escape(table)}">{html.escape(table)}</h2>')
         frame = group[["name", "zh", "en", "dtype", "unit", "description"]].reset_index(drop=True)
