@@ -17,7 +17,9 @@ Every failure of one file is that file's failure: whatever its parse raises (a
 ``OSError``, or anything else: an ``IndexError`` from a PDF with scrambled cross
 references, a ``MemoryError``), the file is listed in ``skipped`` with the
 error's type and message and logged as a warning, and the batch goes on. Only
-an interruption (Ctrl-C) stops it.
+an interruption (Ctrl-C) stops it. A file still being read after
+:attr:`~budgetkit.read.limits.Limits.seconds_per_file` seconds is stopped and skipped the same way
+(:mod:`budgetkit.scale.budget`), in a worker process as in this one.
 
 ``jobs=None`` (the default) starts a pool only for :data:`POOL_MIN_FILES` files
 or more: starting the workers costs about a second, more than a few files take
@@ -59,6 +61,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from budgetkit.errors import BudgetkitError, InputError, ParameterError
 from budgetkit.model.tables import TABLE_NAMES, Tables
+from budgetkit.read import limits
+from budgetkit.scale.budget import within_budget
 
 if TYPE_CHECKING:
     from budgetkit.project.paths import ProjectPaths
@@ -71,6 +75,7 @@ __all__ = [
     "SkippedFile",
     "file_failure",
     "file_progress",
+    "file_task",
     "log_progress",
     "map_files",
     "parse_files",
@@ -157,7 +162,8 @@ def parse_files(
         BudgetkitError: Dask was asked for but is not installed.
     """
     files = [Path(p) for p in paths]
-    results = map_files(partial(_parse_one, year=year), files, jobs=jobs, scheduler=scheduler,
+    seconds = limits.LIMITS.seconds_per_file  # read here: a worker process has the defaults
+    results = map_files(partial(_parse_one, year=year, seconds=seconds), files, jobs=jobs, scheduler=scheduler,
                         progress=file_progress(progress))
     from budgetkit.parse import tables_of
 
@@ -180,11 +186,23 @@ class FileResult:
     kind: str = ""
 
 
-def _parse_one(path: Path, year: int | None) -> FileResult:
+def _parse_one(path: Path, year: int | None, seconds: float) -> FileResult:
     from budgetkit.parse import file_records
 
+    return file_task(path, partial(file_records, year=year), seconds)
+
+
+def file_task(path: Path, work: Callable[[Path], Any], seconds: float) -> FileResult:
+    """``work(path)`` at the file boundary: within ``seconds`` (:mod:`budgetkit.scale.budget`), any failure this file's.
+
+    Examples:
+        >>> file_task(Path("a.txt"), lambda p: p.name.upper(), 5.0)
+        FileResult(tables='A.TXT', error=None, kind='')
+        >>> file_task(Path("a.txt"), lambda p: [][0], 5.0).kind
+        'IndexError'
+    """
     try:
-        return FileResult(file_records(path, year=year))
+        return FileResult(within_budget(seconds, path, partial(work, path)))
     except Exception as exc:  # noqa: BLE001 -- the file boundary: any failure is this file's (module docstring)
         return file_failure(path, exc)
 
