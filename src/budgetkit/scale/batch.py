@@ -424,10 +424,10 @@ def parse_year(year: int, paths: ProjectPaths, *, jobs: int | None = None, sched
                progress=None) -> ParsedTables:
     """Parse every disclosure of ``data/raw/<year>/`` (on every core) and stack the tables in file order.
 
-    The files are :meth:`ProjectPaths.disclosures` (a PDF beside a ``.txt`` of the
-    same name is the same document: the text is read and the PDF skipped, with a
-    log line), parsed by :func:`budgetkit.scale.batch.parse_files`: a process pool for
-    more than a few files, or Dask with ``scheduler``. The result equals a loop of
+    The files are :meth:`ProjectPaths.disclosures` (one document in several formats, same name, is read
+    once; the others, :meth:`ProjectPaths.duplicates`, are named in a log line), parsed by
+    :func:`budgetkit.scale.batch.parse_files`: a process pool for more than a few files, or Dask with
+    ``scheduler``. The result equals a loop of
     :func:`~budgetkit.parse.parse_file` over the files. A file that cannot be read does not stop the
     year: it is logged and listed in the result's ``skipped``.
 
@@ -442,8 +442,9 @@ def parse_year(year: int, paths: ProjectPaths, *, jobs: int | None = None, sched
         InputError: when the year has no file, or no file could be read (the reasons listed).
     """
     files = paths.disclosures(year)
-    for pdf in sorted(set(paths.raw_files(year)) - set(files)):
-        logger.info("[%s] %s: skipped, its text %s.txt is read instead", year, pdf.name, pdf.stem)
+    for copy, kept in sorted(paths.duplicates(year).items()):
+        logger.info("[%s] %s: not read, the same document as %s (same name) is read instead", year, copy.name,
+                    kept.name)
     tables = parse_files(files, year, jobs=jobs, scheduler=scheduler, progress=progress or log_progress)
     if len(tables.skipped) == len(files):
         raise InputError(
