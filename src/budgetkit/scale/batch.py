@@ -443,7 +443,7 @@ def parse_year(year: int, paths: ProjectPaths, *, jobs: int | None = None, sched
     """
     files = paths.disclosures(year)
     for copy, kept in sorted(paths.duplicates(year).items()):
-        logger.info("[%s] %s: not read, the same document as %s (same name) is read instead", year, copy.name,
+        logger.info("[%s] %s: skipped, the same document as %s (same name) is read instead", year, copy.name,
                     kept.name)
     tables = parse_files(files, year, jobs=jobs, scheduler=scheduler, progress=progress or log_progress)
     if len(tables.skipped) == len(files):
