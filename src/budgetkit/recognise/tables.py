@@ -47,6 +47,7 @@ from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align
 from budgetkit.recognise.header import read_header
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
+from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -297,7 +298,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     if two_labels:  # 指标类型 | 指标名称: a level-2 word stands in the name column, as the name
         body = [replace(t, match=None) if t.role("level2") is not None and t.role("level1") is None else t
                 for t in body]
-    rows = align_section(body, schema)
+    rows = stacked_levels(align_section(body, schema), schema)
     indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
                                                            ends_file=ends_file)
     used.update(row_used)
