@@ -44,10 +44,12 @@ from budgetkit.model.cells import Document
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
+from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
 from budgetkit.recognise.header import read_header
-from budgetkit.recognise.regions import YEAR_RE, find_tables, is_section_start
+from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.tiers import stacked_levels
+from budgetkit.recognise.spanning_rows import split_spanning_rows
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -268,10 +270,18 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
+    if not (rec.get("project") or "").strip() and any(is_name_label(t) == "project" for t in head):
+        # the name label heads a column (单位(专项)名称): the rows under it name the unit and the project
+        entries, body = take_entry_rows(body)
+        apply_entries(entries, rec, header.scale)
+        used.update(id(e.tok) for e in entries)
     two_labels = "level2" not in [c for c, _, _ in columns]
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
+    roles = {c for c, _, _ in columns}
+    if "value_type" in roles and roles & {"explanation", "standard"}:
+        body = split_spanning_rows(body)  # a row a line, its cells run together up to its 定量/定性
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
                                    standards=any(c == "standard" for c, _, _ in columns),
                                    units=any(c == "measure_unit" for c, _, _ in columns),
