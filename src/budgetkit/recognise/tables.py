@@ -47,6 +47,7 @@ from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align
 from budgetkit.recognise.header import read_header
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
+from budgetkit.recognise.serialized import rebuild as rebuild_serialized
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -267,6 +268,9 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
+    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
+        columns, body = serial.columns, serial.body
+        reported.extend((tok, reason, pid) for tok, reason in serial.reported)
     two_labels = "level2" not in [c for c, _, _ in columns]
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
