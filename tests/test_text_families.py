@@ -439,7 +439,7 @@ INCOMING_FLOORS = {
     "B10_qingjian-jiaotong-guoyuanlu-2021": 1.00,
     "B12_chencang-shuili-yinshui-2020": 1.00,
     "B14_yongde-minglang-yingyang-zipingbiao-2022": 0.80,
-    "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 0.95,
+    "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 1.00,
 }
 
 

@@ -1149,7 +1149,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                       else "level-3 indicator without a value")
             _report_cells(all_toks, reason, pid, reports, used)
             continue
-        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok) \
+        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok, rows) \
                 and roles[row.units[-1][1]] in ("value", "area_value"):  # (a cell after the value closed it)
             _report_cells(all_toks, CUT_AT_FILE_END, pid, reports, used)
             continue
@@ -1191,13 +1191,22 @@ def _cut_label(tok: Tok) -> bool:
             and is_prefix(match_key(tok.text)))
 
 
-def _cut_by_file_end(tok: Tok) -> bool:
+def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
     """Whether a file ending on ``tok`` may have been cut inside its row.
 
     So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it.
+    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
+    file's last, is not (``>=9``): the file was cut before the cell's end.
     """
-    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]
+    if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
+        return True
+    cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
+    return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \
+        and sum(c.delimited for c in cells) >= _CLOSED_CELLS[1] * len(cells)
+
+
+#: A section whose cells are this many, and this share of them closed by a delimiter, closes every cell.
+_CLOSED_CELLS = (8, 0.9)
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
