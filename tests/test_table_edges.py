@@ -100,5 +100,21 @@ def test_adversarial_a_closed_last_cell_is_read(tmp_path, name, key):
     assert list(tables.indicators["value"])[-1] == ">=95%"
 
 
+#: Form questions printed after the indicator rows, as 项目库 forms print them.
+QUESTIONS = [("最近年度绩效评价情况", "优秀□ 良好□ 合格□ 不合格□未评价□", "evaluation-grade-A06"),
+             ("项目完成情况", "已完成☑ 未完成□ 部分完成□", "one-ticked"),
+             ("是否开展事前评估", "是□ 否□ 不适用□", "yes-no-boxes")]
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"form-question-after-rows-{n[:24]}")
+                                      for n, k in _PIPE_KEYS])
+@pytest.mark.parametrize("question", [pytest.param(q[:2], id=q[2]) for q in QUESTIONS])
+def test_a_form_question_after_the_rows_is_no_row(tmp_path, name, key, question):
+    label, options = question
+    score, findings = _score(tmp_path, key, one_cell_a_line(key, after=[f"{label} |", f"{options} |",
+                                                                       "附上一年度评价报告列示的主要问题 |"]))
+    assert score == 1.0, "\n".join(findings)
+
+
 def test_the_families_have_keys_to_render():
     assert len(_PIPE_KEYS) >= 5, [n for n, _ in _PIPE_KEYS]

@@ -425,7 +425,7 @@ INCOMING_FLOORS = {
     "08_jiayuguan-museum-2023-ocr": 0.60,
     "A02_tianjin-baodi-fenwu-2022": 0.30,
     "A04_tianjin-huanwei-kangyi-2020": 1.00,
-    "A06_linhai-lvhua-2024": 0.90,
+    "A06_linhai-lvhua-2024": 1.00,
     "A08_xiuyu-shuili-2025": 0.25,
     "A10_fujian-taibao-2017": 0.20,
     "A12_hainan-huizhan-2022": 0.00,

@@ -392,12 +392,46 @@ def _rows_end(body: Sequence[Tok]) -> int:
     """
     end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
                 and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
+    end = min(end, _form_question(body))
     if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
         return end
     last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
     breaks = [i for i in range(last_label + 2, end)
               if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
     return breaks[0] if breaks else end
+
+
+#: Boxes a form question prints at least (``优秀□ 良好□ 合格□``): no target prints so many.
+_FORM_OPTIONS = 3
+
+
+def _form_question(body: Sequence[Tok]) -> int:
+    """Where a form question after the rows starts (``最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …``), else the end.
+
+    A cell of tick-box options is a question of the form the table sits in, not a target: its row (the label
+    printed before it on its line) and what follows are no part of the indicator rows.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> def tok(text, line, gap):
+        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
+        >>> body = [tok("满意度指标", 1, 2), tok("满意率", 1, 1), tok("≥95%", 1, 1), tok("最近年度绩效评价情况", 2, 2),
+        ...         tok("优秀□ 良好□ 合格□ 不合格□", 2, 1)]
+        >>> _form_question(body)
+        3
+        >>> _form_question(body[:3] + [tok("是否定量 ☑是 □否", 2, 2)])
+        4
+    """
+    at = next((i for i, t in enumerate(body) if i > 0 and t.match is None
+               and len(_OPTION_RE.findall(t.text)) >= _FORM_OPTIONS), None)
+    if at is None:
+        return len(body)
+    if body[at].whole_line and body[at - 1].whole_line and body[at - 1].match is None:
+        return at - 1  # one cell a line: the question is the cell before its options
+    while at > 0 and body[at].gap in (PIECE, SAME) and body[at - 1].match is None \
+            and body[at - 1].line == body[at].line:
+        at -= 1
+    return at
 
 
 def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
