@@ -118,3 +118,23 @@ def test_a_form_question_after_the_rows_is_no_row(tmp_path, name, key, question)
 
 def test_the_families_have_keys_to_render():
     assert len(_PIPE_KEYS) >= 5, [n for n, _ in _PIPE_KEYS]
+
+
+@pytest.mark.parametrize(
+    ("start", "year", "total"),
+    [
+        pytest.param("0", "2.38", 2.38, id="first-budget-column-zero-A18"),
+        pytest.param("238.93", "251.89", 238.93, id="first-budget-column-printed-B15"),
+        pytest.param("0", "0", 0.0, id="adversarial-both-zero"),
+        pytest.param("0.00", "12.5", 12.5, id="zero-with-decimals"),
+    ],
+)
+def test_first_budget_column_zero(start, year, total):
+    rows = [["项目支出绩效自评表 (2024年度)"], ["项目名称", "测试项目"], ["主管部门", "测试局"],
+            ["项目资金 (万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率(%)", "得分"],
+            ["年度资金总额", start, year, year, "10", "100", "10"], ["其中:财政拨款", "0", "0.58", "0.58", "——", "100", "——"],
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            ["产出指标", "数量指标", "测试人数", "≥10人", "12人", "90", "90"]]
+    lines = [f"{cell} |" if cell else "|" for row in rows for cell in ["", *row]]
+    tables = parse_lines(lines, "selfeval.txt", year=2024)
+    assert list(tables.projects["total_wan"]) == [pytest.approx(total)]

@@ -217,6 +217,7 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
         if sub_cols and (term.role == "row" or term.field in _MONEY):
             vals = [t for t in value_toks if t.text]
             texts = [t.text for t in vals]
+            seen_zero: set[str] = set()  # the rows whose first budget column printed 0 in this row
             if len(vals) == 1 and len(sub_cols) == 3:
                 texts = _split_by_ratio(vals[0].text, 3) or texts
             for col, text in zip(sub_cols, texts, strict=False):
@@ -228,8 +229,11 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
                     name = None
                 if amt is not None and name:
                     key = f"{name}_wan"
-                    if key not in rec:
+                    # 年初预算数 first; printed 0 (all of the year's budget came during it), 全年预算数
+                    if key not in rec or rec[key] == 0 and amt[0] and name in seen_zero:
                         rec[key] = round(amt[0] * scale_for(label, amt[1]), 6)
+                    if rec[key] == 0:
+                        seen_zero.add(name)
                 extra(None, f"{term.field}:{col.field}", text)
             h.used.update(id(t) for t in value_toks)
             return []
