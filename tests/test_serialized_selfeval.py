@@ -163,3 +163,23 @@ def test_cut_before_the_values_gives_names_only(rows):
 )
 def test_name_after_title(title, name):
     assert name_after_title(title) == name
+
+
+@pytest.mark.parametrize(
+    ("goal_cell", "goal"),
+    [
+        pytest.param("86.19%", None, id="execution-rate-written-in-the-goal-cell"),
+        pytest.param("10 45.17%", None, id="score-and-rate-written-in-the-goal-cell"),
+        pytest.param("9,034", None, id="amount-with-thousands-separator"),
+        pytest.param("完成率达到95%", "完成率达到95%", id="adversarial-goal-with-a-percent"),
+        pytest.param("2025年完成100户", "2025年完成100户", id="adversarial-goal-with-numbers"),
+    ],
+)
+def test_numbers_in_the_goal_cell_are_no_goal(goal_cell, goal):
+    lines = ["项目支出绩效自评表 (2022年度) |", "| 项目名称 | 测试项目 |", "| 主管部门 | 测试局 |",
+             f"| 年度总体目标 | {goal_cell} |",
+             "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 |",
+             "| 产出指标 | 数量指标 | 测试户数 | ≥10户 | 12户 |"]
+    tables = parse_lines(lines, "goal.txt", year=2022)
+    got = tables.projects["goal"].iloc[0]
+    assert (None if got is None or got != got or got == "" else got) == goal

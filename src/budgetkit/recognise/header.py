@@ -500,6 +500,10 @@ def _read_leftovers(vals: Sequence[Tok], h: Header, extra, note_title) -> None:
 def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, h: Header) -> list[Tok]:
     """Goal labels printed side by side take the texts after them in order; the last label takes the rest."""
     texts = [v for v in vals if v.text]
+    numbers = [v for v in texts if _NUMBERS_ONLY_RE.match(v.text)]
+    for v in numbers:  # a cell of numbers is no goal: another cell's value written here (a layer written by column)
+        h.leftovers.append((v, NUMBERS_IN_GOAL))
+    texts = [v for v in texts if v not in numbers]
     if not texts:
         return []
     labels = list(labels)
@@ -523,6 +527,12 @@ def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, 
             h.extras.append({"label": tok.text, "field": key, "value": text, "tok": tok})
         h.used.update(id(t) for t in group)
     return []
+
+
+#: Numbers (amounts, shares) alone in a cell: no goal says only that.
+_NUMBERS_ONLY_RE = re.compile(r"^[\d\s.,%]+$")
+#: Why numbers after a goal label are reported.
+NUMBERS_IN_GOAL = "numbers where a goal is printed: another cell's value, not a goal"
 
 
 def _sentences(texts: list[Tok], n: int) -> list[list[Tok]]:
