@@ -428,13 +428,13 @@ INCOMING_FLOORS = {
     "08_jiayuguan-museum-2023-ocr": 0.70,
     "A02_tianjin-baodi-fenwu-2022": 1.00,
     "A04_tianjin-huanwei-kangyi-2020": 1.00,
-    "A06_linhai-lvhua-2024": 0.90,
+    "A06_linhai-lvhua-2024": 1.00,
     "A08_xiuyu-shuili-2025": 0.25,
     "A10_fujian-taibao-2017": 0.20,
     "A12_hainan-huizhan-2022": 0.00,
     "A14_anxi-shuili-2022": 1.00,
-    "A16_putuo-tiyu-ziping-2022": 0.20,
-    "A18_bayannaoer-ziranziyuan-ziping-2024": 0.10,
+    "A16_putuo-tiyu-ziping-2022": 0.60,
+    "A18_bayannaoer-ziranziyuan-ziping-2024": 1.00,
     "B02_ezhou-jiguanshiwu-binhu-2022": 0.90,
     "B04_xiangxi-tejiao-huoshifei-2023": 1.00,
     "B06_rongchang-linye-lvhua-2022": 1.00,
@@ -442,7 +442,7 @@ INCOMING_FLOORS = {
     "B10_qingjian-jiaotong-guoyuanlu-2021": 1.00,
     "B12_chencang-shuili-yinshui-2020": 1.00,
     "B14_yongde-minglang-yingyang-zipingbiao-2022": 0.80,
-    "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 0.95,
+    "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 1.00,
 }
 
 

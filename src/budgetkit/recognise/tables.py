@@ -50,6 +50,7 @@ from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.recognise.spanning_rows import split_spanning_rows
+from budgetkit.recognise.serialized import rebuild as rebuild_serialized
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -275,6 +276,9 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
         entries, body = take_entry_rows(body)
         apply_entries(entries, rec, header.scale)
         used.update(id(e.tok) for e in entries)
+    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
+        columns, body = serial.columns, serial.body
+        reported.extend((tok, reason, pid) for tok, reason in serial.reported)
     two_labels = "level2" not in [c for c, _, _ in columns]
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
@@ -399,12 +403,46 @@ def _rows_end(body: Sequence[Tok]) -> int:
     """
     end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
                 and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
+    end = min(end, _form_question(body))
     if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
         return end
     last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
     breaks = [i for i in range(last_label + 2, end)
               if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
     return breaks[0] if breaks else end
+
+
+#: Boxes a form question prints at least (``优秀□ 良好□ 合格□``): no target prints so many.
+_FORM_OPTIONS = 3
+
+
+def _form_question(body: Sequence[Tok]) -> int:
+    """Where a form question after the rows starts (``最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …``), else the end.
+
+    A cell of tick-box options is a question of the form the table sits in, not a target: its row (the label
+    printed before it on its line) and what follows are no part of the indicator rows.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> def tok(text, line, gap):
+        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
+        >>> body = [tok("满意度指标", 1, 2), tok("满意率", 1, 1), tok("≥95%", 1, 1), tok("最近年度绩效评价情况", 2, 2),
+        ...         tok("优秀□ 良好□ 合格□ 不合格□", 2, 1)]
+        >>> _form_question(body)
+        3
+        >>> _form_question(body[:3] + [tok("是否定量 ☑是 □否", 2, 2)])
+        4
+    """
+    at = next((i for i, t in enumerate(body) if i > 0 and t.match is None
+               and len(_OPTION_RE.findall(t.text)) >= _FORM_OPTIONS), None)
+    if at is None:
+        return len(body)
+    if body[at].whole_line and body[at - 1].whole_line and body[at - 1].match is None:
+        return at - 1  # one cell a line: the question is the cell before its options
+    while at > 0 and body[at].gap in (PIECE, SAME) and body[at - 1].match is None \
+            and body[at - 1].line == body[at].line:
+        at -= 1
+    return at
 
 
 def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
@@ -1156,7 +1194,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                       else "level-3 indicator without a value")
             _report_cells(all_toks, reason, pid, reports, used)
             continue
-        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok) \
+        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok, rows) \
                 and roles[row.units[-1][1]] in ("value", "area_value"):  # (a cell after the value closed it)
             _report_cells(all_toks, CUT_AT_FILE_END, pid, reports, used)
             continue
@@ -1198,13 +1236,22 @@ def _cut_label(tok: Tok) -> bool:
             and is_prefix(match_key(tok.text)))
 
 
-def _cut_by_file_end(tok: Tok) -> bool:
+def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
     """Whether a file ending on ``tok`` may have been cut inside its row.
 
     So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it.
+    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
+    file's last, is not (``>=9``): the file was cut before the cell's end.
     """
-    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]
+    if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
+        return True
+    cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
+    return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \
+        and sum(c.delimited for c in cells) >= _CLOSED_CELLS[1] * len(cells)
+
+
+#: A section whose cells are this many, and this share of them closed by a delimiter, closes every cell.
+_CLOSED_CELLS = (8, 0.9)
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
