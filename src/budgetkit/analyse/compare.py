@@ -22,7 +22,7 @@ from functools import cache
 
 import pandas as pd
 
-from budgetkit.analyse.reconcile import indicator_key
+from budgetkit.analyse.indicator_names import indicator_key
 from budgetkit.model.fields import read_metadata
 from budgetkit.vocab.vocabulary import PINYIN_RE
 

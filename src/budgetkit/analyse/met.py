@@ -30,10 +30,10 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from budgetkit.analyse.reconcile import unit_dimension
 from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
-from budgetkit.vocab.values import IndicatorValue, load_units, parse_indicator_value
+from budgetkit.vocab.units import load_units, unit_dimension
+from budgetkit.vocab.values import IndicatorValue, parse_indicator_value
 
 __all__ = ["MET_CODES", "Judgement", "judge", "outcome_word"]
 

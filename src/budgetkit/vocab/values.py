@@ -51,8 +51,8 @@ from functools import cache, lru_cache
 import pandas as pd
 
 from budgetkit.errors import ParseError
-from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
+from budgetkit.vocab.units import load_units
 
 __all__ = [
     "KINDS",
@@ -221,19 +221,6 @@ class IndicatorValue:
     per_unit: str | None = None
     deadline: dt.date | None = None
     value_yuan: float | None = None
-
-
-@cache
-def load_units() -> dict[str, dict[str, str]]:
-    """Return the unit vocabulary ``{unit: {kind, en, yuan_factor, time}}`` from ``metadata/units.csv``.
-
-    Examples:
-        >>> load_units()["万元"]["yuan_factor"]
-        '10000'
-        >>> load_units()["个月"]["time"]
-        'month'
-    """
-    return {row["unit"]: row for row in read_metadata("units")}
 
 
 def _unit_re() -> str:

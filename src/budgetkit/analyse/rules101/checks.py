@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from budgetkit.analyse.reconcile import indicator_key
+from budgetkit.analyse.indicator_names import indicator_key
 from budgetkit.analyse.rules101.catalogue import allowed_level2, match_word, words
 from budgetkit.analyse.rules101.context import KLASS_ZH, ProjectContext, Row
 from budgetkit.analyse.rules101.shapes import all_units, is_money, money_units
