@@ -9,7 +9,7 @@ from budgetkit.analyse.cost_indicators import COST_LABELS, Indicator
 from budgetkit.analyse.pricing import GOAL_METHOD, Pool, Term
 from budgetkit.analyse.wan import fmt_num, format_wan, isnan
 from budgetkit.model.fields import read_metadata
-from budgetkit.vocab.units import DURATION_DIMENSIONS, unit_kind
+from budgetkit.vocab.units import DURATION_DIMENSIONS, unit_kind, yuan_factor
 
 __all__ = ["BASIS_WORDS", "NO_BUDGET", "STATUSES", "Reckoning", "explain", "unpriced_reason"]
 
@@ -119,7 +119,7 @@ def unpriced_reason(r: Reckoning) -> tuple[str, str]:
 
 def _stated_line(r: Reckoning) -> Line:
     """The money rows of a project whose terms only state amounts: the budget restated, or not."""
-    stated_sum = round(sum(t.subtotal_yuan for t in r.terms) / 1e4, 6)
+    stated_sum = round(sum(t.subtotal_yuan for t in r.terms) / yuan_factor("万元"), 6)
     rows = "、".join(f"{t.cost.name}「{t.cost.value}」" for t in r.terms)
     zh_basis, en_basis = BASIS_WORDS[r.basis]
     if r.status == "stated_only":

@@ -85,7 +85,7 @@ from budgetkit.analyse.pricing import (
 from budgetkit.analyse.wan import as_text, fmt_num, format_wan, isnan, to_float
 from budgetkit.errors import ReconciliationError
 from budgetkit.model.tables import typed_frame
-from budgetkit.vocab.units import UNIT_DIMENSIONS, unit_dimension
+from budgetkit.vocab.units import UNIT_DIMENSIONS, unit_dimension, yuan_factor
 
 __all__ = [
     "ANALYSIS_TOLERANCE_PCT",
@@ -410,7 +410,7 @@ def _summed(terms: Sequence[Term]) -> tuple[float, str | None, str]:
     """``(implied 万元, method codes +-joined, formula)`` of the terms; NaN, None and ``""`` when there are none."""
     if not terms:
         return math.nan, None, ""
-    implied = round(sum(t.subtotal_yuan for t in terms) / 1e4, 6)
+    implied = round(sum(t.subtotal_yuan for t in terms) / yuan_factor("万元"), 6)
     codes = [s.code for s in STRATEGIES if any(t.method == s.code for t in terms)]
     return implied, "+".join(codes), " + ".join(t.formula for t in terms)
 

@@ -34,6 +34,7 @@ __all__ = [
     "norm_unit",
     "unit_dimension",
     "unit_kind",
+    "yuan_factor",
 ]
 
 #: Traditional forms printed in units that NFKC keeps (⼾ → 戶 → 户).
@@ -119,6 +120,22 @@ def count_factor(unit: str) -> float:
     """
     factor = load_units().get(unit or "", {}).get("count_factor") or ""
     return float(factor) if factor else 1.0
+
+
+def yuan_factor(unit: str) -> float:
+    """How many 元 one money ``unit`` is (``yuan_factor`` of units.csv: 万元 → 10000.0).
+
+    Raises:
+        KeyError: ``unit`` is not a money unit of ``units.csv``.
+
+    Examples:
+        >>> yuan_factor("万元"), yuan_factor("元")
+        (10000.0, 1.0)
+    """
+    factor = load_units()[unit].get("yuan_factor")
+    if not factor:
+        raise KeyError(f"metadata/units.csv gives {unit!r} no yuan_factor")
+    return float(factor)
 
 
 def unit_kind(unit: str) -> str:
