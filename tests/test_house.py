@@ -93,7 +93,7 @@ LAZY = {
 
 #: Chinese string literals in module-level constants, per module (the ratchet's ceiling).
 CJK = {
-    "budgetkit.analyse.audit": 32,
+    "budgetkit.analyse.audit": 8,
     "budgetkit.analyse.compare": 1,
     "budgetkit.analyse.cost_explanations": 11,
     "budgetkit.analyse.cost_indicators": 11,
