@@ -21,8 +21,8 @@ a sentence with a number      text: the first number, its unit and comparator ar
 ============================  =============================================================
 
 Units are data (``metadata/units.csv``: unit, kind, English name, factor to 元,
-time dimension). Comparator words are data too (:data:`PREFIX_OPS`,
-:data:`SUFFIX_OPS`). Every value gets a kind; the parser never returns
+time dimension). Comparator signs and words are data too (``metadata/comparators.csv``:
+:data:`PREFIX_OPS`, :data:`SUFFIX_OPS`). Every value gets a kind; the parser never returns
 nothing: a value it cannot read as a number is ``qualitative`` (no digits) or
 ``text`` (digits inside a phrase).
 
@@ -51,8 +51,9 @@ from functools import cache, lru_cache
 import pandas as pd
 
 from budgetkit.errors import ParseError
-from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
+from budgetkit.vocab.comparators import role as comparator_role
+from budgetkit.vocab.units import load_units
 
 __all__ = [
     "KINDS",
@@ -75,51 +76,11 @@ KINDS = ("deadline", "frequency", "money", "rate", "percent", "count", "qualitat
 #: The kinds that state something measurable: a number with a unit, or a date.
 MEASURABLE_KINDS = frozenset(KINDS) - {"qualitative", "text"}
 
-#: Words before a number and the comparator they mean (longest first when matched).
-PREFIX_OPS = {
-    "不低于": "≥",
-    "不少于": "≥",
-    "不小于": "≥",
-    "至少": "≥",
-    "大于等于": "≥",
-    "达到": "=",
-    "达": "=",
-    "大于": ">",
-    "多于": ">",
-    "高于": ">",
-    "超过": ">",
-    "不高于": "≤",
-    "不超过": "≤",
-    "不多于": "≤",
-    "不大于": "≤",
-    "最多": "≤",
-    "控制在": "≤",
-    "小于等于": "≤",
-    "小于": "<",
-    "少于": "<",
-    "低于": "<",
-    "约": "≈",
-    "大约": "≈",
-    "平均": "=",
-    "人均": "=",
-    "户均": "=",
-    "年均": "=",
-    "共": "=",
-    "累计": "=",
-    "全年": "=",
-}
+#: Words before a number and the comparator they mean (``metadata/comparators.csv``, role ``value_prefix``).
+PREFIX_OPS: dict[str, str] = dict(comparator_role("value_prefix"))
 
-#: Words after a number (and its unit) and the comparator they mean.
-SUFFIX_OPS = {
-    "及以上": "≥",
-    "以上": "≥",
-    "及以下": "≤",
-    "以下": "≤",
-    "以内": "≤",
-    "之内": "≤",
-    "内": "≤",
-    "左右": "≈",
-}
+#: Words after a number (and its unit) and the comparator they mean (role ``value_suffix``).
+SUFFIX_OPS: dict[str, str] = dict(comparator_role("value_suffix"))
 
 #: Qualifiers that put the number per something: 人均 6000元 is 6000 元 per 人.
 PER_QUALIFIERS = {
@@ -137,25 +98,8 @@ PER_QUALIFIERS = {
     "每次": "次",
 }
 
-#: Comparator signs as printed, to the canonical sign.
-_SIGNS = {
-    ">=": "≥",
-    "<=": "≤",
-    "≧": "≥",
-    "≦": "≤",
-    "═": "=",  # a box-drawing double line typed for = (═100%)
-    "⩾": "≥",
-    "⩽": "≤",
-    "≥": "≥",
-    "≤": "≤",
-    ">": ">",
-    "<": "<",
-    "=": "=",
-    "≈": "≈",
-    "~": "≈",
-    "≒": "≈",
-    "±": "≤",  # a tolerance (误差±3%): the deviation at most
-}
+#: Comparator signs as printed, to the canonical sign (role ``value_sign``: ``>=``, ``≧``, ``═`` typed for =, ``±``).
+_SIGNS: dict[str, str] = dict(comparator_role("value_sign"))
 
 #: Words that make a target vague (有所缓解, 逐步提高); the first found goes to ``qualifier``.
 VAGUE_WORDS = (
@@ -222,19 +166,6 @@ class IndicatorValue:
     per_unit: str | None = None
     deadline: dt.date | None = None
     value_yuan: float | None = None
-
-
-@cache
-def load_units() -> dict[str, dict[str, str]]:
-    """Return the unit vocabulary ``{unit: {kind, en, yuan_factor, time}}`` from ``metadata/units.csv``.
-
-    Examples:
-        >>> load_units()["万元"]["yuan_factor"]
-        '10000'
-        >>> load_units()["个月"]["time"]
-        'month'
-    """
-    return {row["unit"]: row for row in read_metadata("units")}
 
 
 def _unit_re() -> str:
