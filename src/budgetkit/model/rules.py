@@ -40,7 +40,7 @@ from functools import cache
 from budgetkit.errors import ParameterError
 from budgetkit.model.fields import read_metadata
 
-__all__ = ["ENV", "enabled", "fired", "known", "switched_off"]
+__all__ = ["ENV", "enabled", "fired", "known", "rule_of_reason", "switched_off"]
 
 #: The environment variable that switches rules off: ids separated by commas.
 ENV = "BUDGETKIT_RULES_OFF"
@@ -58,6 +58,29 @@ def known() -> dict[str, dict[str, str]]:
         'recognise'
     """
     return {row["rule_id"]: row for row in read_metadata("reading_rules")}
+
+
+def rule_of_reason(reason: str) -> str | None:
+    """The id of the rule whose confidence reason (or unparsed reason) ``reason`` is, else ``None``.
+
+    A row's ``confidence_reasons`` are joined with ``; ``; each names the rule that fired.
+
+    Examples:
+        >>> rule_of_reason("project name read empty")
+        'name.empty-flagged'
+        >>> [rule_of_reason(r) for r in "value cut off before a word value; cell boundary inferred".split("; ")]
+        ['run-together.word-value-cut', None]
+    """
+    return _by_reason().get(reason)
+
+
+@cache
+def _by_reason() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for rule_id, row in known().items():
+        if row.get("reason"):
+            out.setdefault(row["reason"], rule_id)
+    return out
 
 
 def _check(rule_id: str, where: str = "") -> str:
