@@ -26,6 +26,17 @@ Examples:
     Traceback (most recent call last):
     ...
     budgetkit.errors.ParameterError: unknown reading rule (not in metadata/reading_rules.csv): 'no.such-rule'
+
+The table lists the main rules of ``recognise/tables.py``, ``recognise/grid.py``, ``recognise/header.py`` and
+``segment/tokens.py``; not yet listed (no id, no guard): the least-cost aligner's costs and joins
+(``recognise/align.py``: ``continues``, ``blanks_part_cells``, ``spaces_part_cells``, ``_classify``), where a
+region starts (``recognise/regions.py``: ``_prelude_start``, ``_header_only``, ``_entry_start``), the header's
+inner rules (``recognise/header.py``: ``read_header``, ``_split_by_ratio``, ``_read_entry``, ``_sentences``), packed
+cells (``recognise/packed_cells.py``), the grid's header block and title (``recognise/grid.py``: ``_head_start``,
+``_title``, ``_refine``, ``_level``'s short level words), the text segmenter (``segment/text.py``: pipes, quoted
+cells, ``_continue_row``, column layouts), the token cutter (``segment/tokens.py``: ``cut``, ``split_headings``),
+the value parser (``vocab/values.py``, ``vocab/name_quantity.py``) and the readers' repairs (``read/``:
+``cell_overflow``, ``grid.cap_spans``, ``ocr``).
 """
 
 from __future__ import annotations
