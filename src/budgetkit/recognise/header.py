@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from budgetkit.model import rules
 from budgetkit.recognise.regions import YEAR_RE
 from budgetkit.segment.tokens import BLANK, BREAK, LINE, PIECE, Tok, join_text
 from budgetkit.vocab.amounts import money_scale, parse_amount
@@ -451,8 +452,9 @@ def _value_run(vals: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         ['某某补贴、涉台联络', '经费']
     """
     for k, v in enumerate(vals):
-        if k > 0 and (v.gap >= BREAK or _is_unknown_label(v.text)
-                      or v.gap >= LINE and _label_then_value(v.text) is not None):
+        if k > 0 and (v.gap >= BREAK or (_is_unknown_label(v.text)
+                                         or v.gap >= LINE and _label_then_value(v.text) is not None)
+                      and rules.enabled("name.stops-at-unknown-label")):
             return vals[:k], vals[k:]
     return vals, []
 

@@ -34,6 +34,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Row
 from budgetkit.model.normalize import is_wide
 from budgetkit.vocab.vocabulary import Found, Match, find_terms, is_prefix, lookup, match_key
@@ -220,7 +221,8 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
 
     i = 1
     while i < len(out) - 1:
-        if frags[i - 1] and frags[i + 1] and (stacked := _stacked_labels(out, i, frags)) is not None:
+        if frags[i - 1] and frags[i + 1] and (stacked := _stacked_labels(out, i, frags)) is not None \
+                and rules.enabled("segment.stacked-level-fragments"):
             first, last, joined = stacked
             splice(first, last, joined)
             i = first + len(joined)
@@ -229,11 +231,13 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
         lines_ok = (mid.whole_line and below.whole_line and above.whole_line and mid.gap in (LINE, BLANK)
                     and below.gap in (LINE, BLANK) and not mid.cells[0].delimited
                     and not below.cells[0].delimited and not above.cells[0].delimited)
-        if lines_ok and (joined := _label_halves(above, mid, below)) is not None:
+        if lines_ok and (joined := _label_halves(above, mid, below)) is not None \
+                and rules.enabled("segment.label-halves"):
             splice(i - 1, i + 2, joined)
             i += 1
             continue
-        if lines_ok and (joined := _value_halves(above, mid, below)) is not None:
+        if lines_ok and (joined := _value_halves(above, mid, below)) is not None \
+                and rules.enabled("segment.value-halves"):
             splice(i - 1, i + 2, [joined])
             continue
         i += 1
@@ -615,7 +619,8 @@ def split_wrapped_tails(toks: Sequence[Tok]) -> list[Tok]:
         if len(parts) == 2 and nxt is not None and nxt.gap in (LINE, BLANK) and tok.match is None:
             tail = parts[1]
             key = re.sub(r"^(?:其中|含):?", "", match_key(tail))
-            if key and is_prefix(key) and lookup(tail) is None and lookup(tail + nxt.text.split()[0]) is not None:
+            if key and is_prefix(key) and lookup(tail) is None and lookup(tail + nxt.text.split()[0]) is not None \
+                    and rules.enabled("segment.wrapped-tail-cut"):
                 out.append(replace(tok, text=parts[0], match=lookup(parts[0])))
                 out.append(Tok(tail, tok.cells, PIECE, match=None))
                 continue
@@ -693,7 +698,7 @@ def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max
                 m = lookup(joined)
                 if m is not None and (allowed is None or m.role(*allowed)):
                     best_j, best = j, m
-            if best is not None and best_j > i:
+            if best is not None and best_j > i and rules.enabled("segment.wrapped-labels-joined"):
                 # a qualifier alone on the next piece belongs to the label
                 parts = [t.text for t in toks[i:best_j + 1]]
                 cells = tuple(c for t in toks[i:best_j + 1] for c in t.cells)
