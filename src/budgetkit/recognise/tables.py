@@ -49,9 +49,9 @@ from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
 from budgetkit.recognise.header import read_header
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
-from budgetkit.recognise.tiers import stacked_levels
-from budgetkit.recognise.spanning_rows import split_spanning_rows
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
+from budgetkit.recognise.spanning_rows import split_spanning_rows
+from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
