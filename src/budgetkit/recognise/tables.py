@@ -46,7 +46,7 @@ from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
-from budgetkit.recognise.header import read_header
+from budgetkit.recognise.header import name_after_title, read_header
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
@@ -273,9 +273,14 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
-    if not (rec.get("project") or "").strip() and any(is_name_label(t) == "project" for t in head):
-        # the name label heads a column (单位(专项)名称): the rows under it name the unit and the project
+    named = (rec.get("project") or "").strip()
+    if (not named or named == name_after_title(rec.get("table_title") or "")) \
+            and any(is_name_label(t) == "project" for t in head):
+        # the name label heads a column (单位(专项)名称): the rows under it name the unit and the project; a
+        # name read from the title's tail (…绩效目标表公开) gives way to theirs
         entries, body = take_entry_rows(body)
+        if entries:
+            rec["project"] = ""
         apply_entries(entries, rec, header.scale)
         used.update(id(e.tok) for e in entries)
     if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
