@@ -40,7 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.analyse.compare import name_key, strip_year
-from budgetkit.analyse.reconcile import indicator_key
+from budgetkit.analyse.indicator_names import indicator_key
 from budgetkit.model.csvsafe import read_csv
 
 __all__ = ["LINK_COLUMNS", "MIN_SCORE", "apply_decisions", "link_projects", "name_key", "read_decisions"]
