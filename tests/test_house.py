@@ -95,11 +95,8 @@ LAZY = {
 CJK = {
     "budgetkit.analyse.audit": 8,
     "budgetkit.analyse.compare": 1,
-    "budgetkit.analyse.cost_explanations": 11,
-    "budgetkit.analyse.cost_indicators": 11,
-    "budgetkit.analyse.goal_amounts": 13,
-    "budgetkit.analyse.indicator_names": 10,
-    "budgetkit.analyse.pricing": 15,
+    "budgetkit.analyse.cost_explanations": 3,
+    "budgetkit.analyse.goal_amounts": 1,
     "budgetkit.analyse.rules101.checks": 12,
     "budgetkit.analyse.rules101.context": 7,
     "budgetkit.analyse.rules101.run": 4,
@@ -390,6 +387,7 @@ def test_knowledge_lives_in_metadata():
 REGISTRIES = {
     "units": "budgetkit.vocab.units",
     "comparators": "budgetkit.vocab.comparators",
+    "cost_words": "budgetkit.analyse.cost_words",
 }
 
 
