@@ -397,16 +397,33 @@ def audit_targets(
     project_ids = tuple(dict.fromkeys(projects["project_id"]))
     ctx = AuditContext(year, qualitative_threshold, costs, terms, project_ids)
 
-    known = set(project_ids)
-    in_projects = indicators["project_id"].isin(known)
+    found = _findings(projects, _checked(indicators, project_ids), selected, ctx)
+    listed = projects.reindex(columns=["project_id", "project", "implementing_unit"]).to_dict("records")
+    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(found))
+    return typed_frame(
+        [{**listed[row], "rule": rule.rule, "severity": rule.severity, "detail": detail}
+         for row, _, _, rule, detail in found],
+        dict.fromkeys(AUDIT_COLUMNS, "str"),
+    )
+
+
+def _checked(indicators: pd.DataFrame, project_ids: tuple[object, ...]) -> pd.DataFrame:
+    """The indicators of the projects audited, prepared for the checks (the others logged and left out)."""
+    in_projects = indicators["project_id"].isin(set(project_ids))
     orphans = set(indicators["project_id"][~in_projects].dropna())
     if orphans:
         logger.warning("indicators of %d project(s) not in projects ignored: %s", len(orphans), orphans)
-    inds = _prepared(indicators.loc[in_projects.to_numpy(), [c for c in _CHECKED if c in indicators.columns]])
+    return _prepared(indicators.loc[in_projects.to_numpy(), [c for c in _CHECKED if c in indicators.columns]])
+
+
+def _findings(
+    projects: pd.DataFrame, inds: pd.DataFrame, selected: Sequence[Rule], ctx: AuditContext,
+) -> list[tuple[int, int, int, Rule, str]]:
+    """Every finding as ``(project row, rule order, n, rule, detail)``, in project order then registry order."""
     rows_of: dict[object, list[int]] = {}
     for row, pid in enumerate(projects["project_id"]):
         rows_of.setdefault(pid, []).append(row)
-    found = sorted(
+    return sorted(
         (
             (row, order, n, rule, detail)
             for order, rule in enumerate(selected)
@@ -414,13 +431,6 @@ def audit_targets(
             for row in rows_of.get(pid, ())
         ),
         key=lambda finding: finding[:3],
-    )
-    listed = projects.reindex(columns=["project_id", "project", "implementing_unit"]).to_dict("records")
-    logger.info("audit of %d project(s): %d finding(s)", len(projects), len(found))
-    return typed_frame(
-        [{**listed[row], "rule": rule.rule, "severity": rule.severity, "detail": detail}
-         for row, _, _, rule, detail in found],
-        dict.fromkeys(AUDIT_COLUMNS, "str"),
     )
 
 

@@ -183,6 +183,17 @@ def price_per_capita_cap(pool: Pool) -> list[Term]:
     ]
     if not heads or not caps:
         return []
+    terms: list[Term] = []
+    for cost, head, basis in _cap_headcounts(pool, caps, heads):
+        terms.append(_cap_term(pool, cost, head, basis))
+        pool.priced.add(cost.pos)
+    return terms
+
+
+def _cap_headcounts(
+    pool: Pool, caps: list[Indicator], heads: list[Indicator],
+) -> list[tuple[Indicator, Indicator, str]]:
+    """Each cap with its headcount and the basis of the pairing; a headcount several caps match is shared."""
     chosen: list[tuple[Indicator, Indicator, float, str]] = []
     for cost in caps:
         head, score = _best(cost, heads)
@@ -200,26 +211,27 @@ def price_per_capita_cap(pool: Pool) -> list[Term]:
     for cost, head, score, _ in chosen:
         if head.pos not in owner or score > owner[head.pos][1]:
             owner[head.pos] = (cost.pos, score)
-    terms: list[Term] = []
-    for cost, head, _, basis in chosen:
-        if basis == "headcount by name" and owner[head.pos][0] != cost.pos:
-            basis = "headcount by name, shared"
-        if cost.per_dim == "month":
-            months = pool.durations("month")
-            mult = months[0] if months else None
-            mult_num, mult_unit = (mult.num, mult.unit) if mult else (12.0, "个月")
-            if mult is None:
-                basis += "; assumed 12个月"
-            subtotal = head.num * mult_num * cost.value_yuan
-            formula = f"{head.shown}×{fmt_num(mult_num)}{mult_unit}×{cost.shown}"
-        else:
-            mult, mult_num, mult_unit = None, math.nan, ""
-            subtotal = head.num * cost.value_yuan
-            formula = f"{head.shown}×{cost.shown}"
-        terms.append(Term("per_capita_cap", basis, cost, subtotal, formula, head, head.num, head.unit,
-                           mult, mult_num, mult_unit))
-        pool.priced.add(cost.pos)
-    return terms
+    return [(cost, head, "headcount by name, shared"
+             if basis == "headcount by name" and owner[head.pos][0] != cost.pos else basis)
+            for cost, head, _, basis in chosen]
+
+
+def _cap_term(pool: Pool, cost: Indicator, head: Indicator, basis: str) -> Term:
+    """A cap × its headcount (× the months count, 12 assumed, for a monthly cap)."""
+    if cost.per_dim == "month":
+        months = pool.durations("month")
+        mult = months[0] if months else None
+        mult_num, mult_unit = (mult.num, mult.unit) if mult else (12.0, "个月")
+        if mult is None:
+            basis += "; assumed 12个月"
+        subtotal = head.num * mult_num * cost.value_yuan
+        formula = f"{head.shown}×{fmt_num(mult_num)}{mult_unit}×{cost.shown}"
+    else:
+        mult, mult_num, mult_unit = None, math.nan, ""
+        subtotal = head.num * cost.value_yuan
+        formula = f"{head.shown}×{cost.shown}"
+    return Term("per_capita_cap", basis, cost, subtotal, formula, head, head.num, head.unit,
+                mult, mult_num, mult_unit)
 
 
 def price_monthly(pool: Pool) -> list[Term]:
