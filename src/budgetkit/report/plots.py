@@ -304,6 +304,21 @@ def plot_implied_vs_budget(costs: pd.DataFrame, top: int = TOP_N) -> Figure:
         ax.set_xscale("log")
         ax.set_xlim(left=float(amounts[amounts > 0].min()) / 3)
     ax.set_yticks(y, frame["_label"].tolist())
+    _annotate_implied(ax, frame, y, implied, h)
+    handles = [Patch(color="#c7c7c7", label="预算数（budget）")] + [
+        Patch(color=STATUS_COLORS[s], label=f"测算数·{_STATUS_ZH[s]}（{s}）")
+        for s in STATUS_COLORS
+        if s in set(frame["status"])
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.set_xlabel("金额（万元）" + ("，对数刻度（log scale）" if log else ""))
+    ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）")
+    ax.margins(x=0.15)
+    return fig
+
+
+def _annotate_implied(ax, frame: pd.DataFrame, y: np.ndarray, implied: pd.Series, h: float) -> None:
+    """Each implied bar's amount and gap; a project not priced marked with its status instead of a bar."""
     gap = frame["gap_pct"] if "gap_pct" in frame.columns else pd.Series(np.nan, index=frame.index)
     for yi, i, status, g in zip(y, implied, frame["status"], gap, strict=True):
         if pd.isna(i):
@@ -328,16 +343,6 @@ def plot_implied_vs_budget(costs: pd.DataFrame, top: int = TOP_N) -> Figure:
             fontsize=8,
             color=STATUS_COLORS.get(status, "black"),
         )
-    handles = [Patch(color="#c7c7c7", label="预算数（budget）")] + [
-        Patch(color=STATUS_COLORS[s], label=f"测算数·{_STATUS_ZH[s]}（{s}）")
-        for s in STATUS_COLORS
-        if s in set(frame["status"])
-    ]
-    ax.legend(handles=handles, loc="lower right", fontsize=8)
-    ax.set_xlabel("金额（万元）" + ("，对数刻度（log scale）" if log else ""))
-    ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）")
-    ax.margins(x=0.15)
-    return fig
 
 
 def _implied_scatter(costs: pd.DataFrame) -> Figure:
