@@ -68,7 +68,6 @@ LAZY = {
     "budgetkit.report.params": 2,
     "budgetkit.parse": 7,
     "budgetkit.vocab.values": 1,
-    "budgetkit.report.plots": 2,
     "budgetkit.read.docx": 5,
     "budgetkit.read.grid": 1,
     "budgetkit.read.html": 4,
@@ -107,8 +106,9 @@ CJK = {
     "budgetkit.recognise.packed_cells": 1,  # the enumeration comma of a packed item (1、), structure rather than a word
     "budgetkit.recognise.regions": 2,
     "budgetkit.recognise.tables": 16,
+    "budgetkit.report.figure_base": 1,
     "budgetkit.report.params": 10,
-    "budgetkit.report.plots": 4,
+    "budgetkit.report.quality_plots": 3,
     "budgetkit.scale.synthetic": 1,
     "budgetkit.segment.tokens": 9,
     "budgetkit.vocab.amounts": 1,
