@@ -65,7 +65,7 @@ from budgetkit.errors import BudgetkitError, InputError, NotebookError
 from budgetkit.project.fingerprint import Fingerprint, changes, file_digest, fingerprint, is_current
 from budgetkit.project.paths import ProjectPaths, project_paths
 from budgetkit.project.stage import Stage, build_lock, recover, write_atomic
-from budgetkit.report.failures import describe_error, split_skipped
+from budgetkit.report.failures import DUPLICATE, NO_TABLE, describe_error, split_skipped
 from budgetkit.report.params import COMPARE_NOTEBOOK, PARAMETERS, YEAR_NOTEBOOKS, validate_params
 from budgetkit.report.sitemap import load_manifest, page_signature, site_map
 
@@ -119,7 +119,12 @@ class BuildResult:
     @property
     def no_table(self) -> list[dict]:
         """The skipped files that were read and hold no target table (an information, not a failure)."""
-        return split_skipped(self.skipped)[0]
+        return [s for s in split_skipped(self.skipped)[0] if s.get("error") == NO_TABLE]
+
+    @property
+    def duplicates(self) -> list[dict]:
+        """The files not read because another format of the same document was (an information)."""
+        return [s for s in split_skipped(self.skipped)[0] if s.get("error") == DUPLICATE]
 
     @property
     def unreadable(self) -> list[dict]:
@@ -308,10 +313,12 @@ def _inputs(paths: ProjectPaths, files: list[Path], prints: Fingerprint) -> list
 
 
 def _year_fingerprints(
-    paths: ProjectPaths, files: list[Path], notebooks: tuple[str, ...], parameters: dict
+    paths: ProjectPaths, files: list[Path], notebooks: tuple[str, ...], parameters: dict,
+    duplicates: dict[Path, Path] | None = None,
 ) -> dict[str, Fingerprint]:
-    """The fingerprint of each notebook of a year (the raw files read once)."""
-    first = fingerprint(files, paths.notebooks / f"{notebooks[0]}.ipynb", parameters)
+    """The fingerprint of each notebook of a year (the raw files read once; a duplicate added or removed counts)."""
+    inputs = {f"duplicate/{copy.name}": copy for copy in duplicates or {}}
+    first = fingerprint(files, paths.notebooks / f"{notebooks[0]}.ipynb", parameters, inputs=inputs)
     return {name: first.for_notebook(paths.notebooks / f"{name}.ipynb") for name in notebooks}
 
 
@@ -435,7 +442,8 @@ def build_year(
     for name in notebooks:
         validate_params(parameters, name)
     files = paths.disclosures(year)
-    prints = _year_fingerprints(paths, files, notebooks, parameters)
+    duplicates = paths.duplicates(year)
+    prints = _year_fingerprints(paths, files, notebooks, parameters, duplicates)
     live = load_manifest(paths.reports_year(year))
     plan = _plan(live, prints, notebooks, paths, html, force)
     current, todo = notebooks[: plan.start], notebooks[plan.start :]
@@ -452,7 +460,10 @@ def build_year(
         # the kernel first: it starts in its own process while this one goes on (the pages' imports in their
         # thread would slow its start)
         run.start(html, with_kernel=bool(todo))
-        result.manifest = run.open_manifest(html, _inputs(paths, files, prints[notebooks[0]]))
+        result.manifest = run.open_manifest(
+            html, _inputs(paths, files, prints[notebooks[0]]),
+            [{"source_file": copy.name, "kept": kept.name} for copy, kept in sorted(duplicates.items())],
+        )
         run.run_notebooks()
         run.close_notebooks(prints)
         if html:  # the pages show the status the swap will publish
@@ -501,7 +512,7 @@ class _YearRun:
         for name in self.current:
             self.pages.render(name, self.out_dir / f"{name}.ipynb")
 
-    def open_manifest(self, html: bool, inputs: list[dict]) -> dict:
+    def open_manifest(self, html: bool, inputs: list[dict], duplicates: list[dict]) -> dict:
         """Write the manifest of a running build (status ``running``) and return it."""
         from budgetkit import __version__  # lazy: the package's top imports this module's stage
 
@@ -515,6 +526,7 @@ class _YearRun:
             "python": platform.python_version(),
             "started_utc": self.started.isoformat(timespec="seconds"),
             "inputs": inputs,
+            "duplicates": duplicates,
             "html": html,
         }
         _write_manifest(self.out_dir, self.manifest)
@@ -549,6 +561,8 @@ class _YearRun:
             logger.warning("[%s] skipped %s: %s", self.year, s["source_file"], s["reason"])
         for s in result.no_table:
             logger.info("[%s] %s holds no target table: %s", self.year, s["source_file"], s["reason"])
+        for s in result.duplicates:
+            logger.info("[%s] %s", self.year, s["reason"])
         ran = [*self.current, *result.notebooks] if result.status == "ok" else []
         self.manifest.update(
             {

@@ -64,6 +64,7 @@ __all__ = [
     "IndicatorValue",
     "load_units",
     "is_measurable",
+    "value_prefix",
     "parse_indicator_value",
     "parse_indicator_values",
 ]
@@ -451,6 +452,37 @@ def is_measurable(text: str) -> bool:
         (True, True, False)
     """
     return parse_indicator_value(text).kind in MEASURABLE_KINDS
+
+
+#: Words a value of words opens with (有所减轻, 明显改善): the vague words a target starts with, not the verbs.
+_WORD_VALUE_OPENINGS = VAGUE_WORDS[:9]
+
+
+@cache
+def _prefix_res() -> tuple[re.Pattern[str], ...]:
+    unit = _unit_re()
+    # a rate's basis after the unit (元/人, 元/人.每天, 元/人·天) and a word closing the number (以上, 以内)
+    per = r"(?:/[^\d/\s.,;，。、]{1,2})?(?:[.·](?:每)?[天日月年周次])?"
+    return (
+        re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|份|底|末)?|底|年底)?(?:前|之前|以前)?"),
+        re.compile(rf"(?:{_SIGN_RE})?(?:{_PREFIX_RE})?(?:{_SIGN_RE})?(?:{_NUM})(?:{unit})?{per}(?:{_SUFFIX_RE})?"),
+        re.compile(rf"(?:{'|'.join(_WORD_VALUE_OPENINGS)})[\u3400-\u9fff]{{2}}"),
+    )
+
+
+def value_prefix(text: str) -> int:
+    """The length of the target ``text`` opens with, 0 when it opens with none (where a run-together row's value ends).
+
+    A number with its comparator, unit, rate basis and closing word; a date; a vague word and its verb.
+
+    Examples:
+        >>> [value_prefix(t) for t in ("17元/人.每天反映学生每天用餐标准", "95%以上学生对学校伙食满意程度",
+        ...                            "2023年12月31日反映该项目完成时间", "大于90%适龄学生入学情况",
+        ...                            "有所减轻对家庭负担", "168反映补助学生人数", "学生补助标准17元")]
+        [8, 5, 11, 5, 4, 3, 0]
+    """
+    found = [m.end() for r in _prefix_res() if (m := r.match(text)) is not None and m.end() > 0]
+    return max(found, default=0)
 
 
 def parse_indicator_values(values: Iterable[str], year: int | None = None) -> pd.DataFrame:
