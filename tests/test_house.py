@@ -56,11 +56,9 @@ LAZY = {
     "budgetkit.recognise.align": 2,
     "budgetkit.analyse.audit": 1,
     "budgetkit.scale.batch": 4,
-    "budgetkit.build.build": 26,
+    "budgetkit.build.build": 21,
     "budgetkit.cli": 8,
-    "budgetkit.analyse.compare": 3,
     "budgetkit.scale.dataset": 10,
-    "budgetkit.scale.dataset_sync": 1,
     "budgetkit.project.fingerprint": 1,
     "budgetkit.report.fonts": 1,
     "budgetkit.recognise.grid": 12,
@@ -70,7 +68,6 @@ LAZY = {
     "budgetkit.report.params": 2,
     "budgetkit.parse": 7,
     "budgetkit.vocab.values": 1,
-    "budgetkit.report.plots": 5,
     "budgetkit.read.docx": 5,
     "budgetkit.read.grid": 1,
     "budgetkit.read.html": 4,
@@ -80,14 +77,13 @@ LAZY = {
     "budgetkit.read.dispatch": 6,
     "budgetkit.recognise.tables": 2,
     "budgetkit.recognise.regions": 1,
-    "budgetkit.report.codes": 3,
-    "budgetkit.report.display": 1,
+    "budgetkit.report.codes": 1,
     "budgetkit.report.failures": 2,
     "budgetkit.report.render": 3,
-    "budgetkit.report.site": 8,
+    "budgetkit.report.site": 4,
     "budgetkit.report.summarize": 2,
     "budgetkit.project.stage": 1,
-    "budgetkit.build.steps": 8,
+    "budgetkit.build.steps": 2,
     "budgetkit.vocab.vocabulary": 2,
 }
 
@@ -95,11 +91,8 @@ LAZY = {
 CJK = {
     "budgetkit.analyse.audit": 8,
     "budgetkit.analyse.compare": 1,
-    "budgetkit.analyse.cost_explanations": 11,
-    "budgetkit.analyse.cost_indicators": 11,
-    "budgetkit.analyse.goal_amounts": 13,
-    "budgetkit.analyse.indicator_names": 10,
-    "budgetkit.analyse.pricing": 15,
+    "budgetkit.analyse.cost_explanations": 3,
+    "budgetkit.analyse.goal_amounts": 1,
     "budgetkit.analyse.rules101.checks": 12,
     "budgetkit.analyse.rules101.context": 7,
     "budgetkit.analyse.rules101.run": 4,
@@ -113,8 +106,9 @@ CJK = {
     "budgetkit.recognise.packed_cells": 1,  # the enumeration comma of a packed item (1、), structure rather than a word
     "budgetkit.recognise.regions": 2,
     "budgetkit.recognise.tables": 16,
+    "budgetkit.report.figure_base": 1,
     "budgetkit.report.params": 10,
-    "budgetkit.report.plots": 4,
+    "budgetkit.report.quality_plots": 3,
     "budgetkit.scale.synthetic": 1,
     "budgetkit.segment.tokens": 9,
     "budgetkit.vocab.amounts": 1,
@@ -390,6 +384,7 @@ def test_knowledge_lives_in_metadata():
 REGISTRIES = {
     "units": "budgetkit.vocab.units",
     "comparators": "budgetkit.vocab.comparators",
+    "cost_words": "budgetkit.analyse.cost_words",
 }
 
 

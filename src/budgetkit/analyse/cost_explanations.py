@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from budgetkit.analyse.cost_indicators import COST_LABELS, Indicator
+from budgetkit.analyse.cost_words import code_words
 from budgetkit.analyse.pricing import GOAL_METHOD, Pool, Term
 from budgetkit.analyse.wan import fmt_num, format_wan, isnan
 from budgetkit.model.fields import read_metadata
@@ -37,21 +38,12 @@ _STATE_WORDS: dict[str, tuple[str, str]] = {**{c: (zh, STATUS_EN[c]) for c, zh i
 _WEAK_BASES = frozenset({"only candidate", "only headcount", "headcount shared by all 人 targets"})
 
 
-_BASIS_ZH = {
-    "only candidate": "同单位仅余此一项",
-    "only headcount": "仅此一个人数指标",
-    "headcount shared by all 人 targets": "各人数指标数值相同",
-    "headcount by name, shared": "无对应人数指标，借用名称最接近者",
-}
+#: The Chinese words of a pairing basis (``codes.csv``, ``terms,basis``).
+_BASIS_ZH: dict[str, str] = {code: zh for code, (zh, _) in code_words("terms", "basis").items()}
 
 
 #: How a budget is named in an explanation: ``annual`` (this year's funds) or ``total`` (the whole project).
-BASIS_WORDS = {
-    "annual": ("年度预算", "annual budget"),
-    "annual = total": ("年度预算（即项目总额）", "annual budget (= the project total)"),
-    "total": ("项目总额（多年）", "project total (all years)"),
-    "": ("预算", "budget"),
-}
+BASIS_WORDS: dict[str, tuple[str, str]] = {**code_words("costs", "basis"), "": ("预算", "budget")}  # codes.csv
 
 
 #: A line of an explanation: its Chinese and its English.

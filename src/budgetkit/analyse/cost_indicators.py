@@ -15,10 +15,12 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from budgetkit.analyse.cost_words import cost_labels
 from budgetkit.analyse.indicator_names import indicator_key
 from budgetkit.analyse.wan import as_text, fmt_num, isnan, to_float
 from budgetkit.model.normalize import normalize_text
 from budgetkit.model.tables import indicator_order
+from budgetkit.vocab.comparators import role as comparator_role
 from budgetkit.vocab.name_quantity import quantity_in_name, value_unit_first, value_with_name_unit
 from budgetkit.vocab.units import (
     DIMENSION,
@@ -33,10 +35,14 @@ __all__ = ["COST_LABELS", "Indicator", "indicators_by_project"]
 
 
 #: Level-2 labels (and the level-1 label of newer templates) that hold cost targets.
-COST_LABELS: frozenset[str] = frozenset({"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"})
+COST_LABELS: frozenset[str] = cost_labels()  # cost_words.csv (cost_level) and its children in vocabulary.csv
 
 
-_APPROXIMATE_QUALIFIERS = frozenset({"约", "以上", "以下", "不少于", "不超过", "大于", "小于"})
+#: Qualifiers that make a number a bound or an approximation: the comparator words of ``comparators.csv`` that
+#: are not ``=`` (约, 以上, 不少于 …).
+_APPROXIMATE_QUALIFIERS = frozenset(
+    w for r in ("value_prefix", "value_suffix") for w, op in comparator_role(r).items() if op != "="
+)
 
 
 _INDICATOR_TEXT = ("indicator", "value", "kind", "op", "qualifier", "unit", "per_unit", "level1", "level2")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from budgetkit.analyse.cost_words import cost_words
 from budgetkit.analyse.wan import isnan
 from budgetkit.model.normalize import normalize_text
 
@@ -13,13 +14,13 @@ __all__ = ["goal_components"]
 _GOAL_AMOUNT = re.compile(r"([\u3400-\u9fff]*)\s*(\d+(?:\.\d+)?)\s*万元")
 
 
-_GOAL_TOTAL_MARKERS = ("安排", "总额", "合计", "共计", "总计", "累计", "预算")
+_GOAL_TOTAL_MARKERS = cost_words("goal_total")  # metadata/cost_words.csv
 
 
-_GOAL_PER_UNIT_MARKERS = ("每", "平均", "人均", "标准")
+_GOAL_PER_UNIT_MARKERS = cost_words("goal_per_unit")
 
 
-_GOAL_NAME_PREFIX = re.compile(r"^(?:年度|年|其中|分别为|分别是|包括|主要为|主要用于|用于|为)+")
+_GOAL_NAME_PREFIX = re.compile(r"^(?:" + "|".join(map(re.escape, cost_words("goal_name_prefix"))) + ")+")
 
 
 def goal_components(goal: str, total_wan: float | None = None) -> list[tuple[str, float]]:

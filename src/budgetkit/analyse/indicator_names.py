@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+from budgetkit.analyse.cost_words import cost_words
 from budgetkit.model.normalize import normalize_text
 from budgetkit.vocab.units import UNITS_LONGEST_FIRST, VARIANTS
 
@@ -19,9 +20,7 @@ __all__ = ["GENERIC_TERMS", "indicator_key", "name_similarity"]
 
 #: Words dropped from indicator names before comparing them: they say *that* a row is a
 #: count or a cost, not *what* it counts (职工困难帮扶 ↔ 职工困难帮扶标准).
-GENERIC_TERMS: tuple[str, ...] = (
-    "人数", "户数", "数量", "标准", "费用", "支出", "金额", "人均", "平均", "缴纳",
-)
+GENERIC_TERMS: tuple[str, ...] = cost_words("generic")  # metadata/cost_words.csv
 
 
 _NOT_WORD = re.compile(r"[\W_]+")

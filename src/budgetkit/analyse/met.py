@@ -110,6 +110,11 @@ def judge(target: str, actual: str, unit: str = "", nature: str = "") -> Judgeme
         met = a.deadline <= t.deadline
         return Judgement("yes" if met else "no", None,
                          f"done {a.deadline.isoformat()}, {'by' if met else 'after'} {t.deadline.isoformat()}")
+    return _judge_words(target, actual, t)
+
+
+def _judge_words(target: str, actual: str, t: IndicatorValue | None) -> Judgement:
+    """The judgement when the two are not numbers or dates to compare: what the actual's words say."""
     if t is not None and _is_number(t) and t.kind != "text" and not re.search(r"\d", actual):
         said = outcome_word(actual)
         if said:
@@ -133,17 +138,24 @@ def _compare(t: IndicatorValue, a: IndicatorValue) -> Judgement:
     tn, an = t.num * _scale(t_unit), a.num * _scale(a_unit)
     shown_t, shown_a = f"{_fmt(t.num)}{t.unit or a.unit or ''}", f"{_fmt(a.num)}{a.unit or t.unit or ''}"
     if (t.op or "=") in _CAPS:
-        met = an <= tn if t.op == "≤" else an < tn
-        rate = round(tn / an, 4) if an else None
-        sign = t.op if met else ">"
-        how = f"{_fmt(t.num)} ÷ {_fmt(a.num)}" if rate is not None else "actual 0"
-        return Judgement("yes" if met else "no", rate,
-                         f"{shown_a} {sign} {shown_t}: {'met' if met else 'not met'}, lower is better ({how})")
+        return _compare_cap(t, a, tn, an, shown_t, shown_a)
     met = an > tn if t.op == ">" else an >= tn - 1e-9
     rate = round(an / tn, 4) if tn else None
     sign = "≥" if met else "<"
     return Judgement("yes" if met else "no", rate,
                      f"{shown_a} {sign} {shown_t}: {'met' if met else 'not met'} ({_fmt(a.num)} ÷ {_fmt(t.num)})")
+
+
+def _compare_cap(
+    t: IndicatorValue, a: IndicatorValue, tn: float, an: float, shown_t: str, shown_a: str,
+) -> Judgement:
+    """A cap (≤, <): met at or under it, the rate the target over the actual (lower is better)."""
+    met = an <= tn if t.op == "≤" else an < tn
+    rate = round(tn / an, 4) if an else None
+    sign = t.op if met else ">"
+    how = f"{_fmt(t.num)} ÷ {_fmt(a.num)}" if rate is not None else "actual 0"
+    return Judgement("yes" if met else "no", rate,
+                     f"{shown_a} {sign} {shown_t}: {'met' if met else 'not met'}, lower is better ({how})")
 
 
 def _parse(text: str, unit: str, nature: str) -> IndicatorValue | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from budgetkit.analyse.cost_indicators import Indicator
+from budgetkit.analyse.cost_words import code_words, cost_words
 from budgetkit.analyse.goal_amounts import goal_components
 from budgetkit.analyse.indicator_names import indicator_key, name_similarity
 from budgetkit.analyse.wan import fmt_num, isnan
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 
 #: Words that mark a meeting: a per-day rate with one of them is per person per day.
-MEETING_WORDS: tuple[str, ...] = ("会议", "会务", "参会", "大会", "住宿", "伙食")
+MEETING_WORDS: tuple[str, ...] = cost_words("meeting")  # metadata/cost_words.csv
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,17 @@ def price_per_capita_cap(pool: Pool) -> list[Term]:
     ]
     if not heads or not caps:
         return []
+    terms: list[Term] = []
+    for cost, head, basis in _cap_headcounts(pool, caps, heads):
+        terms.append(_cap_term(pool, cost, head, basis))
+        pool.priced.add(cost.pos)
+    return terms
+
+
+def _cap_headcounts(
+    pool: Pool, caps: list[Indicator], heads: list[Indicator],
+) -> list[tuple[Indicator, Indicator, str]]:
+    """Each cap with its headcount and the basis of the pairing; a headcount several caps match is shared."""
     chosen: list[tuple[Indicator, Indicator, float, str]] = []
     for cost in caps:
         head, score = _best(cost, heads)
@@ -199,26 +211,27 @@ def price_per_capita_cap(pool: Pool) -> list[Term]:
     for cost, head, score, _ in chosen:
         if head.pos not in owner or score > owner[head.pos][1]:
             owner[head.pos] = (cost.pos, score)
-    terms: list[Term] = []
-    for cost, head, _, basis in chosen:
-        if basis == "headcount by name" and owner[head.pos][0] != cost.pos:
-            basis = "headcount by name, shared"
-        if cost.per_dim == "month":
-            months = pool.durations("month")
-            mult = months[0] if months else None
-            mult_num, mult_unit = (mult.num, mult.unit) if mult else (12.0, "个月")
-            if mult is None:
-                basis += "; assumed 12个月"
-            subtotal = head.num * mult_num * cost.value_yuan
-            formula = f"{head.shown}×{fmt_num(mult_num)}{mult_unit}×{cost.shown}"
-        else:
-            mult, mult_num, mult_unit = None, math.nan, ""
-            subtotal = head.num * cost.value_yuan
-            formula = f"{head.shown}×{cost.shown}"
-        terms.append(Term("per_capita_cap", basis, cost, subtotal, formula, head, head.num, head.unit,
-                           mult, mult_num, mult_unit))
-        pool.priced.add(cost.pos)
-    return terms
+    return [(cost, head, "headcount by name, shared"
+             if basis == "headcount by name" and owner[head.pos][0] != cost.pos else basis)
+            for cost, head, _, basis in chosen]
+
+
+def _cap_term(pool: Pool, cost: Indicator, head: Indicator, basis: str) -> Term:
+    """A cap × its headcount (× the months count, 12 assumed, for a monthly cap)."""
+    if cost.per_dim == "month":
+        months = pool.durations("month")
+        mult = months[0] if months else None
+        mult_num, mult_unit = (mult.num, mult.unit) if mult else (12.0, "个月")
+        if mult is None:
+            basis += "; assumed 12个月"
+        subtotal = head.num * mult_num * cost.value_yuan
+        formula = f"{head.shown}×{fmt_num(mult_num)}{mult_unit}×{cost.shown}"
+    else:
+        mult, mult_num, mult_unit = None, math.nan, ""
+        subtotal = head.num * cost.value_yuan
+        formula = f"{head.shown}×{cost.shown}"
+    return Term("per_capita_cap", basis, cost, subtotal, formula, head, head.num, head.unit,
+                mult, mult_num, mult_unit)
 
 
 def price_monthly(pool: Pool) -> list[Term]:
@@ -286,17 +299,23 @@ def price_cost_amounts(pool: Pool) -> list[Term]:
     return terms
 
 
+def _strategy(code: str, price: Callable[[Pool], list[Term]]) -> Strategy:
+    """A strategy with its Chinese and English names from ``codes.csv`` (``terms,method``)."""
+    zh, en = code_words("terms", "method")[code]
+    return Strategy(code, zh, en, price)
+
+
 #: The pricing strategies, in the order they are tried on every project.
 STRATEGIES: tuple[Strategy, ...] = (
-    Strategy("name_quantity", "名称所列数量×单位成本", "quantity in the name × unit cost", price_name_quantity),
-    Strategy("meeting", "会议费：人数×天数×标准", "meeting: headcount × days × rate per day", price_meeting),
-    Strategy("per_capita_cap", "人均标准×人数", "per-capita cap × headcount", price_per_capita_cap),
-    Strategy("monthly", "月标准×月数", "monthly rate × months", price_monthly),
-    Strategy("per_year", "年标准×年数", "rate per year × years", price_per_year),
-    Strategy("daily", "日标准×天数", "rate per day × days", price_daily),
-    Strategy("per_item", "每项费用×项数", "cost per item × items", price_per_item),
-    Strategy("quantity×unit_cost", "数量×单位成本", "quantity × unit cost", price_quantity_unit_cost),
-    Strategy("cost_amounts", "成本金额合计", "stated cost amounts", price_cost_amounts),
+    _strategy("name_quantity", price_name_quantity),
+    _strategy("meeting", price_meeting),
+    _strategy("per_capita_cap", price_per_capita_cap),
+    _strategy("monthly", price_monthly),
+    _strategy("per_year", price_per_year),
+    _strategy("daily", price_daily),
+    _strategy("per_item", price_per_item),
+    _strategy("quantity×unit_cost", price_quantity_unit_cost),
+    _strategy("cost_amounts", price_cost_amounts),
 )
 
 
@@ -315,8 +334,9 @@ def list_strategies() -> pd.DataFrame:
         {"order": n, "code": s.code, "zh": s.zh, "en": s.en, "description": _first_line(s.price.__doc__)}
         for n, s in enumerate(STRATEGIES, 1)
     ]
-    rows.append({"order": len(rows) + 1, "code": GOAL_METHOD, "zh": "目标分项金额合计",
-                 "en": "components stated in the goal", "description": _first_line(goal_components.__doc__)})
+    zh, en = code_words("terms", "method")[GOAL_METHOD]
+    rows.append({"order": len(rows) + 1, "code": GOAL_METHOD, "zh": zh, "en": en,
+                 "description": _first_line(goal_components.__doc__)})
     return pd.DataFrame(rows).astype({"order": "int64"})
 
 

@@ -438,9 +438,6 @@ def build_year(
     :func:`budgetkit.project.stage.build_lock` (as :func:`build` does). A year with nothing to do is left as it
     is (the result lists its notebooks as ``current``).
     """
-    from budgetkit import __version__
-    from budgetkit.build.kernel import Kernel
-
     parameters = _parameters(year)
     for name in notebooks:
         validate_params(parameters, name)
@@ -458,106 +455,171 @@ def build_year(
         logger.info("[%s] current, not run again: %s", year, ", ".join(current))
     logger.info("[%s] to run: %s (%s)", year, ", ".join(todo) or "pages only", plan.reason)
     result = BuildResult(str(year), current=list(current), reason=plan.reason)
-    started = dt.datetime.now(dt.UTC)
-    stage = Stage.create(paths, str(year))
-    kernel = pages = None
+    run = _YearRun(year, paths, parameters, notebooks, plan.start, result, Stage.create(paths, str(year)))
     try:
         # the kernel first: it starts in its own process while this one goes on (the pages' imports in their
         # thread would slow its start)
-        kernel = Kernel(stage.root).start() if todo else None
-        pages = _Pages(html, [stage.root, paths.root])
-        out_dir = stage.paths.reports_year(year)
-        processed = stage.paths.processed_year(year)
-        _copy_current(stage, year, current)
-        for name in current:
-            pages.render(name, out_dir / f"{name}.ipynb")
-        result.manifest = manifest = {
-            "year": year,
+        run.start(html, with_kernel=bool(todo))
+        result.manifest = run.open_manifest(
+            html, _inputs(paths, files, prints[notebooks[0]]),
+            [{"source_file": copy.name, "kept": kept.name} for copy, kept in sorted(duplicates.items())],
+        )
+        run.run_notebooks()
+        run.close_notebooks(prints)
+        if html:  # the pages show the status the swap will publish
+            run.write_pages(site)
+        run.finish()
+    finally:
+        run.close()
+    return result
+
+
+@dataclass
+class _YearRun:
+    """One year's build in its staging root: the kernel, the pages, the manifest and what was written."""
+
+    year: int
+    paths: ProjectPaths
+    parameters: dict
+    notebooks: tuple[str, ...]
+    start_at: int
+    result: BuildResult
+    stage: Stage
+    kernel: object = None
+    pages: object = None
+    manifest: dict = field(default_factory=dict)
+    started: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
+
+    @property
+    def out_dir(self) -> Path:
+        return self.stage.paths.reports_year(self.year)
+
+    @property
+    def processed(self) -> Path:
+        return self.stage.paths.processed_year(self.year)
+
+    @property
+    def current(self) -> tuple[str, ...]:
+        return self.notebooks[: self.start_at]
+
+    def start(self, html: bool, *, with_kernel: bool) -> None:
+        """Start the kernel (when notebooks run) and the pages; copy the current notebooks and render them."""
+        from budgetkit.build.kernel import Kernel  # lazy: jupyter's client machinery, only for a build
+
+        self.kernel = Kernel(self.stage.root).start() if with_kernel else None
+        self.pages = _Pages(html, [self.stage.root, self.paths.root])
+        _copy_current(self.stage, self.year, self.current)
+        for name in self.current:
+            self.pages.render(name, self.out_dir / f"{name}.ipynb")
+
+    def open_manifest(self, html: bool, inputs: list[dict], duplicates: list[dict]) -> dict:
+        """Write the manifest of a running build (status ``running``) and return it."""
+        from budgetkit import __version__  # lazy: the package's top imports this module's stage
+
+        self.manifest = {
+            "year": self.year,
             "status": "running",
             "error": "",
             "failed_notebook": "",
-            "parameters": parameters,
+            "parameters": self.parameters,
             "budgetkit_version": __version__,
             "python": platform.python_version(),
-            "started_utc": started.isoformat(timespec="seconds"),
-            "inputs": _inputs(paths, files, prints[notebooks[0]]),
-            "duplicates": [{"source_file": copy.name, "kept": kept.name}
-                           for copy, kept in sorted(duplicates.items())],
+            "started_utc": self.started.isoformat(timespec="seconds"),
+            "inputs": inputs,
+            "duplicates": duplicates,
             "html": html,
         }
-        _write_manifest(out_dir, manifest)
-        for i, name in enumerate(todo, plan.start + 1):
-            logger.info("[%s] %d/%d %s …", year, i, len(notebooks), name)
+        _write_manifest(self.out_dir, self.manifest)
+        return self.manifest
+
+    def run_notebooks(self) -> None:
+        """Run the notebooks to do in order; the first that fails stops the run and is recorded."""
+        result, year, total = self.result, self.year, len(self.notebooks)
+        for i, name in enumerate(self.notebooks[self.start_at :], self.start_at + 1):
+            logger.info("[%s] %d/%d %s …", year, i, total, name)
             t0 = time.perf_counter()
-            executed, failure = run_notebook(name, parameters, out_dir, paths, run_root=stage.root,
-                                             shown_as=f"reports/{year}/{name}.ipynb", kernel=kernel)
+            executed, failure = run_notebook(name, self.parameters, self.out_dir, self.paths,
+                                             run_root=self.stage.root, shown_as=f"reports/{year}/{name}.ipynb",
+                                             kernel=self.kernel)
             result.notebooks[name] = round(time.perf_counter() - t0, 2)
-            result.outputs.append(_live(stage, executed))
-            pages.render(name, executed)
+            result.outputs.append(_live(self.stage, executed))
+            self.pages.render(name, executed)
             if failure:
                 result.status, result.error = "failed", f"{name}: {failure}"
-                manifest["failed_notebook"] = name
+                self.manifest["failed_notebook"] = name
                 logger.error("[%s] %s failed: %s", year, name, failure)
                 break
-            logger.info("[%s] %d/%d %s done in %.1f s", year, i, len(notebooks), name, result.notebooks[name])
-        if kernel is not None:
-            kernel.stop()  # it ends while the manifest is written
-        result.skipped = _skipped(processed)
+            logger.info("[%s] %d/%d %s done in %.1f s", year, i, total, name, result.notebooks[name])
+
+    def close_notebooks(self, prints: dict[str, Fingerprint]) -> None:
+        """Stop the kernel; record the files skipped, the fingerprints of what ran, the row counts."""
+        result = self.result
+        if self.kernel is not None:
+            self.kernel.stop()  # it ends while the manifest is written
+        result.skipped = _skipped(self.processed)
         for s in result.unreadable:
-            logger.warning("[%s] skipped %s: %s", year, s["source_file"], s["reason"])
+            logger.warning("[%s] skipped %s: %s", self.year, s["source_file"], s["reason"])
         for s in result.no_table:
-            logger.info("[%s] %s holds no target table: %s", year, s["source_file"], s["reason"])
+            logger.info("[%s] %s holds no target table: %s", self.year, s["source_file"], s["reason"])
         for s in result.duplicates:
-            logger.info("[%s] %s", year, s["reason"])
-        ran = [*current, *result.notebooks] if result.status == "ok" else []
-        manifest.update(
+            logger.info("[%s] %s", self.year, s["reason"])
+        ran = [*self.current, *result.notebooks] if result.status == "ok" else []
+        self.manifest.update(
             {
                 "error": result.error,
                 "notebook_seconds": result.notebooks,
-                "current": list(current),
+                "current": list(self.current),
                 "fingerprints": {name: prints[name].record() for name in ran},
                 "skipped": result.skipped,
-                "row_counts": _row_counts(processed),
-                "summary": _summary(processed),
+                "row_counts": _row_counts(self.processed),
+                "summary": _summary(self.processed),
             }
         )
-        _write_manifest(out_dir, manifest)
-        if html:  # the pages show the status the swap will publish
-            from budgetkit.report.site import write_year_pages
+        _write_manifest(self.out_dir, self.manifest)
 
-            result.outputs += [
-                _live(stage, p)
-                for p in write_year_pages(
-                    year,
-                    out_dir,
-                    processed,
-                    site,
-                    [stage.root, paths.root],
-                    {**manifest, "status": result.status},
-                    bodies=pages.results(),
-                )
-            ]
-        figures = stage.paths.figures_year(year)
+    def write_pages(self, site) -> None:
+        """The year's pages, showing the status the swap will publish."""
+        from budgetkit.report.site import write_year_pages  # lazy: the pages' imports only when html is asked
+
+        result, stage = self.result, self.stage
+        result.outputs += [
+            _live(stage, p)
+            for p in write_year_pages(
+                self.year,
+                self.out_dir,
+                self.processed,
+                site,
+                [stage.root, self.paths.root],
+                {**self.manifest, "status": result.status},
+                bodies=self.pages.results(),
+            )
+        ]
+
+    def finish(self) -> None:
+        """List every output, write the final manifest and swap the staged year in."""
+        result, stage, processed = self.result, self.stage, self.processed
+        figures = stage.paths.figures_year(self.year)
         result.outputs += [_live(stage, p) for p in sorted(figures.glob("*.png"))] if figures.is_dir() else []
         result.outputs += [_live(stage, p) for p in sorted(processed.glob("*"))] if processed.is_dir() else []
-        result.outputs += [_live(stage, p) for p in sorted(out_dir.glob("*.ipynb"))
+        result.outputs += [_live(stage, p) for p in sorted(self.out_dir.glob("*.ipynb"))
                            if _live(stage, p) not in result.outputs]
-        manifest.update(
+        self.manifest.update(
             {
                 "status": result.status,
-                "seconds": round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2),
-                "outputs": sorted(paths.relative(p) for p in result.outputs if p.is_relative_to(paths.root)),
+                "seconds": round((dt.datetime.now(dt.UTC) - self.started).total_seconds(), 2),
+                "outputs": sorted(self.paths.relative(p) for p in result.outputs if p.is_relative_to(self.paths.root)),
             }
         )
-        _write_manifest(out_dir, manifest)
-        stage.swap(["processed", "figures", "reports"], str(year))
-    finally:
-        if kernel is not None:
-            kernel.close()
-        if pages is not None:
-            pages.close()
-        stage.remove()
-    return result
+        _write_manifest(self.out_dir, self.manifest)
+        stage.swap(["processed", "figures", "reports"], str(self.year))
+
+    def close(self) -> None:
+        """Close the kernel and the pages, remove the staging root (whatever happened)."""
+        if self.kernel is not None:
+            self.kernel.close()
+        if self.pages is not None:
+            self.pages.close()
+        self.stage.remove()
 
 
 def _compare_fingerprint(paths: ProjectPaths, years: list[int]) -> Fingerprint:

@@ -44,13 +44,11 @@ def _compile(code: str) -> re.Pattern:
 @cache
 def _vocabularies() -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
     from budgetkit.analyse.audit import list_rules
-    from budgetkit.analyse.reconcile import STRATEGIES
 
     words: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
     for row in read_metadata("codes"):
         if not _PLACEHOLDER.search(row["code"]):
             words.setdefault((row["table"], row["column"]), {})[row["code"]] = (row["zh"], row["en"])
-    words[("terms", "method")] = {s.code: (s.zh, s.en) for s in STRATEGIES}
     rules = list_rules()
     words[("audit", "rule")] = {r: (zh, r) for r, zh in zip(rules["rule"], rules["zh"], strict=True)}
     for alias, source in _SAME_AS.items():

@@ -19,28 +19,43 @@ Examples:
 
 from __future__ import annotations
 
-import base64
-import html
 import logging
-import math
-import re
-import textwrap
-from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from budgetkit.analyse.reconcile import STATUSES as _STATUS_ZH
-from budgetkit.report.figure_text import describe_figure
-from budgetkit.report.fonts import use_cjk_font
+from budgetkit.report.change_plots import plot_budget_change, plot_unit_cost_change
+from budgetkit.report.figure_base import (
+    _PALETTE,
+    DPI,
+    MAX_PANELS,
+    SEVERITY_COLORS,
+    STATUS_COLORS,
+    TOP_N,
+    SavedFigure,
+    _figure,
+    _fmt,
+    _more,
+    _per_unit_label,
+    _project_labels,
+    _require,
+    _wide_range,
+    _wrap,
+    fit_margins,
+    save_figure,
+)
+from budgetkit.report.quality_plots import plot_audit_summary, plot_qualitative_shares
 from budgetkit.vocab.vocabulary import PINYIN_RE
 
 __all__ = [
+    "DPI",
+    "MAX_PANELS",
     "STATUS_COLORS",
+    "TOP_N",
+    "fit_margins",
     "SavedFigure",
     "SEVERITY_COLORS",
     "plot_audit_summary",
@@ -54,121 +69,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-#: Colour of each reconciliation status (see :data:`budgetkit.analyse.reconcile.STATUSES`).
-STATUS_COLORS: dict[str, str] = {
-    "closes": "#2ca02c",
-    "does_not_close": "#d62728",
-    "stated_only": "#9467bd",
-    "not_priceable": "#7f7f7f",
-}
-
-#: Colour of each audit severity (see :data:`budgetkit.analyse.audit.SEVERITIES`).
-SEVERITY_COLORS: dict[str, str] = {"error": "#d62728", "warning": "#ff7f0e", "info": "#1f77b4"}
-
-_SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-_PALETTE = (
-    "#1f77b4",
-    "#ff7f0e",
-    "#2ca02c",
-    "#d62728",
-    "#9467bd",
-    "#8c564b",
-    "#e377c2",
-    "#7f7f7f",
-    "#bcbd22",
-    "#17becf",
-)
-_LOG_RANGE = 100.0
-
-#: Most bars in one panel; the rest are counted under it (they are all in the tables).
-TOP_N = 20
-
-#: Most panels (denominators) of named unit-cost bars; beyond, a box per denominator.
-MAX_PANELS = 8
-
-
-#: Resolution of the saved PNGs (dots per inch).
-DPI = 110
-
-_NOTE = "另有 "  # the start of the note :func:`_more` puts under an axis
-
-
-def _figure(n_rows: int, width: float = 9.0, min_height: float = 3.0) -> Figure:
-    """Return an Agg figure tall enough for ``n_rows`` bar labels (margins set by :func:`fit_margins`)."""
-    use_cjk_font()
-    fig = Figure(figsize=(width, max(min_height, 1.2 + 0.42 * n_rows)))
-    FigureCanvasAgg(fig)
-    return fig
-
-
-def _text_inches(text: str, size: float) -> float:
-    """The printed width of ``text`` (its longest line) at ``size`` points: CJK a full em, others about half."""
-    if text.startswith("$"):  # mathtext tick labels of log axes: $\mathdefault{10^{3}}$
-        text = re.sub(r"\\mathdefault|[{}^$\\]", "", text)
-    widest = max((sum(1.0 if ord(c) >= 0x2E80 else 0.6 for c in line) for line in text.split("\n")), default=0)
-    return widest * size / 72
-
-
-def fit_margins(fig: Figure) -> Figure:
-    """Leave room for the labels of ``fig``'s stacked axes from their text, without drawing it.
-
-    A layout engine (constrained or tight layout) measures every label by drawing the
-    figure, again at each draw, and costs more than the drawing itself when there are
-    many labels; the margins here are estimated from the labels' text and size.
-    Figures that have a layout engine of their own are left alone.
-
-    Examples:
-        >>> import pandas as pd
-        >>> fig = plot_budget_by_project(pd.DataFrame({"project": ["一个名字很长的项目"], "total_wan": [1.0]}))
-        >>> round(float(fit_margins(fig).subplotpars.left), 2)
-        0.15
-    """
-    axes = [ax for ax in fig.axes if ax.axison]
-    if fig.get_layout_engine() is not None or not axes:
-        return fig
-    width, height = fig.get_size_inches()
-    labels = [t for ax in axes for t in ax.get_yticklabels()]
-    left = max((_text_inches(t.get_text(), t.get_fontsize()) for t in labels), default=0.4) + 0.25
-    left += 0.3 if any(ax.get_ylabel() for ax in axes) else 0.0
-    outside = any(ax.get_legend() is not None and ax.get_legend().get_bbox_to_anchor().x0 > 0 for ax in axes)
-    right = 1.25 + (1.7 if outside else 0.0)
-    noted = any(t.get_text().startswith(_NOTE) for t in axes[-1].texts)
-    top = 0.5 + (0.5 if fig._suptitle is not None else 0.0)
-    bottom = 0.6 + (0.35 if noted else 0.0)
-    gap = 1.2  # between stacked axes: a title, tick labels, an x label and a note
-    n = len(axes)
-    each = max(0.5, (height - top - bottom - (n - 1) * gap) / n)
-    fig.subplots_adjust(left=min(0.6, left / width), right=1 - right / width, top=1 - top / height,
-                        bottom=bottom / height, hspace=gap / each if n > 1 else 0.2)
-    return fig
-
-
-def _require(frame: pd.DataFrame, columns: Sequence[str], what: str) -> None:
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise KeyError(f"{what} lacks column(s) {', '.join(missing)}")
-
-
-def _project_labels(frame: pd.DataFrame) -> list[str]:
-    """Project names, with the implementing unit added where one name belongs to more than one unit."""
-    names = frame["project"].astype(str).str.replace(PINYIN_RE, "", regex=True)  # mirror sites' pinyin: not shown
-    if "implementing_unit" not in frame.columns:
-        return names.tolist()
-    units = frame["implementing_unit"].astype(str).str.replace(PINYIN_RE, "", regex=True)
-    shared = pd.DataFrame({"n": names, "u": units}).groupby("n")["u"].nunique()
-    repeated = names.map(shared).gt(1)
-    return [f"{n}（{u}）" if r else n for n, u, r in zip(names, units, repeated, strict=True)]
-
-
-def _wide_range(values: pd.Series) -> bool:
-    """True if the positive values span more than 100×, so a log axis reads better."""
-    positive = values[values > 0]
-    return len(positive) > 1 and float(positive.max()) / float(positive.min()) > _LOG_RANGE
-
-
-def _fmt(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def plot_budget_by_project(projects: pd.DataFrame, top: int = TOP_N) -> Figure:
@@ -304,6 +204,21 @@ def plot_implied_vs_budget(costs: pd.DataFrame, top: int = TOP_N) -> Figure:
         ax.set_xscale("log")
         ax.set_xlim(left=float(amounts[amounts > 0].min()) / 3)
     ax.set_yticks(y, frame["_label"].tolist())
+    _annotate_implied(ax, frame, y, implied, h)
+    handles = [Patch(color="#c7c7c7", label="预算数（budget）")] + [
+        Patch(color=STATUS_COLORS[s], label=f"测算数·{_STATUS_ZH[s]}（{s}）")
+        for s in STATUS_COLORS
+        if s in set(frame["status"])
+    ]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.set_xlabel("金额（万元）" + ("，对数刻度（log scale）" if log else ""))
+    ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）")
+    ax.margins(x=0.15)
+    return fig
+
+
+def _annotate_implied(ax, frame: pd.DataFrame, y: np.ndarray, implied: pd.Series, h: float) -> None:
+    """Each implied bar's amount and gap; a project not priced marked with its status instead of a bar."""
     gap = frame["gap_pct"] if "gap_pct" in frame.columns else pd.Series(np.nan, index=frame.index)
     for yi, i, status, g in zip(y, implied, frame["status"], gap, strict=True):
         if pd.isna(i):
@@ -328,16 +243,6 @@ def plot_implied_vs_budget(costs: pd.DataFrame, top: int = TOP_N) -> Figure:
             fontsize=8,
             color=STATUS_COLORS.get(status, "black"),
         )
-    handles = [Patch(color="#c7c7c7", label="预算数（budget）")] + [
-        Patch(color=STATUS_COLORS[s], label=f"测算数·{_STATUS_ZH[s]}（{s}）")
-        for s in STATUS_COLORS
-        if s in set(frame["status"])
-    ]
-    ax.legend(handles=handles, loc="lower right", fontsize=8)
-    ax.set_xlabel("金额（万元）" + ("，对数刻度（log scale）" if log else ""))
-    ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）")
-    ax.margins(x=0.15)
-    return fig
 
 
 def _implied_scatter(costs: pd.DataFrame) -> Figure:
@@ -367,31 +272,6 @@ def _implied_scatter(costs: pd.DataFrame) -> Figure:
     ax.set_title("绩效目标测算成本与预算对比（Implied cost vs budget）；虚线：二者相等")
     _more(ax, int((~drawn).sum()), "projects not priced or without a budget")
     return fig
-
-
-def _per_unit_label(per_unit: object) -> str:
-    text = "" if per_unit is None or (isinstance(per_unit, float) and math.isnan(per_unit)) else str(per_unit)
-    if not text:
-        return "元"
-    return text if text.startswith("元") else f"元/{text}"
-
-
-def _wrap(text: str, width: int = 26) -> str:
-    """Wrap a long label over lines of at most ``width`` characters (Chinese has no spaces to break at)."""
-    return "\n".join(textwrap.wrap(text, width=width, break_long_words=True)) or text
-
-
-def _more(ax, hidden: int, what: str) -> None:
-    if hidden:
-        ax.annotate(
-            f"{_NOTE}{hidden} 项未显示（见表格） {hidden} more {what} in the tables",
-            (0, 0),
-            xycoords="axes fraction",
-            xytext=(0, -44),
-            textcoords="offset points",
-            fontsize=8,
-            color="#555555",
-        )
 
 
 def plot_unit_costs(indicators: pd.DataFrame, top: int = TOP_N) -> Figure:
@@ -498,363 +378,3 @@ def _unit_cost_boxes(rates: pd.DataFrame, units: list[str], n_units: int) -> Fig
     return fig
 
 
-def plot_qualitative_shares(shares: pd.DataFrame, top: int = 40) -> Figure:
-    """Every project's share of qualitative or text targets, the audit's limit drawn as a line.
-
-    Args:
-        shares: output of :func:`budgetkit.report.summarize.qualitative_shares` (columns project,
-            implementing_unit, indicators, qualitative, qualitative_pct, flagged).
-        top: most projects shown as bars (highest shares first); beyond, the figure is the distribution
-            of every project's share (a histogram, the limit drawn, the projects above it counted).
-
-    Returns:
-        The figure, one bar per project, red where the audit flags it (or the histogram).
-
-    Examples:
-        >>> import pandas as pd
-        >>> shares = pd.DataFrame({"project": ["甲", "乙"], "implementing_unit": ["u", "u"],
-        ...                        "indicators": [4, 5], "qualitative": [2, 0],
-        ...                        "qualitative_pct": [50.0, 0.0],
-        ...                        "flagged": ["是 yes", ""]})
-        >>> fig = plot_qualitative_shares(shares)
-        >>> len(fig.axes[0].patches), fig.axes[0].get_yticklabels()[-1].get_text()
-        (2, '甲')
-    """
-    from budgetkit.report.summarize import QUALITATIVE_THRESHOLD
-
-    _require(shares, ("project", "indicators", "qualitative", "qualitative_pct"), "shares")
-    if len(shares) > top:
-        return _share_histogram(shares, QUALITATIVE_THRESHOLD * 100)
-    frame = shares.assign(_label=_project_labels(shares)).sort_values(
-        ["qualitative_pct", "indicators"], ascending=False, na_position="last"
-    )
-    hidden = max(0, len(frame) - top)
-    frame = frame.head(top).iloc[::-1]
-    fig = _figure(len(frame), width=9.0)
-    ax = fig.add_subplot()
-    y = np.arange(len(frame))
-    values = frame["qualitative_pct"].astype(float).fillna(0.0)
-    limit = QUALITATIVE_THRESHOLD * 100
-    colors = [SEVERITY_COLORS["warning"] if v > limit else _PALETTE[0] for v in values]
-    ax.barh(y, values, color=colors)
-    ax.set_yticks(y, [_wrap(t) for t in frame["_label"]], fontsize=8)
-    for yi, v, q, n in zip(y, values, frame["qualitative"], frame["indicators"], strict=True):
-        ax.annotate(
-            f"{v:.0f}%（{int(q)}/{int(n)}）",
-            (v, yi),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=8,
-        )
-    ax.axvline(limit, color=SEVERITY_COLORS["error"], linestyle="--", linewidth=1)
-    ax.annotate(
-        f"审查上限 audit limit {limit:.0f}%",
-        (limit, 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(3, 2),
-        textcoords="offset points",
-        fontsize=8,
-        color=SEVERITY_COLORS["error"],
-    )
-    ax.set_xlim(0, max(100.0, float(values.max()) * 1.15 if len(values) else 100.0))
-    ax.set_xlabel("定性或文字指标占比（%） share of qualitative or text targets")
-    ax.set_title("各项目定性指标占比（Qualitative share of every project）", pad=16)  # above the limit's label
-    _more(ax, hidden, "projects")
-    return fig
-
-
-def _share_histogram(shares: pd.DataFrame, limit: float) -> Figure:
-    """How many projects have each qualitative share (5-point bins), the audit's limit drawn."""
-    fig = _figure(10, width=9.0)
-    ax = fig.add_subplot()
-    values = pd.to_numeric(shares["qualitative_pct"], errors="coerce").astype(float).dropna()
-    bins = np.arange(0, 105, 5.0)
-    _, _, bars = ax.hist(values.clip(0, 100), bins=bins, color=_PALETTE[0], edgecolor="white")
-    for bar, left in zip(bars, bins[:-1], strict=True):
-        if left >= limit:
-            bar.set_facecolor(SEVERITY_COLORS["warning"])
-    above = int((values > limit).sum())
-    ax.axvline(limit, color=SEVERITY_COLORS["error"], linestyle="--", linewidth=1)
-    ax.annotate(f"审查上限 audit limit {limit:.0f}%：{above} 个项目超过 above", (limit, 1.0),
-                xycoords=("data", "axes fraction"), xytext=(3, -12), textcoords="offset points", fontsize=8,
-                color=SEVERITY_COLORS["error"])
-    ax.set_xlim(0, 100)
-    ax.set_xlabel("定性或文字指标占比（%） share of qualitative or text targets")
-    ax.set_ylabel("项目数 projects")
-    ax.set_title(f"{len(shares)} 个项目的定性指标占比分布（Qualitative share of every project）")
-    return fig
-
-
-def plot_audit_summary(findings: pd.DataFrame) -> Figure:
-    """Stacked bars of the number of audit findings per rule, split by severity.
-
-    Rules are labelled with their Chinese and English names from
-    :func:`budgetkit.analyse.audit.list_rules`. With no findings the figure says so.
-
-    Args:
-        findings: output of :func:`budgetkit.analyse.audit.audit_targets` (columns rule, severity).
-
-    Returns:
-        The figure; one bar segment per (rule, severity) pair found.
-
-    Examples:
-        >>> import pandas as pd
-        >>> findings = pd.DataFrame({"project_id": ["a", "b"], "rule": ["qualitative_share"] * 2,
-        ...                          "severity": ["warning"] * 2, "detail": ["x", "y"]})
-        >>> fig = plot_audit_summary(findings)
-        >>> [int(p.get_width()) for p in fig.axes[0].patches]
-        [2]
-        >>> fig = plot_audit_summary(findings.iloc[0:0])
-        >>> "无问题" in fig.axes[0].texts[0].get_text()
-        True
-    """
-    _require(findings, ("rule", "severity"), "findings")
-    from budgetkit.analyse.audit import SEVERITIES, list_rules
-
-    zh = dict(zip(list_rules()["rule"], list_rules()["zh"], strict=True))
-    counts = findings.groupby(["rule", "severity"]).size().unstack("severity", fill_value=0)
-    severities = [s for s in SEVERITIES if s in counts.columns] + [
-        s for s in counts.columns if s not in SEVERITIES
-    ]
-    counts = counts.reindex(columns=severities)
-    counts = counts.loc[counts.sum(axis=1).sort_values(kind="stable").index] if len(counts) else counts
-    fig = _figure(len(counts), width=8.0)
-    ax = fig.add_subplot()
-    if counts.empty:
-        ax.text(
-            0.5,
-            0.5,
-            "无问题（no findings）",
-            ha="center",
-            va="center",
-            fontsize=16,
-            transform=ax.transAxes,
-            color=SEVERITY_COLORS["info"],
-        )
-        ax.set_axis_off()
-        ax.set_title("绩效目标审核（Audit findings）")
-        return fig
-    y = np.arange(len(counts))
-    left = np.zeros(len(counts))
-    for severity in severities:
-        values = counts[severity].to_numpy(dtype=float)
-        shown = values > 0
-        ax.barh(
-            y[shown],
-            values[shown],
-            left=left[shown],
-            color=SEVERITY_COLORS.get(severity, "#7f7f7f"),
-            label=f"{_SEVERITY_ZH.get(severity, severity)}（{severity}）",
-        )
-        left += values
-    for yi, total in zip(y, left, strict=True):
-        ax.annotate(str(int(total)), (total, yi), xytext=(3, 0), textcoords="offset points", va="center")
-    ax.set_yticks(y, [f"{zh.get(r, r)}（{r}）" for r in counts.index])
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.legend(title="严重程度（severity）", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    ax.set_xlabel("问题数（findings）")
-    ax.set_title("绩效目标审核问题（Audit findings by rule）")
-    ax.margins(x=0.1)
-    return fig
-
-
-def _change_plot(table: pd.DataFrame, labels: list[str], unit: str, title: str, top: int) -> Figure:
-    """Bars of ``table["change"]`` (last year minus the one before), new and dropped rows marked."""
-    years = [c for c in table.columns if c.startswith("y") and c[1:].isdigit()]
-    frame = table.assign(_label=labels)
-    if len(years) >= 2:
-        before, after = frame[years[-2]], frame[years[-1]]
-        frame["_note"] = np.where(
-            before.isna() & after.notna(),
-            f"{years[-1][1:]}年新增 new",
-            np.where(after.isna() & before.notna(), f"{years[-1][1:]}年未列 not listed", ""),
-        )
-        span = f"{years[-2][1:]}→{years[-1][1:]}"
-    else:
-        frame["_note"] = "只有一年 one year only"
-        span = years[0][1:] if years else ""
-    frame = frame[frame["change"].notna() | frame["_note"].ne("")]
-    frame = frame.assign(_size=frame["change"].abs().fillna(-1.0)).sort_values("_size", ascending=False)
-    hidden = max(0, len(frame) - top)
-    frame = frame.head(top).iloc[::-1]
-    if frame["change"].isna().all():  # nothing in both years: say so, and count what came and went
-        fig = _figure(2, width=10.0)
-        ax = fig.add_subplot()
-        new = int(frame["_note"].str.contains("新增").sum()) + hidden
-        gone = int(frame["_note"].str.contains("未列").sum())
-        text = "两年之间没有可比较的项目（no item is in both years）"
-        if new or gone:
-            text += f"\n新增 {new} 项 new，未列 {gone} 项 not listed"
-        ax.text(0.5, 0.5, text, ha="center", va="center", transform=ax.transAxes)
-        ax.set_axis_off()
-        ax.set_title(title)
-        return fig
-    fig = _figure(len(frame), width=10.0)
-    ax = fig.add_subplot()
-    y = np.arange(len(frame))
-    change = frame["change"].astype(float)
-    shown = change.notna().to_numpy()
-    colors = ["#2ca02c" if v >= 0 else "#d62728" for v in change[shown]]
-    ax.barh(y[shown], change[shown], color=colors)
-    ax.axvline(0, color="#555555", linewidth=0.8)
-    ax.set_yticks(y, [_wrap(t, 30) for t in frame["_label"]], fontsize=8)
-    for yi, v, pct, note in zip(y, change, frame["change_pct"], frame["_note"], strict=True):
-        if pd.isna(v):
-            ax.annotate(
-                note,
-                (0, yi),
-                xytext=(4, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=8,
-                color="#555555",
-            )
-            continue
-        text = f"{v:+,.2f}".rstrip("0").rstrip(".") + (f"（{pct:+.1f}%）" if pd.notna(pct) else "")
-        ax.annotate(
-            text,
-            (v, yi),
-            xytext=(3 if v >= 0 else -3, 0),
-            textcoords="offset points",
-            va="center",
-            ha="left" if v >= 0 else "right",
-            fontsize=8,
-        )
-    ax.set_xlabel(f"变化（{unit}） change {span}")
-    ax.set_title(title)
-    ax.margins(x=0.25)
-    _more(ax, hidden, "rows")
-    return fig
-
-
-def plot_budget_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
-    """Change of each project's budget between the last two years (projects matched without their year).
-
-    Args:
-        table: output of :func:`budgetkit.analyse.compare.compare_projects`.
-        top: most projects shown (largest changes first).
-
-    Returns:
-        The figure: one bar per project present in both years; new and dropped projects marked.
-
-    Examples:
-        >>> import pandas as pd
-        >>> from budgetkit.analyse.compare import compare_projects
-        >>> projects = pd.DataFrame({"year": [2024, 2025, 2025], "implementing_unit": ["甲", "甲", "甲"],
-        ...                          "project": ["2024年培训", "2025年培训", "新项目"],
-        ...                          "total_wan": [10.0, 12.0, 5.0]})
-        >>> fig = plot_budget_change(compare_projects(projects))
-        >>> len(fig.axes[0].patches), sorted(t.get_text() for t in fig.axes[0].texts)
-        (1, ['+2（+20.0%）', '2025年新增 new'])
-    """
-    _require(table, ("project", "change", "change_pct"), "table")
-    return _change_plot(
-        table, _project_labels(table), "万元", "各项目预算的变化（Budget change per project）", top
-    )
-
-
-def plot_unit_cost_change(table: pd.DataFrame, top: int = TOP_N) -> Figure:
-    """Change of each unit-cost target between the last two years, within one denominator.
-
-    Args:
-        table: output of :func:`budgetkit.analyse.compare.compare_rates`.
-        top: most targets shown (largest changes first).
-
-    Returns:
-        The figure: one bar per target present in both years.
-
-    Examples:
-        >>> import pandas as pd
-        >>> from budgetkit.analyse.compare import compare_rates
-        >>> inds = pd.DataFrame({"year": [2024, 2025], "implementing_unit": ["甲", "甲"],
-        ...                      "indicator": ["2024年补助标准", "2025年补助标准"], "kind": ["rate", "rate"],
-        ...                      "value_yuan": [3000.0, 3250.0], "per_unit": ["户", "户"]})
-        >>> fig = plot_unit_cost_change(compare_rates(inds))
-        >>> fig.axes[0].get_yticklabels()[0].get_text()
-        '补助标准（元/户）'
-    """
-    _require(table, ("indicator", "per_unit", "change", "change_pct"), "table")
-    labels = [
-        f"{PINYIN_RE.sub('', str(i))}（{_per_unit_label(u)}）"
-        for i, u in zip(table["indicator"], table["per_unit"], strict=True)
-    ]
-    return _change_plot(
-        table, labels, "元", "单位成本的变化（Unit-cost change, within each denominator）", top
-    )
-
-
-class SavedFigure:
-    """A figure and the PNG it was saved to; a notebook shows the saved PNG (not drawn a second time).
-
-    Attributes:
-        figure: the matplotlib figure.
-        path: the PNG file.
-
-    Examples:
-        >>> import tempfile, pandas as pd
-        >>> fig = plot_budget_by_project(pd.DataFrame({"project": ["甲"], "total_wan": [1.0]}))
-        >>> saved = SavedFigure(fig, save_figure(fig, Path(tempfile.mkdtemp()) / "b.png"))
-        >>> saved._repr_png_()[1:4], saved.figure is fig
-        (b'PNG', True)
-    """
-
-    def __init__(self, figure: Figure, path: Path, *, caption: str = "", source: str = "", href: str = "",
-                 source_href: str = "") -> None:
-        self.figure = figure
-        self.path = Path(path)
-        self.alt = describe_figure(figure)
-        self.caption = caption
-        self.source = source
-        self.href = href
-        self.source_href = source_href
-
-    def _repr_png_(self) -> bytes:
-        return self.path.read_bytes()
-
-    def _repr_html_(self) -> str:
-        """The image with its alt text (from the figure's data), a caption, the source, and a link to full size."""
-        data = base64.b64encode(self.path.read_bytes()).decode("ascii")
-        img = f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)}">'
-        if self.href:
-            img = (f'<a class="bk-figure-link" href="{html.escape(self.href)}" '
-                   f'title="查看原图 open at full size">{img}</a>')
-        notes = [f'<span class="bk-figure-caption">{html.escape(self.caption)}</span>'] if self.caption else []
-        if self.source:
-            source = html.escape(self.source)
-            if self.source_href:
-                source = f'<a href="{html.escape(self.source_href)}">{source}</a>'
-            notes.append(f'<span class="bk-figure-source">数据来源 source：{source}</span>')
-        if self.href:
-            notes.append(f'<a class="bk-figure-full" href="{html.escape(self.href)}">查看原图 full size</a>')
-        caption = f"<figcaption>{' · '.join(notes)}</figcaption>" if notes else ""
-        return f'<figure class="bk-figure">{img}{caption}</figure>'
-
-    def __repr__(self) -> str:
-        return f"<figure {self.path.name}>"
-
-
-def save_figure(fig: Figure, path: str | Path) -> Path:
-    """Save a figure as PNG (:data:`DPI`, margins from :func:`fit_margins`), creating parent folders.
-
-    Args:
-        fig: the figure to save.
-        path: where to write it.
-
-    Returns:
-        The path written.
-
-    Examples:
-        >>> import tempfile, pandas as pd
-        >>> fig = plot_budget_by_project(pd.DataFrame({"project": ["甲"], "total_wan": [1.0]}))
-        >>> with tempfile.TemporaryDirectory() as tmp:
-        ...     out = save_figure(fig, Path(tmp) / "sub" / "budget.png")
-        ...     (out.name, out.read_bytes()[1:4])
-        ('budget.png', b'PNG')
-    """
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fit_margins(fig)
-    fig.savefig(out, format="png", dpi=DPI)
-    logger.info("saved figure to %s", out)
-    return out

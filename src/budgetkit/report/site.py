@@ -304,35 +304,7 @@ def _year_index(
     parts.append(f"<h2>页面 Pages</h2><ul>{links}</ul>")
     projects = t["projects"]
     if projects is not None and len(projects):
-        frame = projects[["project_id", "project", "implementing_unit", "total_wan", "status"]].rename(
-            columns={"status": "table_status"})
-        if t["costs"] is not None:
-            frame = frame.merge(t["costs"][["project_id", "status"]], on="project_id", how="left")
-            # a cut table's arithmetic is no finding: its status says the table is partial
-            frame["status"] = frame["status"].where(frame["table_status"].ne("partial"), "表格不完整，未作结论")
-        if t["indicators"] is not None:
-            shares = qualitative_shares(projects, t["indicators"])[["project_id", "qualitative_pct"]]
-            frame = frame.merge(shares, on="project_id", how="left")
-        if t["audit"] is not None:
-            counts = t["audit"].groupby("project_id").size().rename("findings")
-            frame = frame.merge(counts, left_on="project_id", right_index=True, how="left")
-            frame["findings"] = frame["findings"].fillna(0).astype("int64")
-        hrefs = [f"projects/{project_slug(p)}.html" for p in frame["project_id"]]
-        table = ReadingTable(
-            frame.drop(columns="project_id"),
-            "costs",
-            caption="各项目 projects",
-            name=f"{year}-projects",
-            downloads=reports / "tables",
-            links={"project": hrefs},
-            labels={
-                "table_status": ("完整性", "table"),
-                "total_wan": ("项目总额", "project total", "万元"),
-                "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
-                "findings": ("审查问题数", "audit findings"),
-            },
-        )
-        parts.append("<h2>项目 Projects</h2>" + table.to_html())
+        parts.append("<h2>项目 Projects</h2>" + _projects_table(year, reports, t).to_html())
     parts.append(_missed_section(year, t["achievement"], projects))
     if manifest.get("inputs"):
         inputs = pd.DataFrame(manifest["inputs"])
@@ -359,6 +331,40 @@ def _year_index(
         banners=banners,
     )
     return _write(reports / "index.html", page)
+
+
+def _projects_table(year: int, reports: Path, t: dict) -> ReadingTable:
+    """The year's projects with their cost status, qualitative share and audit findings, linked to their pages."""
+    projects = t["projects"]
+    frame = projects[["project_id", "project", "implementing_unit", "total_wan", "status"]].rename(
+        columns={"status": "table_status"})
+    if t["costs"] is not None:
+        frame = frame.merge(t["costs"][["project_id", "status"]], on="project_id", how="left")
+        # a cut table's arithmetic is no finding: its status says the table is partial
+        frame["status"] = frame["status"].where(frame["table_status"].ne("partial"), "表格不完整，未作结论")
+    if t["indicators"] is not None:
+        shares = qualitative_shares(projects, t["indicators"])[["project_id", "qualitative_pct"]]
+        frame = frame.merge(shares, on="project_id", how="left")
+    if t["audit"] is not None:
+        counts = t["audit"].groupby("project_id").size().rename("findings")
+        frame = frame.merge(counts, left_on="project_id", right_index=True, how="left")
+        frame["findings"] = frame["findings"].fillna(0).astype("int64")
+    hrefs = [f"projects/{project_slug(p)}.html" for p in frame["project_id"]]
+    table = ReadingTable(
+        frame.drop(columns="project_id"),
+        "costs",
+        caption="各项目 projects",
+        name=f"{year}-projects",
+        downloads=reports / "tables",
+        links={"project": hrefs},
+        labels={
+            "table_status": ("完整性", "table"),
+            "total_wan": ("项目总额", "project total", "万元"),
+            "qualitative_pct": ("定性指标占比", "qualitative share", "%"),
+            "findings": ("审查问题数", "audit findings"),
+        },
+    )
+    return table
 
 
 def _missed_section(year: int, achievement: pd.DataFrame | None, projects: pd.DataFrame | None) -> str:
@@ -601,35 +607,74 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
     """Write ``reports/index.html``: every year present with its status and summary, whatever was built."""
     rows, banners = [], []
     for year in site.years:
-        manifest = load_manifest(paths.reports_year(year))
-        summary = manifest.get("summary", {})
-        status = manifest.get("status", "skipped" if year in site.skipped else "")
-        reason = site.skipped.get(year, "") or manifest.get("error", "")
-        information, unreadable = split_skipped(manifest.get("skipped", []))
-        no_table = [s for s in information if s["error"] == NO_TABLE]
-        skipped_files = len(unreadable)
-        if status in {"failed", "skipped", "running"} or skipped_files:
-            banners.append(
-                f"{year}: {code_label('run', 'status', status)}"
-                + (f" — {reason}" if reason else "")
-                + (f"；跳过 {skipped_files} 个文件 {skipped_files} file(s) skipped" if skipped_files else "")
-            )
-        rows.append(
-            {
-                "year": str(year),
-                "status": code_label("run", "status", status) if status else "",
-                "departments": "、".join(reader_text(d) for d in summary.get("departments", [])),
-                "projects": summary.get("projects"),
-                "total_wan": summary.get("total_wan"),
-                "closes_pct": summary.get("closes_pct"),
-                "measurable_pct": summary.get("measurable_pct"),
-                "files": len(manifest.get("inputs", [])),
-                "skipped": skipped_files,
-                "no_table": len(no_table),
-                "time": _time(manifest.get("started_utc", "")),
-                "note": reason,
-            }
+        row, banner = _year_row(paths, site, year)
+        rows.append(row)
+        if banner:
+            banners.append(banner)
+    table = _years_table(rows, site)
+    pages = "".join(
+        f"<li><b>{html.escape(notebook_label(nb))}</b> {html.escape(text)}</li>"
+        for nb, text in NOTEBOOKS.items()
+    )
+    body = Markup(
+        f'<meta name="budgetkit-site" content="{html.escape(site.signature())}">'
+        + table.to_html()
+        + (
+            f'<p><a href="{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html">跨年度比较 compare years</a></p>'
+            if site.compare
+            else ""
         )
+        + f"<h2>每年的页面 Pages of each year</h2><ul>{pages}</ul>"
+    )
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    page = render_page(
+        title="项目支出预算绩效目标分析报告 Budget performance-target reports",
+        subtitle=f"{len(site.years)} 个年度 years",
+        body=body,
+        nav=_nav(site, None, "index", 0, set()),
+        run=Run(time=_time(now)),
+        banners=[Banner("warn", "部分年度未完整构建 Not every year was built in full", banners)]
+        if banners
+        else [],
+    )
+    return _write(paths.reports / "index.html", page)
+
+
+def _year_row(paths: ProjectPaths, site: SiteMap, year: int) -> tuple[dict, str]:
+    """One year's row of the index (its status and summary) and its banner line (``""`` when it built in full)."""
+    manifest = load_manifest(paths.reports_year(year))
+    summary = manifest.get("summary", {})
+    status = manifest.get("status", "skipped" if year in site.skipped else "")
+    reason = site.skipped.get(year, "") or manifest.get("error", "")
+    information, unreadable = split_skipped(manifest.get("skipped", []))
+    no_table = [s for s in information if s["error"] == NO_TABLE]
+    skipped_files = len(unreadable)
+    banner = ""
+    if status in {"failed", "skipped", "running"} or skipped_files:
+        banner = (
+            f"{year}: {code_label('run', 'status', status)}"
+            + (f" — {reason}" if reason else "")
+            + (f"；跳过 {skipped_files} 个文件 {skipped_files} file(s) skipped" if skipped_files else "")
+        )
+    row = {
+        "year": str(year),
+        "status": code_label("run", "status", status) if status else "",
+        "departments": "、".join(reader_text(d) for d in summary.get("departments", [])),
+        "projects": summary.get("projects"),
+        "total_wan": summary.get("total_wan"),
+        "closes_pct": summary.get("closes_pct"),
+        "measurable_pct": summary.get("measurable_pct"),
+        "files": len(manifest.get("inputs", [])),
+        "skipped": skipped_files,
+        "no_table": len(no_table),
+        "time": _time(manifest.get("started_utc", "")),
+        "note": reason,
+    }
+    return row, banner
+
+
+def _years_table(rows: list[dict], site: SiteMap) -> ReadingTable:
+    """The index's table of years, each linked to its pages when it was built."""
     frame = pd.DataFrame(
         rows,
         columns=[
@@ -672,32 +717,7 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
             "note": ("说明", "note"),
         },
     )
-    pages = "".join(
-        f"<li><b>{html.escape(notebook_label(nb))}</b> {html.escape(text)}</li>"
-        for nb, text in NOTEBOOKS.items()
-    )
-    body = Markup(
-        f'<meta name="budgetkit-site" content="{html.escape(site.signature())}">'
-        + table.to_html()
-        + (
-            f'<p><a href="{COMPARE_DIR}/{COMPARE_NOTEBOOK}.html">跨年度比较 compare years</a></p>'
-            if site.compare
-            else ""
-        )
-        + f"<h2>每年的页面 Pages of each year</h2><ul>{pages}</ul>"
-    )
-    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    page = render_page(
-        title="项目支出预算绩效目标分析报告 Budget performance-target reports",
-        subtitle=f"{len(site.years)} 个年度 years",
-        body=body,
-        nav=_nav(site, None, "index", 0, set()),
-        run=Run(time=_time(now)),
-        banners=[Banner("warn", "部分年度未完整构建 Not every year was built in full", banners)]
-        if banners
-        else [],
-    )
-    return _write(paths.reports / "index.html", page)
+    return table
 
 
 def _reference_page(paths: ProjectPaths, site: SiteMap, name: str, title: str, body: str) -> Path:
