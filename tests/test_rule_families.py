@@ -87,6 +87,16 @@ CASES = [
                   "满意度指标 | 服务对象满意度指标 | 受益群众满意度 | ≥90% | ≥85% |"],
                  [{"indicator": "水质达标率", "area": "埭头镇", "value": "≥90%"}], {}, [],
                  id="area-columns/areas.cut-run-together"),
+    pytest.param(["项目支出绩效目标表", "项目名称 | 主体班次培训(“三会一课”专题) |",
+                  "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 | 指标标准或依据 |", "2024年实际实现值 | 预期2025年实现值 |",
+                  "产出指标 | 数量指标 | 主体班培训人次 | 280人次 | 300人次 | 年度计划 |",
+                  "满意度指标 | 服务对象满意度指标 | 学员满意度 | 95% | ≥95% | 问卷 |"],
+                 [{"indicator": "主体班培训人次", "value": "300人次"}, {"indicator": "学员满意度", "value": "≥95%"}],
+                 {}, [], id="two-row-headers/columns.value-subcolumns"),
+    pytest.param(["项目支出绩效目标表", "项目名称 |  |", "主管部门 | 某某市总工会(“职工之家”) |",
+                  "一级指标 | 二级指标 | 三级指标 | 指标值 |", "产出指标 | 数量指标 | 慰问困难职工户数 | ≥200户 |"],
+                 [{"indicator": "慰问困难职工户数", "confidence": "low", "confidence_reasons": "project name read empty"}],
+                 {"department": "某某市总工会(“职工之家”)"}, [], id="project-names/name.empty-flagged"),
 ]
 
 
