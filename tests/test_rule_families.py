@@ -2,7 +2,9 @@
 
 Each case is a literal page in the shape of its family, with adversarial Chinese text, and what a reader sees on
 it (written by hand from the page, never from the parser's output): rows that must be read (a subset of each
-row's fields), fields of the first project, and texts that must land in ``unparsed``. The param id names the
+row's fields), fields of the first project, and texts that must land in ``unparsed`` (``not:`` before a text:
+that must not). Text pages are lines; grid pages (ruled PDF pages, sheets) are rows of cells ``(page, grid,
+cells)``, ``grid`` ``None`` for a line outside any grid. The param id names the
 family and the rule (``metadata/reading_rules.csv`` lists this test for that rule, and
 ``benchmarks/rules_switch_off.py`` requires it to fail with the rule switched off).
 """
@@ -11,7 +13,10 @@ from __future__ import annotations
 
 import pytest
 
-from budgetkit.parse import parse_lines
+from pathlib import Path
+
+from budgetkit.model.cells import Cell, Document, Row
+from budgetkit.parse import parse_document, parse_lines
 
 #: A budget list whose projects are followed by bracketed target blocks (指标1:…), then the list goes on.
 _LIST_FORM = ([
@@ -100,9 +105,35 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("lines, rows, project, unparsed", CASES)
-def test_family_page_reads_as_printed(lines, rows, project, unparsed):
-    tables = parse_lines(lines, "family.txt")
+#: The indicator header of a grid.
+_HEAD = ["一级指标", "二级指标", "三级指标", "指标值"]
+
+#: (family, rule id, grid rows, rows that must be read, project fields, texts that must (not) be unparsed)
+GRID_CASES = [
+    pytest.param([(1, None, ["项目支出绩效目标表"]), (1, 0, ["项目名称", "某某医疗保障信息化运维(“智慧医保”)"]),
+                  (2, 1, ["", "二期工程"]), (2, 1, ["主管部门", "某某市医疗保障局"]), (2, 1, _HEAD),
+                  (2, 1, ["产出指标", "数量指标", "运维系统数量", "≥12个"]),
+                  (2, 1, ["满意度指标", "服务对象满意度指标", "参保群众满意度", "≥90%"])],
+                 [{"indicator": "运维系统数量", "value": "≥12个"}], {"project": "某某医疗保障信息化运维(“智慧医保”)二期工程"},
+                 [], id="grids-over-pages/name.wrapped-over-page"),
+    pytest.param([(1, None, ["项目支出绩效目标表"]), (1, 0, ["项目名称", "社区居家养老服务(“银龄”关爱)", "", ""]),
+                  (1, 0, _HEAD), (1, 0, ["产出指标", "数量指标", "服务老人人次", "≥5000人次"]), (2, 0, _HEAD),
+                  (2, 0, ["产出指标", "质量指标", "服务合格率", "≥95%"]),
+                  (2, 0, ["满意度指标", "服务对象满意度指标", "老人满意度", "≥90%"])],
+                 [{"indicator": "服务合格率", "value": "≥95%"}], {}, ["not:三级指标"],
+                 id="grids-over-pages/grid.header-repeated"),
+]
+
+
+def _grid(rows: list[tuple[int, int | None, list[str]]]) -> Document:
+    """A read PDF of ``(page, grid, cells)`` rows: cells of a grid have their column and edges."""
+    out = [Row([Cell(t, n, page=page, col=k if grid is not None else None, delimited=grid is not None)
+                for k, t in enumerate(cells)], hard=grid is not None, grid=grid)
+           for n, (page, grid, cells) in enumerate(rows, 1)]
+    return Document(Path("family.pdf"), out, kind="pdf", units=max(r[0] for r in rows), unit_name="pages")
+
+
+def _check(tables, rows, project, unparsed) -> None:
     got = tables.indicators.to_dict("records")
     for want in rows:
         assert any(all(r.get(k) == v for k, v in want.items()) for r in got), (
@@ -111,4 +142,17 @@ def test_family_page_reads_as_printed(lines, rows, project, unparsed):
     assert {k: first.get(k) for k in project} == project
     left = list(tables.unparsed["text"]) if len(tables.unparsed) else []
     for text in unparsed:
-        assert any(text in t for t in left), f"{text!r} not unparsed: {left}"
+        if text.startswith("not:"):
+            assert not any(text[4:] in t for t in left), f"{text[4:]!r} unparsed: {left}"
+        else:
+            assert any(text in t for t in left), f"{text!r} not unparsed: {left}"
+
+
+@pytest.mark.parametrize("lines, rows, project, unparsed", CASES)
+def test_family_page_reads_as_printed(lines, rows, project, unparsed):
+    _check(parse_lines(lines, "family.txt"), rows, project, unparsed)
+
+
+@pytest.mark.parametrize("grid, rows, project, unparsed", GRID_CASES)
+def test_family_grid_reads_as_printed(grid, rows, project, unparsed):
+    _check(parse_document(_grid(grid), source_file="family.pdf"), rows, project, unparsed)
