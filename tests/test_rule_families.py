@@ -11,9 +11,9 @@ family and the rule (``metadata/reading_rules.csv`` lists this test for that rul
 
 from __future__ import annotations
 
-import pytest
-
 from pathlib import Path
+
+import pytest
 
 from budgetkit.model.cells import Cell, Document, Row
 from budgetkit.parse import parse_document, parse_lines
