@@ -977,17 +977,19 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
             reported.append((tok.cell, _outside_reason(tok), None))
     consumed.update(id(r) for r in pre)
     carry_year = year
+    carry_scale = None  # a grid split by its project column prints its unit line above its first project only
     printed: dict[tuple, str] = {}
     for k, t in enumerate(tables, 1):
         pid = f"{stem}#{k:02d}"
         project, header, toks = _project(t, pid, src, carry_year)
+        carry_scale = header.scale if t.head else carry_scale
         if t.fields:
             if any(r in t.fields for r in ("field:total", "field:annual_total", "field:fund_total")):
                 for key in ("total_wan", "annual_total_wan", "total_basis"):
                     project.pop(key, None)
             if "field:project" in t.fields:
                 project["project"] = None
-            extras = _column_fields(project, t.fields, header.scale)
+            extras = _column_fields(project, t.fields, header.scale or carry_scale)
             if project.get("kind") == "department" and (not project.get("project") or "field:department" in t.fields):
                 project["project"] = project.get("department")
             _finish_amounts(project)

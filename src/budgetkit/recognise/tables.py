@@ -45,9 +45,13 @@ from budgetkit.model.cells import Document
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
-from budgetkit.recognise.header import read_header
-from budgetkit.recognise.regions import YEAR_RE, find_tables, is_section_start
+from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
+from budgetkit.recognise.header import name_after_title, read_header
+from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
+from budgetkit.recognise.serialized import rebuild as rebuild_serialized
+from budgetkit.recognise.spanning_rows import split_spanning_rows
+from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -269,10 +273,26 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
+    named = (rec.get("project") or "").strip()
+    if (not named or named == name_after_title(rec.get("table_title") or "")) \
+            and any(is_name_label(t) == "project" for t in head):
+        # the name label heads a column (单位(专项)名称): the rows under it name the unit and the project; a
+        # name read from the title's tail (…绩效目标表公开) gives way to theirs
+        entries, body = take_entry_rows(body)
+        if entries:
+            rec["project"] = ""
+        apply_entries(entries, rec, header.scale)
+        used.update(id(e.tok) for e in entries)
+    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
+        columns, body = serial.columns, serial.body
+        reported.extend((tok, reason, pid) for tok, reason in serial.reported)
     two_labels = "level2" not in [c for c, _, _ in columns]
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
+    roles = {c for c, _, _ in columns}
+    if "value_type" in roles and roles & {"explanation", "standard"}:
+        body = split_spanning_rows(body)  # a row a line, its cells run together up to its 定量/定性
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
                                    standards=any(c == "standard" for c, _, _ in columns),
                                    units=any(c == "measure_unit" for c, _, _ in columns),
@@ -300,7 +320,7 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     if two_labels:  # 指标类型 | 指标名称: a level-2 word stands in the name column, as the name
         body = [replace(t, match=None) if t.role("level2") is not None and t.role("level1") is None else t
                 for t in body]
-    rows = align_section(body, schema)
+    rows = stacked_levels(align_section(body, schema), schema)
     indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
                                                            ends_file=ends_file)
     used.update(row_used)
@@ -393,13 +413,47 @@ def _rows_end(body: Sequence[Tok]) -> int:
     end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
                 and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
     if end < len(body) and not rules.enabled("table.end-at-boilerplate"):
-        return len(body)
+        end = len(body)
+    end = min(end, _form_question(body))
     if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
         return end
     last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
     breaks = [i for i in range(last_label + 2, end)
               if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
     return breaks[0] if breaks and rules.enabled("table.end-notice-at-page-break") else end
+
+
+#: Boxes a form question prints at least (``优秀□ 良好□ 合格□``): no target prints so many.
+_FORM_OPTIONS = 3
+
+
+def _form_question(body: Sequence[Tok]) -> int:
+    """Where a form question after the rows starts (``最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …``), else the end.
+
+    A cell of tick-box options is a question of the form the table sits in, not a target: its row (the label
+    printed before it on its line) and what follows are no part of the indicator rows.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> def tok(text, line, gap):
+        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
+        >>> body = [tok("满意度指标", 1, 2), tok("满意率", 1, 1), tok("≥95%", 1, 1), tok("最近年度绩效评价情况", 2, 2),
+        ...         tok("优秀□ 良好□ 合格□ 不合格□", 2, 1)]
+        >>> _form_question(body)
+        3
+        >>> _form_question(body[:3] + [tok("是否定量 ☑是 □否", 2, 2)])
+        4
+    """
+    at = next((i for i, t in enumerate(body) if i > 0 and t.match is None
+               and len(_OPTION_RE.findall(t.text)) >= _FORM_OPTIONS), None)
+    if at is None:
+        return len(body)
+    if body[at].whole_line and body[at - 1].whole_line and body[at - 1].match is None:
+        return at - 1  # one cell a line: the question is the cell before its options
+    while at > 0 and body[at].gap in (PIECE, SAME) and body[at - 1].match is None \
+            and body[at - 1].line == body[at].line:
+        at -= 1
+    return at
 
 
 def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
@@ -1162,7 +1216,7 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                       else "level-3 indicator without a value")
             _report_cells(all_toks, reason, pid, reports, used)
             continue
-        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok) \
+        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok, rows) \
                 and roles[row.units[-1][1]] in ("value", "area_value") \
                         and rules.enabled("rows.cut-at-file-end"):  # (a cell after the value closed it)
             _report_cells(all_toks, CUT_AT_FILE_END, pid, reports, used)
@@ -1205,13 +1259,22 @@ def _cut_label(tok: Tok) -> bool:
             and is_prefix(match_key(tok.text)))
 
 
-def _cut_by_file_end(tok: Tok) -> bool:
+def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
     """Whether a file ending on ``tok`` may have been cut inside its row.
 
     So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it.
+    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
+    file's last, is not (``>=9``): the file was cut before the cell's end.
     """
-    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]
+    if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
+        return True
+    cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
+    return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \
+        and sum(c.delimited for c in cells) >= _CLOSED_CELLS[1] * len(cells)
+
+
+#: A section whose cells are this many, and this share of them closed by a delimiter, closes every cell.
+_CLOSED_CELLS = (8, 0.9)
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.

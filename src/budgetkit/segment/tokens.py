@@ -55,6 +55,8 @@ EXPLANATION_OPENINGS = ("反映", "考察", "该指标", "用于", "指", "主�
 EXPLANATION_CUTS = EXPLANATION_OPENINGS[:3]
 #: What follows a name and never a label: a value, or an explanation.
 _AFTER_NAME_RE = re.compile(rf"\s*(?:{_VALUE_STARTS}|{'|'.join(EXPLANATION_CUTS)})")
+#: A value after a name, a percent sign printed between them (服务对象满意度%=99百分比).
+_UNIT_THEN_VALUE_RE = re.compile(rf"[%‰]?\s*(?:{_VALUE_STARTS})")
 #: Roles of the labels a cell may run together with its value at its start (项目名称学校校舍建设项目).
 _GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title", "unit_label", "list")
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
@@ -462,6 +464,30 @@ _MARKS_BEFORE_RE = re.compile(f"[{_MARKS}]+$")
 _CHARS_A_SPACE = 40
 
 
+#: The roles of the labels a header line may be made of.
+_HEADER_LINE_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column",
+                      "section")
+
+
+def glued_labels(text: str) -> bool:
+    """Whether ``text`` is nothing but three or more header labels glued together (a header row printed run together).
+
+    Examples:
+        >>> glued_labels("单位代码单位(专项)名称资金总额实施期绩效目标绩效指标")
+        True
+        >>> glued_labels("一级指标二级指标三级指标指标值指标值内容评(扣分标准) 度量单位指标值类型备注")
+        True
+        >>> glued_labels("项目名称学校建设主管部门某局"), glued_labels("单位代码")
+        (False, False)
+    """
+    found = find_terms(text, _HEADER_LINE_ROLES)
+    if len(found) < 3:
+        return False
+    covered = sum(f.end - f.start for f in found)
+    return covered == len(text) - sum(ch.isspace() for ch in text) and all(
+        not text[a.end:b.start].strip() for a, b in zip(found, found[1:], strict=False))
+
+
 def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_together: bool = True,
         min_run: int = 2) -> list[Tok]:
     """Split tokens at the vocabulary terms of ``roles`` inside them.
@@ -487,7 +513,8 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         if not text or tok.match is not None and tok.match.role(*roles):
             out.append(tok)
             continue
-        found = find_terms(text, roles)
+        glued = glued_labels(text)  # a header line of labels glued one to the next (单位代码单位(专项)名称…)
+        found = find_terms(text, _HEADER_LINE_ROLES if glued else roles)
         if not found:
             out.append(tok)
             continue
@@ -495,16 +522,25 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         # a narrative mentions (经济效益, 满意度)
         run_ok = run_together and len(found) >= (1 if tok.inferred else min_run) and any(
             f.match.role("field", "column", "title", "extra") is not None for f in found)
+        run_ok = run_ok or glued
         # spaces part its cells where its labels stand apart by them: a page flattened to one line keeps the
         # spaces inside its cells (索 引 号, 绩 效 指 标) while its labels are glued to the cells around them
         spaced = run_ok and " " in text and _labels_stand_apart(text, found)
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         ends = {g.end for g in found if g.end - g.start >= 3}  # (a two-character term inside a word: 培训效果)
+        level2_ends = {g.end for g in found if g.match.role("level2") is not None}
+        if tok.inferred and out and out[-1].role("level2") is not None:
+            level2_ends.add(0)  # the piece cut right after a level-2 label
         for f in found:
+            if glued:
+                keep.append(f)
+                continue
             if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
                     and f.match.role("level1", "level2") is not None and _AFTER_NAME_RE.match(text, f.end):
                 continue  # a level word ending a name, its value or explanation next (…职工满意度≥90%): no label
+            if f.start in level2_ends and f.match.role("level2") is not None and _UNIT_THEN_VALUE_RE.match(text, f.end):
+                continue  # a name spelt as the level-2 label before it (服务对象满意度指标服务对象满意度≥95%)
             if f.start > 0 and text[f.start - 1] in "该此" and f.match.role("column") is not None:
                 continue  # a column's name in a sentence about it (该指标值数据合理): no label
             if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
@@ -556,7 +592,8 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             if not stripped:
                 continue
             # a piece cut where nothing was printed may start a row as a line would; one cut at a space may not
-            gap = tok.gap if first else (LINE if inferred else PIECE)
+            # the labels of a glued header line are cells of one printed row (never joined into one label)
+            gap = tok.gap if first else SAME if glued else (LINE if inferred else PIECE)
             out.append(Tok(stripped, tok.cells, gap, inferred=(inferred and not first) or tok.inferred,
                            match=match if match is not None else lookup(stripped),
                            whole_line=tok.whole_line and len(pieces) == 1))
