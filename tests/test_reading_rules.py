@@ -121,3 +121,11 @@ def test_fired_names_the_rules_a_reading_used():
 @pytest.mark.parametrize("reason", sorted({r["reason"] for r in _table() if r["reason"]}))
 def test_reasons_name_their_rule(reason):
     assert rules.rule_of_reason(reason) in rules.known()
+
+
+@pytest.mark.parametrize("reason", sorted({r["reason"] for r in _table() if r["reason"]}))
+def test_reason_is_the_one_the_code_writes(reason):
+    """A rule's ``reason`` is the text the reading writes (a string in the package or its metadata), verbatim."""
+    texts = [p.read_text(encoding="utf-8") for p in [*PACKAGE.rglob("*.py"), *PACKAGE.glob("metadata/*.csv")]
+             if p != TABLE]
+    assert any(reason in t for t in texts)
