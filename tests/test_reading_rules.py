@@ -25,7 +25,7 @@ from budgetkit.parse import parse_lines
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "src/budgetkit"
 TABLE = PACKAGE / "metadata/reading_rules.csv"
-COLUMNS = ["rule_id", "stage", "site", "family", "what", "reason", "tests"]
+COLUMNS = ["rule_id", "stage", "site", "family", "what", "reason", "seen_in", "tests"]
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -102,21 +102,30 @@ def test_env_switches_rules_off(env, rule_id, on, monkeypatch):
     assert rules.enabled(rule_id) is on
 
 
-#: A flattened page: the table's last target with the next notice's signature glued to it (table-ends).
-_GLUED = ("项目支出绩效目标表\n项目名称 职工疗休养补助\n一级指标 二级指标 三级指标 指标值\n"
-          "产出指标 数量指标 疗休养人次 ≥300人次\n满意度指标 服务对象满意度指标 职工满意度≥90%填报人:张三 联系电话:12345\n")
+#: A flattened page, the next table's title glued to the last target (table-ends).
+_GLUED = ["项目支出绩效目标表项目名称职工疗休养补助主管部门某某总工会一级指标二级指标三级指标指标值产出指标数量指标"
+          "疗休养人次≥300人次满意度指标服务对象满意度指标职工满意度≥90%省级部门预算项目支出绩效目标表(2023年度)项目名称"]
 
 
 def test_fired_names_the_rules_a_reading_used():
     with rules.fired() as seen:
-        tables = parse_lines(_GLUED.splitlines(), "glued.txt")
-    assert seen["table.end-at-signature"] >= 1
-    assert "填报人" not in "".join(tables.indicators["value"].fillna(""))
-    with rules.switched_off("table.end-at-signature"), rules.fired() as off:
-        parse_lines(_GLUED.splitlines(), "glued.txt")
-    assert off["table.end-at-signature"] >= 1  # it was reached, and did not act
+        tables = parse_lines(_GLUED, "glued.txt")
+    assert seen["table.title-glued-to-target"] == 1
+    assert "省级部门" not in "".join(tables.indicators["value"].fillna(""))
+    with rules.switched_off("table.title-glued-to-target"), rules.fired() as off:
+        tables = parse_lines(_GLUED, "glued.txt")
+    assert off["table.title-glued-to-target"] == 1  # reached, and switched off: the title's words stay glued
+    assert "省级部门" in "".join(tables.indicators["value"].fillna(""))
 
 
 @pytest.mark.parametrize("reason", sorted({r["reason"] for r in _table() if r["reason"]}))
 def test_reasons_name_their_rule(reason):
     assert rules.rule_of_reason(reason) in rules.known()
+
+
+@pytest.mark.parametrize("reason", sorted({r["reason"] for r in _table() if r["reason"]}))
+def test_reason_is_the_one_the_code_writes(reason):
+    """A rule's ``reason`` is the text the reading writes (a string in the package or its metadata), verbatim."""
+    texts = [p.read_text(encoding="utf-8") for p in [*PACKAGE.rglob("*.py"), *PACKAGE.glob("metadata/*.csv")]
+             if p != TABLE]
+    assert any(reason in t for t in texts)

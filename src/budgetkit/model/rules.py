@@ -35,8 +35,10 @@ inner rules (``recognise/header.py``: ``read_header``, ``_split_by_ratio``, ``_r
 cells (``recognise/packed_cells.py``), the grid's header block and title (``recognise/grid.py``: ``_head_start``,
 ``_title``, ``_refine``, ``_level``'s short level words), the text segmenter (``segment/text.py``: pipes, quoted
 cells, ``_continue_row``, column layouts), the token cutter (``segment/tokens.py``: ``cut``, ``split_headings``),
-the value parser (``vocab/values.py``, ``vocab/name_quantity.py``) and the readers' repairs (``read/``:
-``cell_overflow``, ``grid.cap_spans``, ``ocr``).
+the value parser (``vocab/values.py``, ``vocab/name_quantity.py``), the readers' repairs (``read/``:
+``cell_overflow``, ``grid.cap_spans``, ``ocr``), and the passes added on 2026-12-07 while this table was made
+(``recognise/tiers.py``, ``pipe_grid.py``, ``entry_rows.py``, ``spanning_rows.py``, ``segment/tokens.py``'s
+``glued_labels``, ``recognise/serialized.py``).
 """
 
 from __future__ import annotations
