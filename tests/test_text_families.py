@@ -426,7 +426,7 @@ INCOMING_FLOORS = {
     "A02_tianjin-baodi-fenwu-2022": 1.00,
     "A04_tianjin-huanwei-kangyi-2020": 1.00,
     "A06_linhai-lvhua-2024": 0.90,
-    "A08_xiuyu-shuili-2025": 0.25,
+    "A08_xiuyu-shuili-2025": 1.00,
     "A10_fujian-taibao-2017": 0.20,
     "A12_hainan-huizhan-2022": 0.00,
     "A14_anxi-shuili-2022": 1.00,
