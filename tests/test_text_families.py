@@ -418,7 +418,7 @@ INCOMING_FLOORS = {
     "01_wuhan-qingshan-edu-infra-2020": 1.00,
     "02_wuhan-qingshan-rural-schools-2020": 1.00,
     "03_yueyang-farmland-2022": 1.00,
-    "04_guangyuan-zhaohua-family-aid-2021": 0.90,
+    "04_guangyuan-zhaohua-family-aid-2021": 1.00,
     "05_huaibei-rural-culture-2025": 1.00,
     "06_nanyue-poverty-tourism-2018": 1.00,
     "07_jingyan-mata-town-2023": 0.00,

@@ -45,7 +45,7 @@ from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.recognise.choices import choice_tail, restated_cut
-from budgetkit.recognise.header import read_header
+from budgetkit.recognise.header import MONEY_FIELDS, read_header
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.tiers import stacked_levels
@@ -464,6 +464,9 @@ def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
     out: list[Tok] = []
     in_goal = False
     for tok in toks:
+        if not in_goal and (pair := _amount_line(tok)):  # ((一)财政拨款小计 6.30: a source and its amount)
+            out.extend(pair)
+            continue
         if in_goal and tok.match is None:
             found = find_terms(tok.text, HEADER_ROLES)
             if not found or found[0].start > 0:
@@ -475,6 +478,28 @@ def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
         in_goal = last_label is not None and last_label.role("goal") is not None or (
             in_goal and last_label is None)
     return out
+
+
+_AMOUNT_LINE_RE = re.compile(r"^(?P<label>\S+)\s+(?P<amount>\d+(?:\.\d+)?)$")
+
+
+def _amount_line(tok: Tok) -> list[Tok]:
+    """A money label and its amount printed in one cell, one space apart (a line of a list of sources), as two.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> [(t.text, t.match.term.field if t.match else None)
+        ...  for t in _amount_line(Tok("其他资金 0.00", (Cell("其他资金 0.00", 1),), 2))]
+        [('其他资金', 'other'), ('0.00', None)]
+        >>> _amount_line(Tok("职工人数 120", (Cell("", 1),), 2))
+        []
+    """
+    m = _AMOUNT_LINE_RE.match(tok.text) if tok.match is None else None
+    label = lookup(m["label"]) if m else None
+    term = label.role("field") if label is not None else None
+    if term is None or term.field not in MONEY_FIELDS:
+        return []
+    return [Tok(m["label"], tok.cells, tok.gap, match=label), Tok(m["amount"], tok.cells, SAME)]
 
 
 #: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
