@@ -54,6 +54,7 @@ _LABEL_THEN_VALUE_RE = re.compile(r"^(?P<label>\S{2,12}?)(?:[:]\s*|\s+)(?P<value
 #: Money fields that take the first amount printed (another is kept in ``header_extras``).
 _MONEY = {"total", "annual_total", "fund_total", "fiscal", "central", "regional", "local", "other", "carryover",
           "medium_term", "adjusted", "executed"}
+MONEY_FIELDS = frozenset(_MONEY)
 _TEXT = {"project", "department", "implementing_unit", "attribute", "period"}
 _GOALS = {"goal", "goal_long_term", "goal_actual"}
 _SENTENCE_END = ("。", ";", ";", "!")

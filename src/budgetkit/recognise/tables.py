@@ -45,8 +45,9 @@ from budgetkit.model.cells import Document
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
+from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
-from budgetkit.recognise.header import name_after_title, read_header
+from budgetkit.recognise.header import MONEY_FIELDS, name_after_title, read_header
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
@@ -296,7 +297,9 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
                                    standards=any(c == "standard" for c, _, _ in columns),
                                    units=any(c == "measure_unit" for c, _, _ in columns),
-                                   value_types=any(c == "value_type" for c, _, _ in columns))
+                                   value_types=any(c == "value_type" for c, _, _ in columns),
+                                   directions=any(c == "direction" for c, _, _ in columns),
+                                   explanations=any(c == "explanation" for c, _, _ in columns))
     body = split_enumerated_rows(body, as_printed=any(c == "value_actual" for c, _, _ in columns))
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
         last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
@@ -520,6 +523,9 @@ def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
     out: list[Tok] = []
     in_goal = False
     for tok in toks:
+        if not in_goal and (pair := _amount_line(tok)):  # ((一)财政拨款小计 6.30: a source and its amount)
+            out.extend(pair)
+            continue
         if in_goal and tok.match is None:
             found = find_terms(tok.text, HEADER_ROLES)
             if not found or found[0].start > 0:
@@ -531,6 +537,28 @@ def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
         in_goal = last_label is not None and last_label.role("goal") is not None or (
             in_goal and last_label is None)
     return out
+
+
+_AMOUNT_LINE_RE = re.compile(r"^(?P<label>\S+)\s+(?P<amount>\d+(?:\.\d+)?)$")
+
+
+def _amount_line(tok: Tok) -> list[Tok]:
+    """A money label and its amount printed in one cell, one space apart (a line of a list of sources), as two.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> [(t.text, t.match.term.field if t.match else None)
+        ...  for t in _amount_line(Tok("其他资金 0.00", (Cell("其他资金 0.00", 1),), 2))]
+        [('其他资金', 'other'), ('0.00', None)]
+        >>> _amount_line(Tok("职工人数 120", (Cell("", 1),), 2))
+        []
+    """
+    m = _AMOUNT_LINE_RE.match(tok.text) if tok.match is None else None
+    label = lookup(m["label"]) if m else None
+    term = label.role("field") if label is not None else None
+    if term is None or term.field not in MONEY_FIELDS:
+        return []
+    return [Tok(m["label"], tok.cells, tok.gap, match=label), Tok(m["amount"], tok.cells, SAME)]
 
 
 #: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
@@ -545,6 +573,35 @@ def _target_run_re() -> re.Pattern:
     # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
     dated = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?"  # a period given by dates (2023.07-2024.01) is one target
     return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:{_NUMBER_TARGET}(?:{units})?)+)")
+@cache
+def _one_target_re() -> re.Pattern:
+    """One target of a run (:func:`_target_run_re`): a number with its comparator and unit where printed.
+
+    Examples:
+        >>> _one_target_re().findall("=300天300天"), _one_target_re().findall(">=95%>=95%")
+        (['=300天', '300天'], ['>=95%', '>=95%'])
+    """
+    spelt = set(load_units()) | {traditional(u) for u in load_units()}
+    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
+    return re.compile(rf"{_NUMBER_TARGET}(?:{units})?")
+
+
+#: What follows a number inside a name's sentence: at most one character, then a comma (…2026年12月底,项目…).
+_IN_SENTENCE_RE = re.compile(r"\D?,")
+
+
+def _target_runs(text: str) -> list[re.Match]:
+    """The target runs of ``text`` (:func:`_target_run_re`), but a date or number inside a name's sentence.
+
+    Examples:
+        >>> [m.group(0) for m in _target_runs("截至2026年12月底,项目开展率(%)反映修复开展情况≥100%100%")]
+        ['≥100%100%']
+        >>> [m.group(0) for m in _target_runs("项目完成时限2025年12月质量指标")]
+        ['12月']
+    """
+    return [m for m in _target_run_re().finditer(text) if not _IN_SENTENCE_RE.match(text, m.end())]
+
+
 #: A target with its unit and, glued to it, bare numbers of the row's other columns (=100%60: a weight).
 _TARGET_THEN_NUMBERS_RE = re.compile(rf"(?P<target>{_NUMBER_TARGET}%)(?P<rest>\d+(?:\.\d+)?)")
 #: A 绩效标准 word inside a run-together row, kept as a piece of its own.
@@ -554,7 +611,8 @@ _EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 
 def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
-                            units: bool = False, value_types: bool = False) -> list[Tok]:
+                            units: bool = False, value_types: bool = False, directions: bool = False,
+                            explanations: bool = False) -> list[Tok]:
     """Cut the rows of a flattened page: a name, its explanation and its targets run together.
 
     Only tokens already cut out of a flattened line (``inferred``) are split: at
@@ -563,7 +621,10 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
     columns, a run of exactly that many targets is cut into one per area; where it has a
     绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row; where it
     has a 单位 column (``units``), before a percent sign between a name and its target; where it has a
-    指标值类型 column (``value_types``), at its words between a name and its target (``…金额定量28.8万元``).
+    指标值类型 column (``value_types``), at its words between a name and its target (``…金额定量28.8万元``);
+    where it has a 指标方向 column (``directions``) and area columns, before a choice direction and its answers
+    (``…质量问题是/否否否``, :func:`~budgetkit.recognise.choices.choice_tail`); where it has an explanation
+    column (``explanations``), before an explanation that restates the name's closing words.
 
     Examples:
         >>> from budgetkit.model.cells import Cell
@@ -582,6 +643,12 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
                 or len(text) < 8:
             out.append(tok)
             continue
+        chosen = choice_tail(text, areas) if directions and areas > 1 else None
+        if chosen is not None:  # (…质量问题是/否否否: the name, its explanation, the direction, one answer per area)
+            before, word, answers = chosen
+            out += [*_named(before, tok, explanations),
+                    *(Tok(p, tok.cells, SAME, inferred=True, match=lookup(p)) for p in (word, *answers))]
+            continue
         tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
         if tail is not None and rules.enabled("run-together.measurable-tail"):
             cells = tok.cells if sure else tuple(c.doubted(WORD_VALUE_CUT) for c in tok.cells)
@@ -593,7 +660,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             continue
         parts: list[str] = []
         pos = 0
-        for m in _target_run_re().finditer(text):
+        for m in _target_runs(text):
             if m.start() == 0 or not m.group(0) or m.start() < pos:
                 continue
             if not any(ch.isdigit() for ch in m.group(0)):
@@ -610,7 +677,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
         if areas > 1:
             spread: list[tuple[str, bool]] = []
             for part, explains in split:
-                found = _VALUE_TOKEN_RE.findall(part) if _target_run_re().fullmatch(part) else []
+                found = _one_target_re().findall(part) if _target_run_re().fullmatch(part) else []
                 spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
                        and rules.enabled("run-together.areas-cut")
                            else [(part, explains)])
@@ -659,6 +726,14 @@ def _explanation(text: str, tok: Tok) -> Tok:
     """The explanation cut off the run-together row ``tok``: a cell of its own (never joined to the name)."""
     return Tok(text, tuple(c.doubted(EXPLANATION_CUT) for c in tok.cells), SAME, inferred=True, match=lookup(text))
 
+
+
+def _named(text: str, tok: Tok, explanations: bool) -> list[Tok]:
+    """The name cell of ``tok`` cut from ``text`` and the explanation after it, where one is found."""
+    name, *explained = _cut_explanation(text)
+    if not explained and explanations and (at := restated_cut(text)) is not None:
+        name, explained = text[:at], [text[at:]]
+    return [replace(tok, text=name), *(_explanation(p, tok) for p in explained)]
 
 
 def _cells_before_target(before: str, value_types: bool, units: bool) -> list[str]:
@@ -776,7 +851,7 @@ def _rows_run_together(text: str) -> bool:
         ...                                  "饲料库120平米490元/平米"]]
         [True, False, False]
     """
-    runs = [m for m in _target_run_re().finditer(text) if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
+    runs = [m for m in _target_runs(text) if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
     return any(a.start() > 0 and b.start() - a.end() >= 4 for a, b in itertools.pairwise(runs))
 
 
@@ -938,9 +1013,12 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
             used.add(id(tok))
             i += 1
             continue
-        if cols and cols[-1][0] in ("area_values", "area_value") and tok.match is None and tok.text:
+        if cols and tok.match is None and tok.text and (
+                cols[-1][0] in ("area_values", "area_value") or "indicator" in [c[0] for c in cols]
+                and not any(c[0] in ("value", "area_values") for c in cols)):
+            # (after the name column and no value column: place names run together, one target column each)
             names = _area_names(tok.text, areas)
-            if names:
+            if names and (cols[-1][0] in ("area_values", "area_value") or len(names) > 1):
                 cols.extend(("area_value", n, n) for n in names)
                 used.add(id(tok))
                 i += 1
@@ -1203,7 +1281,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
             **{k: v for k, v in values.items() if k != "value"},
         }
         if areas and not value:
-            spread = _spread_areas(areas, [c for c in schema if c.role == "area_value"], values.get("nature"))
+            spread = _spread_areas(areas, [c for c in schema if c.role == "area_value"],
+                                   values.get("nature") or comparator_of(by_role), "direction" in roles)
             for area, v in spread:
                 row_rec = dict(base, value=v, area=area, confidence=_lowest(confidence, "medium" if len(areas) == 1
                                                                               else None),
@@ -1458,9 +1537,28 @@ def _compose(by_role: dict[str, str], order: Sequence[str] = ()) -> dict[str, st
     return out
 
 
-def _spread_areas(areas: list[tuple[str | None, str]], columns: Sequence[Column], nature: str | None
-                  ) -> list[tuple[str, str]]:
-    """One value per area: as printed under each area column, or cut from values run together."""
+def _spread_areas(areas: list[tuple[str | None, str]], columns: Sequence[Column], nature: str | None,
+                  direction: bool = False) -> list[tuple[str, str]]:
+    """One value per area: as printed under each area column, or cut from values run together.
+
+    A comparator printed once for all areas (in a 指标方向 column, or glued to the first area's target where the
+    section has that column: ``≤100%100%``, ``≥11``) opens every area's target.
+
+    Examples:
+        >>> cols = [Column("area_value", a, 0, a) for a in ("笏石街道办", "埭头镇")]
+        >>> _spread_areas([("笏石街道办", "≤100%"), ("埭头镇", "100%")], cols, None, direction=True)
+        [('笏石街道办', '≤100%'), ('埭头镇', '≤100%')]
+        >>> _spread_areas([("笏石街道办", "≥11")], cols, None, direction=True)
+        [('笏石街道办', '≥1'), ('埭头镇', '≥1')]
+    """
+    printed = [v for _, v in areas if v]
+    glued = next((c for c in sorted(_COMPARATORS, key=len, reverse=True) if printed and printed[0].startswith(c)),
+                 None)
+    if direction and not nature and glued and len(printed) < len(columns) + 1 and not any(
+            v.startswith(_COMPARATORS) for v in printed[1:]):
+        nature = glued
+        first = next(k for k, (_, v) in enumerate(areas) if v)
+        areas = [(a, v[len(glued) :] if k == first else v) for k, (a, v) in enumerate(areas)]
     names = [c.area for c in columns]
     printed = [v for _, v in areas if v]
     if len(printed) == len(names):
