@@ -356,3 +356,23 @@ def render_pre101_text(key: dict, standard: str = "value") -> list[str]:
         lines += [" ".join(c for c in row if c) for row in _pre101_rows(p, standard)]
         lines.append("")
     return lines
+
+
+def pre101_grid(key: dict) -> list[tuple[list[str], list[Box]]]:
+    """The pre-101 福建 template as a grid (a key of :func:`pre101_key`): label | value pairs, then 绩效目标 | 评价指标 |
+    绩效内容 (over the goal number and the content) | 绩效标准 | 全年绩效目标, levels merged down their blocks."""
+    out = []
+    for p in key["projects"]:
+        b = [Box(0, 0, "主管部门名称"), Box(0, 1, p["department"], cs=5), Box(1, 0, "专项名称"), Box(1, 1, p["name"], cs=5),
+             Box(2, 0, "概况"), Box(2, 1, p["goal"], cs=5), Box(3, 0, "总体绩效目标"), Box(3, 1, p["goal"], cs=5),
+             Box(4, 0, "绩效目标", th=True), Box(4, 1, "评价指标", th=True), Box(4, 2, "绩效内容", cs=2, th=True),
+             Box(4, 4, "绩效标准", th=True), Box(4, 5, "全年绩效目标", th=True)]
+        rows = list(_pre101_rows(p, "value"))
+        _levels(b, p["indicators"], 5, (0, 1))
+        b += [Box(5 + k, c, t) for k, row in enumerate(rows) for c, t in zip((2, 3, 4, 5), row[2:], strict=True)]
+        out.append((["2017年财政支出项目绩效目标表"], b))
+    return out
+
+
+pre101_grid.key = pre101_key  # the family prints its own labels: the key as the template prints it
+FAMILIES[pre101_grid.__name__] = pre101_grid

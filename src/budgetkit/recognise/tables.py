@@ -675,6 +675,17 @@ def _goal_numbered_re() -> re.Pattern[str]:
     return re.compile(rf"^((?:{'|'.join(map(re.escape, words))})\s*\d+)\s+(\S.*)$")
 
 
+def is_row_number(text: str) -> bool:
+    """Whether ``text`` is a row's goal number alone (目标1), a cell of its own on a grid.
+
+    Examples:
+        >>> [is_row_number(t) for t in ("目标1", "目标 12", "目标明确", "1")]
+        [True, True, False, False]
+    """
+    m = _goal_numbered_re().match(text + " x")
+    return m is not None and m.group(2) == "x"
+
+
 def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list[Tok]:
     """Read the numbered rows of a list form: ``指标1:机柜数量(≥77台)`` is a name and its value.
 
