@@ -295,3 +295,84 @@ def write_html(tables: list[tuple[list[str], list[Box]]], path: Path) -> Path:
         "\n".join(parts) + "</body></html>"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+# --- pre-101 templates (2017-2019): 投入/产出/效果 levels, goal-numbered rows ---------------------------------
+
+#: The level-2 label a pre-101 template (财预〔2011〕285号: 数量目标、质量目标、时效目标、成本目标 …) prints for a key's
+#: canonical level 2, and the level 1 (投入/产出/效果) it stands under.
+PRE101_LEVEL2 = {"成本指标": "成本目标", "经济成本指标": "成本目标", "社会成本指标": "成本目标",
+                 "生态环境成本指标": "成本目标", "数量指标": "数量目标", "质量指标": "质量目标", "时效指标": "时效目标",
+                 "经济效益": "经济效益目标", "社会效益": "社会效益目标", "生态效益": "生态效益目标",
+                 "可持续影响": "可持续影响目标", "服务对象满意度": "服务对象满意度目标"}
+PRE101_LEVEL1 = {"成本目标": "投入", "数量目标": "产出", "质量目标": "产出", "时效目标": "产出"}
+#: What the template's 绩效标准 cell prints: the target again (福建 2017), or a basis.
+PRE101_STANDARDS = ("value", "计划标准")
+
+
+def pre101_key(key: dict) -> dict | None:
+    """The key's rows as a pre-101 template prints them: its level labels (投入/成本目标, 产出/数量目标, 效果/…目标),
+    rows whose name and value hold no space (the template's cells are parted by single spaces). Left out (other
+    families): a name opening with a level label (服务对象满意度%), a value that is a unit alone (公里)."""
+    from budgetkit.vocab.values import load_units
+    from budgetkit.vocab.vocabulary import find_terms, lookup
+
+    projects = []
+    for p in key["projects"]:
+        rows = []
+        for ind in p.get("indicators", []):
+            m = lookup(ind.get("level2") or "")
+            term = m.role("level2") if m is not None else None
+            label = PRE101_LEVEL2.get(term.field) if term is not None else None
+            name, value = (re.sub(r"\s+", "", ind.get(k) or "") for k in ("name", "value"))
+            if label is None or ind.get("area") or not name or not value or name != ind["name"].strip() \
+                    or value != ind["value"].strip() or lookup(name) is not None or re.match(r"目标\d", name) \
+                    or any(f.start == 0 for f in find_terms(name, ("level1", "level2"))) or value in load_units():
+                continue
+            rows.append({"level1": PRE101_LEVEL1.get(label, "效果"), "level2": label, "name": name, "value": value})
+        if len(rows) >= 2 and p.get("name") and " " not in p["name"].strip():
+            projects.append({"name": p["name"].strip(), "department": p.get("department") or "某某局",
+                             "goal": (p.get("goal") or "完成年度任务。").replace("\n", ""), "indicators": rows})
+    return {"projects": projects} if projects else None
+
+
+def _pre101_rows(p: dict, standard: str):
+    """``(level1 or "", level2 or "", goal number, name, standard, value)`` a row, labels on their blocks' first row."""
+    last = (None, None)
+    n = 0
+    for r in p["indicators"]:
+        n = n + 1 if (r["level1"], r["level2"]) == last else 1
+        yield (r["level1"] if r["level1"] != last[0] else "", r["level2"] if (r["level1"], r["level2"]) != last else "",
+               f"目标{n}", r["name"], r["value"] if standard == "value" else standard, r["value"])
+        last = (r["level1"], r["level2"])
+
+
+def render_pre101_text(key: dict, standard: str = "value") -> list[str]:
+    """The pre-101 福建 template as a web page flattened to text (A10): a row a line, cells parted by single spaces."""
+    lines: list[str] = []
+    for p in key["projects"]:
+        lines += ["2017年财政支出项目绩效目标表", f"主管部门名称:{p['department']}", f"专项名称 {p['name']}",
+                  f"概况 {p['goal']}", f"总体绩效目标 {p['goal']}", "绩效目标 评价指标 绩效内容 绩效标准 全年绩效目标"]
+        lines += [" ".join(c for c in row if c) for row in _pre101_rows(p, standard)]
+        lines.append("")
+    return lines
+
+
+def pre101_grid(key: dict) -> list[tuple[list[str], list[Box]]]:
+    """The pre-101 福建 template as a grid (a key of :func:`pre101_key`): label | value pairs, then 绩效目标 | 评价指标 |
+    绩效内容 (over the goal number and the content) | 绩效标准 | 全年绩效目标, levels merged down their blocks."""
+    out = []
+    for p in key["projects"]:
+        b = [Box(0, 0, "主管部门名称"), Box(0, 1, p["department"], cs=5), Box(1, 0, "专项名称"), Box(1, 1, p["name"], cs=5),
+             Box(2, 0, "概况"), Box(2, 1, p["goal"], cs=5), Box(3, 0, "总体绩效目标"), Box(3, 1, p["goal"], cs=5),
+             Box(4, 0, "绩效目标", th=True), Box(4, 1, "评价指标", th=True), Box(4, 2, "绩效内容", cs=2, th=True),
+             Box(4, 4, "绩效标准", th=True), Box(4, 5, "全年绩效目标", th=True)]
+        rows = list(_pre101_rows(p, "value"))
+        _levels(b, p["indicators"], 5, (0, 1))
+        b += [Box(5 + k, c, t) for k, row in enumerate(rows) for c, t in zip((2, 3, 4, 5), row[2:], strict=True)]
+        out.append((["2017年财政支出项目绩效目标表"], b))
+    return out
+
+
+pre101_grid.key = pre101_key  # the family prints its own labels: the key as the template prints it
+FAMILIES[pre101_grid.__name__] = pre101_grid

@@ -20,7 +20,10 @@ Families:
   no project;
 * ``one-grid-many-projects`` as text: a unit's projects in one grid, the project in a column merged down its rows,
   flattened to pipe rows whose merged cells print once (07; :func:`grid_families.township_grid`, also read as
-  XLSX and HTML in ``test_grid_recognise``).
+  XLSX and HTML in ``test_grid_recognise``);
+* ``pre-101-template``: the 2017 template's levels 投入/产出/效果 over 成本目标/数量目标/…目标, rows numbered 目标1,
+  目标2 … within their block, a 绩效标准 cell between name and value, cells parted by single spaces (A10;
+  :func:`grid_families.render_pre101_text`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from pathlib import Path
 
 import pytest
 
+import grid_families  # noqa: E402
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
@@ -430,7 +434,7 @@ INCOMING_FLOORS = {
     "A04_tianjin-huanwei-kangyi-2020": 1.00,
     "A06_linhai-lvhua-2024": 1.00,
     "A08_xiuyu-shuili-2025": 1.00,
-    "A10_fujian-taibao-2017": 0.20,
+    "A10_fujian-taibao-2017": 0.90,
     "A12_hainan-huizhan-2022": 0.00,
     "A14_anxi-shuili-2022": 1.00,
     "A16_putuo-tiyu-ziping-2022": 0.60,
@@ -602,3 +606,69 @@ def test_one_grid_many_projects_flattened_to_text(tmp_path, name, key):
     write_tables(parse_file(path), folder)
     score, _, findings = _scorer().score_doc(key, folder)
     assert score == 1.0, "\n".join(findings[:20])
+
+
+# --- family: pre-101 templates, 投入/产出/效果 levels and goal-numbered rows ------------------------------------
+
+_PRE101 = [(n, k) for n, k in ((n, grid_families.pre101_key(k)) for n, k in _all_keys()) if k]
+
+
+@pytest.mark.parametrize("standard", grid_families.PRE101_STANDARDS)
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"pre101-levels-goal-numbered-rows-{n[:24]}")
+                                      for n, k in _PRE101])
+def test_pre101_levels_and_goal_numbered_rows(tmp_path, name, key, standard):
+    """Family pre-101-template (A10): every key's rows under the 2017 template's labels (投入/成本目标, 产出/数量目标,
+    效果/…目标), numbered 目标1, 目标2 … within their block, a 绩效标准 cell between name and value: the printed labels,
+    the name without its number, the value without the standard."""
+    score, findings = _score(tmp_path, key, grid_families.render_pre101_text(key, standard))
+    assert score == 1.0, "\n".join(findings[:20])
+
+
+def test_the_pre101_family_has_keys_to_render():
+    assert len(_PRE101) >= 5, [n for n, _ in _PRE101]
+
+
+@pytest.mark.parametrize(("label", "role", "canonical"), [
+    pytest.param("投入", "level1", "成本指标", id="pre101-inputs-level1"),
+    pytest.param("效果", "level1", "效益指标", id="pre101-effects-level1"),
+    pytest.param("成本目标", "level2", "成本指标", id="pre101-cost-target"),
+    pytest.param("数量目标", "level2", "数量指标", id="pre101-quantity-target"),
+    pytest.param("服务对象满意度目标", "level2", "服务对象满意度", id="pre101-satisfaction-target"),
+    pytest.param("全年绩效目标", "column", "value", id="pre101-annual-target-column"),
+    pytest.param("绩效内容", "column", "indicator", id="pre101-content-column"),
+])
+def test_pre101_labels_are_known(label, role, canonical):
+    term = lookup(label).role(role)
+    assert term is not None and term.field == canonical
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    pytest.param("产出 数量目标 目标1 受益", ["产出", "数量目标"], id="pre101-two-labels-parted-by-a-space"),
+    pytest.param("效果 社会效益目标 目标2", ["效果", "社会效益目标"], id="pre101-effects-and-benefit-target"),
+    pytest.param("均等化。绩效 指标一级 指标二级指标", ["绩效指标", "一级指标", "二级指标"],
+                 id="a-label-wrapped-over-a-space-stays-one"),
+    pytest.param("产出 数量 受益", ["产出数量"], id="no-longer-term-after-the-space-stays-one"),
+])
+def test_labels_parted_by_a_space_are_two(text, want):
+    from budgetkit.vocab.vocabulary import find_terms
+
+    got = [text[f.start:f.end].replace(" ", "") for f in find_terms(text, ("level1", "level2", "column", "section"))]
+    assert got == want
+
+
+@pytest.mark.parametrize(("toks", "want"), [
+    pytest.param([("投入", 2, True), ("成本目标", 0, True), ("目标1 发放补助 100% 按实际情况发放", 0, False)],
+                 ["目标1", "投入", "成本目标", "发放补助 100% 按实际情况发放"], id="pre101-number-before-its-labels"),
+    pytest.param([("目标2 争取台湾民心、增进乡情 开展活动1次", 2, False)],
+                 ["目标2", "争取台湾民心、增进乡情 开展活动1次"], id="pre101-number-opens-its-line"),
+    pytest.param([("目标明确的项目 100%", 2, False)], ["目标明确的项目 100%"], id="a-name-opening-with-目标-is-no-number"),
+])
+def test_goal_numbered_rows(toks, want):
+    from budgetkit.model.cells import Cell
+    from budgetkit.recognise.tables import split_enumerated_rows
+    from budgetkit.segment.tokens import Tok
+
+    cell = Cell("", 7)
+    out = split_enumerated_rows([Tok(t, (cell,), gap, match=lookup(t) if known else None) for t, gap, known in toks])
+    assert [t.text for t in out] == want
+    assert [t.heading for t in out].count(True) == (1 if want[0].startswith("目标") and want[0][2:].isdigit() else 0)

@@ -67,7 +67,7 @@ STANDARDS = tuple(f"{w}标准" for w in ("计划", "行业", "历史", "其他",
 _STANDARD_RE = re.compile("(?:" + "|".join(STANDARDS) + ")$|^标准$")
 _EXPLANATION_RE = re.compile("^(?:" + "|".join(EXPLANATION_OPENINGS) + ")")
 _LABEL_LIKE_RE = re.compile(r"(?:指标|值)$")
-_ENUM_RE = re.compile(r"^指标\s*\d+\s*[:]$")  # the number of a template row (指标1:)
+_ENUM_RE = re.compile(r"^(?:指标\s*\d+\s*[:]|目标\s*\d+)$")  # the number of a template row (指标1:, 目标1)
 _MEAS_START_RE = re.compile(r"^(?:[≥≤><=≧≦≈═±]|\d|约|大于|小于|不低于|不少于|不超过|不高于|平均|人均|每)")
 
 #: Start of a fragment that continues the cell above (no cell starts with these).
@@ -173,7 +173,7 @@ def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
     # or: most lines that are not labels hold two pieces or more (cells set apart on one line)
     lines: dict[int, int] = {}
     for u, cls in zip(units, classes, strict=True):
-        if cls not in ("l1", "l2", "l12", "sec", "blank") and u.tok.cell.col is None:
+        if cls not in ("l1", "l2", "l12", "sec", "blank", "enum") and u.tok.cell.col is None:
             key = id(u.tok)
             lines[key] = lines.get(key, 0) + 1
     multi = sum(1 for n in lines.values() if n > 1)
@@ -275,7 +275,7 @@ _COSTS: dict[str, dict[str, float]] = {
     "measure_unit": {"unit": 0.0, "blank": 0.0},
     "explanation": {"expl": 0.0, "text": 0.5, "qual": 1.0, "label?": 1.0, "meas": 2.0, "num": 2.0, "std": 1.5,
                     "blank": 0.0},
-    "standard": {"std": 0.0, "text": 0.5, "qual": 0.8, "blank": 0.0},
+    "standard": {"std": 0.0, "text": 0.5, "qual": 0.8, "blank": 0.0, "meas": 0.0, "num": 0.0},
     "score": {"num": 0.0, "blank": 0.0},
     "score_got": {"num": 0.0, "blank": 0.0},
     "note": {"blank": 0.0, "text": 0.5, "qual": 0.8, "meas": 1.5, "num": 1.5},

@@ -65,6 +65,7 @@ from budgetkit.recognise.tables import (
     _preamble,
     _split_attribute,
     _structural,
+    is_row_number,
 )
 from budgetkit.segment.tokens import assemble_labels, split_wrapped_tails, stream
 from budgetkit.vocab.amounts import parse_amount
@@ -361,9 +362,33 @@ def find_tables(doc: Document) -> list[GridTable]:
                 break
             table.rows.append(r)
             j += 1
+        table.roles = _level_columns(table.roles, table.rows)
         tables.append(table)
         prev_end = j
     return tables
+
+
+def _level_columns(roles: dict[int, str], rows: Sequence[Row]) -> dict[int, str]:
+    """``roles`` with a column of level-1 labels under a header naming no level made the level-1 column.
+
+    The pre-101 template heads its 投入/产出/效果 column 绩效目标, a goal label elsewhere.
+
+    Examples:
+        >>> def row(*texts):
+        ...     return Row([Cell(t, 1, col=k) for k, t in enumerate(texts)], grid=0)
+        >>> _level_columns({0: "goal:goal", 1: "level2", 2: "indicator", 3: "value"},
+        ...                [row("投入", "成本目标", "物业费", "≤100%"), row("产出", "数量目标", "面积", "≥5平方米")])[0]
+        'level1'
+    """
+    if "level1" in roles.values():
+        return roles
+    for col, role in roles.items():
+        if role not in ("section",) and not role.startswith(("goal:", "field:")):
+            continue
+        texts = [c.text for r in rows for c in r.cells if c.col == col and c.text and not c.spanned]
+        if texts and all((m := lookup(t)) is not None and m.role("level1") is not None for t in texts):
+            return {**roles, col: "level1"}
+    return roles
 
 
 # --- records ----------------------------------------------------------------------------------------------
@@ -410,11 +435,15 @@ def _compose_row(row: Row, roles: dict[int, str]) -> tuple[dict[str, str], list[
     read: list[Cell] = []
     other: list[Cell] = []
     prev: Cell | None = None
+    names = sum(1 for c in row.cells if c.text and not c.spanned and roles.get(c.col) == "indicator")
     for c in sorted(row.cells, key=lambda c: c.col if c.col is not None else 0):
         role = roles.get(c.col) if c.col is not None else None
         same_span = prev is not None and c.spanned and prev.text == c.text and roles.get(prev.col) == role
         prev = c
         if not c.text or same_span:
+            continue
+        if role == "indicator" and names > 1 and is_row_number(c.text):
+            read.append(c)  # the row's goal number (目标1) in a column under the name's header: not the name's
             continue
         if role is None or role == "section" or role.startswith(("field:", "goal:")):
             if role is None:

@@ -350,6 +350,8 @@ def find_terms(text: str, roles: Iterable[str]) -> tuple[Found, ...]:
         ['绩效指标', '一级指标', '二级指标']
         >>> [f.match.term.term for f in find_terms("提高收入。社会效益 指标受益人数132生态效益 指标", ["level2"])]
         ['社会效益指标', '生态效益指标']
+        >>> [f.match.term.term for f in find_terms("产出 数量目标 目标1 受益", ["level1", "level2"])]  # two cells
+        ['产出', '数量目标']
     """
     return _find_terms(text, roles if type(roles) is tuple else tuple(roles))
 
@@ -373,6 +375,20 @@ def _spaced_label_ok(key: str, roles: tuple[str, ...], before: str) -> bool:
 _CELL_ENDS = frozenset("。;;,，)）%")
 
 
+def _cut_at_space(pattern: re.Pattern[str], key: str, text: str, origin: list[int], m: re.Match[str]):
+    """The term before a printed space inside match ``m``, where a term after the space reaches further.
+
+    Two labels parted by a space are two cells, not one term run over the space: ``产出 数量目标`` is 产出 and
+    数量目标, not 产出数量 and 目标. ``None`` where ``m`` holds no such space.
+    """
+    for b in range(m.start() + 1, m.end()):
+        if any(ch.isspace() for ch in text[origin[b - 1] + 1 : origin[b]]):
+            after = pattern.match(key, b)
+            if after is not None and after.end() > m.end():
+                return pattern.fullmatch(key, m.start(), b)
+    return None
+
+
 @lru_cache(maxsize=65536)
 def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
     pattern = _term_regex(frozenset(roles))
@@ -385,6 +401,7 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
     found: list[Found] = []
     pos = 0
     while (m := pattern.search(key, pos)) is not None:
+        m = _cut_at_space(pattern, key, text, origin, m) or m
         # of two terms overlapping, the longer: 建设项目主管部门及代码 is 主管部门及代码, not 项目主管部门
         longer = next((o for q in range(m.start() + 1, m.end()) if (o := pattern.match(key, q)) is not None
                        and o.end() > m.end() and o.end() - o.start() > m.end() - m.start()), None)
