@@ -27,6 +27,7 @@ import pytest
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
+from budgetkit.vocab.vocabulary import find_terms
 from render import SHARED, _amount, load_tool  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -138,3 +139,77 @@ def test_budget_system_export_flattened(tmp_path, name, key, spelling):
 def test_the_incoming_families_have_keys_to_render():
     """The generators are not vacuous: each family renders several keys."""
     assert len(_EXPORT) >= 6, [n for n, _ in _EXPORT]
+    assert len(_NOTICES) >= 6, [n for n, _ in _NOTICES]
+
+
+# --- family: the name given by the notice above a table that prints none (A12) --------------------------------
+
+#: Words a name of funds ends with (the notice passes them down: 下达…奖励资金).
+_FUNDS_END_RE = re.compile(r"(?:资金|经费|补助|补贴)$")
+#: How the allocation list above the table heads its name column (a header line, never a project's name).
+LIST_NAME_HEADS = ["项目名称", "会展项目名称", "子项目名称"]
+
+
+def _level_word_inside(name: str) -> bool:
+    """Whether a level word stands inside ``name`` (…系统满意度情况), or a header label (绩效目标审核数量): on a
+    flattened page that is another family's."""
+    return any(f.end < len(name) for f in find_terms(name, ("level1", "level2"))) or bool(
+        find_terms(name, ("goal", "field", "column", "section", "title")))
+
+
+def _notice_key(key: dict) -> dict | None:
+    """The key's first project named as funds (…资金, …经费), its rows with both levels and a shaped value."""
+    for p in key["projects"]:
+        name = _nfkc(p.get("name"))
+        if not _FUNDS_END_RE.search(name) or not p.get("total_wan") or re.search(r"[(),,。;:]", name):
+            continue
+        rows = [r for r in p.get("indicators", [])
+                if r.get("level1") and r.get("level2") and not r.get("area") and r["level1"] != r["level2"]
+                and r["level1"].endswith("指标") and r["level2"].endswith("指标")
+                and _SHAPED_VALUE_RE.match(_nfkc(r["value"])) and _PLAIN_NAME_RE.match(_nfkc(r["name"]))
+                and not re.match(r"\d", r["level1"])  # (coded levels, 1-产出指标, are the packed family's)
+                and not _level_word_inside(_nfkc(r["name"]))
+                and not any(w in _nfkc(r["name"]) for w in _VALUE_WORDS)]
+        if len(rows) >= 2:
+            return {"projects": [{"name": name, "total_wan": p["total_wan"], "indicators": rows}]}
+    return None
+
+
+def render_notice(key: dict, head: str, flattened: bool) -> str:
+    """A notice passing the key's funds down, its allocation list, then its target table without a 项目名称 row;
+    ``flattened``: the whole page on one line (a page copied from a site), else a line a row, cells by pipes."""
+    p = key["projects"][0]
+    total = p["total_wan"]
+    half = _amount(round(total / 2, 2))
+    rest = _amount(round(total - round(total / 2, 2), 2))
+    notice = [f"某某局、某某委:为支持相关工作,经研究,现下达你单位{p['name']}(具体项目及金额详见附件),请按照有关规定"
+              "尽快将资金拨付到位,确保年度绩效目标如期实现。", "附件:1.项目资金分配表2.项目绩效目标表",
+              "某某省财政厅2022年6月29日(此件主动公开)", "附件1项目资金分配表"]
+    listing = [["序号", "单位名称", head, "分配金额(万元)"], ["1", "某某局", "某某第五届博览会", half],
+               ["2", "某某委", "某某设计推广周", rest], ["合计", _amount(total)]]
+    table = [["附件2项目绩效目标表"], ["主管部门:", "某某局", "资金总额:", _amount(total)],
+             ["总体目标", "目标1:完成年度任务"], ["一级指标", "二级指标", "三级指标", "指标值"]]
+    last = (None, None)
+    for r in p["indicators"]:
+        l1 = r["level1"] if r["level1"] != last[0] else ""
+        l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
+        last = (r["level1"], r["level2"])
+        table.append([c for c in (l1, l2, _nfkc(r["name"]), _nfkc(r["value"])) if c])
+    if flattened:  # the page goes on after the table (its last row is not cut)
+        return "".join(notice) + "".join("".join(row) for row in listing + table) + "注:本表由某某局填报。"
+    return "\n".join(notice + [" | ".join(row) + " |" for row in listing + table]) + "\n"
+
+
+_NOTICES = [(n, k) for n, k in ((n, _notice_key(k)) for n, k in _all_keys()) if k]
+
+
+@pytest.mark.parametrize("flattened", [pytest.param(True, id="one-line"), pytest.param(False, id="a-row-a-line")])
+@pytest.mark.parametrize("head", LIST_NAME_HEADS)
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"name-from-the-notice-{n[:24]}")
+                                      for n, k in _NOTICES[::3]])
+def test_name_from_the_notice_never_from_a_header_line(tmp_path, name, key, head, flattened):
+    """Family name-from-the-notice (A12): one project, named as the notice names the funds, with its total and
+    rows; the allocation list's header line is never a project's name."""
+    text = render_notice(key, head, flattened)
+    score, findings = _score(tmp_path, key, text)
+    assert score == 1.0, "\n".join(findings) + "\n" + text

@@ -428,7 +428,7 @@ INCOMING_FLOORS = {
     "A06_linhai-lvhua-2024": 0.90,
     "A08_xiuyu-shuili-2025": 0.25,
     "A10_fujian-taibao-2017": 0.20,
-    "A12_hainan-huizhan-2022": 0.00,
+    "A12_hainan-huizhan-2022": 1.00,
     "A14_anxi-shuili-2022": 1.00,
     "A16_putuo-tiyu-ziping-2022": 0.20,
     "A18_bayannaoer-ziranziyuan-ziping-2024": 0.10,

@@ -46,6 +46,7 @@ from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
 from budgetkit.recognise.header import read_header
+from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.spanning_rows import split_spanning_rows
@@ -155,9 +156,11 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
             if id(tok) not in used:
                 reported.append((tok, _outside_reason(tok), None))
         pid = f"{stem}#{k:02d}"
+        notice = name_from_notice(join_text(t.text for t in toks[pos : region.first_indicator]))
         project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
                                                        reported, carry_year, year,
-                                                       last=k == len(regions), list_scale=list_scale)
+                                                       last=k == len(regions), list_scale=list_scale,
+                                                       notice_name=notice)
         pos = region.end
         if not rows and not (project.get("project") or "").strip():
             # no name and no indicator row: a look-alike (a list of narrative goals, an empty template), not a table
@@ -244,7 +247,7 @@ def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> 
 
 def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
                 carry_year: int | None, folder_year: int | None, last: bool,
-                list_scale: list | None = None) -> tuple[dict, list, list, list]:
+                list_scale: list | None = None, notice_name: str | None = None) -> tuple[dict, list, list, list]:
     first = next((i for i, t in enumerate(toks) if is_section_start(t)), len(toks))
     head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
     entry = any(t.heading for t in head[:6]) and not any(
@@ -252,6 +255,16 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     header = read_header(head, entry=entry)
     rec = header.record
     used.update(header.used)
+    if rec.get("project") and opens_with_column_head(rec["project"]):
+        # the name label heads a list's column (…项目名称 | 分配金额(万元) | rows): what follows it is no name
+        for tok in head:
+            if tok.text and id(tok) in header.used and rec["project"].startswith(tok.text):
+                used.discard(id(tok))
+                reported.append((tok, COLUMN_HEAD_NOT_NAME, pid))
+        rec["project"] = None
+    if not (rec.get("project") or "").strip() and notice_name:
+        rec["project"] = notice_name
+        logger.info("%s: table %s takes its name from the notice above it: %s", src, pid, notice_name)
     for tok, reason in header.leftovers:
         reported.append((tok, reason, pid))
     # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
@@ -284,7 +297,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
                                    standards=any(c == "standard" for c, _, _ in columns),
                                    units=any(c == "measure_unit" for c, _, _ in columns),
-                                   value_types=any(c == "value_type" for c, _, _ in columns))
+                                   value_types=any(c == "value_type" for c, _, _ in columns),
+                                   weights=any(c == "score" for c, _, _ in columns))
     body = split_enumerated_rows(body, as_printed=any(c == "value_actual" for c, _, _ in columns))
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
         last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
@@ -497,6 +511,14 @@ def _target_run_re() -> re.Pattern:
     return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:{_NUMBER_TARGET}(?:{units})?)+)")
 #: A target with its unit and, glued to it, bare numbers of the row's other columns (=100%60: a weight).
 _TARGET_THEN_NUMBERS_RE = re.compile(rf"(?P<target>{_NUMBER_TARGET}%)(?P<rest>\d+(?:\.\d+)?)")
+@cache
+def _target_then_weight_re() -> re.Pattern:
+    """A target with its unit, its row's weight glued after it (``≥280亿元30%``: 权重 30%)."""
+    spelt = set(load_units()) | {traditional(u) for u in load_units()}
+    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
+    return re.compile(rf"(?P<target>{_NUMBER_TARGET}(?:{units}))(?P<rest>\d+(?:\.\d+)?%)")
+
+
 #: A 绩效标准 word inside a run-together row, kept as a piece of its own.
 _STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
 #: Where an indicator's explanation (指标解释) starts inside a run-together row.
@@ -504,7 +526,7 @@ _EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 
 def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
-                            units: bool = False, value_types: bool = False) -> list[Tok]:
+                            units: bool = False, value_types: bool = False, weights: bool = False) -> list[Tok]:
     """Cut the rows of a flattened page: a name, its explanation and its targets run together.
 
     Only tokens already cut out of a flattened line (``inferred``) are split: at
@@ -513,7 +535,8 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
     columns, a run of exactly that many targets is cut into one per area; where it has a
     绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row; where it
     has a 单位 column (``units``), before a percent sign between a name and its target; where it has a
-    指标值类型 column (``value_types``), at its words between a name and its target (``…金额定量28.8万元``).
+    指标值类型 column (``value_types``), at its words between a name and its target (``…金额定量28.8万元``); where it
+    has a 权重 column (``weights``), before a percent glued to a target with its unit (``≥280亿元30%``).
 
     Examples:
         >>> from budgetkit.model.cells import Cell
@@ -556,6 +579,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
         split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
         beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
+        weighed: set[int] = set()  # of them, a percent after a target with its unit: the row's weight, a cell
         if areas > 1:
             spread: list[tuple[str, bool]] = []
             for part, explains in split:
@@ -567,6 +591,10 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             cells: list[tuple[str, bool]] = []
             for part, explains in split:
                 m = _TARGET_THEN_NUMBERS_RE.fullmatch(part) if _target_run_re().fullmatch(part) else None
+                if m is None and weights and _target_run_re().fullmatch(part):
+                    m = _target_then_weight_re().fullmatch(part)
+                    if m is not None:
+                        weighed.add(len(cells) + 1)
                 if m is not None:
                     cells.append((m["target"], False))
                     beside.add(len(cells))
@@ -583,7 +611,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
                 continue
             after_target = k > 0 and k not in beside and (_target_run_re().fullmatch(split[k - 1][0]) is not None
                                                           or split[k - 1][0] in STANDARDS)
-            gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
+            gap = tok.gap if k == 0 else (LINE if after_target else SAME if {k, k + 1} & weighed else PIECE)
             cells = tok.cells if k not in beside else tuple(c.doubted(BESIDE_GUESS) for c in tok.cells)
             out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
     return out
@@ -595,6 +623,8 @@ BESIDE_GUESS = "number glued to the target: its column is a guess"
 
 #: Why the cells of a table with no name and no indicator row (narrative goals, an empty template) are unparsed.
 NOT_A_TABLE = "not a target table: no project name and no indicator row"
+#: Why the text after a name label that heads a list's column is reported.
+COLUMN_HEAD_NOT_NAME = "a list's column head and rows after a name label: no project name"
 #: The reason every row of a table whose project name was read empty carries.
 EMPTY_NAME_REASON = "project name read empty"
 
