@@ -12,7 +12,13 @@ Families:
   实施期绩效目标 | 绩效指标, then 一级 | 二级 | 三级 | 指标值 | 指标值内容 | 评(扣)分标准 | 度量单位 | 指标值类型 | 备注)
   flattened to text: each header row its labels glued together, the unit's row and the project's row as
   ``code name amount`` under the name column, each indicator row one line with its cells run together up to
-  its 定量/定性, empty level-2 rows printing ``-定性`` alone.
+  its 定量/定性, empty level-2 rows printing ``-定性`` alone;
+* ``name-from-the-notice`` (A12): a notice passing funds down (现下达你单位…资金), its allocation list (序号 | 单位名称 |
+  …项目名称 | 分配金额(万元)), then a table without 项目名称: the notice names the project, the list's header line
+  never does;
+* ``money-heads-over-amounts`` (B08): money column heads on one row, their amounts on a row below;
+* ``text-cut-inside-its-last-cell`` (B08): a pipe text whose last line lacks its closing pipe;
+* ``value-of-words-at-a-row-end`` (08): a row run together ending in a value of words (有所减轻, 增加岗位, 长远).
 """
 
 from __future__ import annotations
@@ -301,3 +307,66 @@ def test_a_text_cut_inside_its_last_cell(tmp_path, cut):
         if score < 1.0:
             wrong.append(f"{n}: {score:.3f}\n" + "\n".join(findings))
     assert measured >= 4 and not wrong, "\n".join(wrong)
+
+
+# --- family: a value of words ending a flattened row (08) ---------------------------------------------------
+
+#: Values of words a row may end with, as the keys print them: a vague opening (有所提升), a verb with its object
+#: (增加岗位), a lasting effect (长远). (Independent of the reader's own word list.)
+_WORD_VALUE_RE = re.compile(r"^(?:(?:有所|逐步|稳步|显著|明显|进一步|不断|持续|大幅|得到)[\u4e00-\u9fff]{1,5}"
+                            r"|(?:增加|提高|提升|改善|增强)[\u4e00-\u9fff]{1,4}|长远|长期)$")
+
+
+def _word_value_key(key: dict) -> dict | None:
+    """The key's rows ending in a value of words, after a plain name, both levels printed."""
+    projects = []
+    for p in key["projects"]:
+        rows = [r for r in p.get("indicators", [])
+                if r.get("level1") and r.get("level2") and not r.get("area") and r["level1"] != r["level2"]
+                and _WORD_VALUE_RE.match(_nfkc(r["value"])) and _PLAIN_NAME_RE.match(_nfkc(r["name"]))
+                and not _level_word_inside(_nfkc(r["name"])) and not _WORD_VALUE_RE.search(_nfkc(r["name"])[-6:])
+                and not any(w in _nfkc(r["name"]) for w in _VALUE_WORDS)]
+        # one row of words a level-2 block, its labels printed whole (效益指标): two rows of words run together
+        # with no label between leave nothing to part them (a known limit, not this family)
+        rows = [r for r in rows if r["level1"].endswith("指标") and r["level2"].endswith("指标")]
+        rows = list({(r["level1"], r["level2"]): r for r in reversed(rows)}.values())[::-1]
+        if rows and p.get("name"):
+            projects.append({"name": _nfkc(p["name"]), "indicators": rows})
+    return {"projects": projects} if projects else None
+
+
+def render_word_values(key: dict, flattened: bool) -> str:
+    """The key's projects with their rows' cells run together, the page on one line (``flattened``, as OCR or a
+    copied page gives it) or a row a line."""
+    lines: list[str] = []
+    for p in key["projects"]:
+        lines += ["省级部门预算项目支出绩效目标表(2023年度)", f"项目名称{p['name']}", "主管部门某某市文化和旅游局",
+                  "项目实施单位某某市博物馆", "一级指标二级指标三级指标指标值"]
+        last = (None, None)
+        for r in p["indicators"]:
+            l1 = r["level1"] if r["level1"] != last[0] else ""
+            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
+            last = (r["level1"], r["level2"])
+            lines.append(f"{l1}{l2}{_nfkc(r['name'])}{_nfkc(r['value'])}")
+        lines.append("注:本表由某某局填报。")
+    return ("".join(lines) if flattened else "\n".join(lines)) + "\n"
+
+
+_WORD_VALUES = [(n, k) for n, k in ((n, _word_value_key(k)) for n, k in _all_keys()) if k]
+
+
+@pytest.mark.parametrize("flattened", [pytest.param(True, id="one-line"), pytest.param(False, id="a-row-a-line")])
+def test_a_value_of_words_ends_a_flattened_row(tmp_path, flattened):
+    """Family value-of-words-at-a-row-end (08): every key's rows whose value is words (有所提升, 增加岗位, 长远),
+    their cells run together: each reads as the key has it."""
+    assert len(_WORD_VALUES) >= 4, [n for n, _ in _WORD_VALUES]
+    wrong = []
+    for k, (n, key) in enumerate(_WORD_VALUES):
+        text = render_word_values(key, flattened)
+        try:
+            score, findings = _score(tmp_path, key, text, name=f"{k}.txt")
+        except pytest.fail.Exception as e:
+            score, findings = 0.0, [str(e)]
+        if score < 1.0:
+            wrong.append(f"{n}: {score:.3f}\n" + "\n".join(findings) + "\n" + text)
+    assert not wrong, "\n".join(wrong)

@@ -422,7 +422,7 @@ INCOMING_FLOORS = {
     "05_huaibei-rural-culture-2025": 0.90,
     "06_nanyue-poverty-tourism-2018": 1.00,
     "07_jingyan-mata-town-2023": 0.00,
-    "08_jiayuguan-museum-2023-ocr": 0.70,
+    "08_jiayuguan-museum-2023-ocr": 0.85,
     "A02_tianjin-baodi-fenwu-2022": 0.30,
     "A04_tianjin-huanwei-kangyi-2020": 1.00,
     "A06_linhai-lvhua-2024": 0.90,

@@ -41,6 +41,7 @@ from functools import cache
 from pathlib import Path
 
 from budgetkit.model.cells import Document
+from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
@@ -471,9 +472,14 @@ _GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachm
 
 
 def _after_target(text: str) -> bool:
-    """Whether ``text`` ends with a target (``≥90%``, ``100篇``): a note glued there starts after it."""
+    """Whether ``text`` ends with a target (``≥90%``, ``100篇``, ``持续改善``): a note glued there starts after it.
+
+    Examples:
+        >>> [_after_target(t) for t in ("师生满意度≥90%", "办学条件持续改善", "办学条件")]
+        [True, True, False]
+    """
     return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
-               for m in _target_run_re().finditer(text))
+               for m in _target_run_re().finditer(text)) or _measurable_tail(text)[0] is not None
 
 
 def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
@@ -734,10 +740,35 @@ def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list
     return out
 
 
-#: Words a value of words starts with (明显改善, 有所提高), where a run-together row may be cut.
-_WORD_VALUE_STARTS = ("有所", "逐步", "稳步", "显著", "明显", "进一步", "不断", "持续", "大幅", "得到")
+@cache
+def _word_values() -> dict[str, tuple[str, ...]]:
+    """Words a value of words is made of (``metadata/word_values.csv``), by kind: ``opens``, ``verb``, ``whole``."""
+    out: dict[str, list[str]] = {}
+    for row in read_metadata("word_values"):
+        out.setdefault(row["kind"], []).append(row["word"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
 #: The longest value of words cut off a run-together row.
 _WORD_VALUE_MAX = 8
+#: The longest object after a verb opening a value of words (增加岗位).
+_VERB_OBJECT_MAX = 4
+
+
+def _word_value_at(tail: str) -> bool:
+    """Whether ``tail``, the end of a run-together row, is a value of words (see ``metadata/word_values.csv``).
+
+    Examples:
+        >>> [_word_value_at(t) for t in ("有所改善", "增加岗位", "改善", "长远", "长远规划")]
+        [True, True, False, True, False]
+    """
+    words = _word_values()
+    if len(tail) > _WORD_VALUE_MAX:
+        return False
+    if tail.startswith(words.get("opens", ())) or tail in words.get("whole", ()):
+        return True
+    verb = next((v for v in words.get("verb", ()) if tail.startswith(v)), None)
+    return verb is not None and 0 < len(tail) - len(verb) <= _VERB_OBJECT_MAX
 
 
 #: The reason a run-together row's value cut before a word value carries (the cut is a guess).
@@ -762,16 +793,17 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
     The earliest measurable tail (sure), else a short value of words (a guess).
 
     Examples:
-        >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善"]]
-        [(6, True), (6, False), (None, False)]
+        >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善",
+        ...                                  "为当地提供就业增加岗位", "对文物保护、文化传承影响长远"]]
+        [(6, True), (6, False), (None, False), (7, False), (12, False)]
     """
     if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _target_run_re().finditer(text)):
         return None, False  # several targets run together (>=95%>=95%): cut by the target runs
     for k in range(1, len(text)):
         if not text[k - 1].isdigit() and is_measurable(text[k:]):
             return k, True
-    for k in range(2, len(text) - 1):
-        if len(text) - k <= _WORD_VALUE_MAX and text[k:].startswith(_WORD_VALUE_STARTS):
+    for k in range(max(2, len(text) - _WORD_VALUE_MAX), len(text) - 1):
+        if _word_value_at(text[k:]):
             return k, False
     return None, False
 
