@@ -314,7 +314,7 @@ def test_a_text_cut_inside_its_last_cell(tmp_path, cut):
 #: Values of words a row may end with, as the keys print them: a vague opening (有所提升), a verb with its object
 #: (增加岗位), a lasting effect (长远). (Independent of the reader's own word list.)
 _WORD_VALUE_RE = re.compile(r"^(?:(?:有所|逐步|稳步|显著|明显|进一步|不断|持续|大幅|得到)[\u4e00-\u9fff]{1,5}"
-                            r"|(?:增加|提高|提升|改善|增强)[\u4e00-\u9fff]{1,4}|长远|长期)$")
+                            r"|(?:增加|提高|提升|改善|增强)[\u4e00-\u9fff]{1,2}|长远|长期)$")
 
 
 def _word_value_key(key: dict) -> dict | None:

@@ -479,7 +479,7 @@ def _after_target(text: str) -> bool:
         [True, True, False]
     """
     return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
-               for m in _target_run_re().finditer(text)) or _measurable_tail(text)[0] is not None
+               for m in _target_run_re().finditer(text)) or _word_value_tail(text) is not None
 
 
 def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
@@ -752,7 +752,7 @@ def _word_values() -> dict[str, tuple[str, ...]]:
 #: The longest value of words cut off a run-together row.
 _WORD_VALUE_MAX = 8
 #: The longest object after a verb opening a value of words (增加岗位).
-_VERB_OBJECT_MAX = 4
+_VERB_OBJECT_MAX = 2
 
 
 def _word_value_at(tail: str) -> bool:
@@ -802,10 +802,21 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
     for k in range(1, len(text)):
         if not text[k - 1].isdigit() and is_measurable(text[k:]):
             return k, True
+    k = _word_value_tail(text)
+    return (k, False) if k is not None else (None, False)
+
+
+def _word_value_tail(text: str) -> int | None:
+    """Where the value of words ending ``text`` starts (the leftmost, at most eight characters from the end), or None.
+
+    Examples:
+        >>> _word_value_tail("职工家庭生活有所改善"), _word_value_tail("办学条件改善")
+        (6, None)
+    """
     for k in range(max(2, len(text) - _WORD_VALUE_MAX), len(text) - 1):
         if _word_value_at(text[k:]):
-            return k, False
-    return None, False
+            return k
+    return None
 
 
 
