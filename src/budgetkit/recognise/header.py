@@ -25,6 +25,8 @@ Examples:
 
 from __future__ import annotations
 
+import itertools
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +39,8 @@ from budgetkit.vocab.amounts import money_scale, parse_amount
 from budgetkit.vocab.vocabulary import Term, scan, terms
 
 __all__ = ["Header", "parse_amount", "read_header"]
+
+logger = logging.getLogger(__name__)
 
 #: Roles of labels read in a header.
 LABEL_ROLES = ("field", "extra", "block", "subtable", "row", "goal", "unit_label", "column", "section")
@@ -362,7 +366,66 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
     if block_scale is not None and unit_scale is None:
         h.scale = block_scale
         rec.setdefault("unit_label", "万元" if block_scale == 1.0 else "元")
+    _heads_over_amounts(toks, h, h.scale if h.scale is not None else default_scale)
     return h
+
+
+#: How many cells after a row of money heads their amounts may start (the parts of a head printed between).
+_HEADS_REACH = 8
+#: Why an amount of a money sub-table is read under the column head printed above it.
+HEAD_OVER_AMOUNTS = "amount read under the money column head above it"
+
+
+def _heads_over_amounts(toks: Sequence[Tok], h: Header, scale: float | None) -> None:
+    """Money column heads printed on one row, their amounts on a row of their own below (a money sub-table).
+
+    ``本年度预计投入(万元) | 财政资金(万元) | 其他`` over ``中央 | 省级 …`` over ``7 | 0 | 7 | 0 | 0 | 0``: the first
+    amount is the first head's (the leftmost column); the amounts are matched one to one where they are as many
+    as the heads. Only heads read with no amount of their own, and amounts no label took, are matched.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> from budgetkit.segment.tokens import SAME, LINE
+        >>> from budgetkit.vocab.vocabulary import lookup
+        >>> def tok(text, line, gap):
+        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
+        >>> toks = [tok("本年度预计投入(万元)", 1, LINE), tok("财政资金(万元)", 1, SAME), tok("其他", 1, SAME),
+        ...         tok("7", 2, LINE), tok("7", 2, SAME), tok("0", 2, SAME)]
+        >>> h = Header()
+        >>> h.leftovers = [(t, "text after a header value") for t in toks[3:]]
+        >>> _heads_over_amounts(toks, h, None)
+        >>> h.record["annual_total_wan"], h.record["fiscal_wan"], h.record["other_wan"], h.leftovers
+        (7.0, 7.0, 0.0, [])
+    """
+    left = {id(t) for t, _ in h.leftovers}
+    seq = [t for t in toks if t.text]
+    k = 0
+    while k < len(seq):
+        heads = []
+        while k < len(seq) and (term := _label_term(seq[k])) is not None and term.role == "field" \
+                and term.field in _MONEY and h.record.get(f"{term.field}_wan") is None:
+            heads.append((seq[k], term))
+            k += 1
+        if len(heads) < 2:
+            k += 1 if not heads else 0
+            continue
+        # the amounts: the first run of two or more amounts no label took, a few cells on (其中 parts between)
+        start = next((j for j in range(k, min(k + _HEADS_REACH, len(seq) - 1))
+                      if all(id(t) in left and parse_amount(t.text) is not None for t in seq[j : j + 2])), None)
+        if start is None:
+            continue
+        below = list(itertools.takewhile(lambda t: id(t) in left and parse_amount(t.text) is not None, seq[start:]))
+        pairs = list(zip(heads, below, strict=False)) if len(below) == len(heads) else [(heads[0], below[0])]
+        for (head, term), amount_tok in pairs:
+            amt = parse_amount(amount_tok.text)
+            factor = amt[1] if amt[1] is not None else (head.match.scale if head.match.scale is not None
+                                                        else scale if scale is not None else 1.0)
+            h.record[f"{term.field}_wan"] = round(amt[0] * factor, 6)
+            h.used.add(id(amount_tok))
+            logger.debug("%s: %s under %s", HEAD_OVER_AMOUNTS, amount_tok.text, head.text)
+        taken = {id(t) for _, t in pairs}
+        h.leftovers = [(t, r) for t, r in h.leftovers if id(t) not in taken]
+        return
 
 
 _CODE_RE = re.compile(r"^0\d{3,}$")

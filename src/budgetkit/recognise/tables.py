@@ -49,11 +49,13 @@ from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align
 from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
 from budgetkit.recognise.header import MONEY_FIELDS, name_after_title, read_header
+from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
 from budgetkit.recognise.spanning_rows import split_spanning_rows
 from budgetkit.recognise.tiers import stacked_levels
+from budgetkit.segment.text import OPEN_AT_END
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -160,9 +162,11 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
             if id(tok) not in used:
                 reported.append((tok, _outside_reason(tok), None))
         pid = f"{stem}#{k:02d}"
+        notice = name_from_notice(join_text(t.text for t in toks[pos : region.first_indicator]))
         project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
                                                        reported, carry_year, year,
-                                                       last=k == len(regions), list_scale=list_scale)
+                                                       last=k == len(regions), list_scale=list_scale,
+                                                       notice_name=notice)
         pos = region.end
         if not rows and not (project.get("project") or "").strip():
             # no name and no indicator row: a look-alike (a list of narrative goals, an empty template), not a table
@@ -249,7 +253,7 @@ def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> 
 
 def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
                 carry_year: int | None, folder_year: int | None, last: bool,
-                list_scale: list | None = None) -> tuple[dict, list, list, list]:
+                list_scale: list | None = None, notice_name: str | None = None) -> tuple[dict, list, list, list]:
     first = next((i for i, t in enumerate(toks) if is_section_start(t)), len(toks))
     head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
     entry = any(t.heading for t in head[:6]) and not any(
@@ -257,6 +261,16 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     header = read_header(head, entry=entry)
     rec = header.record
     used.update(header.used)
+    if rec.get("project") and opens_with_column_head(rec["project"]):
+        # the name label heads a list's column (…项目名称 | 分配金额(万元) | rows): what follows it is no name
+        for tok in head:
+            if tok.text and id(tok) in header.used and rec["project"].startswith(tok.text):
+                used.discard(id(tok))
+                reported.append((tok, COLUMN_HEAD_NOT_NAME, pid))
+        rec["project"] = None
+    if not (rec.get("project") or "").strip() and notice_name:
+        rec["project"] = notice_name
+        logger.info("%s: table %s takes its name from the notice above it: %s", src, pid, notice_name)
     for tok, reason in header.leftovers:
         reported.append((tok, reason, pid))
     # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
@@ -300,7 +314,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
                                    units=any(c == "measure_unit" for c, _, _ in columns),
                                    value_types=any(c == "value_type" for c, _, _ in columns),
                                    directions=any(c == "direction" for c, _, _ in columns),
-                                   explanations=any(c == "explanation" for c, _, _ in columns))
+                                   explanations=any(c == "explanation" for c, _, _ in columns),
+                                   weights=any(c == "score" for c, _, _ in columns))
     body = split_enumerated_rows(body, as_printed=any(c == "value_actual" for c, _, _ in columns))
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
         last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
@@ -510,9 +525,14 @@ _GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachm
 
 
 def _after_target(text: str) -> bool:
-    """Whether ``text`` ends with a target (``≥90%``, ``100篇``): a note glued there starts after it."""
+    """Whether ``text`` ends with a target (``≥90%``, ``100篇``, ``持续改善``): a note glued there starts after it.
+
+    Examples:
+        >>> [_after_target(t) for t in ("师生满意度≥90%", "办学条件持续改善", "办学条件")]
+        [True, True, False]
+    """
     return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
-               for m in _target_run_re().finditer(text))
+               for m in _target_run_re().finditer(text)) or _word_value_tail(text) is not None
 
 
 def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
@@ -605,6 +625,14 @@ def _target_runs(text: str) -> list[re.Match]:
 
 #: A target with its unit and, glued to it, bare numbers of the row's other columns (=100%60: a weight).
 _TARGET_THEN_NUMBERS_RE = re.compile(rf"(?P<target>{_NUMBER_TARGET}%)(?P<rest>\d+(?:\.\d+)?)")
+@cache
+def _target_then_weight_re() -> re.Pattern:
+    """A target with its unit, its row's weight glued after it (``≥280亿元30%``: 权重 30%)."""
+    spelt = set(load_units()) | {traditional(u) for u in load_units()}
+    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
+    return re.compile(rf"(?P<target>{_NUMBER_TARGET}(?:{units}))(?P<rest>\d+(?:\.\d+)?%)")
+
+
 #: A 绩效标准 word inside a run-together row, kept as a piece of its own.
 _STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
 #: Where an indicator's explanation (指标解释) starts inside a run-together row.
@@ -613,7 +641,7 @@ _EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
                             units: bool = False, value_types: bool = False, directions: bool = False,
-                            explanations: bool = False) -> list[Tok]:
+                            explanations: bool = False, weights: bool = False) -> list[Tok]:
     """Cut the rows of a flattened page: a name, its explanation and its targets run together.
 
     Only tokens already cut out of a flattened line (``inferred``) are split: at
@@ -626,6 +654,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
     where it has a 指标方向 column (``directions``) and area columns, before a choice direction and its answers
     (``…质量问题是/否否否``, :func:`~budgetkit.recognise.choices.choice_tail`); where it has an explanation
     column (``explanations``), before an explanation that restates the name's closing words.
+    Where it has a 权重 column (``weights``), before a percent glued to a target with its unit (``≥280亿元30%``).
 
     Examples:
         >>> from budgetkit.model.cells import Cell
@@ -675,6 +704,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
         split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
         beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
+        weighed: set[int] = set()  # of them, a percent after a target with its unit: the row's weight, a cell
         if areas > 1:
             spread: list[tuple[str, bool]] = []
             for part, explains in split:
@@ -687,6 +717,10 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             cells: list[tuple[str, bool]] = []
             for part, explains in split:
                 m = _TARGET_THEN_NUMBERS_RE.fullmatch(part) if _target_run_re().fullmatch(part) else None
+                if m is None and weights and _target_run_re().fullmatch(part):
+                    m = _target_then_weight_re().fullmatch(part)
+                    if m is not None and rules.enabled("run-together.target-then-numbers"):
+                        weighed.add(len(cells) + 1)
                 if m is not None and rules.enabled("run-together.target-then-numbers"):
                     cells.append((m["target"], False))
                     beside.add(len(cells))
@@ -703,7 +737,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
                 continue
             after_target = k > 0 and k not in beside and (_target_run_re().fullmatch(split[k - 1][0]) is not None
                                                           or split[k - 1][0] in STANDARDS)
-            gap = tok.gap if k == 0 else (LINE if after_target else PIECE)
+            gap = tok.gap if k == 0 else (LINE if after_target else SAME if {k, k + 1} & weighed else PIECE)
             cells = tok.cells if k not in beside else tuple(c.doubted(BESIDE_GUESS) for c in tok.cells)
             out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
     return out
@@ -715,6 +749,8 @@ BESIDE_GUESS = "number glued to the target: its column is a guess"
 
 #: Why the cells of a table with no name and no indicator row (narrative goals, an empty template) are unparsed.
 NOT_A_TABLE = "not a target table: no project name and no indicator row"
+#: Why the text after a name label that heads a list's column is reported.
+COLUMN_HEAD_NOT_NAME = "a list's column head and rows after a name label: no project name"
 #: The reason every row of a table whose project name was read empty carries.
 EMPTY_NAME_REASON = "project name read empty"
 
@@ -879,10 +915,35 @@ def _goal_numbered(out: list[Tok], tok: Tok, number: str, rest: str) -> None:
         out.append(Tok(rest, tok.cells, PIECE, match=lookup(rest)))
 
 
-#: Words a value of words starts with (明显改善, 有所提高), where a run-together row may be cut.
-_WORD_VALUE_STARTS = ("有所", "逐步", "稳步", "显著", "明显", "进一步", "不断", "持续", "大幅", "得到")
+@cache
+def _word_values() -> dict[str, tuple[str, ...]]:
+    """Words a value of words is made of (``metadata/word_values.csv``), by kind: ``opens``, ``verb``, ``whole``."""
+    out: dict[str, list[str]] = {}
+    for row in read_metadata("word_values"):
+        out.setdefault(row["kind"], []).append(row["word"])
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
+
+
 #: The longest value of words cut off a run-together row.
 _WORD_VALUE_MAX = 8
+#: The longest object after a verb opening a value of words (增加岗位).
+_VERB_OBJECT_MAX = 2
+
+
+def _word_value_at(tail: str) -> bool:
+    """Whether ``tail``, the end of a run-together row, is a value of words (see ``metadata/word_values.csv``).
+
+    Examples:
+        >>> [_word_value_at(t) for t in ("有所改善", "增加岗位", "改善", "长远", "长远规划")]
+        [True, True, False, True, False]
+    """
+    words = _word_values()
+    if len(tail) > _WORD_VALUE_MAX:
+        return False
+    if tail.startswith(words.get("opens", ())) or tail in words.get("whole", ()):
+        return True
+    verb = next((v for v in words.get("verb", ()) if tail.startswith(v)), None)
+    return verb is not None and 0 < len(tail) - len(verb) <= _VERB_OBJECT_MAX
 
 
 #: The reason a run-together row's value cut before a word value carries (the cut is a guess).
@@ -907,19 +968,30 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
     The earliest measurable tail (sure), else a short value of words (a guess).
 
     Examples:
-        >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善"]]
-        [(6, True), (6, False), (None, False)]
+        >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善",
+        ...                                  "为当地提供就业增加岗位", "对文物保护、文化传承影响长远"]]
+        [(6, True), (6, False), (None, False), (7, False), (12, False)]
     """
     if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _target_run_re().finditer(text)):
         return None, False  # several targets run together (>=95%>=95%): cut by the target runs
     for k in range(1, len(text)):
         if not text[k - 1].isdigit() and is_measurable(text[k:]):
             return k, True
-    for k in range(2, len(text) - 1):
-        if len(text) - k <= _WORD_VALUE_MAX and text[k:].startswith(_WORD_VALUE_STARTS) \
-                and rules.enabled("run-together.word-value-cut"):
-            return k, False
-    return None, False
+    k = _word_value_tail(text) if rules.enabled("run-together.word-value-cut") else None
+    return (k, False) if k is not None else (None, False)
+
+
+def _word_value_tail(text: str) -> int | None:
+    """Where the value of words ending ``text`` starts (the leftmost, at most eight characters from the end), or None.
+
+    Examples:
+        >>> _word_value_tail("职工家庭生活有所改善"), _word_value_tail("办学条件改善")
+        (6, None)
+    """
+    for k in range(max(2, len(text) - _WORD_VALUE_MAX), len(text) - 1):
+        if _word_value_at(text[k:]):
+            return k
+    return None
 
 
 
@@ -1388,10 +1460,13 @@ def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
     """Whether a file ending on ``tok`` may have been cut inside its row.
 
     So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
-    file's last, is not (``>=9``): the file was cut before the cell's end.
+    closes it; where the text's rows close with a pipe and its last does not (``| 补助标准 | 15``); and where the
+    section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the file's last, is not (``>=9``): the
+    file was cut before the cell's end.
     """
     if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
+        return True
+    if any(OPEN_AT_END in c.reasons for c in tok.cells):
         return True
     cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
     return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \

@@ -224,6 +224,17 @@ def _qualifier(text: str) -> tuple[str, float | None] | None:
     return None
 
 
+def qualifier_kind(text: str) -> str | None:
+    """The kind of qualifier ``text`` is (``unit``, ``fill``, ``score`` … of ``metadata/qualifiers.csv``), or None.
+
+    Examples:
+        >>> qualifier_kind("(万元)"), qualifier_kind("(必填)"), qualifier_kind("(具体项目)")
+        ('unit', 'fill', None)
+    """
+    found = _qualifier(match_key(text))
+    return found[0] if found is not None else None
+
+
 @cache
 def _prefixes() -> frozenset[str]:
     return frozenset(k[:i] for k in terms() for i in range(1, len(k) + 1))
