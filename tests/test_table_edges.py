@@ -138,3 +138,57 @@ def test_first_budget_column_zero(start, year, total):
     lines = [f"{cell} |" if cell else "|" for row in rows for cell in ["", *row]]
     tables = parse_lines(lines, "selfeval.txt", year=2024)
     assert list(tables.projects["total_wan"]) == [pytest.approx(total)]
+
+
+# --- family: a target of words whole in itself, run together between two names (incoming B02) ----------------
+
+#: A value a flattened row can be cut before: a comparator or a digit, and a percent.
+_PERCENT_RE = re.compile(r"^(?:>=|<=|[≥≤><=≧≦])?\d+(?:\.\d+)?%$")
+
+
+def _flattened_key(key: dict) -> dict | None:
+    """The key's rows with both levels known to the vocabulary and a percent target after a name ending in a word."""
+    for p in key.get("projects", []):
+        rows = [r for r in p.get("indicators", []) if r.get("level1") and r.get("level2") and not r.get("area")
+                and _PERCENT_RE.match(_nfkc(r["value"]).replace(" ", "")) and r["level1"] != r["level2"]
+                and not re.search(r"[\d%)）\s]$", _nfkc(r["name"])) and " " not in _nfkc(r["name"])
+                and lookup(r["level1"]) is not None and lookup(r["level2"]) is not None]
+        if len(rows) >= 3:
+            return {"projects": [{"name": p["name"], "indicators": rows}]}
+    return None
+
+
+_FLATTENED = [(n, k) for n, k in ((n, _flattened_key(k)) for n, k in _keys()) if k][:6]
+
+
+def flattened_with_word_target(key: dict, word: str, one_line: bool) -> tuple[list[str], dict]:
+    """The key's rows run together (one a line, or the whole section on one line), a row whose target is ``word``
+    printed after the first, under its labels; and the key with that row."""
+    p = key["projects"][0]
+    rows = list(p["indicators"])
+    added = dict(rows[0], name="预算成本控制率", value=word)
+    rows.insert(1, added)
+    texts, last = [], (None, None)
+    for r in rows:
+        l1 = r["level1"] if r["level1"] != last[0] else ""
+        l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
+        last = (r["level1"], r["level2"])
+        texts.append(f"{l1}{l2}{_nfkc(r['name'])}{_nfkc(r['value']).replace(' ', '')}")
+    head = ["项目支出绩效目标表", f"项目名称{p['name']}", "绩效指标一级指标二级指标三级指标指标值"]
+    lines = [*head, *texts] if not one_line else [*head[:2], head[2] + "".join(texts)]
+    return [*lines, "填表人: 张三"], {"projects": [dict(p, indicators=rows)]}
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"word-target-between-names-{n[:24]}")
+                                      for n, k in _FLATTENED])
+@pytest.mark.parametrize("word", [pytest.param("不超预算", id="budget-cap"), pytest.param("控制在预算范围内", id="within-budget"),
+                                  pytest.param("不超过标准", id="standard-cap")])
+@pytest.mark.parametrize("one_line", [pytest.param(False, id="one-row-a-line"), pytest.param(True, id="one-line")])
+def test_a_word_target_between_two_names(tmp_path, name, key, word, one_line):
+    lines, want = flattened_with_word_target(key, word, one_line)
+    score, findings = _score(tmp_path, want, lines)
+    assert score == 1.0, "\n".join(findings + lines)
+
+
+def test_the_flattened_family_has_keys_to_render():
+    assert len(_FLATTENED) >= 3, [n for n, _ in _FLATTENED]

@@ -439,7 +439,7 @@ INCOMING_FLOORS = {
     "A14_anxi-shuili-2022": 1.00,
     "A16_putuo-tiyu-ziping-2022": 0.60,
     "A18_bayannaoer-ziranziyuan-ziping-2024": 1.00,
-    "B02_ezhou-jiguanshiwu-binhu-2022": 0.90,
+    "B02_ezhou-jiguanshiwu-binhu-2022": 1.00,
     "B04_xiangxi-tejiao-huoshifei-2023": 1.00,
     "B06_rongchang-linye-lvhua-2022": 1.00,
     "B08_nanyue-yulujihua-2023": 1.00,

@@ -700,6 +700,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             parts.append(m.group(0))
             pos = m.end()
         parts.append(text[pos:])
+        parts = [piece for part in parts for piece in _cut_word_targets(part)]
         if standards and rules.enabled("run-together.standard-words"):
             parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
         split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
@@ -757,6 +758,34 @@ EMPTY_NAME_REASON = "project name read empty"
 
 #: The reason an explanation cut off a run-together row carries: the section reads it in a column of its own.
 EXPLANATION_CUT = "explanation cut off a run-together row"
+
+
+@cache
+def _word_target_re() -> re.Pattern:
+    """Targets of words whole in themselves (``不超预算``), from ``metadata/word_targets.csv``, longest first."""
+    words = sorted((r["word"] for r in read_metadata("word_targets")), key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in words))
+
+
+def _cut_word_targets(part: str) -> list[str]:
+    """A piece of a flattened row cut around a target of words whole in itself, where a name stands before it.
+
+    Examples:
+        >>> _cut_word_targets("成本控制率不超预算水电气消耗下降率")
+        ['成本控制率', '不超预算', '水电气消耗下降率']
+        >>> _cut_word_targets("不超预算")
+        ['不超预算']
+        >>> _cut_word_targets("人均培训费不超过标准")
+        ['人均培训费', '不超过标准']
+    """
+    out, pos = [], 0
+    for m in _word_target_re().finditer(part):
+        if m.start() - pos < 2:  # no name before it: the piece is the target itself, or opens with it
+            continue
+        out += [part[pos : m.start()], m.group(0)]
+        pos = m.end()
+    out.append(part[pos:])
+    return [p for p in out if p]
 
 
 def _explanation(text: str, tok: Tok) -> Tok:
