@@ -13,8 +13,8 @@ accepts the spelling, numbered in the order the reader tries them:
 Where the roles differ they differ in one file, in the open.
 
 Examples:
-    >>> role("value_suffix")["以上"], role("nature")["大于等于"], ops_bounded("upper")
-    ('≥', '≥', frozenset({'<', '≤'}))
+    >>> role("value_suffix")["以上"], role("nature")["大于等于"], sorted(ops_bounded("upper"))
+    ('≥', '≥', ['<', '≤'])
     >>> list(role("rule_word"))[:3]
     ['不低于', '不少于', '大于等于']
 """
