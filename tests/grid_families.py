@@ -13,7 +13,12 @@ the strings are the key's own. A layout gives, per table, the text lines above t
 * ``quanzhou_title``: no 项目名称 row, the name only in the title above the grid, a 目标值 column;
 * ``central_vertical``: the block label 绩效指标 printed one character a line down its merged cell,
   a 分值 column after the value;
-* ``block_every_row``: the block label 绩效指标 in the first column of every row, levels on every row.
+* ``block_every_row``: the block label 绩效指标 in the first column of every row, levels on every row;
+* ``township_grid``: a unit's projects in ONE grid (部门预算项目绩效目标申报表, 井研县 2023): 单位名称 | 项目名称 |
+  预算数 | 年度目标 merged down their projects' rows (the unit over all its projects), levels on every row, the
+  value split over 指标性质 | 指标值 | 度量单位, then 权重 | 指标方向性; amounts in 元 with thousands separators;
+  a department-total row above the projects. As text (:func:`write_pipe_text`) a merged cell prints once, so a
+  project's later rows lack their first cells.
 """
 
 from __future__ import annotations
@@ -203,8 +208,52 @@ def guangzhou_packed(key: dict) -> list[tuple[list[str], list[Box]]]:
     return [(["项目支出绩效目标表(含转移支付项目)", "部门名称:某局 单位:万元"], b)]
 
 
+def _yuan(total_wan: float | None) -> str:
+    return "" if total_wan is None else f"{total_wan * 10000:,.2f}"
+
+
+def township_grid(key: dict) -> list[tuple[list[str], list[Box]]]:
+    """A unit's projects in one grid, the project in a column, merged down its rows (see the module docstring)."""
+    head = ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+            "度量单位", "权重", "指标方向性"]
+    b = [Box(0, c, t, th=True) for c, t in enumerate(head)]
+    department = key["projects"][0].get("department") or "820-某镇部门"
+    b += [Box(1, 0, department, cs=2), Box(1, 2, _yuan(sum(p.get("total_wan") or 0 for p in key["projects"])))]
+    r = 2
+    units: list[tuple[int, str]] = []  # (first row, unit) of each run of projects of one unit
+    for p in key["projects"]:
+        unit = p.get("implementing_unit") or "820001-某镇人民政府"
+        if not units or units[-1][1] != unit:
+            units.append((r, unit))
+        start = r
+        for ind in p["indicators"]:
+            b += [Box(r, 4, ind.get("level1") or ""), Box(r, 5, ind.get("level2") or ""), Box(r, 6, ind["name"])]
+            b += [Box(r, 7 + k, t) for k, t in enumerate(split_value(ind["value"]))]
+            b += [Box(r, 10, "10"), Box(r, 11, "正向指标")]
+            r += 1
+        b += [Box(start, 1, p["name"], rs=r - start), Box(start, 2, _yuan(p.get("total_wan")), rs=r - start),
+              Box(start, 3, p.get("goal") or "完成年度任务。", rs=r - start)]
+    ends = [s for s, _ in units[1:]] + [r]
+    b += [Box(s, 0, u, rs=e - s) for (s, u), e in zip(units, ends, strict=True)]
+    return [(["部门预算项目绩效目标申报表(2023年度)", "金额单位:元"], b)]
+
+
 FAMILIES = {f.__name__: f for f in (shenzhen_workbook, beijing_grid, quanzhou_title, central_vertical,
-                                     block_every_row, guangzhou_packed)}
+                                     block_every_row, guangzhou_packed, township_grid)}
+
+
+def write_pipe_text(tables: list[tuple[list[str], list[Box]]], path: Path) -> Path:
+    """The grids as a web page flattened to text: a row a line, its cells between pipes, padded at its end;
+    a merged cell prints once, in the row it starts (the rows it spans down lack it, as do the columns it spans
+    across); a cell's lines joined."""
+    lines = []
+    for above, boxes in tables:
+        lines += [f"| {t} | ||||||||||||" for t in above]
+        for r in sorted({x.r for x in boxes}):
+            cells = [x.text.replace("\n", "") for x in sorted((x for x in boxes if x.r == r), key=lambda x: x.c)]
+            lines.append("| " + " | ".join(cells) + " | |||||")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def write_xlsx(tables: list[tuple[list[str], list[Box]]], path: Path) -> Path:

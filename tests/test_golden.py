@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from budgetkit.model import csvsafe
 from budgetkit.model.tables import TABLE_NAMES, write_tables
 from budgetkit.parse import parse_file
 
@@ -70,7 +71,8 @@ CASES = [
 
 
 def read_csv(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """A table's values as printed (the formula escape of the CSV, :mod:`budgetkit.model.csvsafe`, taken off)."""
+    return csvsafe.read_csv(path, dtype=str, keep_default_na=False)
 
 
 @pytest.mark.parametrize(("case", "source"), CASES)

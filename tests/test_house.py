@@ -93,48 +93,50 @@ LAZY = {
 
 #: Chinese string literals in module-level constants, per module (the ratchet's ceiling).
 CJK = {
-    "budgetkit.recognise.align": 23,
-    "budgetkit.vocab.amounts": 2,
-    "budgetkit.analyse.met": 5,
-    "budgetkit.analyse.audit": 32,
-    "budgetkit.analyse.compare": 9,
-    "budgetkit.recognise.grid": 2,
-    "budgetkit.recognise.header": 4,
-    "budgetkit.vocab.name_quantity": 2,
-    "budgetkit.model.normalize": 118,
-    "budgetkit.recognise.packed_cells": 1,  # the enumeration comma of a packed item (1、), structure rather than a word
-    "budgetkit.report.params": 10,
-    "budgetkit.vocab.values": 103,
-    "budgetkit.report.plots": 4,
-    "budgetkit.read.pdf": 1,
-    "budgetkit.read.xlsx": 1,
-    "budgetkit.recognise.tables": 16,
-    "budgetkit.analyse.reconcile": 66,
-    "budgetkit.recognise.regions": 2,
-    "budgetkit.report.failures": 4,
-    "budgetkit.report.readable": 1,
+    "budgetkit.analyse.audit": 8,
+    "budgetkit.analyse.compare": 1,
+    "budgetkit.analyse.cost_explanations": 11,
+    "budgetkit.analyse.cost_indicators": 11,
+    "budgetkit.analyse.goal_amounts": 13,
+    "budgetkit.analyse.indicator_names": 10,
+    "budgetkit.analyse.pricing": 15,
     "budgetkit.analyse.rules101.checks": 12,
     "budgetkit.analyse.rules101.context": 7,
     "budgetkit.analyse.rules101.run": 4,
-    "budgetkit.analyse.rules101.shapes": 20,
+    "budgetkit.analyse.rules101.shapes": 5,
+    "budgetkit.model.normalize": 118,
+    "budgetkit.read.pdf": 1,
+    "budgetkit.read.xlsx": 1,
+    "budgetkit.recognise.align": 23,
+    "budgetkit.recognise.grid": 2,
+    "budgetkit.recognise.header": 4,
+    "budgetkit.recognise.packed_cells": 1,  # the enumeration comma of a packed item (1、), structure rather than a word
+    "budgetkit.recognise.regions": 2,
+    "budgetkit.recognise.tables": 16,
+    "budgetkit.report.params": 10,
+    "budgetkit.report.plots": 4,
     "budgetkit.scale.synthetic": 1,
     "budgetkit.segment.tokens": 9,
+    "budgetkit.vocab.amounts": 1,
+    "budgetkit.vocab.name_quantity": 2,
+    "budgetkit.vocab.units": 2,
+    "budgetkit.vocab.values": 65,
     "budgetkit.vocab.vocabulary": 6,
 }
 
 #: String literals with a comparator sign, per module (the ratchet's ceiling).
 COMPARATORS = {
+    "budgetkit.analyse.achievement": 1,
+    "budgetkit.analyse.cost_explanations": 1,
+    "budgetkit.analyse.met": 7,
+    "budgetkit.analyse.rules101.checks": 1,
+    "budgetkit.analyse.rules101.shapes": 4,
     "budgetkit.recognise.align": 2,
-    "budgetkit.analyse.achievement": 7,
-    "budgetkit.analyse.met": 20,
     "budgetkit.recognise.grid": 2,
-    "budgetkit.vocab.name_quantity": 2,
-    "budgetkit.vocab.values": 45,
     "budgetkit.recognise.tables": 6,
-    "budgetkit.analyse.reconcile": 1,
-    "budgetkit.analyse.rules101.checks": 3,
-    "budgetkit.analyse.rules101.shapes": 14,
     "budgetkit.segment.tokens": 1,
+    "budgetkit.vocab.name_quantity": 2,
+    "budgetkit.vocab.values": 11,
 }
 
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
@@ -382,6 +384,65 @@ def test_knowledge_lives_in_metadata():
     _, cjk, comp = counts()
     _ratchet(cjk, CJK, "Chinese string literals in module-level constants (put the words in metadata/*.csv)")
     _ratchet(comp, COMPARATORS, "string literals with a comparator sign (comparators belong in metadata/)")
+
+
+#: Metadata files with one registry module: only it reads the file; every other module asks the registry.
+REGISTRIES = {
+    "units": "budgetkit.vocab.units",
+    "comparators": "budgetkit.vocab.comparators",
+}
+
+
+def metadata_readers(path: Path) -> set[str]:
+    """The metadata files a module reads itself: the literal names of its ``read_metadata("…")`` calls."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {
+        n.args[0].value for n in ast.walk(tree)
+        if isinstance(n, ast.Call) and n.args and isinstance(n.args[0], ast.Constant)
+        and isinstance(n.args[0].value, str)
+        and (getattr(n.func, "id", None) or getattr(n.func, "attr", None)) == "read_metadata"
+    }
+
+
+@pytest.mark.parametrize("name, registry", [pytest.param(n, m, id=n) for n, m in REGISTRIES.items()])
+def test_one_registry_reads_each_kind_of_knowledge(name, registry):
+    readers = sorted(m for m, path in modules().items() if name in metadata_readers(path))
+    assert readers == [registry], (f"metadata/{name}.csv is read by {readers}; only {registry} may read it "
+                                   f"(ask it, or add what you need to it)")
+
+
+@pytest.mark.parametrize("source, expected", [
+    pytest.param('read_metadata("units")\n', {"units"}, id="call"),
+    pytest.param('fields.read_metadata("comparators")\n', {"comparators"}, id="attribute-call"),
+    pytest.param('read_metadata(name)\n', set(), id="not-a-literal"),
+    pytest.param('"read_metadata(\'units\')"\n', set(), id="in-a-string"),
+])
+def test_metadata_readers_counting(tmp_path, source, expected):
+    path = tmp_path / "m.py"
+    path.write_text(source, encoding="utf-8")
+    assert metadata_readers(path) == expected
+
+
+def _comparator_rows() -> list[dict[str, str]]:
+    import csv
+
+    with (PACKAGE / "metadata" / "comparators.csv").open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_comparators_registry_is_consistent():
+    """Each sign has one bound; the canonical signs are printed signs of their own; a role numbers its rows 1…n."""
+    rows = _comparator_rows()
+    printed = [r["printed"] for r in rows]
+    assert len(printed) == len(set(printed)), "a comparator printed twice in comparators.csv"
+    bounds = {}
+    for r in rows:
+        assert bounds.setdefault(r["op"], r["bound"]) == r["bound"], f"{r['op']} has two bounds ({r['printed']})"
+    assert set(bounds) <= {r["printed"] for r in rows if r["value_sign"] and r["op"] == r["printed"]}
+    roles = [c for c in rows[0] if c not in {"printed", "op", "bound", "note"}]
+    for role in roles:
+        order = sorted(int(r[role]) for r in rows if r[role])
+        assert order == list(range(1, len(order) + 1)), f"role {role} is not numbered 1..n: {order}"
 
 
 # --- the house checks check what they say ---------------------------------------------------------------

@@ -398,7 +398,7 @@ def test_report_csv_downloads_run_no_formula(tmp_path, rows):
 
     import pandas as pd
 
-    from budgetkit.report.csvsafe import FORMULA_START
+    from budgetkit.model.csvsafe import escape
     from budgetkit.report.display import ReadingTable
 
     values = (FORMULAS * rows)[:max(rows, len(FORMULAS))]
@@ -409,7 +409,7 @@ def test_report_csv_downloads_run_no_formula(tmp_path, rows):
            else (tmp_path / "csv/t.csv").read_text(encoding="utf-8"))
     cells = [c for row in list(csv.reader(io.StringIO(raw.lstrip("\ufeff"), newline="")))[1:] for c in row]
     texts = [c for c in cells if c != "-1.5"]
-    assert texts and not [c for c in texts if c.startswith(FORMULA_START)]
+    assert texts and all(c.startswith(escape()) for c in texts), "each runs a formula: each is escaped"
     assert {c[1:] for c in texts} == set(values)
 
 

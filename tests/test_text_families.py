@@ -17,7 +17,10 @@ Families:
 * header labels and amounts printed another way: ``专项(项目)名称``, ``854万(…)``, a total printed blank above
   its parts, ``项目预算金额`` (B06, B12, 03, A04);
 * ``not-a-target-table``: a 项目名称 | 预算数 | 绩效目标 list of narrative goals, an empty look-alike template:
-  no project.
+  no project;
+* ``one-grid-many-projects`` as text: a unit's projects in one grid, the project in a column merged down its rows,
+  flattened to pipe rows whose merged cells print once (07; :func:`grid_families.township_grid`, also read as
+  XLSX and HTML in ``test_grid_recognise``).
 """
 
 from __future__ import annotations
@@ -421,25 +424,25 @@ INCOMING_FLOORS = {
     "04_guangyuan-zhaohua-family-aid-2021": 1.00,
     "05_huaibei-rural-culture-2025": 1.00,
     "06_nanyue-poverty-tourism-2018": 1.00,
-    "07_jingyan-mata-town-2023": 0.00,
-    "08_jiayuguan-museum-2023-ocr": 0.60,
+    "07_jingyan-mata-town-2023": 1.00,
+    "08_jiayuguan-museum-2023-ocr": 0.70,
     "A02_tianjin-baodi-fenwu-2022": 1.00,
     "A04_tianjin-huanwei-kangyi-2020": 1.00,
-    "A06_linhai-lvhua-2024": 0.90,
+    "A06_linhai-lvhua-2024": 1.00,
     "A08_xiuyu-shuili-2025": 1.00,
     "A10_fujian-taibao-2017": 0.20,
     "A12_hainan-huizhan-2022": 0.00,
     "A14_anxi-shuili-2022": 1.00,
-    "A16_putuo-tiyu-ziping-2022": 0.20,
-    "A18_bayannaoer-ziranziyuan-ziping-2024": 0.10,
+    "A16_putuo-tiyu-ziping-2022": 0.60,
+    "A18_bayannaoer-ziranziyuan-ziping-2024": 1.00,
     "B02_ezhou-jiguanshiwu-binhu-2022": 0.90,
-    "B04_xiangxi-tejiao-huoshifei-2023": 0.00,
+    "B04_xiangxi-tejiao-huoshifei-2023": 1.00,
     "B06_rongchang-linye-lvhua-2022": 1.00,
     "B08_nanyue-yulujihua-2023": 0.80,
     "B10_qingjian-jiaotong-guoyuanlu-2021": 1.00,
     "B12_chencang-shuili-yinshui-2020": 1.00,
     "B14_yongde-minglang-yingyang-zipingbiao-2022": 0.80,
-    "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 0.95,
+    "B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019": 1.00,
 }
 
 
@@ -519,3 +522,83 @@ def test_self_evaluation_rows_with_score_columns(tmp_path, name, key):
     """Family self-evaluation-value-group-first (B14): the target composed from its three cells, as the key."""
     score, findings = _score(tmp_path, key, render_self_evaluation(key))
     assert score == 1.0, "\n".join(findings)
+
+
+# --- family: one grid, many projects, flattened to text -------------------------------------------------------
+
+#: A national project code opening a name (``51000021R000000019951-工资性支出``): keys keep it in the name where
+#: the page prints it so, the grid reads it as the code line above a numbered name (北京 2026); left out here.
+_PROJECT_CODE = re.compile(r"\d{8}[A-Z]\d{10}")
+
+
+def _one_grid_keys() -> list[tuple[str, dict]]:
+    """Keys of ``corpus/``, ``incoming/`` and ``realfiles/volumes/`` whose projects print indicators, names unique
+    (the scorer tells projects by name) and no area columns."""
+    out = []
+    for n, key in _all_keys() + _keys(SHARED / "realfiles" / "volumes"):
+        projects = [p for p in key.get("projects", []) if p.get("indicators") and p.get("name")]
+        names = [_nfkc(p["name"]).replace(" ", "") for p in projects]
+        if key.get("no_table") or not projects or len(set(names)) != len(names) \
+                or any(i.get("area") for p in projects for i in p["indicators"]) \
+                or any(_PROJECT_CODE.match(x) for x in names):  # a code line the grid reads apart (北京)
+            continue
+        out.append((n, dict(key, projects=projects)))
+    return out
+
+
+_ONE_GRID = _one_grid_keys()
+
+_TOWNSHIP_HEAD = ["单位名称", "项目名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
+                  "度量单位", "权重", "指标方向性"]
+
+
+@pytest.mark.parametrize(("cells", "first"), [
+    pytest.param(["820001-某镇人民政府", "村组干部报酬", "3,309,840.00", "按时发放", "效益指标", "社会效益指标", "维护社会稳定",
+                  "≥", "95", "%", "10", "正向指标"], 0, id="one-grid-first-row-of-a-project"),
+    pytest.param(["产出指标", "时效指标", "维持时效", "≥", "1", "年", "20", "正向指标"], 4,
+                 id="one-grid-later-row-lacks-its-merged-cells"),
+    pytest.param(["基层组织活动经费", "660,000.00", "包括办公用品费、水电费等,组织活动场所维护。", "满意度指标", "服务对象满意度指标",
+                  "辖区内群众满意度", "≥", "95", "%", "10", "正向指标"], 1, id="one-grid-next-project-under-its-units-cell"),
+    pytest.param(["实施效果指标", "产出指标", "竣工验收合格率", "", "100", "%", "10", "正向指标"], 4,
+                 id="one-grid-level1-word-printed-as-level2"),
+    pytest.param(["产出指标", "数量指标", "产出指标完成户数", "≥", "5", "个"], 4, id="one-grid-trailing-cells-blank"),
+    pytest.param(["数量指标", "效益指标覆盖率", "定性", "逐步提高", "", "10", "正向指标"], 5,
+                 id="one-grid-level1-merged-too-label-inside-a-name"),
+    pytest.param(["820-马踏镇部门", "8,827,620.53"], 10, id="one-grid-department-total-row-no-anchor"),
+])
+def test_one_grid_rows_take_their_columns(cells, first):
+    """A pipe row under a header with a project column takes the columns its anchors show (level labels,
+    comparators), else it ends at the last column: merged cells print once, in their first row."""
+    from budgetkit.model.cells import Cell, Document, Row
+    from budgetkit.recognise.pipe_grid import pipe_grid
+
+    def pipes(texts):
+        return Row([Cell(t, 1, delimited=True) for t in texts], hard=True)
+
+    doc = Document(Path("t.txt"), [pipes(_TOWNSHIP_HEAD), pipes(cells)], kind="text")
+    got = pipe_grid(doc).rows[1]
+    assert [c.col for c in got.cells] == list(range(first, first + len(cells)))
+    assert got.grid == 0
+
+
+def test_a_pipe_table_without_a_project_column_stays_text():
+    from budgetkit.model.cells import Cell, Document, Row
+    from budgetkit.recognise.pipe_grid import pipe_grid
+
+    row = Row([Cell(t, 1, delimited=True) for t in ["一级指标", "二级指标", "三级指标", "指标值"]], hard=True)
+    assert pipe_grid(Document(Path("t.txt"), [row], kind="text")) is None
+
+
+@pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"one-grid-many-projects-as-text-{n[:24]}")
+                                      for n, k in _ONE_GRID])
+def test_one_grid_many_projects_flattened_to_text(tmp_path, name, key):
+    """Family one-grid-many-projects (07): every key's projects in one township grid, the project in a column merged
+    down its rows, printed as pipe rows whose merged cells print once: each project, its total and its indicators
+    as the key has them."""
+    from grid_families import township_grid, write_pipe_text
+
+    path = write_pipe_text(township_grid(key), tmp_path / "page.txt")
+    folder = tmp_path / "out"
+    write_tables(parse_file(path), folder)
+    score, _, findings = _scorer().score_doc(key, folder)
+    assert score == 1.0, "\n".join(findings[:20])

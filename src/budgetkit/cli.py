@@ -86,8 +86,10 @@ def _setup_logging(quiet: bool, verbose: bool) -> None:
 def _parse(args: argparse.Namespace) -> None:
     from budgetkit.model.tables import write_tables
     from budgetkit.parse import parse_file
+    from budgetkit.read.limits import LIMITS  # lazy: the command line starts without the readers
+    from budgetkit.scale.budget import within_budget  # lazy: the command line starts without the batch
 
-    tables = parse_file(args.rawfile, year=args.year)
+    tables = within_budget(LIMITS.seconds_per_file, args.rawfile, lambda: parse_file(args.rawfile, year=args.year))
     written = write_tables(tables, args.out)
     counts = tables.counts()
     print(

@@ -161,12 +161,15 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     """
     from budgetkit.read.ocr import repair_ocr
     from budgetkit.recognise.grid import recognise_grids
+    from budgetkit.recognise.pipe_grid import pipe_grid
     from budgetkit.recognise.tables import recognise
 
     src = source_file or file_name(doc.path)
     doc = repair_ocr(doc)
+    # text: only a pipe table with a project column is read on the grid (one grid, many projects)
+    grid_doc = doc if doc.kind != "text" else pipe_grid(doc)
     with kept_alive():  # the header reader marks the tokens it read by id(), as in recognise
-        rec = recognise_grids(doc, year=year, source_file=src) if doc.kind != "text" else None
+        rec = recognise_grids(grid_doc, year=year, source_file=src) if grid_doc is not None else None
     if rec is None or not rec.indicators:  # no target table on a grid: the document is read as text
         rec = recognise(doc, year=year, source_file=src)
     if not rec.projects:

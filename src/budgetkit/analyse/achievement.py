@@ -29,6 +29,7 @@ import pandas as pd
 from budgetkit.analyse.met import judge
 from budgetkit.model.normalize import normalize_text
 from budgetkit.model.tables import Tables, text_of
+from budgetkit.vocab.comparators import role as comparator_role
 
 __all__ = ["ACHIEVEMENT_COLUMNS", "ACHIEVEMENT_TABLE_COLUMNS", "achievement_frame", "achievement_tables"]
 
@@ -144,7 +145,7 @@ def _joined_target(target: str, unit: str, nature: str) -> str | None:
     if not target:
         return None
     op = normalize_text(nature).strip() if nature and len(nature) <= 4 and target[:1] not in "≥≤=<>≧≦═" else ""
-    op = {"大于等于": "≥", "小于等于": "≤", "等于": "=", "═": "=", "≧": "≥", "≦": "≤"}.get(op, op)
+    op = comparator_role("joined_nature").get(op, op)
     if op in {"正向", "反向"}:
         op = ""
     tail = unit if unit and unit != "无" and not target.endswith(unit) else ""

@@ -48,9 +48,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from budgetkit.analyse.reconcile import format_wan, indicator_key, price_terms, reconcile_and_price, reconcile_costs
+from budgetkit.analyse.rules101.catalogue import audit_levels, level1_names
 from budgetkit.errors import BudgetkitError, ParameterError
+from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
 from budgetkit.model.tables import indicator_order, typed_frame
+from budgetkit.vocab.vocabulary import match_key
 
 __all__ = [
     "AUDIT_COLUMNS",
@@ -71,30 +74,24 @@ logger = logging.getLogger(__name__)
 
 # --- metadata --------------------------------------------------------------------------------------------
 
-#: Level-1 groups every table must have, with their English names.
-REQUIRED_LEVEL1: dict[str, str] = {
-    "产出指标": "outputs",
-    "效益指标": "outcomes",
-    "满意度指标": "satisfaction",
-}
+#: Level-1 groups every table must have, with their English names (``metadata/rule_levels.csv``, ``audit`` rows).
+REQUIRED_LEVEL1: dict[str, str] = audit_levels()[0]
 
 #: English names of the level-1 groups (成本指标 is a level-1 group in templates since 2021).
-LEVEL1_NAMES: dict[str, str] = {**REQUIRED_LEVEL1, "成本指标": "cost"}
+LEVEL1_NAMES: dict[str, str] = level1_names()
 
-#: Level-2 groups required under a level-1 group: ``all`` of them, or ``any`` one.
-REQUIRED_LEVEL2: dict[str, tuple[str, tuple[str, ...]]] = {
-    "产出指标": ("all", ("数量指标", "质量指标", "时效指标", "成本指标")),
-    "效益指标": ("any", ("经济效益", "社会效益", "生态效益", "可持续影响")),
-}
+#: Level-2 groups required under a level-1 group: ``all`` of them, or ``any`` one (``rule_levels.csv``).
+REQUIRED_LEVEL2: dict[str, tuple[str, tuple[str, ...]]] = audit_levels()[1]
 
-#: Level-2 spellings folded to the canonical label before checking.
-LEVEL2_ALIASES: dict[str, str] = {
-    "经济效益指标": "经济效益",
-    "社会效益指标": "社会效益",
-    "生态效益指标": "生态效益",
-    "可持续影响指标": "可持续影响",
-    "服务对象满意度指标": "服务对象满意度",
-}
+
+def _level2_aliases() -> dict[str, str]:
+    """Every level-2 spelling of ``metadata/vocabulary.csv`` other than its canonical form → the canonical form."""
+    return {match_key(r["term"]): r["field"] for r in read_metadata("vocabulary")
+            if r["role"] == "level2" and match_key(r["term"]) != r["field"]}
+
+
+#: Level-2 spellings folded to the canonical label before checking (``vocabulary.csv``'s level-2 rows).
+LEVEL2_ALIASES: dict[str, str] = _level2_aliases()
 
 #: Value kinds that are not measurable.
 QUALITATIVE_KINDS: frozenset[str] = frozenset({"qualitative", "text"})

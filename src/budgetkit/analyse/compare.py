@@ -22,7 +22,7 @@ from functools import cache
 
 import pandas as pd
 
-from budgetkit.analyse.reconcile import indicator_key
+from budgetkit.analyse.indicator_names import indicator_key
 from budgetkit.model.fields import read_metadata
 from budgetkit.vocab.vocabulary import PINYIN_RE
 
@@ -238,8 +238,24 @@ def _indicator_match(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[in
     """
     keys_a = [name_key(n)[0] for n in before["indicator"]]
     keys_b = [name_key(n)[0] for n in after["indicator"]]
-    pairs, used_b = [], set()
-    free_a = []
+    pairs, used_b, free_a = _same_name_pairs(keys_a, keys_b)
+    used_a = set()
+    for i, j in _close_name_pairs(keys_a, keys_b, free_a, used_b, _levels(before), _levels(after)):
+        used_a.add(i)
+        used_b.add(j)
+        pairs.append((i, j))
+    pairs += [(i, None) for i in free_a if i not in used_a]
+    pairs += [(None, j) for j in range(len(keys_b)) if j not in used_b]
+    return pairs
+
+
+def _levels(frame: pd.DataFrame) -> list[str]:
+    return frame["level2"].fillna("").tolist() if "level2" in frame else [""] * len(frame)
+
+
+def _same_name_pairs(keys_a: list[str], keys_b: list[str]) -> tuple[list[tuple[int, int]], set[int], list[int]]:
+    """Rows of the two years whose keys are equal, in order: ``(pairs, rows of b used, rows of a left)``."""
+    pairs, used_b, free_a = [], set(), []
     for i, k in enumerate(keys_a):
         j = next((j for j, kb in enumerate(keys_b) if kb == k and j not in used_b), None)
         if j is None:
@@ -247,20 +263,23 @@ def _indicator_match(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[in
         else:
             used_b.add(j)
             pairs.append((i, j))
-    level_a = before["level2"].fillna("").tolist() if "level2" in before else [""] * len(before)
-    level_b = after["level2"].fillna("").tolist() if "level2" in after else [""] * len(after)
+    return pairs, used_b, free_a
+
+
+def _close_name_pairs(
+    keys_a: list[str], keys_b: list[str], free_a: list[int], used_b: set[int], level_a: list[str], level_b: list[str],
+) -> list[tuple[int, int]]:
+    """The rows left paired by the closest name of the same level-2 group (ratio ≥ 0.75), best first."""
     scored = sorted(
         ((difflib.SequenceMatcher(None, keys_a[i], keys_b[j], autojunk=False).ratio(), i, j)
          for i in free_a for j in range(len(keys_b)) if j not in used_b and level_a[i] == level_b[j]),
         reverse=True)
-    used_a = set()
+    pairs, done_a, done_b = [], set(), set(used_b)
     for ratio, i, j in scored:
-        if ratio >= 0.75 and i not in used_a and j not in used_b:
-            used_a.add(i)
-            used_b.add(j)
+        if ratio >= 0.75 and i not in done_a and j not in done_b:
+            done_a.add(i)
+            done_b.add(j)
             pairs.append((i, j))
-    pairs += [(i, None) for i in free_a if i not in used_a]
-    pairs += [(None, j) for j in range(len(keys_b)) if j not in used_b]
     return pairs
 
 
@@ -274,30 +293,38 @@ def _same_target(a: str, year_a: object, b: str, year_b: object) -> bool:
     return a.replace(str(year_a), "{year}") == b.replace(str(year_b), "{year}")
 
 
+def _side(record: dict | None) -> dict:
+    """One year's side of a target pair: its printed value and name (``""`` when absent), number and unit."""
+    if record is None:
+        return {"value": "", "indicator": "", "num": None, "unit": None}
+    return {"value": str(record.get("value") or ""), "indicator": str(record.get("indicator") or ""),
+            "num": record.get("num"), "unit": record.get("unit")}
+
+
+def _num_change(a: dict | None, b: dict | None, side_a: dict, side_b: dict) -> object:
+    """``to_num - from_num`` when both years print a number in the same unit, else ``None``."""
+    same_unit = a is not None and b is not None and (side_a["unit"] or "") == (side_b["unit"] or "")
+    num_a, num_b = side_a["num"], side_b["num"]
+    return (num_b - num_a) if same_unit and pd.notna(num_a) and pd.notna(num_b) else None
+
+
 def _target_row(link: dict, a: dict | None, b: dict | None) -> dict | None:
     """One changed target of a linked project (``None`` when it did not change)."""
-    value_a = "" if a is None else str(a.get("value") or "")
-    value_b = "" if b is None else str(b.get("value") or "")
-    name_a = "" if a is None else str(a.get("indicator") or "")
-    name_b = "" if b is None else str(b.get("indicator") or "")
+    side_a, side_b = _side(a), _side(b)
+    value_a, value_b, name_a, name_b = side_a["value"], side_b["value"], side_a["indicator"], side_b["indicator"]
     if a is not None and b is not None and _same_target(value_a, link["from_year"], value_b, link["to_year"]):
         return None
     ref = b if b is not None else a
     kind = str(ref.get("kind") or "")
     words = _change_words()
     what = words["added"] if a is None else words["dropped"] if b is None else words.get(kind, words["other"])
-    num_a = None if a is None else a.get("num")
-    num_b = None if b is None else b.get("num")
-    unit_a = None if a is None else a.get("unit")
-    unit_b = None if b is None else b.get("unit")
-    same_unit = a is not None and b is not None and (unit_a or "") == (unit_b or "")
-    change = (num_b - num_a) if same_unit and pd.notna(num_a) and pd.notna(num_b) else None
     return {
         "implementing_unit": link.get("implementing_unit"), "project": strip_year(link["to_project"]),
         "level2": ref.get("level2"), "indicator": strip_year(name_b or name_a), "kind": kind, "what": what,
         "from_year": link["from_year"], "from_value": value_a or None, "to_year": link["to_year"],
-        "to_value": value_b or None, "from_num": num_a, "to_num": num_b, "unit": unit_b or unit_a,
-        "num_change": change, "from_indicator": name_a or None, "to_indicator": name_b or None,
+        "to_value": value_b or None, "from_num": side_a["num"], "to_num": side_b["num"],
+        "unit": side_b["unit"] or side_a["unit"], "num_change": _num_change(a, b, side_a, side_b),
+        "from_indicator": name_a or None, "to_indicator": name_b or None,
         "from_id": link["from_id"], "to_id": link["to_id"],
     }
 

@@ -40,7 +40,8 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.analyse.compare import name_key, strip_year
-from budgetkit.analyse.reconcile import indicator_key
+from budgetkit.analyse.indicator_names import indicator_key
+from budgetkit.model.csvsafe import read_csv
 
 __all__ = ["LINK_COLUMNS", "MIN_SCORE", "apply_decisions", "link_projects", "name_key", "read_decisions"]
 
@@ -196,7 +197,7 @@ def read_decisions(path: str | Path) -> pd.DataFrame:
     empty = pd.DataFrame(columns=["from_id", "to_id", "decision", "note"])
     if not path.is_file():
         return empty
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame = read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")  # as written: escape taken off
     for col in empty.columns:
         if col not in frame.columns:
             frame[col] = ""

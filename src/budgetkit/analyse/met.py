@@ -30,10 +30,11 @@ import re
 from functools import cache
 from typing import NamedTuple
 
-from budgetkit.analyse.reconcile import unit_dimension
 from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
-from budgetkit.vocab.values import IndicatorValue, load_units, parse_indicator_value
+from budgetkit.vocab.comparators import ops_bounded, role
+from budgetkit.vocab.units import load_units, unit_dimension
+from budgetkit.vocab.values import IndicatorValue, parse_indicator_value
 
 __all__ = ["MET_CODES", "Judgement", "judge", "outcome_word"]
 
@@ -42,11 +43,11 @@ logger = logging.getLogger(__name__)
 #: The decisions a row can get.
 MET_CODES = ("yes", "no", "partly", "not_comparable")
 
-_CAPS = frozenset({"≤", "<"})
+#: Canonical signs of a cap (≤, <): lower is better (``metadata/comparators.csv``, bound ``upper``).
+_CAPS = ops_bounded("upper")
 _NUMERIC_KINDS = frozenset({"count", "percent", "money", "rate", "frequency", "text"})
-#: 指标性质 / 指标方向 cells as comparators (the direction words are those of parse_value's prefixes).
-_NATURE_OPS = {"≥": "≥", "≧": "≥", ">=": "≥", "≤": "≤", "≦": "≤", "<=": "≤", "=": "=", "═": "=", "＝": "=",
-               ">": ">", "<": "<", "大于等于": "≥", "小于等于": "≤", "等于": "=", "大于": ">", "小于": "<"}
+#: 指标性质 / 指标方向 cells as comparators (``metadata/comparators.csv``, role ``nature``).
+_NATURE_OPS = role("nature")
 
 
 class Judgement(NamedTuple):

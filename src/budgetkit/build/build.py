@@ -65,7 +65,7 @@ from budgetkit.errors import BudgetkitError, InputError, NotebookError
 from budgetkit.project.fingerprint import Fingerprint, changes, file_digest, fingerprint, is_current
 from budgetkit.project.paths import ProjectPaths, project_paths
 from budgetkit.project.stage import Stage, build_lock, recover, write_atomic
-from budgetkit.report.failures import describe_error, split_skipped
+from budgetkit.report.failures import DUPLICATE, NO_TABLE, describe_error, split_skipped
 from budgetkit.report.params import COMPARE_NOTEBOOK, PARAMETERS, YEAR_NOTEBOOKS, validate_params
 from budgetkit.report.sitemap import load_manifest, page_signature, site_map
 
@@ -119,7 +119,12 @@ class BuildResult:
     @property
     def no_table(self) -> list[dict]:
         """The skipped files that were read and hold no target table (an information, not a failure)."""
-        return split_skipped(self.skipped)[0]
+        return [s for s in split_skipped(self.skipped)[0] if s.get("error") == NO_TABLE]
+
+    @property
+    def duplicates(self) -> list[dict]:
+        """The files not read because another format of the same document was (an information)."""
+        return [s for s in split_skipped(self.skipped)[0] if s.get("error") == DUPLICATE]
 
     @property
     def unreadable(self) -> list[dict]:
@@ -308,10 +313,12 @@ def _inputs(paths: ProjectPaths, files: list[Path], prints: Fingerprint) -> list
 
 
 def _year_fingerprints(
-    paths: ProjectPaths, files: list[Path], notebooks: tuple[str, ...], parameters: dict
+    paths: ProjectPaths, files: list[Path], notebooks: tuple[str, ...], parameters: dict,
+    duplicates: dict[Path, Path] | None = None,
 ) -> dict[str, Fingerprint]:
-    """The fingerprint of each notebook of a year (the raw files read once)."""
-    first = fingerprint(files, paths.notebooks / f"{notebooks[0]}.ipynb", parameters)
+    """The fingerprint of each notebook of a year (the raw files read once; a duplicate added or removed counts)."""
+    inputs = {f"duplicate/{copy.name}": copy for copy in duplicates or {}}
+    first = fingerprint(files, paths.notebooks / f"{notebooks[0]}.ipynb", parameters, inputs=inputs)
     return {name: first.for_notebook(paths.notebooks / f"{name}.ipynb") for name in notebooks}
 
 
@@ -438,7 +445,8 @@ def build_year(
     for name in notebooks:
         validate_params(parameters, name)
     files = paths.disclosures(year)
-    prints = _year_fingerprints(paths, files, notebooks, parameters)
+    duplicates = paths.duplicates(year)
+    prints = _year_fingerprints(paths, files, notebooks, parameters, duplicates)
     live = load_manifest(paths.reports_year(year))
     plan = _plan(live, prints, notebooks, paths, html, force)
     current, todo = notebooks[: plan.start], notebooks[plan.start :]
@@ -473,6 +481,8 @@ def build_year(
             "python": platform.python_version(),
             "started_utc": started.isoformat(timespec="seconds"),
             "inputs": _inputs(paths, files, prints[notebooks[0]]),
+            "duplicates": [{"source_file": copy.name, "kept": kept.name}
+                           for copy, kept in sorted(duplicates.items())],
             "html": html,
         }
         _write_manifest(out_dir, manifest)
@@ -497,6 +507,8 @@ def build_year(
             logger.warning("[%s] skipped %s: %s", year, s["source_file"], s["reason"])
         for s in result.no_table:
             logger.info("[%s] %s holds no target table: %s", year, s["source_file"], s["reason"])
+        for s in result.duplicates:
+            logger.info("[%s] %s", year, s["reason"])
         ran = [*current, *result.notebooks] if result.status == "ok" else []
         manifest.update(
             {

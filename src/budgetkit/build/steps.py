@@ -59,12 +59,13 @@ from budgetkit.analyse.links import link_projects, read_decisions
 from budgetkit.analyse.reconcile import ANALYSIS_TOLERANCE_PCT, reconcile_and_price
 from budgetkit.analyse.rules101 import audit_projects
 from budgetkit.errors import InputError
+from budgetkit.model.csvsafe import escape_frame
 from budgetkit.model.fields import columns, read_metadata
 from budgetkit.model.tables import Tables, concat_tables, read_frame, read_tables, write_frames, write_tables
 from budgetkit.parse import NO_TABLE_FOUND
 from budgetkit.report.codes import code_label, code_words
 from budgetkit.report.display import ReadingTable, dictionary_table
-from budgetkit.report.failures import reader_reason, relativise
+from budgetkit.report.failures import DUPLICATE, reader_reason, relativise
 from budgetkit.report.params import NotebookParams
 from budgetkit.report.review import findings_by_department, rule_words
 from budgetkit.report.summarize import qualitative_shares
@@ -122,7 +123,8 @@ def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
 
     Returns:
         The stacked tables of the files read, and one row per file skipped (source_file, error, reason;
-        paths relative to the project root).
+        paths relative to the project root), the other formats of a document read once among them
+        (error ``DuplicateFile``, the reason naming the file read).
 
     Raises:
         InputError: when the year has no file, or no file could be read (the reasons listed).
@@ -132,7 +134,19 @@ def read_year(params: NotebookParams) -> tuple[Tables, pd.DataFrame]:
     skipped = [
         {"source_file": s.path.name, "error": s.kind, "reason": relativise(s.error, root)} for s in tables.skipped
     ]
+    skipped += [{"source_file": copy.name, "error": DUPLICATE, "reason": duplicate_reason(copy, kept)}
+                for copy, kept in sorted(params.paths.duplicates(params.year).items())]
     return tables, pd.DataFrame(skipped, columns=columns("skipped"))
+
+
+def duplicate_reason(copy: Path, kept: Path) -> str:
+    """Why ``copy`` was not read: it is another format of ``kept``, the file read (same name).
+
+    Examples:
+        >>> duplicate_reason(Path("附件.docx"), Path("附件.xlsx"))
+        '附件.docx: the same document as 附件.xlsx (same name, another format), which is read instead'
+    """
+    return f"{copy.name}: the same document as {kept.name} (same name, another format), which is read instead"
 
 
 def file_progress(year: int):
@@ -601,7 +615,7 @@ def show_links(params: NotebookParams) -> ReadingTable:
     links = _links(params)
     folder = downloads(params).parent
     folder.mkdir(parents=True, exist_ok=True)
-    links.to_csv(folder / "links.csv", index=False, encoding="utf-8-sig")
+    escape_frame(links).to_csv(folder / "links.csv", index=False, encoding="utf-8-sig")  # no formula runs
     labels = {
         "department": ("主管部门", "publisher"), "from_year": ("前一年", "from year"),
         "from_id": ("前一年项目编号", "from id"), "from_project": ("前一年项目名称", "from project"),

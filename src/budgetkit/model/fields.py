@@ -4,6 +4,12 @@ The dictionary is data (``metadata/fields.csv``), the single source of truth for
 column order, types, the data dictionary written beside the tables and the
 Chinese headers shown in the notebooks.
 
+Every CSV budgetkit writes holds the values of its Parquet twin, except that a text cell a spreadsheet would
+run as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a tab or a CR; ``=100%``, ``=116人``, the
+comparator ``=``) is written after a tab (:mod:`budgetkit.model.csvsafe`, ``metadata/csv_formula.csv``);
+plain numbers and numeric columns are not touched, and :func:`budgetkit.model.csvsafe.read_csv` reads the
+values back as printed.
+
 Examples:
     >>> fields = load_fields()
     >>> fields.loc[fields["name"] == "total_wan", ["zh", "unit"]].iloc[0].tolist()

@@ -12,7 +12,9 @@ gigabyte, a page nested deeper than the HTML parser follows. Every reader keeps 
   (XLSX, DOCX) unzips to more than ``max_unzipped_bytes`` or holds more than
   ``max_zip_entries`` members, a cell or line longer than ``max_cell_chars``, or a page
   nested deeper than ``max_html_depth`` raises :class:`~budgetkit.errors.LimitError`:
-  the batch lists the file in ``skipped`` with the limit's name and value.
+  the batch lists the file in ``skipped`` with the limit's name and value;
+- a file still being read after ``seconds_per_file`` seconds is stopped and skipped the same way
+  (:mod:`budgetkit.scale.budget`), whatever made it slow, and the batch goes on.
 
 These are settings, not knowledge of the documents: the defaults are well above any real
 disclosure (the largest real volume: 2,000 pages, about 60,000 cells) and well below
@@ -25,10 +27,17 @@ Examples:
     Traceback (most recent call last):
     ...
     budgetkit.errors.ParameterError: limit max_cells must be a positive int, not 0
+    >>> Limits(seconds_per_file=0.5).seconds_per_file, LIMITS.seconds_per_file
+    (0.5, 600.0)
+    >>> Limits(seconds_per_file=-1)
+    Traceback (most recent call last):
+    ...
+    budgetkit.errors.ParameterError: limit seconds_per_file must be a positive number of seconds, not -1
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 
 from budgetkit.errors import ParameterError
@@ -50,6 +59,8 @@ class Limits:
         max_cell_chars: characters one cell (or one line of a text file) may hold.
         max_html_depth: how deeply a web page's elements may nest (at most libxml2's 256).
         span_overhang: rows or columns a span may reach past the last row or column a cell starts in.
+        seconds_per_file: seconds one file may take to read (a float; the largest real volume, 2,000 pages,
+            takes about 100 s).
     """
 
     max_cells: int = 2_000_000
@@ -58,10 +69,16 @@ class Limits:
     max_cell_chars: int = 200_000
     max_html_depth: int = LIBXML2_DEPTH - 6
     span_overhang: int = 64
+    seconds_per_file: float = 600.0
 
     def __post_init__(self) -> None:
+        seconds = self.seconds_per_file
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds < math.inf:
+            raise ParameterError(f"limit seconds_per_file must be a positive number of seconds, not {seconds!r}")
         for f in fields(self):
             value = getattr(self, f.name)
+            if f.name == "seconds_per_file":
+                continue
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ParameterError(f"limit {f.name} must be a positive int, not {value!r}")
         if self.max_html_depth >= LIBXML2_DEPTH:

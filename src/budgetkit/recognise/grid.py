@@ -51,6 +51,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Document, Row
 from budgetkit.model.fields import read_metadata
 from budgetkit.recognise.header import read_header
@@ -325,7 +326,7 @@ def find_tables(doc: Document) -> list[GridTable]:
             if r.grid != grid:
                 heads = frozenset(" ".join(_texts(x)) for x in table.head if x.grid is None and x.cells)
                 k = _continuation(rows, j, grid, ncols, roles, heads)
-                if k is None:
+                if k is None or not rules.enabled("grid.continue-over-pages"):
                     break
                 table.rows.extend(rows[j:k])  # reported as outside the table
                 grid, j = rows[k].grid, k
@@ -335,7 +336,8 @@ def find_tables(doc: Document) -> list[GridTable]:
                 if again is not None:
                     table.header_rows.extend(rows[k:again])
                     j = again
-                elif mapping is not None:  # the rest of the grid, drawn with fewer columns
+                elif mapping is not None and rules.enabled("grid.fewer-columns-continuation"):
+                    # the rest of the grid, drawn with fewer columns
                     while j < len(rows) and rows[j].grid == grid:
                         r2 = _remapped(rows[j], mapping)
                         if _field_row(r2, roles) or (_is_end(r2, roles) and any(_has_name(x, roles)
@@ -347,14 +349,15 @@ def find_tables(doc: Document) -> list[GridTable]:
                         break
                 continue
             again = column_roles(r)
-            if again is not None:  # the header repeated (a new page)
+            if again is not None and rules.enabled("grid.header-repeated"):  # the header repeated (a new page)
                 table.header_rows.append(r)
                 j += 1
                 if j < len(rows) and rows[j].grid == grid and _refine(again, rows[j]) is not None:
                     table.header_rows.append(rows[j])
                     j += 1
                 continue
-            if _field_row(r, roles) or (_is_end(r, roles) and any(_has_name(x, roles) for x in table.rows)):
+            if (_field_row(r, roles) or (_is_end(r, roles) and any(_has_name(x, roles) for x in table.rows))) \
+                    and rules.enabled("grid.end-at-label-row"):
                 break
             table.rows.append(r)
             j += 1
@@ -417,9 +420,10 @@ def _compose_row(row: Row, roles: dict[int, str]) -> tuple[dict[str, str], list[
             if role is None:
                 other.append(c)
             continue
-        if role in _VALUE_ROLES and match_key(c.text) in _words("qualitative"):
+        if role in _VALUE_ROLES and match_key(c.text) in _words("qualitative") \
+                and rules.enabled("grid.value-type-cell"):
             role = "value_type"
-        elif role == "value_type" and _COMPARATOR_RE.match(c.text):
+        elif role == "value_type" and _COMPARATOR_RE.match(c.text) and rules.enabled("grid.comparator-in-type-column"):
             role = "nature"  # the 指标值类型 column prints the comparator (＝, ≤)
         parts.setdefault(role, []).append(c.text)
         read.append(c)
@@ -613,7 +617,7 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
         cols = [_column_text(r, roles, role) for r in grid_rows]
         if role in roles.values() and not any(merged for _, merged in cols):
             laid = centred_levels([t for t, _ in cols])
-            if laid is not None:
+            if laid is not None and rules.enabled("grid.centred-levels"):
                 centred[role] = {id(r): t for r, t in zip(grid_rows, laid, strict=True)}
     for row in rows:
         if row.grid is None:
@@ -635,7 +639,7 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
         name = by_role.get("indicator")
         if name and not glued_ok:
             l1, l2, rest = split_levels(name)
-            if l1 or l2:
+            if (l1 or l2) and rules.enabled("grid.levels-glued-to-name"):
                 name = rest
                 if l1:
                     level1, level2 = _level(l1, "level1"), (None, None)
@@ -643,7 +647,8 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
                     level2 = _level(l2, "level2")
         values = _compose(by_role, [roles[k] for k in sorted(roles)])
         for key in ("value", "value_actual", "value_long_term"):
-            if values.get(key) and (fixed := reordered_value(values[key])) is not None:
+            if values.get(key) and (fixed := reordered_value(values[key])) is not None \
+                    and rules.enabled("grid.reordered-value"):
                 values[key] = fixed
                 reasons_row.append(REORDERED)
         value = values.get("value") or values.get("value_actual")
@@ -653,7 +658,7 @@ def section_records(rows: Sequence[Row], roles: dict[int, str], pid: str) -> tup
             reason = LEVEL_ONLY if only_levels else NO_NAME
             left += [(c, reason) for c in cells]
             continue
-        if _placeholder_row(name, value):
+        if _placeholder_row(name, value) and rules.enabled("grid.placeholder-row"):
             left += [(c, "template placeholder row (不适用)") for c in read if not c.spanned]
             continue
         if not value:
@@ -690,7 +695,7 @@ def _backfill_leading(records: list[dict]) -> None:
         if first is None:
             continue
         for r in records:
-            if r[key] is not None:
+            if r[key] is not None or not rules.enabled("grid.backfill-leading"):
                 break
             if key == "level2" and r["level1"] not in (None, first["level1"]):
                 break
@@ -741,7 +746,7 @@ def _wrapped_on(below: Sequence[Row], label: Cell, value: Cell) -> str:
     under_label = [c for c in nxt.cells if c.col == label.col]
     under_value = [c for c in nxt.cells if c.col == value.col and c.text and not c.spanned]
     if under_label and not any(c.text for c in under_label) and under_value and value.page is not None \
-            and under_value[0].page == value.page + 1:
+            and under_value[0].page == value.page + 1 and rules.enabled("name.wrapped-over-page"):
         return under_value[0].text
     return ""
 
@@ -818,7 +823,8 @@ def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[di
     rec.update(grid_fields(table.head))
     title = _title(table.head)
     if not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department") \
-            and not _prints_name_label(table.head):  # a 项目名称 left blank is an unfilled form, not a title's name
+            and not _prints_name_label(table.head) and rules.enabled("name.from-title"):
+        # (a 项目名称 left blank is an unfilled form, not a title's name)
         rec["project"] = _name_from_title(title)
     cells = [c for r in [*table.head, *table.header_rows, *table.rows] for c in r.cells if c.text]
     first, last = (cells[0], cells[-1]) if cells else (None, None)
@@ -857,6 +863,8 @@ def _split_by_project(table: GridTable) -> list[GridTable]:
                 role = table.roles.get(c.col, "")
                 if c.text and role.startswith(("field:", "goal:")) and role not in table.fields:
                     table.fields[role] = c.text
+        return [table]
+    if not rules.enabled("grid.project-column"):
         return [table]
     out: list[GridTable] = []
     current = None
@@ -902,7 +910,7 @@ def _project_code(name: str) -> tuple[str | None, str]:
     """
     for pattern in _words("project_code"):
         m = re.match(pattern, name)
-        if m is not None and m.end() < len(name):
+        if m is not None and m.end() < len(name) and rules.enabled("name.code-line-apart"):
             return m.group(0), name[m.end():].strip()
     return None, name
 
@@ -969,17 +977,19 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
             reported.append((tok.cell, _outside_reason(tok), None))
     consumed.update(id(r) for r in pre)
     carry_year = year
+    carry_scale = None  # a grid split by its project column prints its unit line above its first project only
     printed: dict[tuple, str] = {}
     for k, t in enumerate(tables, 1):
         pid = f"{stem}#{k:02d}"
         project, header, toks = _project(t, pid, src, carry_year)
+        carry_scale = header.scale if t.head else carry_scale
         if t.fields:
             if any(r in t.fields for r in ("field:total", "field:annual_total", "field:fund_total")):
                 for key in ("total_wan", "annual_total_wan", "total_basis"):
                     project.pop(key, None)
             if "field:project" in t.fields:
                 project["project"] = None
-            extras = _column_fields(project, t.fields, header.scale)
+            extras = _column_fields(project, t.fields, header.scale or carry_scale)
             if project.get("kind") == "department" and (not project.get("project") or "field:department" in t.fields):
                 project["project"] = project.get("department")
             _finish_amounts(project)

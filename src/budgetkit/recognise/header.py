@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from budgetkit.model import rules
 from budgetkit.recognise.regions import YEAR_RE
 from budgetkit.segment.tokens import BLANK, BREAK, LINE, PIECE, Tok, join_text
 from budgetkit.vocab.amounts import money_scale, parse_amount
@@ -218,6 +219,7 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
         if sub_cols and (term.role == "row" or term.field in _MONEY):
             vals = [t for t in value_toks if t.text]
             texts = [t.text for t in vals]
+            seen_zero: set[str] = set()  # the rows whose first budget column printed 0 in this row
             if len(vals) == 1 and len(sub_cols) == 3:
                 texts = _split_by_ratio(vals[0].text, 3) or texts
             for col, text in zip(sub_cols, texts, strict=False):
@@ -229,8 +231,11 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
                     name = None
                 if amt is not None and name:
                     key = f"{name}_wan"
-                    if key not in rec:
+                    # 年初预算数 first; printed 0 (all of the year's budget came during it), 全年预算数
+                    if key not in rec or rec[key] == 0 and amt[0] and name in seen_zero:
                         rec[key] = round(amt[0] * scale_for(label, amt[1]), 6)
+                    if rec[key] == 0:
+                        seen_zero.add(name)
                 extra(None, f"{term.field}:{col.field}", text)
             h.used.update(id(t) for t in value_toks)
             return []
@@ -296,6 +301,15 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
         elif term.role == "goal" or goal_run:
             runs_goals = goal_run if goal_run and goal_run[-1][0] is tok else [(tok, term)]
             leftover_vals = _read_goals(runs_goals, vals, rec, h)
+        elif term.role in ("subtable", "column", "extra") and len(subs) >= 2 and vals \
+                and rec.get("annual_total_wan") is None and _first_row_amount(sub_cols, vals) is not None:
+            # a money row printed right after the sub-table's columns, its row label written elsewhere (a text
+            # layer written column by column): the block's first row, the year's total
+            text, pieces = _first_row_amount(sub_cols, vals)
+            amt = parse_amount(text)
+            rec["annual_total_wan"] = round(amt[0] * scale_for(tok, amt[1]), 6)
+            extra(tok, term.field or term.role, " ".join(pieces), vals)
+            leftover_vals = []
         elif term.role in ("subtable", "column", "section"):
             if term.role == "section" and not vals:
                 leftover_vals = []  # 绩效指标 heading the indicator block: structure, not a value
@@ -309,6 +323,9 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
             leftover_vals = set_money(tok, term, vals)
         elif term.role == "field" and term.field in _TEXT:
             value_toks, leftover_vals = _value_run(vals)
+            if value_toks and _AMOUNT_ONLY_RE.match(join_text(v.text for v in value_toks)):
+                # a bare amount is no name, department or unit (an amount of a block printed beside the label)
+                value_toks, leftover_vals = [], vals
             text = join_text(v.text for v in value_toks) if value_toks else ""
             h.used.update(id(v) for v in value_toks)
             if term.field in candidates:
@@ -334,6 +351,11 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
         for i, (_, text, tok) in enumerate(cands):
             if i != chosen:  # the other tiers (中央主管部门, 省级主管部门 …) and empty printings
                 extra(tok, name, text or None)
+    if not rec.get("project") and any(e["field"] == "project" and not e["value"] for e in h.extras):
+        # the name label printed with no value after it, the name printed after the title instead
+        name = name_after_title(rec.get("table_title") or "")
+        if name:
+            rec["project"] = name
     if "year" not in rec and "title_year" in rec:
         rec["year"] = rec["title_year"]
     rec.pop("title_year", None)
@@ -344,6 +366,50 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
 
 
 _CODE_RE = re.compile(r"^0\d{3,}$")
+#: A cell that holds only an amount (``9,034``, ``250000.00``).
+_AMOUNT_ONLY_RE = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
+#: A bracketed year after a title (``(2022 年度)``).
+_BRACKETED_YEAR_RE = re.compile(r"^[(]\s*\d{4}[^)]{0,4}[)]")
+
+
+def _first_row_amount(sub_cols: Sequence[Term], vals: Sequence[Tok]) -> tuple[str, list[str]] | None:
+    """The amount under the first annual-total column of a money row printed as ``vals``, and the row's pieces.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> cols = [terms()[k][0] for k in ("年初预算数", "全年预算数", "全年执行数")]
+        >>> _first_row_amount(cols, [Tok("20000.00 20000.00 4.52", (Cell("", 1),), 2)])
+        ('20000.00', ['20000.00', '20000.00', '4.52'])
+        >>> _first_row_amount(cols, [Tok("已完成", (Cell("", 1),), 2)]) is None
+        True
+    """
+    pieces = [p for v in vals for p in v.text.split()]
+    at = next((i for i, c in enumerate(sub_cols) if c.field == "annual_total"), None)
+    if at is None or len(pieces) <= at or parse_amount(pieces[at]) is None:
+        return None
+    return pieces[at], pieces
+
+
+def name_after_title(title: str) -> str | None:
+    """The text a title line prints after the title and its bracketed year (a name emitted before its label).
+
+    A column-by-column text layer writes the name cell before the 项目名称 label, on the title's line.
+
+    Examples:
+        >>> name_after_title("财政项目支出绩效自评表 (2022 年度) 某中心与运营方结 算费用")
+        '某中心与运营方结算费用'
+        >>> name_after_title("2022年度项目支出绩效自评表") is None
+        True
+        >>> name_after_title("项目支出绩效自评表 (2022年度)") is None
+        True
+    """
+    term = scan(title, "title")
+    at = title.find(term.term) if term is not None else -1
+    if at < 0:
+        return None
+    rest = _BRACKETED_YEAR_RE.sub("", title[at + len(term.term) :].strip()).strip()
+    rest = join_text(rest.split())
+    return rest if len(rest) >= 2 and not YEAR_RE.match(rest) else None
 
 
 def _read_entry(lead: list[Tok], h: Header) -> list[Tok]:
@@ -387,8 +453,9 @@ def _value_run(vals: list[Tok]) -> tuple[list[Tok], list[Tok]]:
         ['某某补贴、涉台联络', '经费']
     """
     for k, v in enumerate(vals):
-        if k > 0 and (v.gap >= BREAK or _is_unknown_label(v.text)
-                      or v.gap >= LINE and _label_then_value(v.text) is not None):
+        if k > 0 and (v.gap >= BREAK or (_is_unknown_label(v.text)
+                                         or v.gap >= LINE and _label_then_value(v.text) is not None)
+                      and rules.enabled("name.stops-at-unknown-label")):
             return vals[:k], vals[k:]
     return vals, []
 
@@ -436,6 +503,10 @@ def _read_leftovers(vals: Sequence[Tok], h: Header, extra, note_title) -> None:
 def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, h: Header) -> list[Tok]:
     """Goal labels printed side by side take the texts after them in order; the last label takes the rest."""
     texts = [v for v in vals if v.text]
+    numbers = [v for v in texts if _NUMBERS_ONLY_RE.match(v.text)]
+    for v in numbers:  # a cell of numbers is no goal: another cell's value written here (a layer written by column)
+        h.leftovers.append((v, NUMBERS_IN_GOAL))
+    texts = [v for v in texts if v not in numbers]
     if not texts:
         return []
     labels = list(labels)
@@ -459,6 +530,12 @@ def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, 
             h.extras.append({"label": tok.text, "field": key, "value": text, "tok": tok})
         h.used.update(id(t) for t in group)
     return []
+
+
+#: Numbers (amounts, shares) alone in a cell: no goal says only that.
+_NUMBERS_ONLY_RE = re.compile(r"^[\d\s.,%]+$")
+#: Why numbers after a goal label are reported.
+NUMBERS_IN_GOAL = "numbers where a goal is printed: another cell's value, not a goal"
 
 
 def _sentences(texts: list[Tok], n: int) -> list[list[Tok]]:

@@ -40,14 +40,18 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Document
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.recognise.choices import choice_tail, restated_cut
-from budgetkit.recognise.header import MONEY_FIELDS, read_header
-from budgetkit.recognise.regions import YEAR_RE, find_tables, is_section_start
+from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
+from budgetkit.recognise.header import MONEY_FIELDS, name_after_title, read_header
+from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
+from budgetkit.recognise.serialized import rebuild as rebuild_serialized
+from budgetkit.recognise.spanning_rows import split_spanning_rows
 from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.segment.tokens import (
     BLANK,
@@ -261,7 +265,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     trailing = body[end:] + signed
     body = body[:end]
     if trailing and trailing[0].role("title") is not None and trailing[0].inferred and body \
-            and body[-1].inferred:  # the title's first words glued to the last target (…=99百分比省级部门…)
+            and body[-1].inferred and rules.enabled("table.title-glued-to-target"):
+        # the title's first words glued to the last target (…=99百分比省级部门…)
         at = [m.end() for m in _target_run_re().finditer(body[-1].text) if any(ch.isdigit() for ch in m.group(0))]
         if at and at[-1] < len(body[-1].text):
             last = body.pop()
@@ -269,10 +274,26 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
     before = next((t for t in reversed(toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, used)
+    named = (rec.get("project") or "").strip()
+    if (not named or named == name_after_title(rec.get("table_title") or "")) \
+            and any(is_name_label(t) == "project" for t in head):
+        # the name label heads a column (单位(专项)名称): the rows under it name the unit and the project; a
+        # name read from the title's tail (…绩效目标表公开) gives way to theirs
+        entries, body = take_entry_rows(body)
+        if entries:
+            rec["project"] = ""
+        apply_entries(entries, rec, header.scale)
+        used.update(id(e.tok) for e in entries)
+    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
+        columns, body = serial.columns, serial.body
+        reported.extend((tok, reason, pid) for tok, reason in serial.reported)
     two_labels = "level2" not in [c for c, _, _ in columns]
     body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
                         used, reported, pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
+    roles = {c for c, _, _ in columns}
+    if "value_type" in roles and roles & {"explanation", "standard"}:
+        body = split_spanning_rows(body)  # a row a line, its cells run together up to its 定量/定性
     body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
                                    standards=any(c == "standard" for c, _, _ in columns),
                                    units=any(c == "measure_unit" for c, _, _ in columns),
@@ -283,18 +304,19 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     if entry:  # a list row's targets end with its last numbered row; the list goes on after it
         last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
                    default=None)
-        if last is not None:
+        if last is not None and rules.enabled("table.list-ends-at-last-numbered"):
             end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
             trailing = body[end_at:] + trailing
             body = body[:end_at]
     if not any(c == "explanation" for c, _, _ in columns) and any(
-            EXPLANATION_CUT in t.cell.reasons for t in body if t.gap == SAME):
+            EXPLANATION_CUT in t.cell.reasons for t in body if t.gap == SAME) \
+                    and rules.enabled("columns.explanation-column"):
         # explanations cut off the rows where the header prints no column for them (or no header)
         at = next(i for i, (c, _, _) in enumerate(columns) if c == "indicator") + 1
         columns = [*columns[:at], ("explanation", "", None), *columns[at:]]
     schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
     ends_file = last and not trailing
-    if ends_file and len(body) > 1 and _cut_label(body[-1]):
+    if ends_file and len(body) > 1 and _cut_label(body[-1]) and rules.enabled("table.cut-label-at-file-end"):
         # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
         reported.append((body[-1], CUT_LABEL_AT_FILE_END, pid))
         body, ends_file = body[:-1], False
@@ -357,7 +379,8 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     for row in indicators:
         row.update(project_id=pid, project=project.get("project"),
                    implementing_unit=project.get("implementing_unit"), source_file=src)
-        if not (project.get("project") or "").strip():  # never a silent blank: the row says its name is missing
+        if not (project.get("project") or "").strip() \
+                and rules.enabled("name.empty-flagged"):  # never a silent blank: the row says its name is missing
             reasons = [r for r in (row.get("confidence_reasons") or "").split("; ") if r]
             row.update(confidence="low", confidence_reasons="; ".join(dict.fromkeys([*reasons, EMPTY_NAME_REASON])))
     extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
@@ -392,12 +415,48 @@ def _rows_end(body: Sequence[Tok]) -> int:
     """
     end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
                 and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
+    if end < len(body) and not rules.enabled("table.end-at-boilerplate"):
+        end = len(body)
+    end = min(end, _form_question(body))
     if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
         return end
     last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
     breaks = [i for i in range(last_label + 2, end)
               if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
-    return breaks[0] if breaks else end
+    return breaks[0] if breaks and rules.enabled("table.end-notice-at-page-break") else end
+
+
+#: Boxes a form question prints at least (``优秀□ 良好□ 合格□``): no target prints so many.
+_FORM_OPTIONS = 3
+
+
+def _form_question(body: Sequence[Tok]) -> int:
+    """Where a form question after the rows starts (``最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …``), else the end.
+
+    A cell of tick-box options is a question of the form the table sits in, not a target: its row (the label
+    printed before it on its line) and what follows are no part of the indicator rows.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> def tok(text, line, gap):
+        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
+        >>> body = [tok("满意度指标", 1, 2), tok("满意率", 1, 1), tok("≥95%", 1, 1), tok("最近年度绩效评价情况", 2, 2),
+        ...         tok("优秀□ 良好□ 合格□ 不合格□", 2, 1)]
+        >>> _form_question(body)
+        3
+        >>> _form_question(body[:3] + [tok("是否定量 ☑是 □否", 2, 2)])
+        4
+    """
+    at = next((i for i, t in enumerate(body) if i > 0 and t.match is None
+               and len(_OPTION_RE.findall(t.text)) >= _FORM_OPTIONS), None)
+    if at is None:
+        return len(body)
+    if body[at].whole_line and body[at - 1].whole_line and body[at - 1].match is None:
+        return at - 1  # one cell a line: the question is the cell before its options
+    while at > 0 and body[at].gap in (PIECE, SAME) and body[at - 1].match is None \
+            and body[at - 1].line == body[at].line:
+        at -= 1
+    return at
 
 
 def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
@@ -437,7 +496,7 @@ def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
             at = ends[-1] if ends else None
         else:
             at = None
-        if at:
+        if at and rules.enabled("table.end-at-signature"):
             rest = tok.text[at:]
             return ([*body[:i], replace(tok, text=tok.text[:at])],
                     [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
@@ -576,7 +635,8 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
     out: list[Tok] = []
     # a page flattened one row a line: the lines the vocabulary cut nothing from (no level label opens them) are
     # rows run together as well
-    flattened = sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks)
+    flattened = sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks) \
+        and rules.enabled("run-together.row-a-line")
     for tok in toks:
         text = tok.text
         if not (tok.inferred or flattened and tok.gap >= LINE) or tok.match is not None or " " in text \
@@ -590,7 +650,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
                     *(Tok(p, tok.cells, SAME, inferred=True, match=lookup(p)) for p in (word, *answers))]
             continue
         tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
-        if tail is not None:
+        if tail is not None and rules.enabled("run-together.measurable-tail"):
             cells = tok.cells if sure else tuple(c.doubted(WORD_VALUE_CUT) for c in tok.cells)
             name, *explained = _cut_explanation(text[:tail])
             name, *typed = _cells_before_target(name, value_types, units) if not explained else [name]
@@ -610,7 +670,7 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             parts.append(m.group(0))
             pos = m.end()
         parts.append(text[pos:])
-        if standards:
+        if standards and rules.enabled("run-together.standard-words"):
             parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
         split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
         beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
@@ -619,13 +679,14 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
             for part, explains in split:
                 found = _one_target_re().findall(part) if _target_run_re().fullmatch(part) else []
                 spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
+                       and rules.enabled("run-together.areas-cut")
                            else [(part, explains)])
             split = spread
         else:
             cells: list[tuple[str, bool]] = []
             for part, explains in split:
                 m = _TARGET_THEN_NUMBERS_RE.fullmatch(part) if _target_run_re().fullmatch(part) else None
-                if m is not None:
+                if m is not None and rules.enabled("run-together.target-then-numbers"):
                     cells.append((m["target"], False))
                     beside.add(len(cells))
                     cells.append((m["rest"], False))
@@ -682,9 +743,10 @@ def _cells_before_target(before: str, value_types: bool, units: bool) -> list[st
         >>> _cells_before_target("工作支出安排金额定量", True, False), _cells_before_target("稳定率%", False, True)
         (['工作支出安排金额', '定量'], ['稳定率', '%'])
     """
-    if value_types and len(before) > 2 and before.endswith(VALUE_TYPES):
+    if value_types and len(before) > 2 and before.endswith(VALUE_TYPES) \
+            and rules.enabled("run-together.value-type-cell"):
         return [before[:-2], before[-2:]]
-    if units and len(before) > 1 and before[-1] in "%‰":
+    if units and len(before) > 1 and before[-1] in "%‰" and rules.enabled("run-together.unit-cell"):
         return [before[:-1], before[-1]]
     return [before]
 
@@ -710,10 +772,11 @@ def _cut_explanation(part: str) -> list[str]:
     if _target_run_re().fullmatch(part):
         return [part]  # targets run together (>=95%>=95%) are the areas' values
     half = len(part) // 2
-    if half >= 4 and part[:half] == part[half:]:
+    if half >= 4 and part[:half] == part[half:] and rules.enabled("run-together.name-repeated"):
         return [part[:half], part[half:]]
     m = _EXPLANATION_START_RE.search(simplified(part))  # (該指標 on a page in traditional script)
-    if m is not None and m.start() >= 4 and _shared_words(part[: m.start()], part[m.end() :]):
+    if m is not None and m.start() >= 4 and _shared_words(part[: m.start()], part[m.end() :]) \
+            and rules.enabled("run-together.explanation-cut"):
         return [part[: m.start()], part[m.start() :]]
     return [part]
 
@@ -759,7 +822,8 @@ def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list
     out: list[Tok] = []
     for tok in toks:
         m = _ENUMERATED_RE.match(tok.text)
-        if m is None or tok.match is not None or as_printed and not re.search(r"\d", m[3] or ""):
+        if m is None or tok.match is not None or as_printed and not re.search(r"\d", m[3] or "") \
+                or not rules.enabled("rows.enumerated-list"):
             out.append(tok)
             continue
         out.append(Tok(m[1], tok.cells, tok.gap, match=None, heading=True))
@@ -806,7 +870,8 @@ def _measurable_tail(text: str) -> tuple[int | None, bool]:
         if not text[k - 1].isdigit() and is_measurable(text[k:]):
             return k, True
     for k in range(2, len(text) - 1):
-        if len(text) - k <= _WORD_VALUE_MAX and text[k:].startswith(_WORD_VALUE_STARTS):
+        if len(text) - k <= _WORD_VALUE_MAX and text[k:].startswith(_WORD_VALUE_STARTS) \
+                and rules.enabled("run-together.word-value-cut"):
             return k, False
     return None, False
 
@@ -824,7 +889,8 @@ def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict],
     if found is None:
         for row in indicators:
             v = parse_indicator_value(row.get("value") or "")
-            if v.num is not None and v.unit in ("元", "万元") and abs(v.num - number) <= 0.005 * number:
+            if v.num is not None and v.unit in ("元", "万元") and abs(v.num - number) <= 0.005 * number \
+                    and rules.enabled("amounts.list-unit-from-target"):
                 found = 1e-4 if v.unit == "元" else 1.0
                 break
     if found is not None:
@@ -854,10 +920,11 @@ def _finish_amounts(p: dict) -> None:
         p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
     else:
         sources = [p[k] for k in ("central_wan", "regional_wan", "local_wan", "other_wan") if p.get(k) is not None]
-        if not any(p.get(k) for k in ("central_wan", "regional_wan", "local_wan")) and p.get("fiscal_wan"):
+        if not any(p.get(k) for k in ("central_wan", "regional_wan", "local_wan")) and p.get("fiscal_wan") \
+                and rules.enabled("amounts.total-from-fiscal-parts"):
             # the total printed blank above its parts 其中:财政拨款 | 其他资金: the parts make it
             sources = [p[k] for k in ("fiscal_wan", "other_wan") if p.get(k) is not None]
-        if sources and any(sources):
+        if sources and any(sources) and rules.enabled("amounts.total-from-sources"):
             p["total_wan"], p["total_basis"] = round(sum(sources), 6), "sum of sources"
             p.setdefault("annual_total_wan", p["total_wan"])
             if p["annual_total_wan"] is None:
@@ -900,7 +967,7 @@ def ticked_option(text: str) -> str | None:
 def _split_attribute(p: dict) -> None:
     if (m := _ATTRIBUTE_RE.match(p.get("attribute") or "")) is not None:
         p["attribute_code"], p["attribute_kind"] = m[1], m[2]
-    elif (ticked := ticked_option(p.get("attribute") or "")) is not None:
+    elif (ticked := ticked_option(p.get("attribute") or "")) is not None and rules.enabled("header.ticked-option"):
         p["attribute_kind"] = ticked
     if (m := _PERIOD_RE.match(p.get("period") or "")) is not None:
         p["period_years"] = float(m[1])
@@ -939,7 +1006,8 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
             i += 1
             continue
         if cols and not any(c[0] == "area_values" for c in cols) and _is_place(tok) and (
-                cols[-1][0] == "area_value" or i + 1 < len(toks) and _is_place(toks[i + 1])):
+                cols[-1][0] == "area_value" or i + 1 < len(toks) and _is_place(toks[i + 1])) \
+                and rules.enabled("columns.place-names-as-areas"):
             # place names after the column labels, each a cell, no 区域目标值 above them: one target column per area
             cols.append(("area_value", tok.text.strip(), tok.text.strip()))
             used.add(id(tok))
@@ -970,7 +1038,8 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
     # 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 on the second): the second row's columns take the
     # place of the first row's value column
     if "level1" in roles and "value" in roles[: roles.index("level1")] and any(
-            r in ("value", "nature", "measure_unit") for r in roles[roles.index("level1") :]):
+            r in ("value", "nature", "measure_unit") for r in roles[roles.index("level1") :]) \
+            and rules.enabled("columns.value-group-first"):
         at = [c[0] for c in cols].index("level1")
         first, second = cols[:at], cols[at:]
         k = [c[0] for c in first].index("value")
@@ -980,14 +1049,14 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
     if roles.count("value") > 1 and roles.count("indicator") == 1:
         first_v = roles.index("value")
         subs = [c for c in cols[first_v + 1 :] if c[0] in ("value", "value_prior", "value_actual")]
-        if subs:
+        if subs and rules.enabled("columns.value-subcolumns"):
             others = [c for c in cols[first_v + 1 :] if c not in subs]
             cols = cols[:first_v] + subs + others
     printed_roles = [c[0] for c in cols]
     two_labels = "level2" not in printed_roles and "level1" in printed_roles and "indicator" in printed_roles \
         and printed_roles.index("indicator") == printed_roles.index("level1") + 1
     for need in ("level1", "level2", "indicator"):
-        if need == "level2" and two_labels:
+        if need == "level2" and two_labels and rules.enabled("levels.level2-word-as-name"):
             continue  # 指标类型 | 指标名称: the level-2 word stands in the name column as the indicator's name
         if need not in [c[0] for c in cols]:
             at = {"level1": 0, "level2": 1, "indicator": 2}[need]
@@ -1047,11 +1116,11 @@ def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: s
         while run < len(body) and (not body[run].text or (body[run].role("column") is not None
                                                           and body[run].role("column").field in roles)):
             run += 1
-        if sum(1 for t in body[i:run] if t.text) >= 2:
+        if sum(1 for t in body[i:run] if t.text) >= 2 and rules.enabled("rows.repeated-header"):
             used.update(id(t) for t in body[i:run])
             i = run
             continue
-        if long_term and tok.text:
+        if long_term and tok.text and rules.enabled("rows.long-term-apart"):
             if tok.role("level1", "level2") is None:
                 reported.append((tok, LONG_TERM_BLOCK, pid))  # (reported: not used)
             else:
@@ -1146,7 +1215,8 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                 centre = (min([t.line for t in label_toks]) + max([t.last_line for t in label_toks])) / 2
                 printed_at[role].append((centre, (canonical, printed)))
                 if role == "level1":
-                    if canonical != level1[0]:  # the same label printed again mid-block keeps the level 2
+                    # the same label printed again mid-block keeps the level 2
+                    if canonical != level1[0] or not rules.enabled("levels.same-label-keeps-level2"):
                         level2 = (None, None)
                     level1 = (canonical, printed)
                 else:
@@ -1225,8 +1295,9 @@ def _indicator_records(rows: Sequence[Row], schema: Sequence[Column], pid: str, 
                       else "level-3 indicator without a value")
             _report_cells(all_toks, reason, pid, reports, used)
             continue
-        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok) \
-                and roles[row.units[-1][1]] in ("value", "area_value"):  # (a cell after the value closed it)
+        if ends_file and row is rows[-1] and _cut_by_file_end(row.units[-1][0].tok, rows) \
+                and roles[row.units[-1][1]] in ("value", "area_value") \
+                        and rules.enabled("rows.cut-at-file-end"):  # (a cell after the value closed it)
             _report_cells(all_toks, CUT_AT_FILE_END, pid, reports, used)
             continue
         out.append(dict(base, value=value, confidence=confidence,
@@ -1267,13 +1338,22 @@ def _cut_label(tok: Tok) -> bool:
             and is_prefix(match_key(tok.text)))
 
 
-def _cut_by_file_end(tok: Tok) -> bool:
+def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
     """Whether a file ending on ``tok`` may have been cut inside its row.
 
     So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it.
+    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
+    file's last, is not (``>=9``): the file was cut before the cell's end.
     """
-    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]
+    if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
+        return True
+    cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
+    return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \
+        and sum(c.delimited for c in cells) >= _CLOSED_CELLS[1] * len(cells)
+
+
+#: A section whose cells are this many, and this share of them closed by a delimiter, closes every cell.
+_CLOSED_CELLS = (8, 0.9)
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
@@ -1326,7 +1406,7 @@ def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequen
     centred = halves or any(blocks_of[role] is not None for role in shows)
     moved: set[int] = set()  # the records given another label
     for role, blocks in blocks_of.items():
-        if blocks is None or not centred:
+        if blocks is None or not centred or not rules.enabled("levels.centred-blocks"):
             continue
         labels = printed_at[role]
         label_of = {k: labels[b][1] for b, (start, end) in enumerate(blocks) for k in range(start, end + 1)}
@@ -1403,7 +1483,7 @@ def _backfill_level1(rows: list[dict]) -> None:
             m = _lookup(r["level2_printed"])
             term = m.role("level2") if m is not None else None
             parent = term.parent if term is not None else None
-        if parent == first["level1"]:
+        if parent == first["level1"] and rules.enabled("levels.backfill-level1"):
             r["level1"], r["level1_printed"] = first["level1"], first["level1_printed"]
 
 
@@ -1413,7 +1493,7 @@ def _regrouped(level1: str | None, level2_term) -> str | None:
     服务对象满意度 printed under 效益指标 belongs to 满意度指标.
     """
     if level2_term is not None and level2_term.parent and level1 != level2_term.parent \
-            and _is_level1(level2_term.parent):
+            and _is_level1(level2_term.parent) and rules.enabled("levels.regroup-by-parent"):
         return level2_term.parent
     return level1
 
@@ -1440,11 +1520,14 @@ def _compose(by_role: dict[str, str], order: Sequence[str] = ()) -> dict[str, st
             continue
         if key == "value_actual":  # what happened has no comparator: 指标性质 is the target's
             pass
-        elif nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+        elif nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS) \
+                and rules.enabled("value.compose-comparator-cell"):
             v = nature + v
-        elif key == "value" and (word := comparator_of(by_role)) and not v.startswith(_COMPARATORS):
+        elif key == "value" and (word := comparator_of(by_role)) and not v.startswith(_COMPARATORS) \
+                and rules.enabled("value.compose-direction-word"):
             v = word + v
-        if unit and key in joins and v[-1].isdigit() and not v.endswith(unit):
+        if unit and key in joins and v[-1].isdigit() and not v.endswith(unit) \
+                and rules.enabled("value.compose-unit-cell"):
             v = v + unit
         out[key] = v
     if unit:
@@ -1483,9 +1566,9 @@ def _spread_areas(areas: list[tuple[str | None, str]], columns: Sequence[Column]
     else:
         joined = "".join(printed)
         found = _VALUE_TOKEN_RE.findall(joined)
-        if len(found) == len(names) and "".join(found) == joined:
+        if len(found) == len(names) and "".join(found) == joined and rules.enabled("areas.cut-run-together"):
             pairs = list(zip(names, found, strict=True))
-        elif joined.isdigit() and len(joined) == len(names):
+        elif joined.isdigit() and len(joined) == len(names) and rules.enabled("areas.one-digit-each"):
             pairs = list(zip(names, list(joined), strict=True))  # one digit per area, run together
         else:
             return [(a or "", v) for a, v in areas if v]

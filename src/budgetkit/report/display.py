@@ -52,9 +52,9 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from budgetkit.model.csvsafe import escape_cell, escape_frame
 from budgetkit.model.fields import columns, load_fields, read_metadata
 from budgetkit.report.codes import code_label, has_codes
-from budgetkit.report.csvsafe import escape_cell
 from budgetkit.report.readable import reader_text
 
 __all__ = [
@@ -159,7 +159,7 @@ class Rows:
 def _csv_cell(value: object) -> object:
     """A value as pandas' ``to_csv`` writes it (missing blank, dates as YYYY-MM-DD), safe to open in a spreadsheet.
 
-    Text that a spreadsheet would run as a formula gets a leading ``'`` (:mod:`budgetkit.report.csvsafe`).
+    Text that a spreadsheet would run as a formula gets a leading tab (:mod:`budgetkit.model.csvsafe`).
     """
     if _missing(value):
         return ""
@@ -319,7 +319,8 @@ class ReadingTable:
     def to_csv(self) -> str:
         """The table as CSV: Chinese headers (with units), the values as stored (unformatted).
 
-        A text a spreadsheet would run as a formula (``=100%``, ``=HYPERLINK(…)``) starts with ``'``.
+        A text a spreadsheet would run as a formula (``=100%``, ``=HYPERLINK(…)``) starts with a tab
+        (:mod:`budgetkit.model.csvsafe`).
 
         Examples:
             >>> t = ReadingTable(pd.DataFrame({"project": ["甲,乙"], "total_wan": [886.8], "indicator_count": [14],
@@ -329,12 +330,8 @@ class ReadingTable:
         """
         headers = [zh for _, zh, _, _, _ in self._columns]
         if isinstance(self.frame, pd.DataFrame) and len(self.frame) > PREVIEW_ROWS:
-            frame = self.frame.copy()
+            frame = escape_frame(self.frame)
             frame.columns = headers
-            for col in range(frame.shape[1]):
-                kind = frame.dtypes.iloc[col]
-                if pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind):  # numbers run nothing
-                    frame.isetitem(col, frame.iloc[:, col].map(escape_cell))
             return frame.to_csv(index=False, date_format="%Y-%m-%d", lineterminator="\r\n")
         out = io.StringIO()  # a few rows (a project's page): the csv module, without pandas' set-up cost
         writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: a field holding \r or \n is quoted

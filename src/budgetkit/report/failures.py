@@ -25,6 +25,7 @@ from pathlib import Path
 from budgetkit.report.codes import code_words
 
 __all__ = [
+    "DUPLICATE",
     "NO_TABLE",
     "describe_error",
     "describe_exception",
@@ -36,6 +37,9 @@ __all__ = [
 
 #: The error kind of a file that was read and holds no performance-target table: an information, not a failure.
 NO_TABLE = "NoTableError"
+
+#: The kind of a file not read because it is another format of a document read (same name): an information.
+DUPLICATE = "DuplicateFile"
 
 # An absolute POSIX path (not a unit such as 元/户: the slash must follow a space, quote or line start);
 # the folders are dropped and the file name kept.
@@ -85,13 +89,13 @@ def describe_exception(exc: BaseException, roots: Iterable[Path]) -> str:
 
 
 def is_information(kind: str) -> bool:
-    """Whether a skipped file's error ``kind`` is an information (the file was read; it holds no table).
+    """Whether a skipped file's error ``kind`` is an information (it holds no table, or is a duplicate).
 
     Examples:
-        >>> is_information("NoTableError"), is_information("InputError")
-        (True, False)
+        >>> is_information("NoTableError"), is_information("DuplicateFile"), is_information("InputError")
+        (True, True, False)
     """
-    return kind == NO_TABLE
+    return kind in (NO_TABLE, DUPLICATE)
 
 
 def split_skipped(skipped: Iterable[dict]) -> tuple[list[dict], list[dict]]:
@@ -123,7 +127,7 @@ def reader_reason(kind: str, reason: str) -> str:
         >>> reader_reason("InputError", "a.txt: empty file")
         'a.txt: empty file'
     """
-    if not is_information(kind):
+    if kind != NO_TABLE:
         return reason
     read = _READ.search(reason)
     done = f"已读取 {read.group(1)} {code_words('documents', 'unit_name', read.group(2))[0]}" if read else "已读取"

@@ -42,7 +42,7 @@ from budgetkit.project.paths import ProjectPaths
 from budgetkit.project.stage import write_atomic
 from budgetkit.report.codes import code_label
 from budgetkit.report.display import ReadingTable, Rows, dictionary_table, record_table
-from budgetkit.report.failures import reader_reason, split_skipped
+from budgetkit.report.failures import DUPLICATE, NO_TABLE, reader_reason, split_skipped
 from budgetkit.report.params import COMPARE_NOTEBOOK, NOTEBOOKS, YEAR_NOTEBOOKS, notebook_label
 from budgetkit.report.readable import reader_text
 from budgetkit.report.render import Banner, Markup, Nav, NavItem, PageFrame, Run, notebook_body, render_page
@@ -148,7 +148,9 @@ def _failure_banner(manifest: dict, link: str = "") -> list[Banner]:
 
 def _skipped_banner(manifest: dict) -> list[Banner]:
     """A warning for the files that could not be read; an information for those that hold no target table."""
-    no_table, skipped = split_skipped(manifest.get("skipped", []))
+    information, skipped = split_skipped(manifest.get("skipped", []))
+    no_table = [s for s in information if s["error"] == NO_TABLE]
+    duplicates = [s for s in information if s["error"] == DUPLICATE]
     banners = []
     if skipped:
         banners.append(Banner(
@@ -162,6 +164,13 @@ def _skipped_banner(manifest: dict) -> list[Banner]:
             "info",
             f"{len(no_table)} 个文件不含项目支出绩效目标表",
             [f"{s['source_file']}：{reader_reason(s['error'], s['reason'])}" for s in no_table],
+        ))
+    if duplicates:
+        banners.append(Banner(
+            "info",
+            f"{len(duplicates)} 个文件是已读文件的另一格式，只读取一次 {len(duplicates)} file(s) in another format "
+            "of a document read once",
+            [s["reason"] for s in duplicates],
         ))
     return banners
 
@@ -596,7 +605,8 @@ def write_index(paths: ProjectPaths, site: SiteMap) -> Path:
         summary = manifest.get("summary", {})
         status = manifest.get("status", "skipped" if year in site.skipped else "")
         reason = site.skipped.get(year, "") or manifest.get("error", "")
-        no_table, unreadable = split_skipped(manifest.get("skipped", []))
+        information, unreadable = split_skipped(manifest.get("skipped", []))
+        no_table = [s for s in information if s["error"] == NO_TABLE]
         skipped_files = len(unreadable)
         if status in {"failed", "skipped", "running"} or skipped_files:
             banners.append(
@@ -708,7 +718,10 @@ def write_reference_pages(paths: ProjectPaths, site: SiteMap) -> list[Path]:
 
     fields = load_fields()
     parts = ["<p>每张表的每一列：中文名、英文名、类型、单位与说明（<code>metadata/fields.csv</code>）。"
-             "表头的提示文字也来自这里。 Every column of every table, from the field dictionary.</p>"]
+             "表头的提示文字也来自这里。 Every column of every table, from the field dictionary.</p>"
+             "<p>CSV 文件中以 = + - @ 开头的文字（电子表格会当作公式执行）前加一个制表符；Parquet 保留原值。 "
+             "In the CSV files a text starting with = + - @ (a formula to a spreadsheet) is written after a tab "
+             "(<code>metadata/csv_formula.csv</code>); Parquet keeps it as printed.</p>"]
     for table, group in fields.groupby("table", sort=False):
         parts.append(f'<h2 id="{html.escape(table)}">{html.escape(table)}</h2>')
         frame = group[["name", "zh", "en", "dtype", "unit", "description"]].reset_index(drop=True)

@@ -17,7 +17,9 @@ Every failure of one file is that file's failure: whatever its parse raises (a
 ``OSError``, or anything else: an ``IndexError`` from a PDF with scrambled cross
 references, a ``MemoryError``), the file is listed in ``skipped`` with the
 error's type and message and logged as a warning, and the batch goes on. Only
-an interruption (Ctrl-C) stops it.
+an interruption (Ctrl-C) stops it. A file still being read after
+:attr:`~budgetkit.read.limits.Limits.seconds_per_file` seconds is stopped and skipped the same way
+(:mod:`budgetkit.scale.budget`), in a worker process as in this one.
 
 ``jobs=None`` (the default) starts a pool only for :data:`POOL_MIN_FILES` files
 or more: starting the workers costs about a second, more than a few files take
@@ -59,6 +61,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from budgetkit.errors import BudgetkitError, InputError, ParameterError
 from budgetkit.model.tables import TABLE_NAMES, Tables
+from budgetkit.read import limits
+from budgetkit.scale.budget import within_budget
 
 if TYPE_CHECKING:
     from budgetkit.project.paths import ProjectPaths
@@ -71,6 +75,7 @@ __all__ = [
     "SkippedFile",
     "file_failure",
     "file_progress",
+    "file_task",
     "log_progress",
     "map_files",
     "parse_files",
@@ -157,7 +162,8 @@ def parse_files(
         BudgetkitError: Dask was asked for but is not installed.
     """
     files = [Path(p) for p in paths]
-    results = map_files(partial(_parse_one, year=year), files, jobs=jobs, scheduler=scheduler,
+    seconds = limits.LIMITS.seconds_per_file  # read here: a worker process has the defaults
+    results = map_files(partial(_parse_one, year=year, seconds=seconds), files, jobs=jobs, scheduler=scheduler,
                         progress=file_progress(progress))
     from budgetkit.parse import tables_of
 
@@ -180,11 +186,23 @@ class FileResult:
     kind: str = ""
 
 
-def _parse_one(path: Path, year: int | None) -> FileResult:
+def _parse_one(path: Path, year: int | None, seconds: float) -> FileResult:
     from budgetkit.parse import file_records
 
+    return file_task(path, partial(file_records, year=year), seconds)
+
+
+def file_task(path: Path, work: Callable[[Path], Any], seconds: float) -> FileResult:
+    """``work(path)`` at the file boundary: within ``seconds`` (:mod:`budgetkit.scale.budget`), any failure this file's.
+
+    Examples:
+        >>> file_task(Path("a.txt"), lambda p: p.name.upper(), 5.0)
+        FileResult(tables='A.TXT', error=None, kind='')
+        >>> file_task(Path("a.txt"), lambda p: [][0], 5.0).kind
+        'IndexError'
+    """
     try:
-        return FileResult(file_records(path, year=year))
+        return FileResult(within_budget(seconds, path, partial(work, path)))
     except Exception as exc:  # noqa: BLE001 -- the file boundary: any failure is this file's (module docstring)
         return file_failure(path, exc)
 
@@ -406,10 +424,10 @@ def parse_year(year: int, paths: ProjectPaths, *, jobs: int | None = None, sched
                progress=None) -> ParsedTables:
     """Parse every disclosure of ``data/raw/<year>/`` (on every core) and stack the tables in file order.
 
-    The files are :meth:`ProjectPaths.disclosures` (a PDF beside a ``.txt`` of the
-    same name is the same document: the text is read and the PDF skipped, with a
-    log line), parsed by :func:`budgetkit.scale.batch.parse_files`: a process pool for
-    more than a few files, or Dask with ``scheduler``. The result equals a loop of
+    The files are :meth:`ProjectPaths.disclosures` (one document in several formats, same name, is read
+    once; the others, :meth:`ProjectPaths.duplicates`, are named in a log line), parsed by
+    :func:`budgetkit.scale.batch.parse_files`: a process pool for more than a few files, or Dask with
+    ``scheduler``. The result equals a loop of
     :func:`~budgetkit.parse.parse_file` over the files. A file that cannot be read does not stop the
     year: it is logged and listed in the result's ``skipped``.
 
@@ -424,8 +442,9 @@ def parse_year(year: int, paths: ProjectPaths, *, jobs: int | None = None, sched
         InputError: when the year has no file, or no file could be read (the reasons listed).
     """
     files = paths.disclosures(year)
-    for pdf in sorted(set(paths.raw_files(year)) - set(files)):
-        logger.info("[%s] %s: skipped, its text %s.txt is read instead", year, pdf.name, pdf.stem)
+    for copy, kept in sorted(paths.duplicates(year).items()):
+        logger.info("[%s] %s: not read, the same document as %s (same name) is read instead", year, copy.name,
+                    kept.name)
     tables = parse_files(files, year, jobs=jobs, scheduler=scheduler, progress=progress or log_progress)
     if len(tables.skipped) == len(files):
         raise InputError(

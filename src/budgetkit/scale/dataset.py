@@ -72,7 +72,9 @@ from budgetkit.model.normalize import file_name
 from budgetkit.model.tables import TABLE_NAMES, Tables, conform
 from budgetkit.project.fingerprint import file_digest
 from budgetkit.project.paths import project_paths
+from budgetkit.read import limits
 from budgetkit.scale.batch import FileResult, SkippedFile, file_failure, file_progress, log_progress, map_files
+from budgetkit.scale.budget import within_budget
 
 if TYPE_CHECKING:
     import duckdb
@@ -185,7 +187,8 @@ def write_dataset(
         for path in todo:
             record.pop(_source(path), None)
         _write_record(base, year, record)
-    outcomes = map_files(partial(_parse_and_write, dataset=base, year=year), todo, jobs=jobs,
+    seconds = limits.LIMITS.seconds_per_file  # read here: a worker process has the defaults
+    outcomes = map_files(partial(_parse_and_write, dataset=base, year=year, seconds=seconds), todo, jobs=jobs,
                          scheduler=scheduler, progress=file_progress(progress))
     for path, outcome in zip(todo, outcomes, strict=True):
         if outcome.error is None:
@@ -207,12 +210,12 @@ def write_dataset(
     return result
 
 
-def _parse_and_write(path: Path, dataset: Path, year: int) -> FileResult:
-    """In a worker: parse one file and replace its partitions (its old ones go if it fails)."""
+def _parse_and_write(path: Path, dataset: Path, year: int, seconds: float) -> FileResult:
+    """In a worker: parse one file (within ``seconds``) and replace its partitions (its old ones go if it fails)."""
     from budgetkit.parse import parse_file
 
     try:
-        tables = parse_file(path, year=year)
+        tables = within_budget(seconds, path, partial(parse_file, path, year=year))
     except Exception as exc:  # noqa: BLE001 -- the file boundary: any failure is this file's
         _remove_partition(dataset, year, _source(path))
         return file_failure(path, exc)

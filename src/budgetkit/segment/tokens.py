@@ -34,6 +34,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Row
 from budgetkit.model.normalize import is_wide
 from budgetkit.vocab.vocabulary import Found, Match, find_terms, is_prefix, lookup, match_key
@@ -54,6 +55,8 @@ EXPLANATION_OPENINGS = ("反映", "考察", "该指标", "用于", "指", "主�
 EXPLANATION_CUTS = EXPLANATION_OPENINGS[:3]
 #: What follows a name and never a label: a value, or an explanation.
 _AFTER_NAME_RE = re.compile(rf"\s*(?:{_VALUE_STARTS}|{'|'.join(EXPLANATION_CUTS)})")
+#: A value after a name, a percent sign printed between them (服务对象满意度%=99百分比).
+_UNIT_THEN_VALUE_RE = re.compile(rf"[%‰]?\s*(?:{_VALUE_STARTS})")
 #: Roles of the labels a cell may run together with its value at its start (项目名称学校校舍建设项目).
 _GLUE_ROLES = ("field", "goal", "level1", "level2", "column", "section", "title", "unit_label", "list")
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
@@ -218,7 +221,8 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
 
     i = 1
     while i < len(out) - 1:
-        if frags[i - 1] and frags[i + 1] and (stacked := _stacked_labels(out, i, frags)) is not None:
+        if frags[i - 1] and frags[i + 1] and (stacked := _stacked_labels(out, i, frags)) is not None \
+                and rules.enabled("segment.stacked-level-fragments"):
             first, last, joined = stacked
             splice(first, last, joined)
             i = first + len(joined)
@@ -227,11 +231,13 @@ def join_vertical_halves(toks: Sequence[Tok]) -> list[Tok]:
         lines_ok = (mid.whole_line and below.whole_line and above.whole_line and mid.gap in (LINE, BLANK)
                     and below.gap in (LINE, BLANK) and not mid.cells[0].delimited
                     and not below.cells[0].delimited and not above.cells[0].delimited)
-        if lines_ok and (joined := _label_halves(above, mid, below)) is not None:
+        if lines_ok and (joined := _label_halves(above, mid, below)) is not None \
+                and rules.enabled("segment.label-halves"):
             splice(i - 1, i + 2, joined)
             i += 1
             continue
-        if lines_ok and (joined := _value_halves(above, mid, below)) is not None:
+        if lines_ok and (joined := _value_halves(above, mid, below)) is not None \
+                and rules.enabled("segment.value-halves"):
             splice(i - 1, i + 2, [joined])
             continue
         i += 1
@@ -458,6 +464,30 @@ _MARKS_BEFORE_RE = re.compile(f"[{_MARKS}]+$")
 _CHARS_A_SPACE = 40
 
 
+#: The roles of the labels a header line may be made of.
+_HEADER_LINE_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column",
+                      "section")
+
+
+def glued_labels(text: str) -> bool:
+    """Whether ``text`` is nothing but three or more header labels glued together (a header row printed run together).
+
+    Examples:
+        >>> glued_labels("单位代码单位(专项)名称资金总额实施期绩效目标绩效指标")
+        True
+        >>> glued_labels("一级指标二级指标三级指标指标值指标值内容评(扣分标准) 度量单位指标值类型备注")
+        True
+        >>> glued_labels("项目名称学校建设主管部门某局"), glued_labels("单位代码")
+        (False, False)
+    """
+    found = find_terms(text, _HEADER_LINE_ROLES)
+    if len(found) < 3:
+        return False
+    covered = sum(f.end - f.start for f in found)
+    return covered == len(text) - sum(ch.isspace() for ch in text) and all(
+        not text[a.end:b.start].strip() for a, b in zip(found, found[1:], strict=False))
+
+
 def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_together: bool = True,
         min_run: int = 2) -> list[Tok]:
     """Split tokens at the vocabulary terms of ``roles`` inside them.
@@ -483,7 +513,8 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         if not text or tok.match is not None and tok.match.role(*roles):
             out.append(tok)
             continue
-        found = find_terms(text, roles)
+        glued = glued_labels(text)  # a header line of labels glued one to the next (单位代码单位(专项)名称…)
+        found = find_terms(text, _HEADER_LINE_ROLES if glued else roles)
         if not found:
             out.append(tok)
             continue
@@ -491,16 +522,25 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
         # a narrative mentions (经济效益, 满意度)
         run_ok = run_together and len(found) >= (1 if tok.inferred else min_run) and any(
             f.match.role("field", "column", "title", "extra") is not None for f in found)
+        run_ok = run_ok or glued
         # spaces part its cells where its labels stand apart by them: a page flattened to one line keeps the
         # spaces inside its cells (索 引 号, 绩 效 指 标) while its labels are glued to the cells around them
         spaced = run_ok and " " in text and _labels_stand_apart(text, found)
         keep = []
         chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
         ends = {g.end for g in found if g.end - g.start >= 3}  # (a two-character term inside a word: 培训效果)
+        level2_ends = {g.end for g in found if g.match.role("level2") is not None}
+        if tok.inferred and out and out[-1].role("level2") is not None:
+            level2_ends.add(0)  # the piece cut right after a level-2 label
         for f in found:
+            if glued:
+                keep.append(f)
+                continue
             if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
                     and f.match.role("level1", "level2") is not None and _AFTER_NAME_RE.match(text, f.end):
                 continue  # a level word ending a name, its value or explanation next (…职工满意度≥90%): no label
+            if f.start in level2_ends and f.match.role("level2") is not None and _UNIT_THEN_VALUE_RE.match(text, f.end):
+                continue  # a name spelt as the level-2 label before it (服务对象满意度指标服务对象满意度≥95%)
             if f.start > 0 and text[f.start - 1] in "该此" and f.match.role("column") is not None:
                 continue  # a column's name in a sentence about it (该指标值数据合理): no label
             if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
@@ -552,7 +592,8 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
             if not stripped:
                 continue
             # a piece cut where nothing was printed may start a row as a line would; one cut at a space may not
-            gap = tok.gap if first else (LINE if inferred else PIECE)
+            # the labels of a glued header line are cells of one printed row (never joined into one label)
+            gap = tok.gap if first else SAME if glued else (LINE if inferred else PIECE)
             out.append(Tok(stripped, tok.cells, gap, inferred=(inferred and not first) or tok.inferred,
                            match=match if match is not None else lookup(stripped),
                            whole_line=tok.whole_line and len(pieces) == 1))
@@ -578,7 +619,8 @@ def split_wrapped_tails(toks: Sequence[Tok]) -> list[Tok]:
         if len(parts) == 2 and nxt is not None and nxt.gap in (LINE, BLANK) and tok.match is None:
             tail = parts[1]
             key = re.sub(r"^(?:其中|含):?", "", match_key(tail))
-            if key and is_prefix(key) and lookup(tail) is None and lookup(tail + nxt.text.split()[0]) is not None:
+            if key and is_prefix(key) and lookup(tail) is None and lookup(tail + nxt.text.split()[0]) is not None \
+                    and rules.enabled("segment.wrapped-tail-cut"):
                 out.append(replace(tok, text=parts[0], match=lookup(parts[0])))
                 out.append(Tok(tail, tok.cells, PIECE, match=None))
                 continue
@@ -656,7 +698,7 @@ def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max
                 m = lookup(joined)
                 if m is not None and (allowed is None or m.role(*allowed)):
                     best_j, best = j, m
-            if best is not None and best_j > i:
+            if best is not None and best_j > i and rules.enabled("segment.wrapped-labels-joined"):
                 # a qualifier alone on the next piece belongs to the label
                 parts = [t.text for t in toks[i:best_j + 1]]
                 cells = tuple(c for t in toks[i:best_j + 1] for c in t.cells)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from budgetkit.model.fields import read_metadata
+from budgetkit.vocab.units import money_scale
 
 __all__ = ["money_scale", "parse_amount"]
 
@@ -23,17 +23,6 @@ _TRAILING_PREFIX_RE = re.compile(r"\s+(?:其中|含)[:]?$")  # "886.8 其中:": 
 #: A note in brackets after an amount (``854万(高标准农田建设400万元,…)``): what the amount is made of (a unit in
 #: brackets, ``(万元)``, is no note).
 _NOTE_AFTER_AMOUNT_RE = re.compile(r"\s*\([^()]{3,}\)$")  # what is left must read as an amount
-
-
-@cache
-def money_scale() -> dict[str, float]:
-    """Each money unit of ``metadata/units.csv`` with its factor to 万元.
-
-    Examples:
-        >>> money_scale()["亿元"], money_scale()["元"]
-        (10000.0, 0.0001)
-    """
-    return {row["unit"]: float(row["yuan_factor"]) / 1e4 for row in read_metadata("units") if row["kind"] == "money"}
 
 
 @cache

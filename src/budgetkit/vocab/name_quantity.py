@@ -25,7 +25,8 @@ import re
 from functools import cache, lru_cache
 
 from budgetkit.model.normalize import normalize_text
-from budgetkit.vocab.values import IndicatorValue, load_units, parse_indicator_value
+from budgetkit.vocab.units import load_units
+from budgetkit.vocab.values import IndicatorValue, parse_indicator_value
 
 __all__ = ["quantity_in_name", "unit_from_name", "value_unit_first", "value_with_name_unit"]
 

@@ -21,8 +21,8 @@ a sentence with a number      text: the first number, its unit and comparator ar
 ============================  =============================================================
 
 Units are data (``metadata/units.csv``: unit, kind, English name, factor to 元,
-time dimension). Comparator words are data too (:data:`PREFIX_OPS`,
-:data:`SUFFIX_OPS`). Every value gets a kind; the parser never returns
+time dimension). Comparator signs and words are data too (``metadata/comparators.csv``:
+:data:`PREFIX_OPS`, :data:`SUFFIX_OPS`). Every value gets a kind; the parser never returns
 nothing: a value it cannot read as a number is ``qualitative`` (no digits) or
 ``text`` (digits inside a phrase).
 
@@ -51,8 +51,9 @@ from functools import cache, lru_cache
 import pandas as pd
 
 from budgetkit.errors import ParseError
-from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
+from budgetkit.vocab.comparators import role as comparator_role
+from budgetkit.vocab.units import load_units
 
 __all__ = [
     "KINDS",
@@ -63,6 +64,7 @@ __all__ = [
     "IndicatorValue",
     "load_units",
     "is_measurable",
+    "value_prefix",
     "parse_indicator_value",
     "parse_indicator_values",
 ]
@@ -74,51 +76,11 @@ KINDS = ("deadline", "frequency", "money", "rate", "percent", "count", "qualitat
 #: The kinds that state something measurable: a number with a unit, or a date.
 MEASURABLE_KINDS = frozenset(KINDS) - {"qualitative", "text"}
 
-#: Words before a number and the comparator they mean (longest first when matched).
-PREFIX_OPS = {
-    "不低于": "≥",
-    "不少于": "≥",
-    "不小于": "≥",
-    "至少": "≥",
-    "大于等于": "≥",
-    "达到": "=",
-    "达": "=",
-    "大于": ">",
-    "多于": ">",
-    "高于": ">",
-    "超过": ">",
-    "不高于": "≤",
-    "不超过": "≤",
-    "不多于": "≤",
-    "不大于": "≤",
-    "最多": "≤",
-    "控制在": "≤",
-    "小于等于": "≤",
-    "小于": "<",
-    "少于": "<",
-    "低于": "<",
-    "约": "≈",
-    "大约": "≈",
-    "平均": "=",
-    "人均": "=",
-    "户均": "=",
-    "年均": "=",
-    "共": "=",
-    "累计": "=",
-    "全年": "=",
-}
+#: Words before a number and the comparator they mean (``metadata/comparators.csv``, role ``value_prefix``).
+PREFIX_OPS: dict[str, str] = dict(comparator_role("value_prefix"))
 
-#: Words after a number (and its unit) and the comparator they mean.
-SUFFIX_OPS = {
-    "及以上": "≥",
-    "以上": "≥",
-    "及以下": "≤",
-    "以下": "≤",
-    "以内": "≤",
-    "之内": "≤",
-    "内": "≤",
-    "左右": "≈",
-}
+#: Words after a number (and its unit) and the comparator they mean (role ``value_suffix``).
+SUFFIX_OPS: dict[str, str] = dict(comparator_role("value_suffix"))
 
 #: Qualifiers that put the number per something: 人均 6000元 is 6000 元 per 人.
 PER_QUALIFIERS = {
@@ -136,25 +98,8 @@ PER_QUALIFIERS = {
     "每次": "次",
 }
 
-#: Comparator signs as printed, to the canonical sign.
-_SIGNS = {
-    ">=": "≥",
-    "<=": "≤",
-    "≧": "≥",
-    "≦": "≤",
-    "═": "=",  # a box-drawing double line typed for = (═100%)
-    "⩾": "≥",
-    "⩽": "≤",
-    "≥": "≥",
-    "≤": "≤",
-    ">": ">",
-    "<": "<",
-    "=": "=",
-    "≈": "≈",
-    "~": "≈",
-    "≒": "≈",
-    "±": "≤",  # a tolerance (误差±3%): the deviation at most
-}
+#: Comparator signs as printed, to the canonical sign (role ``value_sign``: ``>=``, ``≧``, ``═`` typed for =, ``±``).
+_SIGNS: dict[str, str] = dict(comparator_role("value_sign"))
 
 #: Words that make a target vague (有所缓解, 逐步提高); the first found goes to ``qualifier``.
 VAGUE_WORDS = (
@@ -221,19 +166,6 @@ class IndicatorValue:
     per_unit: str | None = None
     deadline: dt.date | None = None
     value_yuan: float | None = None
-
-
-@cache
-def load_units() -> dict[str, dict[str, str]]:
-    """Return the unit vocabulary ``{unit: {kind, en, yuan_factor, time}}`` from ``metadata/units.csv``.
-
-    Examples:
-        >>> load_units()["万元"]["yuan_factor"]
-        '10000'
-        >>> load_units()["个月"]["time"]
-        'month'
-    """
-    return {row["unit"]: row for row in read_metadata("units")}
 
 
 def _unit_re() -> str:
@@ -520,6 +452,37 @@ def is_measurable(text: str) -> bool:
         (True, True, False)
     """
     return parse_indicator_value(text).kind in MEASURABLE_KINDS
+
+
+#: Words a value of words opens with (有所减轻, 明显改善): the vague words a target starts with, not the verbs.
+_WORD_VALUE_OPENINGS = VAGUE_WORDS[:9]
+
+
+@cache
+def _prefix_res() -> tuple[re.Pattern[str], ...]:
+    unit = _unit_re()
+    # a rate's basis after the unit (元/人, 元/人.每天, 元/人·天) and a word closing the number (以上, 以内)
+    per = r"(?:/[^\d/\s.,;，。、]{1,2})?(?:[.·](?:每)?[天日月年周次])?"
+    return (
+        re.compile(r"\d{4}年(?:\d{1,2}月(?:\d{1,2}[日号]|份|底|末)?|底|年底)?(?:前|之前|以前)?"),
+        re.compile(rf"(?:{_SIGN_RE})?(?:{_PREFIX_RE})?(?:{_SIGN_RE})?(?:{_NUM})(?:{unit})?{per}(?:{_SUFFIX_RE})?"),
+        re.compile(rf"(?:{'|'.join(_WORD_VALUE_OPENINGS)})[\u3400-\u9fff]{{2}}"),
+    )
+
+
+def value_prefix(text: str) -> int:
+    """The length of the target ``text`` opens with, 0 when it opens with none (where a run-together row's value ends).
+
+    A number with its comparator, unit, rate basis and closing word; a date; a vague word and its verb.
+
+    Examples:
+        >>> [value_prefix(t) for t in ("17元/人.每天反映学生每天用餐标准", "95%以上学生对学校伙食满意程度",
+        ...                            "2023年12月31日反映该项目完成时间", "大于90%适龄学生入学情况",
+        ...                            "有所减轻对家庭负担", "168反映补助学生人数", "学生补助标准17元")]
+        [8, 5, 11, 5, 4, 3, 0]
+    """
+    found = [m.end() for r in _prefix_res() if (m := r.match(text)) is not None and m.end() > 0]
+    return max(found, default=0)
 
 
 def parse_indicator_values(values: Iterable[str], year: int | None = None) -> pd.DataFrame:

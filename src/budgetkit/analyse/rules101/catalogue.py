@@ -7,7 +7,8 @@
   and English message (``str.format`` fields such as ``{name}``, ``{value}``).
 - ``metadata/rule_words.csv``: the word lists (vague words, routine-management words, placeholders,
   class keywords …), one list per name.
-- ``metadata/rule_levels.csv``: the level-2 groups each template allows under each level-1 (R6).
+- ``metadata/rule_levels.csv``: the level-2 groups each template allows under each level-1 (R6), and (``audit``)
+  the groups the audit's structure checks require.
 
 Examples:
     >>> rule("R13").clause, rule("R13").severity
@@ -153,6 +154,45 @@ def allowed_level2(template: str) -> dict[str, frozenset[str]]:
         if r["template"] == template:
             out.setdefault(r["level1"], set()).add(r["level2"])
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@cache
+def audit_levels() -> tuple[dict[str, str], dict[str, tuple[str, tuple[str, ...]]]]:
+    """The level structure the audit's ``missing_level1``/``missing_level2`` checks require (``rule_levels.csv``).
+
+    Rows with an ``audit`` mark: each of their level-1 groups is required (with its English name,
+    ``level1_en``); ``all`` rows are each required under their level-1, of ``any`` rows one is.
+
+    Returns:
+        ``(required level-1 → English name, level-1 → (mode, level-2 groups))`` in file order.
+
+    Examples:
+        >>> level1, level2 = audit_levels()
+        >>> list(level1.values()), level2["效益指标"][0]
+        (['outputs', 'outcomes', 'satisfaction'], 'any')
+    """
+    level1: dict[str, str] = {}
+    level2: dict[str, tuple[str, list[str]]] = {}
+    for r in read_metadata("rule_levels"):
+        if r["audit"]:
+            level1.setdefault(r["level1"], r["level1_en"])
+        if r["audit"] in {"all", "any"}:
+            level2.setdefault(r["level1"], (r["audit"], []))[1].append(r["level2"])
+    return level1, {k: (mode, tuple(v)) for k, (mode, v) in level2.items()}
+
+
+@cache
+def level1_names() -> dict[str, str]:
+    """English name of every level-1 group of ``rule_levels.csv``, the audit's required ones first.
+
+    Examples:
+        >>> level1_names()["成本指标"]
+        'cost'
+    """
+    names = dict(audit_levels()[0])
+    for r in read_metadata("rule_levels"):
+        names.setdefault(r["level1"], r["level1_en"])
+    return names
 
 
 def rules_frame() -> pd.DataFrame:

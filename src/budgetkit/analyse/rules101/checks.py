@@ -27,10 +27,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from budgetkit.analyse.reconcile import indicator_key
+from budgetkit.analyse.indicator_names import indicator_key
 from budgetkit.analyse.rules101.catalogue import allowed_level2, match_word, words
 from budgetkit.analyse.rules101.context import KLASS_ZH, ProjectContext, Row
 from budgetkit.analyse.rules101.shapes import all_units, is_money, money_units
+from budgetkit.vocab.comparators import ops_bounded
 
 __all__ = ["CHECKS", "Check", "Finding"]
 
@@ -53,7 +54,7 @@ _LEVEL2_ROWS, _PROJECT_ROWS = 10, 25  # R29 [inferred thresholds]
 _SHOWN = 7
 _UNIT_IN_NAME_RE = re.compile(r"\(([^()]{1,8})\)$")
 _PERCENT_IN_NAME_RE = re.compile(r"\d+(?:\.\d+)?%")
-_GOOD_OPS, _CAP_OPS = frozenset("≥>"), frozenset("≤<")
+_GOOD_OPS, _CAP_OPS = ops_bounded("lower"), ops_bounded("upper")  # metadata/comparators.csv
 _WEIGHT_SCHEMES = {  # C:1720: level-1 weights by the groups present (cost, satisfaction)
     (True, True): {"成本指标": 20, "产出指标": 40, "效益指标": 20, "满意度指标": 10},
     (False, True): {"产出指标": 50, "效益指标": 30, "满意度指标": 10},

@@ -27,8 +27,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
+from budgetkit.vocab.comparators import role
+from budgetkit.vocab.units import load_units, money_scale
 from budgetkit.vocab.vocabulary import match_key
 
 __all__ = ["Shape", "all_units", "clean", "is_money", "money_units", "shape", "text_key"]
@@ -42,9 +43,7 @@ _PERCENT_RE = re.compile(r"(\d+(?:\.\d+)?)\(?[%％]")
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|[.\-/]\d{1,2}(?!\d)|-(?:19|20)\d{2}|至)"
                       r"|(?<=\d{4}[至\-~到])((?:19|20)\d{2})(?![\d.])")  # the end of a span: 2024至2027
 _MONEY_FIRST_RE = re.compile(r"^(?:万元|元|亿元|千元)[≥≤<>=≈约]*\d")  # 万元≤184.94: the unit before the number
-_OP_WORDS = (("不低于", "≥"), ("不少于", "≥"), ("大于等于", "≥"), ("大于", ">"), ("高于", ">"), ("超过", ">"),
-             ("不高于", "≤"), ("不超过", "≤"), ("不多于", "≤"), ("小于等于", "≤"), ("小于", "<"), ("低于", "<"),
-             ("以上", "≥"), ("以内", "≤"), ("以下", "≤"))
+_OP_WORDS = tuple(role("rule_word").items())  # metadata/comparators.csv, in the order tried
 
 
 @dataclass(frozen=True)
@@ -129,14 +128,13 @@ def shape(value: object) -> Shape:
 @cache
 def all_units() -> frozenset[str]:
     """Every unit of ``metadata/units.csv``."""
-    return frozenset(r["unit"] for r in read_metadata("units"))
+    return frozenset(load_units())
 
 
 @cache
 def money_units() -> tuple[str, ...]:
     """The money units of ``metadata/units.csv`` (元, 万元, 万 …), longest first."""
-    units = [r["unit"] for r in read_metadata("units") if r["kind"] == "money"]
-    return tuple(sorted(units, key=len, reverse=True))
+    return tuple(sorted(money_scale(), key=len, reverse=True))
 
 
 @cache
