@@ -142,6 +142,8 @@ def synonyms(label: str) -> list[str]:
     term = m.term
     if m.qualifiers or term.role not in ("field", "goal", "column", "level1", "level2"):
         return []
+    if len({t.role for t in m.terms}) > 1:  # 成本指标 is a level 1 and a level 2: a synonym of one role is not of both
+        return []
     same = []
     for ts in terms().values():
         for t in ts:

@@ -672,3 +672,26 @@ def test_goal_numbered_rows(toks, want):
     out = split_enumerated_rows([Tok(t, (cell,), gap, match=lookup(t) if known else None) for t, gap, known in toks])
     assert [t.text for t in out] == want
     assert [t.heading for t in out].count(True) == (1 if want[0].startswith("目标") and want[0][2:].isdigit() else 0)
+
+
+@pytest.mark.parametrize(("roles", "line", "want"), [
+    pytest.param(["indicator", "standard", "value"], "发放补助 100% 按实际情况发放", ("100%", "按实际情况发放"),
+                 id="pre101-standard-before-the-value-holds-a-target"),
+    pytest.param(["indicator", "standard", "value"], "开展活动 100% 100%", ("100%", "100%"),
+                 id="pre101-standard-repeats-the-target"),
+    pytest.param(["indicator", "value", "standard"], "主体班培训人次 280人次 计划标准", ("计划标准", "280人次"),
+                 id="standard-after-the-value-holds-a-basis"),
+])
+def test_a_standard_before_the_value_holds_a_target(roles, line, want):
+    from budgetkit.model.cells import Cell
+    from budgetkit.recognise.align import align_section, make_schema
+    from budgetkit.segment.tokens import LINE, Tok
+
+    toks = [Tok(t, (Cell(t, 1),), LINE, match=lookup(t)) for t in ("产出指标", "数量指标")]
+    toks += [Tok(x, (Cell(line, k),), LINE) for k, x in enumerate([line, line.replace("发放补助", "发放补贴")], 2)]
+    schema = make_schema(["level1", "level2", *roles])
+    first = align_section(toks, schema)[0]
+    got: dict[str, str] = {}
+    for unit, k, _how in first.units:
+        got[schema[k].role] = " ".join(filter(None, (got.get(schema[k].role), unit.text)))
+    assert (got.get("standard"), got.get("value")) == want

@@ -275,7 +275,7 @@ _COSTS: dict[str, dict[str, float]] = {
     "measure_unit": {"unit": 0.0, "blank": 0.0},
     "explanation": {"expl": 0.0, "text": 0.5, "qual": 1.0, "label?": 1.0, "meas": 2.0, "num": 2.0, "std": 1.5,
                     "blank": 0.0},
-    "standard": {"std": 0.0, "text": 0.5, "qual": 0.8, "blank": 0.0, "meas": 0.0, "num": 0.0},
+    "standard": {"std": 0.0, "text": 0.5, "qual": 0.8, "blank": 0.0},
     "score": {"num": 0.0, "blank": 0.0},
     "score_got": {"num": 0.0, "blank": 0.0},
     "note": {"blank": 0.0, "text": 0.5, "qual": 0.8, "meas": 1.5, "num": 1.5},
@@ -285,6 +285,8 @@ _COSTS: dict[str, dict[str, float]] = {
 _COSTS["indicator"]["ph"] = -_MISSING_VALUE
 _VALUE_COSTS["phv"] = 0.0
 _COSTS["indicator"]["phv"] = 4.0
+# a 绩效标准 column printed before the value's (the pre-101 福建 template: 绩效标准 | 全年绩效目标) holds a target
+_COSTS["standard_before_value"] = dict(_COSTS["standard"], meas=0.0, num=0.0)
 _COSTS["level2_lt"] = _COSTS["level2"]
 _COSTS["indicator_lt"] = dict(_COSTS["indicator"], blank=0.5)
 _DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0, "nature": 5.0,
@@ -441,7 +443,9 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
     value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
     ind_col = next((k for k, r in enumerate(roles) if r == "indicator"), None)
     starts = [k for k, r in enumerate(roles) if r in _STARTS]
-    emit_of = {cls: [_emit(cls, r) for r in roles] for cls in set(classes)}
+    costed = ["standard_before_value" if r == "standard" and value_col is not None and k < value_col else r
+              for k, r in enumerate(roles)]
+    emit_of = {cls: [_emit(cls, r) for r in costed] for cls in set(classes)}
     emit = [emit_of[cls] for cls in classes]
     skip = [_SKIP_COST.get(r, 0.0) for r in roles]
     # prefix sums of skip costs: skipping columns a+1 .. b-1 costs cum[b] - cum[a+1]
