@@ -51,7 +51,6 @@ from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.spanning_rows import split_spanning_rows
-from budgetkit.segment.text import OPEN_AT_END
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -1275,10 +1274,9 @@ def _cut_by_file_end(tok: Tok) -> bool:
     """Whether a file ending on ``tok`` may have been cut inside its row.
 
     So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it; or where the text's rows close with a pipe and its last does not (``| 补助标准 | 15``).
+    closes it.
     """
-    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0] or any(
-        OPEN_AT_END in c.reasons for c in tok.cells)
+    return tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
