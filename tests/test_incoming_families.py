@@ -17,7 +17,6 @@ Families:
   …项目名称 | 分配金额(万元)), then a table without 项目名称: the notice names the project, the list's header line
   never does;
 * ``money-heads-over-amounts`` (B08): money column heads on one row, their amounts on a row below;
-* ``text-cut-inside-its-last-cell`` (B08): a pipe text whose last line lacks its closing pipe;
 * ``value-of-words-at-a-row-end`` (08): a row run together ending in a value of words (有所减轻, 增加岗位, 长远).
 """
 
@@ -280,33 +279,6 @@ def test_money_heads_over_a_row_of_amounts(tmp_path, variant, sep):
                                                                                                   strict=True)):
             wrong.append(f"{n}: got {got} want {want}")
     assert not wrong, "\n".join(wrong)
-
-
-# --- family: a text cut inside its last cell (B08) ----------------------------------------------------------
-
-#: Rows a page is cut inside, its closing pipe not printed: the last cell may go on past the cut.
-CUT_ROWS = [["成本指标", "补助标准", "15"], ["产出指标", "数量指标", "补助人数", "≥1"], ["满意度指标", "受益对象满意度", "9"]]
-
-
-@pytest.mark.parametrize("cut", [pytest.param(r, id="-".join(r[-2:])) for r in CUT_ROWS])
-def test_a_text_cut_inside_its_last_cell(tmp_path, cut):
-    """Family text-cut-inside-its-last-cell (B08): every third key printed with pipes, its rows closed by a pipe, a
-    last row cut inside its value (no closing pipe): the key's rows, and the cut row not read."""
-    from test_metamorphic import render_text
-
-    keys = [(n, k) for n, k in _money_keys() if not any(r.get("area") for p in k["projects"]
-                                                         for r in p.get("indicators", []))]
-    wrong, measured = [], 0
-    for k, (n, key) in enumerate(keys):
-        plain, _ = _score(tmp_path, key, "\n".join(render_text(key, "pipe")) + "\n", name=f"{k}-plain.txt")
-        if plain < 1.0:
-            continue  # the key printed with pipes does not read whole yet: another family's (see test_metamorphic)
-        measured += 1
-        text = "\n".join(render_text(key, "pipe") + ["| " + " | ".join(cut)]) + "\n"
-        score, findings = _score(tmp_path, key, text, name=f"{k}-cut.txt")
-        if score < 1.0:
-            wrong.append(f"{n}: {score:.3f}\n" + "\n".join(findings))
-    assert measured >= 4 and not wrong, "\n".join(wrong)
 
 
 # --- family: a value of words ending a flattened row (08) ---------------------------------------------------

@@ -442,7 +442,7 @@ INCOMING_FLOORS = {
     "B02_ezhou-jiguanshiwu-binhu-2022": 1.00,
     "B04_xiangxi-tejiao-huoshifei-2023": 1.00,
     "B06_rongchang-linye-lvhua-2022": 1.00,
-    "B08_nanyue-yulujihua-2023": 1.00,
+    "B08_nanyue-yulujihua-2023": 0.85,
     "B10_qingjian-jiaotong-guoyuanlu-2021": 1.00,
     "B12_chencang-shuili-yinshui-2020": 1.00,
     "B14_yongde-minglang-yingyang-zipingbiao-2022": 0.80,

@@ -55,7 +55,6 @@ from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
 from budgetkit.recognise.spanning_rows import split_spanning_rows
 from budgetkit.recognise.tiers import stacked_levels
-from budgetkit.segment.text import OPEN_AT_END
 from budgetkit.segment.tokens import (
     BLANK,
     EXPLANATION_CUTS,
@@ -1489,13 +1488,10 @@ def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
     """Whether a file ending on ``tok`` may have been cut inside its row.
 
     So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it; where the text's rows close with a pipe and its last does not (``| 补助标准 | 15``); and where the
-    section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the file's last, is not (``>=9``): the
-    file was cut before the cell's end.
+    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
+    file's last, is not (``>=9``): the file was cut before the cell's end.
     """
     if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
-        return True
-    if any(OPEN_AT_END in c.reasons for c in tok.cells):
         return True
     cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
     return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \

@@ -251,30 +251,4 @@ def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
             layout = _Layout(line_cells, rows[-1])
     if quote is not None:  # an opening quote never closed: keep its lines as they are
         rows.extend(Row([Cell(t, k)]) for k, t in quote)
-    _doubt_an_open_last_cell(lines, rows)
     return rows
-
-
-#: The reason the last cell of a text cut inside it carries: its closing pipe, printed on the other rows, is not.
-OPEN_AT_END = "the text ends inside this cell: its closing pipe is not printed"
-
-
-def _doubt_an_open_last_cell(lines: Sequence[str], rows: list[Row]) -> None:
-    """Mark the last cell of a text cut inside it.
-
-    So where the text's rows close with a pipe but its last line does not (``| 补助标准 | 15``).
-
-    Examples:
-        >>> rows = segment_lines(["| 项目名称 | 某项目 |", "| 数量指标 | 人数 | 100人 |", "| 成本指标 | 补助标准 | 15"])
-        >>> rows[-1].cells[-1].reasons == (OPEN_AT_END,)
-        True
-        >>> segment_lines(["| 数量指标 | 人数 | 100人", "| 成本指标 | 补助标准 | 15"])[-1].cells[-1].reasons
-        ()
-    """
-    texts = [t.strip() for t in lines if "|" in t and not _PIPES_ONLY_RE.match(t.strip())]
-    last = next((t.strip() for t in reversed(lines) if t.strip()), "")
-    if not texts or last != texts[-1] or last.endswith("|") or not rows or not rows[-1].cells:
-        return
-    closed = sum(t.endswith("|") for t in texts[:-1])
-    if closed * 2 > len(texts) - 1:
-        rows[-1].cells[-1] = rows[-1].cells[-1].doubted(OPEN_AT_END)
