@@ -761,9 +761,8 @@ EXPLANATION_CUT = "explanation cut off a run-together row"
 
 @cache
 def _word_target_re() -> re.Pattern:
-    """Targets of words whole in themselves (``不超预算``), from ``metadata/word_targets.csv``, longest first."""
-    words = sorted((r["word"] for r in read_metadata("word_targets")), key=len, reverse=True)
-    return re.compile("|".join(re.escape(w) for w in words))
+    """Targets of words whole in themselves (``不超预算``: ``cap`` in ``metadata/word_values.csv``), longest first."""
+    return re.compile("|".join(re.escape(w) for w in _word_values()["cap"]))
 
 
 def _cut_word_targets(part: str) -> list[str]:
@@ -945,7 +944,10 @@ def _goal_numbered(out: list[Tok], tok: Tok, number: str, rest: str) -> None:
 
 @cache
 def _word_values() -> dict[str, tuple[str, ...]]:
-    """Words a value of words is made of (``metadata/word_values.csv``), by kind: ``opens``, ``verb``, ``whole``."""
+    """Words a value of words is made of (``metadata/word_values.csv``), by kind.
+
+    ``opens``, ``verb`` and ``whole`` make a value of words; ``cap`` is a target whole in itself (不超预算).
+    """
     out: dict[str, list[str]] = {}
     for row in read_metadata("word_values"):
         out.setdefault(row["kind"], []).append(row["word"])
