@@ -36,7 +36,7 @@ from budgetkit.model import rules
 from budgetkit.recognise.regions import YEAR_RE
 from budgetkit.segment.tokens import BLANK, BREAK, LINE, PIECE, Tok, join_text
 from budgetkit.vocab.amounts import money_scale, parse_amount
-from budgetkit.vocab.vocabulary import Term, scan, terms
+from budgetkit.vocab.vocabulary import Term, match_key, scan, terms
 
 __all__ = ["Header", "parse_amount", "read_header"]
 
@@ -146,18 +146,22 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
     With ``entry``, the table is a row of a list-form disclosure: the cells before
     its first heading are its code, name and amount (see :func:`_read_entry`).
     """
-    from budgetkit.vocab.vocabulary import match_key
+    reading = _HeaderReading(toks, default_scale)
+    h = reading.h
+    lead, runs = _label_runs(toks)
+    if entry:
+        lead = _read_entry(lead, h)
+    for tok in lead:
+        if not reading.note_title(tok):
+            h.leftovers.append((tok, "text before the first header label"))
+    for labels, values in runs:
+        reading.read_run(labels, values)
+    reading.finish(toks)
+    return h
 
-    h = Header()
-    rec = h.record
-    block_scale = next((t.match.scale for t in toks if t.role("block") is not None and t.match.scale), None)
-    unit_scale = None
-    block: str | None = None
-    sub_cols: list[Term] = []
-    rank = _department_rank()
-    candidates: dict[str, list[tuple[int, str]]] = {"department": [], "implementing_unit": []}
 
-    # group into runs: labels, and the values after them
+def _label_runs(toks: Sequence[Tok]) -> tuple[list[Tok], list[tuple[list[tuple[Tok, Term]], list[Tok]]]]:
+    """Group header tokens into runs: labels, and the values after them; the tokens before the first label lead."""
     runs: list[tuple[list[tuple[Tok, Term]], list[Tok]]] = []
     lead: list[Tok] = []
     for tok in toks:
@@ -170,12 +174,45 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
             runs[-1][1].append(tok)
         else:
             lead.append(tok)
+    return lead, runs
 
-    def note_title(tok: Tok) -> bool:
-        text = tok.text
+
+def _sub_col_name(term: Term, col: Term) -> str | None:
+    """The field a money sub-table row's amount under ``col`` fills: only the year's budget column fills one."""
+    name = term.field if col.field == "annual_total" and term.role != "row" else col.field
+    if term.role == "row" and col.field == "annual_total":
+        name = "annual_total"
+    elif col.field != "annual_total":
+        name = None
+    return name
+
+
+class _HeaderReading:
+    """The state of reading one header; one method per role of label.
+
+    It holds the block and unit in force, a money sub-table's columns, and the department and unit
+    printings waiting for their tier.
+    """
+
+    def __init__(self, toks: Sequence[Tok], default_scale: float | None) -> None:
+        self.h = Header()
+        self.rec = self.h.record
+        self.default_scale = default_scale
+        self.block_scale = next((t.match.scale for t in toks if t.role("block") is not None and t.match.scale),
+                                None)
+        self.unit_scale: float | None = None
+        self.block: str | None = None
+        self.cur_block_scale: float | None = None
+        self.sub_cols: list[Term] = []
+        self.rank = _department_rank()
+        self.candidates: dict[str, list[tuple[int, str, Tok]]] = {"department": [], "implementing_unit": []}
+
+    def note_title(self, tok: Tok) -> bool:
+        """Read a title or year cell into the record; whether it was one."""
+        rec, text = self.rec, tok.text
         if YEAR_RE.match(text):
             rec.setdefault("year", int(YEAR_RE.match(text)[1]))
-            h.used.add(id(tok))
+            self.h.used.add(id(tok))
             return True
         if len(text) <= 80 and scan(text, "title") is not None:
             rec.setdefault("table_title", text)
@@ -185,11 +222,13 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
             m = _TITLE_YEAR_RE.search(text)
             if m and 2000 < int(m[1]) < 2100:
                 rec.setdefault("title_year", int(m[1]))
-            h.used.add(id(tok))
+            self.h.used.add(id(tok))
             return True
         return False
 
-    def extra(label: Tok | None, fieldname: str, value: str | None, toks_: Sequence[Tok] = ()) -> None:
+    def extra(self, label: Tok | None, fieldname: str, value: str | None, toks_: Sequence[Tok] = ()) -> None:
+        """Keep a label and its value in ``header_extras``."""
+        h = self.h
         h.extras.append({"label": label.text if label is not None else "", "field": fieldname,
                          "value": value or None, "tok": label if label is not None else (toks_[0] if toks_
                                                                                            else None)})
@@ -197,177 +236,201 @@ def read_header(toks: Sequence[Tok], default_scale: float | None = None, entry: 
             h.used.add(id(label))
         h.used.update(id(t) for t in toks_)
 
-    if entry:
-        lead = _read_entry(lead, h)
-    for tok in lead:
-        if not note_title(tok):
-            h.leftovers.append((tok, "text before the first header label"))
-
-    def scale_for(term_tok: Tok, own: float | None) -> float:
+    def scale_for(self, term_tok: Tok, own: float | None) -> float:
+        """The unit of an amount: its own, else its label's, its block's, the table's, the default."""
         if own is not None:
             return own
         if term_tok.match is not None and term_tok.match.scale is not None:
             return term_tok.match.scale
-        for s in (cur_block_scale, block_scale, unit_scale, default_scale):
+        for s in (self.cur_block_scale, self.block_scale, self.unit_scale, self.default_scale):
             if s is not None:
                 return s
         return 1.0
 
-    def set_money(label: Tok, term: Term, value_toks: list[Tok]) -> list[Tok]:
+    def enter_block(self, tok: Tok, term: Term) -> None:
+        """A money block label (本级资金, 转移支付 …): the block and its unit in force from here."""
+        self.block = term.field or self.block
+        self.cur_block_scale = tok.match.scale if tok.match.scale is not None else self.cur_block_scale
+
+    def set_money(self, label: Tok, term: Term, value_toks: list[Tok]) -> list[Tok]:
         """Set an amount; return the value tokens not used."""
-        nonlocal block
         if not value_toks:
             return []
-        first, rest = value_toks[0], list(value_toks[1:])
-        # a self-evaluation money row: values under the sub-table's columns
-        if sub_cols and (term.role == "row" or term.field in _MONEY):
-            vals = [t for t in value_toks if t.text]
-            texts = [t.text for t in vals]
-            seen_zero: set[str] = set()  # the rows whose first budget column printed 0 in this row
-            if len(vals) == 1 and len(sub_cols) == 3:
-                texts = _split_by_ratio(vals[0].text, 3) or texts
-            for col, text in zip(sub_cols, texts, strict=False):
-                amt = parse_amount(text)
-                name = term.field if col.field == "annual_total" and term.role != "row" else col.field
-                if term.role == "row" and col.field == "annual_total":
-                    name = "annual_total"
-                elif col.field != "annual_total":
-                    name = None
-                if amt is not None and name:
-                    key = f"{name}_wan"
-                    # 年初预算数 first; printed 0 (all of the year's budget came during it), 全年预算数
-                    if key not in rec or rec[key] == 0 and amt[0] and name in seen_zero:
-                        rec[key] = round(amt[0] * scale_for(label, amt[1]), 6)
-                    if rec[key] == 0:
-                        seen_zero.add(name)
-                extra(None, f"{term.field}:{col.field}", text)
-            h.used.update(id(t) for t in value_toks)
-            return []
+        if self.sub_cols and (term.role == "row" or term.field in _MONEY):
+            return self.sub_table_money_row(label, term, value_toks)
+        rec, first, rest = self.rec, value_toks[0], list(value_toks[1:])
         amt = parse_amount(first.text)
         if amt is None:
-            h.leftovers.append((first, f"{term.field}_wan: not an amount"))
+            self.h.leftovers.append((first, f"{term.field}_wan: not an amount"))
             rec.setdefault(f"_{term.field}_unreadable", True)
             return list(value_toks[1:])
         field_name = term.field
         if field_name == "fund_total":
-            field_name = {"own_level": "own_level", "transfer": "transfer"}.get(block or "", "annual_total")
+            field_name = {"own_level": "own_level", "transfer": "transfer"}.get(self.block or "", "annual_total")
         key = f"{field_name}_wan"
-        value = round(amt[0] * scale_for(label, amt[1]), 6)
+        value = round(amt[0] * self.scale_for(label, amt[1]), 6)
         if key in rec and rec[key] is not None:
-            extra(label, field_name, first.text, [first])
+            self.extra(label, field_name, first.text, [first])
         else:
             rec[key] = value
-            h.used.add(id(first))
+            self.h.used.add(id(first))
         return rest
 
-    cur_block_scale: float | None = None
-    for labels, values in runs:
-        # labels followed directly by labels have empty values
+    def sub_table_money_row(self, label: Tok, term: Term, value_toks: list[Tok]) -> list[Tok]:
+        """A self-evaluation money row: values under the sub-table's columns; all of them used."""
+        rec, sub_cols = self.rec, self.sub_cols
+        vals = [t for t in value_toks if t.text]
+        texts = [t.text for t in vals]
+        seen_zero: set[str] = set()  # the rows whose first budget column printed 0 in this row
+        if len(vals) == 1 and len(sub_cols) == 3:
+            texts = _split_by_ratio(vals[0].text, 3) or texts
+        for col, text in zip(sub_cols, texts, strict=False):
+            amt = parse_amount(text)
+            name = _sub_col_name(term, col)
+            if amt is not None and name:
+                key = f"{name}_wan"
+                # 年初预算数 first; printed 0 (all of the year's budget came during it), 全年预算数
+                if key not in rec or rec[key] == 0 and amt[0] and name in seen_zero:
+                    rec[key] = round(amt[0] * self.scale_for(label, amt[1]), 6)
+                if rec[key] == 0:
+                    seen_zero.add(name)
+            self.extra(None, f"{term.field}:{col.field}", text)
+        self.h.used.update(id(t) for t in value_toks)
+        return []
+
+    def empty_label(self, tok: Tok, term: Term) -> None:
+        """A label followed directly by another label: its value is empty."""
+        self.h.used.add(id(tok))
+        if term.role in ("subtable", "goal", "unit_label"):
+            return
+        if term.role == "block":
+            self.enter_block(tok, term)
+        elif term.role in ("field",) and term.field in _MONEY:
+            self.rec.setdefault(f"{term.field if term.field != 'fund_total' else 'annual_total'}_wan", None)
+        elif term.role == "field" and term.field in _TEXT:
+            self.extra(tok, term.field, None)
+        else:
+            self.extra(tok, term.field or term.role, None)
+
+    def read_run(self, labels: list[tuple[Tok, Term]], values: list[Tok]) -> None:
+        """Read one run: labels followed directly by labels are empty, the last one takes the values."""
         for tok, term in labels[:-1]:
-            h.used.add(id(tok))
-            if term.role == "subtable":
-                continue
-            if term.role == "block":
-                block = term.field or block
-                cur_block_scale = tok.match.scale if tok.match.scale is not None else cur_block_scale
-                continue
-            if term.role == "goal":
-                continue
-            if term.role == "unit_label":
-                continue
-            if term.role in ("field",) and term.field in _MONEY:
-                rec.setdefault(f"{term.field if term.field != 'fund_total' else 'annual_total'}_wan", None)
-                continue
-            if term.role == "field" and term.field in _TEXT:
-                extra(tok, term.field, None)
-                continue
-            extra(tok, term.field or term.role, None)
+            self.empty_label(tok, term)
         subs = [term for _, term in labels if term.role == "subtable"]
         if len(subs) >= 2:  # the columns of a money sub-table, in the order printed (分值, 得分 among them)
-            sub_cols = [term for _, term in labels if term.role in ("subtable", "column", "extra")]
+            self.sub_cols = [term for _, term in labels if term.role in ("subtable", "column", "extra")]
         goal_run = [(t, term) for t, term in labels if term.role == "goal"]
         tok, term = labels[-1]
-        h.used.add(id(tok))
-        vals = list(values)
-        # a value that is itself shaped like an unknown label starts an extra of its own
-        if term.role == "block":
-            block = term.field or block
-            cur_block_scale = tok.match.scale if tok.match.scale is not None else cur_block_scale
-            leftover_vals = vals
-        elif term.role == "unit_label":
-            leftover_vals = vals
-            if vals and _UNIT_WORD_RE.match(vals[0].text):
-                unit_scale = money_scale()[vals[0].text]
-                rec.setdefault("unit_label", "万元" if vals[0].text in ("万元", "万") else vals[0].text)
-                h.scale = unit_scale
-                h.used.add(id(vals[0]))
-                leftover_vals = vals[1:]
-        elif term.role == "goal" or goal_run:
-            runs_goals = goal_run if goal_run and goal_run[-1][0] is tok else [(tok, term)]
-            leftover_vals = _read_goals(runs_goals, vals, rec, h)
-        elif term.role in ("subtable", "column", "extra") and len(subs) >= 2 and vals \
-                and rec.get("annual_total_wan") is None and _first_row_amount(sub_cols, vals) is not None:
-            # a money row printed right after the sub-table's columns, its row label written elsewhere (a text
-            # layer written column by column): the block's first row, the year's total
-            text, pieces = _first_row_amount(sub_cols, vals)
-            amt = parse_amount(text)
-            rec["annual_total_wan"] = round(amt[0] * scale_for(tok, amt[1]), 6)
-            extra(tok, term.field or term.role, " ".join(pieces), vals)
-            leftover_vals = []
-        elif term.role in ("subtable", "column", "section"):
-            if term.role == "section" and not vals:
-                leftover_vals = []  # 绩效指标 heading the indicator block: structure, not a value
-            elif term.role != "subtable":
-                extra(tok, term.field or term.role, join_text(v.text for v in vals) or None, vals)
-                vals = []
-                leftover_vals = vals
-            else:
-                leftover_vals = vals
-        elif term.role in ("field", "row") and (term.field in _MONEY or term.role == "row"):
-            leftover_vals = set_money(tok, term, vals)
-        elif term.role == "field" and term.field in _TEXT:
-            value_toks, leftover_vals = _value_run(vals)
-            if value_toks and _AMOUNT_ONLY_RE.match(join_text(v.text for v in value_toks)):
-                # a bare amount is no name, department or unit (an amount of a block printed beside the label)
-                value_toks, leftover_vals = [], vals
-            text = join_text(v.text for v in value_toks) if value_toks else ""
-            h.used.update(id(v) for v in value_toks)
-            if term.field in candidates:
-                candidates[term.field].append((rank.get(match_key(term.term), 99), text, tok))
-                h.used.add(id(tok))
-            elif text and not rec.get(term.field):
-                rec[term.field] = text
-            else:
-                extra(tok, term.field, text or None)
-        else:  # a known extra (项目负责人, 补助区域 …)
-            value_toks, leftover_vals = _value_run(vals)
-            text = join_text(v.text for v in value_toks) if value_toks else ""
-            extra(tok, term.field, text or None, value_toks)
-            if term.field == "areas" and text:
-                h.areas = [a for a in re.split(r"[、,，/\s]+", text) if a]
-        _read_leftovers(leftover_vals, h, extra, note_title)
+        self.h.used.add(id(tok))
+        leftover_vals = self.read_last_label(tok, term, list(values), len(subs) >= 2, goal_run)
+        _read_leftovers(leftover_vals, self.h, self.extra, self.note_title)
 
-    for name, cands in candidates.items():
-        filled = sorted((r, i, text) for i, (r, text, _) in enumerate(cands) if text)
-        chosen = filled[0][1] if filled else None
-        if filled:
-            rec[name] = filled[0][2]
-        for i, (_, text, tok) in enumerate(cands):
-            if i != chosen:  # the other tiers (中央主管部门, 省级主管部门 …) and empty printings
-                extra(tok, name, text or None)
-    if not rec.get("project") and any(e["field"] == "project" and not e["value"] for e in h.extras):
-        # the name label printed with no value after it, the name printed after the title instead
-        name = name_after_title(rec.get("table_title") or "")
-        if name:
-            rec["project"] = name
-    if "year" not in rec and "title_year" in rec:
-        rec["year"] = rec["title_year"]
-    rec.pop("title_year", None)
-    if block_scale is not None and unit_scale is None:
-        h.scale = block_scale
-        rec.setdefault("unit_label", "万元" if block_scale == 1.0 else "元")
-    _heads_over_amounts(toks, h, h.scale if h.scale is not None else default_scale)
-    return h
+    def read_last_label(self, tok: Tok, term: Term, vals: list[Tok], sub_table: bool,
+                        goal_run: list[tuple[Tok, Term]]) -> list[Tok]:
+        """Read the values after a run's last label by the label's role; return the values not used."""
+        if term.role == "block":
+            self.enter_block(tok, term)
+            return vals
+        if term.role == "unit_label":
+            return self.unit_line(vals)
+        if term.role == "goal" or goal_run:
+            runs_goals = goal_run if goal_run and goal_run[-1][0] is tok else [(tok, term)]
+            return _read_goals(runs_goals, vals, self.rec, self.h)
+        if term.role in ("subtable", "column", "extra") and sub_table and vals \
+                and self.rec.get("annual_total_wan") is None and _first_row_amount(self.sub_cols, vals) is not None:
+            return self.sub_table_first_row(tok, term, vals)
+        if term.role in ("subtable", "column", "section"):
+            return self.heading(tok, term, vals)
+        if term.role in ("field", "row") and (term.field in _MONEY or term.role == "row"):
+            return self.set_money(tok, term, vals)
+        if term.role == "field" and term.field in _TEXT:
+            return self.text_field(tok, term, vals)
+        return self.known_extra(tok, term, vals)
+
+    def unit_line(self, vals: list[Tok]) -> list[Tok]:
+        """The table's unit (单位: 万元)."""
+        if vals and _UNIT_WORD_RE.match(vals[0].text):
+            self.unit_scale = money_scale()[vals[0].text]
+            self.rec.setdefault("unit_label", "万元" if vals[0].text in ("万元", "万") else vals[0].text)
+            self.h.scale = self.unit_scale
+            self.h.used.add(id(vals[0]))
+            return vals[1:]
+        return vals
+
+    def sub_table_first_row(self, tok: Tok, term: Term, vals: list[Tok]) -> list[Tok]:
+        """A money row printed right after the sub-table's columns: the block's first row, the year's total.
+
+        Its row label is written elsewhere (a text layer written column by column).
+        """
+        text, pieces = _first_row_amount(self.sub_cols, vals)
+        amt = parse_amount(text)
+        self.rec["annual_total_wan"] = round(amt[0] * self.scale_for(tok, amt[1]), 6)
+        self.extra(tok, term.field or term.role, " ".join(pieces), vals)
+        return []
+
+    def heading(self, tok: Tok, term: Term, vals: list[Tok]) -> list[Tok]:
+        """A sub-table, column or section heading."""
+        if term.role == "section" and not vals:
+            return []  # 绩效指标 heading the indicator block: structure, not a value
+        if term.role != "subtable":
+            self.extra(tok, term.field or term.role, join_text(v.text for v in vals) or None, vals)
+            return []
+        return vals
+
+    def text_field(self, tok: Tok, term: Term, vals: list[Tok]) -> list[Tok]:
+        """A name, department, unit, attribute or period; department and unit wait for their tier."""
+        value_toks, leftover_vals = _value_run(vals)
+        if value_toks and _AMOUNT_ONLY_RE.match(join_text(v.text for v in value_toks)):
+            # a bare amount is no name, department or unit (an amount of a block printed beside the label)
+            value_toks, leftover_vals = [], vals
+        text = join_text(v.text for v in value_toks) if value_toks else ""
+        self.h.used.update(id(v) for v in value_toks)
+        if term.field in self.candidates:
+            self.candidates[term.field].append((self.rank.get(match_key(term.term), 99), text, tok))
+            self.h.used.add(id(tok))
+        elif text and not self.rec.get(term.field):
+            self.rec[term.field] = text
+        else:
+            self.extra(tok, term.field, text or None)
+        return leftover_vals
+
+    def known_extra(self, tok: Tok, term: Term, vals: list[Tok]) -> list[Tok]:
+        """A known extra (项目负责人, 补助区域 …)."""
+        value_toks, leftover_vals = _value_run(vals)
+        text = join_text(v.text for v in value_toks) if value_toks else ""
+        self.extra(tok, term.field, text or None, value_toks)
+        if term.field == "areas" and text:
+            self.h.areas = [a for a in re.split(r"[、,，/\s]+", text) if a]
+        return leftover_vals
+
+    def choose_tiers(self) -> None:
+        """Choose the department and unit among their printings; the others go to ``header_extras``."""
+        rec = self.rec
+        for name, cands in self.candidates.items():
+            filled = sorted((r, i, text) for i, (r, text, _) in enumerate(cands) if text)
+            chosen = filled[0][1] if filled else None
+            if filled:
+                rec[name] = filled[0][2]
+            for i, (_, text, tok) in enumerate(cands):
+                if i != chosen:  # the other tiers (中央主管部门, 省级主管部门 …) and empty printings
+                    self.extra(tok, name, text or None)
+
+    def finish(self, toks: Sequence[Tok]) -> None:
+        """Choose the department and unit among their printings; the name, year and scale left to fill."""
+        h, rec = self.h, self.rec
+        self.choose_tiers()
+        if not rec.get("project") and any(e["field"] == "project" and not e["value"] for e in h.extras):
+            # the name label printed with no value after it, the name printed after the title instead
+            name = name_after_title(rec.get("table_title") or "")
+            if name:
+                rec["project"] = name
+        if "year" not in rec and "title_year" in rec:
+            rec["year"] = rec["title_year"]
+        rec.pop("title_year", None)
+        if self.block_scale is not None and self.unit_scale is None:
+            h.scale = self.block_scale
+            rec.setdefault("unit_label", "万元" if self.block_scale == 1.0 else "元")
+        _heads_over_amounts(toks, h, h.scale if h.scale is not None else self.default_scale)
 
 
 #: How many cells after a row of money heads their amounts may start (the parts of a head printed between).
