@@ -464,20 +464,13 @@ def _heads_over_amounts(toks: Sequence[Tok], h: Header, scale: float | None) -> 
     seq = [t for t in toks if t.text]
     k = 0
     while k < len(seq):
-        heads = []
-        while k < len(seq) and (term := _label_term(seq[k])) is not None and term.role == "field" \
-                and term.field in _MONEY and h.record.get(f"{term.field}_wan") is None:
-            heads.append((seq[k], term))
-            k += 1
+        heads, k = _money_heads(seq, k, h.record)
         if len(heads) < 2:
             k += 1 if not heads else 0
             continue
-        # the amounts: the first run of two or more amounts no label took, a few cells on (其中 parts between)
-        start = next((j for j in range(k, min(k + _HEADS_REACH, len(seq) - 1))
-                      if all(id(t) in left and parse_amount(t.text) is not None for t in seq[j : j + 2])), None)
-        if start is None:
+        below = _amounts_below(seq, k, left)
+        if below is None:
             continue
-        below = list(itertools.takewhile(lambda t: id(t) in left and parse_amount(t.text) is not None, seq[start:]))
         pairs = list(zip(heads, below, strict=False)) if len(below) == len(heads) else [(heads[0], below[0])]
         for (head, term), amount_tok in pairs:
             amt = parse_amount(amount_tok.text)
@@ -489,6 +482,25 @@ def _heads_over_amounts(toks: Sequence[Tok], h: Header, scale: float | None) -> 
         taken = {id(t) for _, t in pairs}
         h.leftovers = [(t, r) for t, r in h.leftovers if id(t) not in taken]
         return
+
+
+def _money_heads(seq: Sequence[Tok], k: int, rec: dict) -> tuple[list[tuple[Tok, Term]], int]:
+    """The money labels printed one after the other from ``seq[k]`` that have no amount yet, and where they end."""
+    heads = []
+    while k < len(seq) and (term := _label_term(seq[k])) is not None and term.role == "field" \
+            and term.field in _MONEY and rec.get(f"{term.field}_wan") is None:
+        heads.append((seq[k], term))
+        k += 1
+    return heads, k
+
+
+def _amounts_below(seq: Sequence[Tok], k: int, left: set[int]) -> list[Tok] | None:
+    """The first run of two or more amounts no label took, a few cells on from ``seq[k]`` (其中 parts between)."""
+    start = next((j for j in range(k, min(k + _HEADS_REACH, len(seq) - 1))
+                  if all(id(t) in left and parse_amount(t.text) is not None for t in seq[j : j + 2])), None)
+    if start is None:
+        return None
+    return list(itertools.takewhile(lambda t: id(t) in left and parse_amount(t.text) is not None, seq[start:]))
 
 
 _CODE_RE = re.compile(r"^0\d{3,}$")
@@ -635,6 +647,21 @@ def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, 
     texts = [v for v in texts if v not in numbers]
     if not texts:
         return []
+    labels, groups = _goal_groups(labels, texts)
+    for (tok, term), group in zip(labels, groups, strict=False):
+        text = _join_goal(group)
+        key = term.field
+        if text and not rec.get(key):
+            rec[key] = text
+        elif text:
+            h.extras.append({"label": tok.text, "field": key, "value": text, "tok": tok})
+        h.used.update(id(t) for t in group)
+    return []
+
+
+def _goal_groups(labels: Sequence[tuple[Tok, Term]], texts: list[Tok]
+                 ) -> tuple[list[tuple[Tok, Term]], list[list[Tok]]]:
+    """Which goal labels take which texts: the labels, and the group of texts each takes, in order."""
     labels = list(labels)
     if len(labels) > len(texts) + 1 and labels[-1][0].gap >= LINE and labels[-2][0].line < labels[-1][0].line:
         # goal columns printed on one row (预期目标 | 实际完成情况), a row label under them (总体目标): the
@@ -647,15 +674,7 @@ def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, 
     else:
         groups = [texts]
     labels = list(labels)[-len(groups):] if len(groups) <= len(labels) else list(labels)
-    for (tok, term), group in zip(labels, groups, strict=False):
-        text = _join_goal(group)
-        key = term.field
-        if text and not rec.get(key):
-            rec[key] = text
-        elif text:
-            h.extras.append({"label": tok.text, "field": key, "value": text, "tok": tok})
-        h.used.update(id(t) for t in group)
-    return []
+    return labels, groups
 
 
 #: Numbers (amounts, shares) alone in a cell: no goal says only that.
