@@ -53,13 +53,17 @@ def _level1(label: str | None) -> bool:
 
 
 def _plain_rows(p: dict) -> list[dict] | None:
-    """The project's rows when every one prints a known level 1, a level 2, a name that is no label and a value,
-    without areas."""
+    """The project's rows when every one prints a known level 1, a known level 2, a name that is no label and a
+    value, without areas."""
     rows = p.get("indicators", [])
     if len(rows) < 3 or any(r.get("area") or r.get("actual") or not r.get("level2") or not _level1(r.get("level1"))
                             or not r.get("value") or not r.get("name") for r in rows):
         return None
     if any(lookup(r["name"]) is not None for r in rows):  # a label word as the name: another family
+        return None
+    if any(lookup(r["level2"]) is None for r in rows):
+        # a level 2 printed short (产出 | 数量, without 指标) is read in a level column only, never in text
+        # (grid_words.csv short_level): the grid's family, not this one
         return None
     if len({r["level1"] for r in rows}) < 2:
         return None
