@@ -275,6 +275,38 @@ def _stacked_labels(out: Sequence[Tok], i: int, frags: Sequence[bool]) -> tuple[
     ``None``. Three fragments at least: one above and one below is
     :func:`_label_halves`' simpler case. ``frags`` tells which tokens of ``out`` are fragments (:func:`_fragment`).
     """
+    span = _stack_span(out, i, frags)
+    if span is None:
+        return None
+    first, last = span
+    mid = out[i]
+    pieces = [(t.line - mid.line, t.text.strip(), t) for t in out[first:i]]
+    lead, _, rest = mid.text.strip().partition(" ")
+    inline = bool(rest) and len(lead) <= _FRAGMENT_CHARS and lookup(lead) is None
+    if inline:
+        pieces.append((0, lead, mid))
+    pieces += [(t.line - mid.line, t.text.strip(), t) for t in out[i + 1:last]]
+    if len(pieces) < 3 or len(pieces) > 8:
+        return None
+    readings = {r for mask in range(1, 2 ** len(pieces) - 1) if (r := _stack_reading(pieces, mask)) is not None}
+    if len({tuple((role, text) for role, text, _ in r) for r in readings}) != 1:
+        return None
+    by_id = {id(t): t for _, _, t in pieces}
+    joined = []
+    for _role, text, ids in sorted(readings)[0]:
+        toks = [by_id[k] for k in ids]
+        joined.append(Tok(text, _halves_cells(*toks), out[first].gap if not joined else LINE, match=lookup(text),
+                          whole_line=True))
+    row = mid if not inline else _part_of(mid, rest)
+    return first, last, [*joined, replace(row, gap=LINE)]
+
+
+def _stack_span(out: Sequence[Tok], i: int, frags: Sequence[bool]) -> tuple[int, int] | None:
+    """The slice ``out[first:last]`` of the fragments stacked around row ``out[i]``, or ``None``.
+
+    Decides whether the row may have labels stacked around it at all: a line of one undelimited cell, no
+    fragment itself, with at least one fragment line above and one below (up to :data:`_STACK_DEPTH` each).
+    """
     mid = out[i]
     if not (mid.whole_line and not mid.cell.delimited) or frags[i]:
         return None
@@ -286,37 +318,35 @@ def _stacked_labels(out: Sequence[Tok], i: int, frags: Sequence[bool]) -> tuple[
         last += 1
     if first == i or last == i + 1:
         return None
-    frags = [(t.line - mid.line, t.text.strip(), t) for t in out[first:i]]
-    lead, _, rest = mid.text.strip().partition(" ")
-    inline = bool(rest) and len(lead) <= _FRAGMENT_CHARS and lookup(lead) is None
-    if inline:
-        frags.append((0, lead, mid))
-    frags += [(t.line - mid.line, t.text.strip(), t) for t in out[i + 1:last]]
-    if len(frags) < 3 or len(frags) > 8:
+    return first, last
+
+
+def _stack_reading(pieces: Sequence[tuple[int, str, Tok]], mask: int) -> tuple | None:
+    """One way of sharing the stacked ``pieces`` between two labels (bit ``k`` of ``mask``: piece ``k``'s label).
+
+    It is a reading when each side is a centred level label (:func:`_centred_label`) and the two are of
+    different levels: the labels sorted, each as (role, text, ids of its tokens); else ``None``.
+    """
+    labels = []
+    for side in (0, 1):
+        label = _centred_label([f for k, f in enumerate(pieces) if (mask >> k) & 1 == side])
+        if label is None:
+            return None
+        labels.append(label)
+    return tuple(sorted(labels)) if labels[0][0] != labels[1][0] else None
+
+
+def _centred_label(part: Sequence[tuple[int, str, Tok]]) -> tuple[str, str, tuple[int, ...]] | None:
+    """Whether the pieces ``part`` (line offset from the row, text, token) join to a level label centred on the row.
+
+    Centred: its first piece as far above the row as its last is below.
+    """
+    text = "".join(t for _, t, _ in part)
+    m = lookup(text)
+    term = m.role("level1", "level2") if m is not None else None
+    if term is None or part[0][0] + part[-1][0] != 0:
         return None
-    readings = set()
-    for mask in range(1, 2 ** len(frags) - 1):
-        parts = [[f for k, f in enumerate(frags) if (mask >> k) & 1 == side] for side in (0, 1)]
-        labels = []
-        for part in parts:
-            m = lookup("".join(text for _, text, _ in part))
-            term = m.role("level1", "level2") if m is not None else None
-            if term is None or part[0][0] + part[-1][0] != 0:
-                break
-            labels.append((term.role, "".join(text for _, text, _ in part), tuple(id(t) for _, _, t in part)))
-        else:
-            if labels[0][0] != labels[1][0]:
-                readings.add(tuple(sorted(labels)))
-    if len({tuple((role, text) for role, text, _ in r) for r in readings}) != 1:
-        return None
-    by_id = {id(t): t for _, _, t in frags}
-    joined = []
-    for _role, text, ids in sorted(readings)[0]:
-        toks = [by_id[k] for k in ids]
-        joined.append(Tok(text, _halves_cells(*toks), out[first].gap if not joined else LINE, match=lookup(text),
-                          whole_line=True))
-    row = mid if not inline else _part_of(mid, rest)
-    return first, last, [*joined, replace(row, gap=LINE)]
+    return term.role, text, tuple(id(t) for _, _, t in part)
 
 
 def _part_of(tok: Tok, text: str) -> Tok:
