@@ -27,7 +27,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 from budgetkit.model.cells import Cell, Row
 from budgetkit.model.normalize import display_width, is_wide
@@ -190,65 +190,106 @@ def _first_unit(text: str) -> str:
 _LATER: list = []
 
 
-def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
-    """Cut ``lines`` (already normalised) into rows of cells, numbering lines from ``first_line``."""
-    rows: list[Row] = []
-    trailing_pipes = False  # text lines of this stretch end in "|": a lone "|" is an empty cell
-    separators = 0  # separator lines since the last text line (cells one per line between "|" lines)
+@dataclass
+class _Cutting:
+    """What :func:`segment_lines` carries from one line to the next."""
+
+    rows: list[Row] = field(default_factory=list)
+    trailing_pipes: bool = False  # text lines of this stretch end in "|": a lone "|" is an empty cell
+    separators: int = 0  # separator lines since the last text line (cells one per line between "|" lines)
     quote: list[tuple[int, str]] | None = None
     layout: _Layout | None = None  # the last line, where it is cells in columns of spaces
+
+
+def segment_lines(lines: Sequence[str], first_line: int = 1) -> list[Row]:
+    """Cut ``lines`` (already normalised) into rows of cells, numbering lines from ``first_line``."""
+    st = _Cutting()
     # a line of one cell (no run of spaces inside) is cut only where it may continue the line above
     spaced = [_spaced(raw.rstrip()) if "  " in raw.strip() else _LATER for raw in lines]
     ends, gap = _layout_measures(spaced)
     for n, (raw, line_cells) in enumerate(zip(lines, spaced, strict=True), first_line):
         text = raw.strip()
-        above, layout = layout, None
-        if quote is not None:
-            quote.append((n, text))
-            if text.endswith('"'):
-                joined = "".join(t for _, t in quote).strip('"')
-                rows.append(Row([Cell(joined, quote[0][0], line_end=n)]))
-                quote = None
-            continue
-        if not text:
-            # white space alone between blank lines: an empty cell of a page copied one cell per paragraph
-            i = n - first_line
-            empty_cell = raw and 0 < i < len(lines) - 1 and not lines[i - 1] and not lines[i + 1]
-            rows.append(Row([Cell("", n)]) if empty_cell else Row([]))
-            continue
-        if "|" in text and _PIPES_ONLY_RE.match(text):
-            pipes = text.count("|")
-            if trailing_pipes:
-                rows.append(Row([], hard=True) if pipes > 1 else Row([Cell("", n)]))
-            else:
-                separators += 1
-                if separators > 1:
-                    rows.append(Row([Cell("", n)]))
-            continue
-        separators = 0
-        if "|" in text:
-            trailing_pipes = text.endswith("|")
-            cells, hard = _pipe_cells(text, n)
-            if not _continue_row(rows, cells):
-                rows.append(Row(cells, hard=hard))
-            continue
-        trailing_pipes = False
-        if "\t" in raw:
-            rows.append(Row([Cell(p.strip(), n, delimited=True) for p in raw.split("\t") if p.strip()]))
-            continue
-        if text.startswith('"') and not (len(text) > 1 and text.endswith('"')) and "  " not in text:
-            quote = [(n, text)]
-            continue
-        if above is not None and line_cells is _LATER:
-            line_cells = _spaced(raw.rstrip())
-        if above is not None and line_cells and (parts := above.continued_by(line_cells, ends, gap)):
-            above.join(parts, n)
-            layout = above
-            continue
-        rows.append(Row([Cell(text, n)]))
-        # a row of cells parted by spaces: the next line may continue it
-        if line_cells and len(line_cells) >= 2:  # (a line not cut yet is one cell)
-            layout = _Layout(line_cells, rows[-1])
-    if quote is not None:  # an opening quote never closed: keep its lines as they are
-        rows.extend(Row([Cell(t, k)]) for k, t in quote)
-    return rows
+        above, st.layout = st.layout, None
+        if st.quote is not None:
+            _quoted_line(st, n, text)
+        elif not text:
+            st.rows.append(_blank_row(lines, n - first_line, n))
+        elif "|" in text and _PIPES_ONLY_RE.match(text):
+            _pipes_only_line(st, n, text)
+        elif "|" in text:
+            st.separators = 0
+            _pipe_line(st, n, text)
+        else:
+            st.separators = 0
+            st.trailing_pipes = False
+            _plain_line(st, n, raw, line_cells, above, ends, gap)
+    if st.quote is not None:  # an opening quote never closed: keep its lines as they are
+        st.rows.extend(Row([Cell(t, k)]) for k, t in st.quote)
+    return st.rows
+
+
+def _quoted_line(st: _Cutting, n: int, text: str) -> None:
+    """Take line ``n`` into the quoted cell open; a line ending in ``"`` closes it into a row of one cell."""
+    st.quote.append((n, text))
+    if text.endswith('"'):
+        joined = "".join(t for _, t in st.quote).strip('"')
+        st.rows.append(Row([Cell(joined, st.quote[0][0], line_end=n)]))
+        st.quote = None
+
+
+def _blank_row(lines: Sequence[str], i: int, n: int) -> Row:
+    """The row of the blank line ``lines[i]`` (line ``n``): a paragraph gap, with no cells.
+
+    White space alone between blank lines is an empty cell of a page copied one cell per paragraph.
+    """
+    raw = lines[i]
+    empty_cell = raw and 0 < i < len(lines) - 1 and not lines[i - 1] and not lines[i + 1]
+    return Row([Cell("", n)]) if empty_cell else Row([])
+
+
+def _pipes_only_line(st: _Cutting, n: int, text: str) -> None:
+    """Read a line of pipes alone: an empty cell or a row end where text lines end in pipes, else a separator.
+
+    Where text lines carry no pipe, two separators in a row hold an empty cell.
+    """
+    pipes = text.count("|")
+    if st.trailing_pipes:
+        st.rows.append(Row([], hard=True) if pipes > 1 else Row([Cell("", n)]))
+    else:
+        st.separators += 1
+        if st.separators > 1:
+            st.rows.append(Row([Cell("", n)]))
+
+
+def _pipe_line(st: _Cutting, n: int, text: str) -> None:
+    """Read a line with pipes: a row of its cells, or the wrapped text of the pipe row above."""
+    st.trailing_pipes = text.endswith("|")
+    cells, hard = _pipe_cells(text, n)
+    if not _continue_row(st.rows, cells):
+        st.rows.append(Row(cells, hard=hard))
+
+
+def _plain_line(st: _Cutting, n: int, raw: str, line_cells: list[list] | None, above: _Layout | None,
+                ends: dict[int, int], gap: int) -> None:
+    """Read a line with no pipe: cells at its tabs, a quoted cell opened, more of the line above, or a row.
+
+    A line that continues the cells in columns of spaces above (``above``) is joined into them; a row of
+    cells parted by spaces may be continued by the next line.
+    """
+    text = raw.strip()
+    if "\t" in raw:
+        st.rows.append(Row([Cell(p.strip(), n, delimited=True) for p in raw.split("\t") if p.strip()]))
+        return
+    if text.startswith('"') and not (len(text) > 1 and text.endswith('"')) and "  " not in text:
+        st.quote = [(n, text)]
+        return
+    if above is not None and line_cells is _LATER:
+        line_cells = _spaced(raw.rstrip())
+    if above is not None and line_cells and (parts := above.continued_by(line_cells, ends, gap)):
+        above.join(parts, n)
+        st.layout = above
+        return
+    st.rows.append(Row([Cell(text, n)]))
+    # a row of cells parted by spaces: the next line may continue it
+    if line_cells and len(line_cells) >= 2:  # (a line not cut yet is one cell)
+        st.layout = _Layout(line_cells, st.rows[-1])

@@ -275,6 +275,38 @@ def _stacked_labels(out: Sequence[Tok], i: int, frags: Sequence[bool]) -> tuple[
     ``None``. Three fragments at least: one above and one below is
     :func:`_label_halves`' simpler case. ``frags`` tells which tokens of ``out`` are fragments (:func:`_fragment`).
     """
+    span = _stack_span(out, i, frags)
+    if span is None:
+        return None
+    first, last = span
+    mid = out[i]
+    pieces = [(t.line - mid.line, t.text.strip(), t) for t in out[first:i]]
+    lead, _, rest = mid.text.strip().partition(" ")
+    inline = bool(rest) and len(lead) <= _FRAGMENT_CHARS and lookup(lead) is None
+    if inline:
+        pieces.append((0, lead, mid))
+    pieces += [(t.line - mid.line, t.text.strip(), t) for t in out[i + 1:last]]
+    if len(pieces) < 3 or len(pieces) > 8:
+        return None
+    readings = {r for mask in range(1, 2 ** len(pieces) - 1) if (r := _stack_reading(pieces, mask)) is not None}
+    if len({tuple((role, text) for role, text, _ in r) for r in readings}) != 1:
+        return None
+    by_id = {id(t): t for _, _, t in pieces}
+    joined = []
+    for _role, text, ids in sorted(readings)[0]:
+        toks = [by_id[k] for k in ids]
+        joined.append(Tok(text, _halves_cells(*toks), out[first].gap if not joined else LINE, match=lookup(text),
+                          whole_line=True))
+    row = mid if not inline else _part_of(mid, rest)
+    return first, last, [*joined, replace(row, gap=LINE)]
+
+
+def _stack_span(out: Sequence[Tok], i: int, frags: Sequence[bool]) -> tuple[int, int] | None:
+    """The slice ``out[first:last]`` of the fragments stacked around row ``out[i]``, or ``None``.
+
+    Decides whether the row may have labels stacked around it at all: a line of one undelimited cell, no
+    fragment itself, with at least one fragment line above and one below (up to :data:`_STACK_DEPTH` each).
+    """
     mid = out[i]
     if not (mid.whole_line and not mid.cell.delimited) or frags[i]:
         return None
@@ -286,37 +318,35 @@ def _stacked_labels(out: Sequence[Tok], i: int, frags: Sequence[bool]) -> tuple[
         last += 1
     if first == i or last == i + 1:
         return None
-    frags = [(t.line - mid.line, t.text.strip(), t) for t in out[first:i]]
-    lead, _, rest = mid.text.strip().partition(" ")
-    inline = bool(rest) and len(lead) <= _FRAGMENT_CHARS and lookup(lead) is None
-    if inline:
-        frags.append((0, lead, mid))
-    frags += [(t.line - mid.line, t.text.strip(), t) for t in out[i + 1:last]]
-    if len(frags) < 3 or len(frags) > 8:
+    return first, last
+
+
+def _stack_reading(pieces: Sequence[tuple[int, str, Tok]], mask: int) -> tuple | None:
+    """One way of sharing the stacked ``pieces`` between two labels (bit ``k`` of ``mask``: piece ``k``'s label).
+
+    It is a reading when each side is a centred level label (:func:`_centred_label`) and the two are of
+    different levels: the labels sorted, each as (role, text, ids of its tokens); else ``None``.
+    """
+    labels = []
+    for side in (0, 1):
+        label = _centred_label([f for k, f in enumerate(pieces) if (mask >> k) & 1 == side])
+        if label is None:
+            return None
+        labels.append(label)
+    return tuple(sorted(labels)) if labels[0][0] != labels[1][0] else None
+
+
+def _centred_label(part: Sequence[tuple[int, str, Tok]]) -> tuple[str, str, tuple[int, ...]] | None:
+    """Whether the pieces ``part`` (line offset from the row, text, token) join to a level label centred on the row.
+
+    Centred: its first piece as far above the row as its last is below.
+    """
+    text = "".join(t for _, t, _ in part)
+    m = lookup(text)
+    term = m.role("level1", "level2") if m is not None else None
+    if term is None or part[0][0] + part[-1][0] != 0:
         return None
-    readings = set()
-    for mask in range(1, 2 ** len(frags) - 1):
-        parts = [[f for k, f in enumerate(frags) if (mask >> k) & 1 == side] for side in (0, 1)]
-        labels = []
-        for part in parts:
-            m = lookup("".join(text for _, text, _ in part))
-            term = m.role("level1", "level2") if m is not None else None
-            if term is None or part[0][0] + part[-1][0] != 0:
-                break
-            labels.append((term.role, "".join(text for _, text, _ in part), tuple(id(t) for _, _, t in part)))
-        else:
-            if labels[0][0] != labels[1][0]:
-                readings.add(tuple(sorted(labels)))
-    if len({tuple((role, text) for role, text, _ in r) for r in readings}) != 1:
-        return None
-    by_id = {id(t): t for _, _, t in frags}
-    joined = []
-    for _role, text, ids in sorted(readings)[0]:
-        toks = [by_id[k] for k in ids]
-        joined.append(Tok(text, _halves_cells(*toks), out[first].gap if not joined else LINE, match=lookup(text),
-                          whole_line=True))
-    row = mid if not inline else _part_of(mid, rest)
-    return first, last, [*joined, replace(row, gap=LINE)]
+    return term.role, text, tuple(id(t) for _, _, t in part)
 
 
 def _part_of(tok: Tok, text: str) -> Tok:
@@ -509,95 +539,175 @@ def cut(toks: Sequence[Tok], roles: Iterable[str], *, spaces: bool = True, run_t
     roles = tuple(roles)
     out: list[Tok] = []
     for tok in toks:
-        text = tok.text
-        if not text or tok.match is not None and tok.match.role(*roles):
-            out.append(tok)
+        out.extend(_cut_token(tok, roles, out[-1] if out else None, spaces=spaces, run_together=run_together,
+                              min_run=min_run))
+    return out
+
+
+def _cut_token(tok: Tok, roles: tuple[str, ...], prev: Tok | None, *, spaces: bool, run_together: bool,
+               min_run: int) -> list[Tok]:
+    """The pieces :func:`cut` makes of one token (``prev``, the piece cut before it): the token alone if uncut.
+
+    Decides whether the token is cut at all: not when it is empty or already a term of ``roles``, nor
+    when no term is found in it or none of them is kept as a label.
+    """
+    text = tok.text
+    if not text or tok.match is not None and tok.match.role(*roles):
+        return [tok]
+    glued = glued_labels(text)  # a header line of labels glued one to the next (单位代码单位(专项)名称…)
+    found = find_terms(text, _HEADER_LINE_ROLES if glued else roles)
+    if not found:
+        return [tok]
+    run_ok = _run_together_ok(tok, found, run_together=run_together, min_run=min_run) or glued
+    # spaces part its cells where its labels stand apart by them: a page flattened to one line keeps the
+    # spaces inside its cells (索 引 号, 绩 效 指 标) while its labels are glued to the cells around them
+    spaced = run_ok and " " in text and _labels_stand_apart(text, found)
+    keep = list(found) if glued else _kept_terms(tok, found, prev, spaces=spaces, run_ok=run_ok, spaced=spaced)
+    if not keep:
+        return [tok]
+    return _piece_toks(tok, _pieces(text, _with_marks(text, keep)), glued=glued)
+
+
+def _run_together_ok(tok: Tok, found: Sequence[Found], *, run_together: bool, min_run: int) -> bool:
+    """Whether the terms found in a token are a run to cut at every term (a page flattened to one line).
+
+    A run of terms inside words is a flattened page only if it holds labels, not just the level words a
+    narrative mentions (经济效益, 满意度).
+    """
+    return run_together and len(found) >= (1 if tok.inferred else min_run) and any(
+        f.match.role("field", "column", "title", "extra") is not None for f in found)
+
+
+def _kept_terms(tok: Tok, found: Sequence[Found], prev: Tok | None, *, spaces: bool, run_ok: bool,
+                spaced: bool) -> list[Found]:
+    """The terms found in a token that :func:`cut` cuts it at (a title's widened to its whole word).
+
+    A term is kept where it is no word of a name or sentence, and it chains on from the start of the cell
+    (项目名称学校校舍建设项目), or stands apart by spaces or colons, or is part of a run of terms.
+    """
+    text = tok.text
+    keep = []
+    chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
+    ends = {g.end for g in found if g.end - g.start >= 3}  # (a two-character term inside a word: 培训效果)
+    level2_ends = {g.end for g in found if g.match.role("level2") is not None}
+    if tok.inferred and prev is not None and prev.role("level2") is not None:
+        level2_ends.add(0)  # the piece cut right after a level-2 label
+    for f in found:
+        if _not_a_label(text, f, ends, level2_ends):
             continue
-        glued = glued_labels(text)  # a header line of labels glued one to the next (单位代码单位(专项)名称…)
-        found = find_terms(text, _HEADER_LINE_ROLES if glued else roles)
-        if not found:
-            out.append(tok)
+        f = _title_word(text, f)
+        if _chains_on(tok, f, chain_end):
+            chain_end = f.end
+            keep.append(f)
+        elif _cut_where_found(text, f, spaces=spaces, run_ok=run_ok, spaced=spaced):
+            keep.append(f)
+    return keep
+
+
+def _not_a_label(text: str, f: Found, ends: set[int], level2_ends: set[int]) -> bool:
+    """Whether a term found in ``text`` is a word of what is written there, not a label to cut at.
+
+    ``ends``: where the terms of three characters or more end; ``level2_ends``: where level-2 labels end.
+    """
+    if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
+            and f.match.role("level1", "level2") is not None and _AFTER_NAME_RE.match(text, f.end):
+        return True  # a level word ending a name, its value or explanation next (…职工满意度≥90%): no label
+    if f.start in level2_ends and f.match.role("level2") is not None and _UNIT_THEN_VALUE_RE.match(text, f.end):
+        return True  # a name spelt as the level-2 label before it (服务对象满意度指标服务对象满意度≥95%)
+    # a column's name in a sentence about it (该指标值数据合理): no label
+    return f.start > 0 and text[f.start - 1] in "该此" and f.match.role("column") is not None
+
+
+def _title_word(text: str, f: Found) -> Found:
+    """A title term widened to its whole word, what it names before its term (项目支出|绩效目标表)."""
+    if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
+            and f.match.role("title") is not None:
+        return replace(f, start=text.rindex(" ", 0, f.start) + 1)
+    return f
+
+
+def _chains_on(tok: Tok, f: Found, chain_end: int) -> bool:
+    """Whether a term goes on the chain of labels glued one after another from the start of the cell.
+
+    A term of the words that are as often words as labels (项目资金…, 立项依据…) never does; in a cell whose
+    edges were printed, a label glued to more text is a longer word (项目期限), unless a colon or a number
+    follows it.
+    """
+    text = tok.text
+    rest = text[f.end : f.end + 1]
+    word_like = f.match.role(*_GLUE_ROLES) is None
+    glued_ok = not tok.cell.delimited or rest in (":", "") or rest.isdigit()
+    return f.start == chain_end and (f.end < len(text) or chain_end > 0) and glued_ok and not word_like
+
+
+def _cut_where_found(text: str, f: Found, *, spaces: bool, run_ok: bool, spaced: bool) -> bool:
+    """Whether a term off the chain is cut at: it stands apart (``spaces``), or is one of a run (``run_ok``).
+
+    In a run, a term of two characters is too common inside words to cut at (单位, 备注); where spaces part
+    the cells (``spaced``), a term inside a word is part of it (居民群众满意度 ≥90%, 社区居民满意度、幸福感).
+    """
+    before = text[f.start - 1] if f.start > 0 else " "
+    if spaces and _stands_apart(text, f):
+        return True
+    return run_ok and f.end - f.start >= 3 and (not spaced or before.isspace())
+
+
+def _stands_apart(text: str, f: Found) -> bool:
+    """Whether a term stands apart in ``text``: spaces or colons either side, or it meets the cell's edge.
+
+    At its end, a colon in the term or a narrow character after it parts it as well.
+    """
+    before = text[f.start - 1] if f.start > 0 else " "
+    after = text[f.end] if f.end < len(text) else " "
+    apart = (before.isspace() or before in ":") and (after.isspace() or after in ":")
+    edge_ok = (f.start == 0 or before.isspace()) and (f.end == len(text) or after.isspace()
+                                                     or after in ":" or text[f.end - 1] == ":"
+                                                     or not is_wide(after))
+    return apart or edge_ok
+
+
+def _with_marks(text: str, keep: list[Found]) -> list[Found]:
+    """The kept terms, each taking a required-field mark printed before it (…鉴定中心*部门(单位)职责)."""
+    if any(f.start > 0 and text[f.start - 1] in _MARKS for f in keep):
+        keep = [replace(f, start=f.start - len(m.group(0)))
+                if f.start > 0 and text[f.start - 1] in _MARKS and (m := _MARKS_BEFORE_RE.search(text, 0, f.start))
+                and m.start() > (keep[k - 1].end if k else 0) else f
+                for k, f in enumerate(keep)]
+    return keep
+
+
+def _pieces(text: str, keep: Sequence[Found]) -> list[tuple[str, bool, Match | None]]:
+    """``text`` cut at the kept terms: each piece, whether it was cut where nothing was printed, its term."""
+    pos = 0
+    pieces: list[tuple[str, bool, Match | None]] = []
+    for f in keep:
+        if f.start > pos:
+            pieces.append((text[pos:f.start], pos > 0, None))
+        pieces.append((text[f.start:f.end], f.start > 0 and not text[f.start - 1].isspace()
+                       and text[f.start - 1] != ":", f.match))
+        pos = f.end
+    if pos < len(text):
+        pieces.append((text[pos:], not text[pos].isspace() and text[pos - 1] != ":", None))
+    return pieces
+
+
+def _piece_toks(tok: Tok, pieces: Sequence[tuple[str, bool, Match | None]], *, glued: bool) -> list[Tok]:
+    """The tokens of a token's pieces: the gap before each, and whether it was cut where nothing was printed.
+
+    A piece cut where nothing was printed may start a row as a line would; one cut at a space may not. The
+    labels of a glued header line are cells of one printed row (never joined into one label).
+    """
+    out: list[Tok] = []
+    first = True
+    for piece, inferred, match in pieces:
+        stripped = piece.strip().lstrip(":").strip()
+        if not stripped:
             continue
-        # a run of terms inside words is a flattened page only if it holds labels, not just level words
-        # a narrative mentions (经济效益, 满意度)
-        run_ok = run_together and len(found) >= (1 if tok.inferred else min_run) and any(
-            f.match.role("field", "column", "title", "extra") is not None for f in found)
-        run_ok = run_ok or glued
-        # spaces part its cells where its labels stand apart by them: a page flattened to one line keeps the
-        # spaces inside its cells (索 引 号, 绩 效 指 标) while its labels are glued to the cells around them
-        spaced = run_ok and " " in text and _labels_stand_apart(text, found)
-        keep = []
-        chain_end = 0  # terms glued one after another from the start of the cell (项目名称学校校舍建设项目)
-        ends = {g.end for g in found if g.end - g.start >= 3}  # (a two-character term inside a word: 培训效果)
-        level2_ends = {g.end for g in found if g.match.role("level2") is not None}
-        if tok.inferred and out and out[-1].role("level2") is not None:
-            level2_ends.add(0)  # the piece cut right after a level-2 label
-        for f in found:
-            if glued:
-                keep.append(f)
-                continue
-            if f.start > 0 and f.start not in ends and not text[f.start - 1].isspace() \
-                    and f.match.role("level1", "level2") is not None and _AFTER_NAME_RE.match(text, f.end):
-                continue  # a level word ending a name, its value or explanation next (…职工满意度≥90%): no label
-            if f.start in level2_ends and f.match.role("level2") is not None and _UNIT_THEN_VALUE_RE.match(text, f.end):
-                continue  # a name spelt as the level-2 label before it (服务对象满意度指标服务对象满意度≥95%)
-            if f.start > 0 and text[f.start - 1] in "该此" and f.match.role("column") is not None:
-                continue  # a column's name in a sentence about it (该指标值数据合理): no label
-            if f.start > 0 and not text[f.start - 1].isspace() and " " in text[: f.start] \
-                    and f.match.role("title") is not None:
-                # a title is a whole word with what it names before its term (项目支出|绩效目标表)
-                f = replace(f, start=text.rindex(" ", 0, f.start) + 1)
-            rest = text[f.end : f.end + 1]
-            word_like = f.match.role(*_GLUE_ROLES) is None  # 项目资金…, 立项依据…: words as often as labels
-            # in a cell whose edges were printed, a label glued to more text is a longer word (项目期限),
-            # unless a colon or a number follows it
-            glued_ok = not tok.cell.delimited or rest in (":", "") or rest.isdigit()
-            if f.start == chain_end and (f.end < len(text) or chain_end > 0) and glued_ok and not word_like:
-                chain_end = f.end
-                keep.append(f)
-                continue
-            before = text[f.start - 1] if f.start > 0 else " "
-            after = text[f.end] if f.end < len(text) else " "
-            apart = (before.isspace() or before in ":") and (after.isspace() or after in ":")
-            edge_ok = (f.start == 0 or before.isspace()) and (f.end == len(text) or after.isspace()
-                                                             or after in ":" or text[f.end - 1] == ":"
-                                                             or not is_wide(after))
-            if spaces and (apart or edge_ok):
-                keep.append(f)
-            elif run_ok and f.end - f.start >= 3 and (not spaced or before.isspace()):
-                keep.append(f)  # (单位, 备注: too common inside words to cut at; where spaces part the cells, a
-                # term inside a word is part of it: 居民群众满意度 ≥90%, 社区居民满意度、幸福感)
-        if not keep:
-            out.append(tok)
-            continue
-        # a required-field mark printed before a label is the label's (…鉴定中心*部门(单位)职责)
-        if any(f.start > 0 and text[f.start - 1] in _MARKS for f in keep):
-            keep = [replace(f, start=f.start - len(m.group(0)))
-                    if f.start > 0 and text[f.start - 1] in _MARKS and (m := _MARKS_BEFORE_RE.search(text, 0, f.start))
-                    and m.start() > (keep[k - 1].end if k else 0) else f
-                    for k, f in enumerate(keep)]
-        pos = 0
-        pieces: list[tuple[str, bool, Match | None]] = []
-        for f in keep:
-            if f.start > pos:
-                pieces.append((text[pos:f.start], pos > 0, None))
-            pieces.append((text[f.start:f.end], f.start > 0 and not text[f.start - 1].isspace()
-                           and text[f.start - 1] != ":", f.match))
-            pos = f.end
-        if pos < len(text):
-            pieces.append((text[pos:], not text[pos].isspace() and text[pos - 1] != ":", None))
-        first = True
-        for piece, inferred, match in pieces:
-            stripped = piece.strip().lstrip(":").strip()
-            if not stripped:
-                continue
-            # a piece cut where nothing was printed may start a row as a line would; one cut at a space may not
-            # the labels of a glued header line are cells of one printed row (never joined into one label)
-            gap = tok.gap if first else SAME if glued else (LINE if inferred else PIECE)
-            out.append(Tok(stripped, tok.cells, gap, inferred=(inferred and not first) or tok.inferred,
-                           match=match if match is not None else lookup(stripped),
-                           whole_line=tok.whole_line and len(pieces) == 1))
-            first = False
+        gap = tok.gap if first else SAME if glued else (LINE if inferred else PIECE)
+        out.append(Tok(stripped, tok.cells, gap, inferred=(inferred and not first) or tok.inferred,
+                       match=match if match is not None else lookup(stripped),
+                       whole_line=tok.whole_line and len(pieces) == 1))
+        first = False
     return out
 
 
