@@ -73,6 +73,16 @@ def corpus_keys() -> list[tuple[str, dict]]:
     return out
 
 
+def table_keys(folders) -> list[tuple[str, dict]]:
+    """``(name, key)`` of every answer key under ``folders`` that keys a table (not ``no_table``, with projects)."""
+    out = []
+    for folder in folders:
+        if folder.is_dir():
+            out += [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
+                    for p in sorted(folder.rglob("*.expected.json"))]
+    return [(n, k) for n, k in out if not k.get("no_table") and k.get("projects")]
+
+
 def seed_key() -> dict:
     """The seed's tables as a key, from its golden files (checked against the source by hand)."""
     def rows(name: str) -> list[dict]:

@@ -16,7 +16,6 @@ and explanations the family's), in the formats the family occurs in:
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -30,7 +29,7 @@ from budgetkit.vocab.values import load_units
 from budgetkit.vocab.vocabulary import find_terms, lookup
 from grid_families import write_html, write_xlsx
 from pdfmaker import Indicator, Project, make_pdf
-from render import SHARED, Box, load_tool
+from render import SHARED, Box, load_tool, table_keys
 from test_metamorphic import print_rows
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -52,12 +51,7 @@ def _nfkc(s: str) -> str:
 
 
 def _keys() -> list[tuple[str, dict]]:
-    out = []
-    for folder in FOLDERS:
-        if folder.is_dir():
-            out += [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
-                    for p in sorted(folder.rglob("*.expected.json"))]
-    return [(n, k) for n, k in out if not k.get("no_table") and k.get("projects")]
+    return table_keys(FOLDERS)
 
 
 def _split(value: str) -> tuple[str, str] | None:

@@ -22,7 +22,6 @@ Families:
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from pathlib import Path
@@ -33,7 +32,7 @@ from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
 from budgetkit.vocab.vocabulary import find_terms
-from render import SHARED, _amount, load_tool  # noqa: E402  (tests/ is on the path)
+from render import SHARED, _amount, load_tool, table_keys  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"
 FOLDERS = [SHARED / "corpus", SHARED / "incoming", SHARED / "realfiles" / "volumes"]
@@ -46,12 +45,7 @@ def _nfkc(s: str | None) -> str:
 
 
 def _all_keys() -> list[tuple[str, dict]]:
-    out = []
-    for folder in FOLDERS:
-        if folder.is_dir():
-            out += [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
-                    for p in sorted(folder.rglob("*.expected.json"))]
-    return [(n, k) for n, k in out if not k.get("no_table") and k.get("projects")]
+    return table_keys(FOLDERS)
 
 
 def _score(tmp_path: Path, key: dict, text: str, name: str = "page.txt") -> tuple[float, list[str]]:

@@ -14,7 +14,6 @@ The reading is scored under the rendered key by the scorer's own ``score_doc``; 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
 from budgetkit.vocab.vocabulary import lookup
 from pdfmaker import Indicator, Project, make_pdf
-from render import SHARED, load_tool, render_html, render_xlsx
+from render import SHARED, load_tool, render_html, render_xlsx, table_keys
 from test_metamorphic import print_rows
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -39,12 +38,7 @@ BLOCK_LABELS = ["实施效果指标", "项目实施成效指标", "绩效目标�
 
 
 def _keys() -> list[tuple[str, dict]]:
-    out = []
-    for folder in FOLDERS:
-        if folder.is_dir():
-            out += [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
-                    for p in sorted(folder.rglob("*.expected.json"))]
-    return [(n, k) for n, k in out if not k.get("no_table") and k.get("projects")]
+    return table_keys(FOLDERS)
 
 
 def _level1(label: str | None) -> bool:
