@@ -10,14 +10,12 @@ styles real pages use.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import SHARED, load_tool
+from render import SHARED, load_tool, table_keys
 from test_metamorphic import print_rows
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -27,12 +25,7 @@ pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not foun
 
 
 def _keys() -> list[tuple[str, dict]]:
-    out = []
-    for folder in FOLDERS:
-        if folder.is_dir():
-            out += [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
-                    for p in sorted(folder.rglob("*.expected.json"))]
-    return out
+    return table_keys(FOLDERS)
 
 
 def source_key(key: dict) -> dict | None:
