@@ -15,7 +15,7 @@ import pytest
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import SHARED, load_tool, render_html, table_keys
+from render import SHARED, load_tool, render_html, sample, table_keys
 from test_metamorphic import render_text
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -47,12 +47,7 @@ def _score(key: dict, path: Path, tmp_path: Path, folder: str) -> float:
     return score_doc(key, tmp_path / folder)[0]
 
 
-def _sample(cases: list, n: int) -> list:
-    step = max(1, len(cases) // n)
-    return cases[::step][:n]
-
-
-_CASES = _sample(_keys(), 8)
+_CASES = sample(_keys(), 8)
 
 
 @pytest.mark.parametrize("instruction", INSTRUCTIONS)
