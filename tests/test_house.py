@@ -83,7 +83,6 @@ LAZY = {
     "budgetkit.report.site": 4,
     "budgetkit.report.summarize": 2,
     "budgetkit.project.stage": 1,
-    "budgetkit.build.steps": 2,
     "budgetkit.vocab.vocabulary": 2,
 }
 
