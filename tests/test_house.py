@@ -56,7 +56,6 @@ LAZY = {
     "budgetkit.recognise.align": 2,
     "budgetkit.analyse.audit": 1,
     "budgetkit.scale.batch": 4,
-    "budgetkit.build.build": 21,
     "budgetkit.cli": 8,
     "budgetkit.scale.dataset": 10,
     "budgetkit.project.fingerprint": 1,
