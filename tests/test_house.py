@@ -79,7 +79,6 @@ LAZY = {
     "budgetkit.report.codes": 1,
     "budgetkit.report.failures": 2,
     "budgetkit.report.render": 3,
-    "budgetkit.report.site": 4,
     "budgetkit.report.summarize": 2,
     "budgetkit.project.stage": 1,
     "budgetkit.vocab.vocabulary": 2,
