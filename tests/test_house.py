@@ -57,7 +57,6 @@ LAZY = {
     "budgetkit.analyse.audit": 1,
     "budgetkit.scale.batch": 4,
     "budgetkit.cli": 8,
-    "budgetkit.scale.dataset": 10,
     "budgetkit.project.fingerprint": 1,
     "budgetkit.report.fonts": 1,
     "budgetkit.recognise.grid": 12,
