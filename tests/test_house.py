@@ -108,9 +108,9 @@ CJK = {
     "budgetkit.scale.synthetic": 1,
     "budgetkit.segment.tokens": 9,
     "budgetkit.vocab.amounts": 1,
+    "budgetkit.vocab.deadlines": 13,
     "budgetkit.vocab.name_quantity": 2,
     "budgetkit.vocab.units": 2,
-    "budgetkit.vocab.values": 65,
     "budgetkit.vocab.vocabulary": 6,
 }
 
@@ -125,8 +125,9 @@ COMPARATORS = {
     "budgetkit.recognise.grid": 2,
     "budgetkit.recognise.tables": 6,
     "budgetkit.segment.tokens": 1,
+    "budgetkit.vocab.deadlines": 3,
     "budgetkit.vocab.name_quantity": 2,
-    "budgetkit.vocab.values": 11,
+    "budgetkit.vocab.values": 8,
 }
 
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
