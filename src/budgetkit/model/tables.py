@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from budgetkit.errors import InputError
-from budgetkit.model.csvsafe import escape_frame
+from budgetkit.model.csvsafe import write_csv
 from budgetkit.model.fields import columns, dtypes, load_fields
 
 __all__ = [
@@ -235,11 +235,10 @@ def write_frames(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> list[P
         for name, frame in frames.items():
             if columns(name):
                 frame = conform(frame, name)
-            escape_frame(frame).to_csv(staging / f"{name}.csv", index=False, encoding="utf-8",
-                                       date_format="%Y-%m-%d")
+            write_csv(frame, staging / f"{name}.csv", date_format="%Y-%m-%d")
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             names += [f"{name}.csv", f"{name}.parquet"]
-        escape_frame(load_fields()).to_csv(staging / "fields.csv", index=False, encoding="utf-8")
+        write_csv(load_fields(), staging / "fields.csv")
         names.append("fields.csv")
         out.mkdir(parents=True, exist_ok=True)
         written = []
