@@ -444,8 +444,7 @@ def _runs_over_space(text: str, origin: list[int], m: re.Match[str], roles: tupl
 
 def _printed_span(text: str, key: str, origin: list[int], m: re.Match[str]) -> tuple[int, int]:
     """Where term ``m`` of the key stands in ``text``, with its qualifiers, its pinyin and a 其中 before it."""
-    start_printed = origin[m.start()]
-    end = m.end()
+    start_printed, end = origin[m.start()], m.end()
     while (q := _TRAILING_QUALIFIER_RE.match(key, end)) is not None:
         frag = q.group(0)
         if frag != ":" and _qualifier(frag) is None:
@@ -454,8 +453,7 @@ def _printed_span(text: str, key: str, origin: list[int], m: re.Match[str]) -> t
     end_printed = origin[end - 1] + 1
     if (pinyin := PINYIN_RE.match(text, end_printed)) is not None:
         end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
-    # a "其中:" right before the term belongs to it
-    head = text[max(0, start_printed - 3) : start_printed]
+    head = text[max(0, start_printed - 3) : start_printed]  # a "其中:" right before the term belongs to it
     if head.endswith(("其中:", "其中")):
         start_printed -= 3 if head.endswith("其中:") else 2
     return start_printed, end_printed
