@@ -142,7 +142,7 @@ def test_split_levels(text, want):
     pytest.param("2026 年", False, id="a-year"),
 ])
 def test_page_numbers(line, number):
-    from budgetkit.read.pdf import _PAGE_NUMBER_RE
+    from budgetkit.read.pdf_tables import PAGE_NUMBER_RE as _PAGE_NUMBER_RE
 
     assert bool(_PAGE_NUMBER_RE.match(line)) is number
 

@@ -15,7 +15,9 @@ from budgetkit.model.lines import SourceLine
 from budgetkit.model.normalize import normalize_text
 from budgetkit.parse import parse_file
 from budgetkit.read.grid import Placed
-from budgetkit.read.pdf import PdfText, _combine, _Table, read_pdf_lines
+from budgetkit.read.pdf import PdfText, read_pdf_lines
+from budgetkit.read.pdf_tables import PdfTable as _Table
+from budgetkit.read.pdf_tables import combine_parts as _combine
 from pdfmaker import (
     SEED_PROJECTS,
     Indicator,
@@ -155,13 +157,13 @@ def test_pdfminer_is_quiet_while_reading_and_restored(made, monkeypatch):
     pdfminer = logging.getLogger("pdfminer")
     monkeypatch.setattr(pdfminer, "level", logging.DEBUG)
     seen = []
-    original = rp._page_items
+    original = rp.page_items
 
     def spy(page, number):
         seen.append(pdfminer.level)
         return original(page, number)
 
-    monkeypatch.setattr(rp, "_page_items", spy)
+    monkeypatch.setattr(rp, "page_items", spy)
     rp.read_pdf_lines(made.path)
     assert set(seen) == {logging.ERROR}
     assert pdfminer.level == logging.DEBUG
@@ -241,14 +243,14 @@ def test_damaged_pdf(tmp_path, made):
 def test_page_errors_name_the_page(made, monkeypatch):
     import budgetkit.read.pdf as rp
 
-    original = rp._page_items
+    original = rp.page_items
 
     def broken(page, number):
         if number == 3:
             raise ValueError("bad content stream")
         return original(page, number)
 
-    monkeypatch.setattr(rp, "_page_items", broken)
+    monkeypatch.setattr(rp, "page_items", broken)
     with pytest.raises(InputError, match=r"seed\.pdf: page 3: cannot read the page \(ValueError: bad content"):
         rp.read_pdf_lines(made.path)
 

@@ -95,8 +95,8 @@ def test_only_candidate_pages_are_read_for_tables(monkeypatch):
     import budgetkit.read.pdf as rp
 
     seen = []
-    original = rp._page_items
-    monkeypatch.setattr(rp, "_page_items", lambda page, number: seen.append(number) or original(page, number))
+    original = rp.page_items
+    monkeypatch.setattr(rp, "page_items", lambda page, number: seen.append(number) or original(page, number))
     doc = rp.read_pdf(real(VOLUME))
     assert seen == [31, 32, 33, 34, 35]
     assert doc.units == 35 and {c.page for r in doc.rows for c in r.cells} == set(range(1, 36))

@@ -57,24 +57,28 @@ from budgetkit.errors import InputError
 from budgetkit.model.cells import Document
 from budgetkit.model.lines import SourceLine
 from budgetkit.model.normalize import find_cid_artefacts, normalize_text
-from budgetkit.read.cell_overflow import cell_texts
-from budgetkit.read.grid import Placed, RowWriter
+from budgetkit.read.grid import RowWriter
+from budgetkit.read.pdf_tables import (
+    TABLE_SETTINGS,
+    PdfLine,
+    PdfTable,
+    combine_parts,
+    continues,
+    page_items,
+    table_body,
+)
 
 __all__ = ["TABLE_SETTINGS", "PdfText", "is_candidate", "read_pdf", "read_pdf_lines"]
 
 logger = logging.getLogger(__name__)
 
-#: pdfplumber settings for bordered tables (the synthetic closing rules are added per page).
-TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 
-#: Distance (pt) within which a rule counts as touching a cell side or a line end; columns of two parts match.
-_TOL = 2.0
 #: A vertical gap above this fraction of the line height starts a new paragraph (outside tables).
 _PARAGRAPH_GAP = 0.5
 #: Loggers of the PDF stack, set to ERROR while reading (pdfminer logs a warning per odd font).
 _QUIET_LOGGERS = ("pdfminer",)
-#: A line that is only a page number.
-_PAGE_NUMBER_RE = re.compile(r"^[-—–\s]*(?:第\s*)?\d(?:\s?\d){0,3}\s*(?:页)?(?:\s*[/共]\s*\d{1,4}\s*页?)?[-—–\s]*$")
+
+
 #: What pdfium prints for a glyph without a Unicode value: its character code, a control character.
 _UNMAPPED_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 #: Indicator columns that mark a page as holding a target table (two of them, as words of its lines).
@@ -88,31 +92,6 @@ class PdfText:
     lines: list[SourceLine]
     unreadable: list[tuple[int, int, str]] = field(default_factory=list)
     pages: int = 0
-
-
-@dataclass
-class _Text:
-    """One text line outside tables (``top``/``bottom`` from the top of the page)."""
-
-    page: int
-    top: float
-    bottom: float
-    text: str
-
-
-@dataclass
-class _Table:
-    """One table on one page: its cells placed on its columns, and whether its edge rows are open."""
-
-    page: int
-    top: float
-    bottom: float
-    xs: list[float]
-    cells: list[Placed]
-    nrows: int
-    open_top: bool = False
-    open_bottom: bool = False
-    extents: list[tuple[float, float]] = field(default_factory=list)  # each cell's x0, x1
 
 
 @contextmanager
@@ -143,7 +122,7 @@ def is_candidate(lines: Sequence[str]) -> bool:
         >>> is_candidate(["建筑耐火等级为二级,地下部分为一级"])
         False
     """
-    from budgetkit.vocab.vocabulary import lookup, scan
+    from budgetkit.vocab.vocabulary import lookup, scan  # lazy: the vocabulary's tables, only for a PDF's pages
 
     columns: set[str] = set()
     for line in lines:
@@ -157,10 +136,10 @@ def is_candidate(lines: Sequence[str]) -> bool:
     return len(columns) >= 2
 
 
-def _text_lines(textpage: Any, number: int, height: float) -> list[_Text]:
+def _text_lines(textpage: Any, number: int, height: float) -> list[PdfLine]:
     """The lines of a page as pdfium prints them, with their height on the page (from the top)."""
     text = textpage.get_text_range()
-    out: list[_Text] = []
+    out: list[PdfLine] = []
     pos = 0
     for raw in text.split("\r\n"):
         line = normalize_text(_UNMAPPED_RE.sub(lambda m: f"(cid:{ord(m.group(0))})", raw)).strip()
@@ -170,155 +149,8 @@ def _text_lines(textpage: Any, number: int, height: float) -> list[_Text]:
                 _, bottom, _, top = textpage.get_charbox(min(first, max(0, textpage.count_chars() - 1)))
             except Exception:  # noqa: BLE001 -- a missing box only loses the paragraph gap
                 bottom = top = 0.0
-            out.append(_Text(number, height - top, height - bottom, line))
+            out.append(PdfLine(number, height - top, height - bottom, line))
         pos += len(raw) + 2
-    return out
-
-
-# --- tables on a page ------------------------------------------------------------------------------------
-
-
-def _has_rule(h_edges: list[dict], x0: float, x1: float, y: float) -> bool:
-    """Whether a horizontal rule runs along ``y`` under at least half of ``x0..x1``."""
-    for e in h_edges:
-        if abs(e["top"] - y) <= _TOL:
-            overlap = min(e["x1"], x1) - max(e["x0"], x0)
-            if overlap >= (x1 - x0) / 2:
-                return True
-    return False
-
-
-def _closing_rules(page: Any) -> list[dict]:
-    """Synthetic horizontal rules where a table's vertical rules end with no rule to meet them.
-
-    Such ends are the open edges of cells cut by a page break. The rule spans all
-    vertical rules ending there, so every cell cut at that height is closed.
-    """
-    v = [e for e in page.edges if e["orientation"] == "v"]
-    h = [e for e in page.edges if e["orientation"] == "h"]
-
-    def meets(y: float, x: float) -> bool:
-        return any(abs(e["top"] - y) <= _TOL and e["x0"] - _TOL <= x <= e["x1"] + _TOL for e in h)
-
-    rules: list[dict] = []
-    seen: list[tuple[str, float]] = []
-    for e in v:
-        for side in ("top", "bottom"):
-            y = e[side]
-            if meets(y, e["x0"]) or any(s == side and abs(y - z) <= _TOL for s, z in seen):
-                continue
-            seen.append((side, y))
-            xs = [f["x0"] for f in v if abs(f[side] - y) <= _TOL]
-            if max(xs) - min(xs) > _TOL:
-                x0, x1 = min(xs), max(xs)
-                rules.append(
-                    {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0,
-                     "height": 0.0, "doctop": page.initial_doctop + y, "page_number": page.page_number,
-                     "orientation": "h"}
-                )
-    return rules
-
-
-def _inside(obj: dict, boxes: list[tuple[float, float, float, float]]) -> bool:
-    xm, ym = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= xm < x1 and top <= ym < bottom for x0, top, x1, bottom in boxes)
-
-
-def _count(edges: Sequence[float], lo: float, hi: float) -> int:
-    """How many of ``edges`` (column or row starts) fall in ``lo .. hi`` (a cell's extent)."""
-    return max(1, sum(1 for e in edges if lo - _TOL <= e < hi - _TOL))
-
-
-def _table(table: Any, number: int, h_edges: list[dict]) -> _Table:
-    """One pdfplumber table as placed cells with spans, and whether its first and last rows are open."""
-    xs = sorted({c[0] for c in table.cells})
-    rows = table.rows
-    tops = [row.bbox[1] for row in rows]
-    texts = cell_texts(table)  # as table.extract(), with glyphs overflowing a cell's rule given back
-    cells: list[Placed] = []
-    extents: list[tuple[float, float]] = []
-    for r, (row, row_texts) in enumerate(zip(rows, texts, strict=True)):
-        for k, (box, text) in enumerate(zip(row.cells, row_texts, strict=True)):
-            if box is None:
-                continue
-            x0, top, x1, bottom = box
-            cells.append(Placed(r, k, text or "", _count(tops, top, bottom), _count(xs, x0, x1), number))
-            extents.append((x0, x1))
-
-    def open_at(r: int, side: int) -> bool:
-        own = [c for c in rows[r].cells if c is not None]
-        return not any(_has_rule(h_edges, c[0], c[2], c[side]) for c in own)
-
-    return _Table(number, table.bbox[1], table.bbox[3], xs, cells, len(rows), open_top=open_at(0, 1),
-                  open_bottom=open_at(len(rows) - 1, 3), extents=extents)
-
-
-def _page_items(page: Any, number: int) -> list[_Table | _Text]:
-    """The tables and outside text lines of one page, from the top down."""
-    settings = dict(TABLE_SETTINGS, explicit_horizontal_lines=_closing_rules(page))
-    tables = page.find_tables(settings)
-    h_edges = [e for e in page.edges if e["orientation"] == "h"]  # drawn rules only
-    items: list[_Table | _Text] = [_table(t, number, h_edges) for t in tables]
-    boxes = [t.bbox for t in tables]
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    for line in outside.extract_text_lines(return_chars=False):
-        text = normalize_text(line["text"]).strip()
-        if text:
-            items.append(_Text(number, line["top"], line["bottom"], text))
-    items.sort(key=lambda it: (it.top, 0 if isinstance(it, _Text) else 1))
-    return items
-
-
-# --- a table over a page break ---------------------------------------------------------------------------
-
-
-def _body(items: list[_Table | _Text]) -> list[_Table | _Text]:
-    """The items of a page without its page-number lines."""
-    return [it for it in items if not (isinstance(it, _Text) and _PAGE_NUMBER_RE.match(it.text))]
-
-
-def _column(xs: Sequence[float], x: float) -> int | None:
-    """The index of the column of ``xs`` starting at ``x``, if any."""
-    return next((k for k, e in enumerate(xs) if abs(e - x) <= _TOL * 1.5), None)
-
-
-def _continues(upper: _Table, lower: _Table) -> bool:
-    """Whether ``lower`` (at the top of a page) goes on with ``upper`` (at the foot of the page before).
-
-    Its columns must start where columns of ``upper`` start (the rows of a header
-    block may part columns the indicator rows do not).
-    """
-    return lower.page == upper.page + 1 and all(_column(upper.xs, x) is not None for x in lower.xs)
-
-
-def _combine(parts: list[_Table]) -> list[Placed]:
-    """The cells of a table's parts on successive pages as one grid on the first part's columns.
-
-    A row split by a break (both parts open) is joined cell by cell.
-    """
-    from budgetkit.segment.tokens import join_text
-
-    xs = parts[0].xs
-    out = list(parts[0].cells)
-    offset = parts[0].nrows
-    for upper, lower in zip(parts, parts[1:], strict=False):
-        joined = upper.open_bottom and lower.open_top
-        shift = offset - 1 if joined else offset
-        for k, c in enumerate(lower.cells):
-            x0, x1 = lower.extents[k] if lower.extents else (lower.xs[c.col], lower.xs[c.col])
-            col = _column(xs, x0) if lower.extents else c.col
-            col = c.col if col is None else col
-            colspan = _count(xs, x0, x1) if lower.extents else c.colspan
-            if joined and c.row == 0:
-                at = next((i for i, o in enumerate(out) if o.col <= col < o.col + o.colspan
-                           and o.row <= shift < o.row + o.rowspan), None)
-                if at is not None:
-                    o = out[at]
-                    out[at] = Placed(o.row, o.col, join_text([o.text, c.text]), o.rowspan + c.rowspan - 1,
-                                     o.colspan, o.page)
-                    continue
-            out.append(Placed(c.row + shift, col, c.text, c.rowspan, colspan, c.page))
-        offset = shift + lower.nrows
     return out
 
 
@@ -355,15 +187,15 @@ def _check(p: Path) -> None:
         raise InputError("not a PDF file (no %PDF- header)", path=p, text=start)
 
 
-def _page_texts(p: Path) -> tuple[list[list[_Text]], int]:
+def _page_texts(p: Path) -> tuple[list[list[PdfLine]], int]:
     """Every page's text lines (pdfium) and the number of characters in all."""
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # lazy: only PDFs need it
 
     try:
         doc = pdfium.PdfDocument(str(p))
     except Exception as err:  # noqa: BLE001 -- pdfium raises PdfiumError for every kind of damage
         raise InputError(f"damaged PDF: cannot be opened ({type(err).__name__}: {err})", path=p) from err
-    pages: list[list[_Text]] = []
+    pages: list[list[PdfLine]] = []
     chars = 0
     try:
         for k in range(len(doc)):
@@ -378,15 +210,15 @@ def _page_texts(p: Path) -> tuple[list[list[_Text]], int]:
     return pages, chars
 
 
-def _read_tables(pdf: Any, p: Path, texts: list[list[_Text]]) -> dict[int, list[_Table | _Text]]:
+def _read_tables(pdf: Any, p: Path, texts: list[list[PdfLine]]) -> dict[int, list[PdfTable | PdfLine]]:
     """The items of the pages read for tables: the candidates, and pages their tables run on to."""
     candidates = [n for n, lines in enumerate(texts, 1) if is_candidate([t.text for t in lines])]
-    read: dict[int, list[_Table | _Text]] = {}
+    read: dict[int, list[PdfTable | PdfLine]] = {}
 
-    def items(number: int) -> list[_Table | _Text]:
+    def items(number: int) -> list[PdfTable | PdfLine]:
         page = pdf.pages[number - 1]
         try:
-            return _page_items(page, number)
+            return page_items(page, number)
         except Exception as err:
             raise InputError(f"page {number}: cannot read the page ({type(err).__name__}: {err})",
                              path=p) from err
@@ -404,19 +236,19 @@ def _read_tables(pdf: Any, p: Path, texts: list[list[_Text]]) -> dict[int, list[
             if last is None or nxt > len(texts) or nxt in read or nxt in wanted:
                 break
             following = _table_first(items(nxt))
-            head = _body(following)
-            if not (head and isinstance(head[0], _Table) and _continues(last, head[0])):
+            head = table_body(following)
+            if not (head and isinstance(head[0], PdfTable) and continues(last, head[0])):
                 break
             read[nxt] = following
             n = nxt
     return read
 
 
-def _paragraph_break(prev: _Table | _Text, item: _Table | _Text) -> bool:
+def _paragraph_break(prev: PdfTable | PdfLine, item: PdfTable | PdfLine) -> bool:
     """Whether a blank row goes between ``prev`` and ``item``."""
-    if isinstance(prev, _Table) and isinstance(item, _Table):
+    if isinstance(prev, PdfTable) and isinstance(item, PdfTable):
         return False  # touching tables
-    if prev.page != item.page or isinstance(prev, _Table) != isinstance(item, _Table):
+    if prev.page != item.page or isinstance(prev, PdfTable) != isinstance(item, PdfTable):
         return True
     height = prev.bottom - prev.top
     return item.top - prev.bottom > _PARAGRAPH_GAP * height
@@ -429,7 +261,7 @@ def read_pdf(path: str | Path) -> Document:
         InputError: naming the file (and page) when it is missing, not a PDF, encrypted,
             damaged, or has no text layer at all (a scan without OCR).
     """
-    import pdfplumber  # imported here: it is slow to import and only PDFs need it
+    import pdfplumber  # lazy: it is slow to import and only PDFs need it
 
     p = Path(path)
     _check(p)
@@ -454,26 +286,26 @@ def read_pdf(path: str | Path) -> Document:
     return _document(p, [read.get(n, lines) for n, lines in enumerate(texts, 1)], npages, sorted(read))
 
 
-def _document(p: Path, pages: list[list[_Table | _Text]], npages: int, tabled: list[int]) -> Document:
+def _document(p: Path, pages: list[list[PdfTable | PdfLine]], npages: int, tabled: list[int]) -> Document:
     """Write the pages' items in order: text lines, tables (continued ones as one grid), paragraph gaps."""
     out = RowWriter()
     notes: list[dict] = []
-    blocks: list[_Text | list[_Table] | tuple[str, _Text]] = []
+    blocks: list[PdfLine | list[PdfTable] | tuple[str, PdfLine]] = []
     for items in pages:
         items = _table_first(items)
-        body = _body(items)
+        body = table_body(items)
         kept = {id(it) for it in body}
         for item in items:
             if id(item) not in kept:
                 blocks.append(("page number", item))
                 continue
             last = blocks[-1] if blocks else None
-            if (isinstance(item, _Table) and item is body[0] and isinstance(last, list)
-                    and last[-1] is _last_table(pages[last[-1].page - 1]) and _continues(last[-1], item)):
+            if (isinstance(item, PdfTable) and item is body[0] and isinstance(last, list)
+                    and last[-1] is _last_table(pages[last[-1].page - 1]) and continues(last[-1], item)):
                 last.append(item)
             else:
-                blocks.append([item] if isinstance(item, _Table) else item)
-    prev: _Table | _Text | None = None
+                blocks.append([item] if isinstance(item, PdfTable) else item)
+    prev: PdfTable | PdfLine | None = None
     for block in blocks:
         if isinstance(block, tuple):
             reason, line = block
@@ -483,7 +315,7 @@ def _document(p: Path, pages: list[list[_Table | _Text]], npages: int, tabled: l
         if prev is not None and _paragraph_break(prev, first):
             out.blank()
         if isinstance(block, list):
-            out.grid(_combine(block))
+            out.grid(combine_parts(block))
             prev = block[-1]
         else:
             out.text(block.text, page=block.page)
@@ -499,20 +331,20 @@ def _document(p: Path, pages: list[list[_Table | _Text]], npages: int, tabled: l
 _FRAGMENT = 3
 
 
-def _last_table(items: list[_Table | _Text]) -> _Table | None:
-    body = _body(items)
-    while body and isinstance(body[-1], _Text) and len(body[-1].text) <= _FRAGMENT:
+def _last_table(items: list[PdfTable | PdfLine]) -> PdfTable | None:
+    body = table_body(items)
+    while body and isinstance(body[-1], PdfLine) and len(body[-1].text) <= _FRAGMENT:
         body = body[:-1]
-    return body[-1] if body and isinstance(body[-1], _Table) else None
+    return body[-1] if body and isinstance(body[-1], PdfTable) else None
 
 
-def _table_first(items: list[_Table | _Text]) -> list[_Table | _Text]:
+def _table_first(items: list[PdfTable | PdfLine]) -> list[PdfTable | PdfLine]:
     """A page's items with its first table before the label fragments above it (see :data:`_FRAGMENT`)."""
-    body = _body(items)
+    body = table_body(items)
     k = 0
-    while k < len(body) and isinstance(body[k], _Text) and len(body[k].text) <= _FRAGMENT:
+    while k < len(body) and isinstance(body[k], PdfLine) and len(body[k].text) <= _FRAGMENT:
         k += 1
-    if k == 0 or k >= len(body) or not isinstance(body[k], _Table):
+    if k == 0 or k >= len(body) or not isinstance(body[k], PdfTable):
         return items
     table = body[k]
     return [table, *(it for it in items if it is not table)]

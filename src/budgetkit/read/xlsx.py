@@ -170,14 +170,23 @@ def format_number(value: Any, fmt: str | None) -> str:
     if isinstance(value, dt.timedelta):
         value = (dt.datetime.min + value).time()
     if isinstance(value, dt.datetime | dt.date | dt.time):
-        pattern = sections[0]
-        if not _DATE_TOKEN_RE.search(pattern.replace("General", "")):
-            pattern = "yyyy-mm-dd" if not isinstance(value, dt.time) else "hh:mm:ss"
-            if isinstance(value, dt.datetime) and (value.hour or value.minute or value.second):
-                pattern += " hh:mm:ss"
-        return _date(value, pattern)
+        return _format_date(value, sections[0])
     if not isinstance(value, int | float | Decimal):
         return str(value)
+    return _format_numeric(value, sections)
+
+
+def _format_date(value: dt.datetime | dt.date | dt.time, pattern: str) -> str:
+    """A date or time under the first section of its format; a format with no date code prints it ISO-style."""
+    if not _DATE_TOKEN_RE.search(pattern.replace("General", "")):
+        pattern = "yyyy-mm-dd" if not isinstance(value, dt.time) else "hh:mm:ss"
+        if isinstance(value, dt.datetime) and (value.hour or value.minute or value.second):
+            pattern += " hh:mm:ss"
+    return _date(value, pattern)
+
+
+def _format_numeric(value: int | float | Decimal, sections: list[str]) -> str:
+    """A number under its format's section (negative, zero or the first); General, text or other codes as General."""
     section = sections[0]
     if value < 0 and len(sections) > 1 and sections[1].strip():
         section, value = sections[1], -value

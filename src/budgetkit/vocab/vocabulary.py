@@ -413,37 +413,50 @@ def _find_terms(text: str, roles: tuple[str, ...]) -> tuple[Found, ...]:
     pos = 0
     while (m := pattern.search(key, pos)) is not None:
         m = _cut_at_space(pattern, key, text, origin, m) or m
-        # of two terms overlapping, the longer: 建设项目主管部门及代码 is 主管部门及代码, not 项目主管部门
-        longer = next((o for q in range(m.start() + 1, m.end()) if (o := pattern.match(key, q)) is not None
-                       and o.end() > m.end() and o.end() - o.start() > m.end() - m.start()), None)
+        longer = _longer_overlap(pattern, key, m)
         if longer is not None:
             pos = longer.start()
             continue
         pos = m.end()
-        start_printed = origin[m.start()]
-        if start_printed > 0 and not text[start_printed - 1].isspace() \
-                and any(ch.isspace() for ch in text[start_printed : origin[m.end() - 1]]) \
-                and not _spaced_label_ok(m.group(0), roles, text[start_printed - 1]):
+        if _runs_over_space(text, origin, m, roles):
             pos = m.start() + 1  # it would start inside a word and run over a space: look for a later term
             continue
-        end = m.end()
-        while (q := _TRAILING_QUALIFIER_RE.match(key, end)) is not None:
-            frag = q.group(0)
-            if frag != ":" and _qualifier(frag) is None:
-                break
-            end = q.end()
-        end_printed = origin[end - 1] + 1
-        if (pinyin := PINYIN_RE.match(text, end_printed)) is not None:
-            end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
-        # a "其中:" right before the term belongs to it
-        head = text[max(0, start_printed - 3) : start_printed]
-        if head.endswith(("其中:", "其中")):
-            start_printed -= 3 if head.endswith("其中:") else 2
-        printed = text[start_printed:end_printed]
-        hit = lookup(printed) or lookup(text[origin[m.start()] : end_printed])
+        start_printed, end_printed = _printed_span(text, key, origin, m)
+        hit = lookup(text[start_printed:end_printed]) or lookup(text[origin[m.start()] : end_printed])
         if hit is not None:
             found.append(Found(start_printed, end_printed, hit))
     return tuple(found)
+
+
+def _longer_overlap(pattern: re.Pattern[str], key: str, m: re.Match[str]) -> re.Match[str] | None:
+    """A longer term overlapping ``m``'s end: 建设项目主管部门及代码 is 主管部门及代码, not 项目主管部门."""
+    return next((o for q in range(m.start() + 1, m.end()) if (o := pattern.match(key, q)) is not None
+                 and o.end() > m.end() and o.end() - o.start() > m.end() - m.start()), None)
+
+
+def _runs_over_space(text: str, origin: list[int], m: re.Match[str], roles: tuple[str, ...]) -> bool:
+    """Whether term ``m`` would start inside a printed word and run over a space (and is no spaced label)."""
+    start_printed = origin[m.start()]
+    return (start_printed > 0 and not text[start_printed - 1].isspace()
+            and any(ch.isspace() for ch in text[start_printed : origin[m.end() - 1]])
+            and not _spaced_label_ok(m.group(0), roles, text[start_printed - 1]))
+
+
+def _printed_span(text: str, key: str, origin: list[int], m: re.Match[str]) -> tuple[int, int]:
+    """Where term ``m`` of the key stands in ``text``, with its qualifiers, its pinyin and a 其中 before it."""
+    start_printed, end = origin[m.start()], m.end()
+    while (q := _TRAILING_QUALIFIER_RE.match(key, end)) is not None:
+        frag = q.group(0)
+        if frag != ":" and _qualifier(frag) is None:
+            break
+        end = q.end()
+    end_printed = origin[end - 1] + 1
+    if (pinyin := PINYIN_RE.match(text, end_printed)) is not None:
+        end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
+    head = text[max(0, start_printed - 3) : start_printed]  # a "其中:" right before the term belongs to it
+    if head.endswith(("其中:", "其中")):
+        start_printed -= 3 if head.endswith("其中:") else 2
+    return start_printed, end_printed
 
 
 @cache
