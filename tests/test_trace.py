@@ -7,6 +7,8 @@ of it without the rule. The trace must name the rule on exactly those cells.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -153,3 +155,48 @@ def test_cli_trace_of_an_unknown_rule_exits_2_naming_it(tmp_path, capsys):
     page.write_text("\n".join(SPLIT) + "\n", encoding="utf-8")
     assert main(["trace", str(page), "--rule", "no.such-rule"]) == 2
     assert "no.such-rule" in capsys.readouterr().err
+
+
+# --- the notebook view (report/rule_trace_view.py) ----------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("lines", "rule_id", "marked", "without"),
+    [
+        pytest.param(SPLIT, "value.compose-unit-cell", ["≥150人次", "≥90%"], ["≥150", "≥90"],
+                     id="split-values/unit-in-its-own-cell"),
+        pytest.param([SPLIT[0].replace("职工技能培训", "<b>职工&技能培训</b>"), *SPLIT[1:]],
+                     "value.compose-comparator-cell", ["≥150人次", "≥90%"], ["150人次", "90%"],
+                     id="split-values/markup-in-the-name-shown-as-text"),
+        pytest.param([FLAT + "观众满意度≥90%填报人:张三 联系电话:88886666"], "table.end-at-signature", ["观众满意度"], [],
+                     id="table-ends/a-row-read-only-with-the-rule"),
+    ],
+)
+def test_the_view_marks_each_cell_with_the_rules_that_made_it(lines, rule_id, marked, without):
+    from budgetkit.analyse.rule_trace import traced
+    from budgetkit.report.rule_trace_view import trace_view
+
+    page = trace_view(traced(lambda: parse_lines(lines, "page.txt"), [rule_id])).html
+    assert page == trace_view(traced(lambda: parse_lines(lines, "page.txt"), [rule_id]))._repr_html_()
+    for text in marked:
+        assert f"<mark>{text}</mark><sup>{rule_id}</sup>" in page or \
+            re.search(rf"<mark title=\"[^\"]*\">{re.escape(text)}</mark><sup>{re.escape(rule_id)}</sup>", page), text
+    for text in without:
+        assert f"<small>无此规则 without {rule_id}: {text}</small>" in page
+    assert "<b>" not in page.replace("<b>page.txt</b>", "") and "NaN" not in page and "&lt;NA&gt;" not in page
+
+
+@pytest.mark.parametrize(("max_bytes", "shown"), [
+    pytest.param(60_000, "page.txt", id="the-smallest-document-traced"),
+    pytest.param(10, "No document of the year is that small", id="none-small-enough"),
+])
+def test_the_notebook_traces_the_years_smallest_document(tmp_path, max_bytes, shown):
+    from budgetkit.report.params import validate_params
+    from budgetkit.report.rule_trace_view import trace_year_sample
+
+    folder = tmp_path / "data/raw/2025"
+    folder.mkdir(parents=True)
+    (folder / "page.txt").write_text("\n".join(SPLIT) + "\n", encoding="utf-8")
+    (folder / "longer.txt").write_text("\n".join(SPLIT + SPLIT[2:] * 20) + "\n", encoding="utf-8")
+    page = trace_year_sample(validate_params({"year": 2025, "root": str(tmp_path)}, "01_clean"), max_bytes).html
+    assert "Which reading rule made which cell" in page and shown in page and "longer.txt" not in page
+    assert str(tmp_path) not in page

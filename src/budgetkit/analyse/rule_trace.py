@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,16 +116,10 @@ def traced(read: Callable[[], Tables], rules: Iterable[str] | None = None, name:
             continue
         logger.info("%s: rule %d of %d, %s (fired %d times): reading without it", name, n, len(ids), rule_id,
                     seen[rule_id])
-        try:
-            with reading_rules.switched_off(rule_id):
-                without = read()
-        except BudgetkitError as exc:
-            parts.append(_note(rule_id, seen[rule_id], FAILS, str(exc)))
-            continue
-        found = changes(tables, without)
-        logger.info("%s: %s changed %d cells or rows", name, rule_id, len(found))
-        parts.append(_with_rule(found, rule_id, seen[rule_id]) if len(found) else _note(rule_id, seen[rule_id],
-                                                                                          NO_CHANGE))
+        rows = _without(read, rule_id, seen[rule_id], tables)
+        said = rows[0]["change"] if rows[0]["change"] in (NO_CHANGE, FAILS) else f"changed {len(rows)} cells or rows"
+        logger.info("%s: %s %s", name, rule_id, said)
+        parts.append(rows)
     frame = conform(pd.DataFrame([row for part in parts for row in part]), "rule_trace")
     text = [name for name, kind in dtypes("rule_trace").items() if kind == "str"]
     frame[text] = frame[text].fillna("")
@@ -152,6 +147,29 @@ def summary(trace: pd.DataFrame) -> str:
         parts.append(f"{rule_id} (fired {count} time{'s' if count != 1 else ''}) {what}")
     n = len(parts)
     return f"{n} rule{'s' if n != 1 else ''} traced" + (": " + "; ".join(parts) if parts else "")
+
+
+def _without(read: Callable[[], Tables], rule_id: str, count: int, tables: Tables) -> list[dict]:
+    """The trace's rows of one rule: the reading without it compared with ``tables`` (read with it)."""
+    try:
+        with reading_rules.switched_off(rule_id), _quiet():
+            without = read()
+    except BudgetkitError as exc:
+        return _note(rule_id, count, FAILS, str(exc))
+    found = changes(tables, without)
+    return _with_rule(found, rule_id, count) if found else _note(rule_id, count, NO_CHANGE)
+
+
+@contextmanager
+def _quiet() -> Iterator[None]:
+    """The package's warnings held back while a rule is off: the reading with every rule on has said them."""
+    root = logging.getLogger("budgetkit")
+    level = root.level
+    root.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        root.setLevel(level)
 
 
 def _note(rule_id: str, count: int, change: str, without: str = "") -> list[dict]:
