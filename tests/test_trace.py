@@ -187,7 +187,7 @@ def test_the_view_marks_each_cell_with_the_rules_that_made_it(lines, rule_id, ma
 
 @pytest.mark.parametrize(("max_bytes", "shown"), [
     pytest.param(60_000, "page.txt", id="the-smallest-document-traced"),
-    pytest.param(10, "No document of the year is that small", id="none-small-enough"),
+    pytest.param(10, "No document of the year that reads is that small", id="none-small-enough"),
 ])
 def test_the_notebook_traces_the_years_smallest_document(tmp_path, max_bytes, shown):
     from budgetkit.report.params import validate_params
@@ -197,6 +197,8 @@ def test_the_notebook_traces_the_years_smallest_document(tmp_path, max_bytes, sh
     folder.mkdir(parents=True)
     (folder / "page.txt").write_text("\n".join(SPLIT) + "\n", encoding="utf-8")
     (folder / "longer.txt").write_text("\n".join(SPLIT + SPLIT[2:] * 20) + "\n", encoding="utf-8")
+    (folder / "damaged.pdf").write_bytes(b"%PDF-1.4 not a pdf")  # smaller, and passed over: it does not read
+    (folder / "目录.txt").write_text("某某局2025年部门预算\n目录\n", encoding="utf-8")  # no target table
     page = trace_year_sample(validate_params({"year": 2025, "root": str(tmp_path)}, "01_clean"), max_bytes).html
     assert "Which reading rule made which cell" in page and shown in page and "longer.txt" not in page
     assert str(tmp_path) not in page

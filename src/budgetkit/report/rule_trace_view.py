@@ -31,6 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from budgetkit.analyse.rule_trace import CHANGED, ONLY_WITH, ONLY_WITHOUT, Traced, summary, traced
+from budgetkit.errors import BudgetkitError
 from budgetkit.model.fields import zh_headers
 from budgetkit.parse import parse_file
 from budgetkit.report.params import NotebookParams
@@ -60,10 +61,11 @@ def debug_reading(path: str | Path, rules: Iterable[str] | None = None) -> Trace
     return trace_view(traced(lambda: parse_file(path), rules, Path(path).name))
 
 
-def trace_year_sample(params: NotebookParams, max_bytes: int = 60_000) -> TraceView:
-    """The trace of the year's smallest document (under ``max_bytes``, so the page stays quick to build).
+def trace_year_sample(params: NotebookParams, max_bytes: int = 60_000, tries: int = 5) -> TraceView:
+    """The trace of the year's smallest document that reads (under ``max_bytes``, so the page stays quick).
 
-    The document is read once more for each reading rule that fired in it.
+    The document is read once more for each reading rule that fired in it. A document that does not read (a
+    damaged file, a volume holding no target table: the year's pages list it) is passed over, up to ``tries``.
     """
     files = sorted((p for p in params.paths.disclosures(params.year) if p.stat().st_size <= max_bytes),
                    key=lambda p: (p.stat().st_size, p.name))
@@ -72,11 +74,13 @@ def trace_year_sample(params: NotebookParams, max_bytes: int = 60_000) -> TraceV
              "with each reading rule that fired switched off: a marked cell reads differently without the rule "
              "named beside it, and what it reads then is noted under it (<code>budgetkit trace FILE</code> for "
              "any document).</p>")
-    if not files:
-        return TraceView(f"{intro}<p>没有小于 {max_bytes // 1000} kB 的文件。 No document of the year is that "
-                         "small.</p>")
-    logger.info("tracing the reading rules of %s", files[0].name)
-    return TraceView(intro + debug_reading(files[0]).html)
+    for path in files[:tries]:
+        try:
+            return TraceView(intro + debug_reading(path).html)
+        except BudgetkitError as exc:
+            logger.info("not traced: %s (%s)", path.name, exc)
+    return TraceView(f"{intro}<p>没有可读的小于 {max_bytes // 1000} kB 的文件。 No document of the year that reads is "
+                     "that small.</p>")
 
 
 def trace_view(reading: Traced) -> TraceView:
