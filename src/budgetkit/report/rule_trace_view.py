@@ -34,13 +34,16 @@ from budgetkit.analyse.rule_trace import CHANGED, ONLY_WITH, ONLY_WITHOUT, Trace
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.fields import zh_headers
 from budgetkit.parse import parse_file
+from budgetkit.report.codes import code_label, has_codes
 from budgetkit.report.params import NotebookParams
+from budgetkit.report.readable import reader_text
 
 __all__ = ["TraceView", "debug_reading", "trace_view", "trace_year_sample"]
 
 logger = logging.getLogger(__name__)
 
-#: The indicator columns shown for every row, then those shown where a row of the document has them.
+#: The indicator columns shown for every row, then those shown where a row of the document has them (and any
+#: column a rule changed).
 SHOWN = ("seq", "level1", "level2", "indicator", "value")
 SHOWN_IF_ANY = ("area", "explanation", "measure_unit", "nature", "value_type", "direction", "standard",
                 "confidence_reasons")
@@ -101,21 +104,29 @@ def trace_view(reading: Traced) -> TraceView:
     return TraceView("<div class=\"bk-rule-trace\">" + "".join(p for p in parts if p) + "</div>")
 
 
-def _e(value: object) -> str:
-    return html.escape("" if value is None or value is pd.NA or (isinstance(value, float) and value != value)
-                       else str(value))
+def _e(value: object, table: str = "", column: str = "") -> str:
+    """``value`` as a reader sees it (a code in Chinese, :mod:`budgetkit.report.codes`), escaped."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value) or value == "":
+        return ""
+    text = str(value)
+    if column and has_codes(table, column):
+        text = code_label(table, column, text)
+    return html.escape(reader_text(text, table or None, column or None))
 
 
 def _marks(changes: pd.DataFrame) -> tuple[str, str]:
     """The rule ids beside a cell and the lines under it: what it reads without each rule."""
     ids = " ".join(f"<sup>{_e(r)}</sup>" for r in dict.fromkeys(changes["rule_id"]))
-    lines = "".join(f"<br><small>无此规则 without {_e(c.rule_id)}: {_e(c.without_rule) or '(空 blank)'}</small>"
+    lines = "".join(f"<br><small>无此规则 without {_e(c.rule_id)}: "
+                    f"{_e(c.without_rule, c.table, c.column) or '(空 blank)'}</small>"
                     for c in changes.itertuples() if c.change == CHANGED)
     return ids, lines
 
 
 def _indicator_table(rows: pd.DataFrame, changes: pd.DataFrame) -> str:
-    shown = [*SHOWN, *(c for c in SHOWN_IF_ANY if c in rows.columns and rows[c].fillna("").astype(str).ne("").any())]
+    changed = set(changes.loc[changes["change"] == CHANGED, "column"])
+    shown = [*SHOWN, *(c for c in rows.columns if c not in SHOWN and (c in changed or c in SHOWN_IF_ANY
+                                                                      and rows[c].fillna("").astype(str).ne("").any()))]
     heads = zh_headers("indicators")
     out = ["<table><thead><tr>", *(f"<th>{_e(heads.get(c, c))}</th>" for c in shown), "</tr></thead><tbody>"]
     for k, row in rows.iterrows():
@@ -126,10 +137,10 @@ def _indicator_table(rows: pd.DataFrame, changes: pd.DataFrame) -> str:
         for column in shown:
             cell = here[(here["column"] == column) & (here["change"] == CHANGED)]
             ids, lines = _marks(cell if len(cell) else whole if column == "indicator" else cell)
-            text = _e(row[column])
+            text = _e(row[column], "indicators", column)
             if len(cell):
-                tip = "; ".join(f"{c.rule_id}: {c.without_rule}" for c in cell.itertuples())
-                text = f"<mark title=\"{_e(tip)}\">{text}</mark>"
+                tip = "; ".join(f"{c.rule_id}: {_e(c.without_rule, 'indicators', column)}" for c in cell.itertuples())
+                text = f"<mark title=\"{tip}\">{text}</mark>"
             elif len(whole):
                 text = f"<mark>{text}</mark>"
             out.append(f"<td>{text}{ids}{lines}</td>")
@@ -142,8 +153,9 @@ def _project_cells(changes: pd.DataFrame) -> str:
     if not len(changes):
         return ""
     heads = zh_headers("projects")
-    items = "".join(f"<li>{_e(heads.get(c.column, c.column))}: <mark>{_e(c.with_rule)}</mark><sup>{_e(c.rule_id)}"
-                    f"</sup> <small>无此规则 without: {_e(c.without_rule) or '(空 blank)'}</small></li>"
+    items = "".join(f"<li>{_e(heads.get(c.column, c.column))}: <mark>{_e(c.with_rule, 'projects', c.column)}</mark>"
+                    f"<sup>{_e(c.rule_id)}</sup> <small>无此规则 without: "
+                    f"{_e(c.without_rule, 'projects', c.column) or '(空 blank)'}</small></li>"
                     for c in changes.itertuples())
     return f"<ul>{items}</ul>"
 
@@ -156,6 +168,7 @@ def _listed(changes: pd.DataFrame, heading: str) -> str:
     for c in changes.itertuples():
         said = {ONLY_WITH: "只在有此规则时 only with", ONLY_WITHOUT: "只在无此规则时 only without"}.get(c.change)
         what = f"{said}: {_e(c.with_rule or c.without_rule)}" if said else \
-            f"{_e(c.column)}: {_e(c.with_rule)} <small>无此规则 without: {_e(c.without_rule)}</small>"
+            f"{_e(c.column)}: {_e(c.with_rule, c.table, c.column)} <small>无此规则 without: " \
+            f"{_e(c.without_rule, c.table, c.column)}</small>"
         items.append(f"<li><sup>{_e(c.rule_id)}</sup> {what}</li>")
     return f"<p>{_e(heading)}</p><ul>{''.join(items)}</ul>"
