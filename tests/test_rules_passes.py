@@ -22,7 +22,7 @@ import test_stacked_levels as stacked
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import SHARED, load_tool
+from render import SHARED, load_tool, sample
 
 SCORER = SHARED / "tools/score_corpus.py"
 
@@ -46,16 +46,11 @@ def _score(tmp_path: Path, key: dict, text: str) -> tuple[float, list[str]]:
     return score, findings
 
 
-def _sample(cases: list, n: int) -> list:
-    step = max(1, len(cases) // n)
-    return cases[::step][:n]
-
-
 # --- stacked-levels (A02, 05): recognise/tiers.py -------------------------------------------------------------
 
 @pytest.mark.parametrize("sep", ["lines", "pipe"])
 @pytest.mark.parametrize("name,block,key", [
-    pytest.param(n, b, k, id=f"stacked-levels/block-label-{b}-{n[:20]}") for n, b, k in _sample(stacked._BLOCK, 3)])
+    pytest.param(n, b, k, id=f"stacked-levels/block-label-{b}-{n[:20]}") for n, b, k in sample(stacked._BLOCK, 3)])
 def test_stacked_block_label_above_the_level1_labels(tmp_path, sep, name, block, key):
     """levels.stacked-block-label: the block label is level 1, each level-1 label under it the rows' level 2."""
     text = "\n".join(stacked.render_text(key, sep)) + "\n"
@@ -65,7 +60,7 @@ def test_stacked_block_label_above_the_level1_labels(tmp_path, sep, name, block,
 
 @pytest.mark.parametrize("sep", ["lines", "pipe"])
 @pytest.mark.parametrize("name,key", [
-    pytest.param(n, k, id=f"stacked-levels/level1-repeated-{n[:20]}") for n, k in _sample(stacked._REPEATED, 3)])
+    pytest.param(n, k, id=f"stacked-levels/level1-repeated-{n[:20]}") for n, k in sample(stacked._REPEATED, 3)])
 def test_level1_label_repeated_as_its_level2(tmp_path, sep, name, key):
     """levels.level1-repeated-as-level2: 满意度指标 | 满意度指标 reads as level 1 and level 2 both."""
     text = "\n".join(stacked.render_text(key, sep)) + "\n"
@@ -75,7 +70,7 @@ def test_level1_label_repeated_as_its_level2(tmp_path, sep, name, key):
 
 # --- budget-system-export-flattened (B04): recognise/entry_rows.py, recognise/spanning_rows.py --------------
 
-_EXPORT = _sample(incoming._EXPORT, 3)
+_EXPORT = sample(incoming._EXPORT, 3)
 
 
 @pytest.mark.parametrize("spelling", sorted(incoming.EXPORT_SPELLINGS))
@@ -127,7 +122,7 @@ def _choice_case(n: str, k: dict, shape: str = "choice-answers"):
     return pytest.param(n, k, id=f"area-columns/{shape}-{'-'.join(sorted(answers))}-{n[:20]}", marks=marks)
 
 
-@pytest.mark.parametrize("name,key", [_choice_case(n, k) for n, k in _sample(_CHOICES, 3)])
+@pytest.mark.parametrize("name,key", [_choice_case(n, k) for n, k in sample(_CHOICES, 3)])
 def test_choice_answers_one_per_area(tmp_path, name, key):
     """areas.choice-answers: …质量问题是/否否否 on a flattened page reads one answer per area, as the key has it."""
     key = _flattened_rows(key)
@@ -149,7 +144,7 @@ def render_restated(key: dict) -> str:
     return "".join(lines) + "\n"
 
 
-@pytest.mark.parametrize("name,key", [_choice_case(n, k, "restated-explanation") for n, k in _sample(_CHOICES, 3)])
+@pytest.mark.parametrize("name,key", [_choice_case(n, k, "restated-explanation") for n, k in sample(_CHOICES, 3)])
 def test_restated_explanation_cut_off_the_name(tmp_path, name, key):
     """run-together.restated-explanation: a choice row's explanation restating the name's closing words is cut off
     the name (the name and the answers as the key has them)."""
@@ -167,7 +162,7 @@ def test_the_area_families_have_keys_with_choices():
 
 @pytest.mark.parametrize("flattened", [pytest.param(True, id="one-line"), pytest.param(False, id="a-row-a-line")])
 @pytest.mark.parametrize("name,key", [
-    pytest.param(n, k, id=f"project-names/name-from-the-notice-{n[:20]}") for n, k in _sample(incoming._NOTICES, 2)])
+    pytest.param(n, k, id=f"project-names/name-from-the-notice-{n[:20]}") for n, k in sample(incoming._NOTICES, 2)])
 def test_name_from_the_notice(tmp_path, name, key, flattened):
     """name.from-notice: a table printing no name is named as the notice above it names the funds."""
     text = incoming.render_notice(key, incoming.LIST_NAME_HEADS[0], flattened)
