@@ -202,3 +202,12 @@ def test_the_notebook_traces_the_years_smallest_document(tmp_path, max_bytes, sh
     page = trace_year_sample(validate_params({"year": 2025, "root": str(tmp_path)}, "01_clean"), max_bytes).html
     assert "Which reading rule made which cell" in page and shown in page and "longer.txt" not in page
     assert str(tmp_path) not in page
+
+
+def test_cli_trace_without_out_prints_the_csv(tmp_path, capsys):
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(SPLIT) + "\n", encoding="utf-8")
+    assert main(["-q", "trace", str(page), "--rule", "value.compose-comparator-cell"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split(",") == columns("rule_trace")
+    assert len(out) == 3 and all("value.compose-comparator-cell" in line for line in out[1:])
