@@ -1,4 +1,4 @@
-"""Command line: ``parse RAWFILE --out DIR``, ``analyse RAWFILE --out DIR``, ``build`` and ``dataset``.
+"""Command line: ``parse RAWFILE --out DIR``, ``analyse RAWFILE --out DIR``, ``trace RAWFILE``, ``build``, ``dataset``.
 
 Logging handlers are set up here and only here. Every
 :class:`~budgetkit.errors.BudgetkitError` ends the command with ``error: …``
@@ -56,6 +56,13 @@ def _parser() -> argparse.ArgumentParser:
     analyse.add_argument(
         "--year", type=int, default=None, help="budget year (default: the year the tables print)")
 
+    trace = sub.add_parser(
+        "trace", help="which reading rule made which cell: the file read again without each rule that fired")
+    trace.add_argument("rawfile", type=Path, help="the disclosure file")
+    trace.add_argument("--rule", action="append", dest="rules", metavar="ID",
+                       help="only this rule (repeatable; an id of metadata/reading_rules.csv)")
+    trace.add_argument("--out", type=Path, default=None, help="write the trace to this CSV (default: print it)")
+
     dataset = sub.add_parser(
         "dataset", help="parse every year under data/raw/ into the Parquet dataset data/processed/dataset/"
     )
@@ -105,6 +112,18 @@ def _analyse(args: argparse.Namespace) -> None:
 
     frames = analyse_file(args.rawfile, args.out, year=args.year)
     print(f"{args.rawfile}: " + ", ".join(f"{len(f)} {name}" for name, f in frames.items()) + f" → {args.out}")
+
+
+def _trace(args: argparse.Namespace) -> None:
+    from budgetkit.analyse.rule_trace import summary, trace_reading  # lazy: the command line starts without parse
+    from budgetkit.model.csvsafe import escape_frame  # lazy: pandas only for this command
+
+    trace = trace_reading(args.rawfile, rules=args.rules)
+    if args.out is None:
+        print(escape_frame(trace).to_csv(index=False), end="")
+    else:
+        escape_frame(trace).to_csv(args.out, index=False)
+    print(f"{args.rawfile}: {summary(trace)}" + (f" → {args.out}" if args.out else ""), file=sys.stderr)
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -172,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet, args.verbose)
     try:
-        return {"parse": _parse, "analyse": _analyse, "build": _build, "dataset": _dataset}[args.command](args) or 0
+        return {"parse": _parse, "analyse": _analyse, "build": _build, "dataset": _dataset,
+                "trace": _trace}[args.command](args) or 0
     except BudgetkitError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

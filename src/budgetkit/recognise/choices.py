@@ -7,6 +7,9 @@ A page flattened onto one line runs a row's cells together. Two shapes are cut h
 * an explanation that restates the name's closing words (``已建工程是否存在质量问题`` /
   ``当年已完工项目是否在检查中发现质量问题``), where the section prints an explanation column and no
   opening word (反映…) shows where it starts.
+
+Reading rules (``metadata/reading_rules.csv``): ``areas.choice-answers`` (the first shape) and
+``run-together.restated-explanation`` (the second).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from budgetkit.model import rules
 from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import is_wide
 
@@ -43,6 +47,8 @@ def choice_tail(text: str, areas: int) -> tuple[str, str, list[str]] | None:
         alt = "|".join(re.escape(a) for a in sorted(answers, key=len, reverse=True))
         m = re.search(rf"{re.escape(word)}((?:{alt}){{{areas}}})$", text)
         if m is not None and m.start() > 0:
+            if not rules.enabled("areas.choice-answers"):
+                return None
             return text[: m.start()], word, re.findall(alt, m.group(1))
     return None
 
@@ -65,5 +71,5 @@ def restated_cut(part: str) -> int | None:
             continue
         at = part.find(closing, 0, len(part) - n)
         if at >= 0 and at + n >= MIN_SIDE and len(part) - (at + n) >= n + MIN_SIDE:
-            return at + n
+            return at + n if rules.enabled("run-together.restated-explanation") else None
     return None

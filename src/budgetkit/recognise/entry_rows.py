@@ -7,7 +7,7 @@ project's indicator rows. On a page flattened to text each such row is one line,
 (``505006州民族特殊教育学校30.00``).
 
 The project is the last entry row before the indicators; an entry row before it is the unit's
-(``implementing_unit``).
+(``implementing_unit``). Reading rule ``header.entry-rows`` (``metadata/reading_rules.csv``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from budgetkit.model import rules
 from budgetkit.segment.tokens import Tok
 from budgetkit.vocab.amounts import parse_amount
 
@@ -70,7 +71,9 @@ def take_entry_rows(body: Sequence[Tok]) -> tuple[list[Entry], list[Tok]]:
             break
         entries.append(Entry(*found, tok))
         k += 1
-    return entries, list(body[k:]) if entries else list(body)
+    if not entries or not rules.enabled("header.entry-rows"):
+        return [], list(body)
+    return entries, list(body[k:])
 
 
 def apply_entries(entries: Sequence[Entry], rec: dict, scale: float | None) -> None:

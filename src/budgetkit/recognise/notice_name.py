@@ -3,7 +3,9 @@
 A finance department's notice passes funds down and attaches their target table (海南 琼财建〔2022〕429号:
 ``…现下达你单位2021年第四季度省级会展项目奖励资金(具体项目及金额详见附件)…``, then 附件2 项目绩效目标表 with no
 项目名称 row). The funds the notice names are the table's project. The words (the verbs, the addressees, the
-words a name of funds ends with) are data: ``metadata/notice_words.csv``.
+words a name of funds ends with) are data: ``metadata/notice_words.csv``. Reading rule ``name.from-notice``
+(``metadata/reading_rules.csv``): it fires where a notice above a table names funds; the name is taken only where
+the table prints none.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import re
 from functools import cache
 
+from budgetkit.model import rules
 from budgetkit.model.fields import read_metadata
 from budgetkit.vocab.vocabulary import qualifier_kind
 
@@ -50,7 +53,7 @@ def name_from_notice(text: str) -> str | None:
         (None, None)
     """
     m = _notice_re().search(text)
-    return m["name"] if m is not None else None
+    return m["name"] if m is not None and rules.enabled("name.from-notice") else None
 
 
 #: A cell opening with a column's head and its unit (分配金额(万元)…).

@@ -4,7 +4,8 @@ The budget-system export (湖南: 三级指标 | 指标值 | 指标值内容 | �
 flattened to text prints each indicator row as one line with nothing between its cells:
 ``学生补助标准17元/人.每天反映学生每天用餐标准按标准发放得10分,每少1元扣1分-定量``. The row is closed by its
 指标值类型 (定量/定性), a 度量单位 before it (``-`` when none); its value is the first target in it, and all
-after the value up to the unit is the explanation and the scoring rule.
+after the value up to the unit is the explanation and the scoring rule. Reading rule
+``run-together.spanning-row`` (``metadata/reading_rules.csv``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import cache
 
+from budgetkit.model import rules
 from budgetkit.recognise.align import VALUE_TYPES
 from budgetkit.segment.tokens import LINE, SAME, Tok
 from budgetkit.vocab.placeholders import is_placeholder
@@ -70,7 +72,7 @@ def split_spanning_rows(toks: Sequence[Tok]) -> list[Tok]:
     for tok in toks:
         cells = split_spanning_row(tok.text) if tok.match is None and tok.gap >= LINE and len(tok.text) >= 8 \
             else None
-        if cells is None:
+        if cells is None or not rules.enabled("run-together.spanning-row"):
             out.append(tok)
             continue
         doubted = tuple(c.doubted(SPANNING_CUT) for c in tok.cells)

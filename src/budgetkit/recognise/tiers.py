@@ -11,6 +11,9 @@ have stood in the level-2 column. Two shapes tell it:
   of its own and first on the next row, which prints no level 2.
 
 A row with a level-2 cell of its own is never moved.
+
+Reading rules (``metadata/reading_rules.csv``): ``levels.stacked-block-label`` (the first shape) and
+``levels.level1-repeated-as-level2`` (the second).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import replace
 
+from budgetkit.model import rules
 from budgetkit.recognise.align import Column, Row
 from budgetkit.vocab.vocabulary import lookup
 
@@ -86,11 +90,11 @@ def stacked_levels(rows: Sequence[Row], schema: Sequence[Column]) -> list[Row]:
                     c for _, c, _ in nxt.units}:
                 continue
             below = _label(nxt, l1)
-            if below and below == label and _is_level1(label):
+            if below and below == label and _is_level1(label) and rules.enabled("levels.level1-repeated-as-level2"):
                 out[i + 1] = _moved(nxt, l1, l2)
             elif _is_block_label(label) and _is_level1(below):
                 tier = True
             continue
-        if tier and _is_level1(label):
+        if tier and _is_level1(label) and rules.enabled("levels.stacked-block-label"):
             out[i] = _moved(row, l1, l2)
     return out
