@@ -44,6 +44,7 @@ from budgetkit.model.normalize import display_width
 from budgetkit.segment.tokens import BLANK, BREAK, EXPLANATION_OPENINGS, LINE, PIECE, SAME, Tok
 from budgetkit.vocab.placeholders import is_placeholder
 from budgetkit.vocab.values import is_measurable, load_units
+from budgetkit.vocab.vocabulary import lookup
 
 __all__ = ["Column", "Row", "Unit", "align", "align_section", "ambiguous", "make_schema", "pieces"]
 
@@ -202,6 +203,10 @@ def classify(unit: Unit) -> str:
 
 @lru_cache(maxsize=65536)
 def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> str:
+    """The shape of a piece ``text`` of a token ``tok_text``.
+
+    ``whole``: the piece is the whole token; ``match``: the token's vocabulary match.
+    """
     if not text:
         return "blank"
     if heading and _ENUM_RE.match(text):
@@ -212,24 +217,28 @@ def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> st
         return "ph"
     if is_placeholder(tok_text, "value"):
         return "phv"
-    if whole:
-        m = match
-    else:
-        from budgetkit.vocab.vocabulary import lookup
+    m = match if whole else lookup(text)
+    return (m is not None and _vocabulary_shape(m, text)) or _printed_shape(text)
 
-        m = lookup(text)
-    if m is not None:
-        roles = {t.role for t in m.terms}
-        if "level1" in roles and "level2" in roles:
-            return "l12"
-        if "level1" in roles:
-            return "l1"
-        if "level2" in roles:
-            return "l2"
-        if "section" in roles:
-            return "sec"
-        if "column" in roles and len(text) > 1:
-            return "col"
+
+def _vocabulary_shape(m, text: str) -> str | None:
+    """The shape of a piece the vocabulary knows: a level or section label, a column label; else ``None``."""
+    roles = {t.role for t in m.terms}
+    if "level1" in roles and "level2" in roles:
+        return "l12"
+    if "level1" in roles:
+        return "l1"
+    if "level2" in roles:
+        return "l2"
+    if "section" in roles:
+        return "sec"
+    if "column" in roles and len(text) > 1:
+        return "col"
+    return None
+
+
+def _printed_shape(text: str) -> str:
+    """The shape of a piece by how it is printed: a comparator, a kind of target, a unit, a number, words."""
     if _COMPARATOR_RE.match(text):
         return "op"
     if _VALUE_TYPE_RE.match(text):
@@ -426,6 +435,142 @@ class _Trace:
     hows: list[list[int]] = field(default_factory=list)
 
 
+#: The shapes :func:`classify` gives a piece (the rows of the cost table).
+SHAPES = ("blank", "enum", "col", "ph", "phv", "l12", "l1", "l2", "sec", "op", "vtype", "unit", "num", "std", "expl",
+          "meas", "label?", "qual", "text")
+#: Shapes that never join the cell before (a level or section label starts a cell of its own).
+_LABELISH = ("l1", "l2", "l12", "sec")
+#: How a unit was placed, by the number the forward pass records.
+_HOWS = ("new", "same", "piece", "lexical", "width", "guess")
+
+
+@dataclass(frozen=True, eq=False)
+class _CostModel:
+    """What reading a section costs under one schema, but for its tokens: built once per schema.
+
+    States are ``2 * column + has_ind`` (the column of the unit last placed, and whether its row has a name).
+    Per column: its skip cost and the prefix sums of them (skipping columns ``a+1 .. b-1`` costs
+    ``cum[b] - cum[a + 1]``), whether a wrapped line may join it, what a new row starting there costs for the
+    columns before it; per shape, what each column costs (``emit``) and that plus the skips from the row's start
+    (``ce``); per state, what ending a row there costs (``ends``, ``last_ends`` at the section's end).
+    """
+
+    roles: tuple[str, ...]
+    typed: bool
+    cum: tuple[float, ...]
+    emit: dict[str, tuple[float, ...]]
+    ce: dict[str, tuple[float, ...]]
+    is_ind: tuple[bool, ...]
+    joinable: tuple[bool, ...]
+    value_like: tuple[bool, ...]
+    is_value: tuple[bool, ...]
+    skip_to: tuple[float, ...]
+    starts: tuple[int, ...]
+    start_states: tuple[tuple[int, int], ...]
+    #: per state: (column, prefix sum of skips to the next column, row-end cost, column is the value)
+    info: tuple[tuple[int, float, float, bool], ...]
+    last_ends: tuple[float, ...]
+
+
+@lru_cache(maxsize=256)
+def _cost_model(schema: tuple[Column, ...]) -> _CostModel:
+    """The :class:`_CostModel` of a schema (cached: a section is read twice, many sections share a schema)."""
+    roles = tuple(c.role for c in schema)
+    m = len(roles)
+    skip = [_SKIP_COST.get(r, 0.0) for r in roles]
+    cum = [0.0]
+    for s in skip:
+        cum.append(cum[-1] + s)
+    emit = _emission(roles)
+    ce = {cls: tuple(cum[k] + em[k] for k in range(m)) for cls, em in emit.items()}
+    ends, last_ends = _row_ends(roles, skip, cum)
+    starts = tuple(k for k, r in enumerate(roles) if r in _STARTS)
+    is_ind = tuple(r == "indicator" for r in roles)
+    is_value = tuple(r == "value" for r in roles)
+    return _CostModel(
+        roles=roles, typed=any(r in ("measure_unit", "nature") for r in roles),  # a lone "%" may be a unit cell
+        cum=tuple(cum), emit=emit, ce=ce, is_ind=is_ind, joinable=tuple(r in _JOINABLE for r in roles),
+        value_like=tuple(r.startswith("value") for r in roles),  # where a value particle continues a cell
+        is_value=is_value, skip_to=tuple(_skip_to(starts, k, cum) for k in range(m)), starts=starts,
+        start_states=tuple((k, 2 * k + is_ind[k]) for k in starts),
+        info=tuple((st // 2, cum[st // 2 + 1], ends[st], is_value[st // 2]) for st in range(2 * m)),
+        last_ends=last_ends)
+
+
+def _emission(roles: Sequence[str]) -> dict[str, tuple[float, ...]]:
+    """Per shape, what placing a piece of it in each column costs.
+
+    A 绩效标准 column printed before the value's is costed as one that holds a target.
+    """
+    value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
+    costed = ["standard_before_value" if r == "standard" and value_col is not None and k < value_col else r
+              for k, r in enumerate(roles)]
+    return {cls: tuple(_emit(cls, r) for r in costed) for cls in SHAPES}
+
+
+def _row_ends(roles: Sequence[str], skip: Sequence[float], cum: Sequence[float]
+              ) -> tuple[list[float], tuple[float, ...]]:
+    """Per state, what ending a row there costs, and what ending the section there costs."""
+    value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
+    ind_col = next((k for k, r in enumerate(roles) if r == "indicator"), None)
+    ends = [_row_end(roles, skip, cum, value_col, ind_col, st // 2, bool(st % 2)) for st in range(2 * len(roles))]
+    # a section does not end on level labels with no row under them (a value that is a label word)
+    last = tuple(end + (_ENDS_ON_LABELS if not st % 2 and roles[st // 2] in ("level1", "level2") else 0.0)
+                 for st, end in enumerate(ends))
+    return ends, last
+
+
+def _row_end(roles: Sequence[str], skip: Sequence[float], cum: Sequence[float], value_col: int | None,
+             ind_col: int | None, j: int, has_ind: bool) -> float:
+    """What ending a row at column ``j`` costs (a name with no value, labels only, a value with no name …)."""
+    if has_ind and value_col is not None and j < value_col:
+        skipped = cum[value_col + 1] - cum[j + 1] if value_col + 1 > j + 1 else 0.0
+        return _MISSING_VALUE + skipped - skip[value_col]
+    if not has_ind and roles[j] in ("level1", "level2"):
+        return _LABELS_ONLY
+    if not has_ind and ind_col is not None and j > ind_col:
+        return _MISSING_NAME  # a value with no name: more likely the name is a label-like word
+    if not has_ind and roles[j] in _LONG_TERM_SIDE:
+        return _LONG_TERM_ONLY
+    return 0.0
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What a section's own units show, for one reading.
+
+    The units and their shapes; per unit, whether it is a lone value line as wide as the widest value
+    (``fills``) and one of many pieces of a line (``many``); whether spaces part cells (``spaced``) and blank
+    lines do (``blank_parted``).
+    """
+
+    units: Sequence[Unit]
+    classes: Sequence[str]
+    spaced: bool
+    blank_parted: bool
+    fills: list[bool]
+    many: list[bool]
+
+
+def _evidence(units: Sequence[Unit], classes: Sequence[str], spaced: bool, full_em: float | None) -> _Evidence:
+    """The :class:`_Evidence` of a section's units for a reading with ``full_em`` (see :func:`align`)."""
+    n = len(units)
+    # a lone value line as wide as the widest value was cut by its cell's edge (it fills a value column); only
+    # where a line holds a row's cells (PDF text): where cells stand one per line, every value is a lone line
+    if spaced and full_em is not None:
+        fill_em = max(full_em, 6.0)
+        fills = [u.whole_line and _width(u.text) >= fill_em for u in units]
+    else:
+        fills = [False] * n
+    # the pieces of a token with many of them (cells set apart by spaces along one long line)
+    if spaced:
+        counts = Counter(id(unit.tok.cells[0]) for unit in units)
+        many = [counts[id(unit.tok.cells[0])] >= _MANY_PIECES for unit in units]
+    else:
+        many = [False] * n
+    return _Evidence(units, classes, spaced, blanks_part_cells(units), fills, many)
+
+
 def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: Sequence[Column],
            full_em: float | None, trace: _Trace | None = None) -> list[Row]:
     """:func:`align` over the pieces of the tokens, their shapes and whether spaces part cells (see there).
@@ -434,190 +579,187 @@ def _align(units: Sequence[Unit], classes: Sequence[str], spaced: bool, schema: 
     last unit the two readings see alike (before the first lone value fragment as wide as ``full_em``), as
     the steps up to there are the same.
     """
-    n, m = len(units), len(schema)
-    if n == 0:
+    if not units:
         return []
-    roles = [c.role for c in schema]
-    blank_parted = blanks_part_cells(units)
-    typed = any(r in ("measure_unit", "nature") for r in roles)  # a lone "%" may be a unit cell
-    value_col = next((k for k, r in enumerate(roles) if r == "value"), None)
-    ind_col = next((k for k, r in enumerate(roles) if r == "indicator"), None)
-    starts = [k for k, r in enumerate(roles) if r in _STARTS]
-    costed = ["standard_before_value" if r == "standard" and value_col is not None and k < value_col else r
-              for k, r in enumerate(roles)]
-    emit_of = {cls: [_emit(cls, r) for r in costed] for cls in set(classes)}
-    emit = [emit_of[cls] for cls in classes]
-    skip = [_SKIP_COST.get(r, 0.0) for r in roles]
-    # prefix sums of skip costs: skipping columns a+1 .. b-1 costs cum[b] - cum[a+1]
-    cum = [0.0]
-    for s in skip:
-        cum.append(cum[-1] + s)
-    # what going on to column k costs but for the state left: its skips from the start and its own cost
-    ce_of = {cls: [cum[k] + em[k] for k in range(m)] for cls, em in emit_of.items()}
+    model = _cost_model(tuple(schema))
+    ev = _evidence(units, classes, spaced, full_em)
+    costs, backs, hows = _forward(model, ev, full_em, trace)
+    return _backtrack(model, units, costs, backs, hows)
 
-    def skipped(a: int, b: int) -> float:
-        return cum[b] - cum[a + 1] if b > a + 1 else 0.0
 
-    def row_end(j: int, has_ind: bool) -> float:
-        if has_ind and value_col is not None and j < value_col:
-            return _MISSING_VALUE + skipped(j, value_col + 1) - skip[value_col]
-        if not has_ind and roles[j] in ("level1", "level2"):
-            return _LABELS_ONLY
-        if not has_ind and ind_col is not None and j > ind_col:
-            return _MISSING_NAME  # a value with no name: more likely the name is a label-like word
-        if not has_ind and roles[j] in _LONG_TERM_SIDE:
-            return _LONG_TERM_ONLY
-        return 0.0
-
-    # a lone value line as wide as the widest value was cut by its cell's edge (it fills a value column); only
-    # where a line holds a row's cells (PDF text): where cells stand one per line, every value is a lone line
-    if spaced and full_em is not None:
-        fill_em = max(full_em, 6.0)
-        fills = [u.whole_line and _width(u.text) >= fill_em for u in units]
-    else:
-        fills = [False] * n
-    is_value = [r == "value" for r in roles]
-    value_like = [r.startswith("value") for r in roles]  # where a value particle continues a cell
-
-    # states s = 2 * column + has_ind; for each unit, the least cost of each state and how it was reached
-    size = 2 * m
-    ends = [row_end(st // 2, bool(st % 2)) for st in range(size)]
-    is_ind = [r == "indicator" for r in roles]
-    joinable = [r in _JOINABLE for r in roles]
-    skip_to = [_skip_to(starts, k, cum) for k in range(m)]
-    # what the loop below needs of each state
-    info = [(st // 2, joinable[st // 2], value_like[st // 2], is_value[st // 2], cum[st // 2 + 1], ends[st])
-            for st in range(size)]
-    HOWS = ("new", "same", "piece", "lexical", "width", "guess")
+def _forward(model: _CostModel, ev: _Evidence, full_em: float | None, trace: _Trace | None
+             ) -> tuple[list[float], list[list[int]], list[list[int]]]:
+    """The forward pass: the least cost of each state after the last unit, and how each state was reached."""
+    n, size = len(ev.units), 2 * len(model.roles)
     costs = [_INF] * size
-    backs: list[list[int]] = []
-    hows: list[list[int]] = []
-    back0 = [-1] * size
-    how0 = [0] * size
-    for k in starts:
-        st = 2 * k + is_ind[k]
-        c = emit[0][k] + skip_to[k]
+    e = model.emit[ev.classes[0]]
+    for k, st in model.start_states:
+        c = e[k] + model.skip_to[k]
         if c < costs[st]:
             costs[st] = c
-    backs.append(back0)
-    hows.append(how0)
+    backs: list[list[int]] = [[-1] * size]
+    hows: list[list[int]] = [[0] * size]
     first = 1
     if trace is not None and full_em is not None:  # the steps before the first filled fragment are the first's
-        first = next((i + 1 for i, f in enumerate(fills) if f), n)
+        first = next((i + 1 for i, f in enumerate(ev.fills) if f), n)
         costs, backs, hows = trace.costs[first - 1], trace.backs[:first], trace.hows[:first]
     step_costs = [costs]  # the costs after each unit, for a trace
-    labelish = ("l1", "l2", "l12", "sec")
-    # the pieces of a token with many of them (cells set apart by spaces along one long line)
-    if spaced:
-        counts = Counter(id(unit.tok.cells[0]) for unit in units)
-        many = [counts[id(unit.tok.cells[0])] >= _MANY_PIECES for unit in units]
-    else:
-        many = [False] * n
-    start_states = [(k, 2 * k + is_ind[k]) for k in starts]  # the columns a row may start at, and their states
     for i in range(first, n):
-        u, g, cls = units[i], units[i].gap, classes[i]
-        e = emit[i]
-        ce = ce_of[classes[i]]
-        new = [_INF] * size
-        back = [-1] * size
-        how = [0] * size
-        bases = [_INF] * size
-        same_row = _SAME_ROW[g]
-        best_end, best_end_state = _INF, -1
-        can_join = g not in (SAME, BREAK) and cls not in labelish
-        filled_before = fills[i - 1]
-        filled_end = g in (LINE, BLANK) and filled_before
-        if can_join:  # what joining the unit to the cell before costs, but for the column's own cost
-            prev_unit = units[i - 1]
-            piece_join = _piece_join(classes[i - 1], cls, spaced) if g == PIECE else 0.0
-            untyped = not (cls in ("unit", "op") and typed)
-            goes_on = (False, False) if g == PIECE or not untyped else (  # (a piece joins by its own cost)
-                continues(prev_unit.text, u.text, "value"), continues(prev_unit.text, u.text, ""))
-            # cells parted by blank lines: a line without one goes on
-            blank_wrap = blank_parted and g == LINE and prev_unit.whole_line and u.whole_line
-            guess = 4.5 if g == LINE else 5.0
-        for st, cost in enumerate(costs):
-            if cost == _INF:
-                continue
-            j, joins, valueish, value, cum_next, ends_st = info[st]
-            wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
-            if can_join and joins:
-                if g == PIECE:
-                    jc = piece_join + 0.5 * e[j]
-                    hw = 2
-                elif goes_on[0] if valueish else goes_on[1]:
-                    jc, hw, wraps = 0.3, 3, _CONTINUES
-                elif blank_wrap:
-                    jc, hw, wraps = 0.3, 3, _CONTINUES
-                elif filled_before and value:
-                    jc, hw = 0.8, 4
-                else:
-                    jc, hw = guess, 5
-                c = cost + jc
-                if c < new[st]:
-                    new[st], back[st], how[st] = c, st, hw
-            # the next column of the same row: placed below, for all states at once
-            bases[st] = cost + wraps + same_row - cum_next
-            # a new row (not after a lone value fragment that filled its cell: the line goes on)
-            end = cost + ends_st + wraps + (_FILLED if filled_end and value else 0.0)
-            if end < best_end:
-                best_end, best_end_state = end, st
-        # the next column of the same row: a column k is reached from the least base of the columns before it,
-        # apart for states with and without an indicator (an indicator column reaches the state with one from
-        # both); ties go to the lower state, and the next column is preferred to joining the cell before
-        b0 = b1 = _INF
-        s0 = s1 = -1
-        for k in range(m):
-            t = 2 * k
-            if is_ind[k]:
-                best, src = (b0, s0) if b0 <= b1 and (b0 < b1 or s0 < s1) else (b1, s1)
-                if src >= 0:
-                    c = best + ce[k]
-                    if c <= new[t + 1]:
-                        new[t + 1], back[t + 1], how[t + 1] = c, src, 1
-            else:
-                if s0 >= 0:
-                    c = b0 + ce[k]
-                    if c <= new[t]:
-                        new[t], back[t], how[t] = c, s0, 1
-                if s1 >= 0:
-                    c = b1 + ce[k]
-                    if c <= new[t + 1]:
-                        new[t + 1], back[t + 1], how[t + 1] = c, s1, 1
-            x = bases[t]
-            if x < b0:
-                b0, s0 = x, t
-            x = bases[t + 1]
-            if x < b1:
-                b1, s1 = x, t + 1
-        if best_end_state >= 0:
-            # a line of many cells parted by spaces (a table flattened to one line) starts rows inside it
-            nr = best_end + (_NEW_ROW_IN_RUN if g == PIECE and many[i] else _NEW_ROW[g])
-            if blank_parted and cls == "blank":
-                nr += _BLANK_STARTS_ROW
-            for k, t in start_states:
-                c = nr + skip_to[k] + e[k]
-                if c < new[t]:
-                    new[t], back[t], how[t] = c, best_end_state, 0
-        costs = new
+        costs, back, how = _step(model, ev, i, costs)
         backs.append(back)
         hows.append(how)
         step_costs.append(costs)
     if trace is not None and full_em is None:
         trace.costs, trace.backs, trace.hows = step_costs, backs, hows
+    return costs, backs, hows
 
-    # the least-cost end
-    def last_row_end(j: int, has_ind: bool) -> float:
-        # a section does not end on level labels with no row under them (a value that is a label word)
-        empty = not has_ind and roles[j] in ("level1", "level2")
-        return row_end(j, has_ind) + (_ENDS_ON_LABELS if empty else 0.0)
 
-    final = min((st for st in range(size) if costs[st] < _INF),
-                key=lambda st: costs[st] + last_row_end(st // 2, bool(st % 2)))
+def _step(model: _CostModel, ev: _Evidence, i: int, costs: Sequence[float]
+          ) -> tuple[list[float], list[int], list[int]]:
+    """One step of the forward pass: the least cost of each state after unit ``i`` and how each was reached.
+
+    Unit ``i`` joins the cell before (a wrapped line, a piece), goes on to a later column of the same row, or
+    starts a new row.
+    """
+    g, cls = ev.units[i].gap, ev.classes[i]
+    size = len(costs)
+    new = [_INF] * size
+    back = [-1] * size
+    how = [0] * size
+    bases = [_INF] * size
+    joins = _joins(model, ev, i)
+    same_row = _SAME_ROW[g]
+    filled = _FILLED if g in (LINE, BLANK) and ev.fills[i - 1] else 0.0
+    best_end, best_end_state = _INF, -1
+    info = model.info
+    for st, cost in enumerate(costs):
+        if cost == _INF:
+            continue
+        j, cum_next, ends_st, value = info[st]
+        join = joins[j]
+        wraps = 0.0  # what placing the token anywhere else costs when it plainly continues the one before
+        if join is not None:
+            jc, hw, wraps = join
+            c = cost + jc
+            if c < new[st]:
+                new[st], back[st], how[st] = c, st, hw
+        # the next column of the same row: placed below, for all states at once
+        bases[st] = cost + wraps + same_row - cum_next
+        # a new row (not after a lone value fragment that filled its cell: the line goes on)
+        end = cost + ends_st + wraps + (filled if value else 0.0)
+        if end < best_end:
+            best_end, best_end_state = end, st
+    _next_columns(model, model.ce[cls], bases, new, back, how)
+    if best_end_state >= 0:
+        # a line of many cells parted by spaces (a table flattened to one line) starts rows inside it
+        nr = best_end + (_NEW_ROW_IN_RUN if g == PIECE and ev.many[i] else _NEW_ROW[g])
+        if ev.blank_parted and cls == "blank":
+            nr += _BLANK_STARTS_ROW
+        e, skip_to = model.emit[cls], model.skip_to
+        for k, t in model.start_states:
+            c = nr + skip_to[k] + e[k]
+            if c < new[t]:
+                new[t], back[t], how[t] = c, best_end_state, 0
+    return new, back, how
+
+
+def _joins(model: _CostModel, ev: _Evidence, i: int) -> Sequence[tuple[float, int, float] | None]:
+    """Per column: ``(cost, how, wraps)`` of joining unit ``i`` to the cell before in it, ``None`` where it cannot.
+
+    ``wraps`` is what placing the unit anywhere else costs when it plainly continues the cell before.
+    """
+    u, cls = ev.units[i], ev.classes[i]
+    g = u.gap
+    if g in (SAME, BREAK) or cls in _LABELISH:
+        return _no_joins(model)
+    if g == PIECE:  # a piece joins by its own cost
+        return _piece_joins(model, _piece_join(ev.classes[i - 1], cls, ev.spaced), cls)
+    prev = ev.units[i - 1]
+    if not (cls in ("unit", "op") and model.typed):
+        goes_on = (continues(prev.text, u.text, "value"), continues(prev.text, u.text, ""))
+    else:
+        goes_on = (False, False)
+    # cells parted by blank lines: a line without one goes on
+    blank_wrap = ev.blank_parted and g == LINE and prev.whole_line and u.whole_line
+    return _wrap_joins(model, goes_on, blank_wrap, ev.fills[i - 1], 4.5 if g == LINE else 5.0)
+
+
+@lru_cache(maxsize=1024)
+def _no_joins(model: _CostModel) -> tuple[None, ...]:
+    return (None,) * len(model.roles)
+
+
+@lru_cache(maxsize=4096)
+def _piece_joins(model: _CostModel, piece: float, cls: str) -> tuple[tuple[float, int, float] | None, ...]:
+    """Joining a piece of the line to the cell before: its own cost and half the column's."""
+    e = model.emit[cls]
+    return tuple((piece + 0.5 * e[j], 2, 0.0) if joins else None for j, joins in enumerate(model.joinable))
+
+
+@lru_cache(maxsize=4096)
+def _wrap_joins(model: _CostModel, goes_on: tuple[bool, bool], blank_wrap: bool, filled_before: bool,
+                guess: float) -> tuple[tuple[float, int, float] | None, ...]:
+    """Joining a line to the cell before, per column.
+
+    It plainly continues it (lexically, or cells are parted by blank lines), it follows a lone value line
+    that filled its cell, or it is a guess.
+    """
+    out: list[tuple[float, int, float] | None] = []
+    for j, joins in enumerate(model.joinable):
+        if not joins:
+            out.append(None)
+        elif (goes_on[0] if model.value_like[j] else goes_on[1]) or blank_wrap:
+            out.append((0.3, 3, _CONTINUES))
+        elif filled_before and model.is_value[j]:
+            out.append((0.8, 4, 0.0))
+        else:
+            out.append((guess, 5, 0.0))
+    return tuple(out)
+
+
+def _next_columns(model: _CostModel, ce: Sequence[float], bases: Sequence[float], new: list[float],
+                  back: list[int], how: list[int]) -> None:
+    """Place the unit in the next column of the same row, in place.
+
+    A column ``k`` is reached from the least base of the columns before it. States with and without an
+    indicator are apart (an indicator column reaches the state with one from both); ties go to the
+    lower state, and the next column is preferred to joining the cell before.
+    """
+    b0 = b1 = _INF
+    s0 = s1 = -1
+    for k, ind in enumerate(model.is_ind):
+        t = 2 * k
+        if ind:
+            best, src = (b0, s0) if b0 <= b1 and (b0 < b1 or s0 < s1) else (b1, s1)
+            if src >= 0:
+                c = best + ce[k]
+                if c <= new[t + 1]:
+                    new[t + 1], back[t + 1], how[t + 1] = c, src, 1
+        else:
+            if s0 >= 0:
+                c = b0 + ce[k]
+                if c <= new[t]:
+                    new[t], back[t], how[t] = c, s0, 1
+            if s1 >= 0:
+                c = b1 + ce[k]
+                if c <= new[t + 1]:
+                    new[t + 1], back[t + 1], how[t + 1] = c, s1, 1
+        x = bases[t]
+        if x < b0:
+            b0, s0 = x, t
+        x = bases[t + 1]
+        if x < b1:
+            b1, s1 = x, t + 1
+
+
+def _backtrack(model: _CostModel, units: Sequence[Unit], costs: Sequence[float], backs: Sequence[Sequence[int]],
+               hows: Sequence[Sequence[int]]) -> list[Row]:
+    """The rows of the least-cost reading: from the least-cost end back along how each state was reached."""
+    final = min((st for st in range(len(costs)) if costs[st] < _INF), key=lambda st: costs[st] + model.last_ends[st])
     path: list[tuple[int, str]] = []
     st = final
-    for i in range(n - 1, -1, -1):
-        path.append((st // 2, HOWS[hows[i][st]]))
+    for i in range(len(units) - 1, -1, -1):
+        path.append((st // 2, _HOWS[hows[i][st]]))
         st = backs[i][st]
     path.reverse()
     rows: list[Row] = []
