@@ -38,8 +38,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import display_width
 from budgetkit.segment.tokens import BLANK, BREAK, EXPLANATION_OPENINGS, LINE, PIECE, SAME, Tok
 from budgetkit.vocab.placeholders import is_placeholder
@@ -68,7 +69,6 @@ STANDARDS = tuple(f"{w}标准" for w in ("计划", "行业", "历史", "其他",
 _STANDARD_RE = re.compile("(?:" + "|".join(STANDARDS) + ")$|^标准$")
 _EXPLANATION_RE = re.compile("^(?:" + "|".join(EXPLANATION_OPENINGS) + ")")
 _LABEL_LIKE_RE = re.compile(r"(?:指标|值)$")
-_ENUM_RE = re.compile(r"^(?:指标\s*\d+\s*[:]|目标\s*\d+)$")  # the number of a template row (指标1:, 目标1)
 _MEAS_START_RE = re.compile(r"^(?:[≥≤><=≧≦≈═±]|\d|约|大于|小于|不低于|不少于|不超过|不高于|平均|人均|每)")
 
 #: Start of a fragment that continues the cell above (no cell starts with these).
@@ -201,6 +201,21 @@ def classify(unit: Unit) -> str:
     return _classify(unit.text, tok.text, tok.heading, whole, tok.match if whole else None)
 
 
+@cache
+def _enum_re() -> re.Pattern[str]:
+    """The number of a template row alone: a list form's (指标1:) or a goal number (目标1).
+
+    The words a goal number opens with are ``row_number`` rows of ``metadata/grid_words.csv`` (as the text
+    path reads them).
+
+    Examples:
+        >>> [bool(_enum_re().match(t)) for t in ("指标1:", "目标 12", "目标明确", "12")]
+        [True, True, False, False]
+    """
+    words = [r["word"] for r in read_metadata("grid_words") if r["kind"] == "row_number"]
+    return re.compile(rf"^(?:指标\s*\d+\s*[:]|(?:{'|'.join(map(re.escape, words))})\s*\d+)$")
+
+
 @lru_cache(maxsize=65536)
 def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> str:
     """The shape of a piece ``text`` of a token ``tok_text``.
@@ -209,7 +224,7 @@ def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> st
     """
     if not text:
         return "blank"
-    if heading and _ENUM_RE.match(text):
+    if heading and _enum_re().match(text):
         return "enum"  # the number of a list row, before its name
     if whole and match is not None and match.role("column") is not None and tok_text == text:
         return "col"  # a column label printed again among the rows (a scrambled or repeated header)
