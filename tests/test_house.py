@@ -74,7 +74,6 @@ LAZY = {
     "budgetkit.read.xlsx": 8,
     "budgetkit.read.dispatch": 6,
     "budgetkit.recognise.tables": 2,
-    "budgetkit.recognise.regions": 1,
     "budgetkit.report.codes": 1,
     "budgetkit.report.failures": 2,
     "budgetkit.report.render": 3,

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from budgetkit.model import rules
 from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import display_width
 from budgetkit.segment.tokens import BLANK, EXPLANATION_OPENINGS, LINE, PIECE, Tok
@@ -94,7 +95,7 @@ def blanks_part_cells(units: Sequence[Unit]) -> bool:
 
     Text copied from a web page cell by cell puts a blank line between cells;
     where nine in ten of the breaks between lines of one cell each are blank,
-    a break without a blank line continues the cell.
+    a break without a blank line continues the cell. Reading rule ``align.blank-lines-part-cells``.
     """
     blank = line = 0
     for i in range(1, len(units)):
@@ -103,7 +104,7 @@ def blanks_part_cells(units: Sequence[Unit]) -> bool:
                 blank += 1
             elif units[i].gap == LINE:
                 line += 1
-    return blank >= 8 and blank >= 9 * line
+    return blank >= 8 and blank >= 9 * line and rules.enabled("align.blank-lines-part-cells")
 
 
 def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
@@ -112,14 +113,14 @@ def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
     PDF text sets a row's cells apart by one space; text extracted cell by cell
     keeps spaces inside cells (``7 岁以下儿童健康管理率``). A section whose lines
     show words followed by a target after a space, twice or more, parts its cells
-    at spaces.
+    at spaces. Reading rule ``align.spaces-part-cells``.
     """
     evident = 0
     for i in range(1, len(units)):
         if units[i].gap == PIECE and classes[i] in _CELL_SHAPES and classes[i - 1] in WORD_SHAPES:
             evident += 1
             if evident >= 2:
-                return True
+                return rules.enabled("align.spaces-part-cells")
     # or: most lines that are not labels hold two pieces or more (cells set apart on one line)
     lines: dict[int, int] = {}
     for u, cls in zip(units, classes, strict=True):
@@ -127,7 +128,7 @@ def spaces_part_cells(units: Sequence[Unit], classes: Sequence[str]) -> bool:
             key = id(u.tok)
             lines[key] = lines.get(key, 0) + 1
     multi = sum(1 for n in lines.values() if n > 1)
-    return multi >= 2 and multi * 2 >= len(lines)
+    return multi >= 2 and multi * 2 >= len(lines) and rules.enabled("align.spaces-part-cells")
 
 
 @lru_cache(maxsize=65536)
@@ -147,7 +148,19 @@ def classify(unit: Unit) -> str:
     """
     tok = unit.tok
     whole = tok.text == unit.text or tok.text.split() == [unit.text]
-    return _classify(unit.text, tok.text, tok.heading, whole, tok.match if whole else None)
+    shape = _classify(unit.text, tok.text, tok.heading, whole, tok.match if whole else None)
+    if shape in _RULED_SHAPES:  # shapes a template or a scrambled header gives a piece, each a reading rule
+        on = (rules.enabled("align.shape-row-number") if shape == "enum"
+              else rules.enabled("align.shape-column-label") if shape == "col"
+              else rules.enabled("align.shape-placeholder"))
+        if not on:  # the shape's rule switched off: the shape the piece would have without it
+            shape = _classify(unit.text, tok.text, tok.heading, whole, tok.match if whole else None, shape)
+    return shape
+
+
+#: The shapes given by a reading rule of their own: a template row's number, a column label among the rows,
+#: a placeholder of a name or of a value.
+_RULED_SHAPES = frozenset({"enum", "col", "ph", "phv"})
 
 
 @cache
@@ -166,26 +179,28 @@ def _enum_re() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=65536)
-def _classify(text: str, tok_text: str, heading: bool, whole: bool, match) -> str:
+def _classify(text: str, tok_text: str, heading: bool, whole: bool, match, without: str = "") -> str:
     """The shape of a piece ``text`` of a token ``tok_text``.
 
-    ``whole``: the piece is the whole token; ``match``: the token's vocabulary match.
+    ``whole``: the piece is the whole token; ``match``: the token's vocabulary match; ``without``: a shape
+    whose rule is switched off (reading rules ``align.shape-row-number``, ``align.shape-column-label``,
+    ``align.shape-placeholder``).
     """
     if not text:
         return "blank"
-    if heading and _enum_re().match(text):
+    if heading and without != "enum" and _enum_re().match(text):
         return "enum"  # the number of a list row, before its name
-    if whole and match is not None and match.role("column") is not None and tok_text == text:
+    if whole and without != "col" and match is not None and match.role("column") is not None and tok_text == text:
         return "col"  # a column label printed again among the rows (a scrambled or repeated header)
-    if is_placeholder(tok_text, "name"):
+    if without not in ("ph", "phv") and is_placeholder(tok_text, "name"):
         return "ph"
-    if is_placeholder(tok_text, "value"):
+    if without not in ("ph", "phv") and is_placeholder(tok_text, "value"):
         return "phv"
     m = match if whole else lookup(text)
-    return (m is not None and _vocabulary_shape(m, text)) or _printed_shape(text)
+    return (m is not None and _vocabulary_shape(m, text, without)) or _printed_shape(text)
 
 
-def _vocabulary_shape(m, text: str) -> str | None:
+def _vocabulary_shape(m, text: str, without: str = "") -> str | None:
     """The shape of a piece the vocabulary knows: a level or section label, a column label; else ``None``."""
     roles = {t.role for t in m.terms}
     if "level1" in roles and "level2" in roles:
@@ -196,7 +211,7 @@ def _vocabulary_shape(m, text: str) -> str | None:
         return "l2"
     if "section" in roles:
         return "sec"
-    if "column" in roles and len(text) > 1:
+    if "column" in roles and len(text) > 1 and without != "col":
         return "col"
     return None
 
@@ -238,6 +253,9 @@ def width(text: str) -> float:
 def continues(prev: str, frag: str, role: str) -> bool:
     """Whether ``frag`` (a line alone) continues the cell whose last fragment was ``prev``, by lexical rules.
 
+    A one-character line, a line opened by closing punctuation, a cell left on an opening mark or particle, a
+    value line opened by a particle. Reading rule ``align.lexical-wrap``.
+
     Examples:
         >>> continues("在基层社区开设不少于20门公益课", "程，让职工群众在家门口享受丰富的", "value")
         True
@@ -250,10 +268,8 @@ def continues(prev: str, frag: str, role: str) -> bool:
     """
     if not frag or not prev:
         return False
-    if len(frag) == 1 and unicodedata.east_asian_width(frag) == "W":
-        return True
-    if frag[0] in _CLOSING or (len(frag) > 1 and frag[1] in _CLOSING and not frag[0].isdigit()):
-        return True
-    if prev[-1] in _OPENING:
-        return True
-    return role.startswith("value") and frag[0] in _VALUE_PARTICLES
+    goes_on = (len(frag) == 1 and unicodedata.east_asian_width(frag) == "W"
+               or frag[0] in _CLOSING or (len(frag) > 1 and frag[1] in _CLOSING and not frag[0].isdigit())
+               or prev[-1] in _OPENING
+               or role.startswith("value") and frag[0] in _VALUE_PARTICLES)
+    return goes_on and rules.enabled("align.lexical-wrap")
