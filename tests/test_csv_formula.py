@@ -105,8 +105,7 @@ def _check_folder(out: Path) -> None:
 
 
 def test_write_frames_escapes_text_not_numbers_and_parquet_keeps_values(tmp_path):
-    # a CR inside a value is a line-ending question of the CSV (pandas does not quote it), not this one's
-    cases = [p.values for p in CELLS if isinstance(p.values[0], str) and "\r" not in p.values[0]]
+    cases = [p.values for p in CELLS if isinstance(p.values[0], str)]
     values = [value for value, _ in cases]
     frame = pd.DataFrame({"text": values, "n": [-1.5] * len(values)})
     write_frames({"t": frame}, tmp_path)
@@ -170,3 +169,22 @@ def test_shared_scorer_reads_escaped_values_as_printed():
         value, written = p.values
         if isinstance(value, str):
             assert norm(written) == norm(value), p.id
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("第一行\r第二行", id="lone-carriage-return"),
+    pytest.param("第一行\r\n第二行", id="crlf-inside"),
+    pytest.param("第一行\n第二行", id="line-feed-inside"),
+    pytest.param("\r≥95%", id="carriage-return-first"),
+    pytest.param("末尾\r", id="carriage-return-last"),
+    pytest.param('引号"\r"', id="quote-and-carriage-return"),
+])
+def test_a_line_end_inside_a_value_keeps_its_row(tmp_path, value):
+    frame = pd.DataFrame({"text": ["甲", value, "=100%"], "n": [1.0, None, -2.0]})
+    write_frames({"t": frame}, tmp_path)
+    with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [unescape_cell(r["text"]) for r in rows] == ["甲", value, "=100%"]
+    back = read_csv(tmp_path / "t.csv")
+    assert back["text"].tolist() == ["甲", value, "=100%"]
+    assert back["n"].tolist()[::2] == [1.0, -2.0] and pd.isna(back["n"][1])

@@ -22,6 +22,7 @@ Examples:
 
 from __future__ import annotations
 
+import csv
 import re
 from functools import cache
 from pathlib import Path
@@ -30,7 +31,8 @@ import pandas as pd
 
 from budgetkit.model.fields import read_metadata
 
-__all__ = ["escape", "escape_cell", "escape_frame", "formula_start", "read_csv", "unescape_cell", "unescape_frame"]
+__all__ = ["escape", "escape_cell", "escape_frame", "formula_start", "read_csv", "unescape_cell", "unescape_frame",
+           "write_csv"]
 
 # A plain number a spreadsheet reads as a number (a sign, digits, a decimal point, an exponent): not escaped.
 _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -111,6 +113,34 @@ def unescape_frame(frame: pd.DataFrame) -> pd.DataFrame:
         {'value': ['=100%', '@x', '-5']}
     """
     return _map_text(frame, unescape_cell)
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, **options) -> None:
+    r"""Write ``frame`` as a CSV of budgetkit's: formula cells escaped (:func:`escape_frame`), no index.
+
+    Python's CSV writer quotes a cell holding a line end only when the line end is its own terminator's; a
+    lone carriage return inside a value (a workbook cell's line break) would end the row for every reader.
+    A frame with one is written with every text cell quoted, so each value reads back as it is.
+
+    Examples:
+        >>> import tempfile
+        >>> path = Path(tempfile.mkdtemp()) / "t.csv"
+        >>> write_csv(pd.DataFrame({"value": ["第一行\r第二行", "=100%"], "n": [1.0, None]}), path)
+        >>> read_csv(path).to_dict("list")
+        {'value': ['第一行\r第二行', '=100%'], 'n': [1.0, nan]}
+    """
+    escaped = escape_frame(frame)
+    if _holds_carriage_return(escaped):
+        options = {"quoting": csv.QUOTE_NONNUMERIC, **options}
+    escaped.to_csv(path, index=False, encoding="utf-8", **options)
+
+
+def _holds_carriage_return(frame: pd.DataFrame) -> bool:
+    for name in frame.columns:
+        column = frame[name]
+        if not pd.api.types.is_numeric_dtype(column) and column.map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return False
 
 
 def read_csv(path: str | Path, **options) -> pd.DataFrame:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from budgetkit.errors import InputError
-from budgetkit.model.csvsafe import escape_frame
+from budgetkit.model.csvsafe import write_csv
 from budgetkit.model.fields import columns, dtypes, load_fields
 
 __all__ = [
@@ -75,6 +75,20 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
         elif out[name].dtype != _RESOLVED_DTYPES[kind]:  # a column already of its type is left as it is
             out[name] = out[name].astype(_PANDAS_DTYPES[kind])
     return out.reset_index(drop=True)
+
+
+def typed_schema(table: str, drop: tuple[str, ...] = ()) -> dict[str, str]:
+    """``{column: pandas dtype}`` of ``table`` in the field dictionary (``metadata/fields.csv``).
+
+    For :func:`typed_frame`; ``drop`` leaves out columns another step adds.
+
+    Examples:
+        >>> typed_schema("costs")["n_terms"], typed_schema("costs")["gap_wan"]
+        ('Int64', 'float64')
+        >>> "project" in typed_schema("terms", drop=("project", "implementing_unit"))
+        False
+    """
+    return {name: _PANDAS_DTYPES[kind] for name, kind in dtypes(table).items() if name not in drop}
 
 
 def indicator_order(indicators: pd.DataFrame) -> np.ndarray:
@@ -221,11 +235,10 @@ def write_frames(frames: dict[str, pd.DataFrame], out_dir: str | Path) -> list[P
         for name, frame in frames.items():
             if columns(name):
                 frame = conform(frame, name)
-            escape_frame(frame).to_csv(staging / f"{name}.csv", index=False, encoding="utf-8",
-                                       date_format="%Y-%m-%d")
+            write_csv(frame, staging / f"{name}.csv", date_format="%Y-%m-%d")
             frame.to_parquet(staging / f"{name}.parquet", index=False)
             names += [f"{name}.csv", f"{name}.parquet"]
-        escape_frame(load_fields()).to_csv(staging / "fields.csv", index=False, encoding="utf-8")
+        write_csv(load_fields(), staging / "fields.csv")
         names.append("fields.csv")
         out.mkdir(parents=True, exist_ok=True)
         written = []
