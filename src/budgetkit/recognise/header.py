@@ -10,6 +10,10 @@ never into the field before it. Amounts are read with their units (元, 万元, 
 thousands separators); the unit comes from the amount itself, else its label's
 ``(万元)``, else its block's, else the table's unit line; ``total_wan`` is always 万元.
 
+Which cells are labels and where a label's value ends is :mod:`budgetkit.recognise.header_labels`; the money
+(amounts, money sub-tables, heads over amounts) :mod:`budgetkit.recognise.header_money`; the goals
+:mod:`budgetkit.recognise.header_goals`. This module reads a header run by run into a :class:`Header`.
+
 Examples:
     >>> from budgetkit.model.cells import Cell
     >>> from budgetkit.segment.tokens import SAME, Tok
@@ -25,80 +29,34 @@ Examples:
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from budgetkit.model import rules
+from budgetkit.recognise.header_goals import read_goals
+from budgetkit.recognise.header_labels import is_unknown_label, label_term, label_then_value, value_run
+from budgetkit.recognise.header_money import (
+    MONEY_FIELDS,
+    first_row_amount,
+    heads_over_amounts,
+    split_by_ratio,
+    sub_col_name,
+)
 from budgetkit.recognise.regions import YEAR_RE
-from budgetkit.segment.tokens import BLANK, BREAK, LINE, PIECE, Tok, join_text
+from budgetkit.segment.tokens import Tok, join_text
 from budgetkit.vocab.amounts import money_scale, parse_amount
 from budgetkit.vocab.vocabulary import Term, match_key, scan, terms
 
-__all__ = ["Header", "parse_amount", "read_header"]
+#: ``MONEY_FIELDS`` kept here for its importers: it lives in :mod:`budgetkit.recognise.header_money`.
+__all__ = ["MONEY_FIELDS", "Header", "name_after_title", "parse_amount", "read_header"]
 
 logger = logging.getLogger(__name__)
 
-#: Roles of labels read in a header.
-LABEL_ROLES = ("field", "extra", "block", "subtable", "row", "goal", "unit_label", "column", "section")
 _UNIT_WORD_RE = re.compile(r"^(?:万元|元|万)$")
-_PERCENT_RE = re.compile(r"^\d+(?:\.\d+)?%$")
 _TITLE_YEAR_RE = re.compile(r"(\d{4})\s*年")
-#: A cell shaped like a label the vocabulary does not know: it ends with a colon, or is marked required,
-#: or is short and ends the way labels end.
-_UNKNOWN_LABEL_RE = re.compile(
-    r"^\*|[:]$|^.{0,12}(?:名称|部门|单位|负责人|电话|编码|代码|类别|分类|属性|概况|日期|时间|周期|期限|区域|方式|依据|地址|邮箱)$"
-)
-#: A cell opened by a word shaped like a label the vocabulary does not know, its value after a space or colon
-#: (``概况 台胞扶贫济困生活补贴包括:…``).
-_LABEL_THEN_VALUE_RE = re.compile(r"^(?P<label>\S{2,12}?)(?:[:]\s*|\s+)(?P<value>\S.*)$")
-#: Money fields that take the first amount printed (another is kept in ``header_extras``).
-_MONEY = {"total", "annual_total", "fund_total", "fiscal", "central", "regional", "local", "other", "carryover",
-          "medium_term", "adjusted", "executed"}
-MONEY_FIELDS = frozenset(_MONEY)
 _TEXT = {"project", "department", "implementing_unit", "attribute", "period"}
-_GOALS = {"goal", "goal_long_term", "goal_actual"}
-_SENTENCE_END = ("。", ";", ";", "!")
-
-
-def _split_by_ratio(text: str, n: int) -> list[str] | None:
-    """Cut numbers run together in a self-evaluation money row (budget, spent, rate) by their ratio.
-
-    ``21182118100%`` under 全年预算数(A) 全年执行数(B) 预算执行率(B/A) is 2118, 2118 and
-    100%: the cut is the one where B / A equals the printed rate.
-
-    Examples:
-        >>> _split_by_ratio("21182118100%", 3)
-        ['2118', '2118', '100%']
-        >>> _split_by_ratio("1000500", 3) is None
-        True
-    """
-    m = re.match(r"^(\d+(?:\.\d+)?)(\d{1,3}(?:\.\d+)?%)$", text)
-    if m is None or n != 3:
-        return None
-    digits, rate = m[1], m[2]
-    best = None
-    for r in re.finditer(r"\d{1,3}(?:\.\d+)?%$", text):
-        rate = r.group(0)
-        digits = text[: r.start()]
-        want = float(rate[:-1]) / 100
-        for cut in range(1, len(digits)):
-            a, b = digits[:cut], digits[cut:]
-            if a.startswith("0") or b.startswith("0") and len(b) > 1:
-                continue
-            try:
-                fa, fb = float(a), float(b)
-            except ValueError:
-                continue
-            if fa > 0 and abs(fb / fa - want) <= 0.005:
-                best = [a, b, rate]
-                break
-        if best:
-            break
-    return best
 
 
 @dataclass
@@ -121,12 +79,6 @@ class Header:
     leftovers: list[tuple[Tok, str]] = field(default_factory=list)
     areas: list[str] = field(default_factory=list)
     scale: float | None = None
-
-
-def _label_term(tok: Tok) -> Term | None:
-    if tok.match is None:
-        return None
-    return tok.role(*LABEL_ROLES)
 
 
 @cache
@@ -165,7 +117,7 @@ def _label_runs(toks: Sequence[Tok]) -> tuple[list[Tok], list[tuple[list[tuple[T
     runs: list[tuple[list[tuple[Tok, Term]], list[Tok]]] = []
     lead: list[Tok] = []
     for tok in toks:
-        term = _label_term(tok)
+        term = label_term(tok)
         if term is not None:
             if not runs or runs[-1][1]:
                 runs.append(([], []))
@@ -175,16 +127,6 @@ def _label_runs(toks: Sequence[Tok]) -> tuple[list[Tok], list[tuple[list[tuple[T
         else:
             lead.append(tok)
     return lead, runs
-
-
-def _sub_col_name(term: Term, col: Term) -> str | None:
-    """The field a money sub-table row's amount under ``col`` fills: only the year's budget column fills one."""
-    name = term.field if col.field == "annual_total" and term.role != "row" else col.field
-    if term.role == "row" and col.field == "annual_total":
-        name = "annual_total"
-    elif col.field != "annual_total":
-        name = None
-    return name
 
 
 class _HeaderReading:
@@ -256,7 +198,7 @@ class _HeaderReading:
         """Set an amount; return the value tokens not used."""
         if not value_toks:
             return []
-        if self.sub_cols and (term.role == "row" or term.field in _MONEY):
+        if self.sub_cols and (term.role == "row" or term.field in MONEY_FIELDS):
             return self.sub_table_money_row(label, term, value_toks)
         rec, first, rest = self.rec, value_toks[0], list(value_toks[1:])
         amt = parse_amount(first.text)
@@ -283,10 +225,10 @@ class _HeaderReading:
         texts = [t.text for t in vals]
         seen_zero: set[str] = set()  # the rows whose first budget column printed 0 in this row
         if len(vals) == 1 and len(sub_cols) == 3:
-            texts = _split_by_ratio(vals[0].text, 3) or texts
+            texts = split_by_ratio(vals[0].text, 3) or texts
         for col, text in zip(sub_cols, texts, strict=False):
             amt = parse_amount(text)
-            name = _sub_col_name(term, col)
+            name = sub_col_name(term, col)
             if amt is not None and name:
                 key = f"{name}_wan"
                 # 年初预算数 first; printed 0 (all of the year's budget came during it), 全年预算数
@@ -305,7 +247,7 @@ class _HeaderReading:
             return
         if term.role == "block":
             self.enter_block(tok, term)
-        elif term.role in ("field",) and term.field in _MONEY:
+        elif term.role in ("field",) and term.field in MONEY_FIELDS:
             self.rec.setdefault(f"{term.field if term.field != 'fund_total' else 'annual_total'}_wan", None)
         elif term.role == "field" and term.field in _TEXT:
             self.extra(tok, term.field, None)
@@ -335,13 +277,13 @@ class _HeaderReading:
             return self.unit_line(vals)
         if term.role == "goal" or goal_run:
             runs_goals = goal_run if goal_run and goal_run[-1][0] is tok else [(tok, term)]
-            return _read_goals(runs_goals, vals, self.rec, self.h)
+            return read_goals(runs_goals, vals, self.rec, self.h)
         if term.role in ("subtable", "column", "extra") and sub_table and vals \
-                and self.rec.get("annual_total_wan") is None and _first_row_amount(self.sub_cols, vals) is not None:
+                and self.rec.get("annual_total_wan") is None and first_row_amount(self.sub_cols, vals) is not None:
             return self.sub_table_first_row(tok, term, vals)
         if term.role in ("subtable", "column", "section"):
             return self.heading(tok, term, vals)
-        if term.role in ("field", "row") and (term.field in _MONEY or term.role == "row"):
+        if term.role in ("field", "row") and (term.field in MONEY_FIELDS or term.role == "row"):
             return self.set_money(tok, term, vals)
         if term.role == "field" and term.field in _TEXT:
             return self.text_field(tok, term, vals)
@@ -362,7 +304,7 @@ class _HeaderReading:
 
         Its row label is written elsewhere (a text layer written column by column).
         """
-        text, pieces = _first_row_amount(self.sub_cols, vals)
+        text, pieces = first_row_amount(self.sub_cols, vals)
         amt = parse_amount(text)
         self.rec["annual_total_wan"] = round(amt[0] * self.scale_for(tok, amt[1]), 6)
         self.extra(tok, term.field or term.role, " ".join(pieces), vals)
@@ -379,7 +321,7 @@ class _HeaderReading:
 
     def text_field(self, tok: Tok, term: Term, vals: list[Tok]) -> list[Tok]:
         """A name, department, unit, attribute or period; department and unit wait for their tier."""
-        value_toks, leftover_vals = _value_run(vals)
+        value_toks, leftover_vals = value_run(vals)
         if value_toks and _AMOUNT_ONLY_RE.match(join_text(v.text for v in value_toks)):
             # a bare amount is no name, department or unit (an amount of a block printed beside the label)
             value_toks, leftover_vals = [], vals
@@ -396,7 +338,7 @@ class _HeaderReading:
 
     def known_extra(self, tok: Tok, term: Term, vals: list[Tok]) -> list[Tok]:
         """A known extra (项目负责人, 补助区域 …)."""
-        value_toks, leftover_vals = _value_run(vals)
+        value_toks, leftover_vals = value_run(vals)
         text = join_text(v.text for v in value_toks) if value_toks else ""
         self.extra(tok, term.field, text or None, value_toks)
         if term.field == "areas" and text:
@@ -430,77 +372,7 @@ class _HeaderReading:
         if self.block_scale is not None and self.unit_scale is None:
             h.scale = self.block_scale
             rec.setdefault("unit_label", "万元" if self.block_scale == 1.0 else "元")
-        _heads_over_amounts(toks, h, h.scale if h.scale is not None else self.default_scale)
-
-
-#: How many cells after a row of money heads their amounts may start (the parts of a head printed between).
-_HEADS_REACH = 8
-#: Why an amount of a money sub-table is read under the column head printed above it.
-HEAD_OVER_AMOUNTS = "amount read under the money column head above it"
-
-
-def _heads_over_amounts(toks: Sequence[Tok], h: Header, scale: float | None) -> None:
-    """Money column heads printed on one row, their amounts on a row of their own below (a money sub-table).
-
-    ``本年度预计投入(万元) | 财政资金(万元) | 其他`` over ``中央 | 省级 …`` over ``7 | 0 | 7 | 0 | 0 | 0``: the first
-    amount is the first head's (the leftmost column); the amounts are matched one to one where they are as many
-    as the heads. Only heads read with no amount of their own, and amounts no label took, are matched.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> from budgetkit.segment.tokens import SAME, LINE
-        >>> from budgetkit.vocab.vocabulary import lookup
-        >>> def tok(text, line, gap):
-        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
-        >>> toks = [tok("本年度预计投入(万元)", 1, LINE), tok("财政资金(万元)", 1, SAME), tok("其他", 1, SAME),
-        ...         tok("7", 2, LINE), tok("7", 2, SAME), tok("0", 2, SAME)]
-        >>> h = Header()
-        >>> h.leftovers = [(t, "text after a header value") for t in toks[3:]]
-        >>> _heads_over_amounts(toks, h, None)
-        >>> h.record["annual_total_wan"], h.record["fiscal_wan"], h.record["other_wan"], h.leftovers
-        (7.0, 7.0, 0.0, [])
-    """
-    left = {id(t) for t, _ in h.leftovers}
-    seq = [t for t in toks if t.text]
-    k = 0
-    while k < len(seq):
-        heads, k = _money_heads(seq, k, h.record)
-        if len(heads) < 2:
-            k += 1 if not heads else 0
-            continue
-        below = _amounts_below(seq, k, left)
-        if below is None:
-            continue
-        pairs = list(zip(heads, below, strict=False)) if len(below) == len(heads) else [(heads[0], below[0])]
-        for (head, term), amount_tok in pairs:
-            amt = parse_amount(amount_tok.text)
-            factor = amt[1] if amt[1] is not None else (head.match.scale if head.match.scale is not None
-                                                        else scale if scale is not None else 1.0)
-            h.record[f"{term.field}_wan"] = round(amt[0] * factor, 6)
-            h.used.add(id(amount_tok))
-            logger.debug("%s: %s under %s", HEAD_OVER_AMOUNTS, amount_tok.text, head.text)
-        taken = {id(t) for _, t in pairs}
-        h.leftovers = [(t, r) for t, r in h.leftovers if id(t) not in taken]
-        return
-
-
-def _money_heads(seq: Sequence[Tok], k: int, rec: dict) -> tuple[list[tuple[Tok, Term]], int]:
-    """The money labels printed one after the other from ``seq[k]`` that have no amount yet, and where they end."""
-    heads = []
-    while k < len(seq) and (term := _label_term(seq[k])) is not None and term.role == "field" \
-            and term.field in _MONEY and rec.get(f"{term.field}_wan") is None:
-        heads.append((seq[k], term))
-        k += 1
-    return heads, k
-
-
-def _amounts_below(seq: Sequence[Tok], k: int, left: set[int]) -> list[Tok] | None:
-    """The first run of two or more amounts no label took, a few cells on from ``seq[k]`` (其中 parts between)."""
-    start = next((j for j in range(k, min(k + _HEADS_REACH, len(seq) - 1))
-                  if all(id(t) in left and parse_amount(t.text) is not None for t in seq[j : j + 2])), None)
-    if start is None:
-        return None
-    return list(itertools.takewhile(lambda t: id(t) in left and parse_amount(t.text) is not None, seq[start:]))
+        heads_over_amounts(toks, h, h.scale if h.scale is not None else self.default_scale)
 
 
 _CODE_RE = re.compile(r"^0\d{3,}$")
@@ -508,24 +380,6 @@ _CODE_RE = re.compile(r"^0\d{3,}$")
 _AMOUNT_ONLY_RE = re.compile(r"^\d[\d,]*(?:\.\d+)?$")
 #: A bracketed year after a title (``(2022 年度)``).
 _BRACKETED_YEAR_RE = re.compile(r"^[(]\s*\d{4}[^)]{0,4}[)]")
-
-
-def _first_row_amount(sub_cols: Sequence[Term], vals: Sequence[Tok]) -> tuple[str, list[str]] | None:
-    """The amount under the first annual-total column of a money row printed as ``vals``, and the row's pieces.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> cols = [terms()[k][0] for k in ("年初预算数", "全年预算数", "全年执行数")]
-        >>> _first_row_amount(cols, [Tok("20000.00 20000.00 4.52", (Cell("", 1),), 2)])
-        ('20000.00', ['20000.00', '20000.00', '4.52'])
-        >>> _first_row_amount(cols, [Tok("已完成", (Cell("", 1),), 2)]) is None
-        True
-    """
-    pieces = [p for v in vals for p in v.text.split()]
-    at = next((i for i, c in enumerate(sub_cols) if c.field == "annual_total"), None)
-    if at is None or len(pieces) <= at or parse_amount(pieces[at]) is None:
-        return None
-    return pieces[at], pieces
 
 
 def name_after_title(title: str) -> str | None:
@@ -575,41 +429,6 @@ def _read_entry(lead: list[Tok], h: Header) -> list[Tok]:
     return rest
 
 
-def _value_run(vals: list[Tok]) -> tuple[list[Tok], list[Tok]]:
-    """The value tokens of a label: up to the end of its row, or a cell shaped like an unknown label.
-
-    The row ends where the reader saw it end; a cell shaped like a label the vocabulary does not know stands
-    alone or opens its line before its value.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> def tok(text, gap):
-        ...     return Tok(text, (Cell(text, 1),), gap)
-        >>> [t.text for t in _value_run([tok("某某专项资金", 2), tok("下达地方或单位", 4), tok("某区政府", 2)])[0]]
-        ['某某专项资金']
-        >>> [t.text for t in _value_run([tok("某某补贴、涉台联络", 0), tok("经费", 2), tok("概况 补贴包括:…", 2)])[0]]
-        ['某某补贴、涉台联络', '经费']
-    """
-    for k, v in enumerate(vals):
-        if k > 0 and (v.gap >= BREAK or (_is_unknown_label(v.text)
-                                         or v.gap >= LINE and _label_then_value(v.text) is not None)
-                      and rules.enabled("name.stops-at-unknown-label")):
-            return vals[:k], vals[k:]
-    return vals, []
-
-
-def _is_unknown_label(text: str) -> bool:
-    return len(text) <= 16 and _UNKNOWN_LABEL_RE.search(text) is not None
-
-
-def _label_then_value(text: str) -> tuple[str, str] | None:
-    """``(label, value)`` of a cell opened by a word shaped like an unknown label, else ``None``."""
-    m = _LABEL_THEN_VALUE_RE.match(text)
-    if m is None or not _UNKNOWN_LABEL_RE.search(m["label"]):
-        return None
-    return m["label"], m["value"]
-
-
 def _read_leftovers(vals: Sequence[Tok], h: Header, extra, note_title) -> None:
     """Values after a label that its field did not take: unknown labels with their values, titles, the rest."""
     k = 0
@@ -623,13 +442,13 @@ def _read_leftovers(vals: Sequence[Tok], h: Header, extra, note_title) -> None:
         if note_title(v):
             k += 1
             continue
-        if _is_unknown_label(v.text):
-            value_toks, _ = _value_run(vals[k + 1 :])
+        if is_unknown_label(v.text):
+            value_toks, _ = value_run(vals[k + 1 :])
             text = join_text(t.text for t in value_toks)
             extra(v, "", text or None, value_toks)
             k += 1 + len(value_toks)
             continue
-        if (pair := _label_then_value(v.text)) is not None:
+        if (pair := label_then_value(v.text)) is not None:
             h.extras.append({"label": pair[0], "field": "", "value": pair[1], "tok": v})
             h.used.add(id(v))
             k += 1
@@ -638,69 +457,3 @@ def _read_leftovers(vals: Sequence[Tok], h: Header, extra, note_title) -> None:
         k += 1
 
 
-def _read_goals(labels: Sequence[tuple[Tok, Term]], vals: list[Tok], rec: dict, h: Header) -> list[Tok]:
-    """Goal labels printed side by side take the texts after them in order; the last label takes the rest."""
-    texts = [v for v in vals if v.text]
-    numbers = [v for v in texts if _NUMBERS_ONLY_RE.match(v.text)]
-    for v in numbers:  # a cell of numbers is no goal: another cell's value written here (a layer written by column)
-        h.leftovers.append((v, NUMBERS_IN_GOAL))
-    texts = [v for v in texts if v not in numbers]
-    if not texts:
-        return []
-    labels, groups = _goal_groups(labels, texts)
-    for (tok, term), group in zip(labels, groups, strict=False):
-        text = _join_goal(group)
-        key = term.field
-        if text and not rec.get(key):
-            rec[key] = text
-        elif text:
-            h.extras.append({"label": tok.text, "field": key, "value": text, "tok": tok})
-        h.used.update(id(t) for t in group)
-    return []
-
-
-def _goal_groups(labels: Sequence[tuple[Tok, Term]], texts: list[Tok]
-                 ) -> tuple[list[tuple[Tok, Term]], list[list[Tok]]]:
-    """Which goal labels take which texts: the labels, and the group of texts each takes, in order."""
-    labels = list(labels)
-    if len(labels) > len(texts) + 1 and labels[-1][0].gap >= LINE and labels[-2][0].line < labels[-1][0].line:
-        # goal columns printed on one row (预期目标 | 实际完成情况), a row label under them (总体目标): the
-        # row's texts go to the columns
-        labels = labels[:-1]
-    if len(labels) > 1 and len(texts) > len(labels):
-        groups = _sentences(texts, len(labels))
-    elif len(labels) > 1:
-        groups = [[t] for t in texts]
-    else:
-        groups = [texts]
-    labels = list(labels)[-len(groups):] if len(groups) <= len(labels) else list(labels)
-    return labels, groups
-
-
-#: Numbers (amounts, shares) alone in a cell: no goal says only that.
-_NUMBERS_ONLY_RE = re.compile(r"^[\d\s.,%]+$")
-#: Why numbers after a goal label are reported.
-NUMBERS_IN_GOAL = "numbers where a goal is printed: another cell's value, not a goal"
-
-
-def _sentences(texts: list[Tok], n: int) -> list[list[Tok]]:
-    """Group wrapped goal lines into ``n`` cells at sentence ends (two goals printed one after the other)."""
-    groups: list[list[Tok]] = [[]]
-    for t in texts:
-        groups[-1].append(t)
-        if t.text.endswith(_SENTENCE_END) and len(groups) < n:
-            groups.append([])
-    groups = [g for g in groups if g]
-    if len(groups) != n:
-        return [texts]
-    return groups
-
-
-def _join_goal(group: Sequence[Tok]) -> str:
-    out = ""
-    for t in group:
-        text = t.text.strip()
-        if out and t.gap == PIECE and out[-1].isascii() and text[:1].isascii():
-            out += " "
-        out += text
-    return out if group and group[0].gap != BLANK or out else out

@@ -24,9 +24,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from budgetkit.model import rules
 from budgetkit.segment.tokens import Tok
 from budgetkit.vocab.amounts import parse_amount
-from budgetkit.vocab.vocabulary import scan
+from budgetkit.vocab.vocabulary import find_terms, scan
 
 __all__ = ["YEAR_RE", "Region", "find_tables", "is_name_label", "is_section_start"]
 
@@ -68,14 +69,18 @@ def is_section_start(tok: Tok) -> bool:
 
 
 def _prelude_start(toks: Sequence[Tok], start: int, floor: int) -> int:
-    """The first token of a table whose name label is at ``start``: back over title, year, unit and fields."""
+    """The first token of a table whose name label is at ``start``: back over title, year, unit and fields.
+
+    Reading rule ``regions.prelude``.
+    """
     j = start - 1
     first = start
     while j >= floor and start - j <= _PRELUDE:
         tok = toks[j]
         text = tok.text
         if tok.role("title") is not None or (len(text) <= 80 and scan(text, "title") is not None):
-            return j
+            first = j
+            break
         labelled = tok.role("field", "extra", "unit_label", "block", "goal") is not None
         after_label = j - 1 >= floor and toks[j - 1].role("field", "extra", "unit_label", "goal") is not None
         if YEAR_RE.match(text) or _UNIT_LINE_RE.search(text) or labelled or after_label or not text:
@@ -83,22 +88,24 @@ def _prelude_start(toks: Sequence[Tok], start: int, floor: int) -> int:
             j -= 1
             continue
         break
+    if first < start and not rules.enabled("regions.prelude"):
+        return start
     return first
 
 
 def _header_only(toks: Sequence[Tok], start: int) -> bool:
     """Whether the last name label opens a table cut before its indicators.
 
-    A target-table title above it, and a goal label or two header labels after it.
+    A target-table title above it, and a goal label or two header labels after it. Reading rule
+    ``regions.header-only-table``.
     """
     titled = any(t.role("title") is not None or (len(t.text) <= 80 and scan(t.text, "title") is not None)
                  for t in toks[max(0, start - _PRELUDE) : start])
-    from budgetkit.vocab.vocabulary import find_terms
-
     after = toks[start + 1 :]
     fields = sum(1 for t in after if t.role("field", "extra", "block") is not None
                  or any(f.start == 0 for f in find_terms(t.text, ("field", "extra", "block"))))
-    return titled and (any(t.role("goal") is not None for t in after) or fields >= 2)
+    return titled and (any(t.role("goal") is not None for t in after) or fields >= 2) \
+        and rules.enabled("regions.header-only-table")
 
 
 def is_entry_heading(tok: Tok) -> bool:
@@ -113,8 +120,16 @@ def _entry_start(toks: Sequence[Tok], start: int, floor: int) -> int:
     """The first token of a list entry opened by a heading: back over its amount, name and code.
 
     A budget list prints each row as ``code | name | amount``; a project row is the
-    one its 【…】 target blocks follow.
+    one its 【…】 target blocks follow. Reading rule ``regions.list-entry-start``.
     """
+    first = _entry_row(toks, start, floor)
+    if first < start and not rules.enabled("regions.list-entry-start"):
+        return start
+    return first
+
+
+def _entry_row(toks: Sequence[Tok], start: int, floor: int) -> int:
+    """The first of the cells of a list row (``code | name | amount``) printed just before ``start``."""
     def back(j: int) -> int:
         while j >= floor and not toks[j].text:
             j -= 1
@@ -134,18 +149,33 @@ def _entry_start(toks: Sequence[Tok], start: int, floor: int) -> int:
 
 def find_tables(toks: Sequence[Tok]) -> list[Region]:
     """The tables of a token stream, in order."""
+    starts, entries = _anchors(toks)
+    listed = any(s in entries and f is not None for s, f in starts)
+    if starts and starts[-1][1] is None and (_header_only(toks, starts[-1][0])
+                                             or starts[-1][0] in entries and listed):
+        # the document ends inside the header of a target table (a cut page): keep it, it is partial
+        starts[-1] = (starts[-1][0], len(toks))
+    return _regions(toks, [(s, f) for s, f in starts if f is not None], entries)
+
+
+def _anchors(toks: Sequence[Tok]) -> tuple[list[tuple[int, int | None]], set[int]]:
+    """Each table's start (its name label, or the heading of a list entry) and its first indicator anchor.
+
+    Returns ``(starts, entries)``: ``(start index, first indicator anchor or None)`` in order, and the starts
+    opened by a heading of a list-form disclosure.
+    """
     starts: list[tuple[int, int | None]] = []  # (name label index, first indicator anchor)
     fields: set[str] = set()
     entries: set[int] = set()  # starts opened by a heading of a list-form disclosure
     for i, tok in enumerate(toks):
         name = is_name_label(tok)
-        if name is None and is_entry_heading(tok) and (not starts or starts[-1][1] is not None):
+        open_ = not starts or starts[-1][1] is not None  # the last table has found its indicators
+        if name is None and is_entry_heading(tok) and open_:
             starts.append((i, None))
             entries.add(i)
             fields = {"entry"}
-            continue
-        if name is not None:
-            if not starts or starts[-1][1] is not None:
+        elif name is not None:
+            if open_:
                 starts.append((i, None))
                 fields = {name}
             elif name in fields and name == "project":
@@ -153,22 +183,18 @@ def find_tables(toks: Sequence[Tok]) -> list[Region]:
                 fields = {name}
             else:
                 fields.add(name)
-        elif starts and starts[-1][1] is None and is_section_start(tok):
+        elif not open_ and is_section_start(tok):
             starts[-1] = (starts[-1][0], i)
-    listed = any(s in entries and f is not None for s, f in starts)
-    if starts and starts[-1][1] is None and (_header_only(toks, starts[-1][0])
-                                             or starts[-1][0] in entries and listed):
-        # the document ends inside the header of a target table (a cut page): keep it, it is partial
-        starts[-1] = (starts[-1][0], len(toks))
-    tables = [(s, f) for s, f in starts if f is not None]
-    regions: list[Region] = []
+    return starts, entries
+
+
+def _regions(toks: Sequence[Tok], tables: Sequence[tuple[int, int]], entries: set[int]) -> list[Region]:
+    """The regions of the tables found: each from its prelude (or list entry) to the next one's start."""
     floor = 0
     bounds = []
     for s, f in tables:
         begin = _entry_start(toks, s, floor) if s in entries else _prelude_start(toks, s, floor)
         bounds.append((begin, f))
         floor = f
-    for k, (begin, f) in enumerate(bounds):
-        end = bounds[k + 1][0] if k + 1 < len(bounds) else len(toks)
-        regions.append(Region(begin, f, end))
-    return regions
+    return [Region(begin, f, bounds[k + 1][0] if k + 1 < len(bounds) else len(toks))
+            for k, (begin, f) in enumerate(bounds)]

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from budgetkit.recognise.align import _COMPARATOR_RE as COMPARATOR_RE  # a comparator alone in a cell, symbol or words
+from budgetkit.recognise.align_shapes import COMPARATOR_RE  # a comparator alone in a cell, symbol or words
 
 __all__ = ["VALUE_ROLES", "comparator_of", "unit_joins"]
 

@@ -17,7 +17,7 @@ from dataclasses import replace
 from functools import cache
 
 from budgetkit.model import rules
-from budgetkit.recognise.align import VALUE_TYPES
+from budgetkit.recognise.align_shapes import VALUE_TYPES
 from budgetkit.segment.tokens import LINE, SAME, Tok
 from budgetkit.vocab.placeholders import is_placeholder
 from budgetkit.vocab.values import load_units, value_prefix

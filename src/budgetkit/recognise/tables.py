@@ -45,10 +45,12 @@ from budgetkit.model.cells import Document
 from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
-from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
+from budgetkit.recognise.align import Column, Row, align_section, ambiguous, make_schema
+from budgetkit.recognise.align_shapes import STANDARDS, VALUE_TYPES
 from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
-from budgetkit.recognise.header import MONEY_FIELDS, name_after_title, read_header
+from budgetkit.recognise.header import name_after_title, read_header
+from budgetkit.recognise.header_money import MONEY_FIELDS
 from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
