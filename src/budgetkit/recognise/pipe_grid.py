@@ -32,7 +32,7 @@ import logging
 from dataclasses import replace
 
 from budgetkit.model.cells import Document, Row
-from budgetkit.recognise.grid import _COMPARATOR_RE, column_roles
+from budgetkit.recognise.grid_columns import _COMPARATOR_RE, column_roles
 from budgetkit.vocab.vocabulary import lookup
 
 __all__ = ["pipe_grid"]
