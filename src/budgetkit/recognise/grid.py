@@ -44,17 +44,17 @@ Examples:
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from budgetkit.model.cells import Document
-from budgetkit.recognise.grid_head import _column_fields, _head_start, _project
+from budgetkit.model.cells import Cell, Document, Row
+from budgetkit.recognise.grid_head import _head_start, _project, _section_fields
 from budgetkit.recognise.grid_projects import _split_by_project
 from budgetkit.recognise.grid_records import LEVEL_ONLY, section_records
 from budgetkit.recognise.grid_tables import GridTable, find_tables
 from budgetkit.recognise.packed_cells import recognise_packed
 from budgetkit.recognise.tables import (
     Recognised,
-    _finish_amounts,
     _outside_reason,
     _preamble,
 )
@@ -80,14 +80,39 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
     found = find_tables(doc)
     src = source_file or Path(doc.path).name
     if not found:
-
         return recognise_packed(doc, src, year)
+    run = _Run(src=src, year=year)
+    tables = _tables(found)
+    for t in tables:
+        run.consumed.update(id(r) for r in _rows(t))
+    _read_preamble(doc, tables, run)
     stem = Path(src).stem
-    out = Recognised()
-    consumed: set[int] = set()
-    reported: list[tuple] = []
+    for k, t in enumerate(tables, 1):
+        _read_table(t, f"{stem}#{k:02d}", run)
+    _report(doc, run)
+    return run.out
+
+
+@dataclass
+class _Run:
+    """What reading a document's grid tables in order carries from table to table, and what it gives."""
+
+    src: str
+    year: int | None  # a table that prints no year takes the one before's
+    scale: float | None = None  # a grid split by its project column prints its unit line above its first project only
+    out: Recognised = field(default_factory=Recognised)
+    consumed: set[int] = field(default_factory=set)  # id() of the rows read as some table's
+    reported: list[tuple] = field(default_factory=list)  # (cell or token, reason, project id)
+    printed: dict[tuple, str] = field(default_factory=dict)  # a table's signature → the project id it was read as
+
+
+def _rows(t: GridTable) -> list[Row]:
+    return [*t.head, *t.header_rows, *t.rows]
+
+
+def _tables(found: list[GridTable]) -> list[GridTable]:
+    """The tables found, each header block cut to where it starts, each section split by its project column."""
     tables: list[GridTable] = []
-    lo = 0
     for t in found:
         rows = t.head
         if rows:
@@ -95,8 +120,11 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
             at = _head_start(rows, page, t.header_rows[0].grid)
             t.head = rows[at:]
         tables.extend(_split_by_project(t))
-    for t in tables:
-        consumed.update(id(r) for r in [*t.head, *t.header_rows, *t.rows])
+    return tables
+
+
+def _read_preamble(doc: Document, tables: list[GridTable], run: _Run) -> None:
+    """The document's record from the rows before the first table; its tokens not read are reported."""
     first_head = next((r for r in tables[0].head + tables[0].header_rows), None)
     pre = []
     for r in doc.rows:
@@ -105,64 +133,68 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         pre.append(r)
     used: set[int] = set()
     pre_toks = stream(pre)
-    out.documents.append(_preamble(pre_toks, src, used, reported))
+    run.out.documents.append(_preamble(pre_toks, run.src, used, run.reported))
     for tok in pre_toks:
         if id(tok) not in used:
-            reported.append((tok.cell, _outside_reason(tok), None))
-    consumed.update(id(r) for r in pre)
-    carry_year = year
-    carry_scale = None  # a grid split by its project column prints its unit line above its first project only
-    printed: dict[tuple, str] = {}
-    for k, t in enumerate(tables, 1):
-        pid = f"{stem}#{k:02d}"
-        project, header, toks = _project(t, pid, src, carry_year)
-        carry_scale = header.scale if t.head else carry_scale
-        if t.fields:
-            if any(r in t.fields for r in ("field:total", "field:annual_total", "field:fund_total")):
-                for key in ("total_wan", "annual_total_wan", "total_basis"):
-                    project.pop(key, None)
-            if "field:project" in t.fields:
-                project["project"] = None
-            extras = _column_fields(project, t.fields, header.scale or carry_scale)
-            if project.get("kind") == "department" and (not project.get("project") or "field:department" in t.fields):
-                project["project"] = project.get("department")
-            _finish_amounts(project)
-            header.extras += [{"label": lb, "field": None, "value": v, "tok": None} for lb, v in extras]
-        carry_year = project.get("year") or carry_year
-        for tok, reason in header.leftovers:
-            reported.append((tok.cell, reason, pid))
-        records, left = section_records(t.rows, t.roles, pid)
-        if not records and not any(why != LEVEL_ONLY for _, why in left) and not project.get("project"):
-            # an empty template (a header and level labels, no indicator): no project
-            reported += [(c, EMPTY_TEMPLATE, None) for r in [*t.head, *t.header_rows, *t.rows]
-                         for c in r.cells if c.text and not c.spanned]
-            continue
-        reported += [(c, why, pid) for c, why in left]
-        sig = (project.get("project"), project.get("implementing_unit"),
-               tuple((r["level2"], r["indicator"], r["value"]) for r in records))
-        if records and sig in printed:  # a volume printing one table twice: one project
-            reported += [(c, f"{REPEATED} ({printed[sig]})", pid) for r in [*t.head, *t.header_rows, *t.rows]
-                         for c in r.cells if c.text and not c.spanned]
-            continue
-        printed[sig] = pid
-        project["indicator_count"] = len(records)
-        if records:
-            project["status"], project["status_reason"] = "complete", None
-        else:
-            project["status"], project["status_reason"] = "partial", "the table has no indicator row with a value"
-        for rec in records:
-            rec.update(project_id=pid, project=project.get("project"),
-                       implementing_unit=project.get("implementing_unit"), source_file=src)
-        out.projects.append(project)
-        out.indicators.extend(records)
-        out.header_extras += [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
-                               "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
+            run.reported.append((tok.cell, _outside_reason(tok), None))
+    run.consumed.update(id(r) for r in pre)
+
+
+def _read_table(t: GridTable, pid: str, run: _Run) -> None:
+    """Read one table: its project and its records kept, or its cells reported (an empty template, a repeat)."""
+    project, header, toks = _project(t, pid, run.src, run.year)
+    run.scale = header.scale if t.head else run.scale
+    if t.fields:
+        _section_fields(project, header, t.fields, header.scale or run.scale)
+    run.year = project.get("year") or run.year
+    for tok, reason in header.leftovers:
+        run.reported.append((tok.cell, reason, pid))
+    records, left = section_records(t.rows, t.roles, pid)
+    if not records and not any(why != LEVEL_ONLY for _, why in left) and not project.get("project"):
+        # an empty template (a header and level labels, no indicator): no project
+        run.reported += [(c, EMPTY_TEMPLATE, None) for c in _cells(t)]
+        return
+    run.reported += [(c, why, pid) for c, why in left]
+    sig = (project.get("project"), project.get("implementing_unit"),
+           tuple((r["level2"], r["indicator"], r["value"]) for r in records))
+    if records and sig in run.printed:  # a volume printing one table twice: one project
+        run.reported += [(c, f"{REPEATED} ({run.printed[sig]})", pid) for c in _cells(t)]
+        return
+    run.printed[sig] = pid
+    _keep(project, records, header, pid, run)
+    del toks
+
+
+def _cells(t: GridTable) -> list[Cell]:
+    return [c for r in _rows(t) for c in r.cells if c.text and not c.spanned]
+
+
+def _keep(project: dict, records: list[dict], header, pid: str, run: _Run) -> None:
+    """Add a table's project, records and header extras to the output."""
+    src = run.src
+    project["indicator_count"] = len(records)
+    if records:
+        project["status"], project["status_reason"] = "complete", None
+    else:
+        project["status"], project["status_reason"] = "partial", "the table has no indicator row with a value"
+    for rec in records:
+        rec.update(project_id=pid, project=project.get("project"),
+                   implementing_unit=project.get("implementing_unit"), source_file=src)
+    run.out.projects.append(project)
+    run.out.indicators.extend(records)
+    run.out.header_extras += [{"project_id": pid, "source_file": src, "label": e["label"],
+                               "field": e["field"] or None, "value": e["value"],
+                               "line": e["tok"].line if e["tok"] is not None else None,
                                "page": e["tok"].page if e["tok"] is not None else None,
                                "address": e["tok"].cell.address if e["tok"] is not None else None}
                               for e in header.extras]
-        del toks
+
+
+def _report(doc: Document, run: _Run) -> None:
+    """The rows no table read reported, and every reported cell made an ``unparsed`` row, once, in line order."""
+    reported = run.reported
     for r in doc.rows:
-        if id(r) not in consumed:
+        if id(r) not in run.consumed:
             reported += [(c, "outside any table", None) for c in r.cells if c.text and not c.spanned]
     seen: set[int] = set()
     for item, reason, pid in reported:
@@ -170,8 +202,6 @@ def recognise_grids(doc: Document, year: int | None = None, source_file: str | N
         if id(cell) in seen or not cell.text:
             continue
         seen.add(id(cell))
-        out.unparsed.append({"source_file": src, "line": cell.line, "page": cell.page, "project_id": pid,
-                             "text": cell.text, "reason": reason, "address": cell.address})
-    out.unparsed.sort(key=lambda u: u["line"] or 0)
-    del lo
-    return out
+        run.out.unparsed.append({"source_file": run.src, "line": cell.line, "page": cell.page, "project_id": pid,
+                                 "text": cell.text, "reason": reason, "address": cell.address})
+    run.out.unparsed.sort(key=lambda u: u["line"] or 0)

@@ -184,32 +184,39 @@ def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[di
     rec = dict(header.record)
     rec.update(grid_fields(table.head))
     title = _title(table.head)
-    if not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department") \
-            and not _prints_name_label(table.head) and rules.enabled("name.from-title"):
+    if _names_by_title(rec, title, table.head) and rules.enabled("name.from-title"):
         # (a 项目名称 left blank is an unfilled form, not a title's name)
         rec["project"] = _name_from_title(title)
-    cells = [c for r in [*table.head, *table.header_rows, *table.rows] for c in r.cells if c.text]
-    first, last = (cells[0], cells[-1]) if cells else (None, None)
-    project = {
-        "project_id": pid, "year": rec.get("year") or year, "source_file": src,
-        "line_start": first.line if first else None, "line_end": last.last_line if last else None,
-        "page_start": first.page if first else None, "page_end": last.page if last else None,
-        "address": next((c.address for c in cells if c.address), None),
-        "indicator_columns": "|".join(dict.fromkeys(c.text for r in table.header_rows[:1] for c in r.cells
-                                                    if c.text and not c.spanned)) or None,
-        **{k: v for k, v in rec.items() if k != "year"},
-    }
+    project = {"project_id": pid, "year": rec.get("year") or year, "source_file": src, **_provenance(table),
+               **{k: v for k, v in rec.items() if k != "year"}}
     if title and not project.get("table_title"):
         project["table_title"] = title
-    kind = project.get("kind") or "project"
-    if "value_actual" in table.roles.values():
-        kind = "self_evaluation"
+    kind = "self_evaluation" if "value_actual" in table.roles.values() else project.get("kind") or "project"
     project["kind"] = kind
     if not project.get("project") and kind == "department":
         project["project"] = project.get("department")
     _finish_amounts(project)
     _split_attribute(project)
     return project, header, toks
+
+
+def _names_by_title(rec: dict, title: str | None, head: Sequence[Row]) -> bool:
+    """Whether a project's name is to be taken from its title: a project's form that prints no 项目名称 label."""
+    return bool(not rec.get("project") and title and rec.get("kind") != "department" and not rec.get("department")
+                and not _prints_name_label(head))
+
+
+def _provenance(table: GridTable) -> dict:
+    """Where ``table`` is printed (first and last line and page, the first address) and its column labels."""
+    cells = [c for r in [*table.head, *table.header_rows, *table.rows] for c in r.cells if c.text]
+    first, last = (cells[0], cells[-1]) if cells else (None, None)
+    return {
+        "line_start": first.line if first else None, "line_end": last.last_line if last else None,
+        "page_start": first.page if first else None, "page_end": last.page if last else None,
+        "address": next((c.address for c in cells if c.address), None),
+        "indicator_columns": "|".join(dict.fromkeys(c.text for r in table.header_rows[:1] for c in r.cells
+                                                    if c.text and not c.spanned)) or None,
+    }
 
 
 def _project_code(name: str) -> tuple[str | None, str]:
@@ -247,3 +254,17 @@ def _column_fields(project: dict, fields: dict[str, str], scale: float | None) -
         else:
             extras.append((name, text))
     return extras
+
+
+def _section_fields(project: dict, header, fields: dict[str, str], scale: float | None) -> None:
+    """Set the header fields a section prints as columns (:func:`_column_fields`) over the header block's."""
+    if any(r in fields for r in ("field:total", "field:annual_total", "field:fund_total")):
+        for key in ("total_wan", "annual_total_wan", "total_basis"):
+            project.pop(key, None)
+    if "field:project" in fields:
+        project["project"] = None
+    extras = _column_fields(project, fields, scale)
+    if project.get("kind") == "department" and (not project.get("project") or "field:department" in fields):
+        project["project"] = project.get("department")
+    _finish_amounts(project)
+    header.extras += [{"label": lb, "field": None, "value": v, "tok": None} for lb, v in extras]

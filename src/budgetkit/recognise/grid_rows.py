@@ -37,31 +37,41 @@ def _compose_row(row: Row, roles: dict[int, str]) -> tuple[dict[str, str], list[
     parts: dict[str, list[str]] = {}
     read: list[Cell] = []
     other: list[Cell] = []
-    prev: Cell | None = None
     names = sum(1 for c in row.cells if c.text and not c.spanned and roles.get(c.col) == "indicator")
+    for c, role in _cells_once(row, roles):
+        if role == "indicator" and names > 1 and is_row_number(c.text):
+            read.append(c)  # the row's goal number (目标1) in a column under the name's header: not the name's
+        elif role is None:
+            other.append(c)
+        elif role != "section" and not role.startswith(("field:", "goal:")):
+            parts.setdefault(_value_cell_role(c.text, role), []).append(c.text)
+            read.append(c)
+    return {role: "".join(p) for role, p in parts.items()}, read, other
+
+
+def _cells_once(row: Row, roles: dict[int, str]) -> list[tuple[Cell, str | None]]:
+    """``row``'s cells with text and their column's role, in column order, a merged cell's copies once."""
+    out = []
+    prev: Cell | None = None
     for c in sorted(row.cells, key=lambda c: c.col if c.col is not None else 0):
         role = roles.get(c.col) if c.col is not None else None
         same_span = prev is not None and c.spanned and prev.text == c.text and roles.get(prev.col) == role
         prev = c
-        if not c.text or same_span:
-            continue
-        if role == "indicator" and names > 1 and is_row_number(c.text):
-            read.append(c)  # the row's goal number (目标1) in a column under the name's header: not the name's
-            continue
-        if role is None or role == "section" or role.startswith(("field:", "goal:")):
-            if role is None:
-                other.append(c)
-            continue
-        if role in _VALUE_ROLES and match_key(c.text) in _words("qualitative") \
-                and rules.enabled("grid.value-type-cell"):
-            role = "value_type"
-        elif role == "value_type" and _COMPARATOR_RE.match(c.text) and rules.enabled("grid.comparator-in-type-column"):
-            role = "nature"  # the 指标值类型 column prints the comparator (＝, ≤)
-        parts.setdefault(role, []).append(c.text)
-        read.append(c)
-    by_role = {role: ("" if role in _VALUE_ROLES or role in ("nature", "measure_unit") else "").join(p)
-               for role, p in parts.items()}
-    return by_role, read, other
+        if c.text and not same_span:
+            out.append((c, role))
+    return out
+
+
+def _value_cell_role(text: str, role: str) -> str:
+    """The role of a cell in ``role``'s column: a 定性/定量 cell among the value's is its type.
+
+    A comparator in the 指标值类型 column is the value's comparator.
+    """
+    if role in _VALUE_ROLES and match_key(text) in _words("qualitative") and rules.enabled("grid.value-type-cell"):
+        return "value_type"
+    if role == "value_type" and _COMPARATOR_RE.match(text) and rules.enabled("grid.comparator-in-type-column"):
+        return "nature"  # the 指标值类型 column prints the comparator (＝, ≤)
+    return role
 
 
 def _level(text: str | None, role: str) -> tuple[str | None, str | None]:

@@ -108,66 +108,105 @@ def find_tables(doc: Document) -> list[GridTable]:
     prev_end = 0
     j = 0
     while j < len(rows):
-        row = rows[j]
-        roles = column_roles(row) if row.grid is not None else None
+        roles = column_roles(rows[j]) if rows[j].grid is not None else None
         if roles is None:
             j += 1
             continue
-        h = j
+        section = _Section.open(rows, j, roles, prev_end)
+        j = section.run()
+        section.table.roles = _level_columns(section.table.roles, section.table.rows)
+        tables.append(section.table)
+        prev_end = j
+    return tables
+
+
+@dataclass
+class _Section:
+    """An indicator section being read down the rows from its header: where it is, on which grid, how wide."""
+
+    rows: Sequence[Row]
+    table: GridTable
+    grid: int | None
+    ncols: int
+    j: int
+
+    @classmethod
+    def open(cls, rows: Sequence[Row], h: int, roles: dict[int, str], prev_end: int) -> _Section:
+        """The section whose indicator header is ``rows[h]`` (with the refining row under it), its head above."""
+        row = rows[h]
         start = h + 1
         if start < len(rows) and rows[start].grid == row.grid and (refined := _refine(roles, rows[start])):
             roles, start = refined, start + 1
         table = GridTable(head=list(rows[prev_end:h]), roles=roles, header_rows=list(rows[h:start]))
         ncols = max((c.col for c in row.cells if c.col is not None), default=-1) + 1
-        grid = row.grid
-        j = start
-        while j < len(rows):
-            r = rows[j]
+        return cls(rows, table, row.grid, ncols, start)
+
+    def run(self) -> int:
+        """Read the section's rows; where it ends."""
+        rows = self.rows
+        while self.j < len(rows):
+            r = rows[self.j]
             if not r.cells:
-                j += 1
+                self.j += 1
                 continue
-            if r.grid != grid:
-                heads = frozenset(" ".join(_texts(x)) for x in table.head if x.grid is None and x.cells)
-                k = _continuation(rows, j, grid, ncols, roles, heads)
-                if k is None or not rules.enabled("grid.continue-over-pages"):
+            if r.grid != self.grid:
+                if not self._go_on():
                     break
-                table.rows.extend(rows[j:k])  # reported as outside the table
-                grid, j = rows[k].grid, k
-                cols = max((c.col for c in rows[k].cells if c.col is not None), default=-1) + 1
-                mapping = _column_map(roles, ncols, cols) if cols != ncols else None
-                again = _repeated_header(rows, k, roles)
-                if again is not None:
-                    table.header_rows.extend(rows[k:again])
-                    j = again
-                elif mapping is not None and rules.enabled("grid.fewer-columns-continuation"):
-                    # the rest of the grid, drawn with fewer columns
-                    while j < len(rows) and rows[j].grid == grid:
-                        r2 = _remapped(rows[j], mapping)
-                        if _field_row(r2, roles) or (_is_end(r2, roles) and any(_has_name(x, roles)
-                                                                                 for x in table.rows)):
-                            break
-                        table.rows.append(r2)
-                        j += 1
-                    if j < len(rows) and rows[j].grid == grid:
-                        break
                 continue
-            again = column_roles(r)
-            if again is not None and rules.enabled("grid.header-repeated"):  # the header repeated (a new page)
-                table.header_rows.append(r)
-                j += 1
-                if j < len(rows) and rows[j].grid == grid and _refine(again, rows[j]) is not None:
-                    table.header_rows.append(rows[j])
-                    j += 1
-                continue
-            if (_field_row(r, roles) or (_is_end(r, roles) and any(_has_name(x, roles) for x in table.rows))) \
-                    and rules.enabled("grid.end-at-label-row"):
+            if not self._take(r):
                 break
-            table.rows.append(r)
-            j += 1
-        table.roles = _level_columns(table.roles, table.rows)
-        tables.append(table)
-        prev_end = j
-    return tables
+        return self.j
+
+    def _ends(self, r: Row) -> bool:
+        roles = self.table.roles
+        return _field_row(r, roles) or (_is_end(r, roles) and any(_has_name(x, roles) for x in self.table.rows))
+
+    def _take(self, r: Row) -> bool:
+        """Take a row of the section's grid: a repeated header, a row; ``False`` where it ends the section."""
+        rows, table = self.rows, self.table
+        again = column_roles(r)
+        if again is not None and rules.enabled("grid.header-repeated"):  # the header repeated (a new page)
+            table.header_rows.append(r)
+            self.j += 1
+            if self.j < len(rows) and rows[self.j].grid == self.grid and _refine(again, rows[self.j]) is not None:
+                table.header_rows.append(rows[self.j])
+                self.j += 1
+            return True
+        if self._ends(r) and rules.enabled("grid.end-at-label-row"):
+            return False
+        table.rows.append(r)
+        self.j += 1
+        return True
+
+    def _go_on(self) -> bool:
+        """Go on in the next grid where the section goes on over a page (:func:`_continuation`), else ``False``."""
+        rows, j, roles = self.rows, self.j, self.table.roles
+        heads = frozenset(" ".join(_texts(x)) for x in self.table.head if x.grid is None and x.cells)
+        k = _continuation(rows, j, self.grid, self.ncols, roles, heads)
+        if k is None or not rules.enabled("grid.continue-over-pages"):
+            return False
+        self.table.rows.extend(rows[j:k])  # reported as outside the table
+        self.grid, self.j = rows[k].grid, k
+        cols = max((c.col for c in rows[k].cells if c.col is not None), default=-1) + 1
+        mapping = _column_map(roles, self.ncols, cols) if cols != self.ncols else None
+        again = _repeated_header(rows, k, roles)
+        if again is not None:
+            self.table.header_rows.extend(rows[k:again])
+            self.j = again
+        elif mapping is not None and rules.enabled("grid.fewer-columns-continuation"):
+            return self._fewer_columns(mapping)
+        return True
+
+    def _fewer_columns(self, mapping: dict[int, int]) -> bool:
+        """Take the rest of the grid, drawn with fewer columns, mapped onto the section's; ``False`` where it ends."""
+        rows = self.rows
+        while self.j < len(rows) and rows[self.j].grid == self.grid:
+            r2 = _remapped(rows[self.j], mapping)
+            if self._ends(r2):
+                break
+            self.table.rows.append(r2)
+            self.j += 1
+        return not (self.j < len(rows) and rows[self.j].grid == self.grid)
 
 
 def _level_columns(roles: dict[int, str], rows: Sequence[Row]) -> dict[int, str]:
