@@ -16,6 +16,7 @@ import logging
 import re
 from functools import cache
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Row
 from budgetkit.model.fields import read_metadata
 from budgetkit.vocab.vocabulary import lookup, match_key, scan
@@ -107,10 +108,14 @@ def column_roles(row: Row) -> dict[int, str] | None:
 
 
 def _refine(roles: dict[int, str], below: Row) -> dict[int, str] | None:
-    """The roles under a two-row header (性质 | 值 | 单位 under 指标值), else ``None`` when ``below`` is no header."""
+    """The roles under a two-row header (性质 | 值 | 单位 under 指标值), else ``None`` when ``below`` is no header.
+
+    Reading rule ``grid.header-two-rows``.
+    """
     sub = {(c.col if c.col is not None else k): r for k, c in enumerate(below.cells)
            if (r := cell_role(c.text)) is not None and not c.spanned}
-    if not sub or any(c.text and not c.spanned and cell_role(c.text) is None for c in below.cells):
+    if not sub or any(c.text and not c.spanned and cell_role(c.text) is None for c in below.cells) \
+            or not rules.enabled("grid.header-two-rows"):
         return None
     out = dict(roles)
     for col, role in sub.items():

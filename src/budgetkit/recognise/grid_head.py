@@ -45,6 +45,8 @@ def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:
     Rows of the header's grid belong to it; so does a grid just above that prints header
     fields where the header's own grid prints none (a form drawn as two tables); of the text
     rows outside any grid above them, the last few on the same page (a title, a unit line).
+
+    Reading rules ``grid.head-text-lines`` and ``grid.head-form-in-two-grids``.
     """
     k = len(rows)
     texts = 0
@@ -53,13 +55,15 @@ def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:
         r = rows[k - 1]
         if r.grid is None and r.cells:
             rp = r.cells[0].page
-            if texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page):
+            if texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page) \
+                    or not rules.enabled("grid.head-text-lines"):
                 break
             texts += 1
         elif r.grid is not None and r.cells and r.cells[0].page is not None:
             page = min(page, r.cells[0].page) if page is not None else r.cells[0].page
         if r.grid is not None and r.grid != grid:
-            if not any(_field_row(x) for x in rows[:k] if x.grid == r.grid):
+            if not any(_field_row(x) for x in rows[:k] if x.grid == r.grid) \
+                    or not rules.enabled("grid.head-form-in-two-grids"):
                 break
             grid = r.grid
         fields = fields or (r.grid is not None and _field_row(r))
@@ -125,6 +129,7 @@ def _title(rows: Sequence[Row]) -> str | None:
 
     A title wrapped over two lines outside the grid is joined: the line above it goes with it where
     it is a run of text with no space or sentence end and names no table itself.
+    Reading rule ``grid.title-wrapped``.
 
     Examples:
         >>> rows = [Row([Cell("301007_泉州市公安局晋江国际机场分局_机场公安综", 1)]), Row([]),
@@ -138,7 +143,7 @@ def _title(rows: Sequence[Row]) -> str | None:
         for c in r.cells:
             if c.text and not c.spanned and len(c.text) <= 80:
                 if r.grid is None and above is not None and not _is_title(above) and len(above + c.text) <= 80 \
-                        and _is_title(above + c.text):
+                        and _is_title(above + c.text) and rules.enabled("grid.title-wrapped"):
                     found = above + c.text
                 elif _is_title(c.text):
                     found = c.text

@@ -75,14 +75,19 @@ def _value_cell_role(text: str, role: str) -> str:
 
 
 def _level(text: str | None, role: str) -> tuple[str | None, str | None]:
-    """The canonical and printed level label of a level cell."""
+    """The canonical and printed level label of a level cell.
+
+    Reading rule ``grid.short-level-words``: a level-2 cell printing a short word (数量) is its level (数量指标).
+    """
     if not text:
         return None, None
     m = lookup(text)
     term = (m.role(role) or m.role("level1", "level2")) if m is not None else None
     if term is None and role == "level2":
         short = {r["word"]: r["role"] for r in read_metadata("grid_words") if r["kind"] == "short_level"}
-        return short.get(match_key(text), text), text
+        if match_key(text) in short and rules.enabled("grid.short-level-words"):  # 数量 for 数量指标
+            return short[match_key(text)], text
+        return text, text
     return (term.field if term is not None else text), text
 
 

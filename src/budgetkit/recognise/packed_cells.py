@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Document, Row
 from budgetkit.model.fields import read_metadata
 from budgetkit.recognise.tables import Recognised
@@ -116,13 +117,16 @@ def _department(rows: Sequence[Row]) -> str | None:
 
 
 def recognise_packed(doc: Document, src: str, year: int | None = None):
-    """The projects of a packed list in ``doc`` as :class:`budgetkit.recognise.tables.Recognised`, else ``None``."""
+    """The projects of a packed list in ``doc`` as :class:`budgetkit.recognise.tables.Recognised`, else ``None``.
+
+    Reading rule ``packed.numbered-items``: a list whose header names a packed 绩效指标 column.
+    """
     packed = _Packed(src, year, Recognised(documents=[{"source_file": src}]))
     above: list[Row] = []
     for row in doc.rows:
         if row.grid is None:
             above.append(row)
-        elif (found := _header(row)) is not None:
+        elif (found := _header(row)) is not None and rules.enabled("packed.numbered-items"):
             packed.open(row, found, above[-4:])
         elif packed.cols is not None:
             packed.read(row)

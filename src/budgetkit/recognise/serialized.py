@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from budgetkit.model import rules
 from budgetkit.segment.tokens import LINE, SAME, Tok
 from budgetkit.vocab.vocabulary import lookup
 
@@ -142,7 +143,10 @@ def _value_run(body: Sequence[Tok]) -> tuple[list[tuple[str, str, str | None]], 
 
 def _by_order(columns: list[tuple[str, str, str | None]], value_cols: list[tuple[str, str, str | None]],
               body: Sequence[Tok], run_at: int) -> Rebuilt | None:
-    """The rows rebuilt by order: the i-th name takes the i-th group of the value run (see the module docstring)."""
+    """The rows rebuilt by order: the i-th name takes the i-th group of the value run (see the module docstring).
+
+    Reading rule ``serialized.rows-by-order``.
+    """
     run = body[run_at].text.split()
     k = len(value_cols)
     n = _groups(run, [c[0] for c in value_cols])
@@ -154,6 +158,8 @@ def _by_order(columns: list[tuple[str, str, str | None]], value_cols: list[tuple
     names = _names(pieces)
     if len(names) != n:
         logger.debug("a value run of %d rows beside %d names: read as printed", n, len(names))
+        return None
+    if not rules.enabled("serialized.rows-by-order"):
         return None
     out: list[Tok] = []
     labels = level2 if len(level2) == n else []
@@ -189,7 +195,10 @@ def _sorted_body(body: Sequence[Tok], run_at: int, rest: list[str]) -> tuple[lis
 
 
 def _cut_before_values(columns: Sequence[tuple[str, str, str | None]], body: Sequence[Tok]) -> Rebuilt | None:
-    """A section whose value column labels come after all its names and which prints no value: names only."""
+    """A section whose value column labels come after all its names and which prints no value: names only.
+
+    Reading rule ``serialized.names-only-when-cut``.
+    """
     last_label = max((i for i, t in enumerate(body) if t.role("level1", "level2") is not None), default=None)
     first_value_col = next((i for i, t in enumerate(body) if _label(t) == "column"
                             and t.role("column").field in _VALUE_ROLES), None)
@@ -197,6 +206,8 @@ def _cut_before_values(columns: Sequence[tuple[str, str, str | None]], body: Seq
         return None
     if any(tok.match is None and any(ch.isdigit() for p in tok.text.split() if not _PAGE_NUMBER_RE.match(p)
                                      for ch in p) for tok in body):
+        return None
+    if not rules.enabled("serialized.names-only-when-cut"):
         return None
     reported = [(t, NO_VALUES) for t in body if t.match is None and t.text.strip()]
     return Rebuilt(list(columns), [], reported)
