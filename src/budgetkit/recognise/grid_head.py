@@ -50,25 +50,32 @@ def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:
     """
     k = len(rows)
     texts = 0
-    fields = False
     while k > 0:
         r = rows[k - 1]
         if r.grid is None and r.cells:
-            rp = r.cells[0].page
-            if texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page) \
-                    or not rules.enabled("grid.head-text-lines"):
+            if _text_row_ends(r, texts, page):
                 break
             texts += 1
         elif r.grid is not None and r.cells and r.cells[0].page is not None:
             page = min(page, r.cells[0].page) if page is not None else r.cells[0].page
         if r.grid is not None and r.grid != grid:
-            if not any(_field_row(x) for x in rows[:k] if x.grid == r.grid) \
-                    or not rules.enabled("grid.head-form-in-two-grids"):
+            if _other_grid_ends(rows[:k], r.grid):
                 break
             grid = r.grid
-        fields = fields or (r.grid is not None and _field_row(r))
         k -= 1
     return k
+
+
+def _text_row_ends(r: Row, texts: int, page: int | None) -> bool:
+    """Whether a text row outside any grid above the header ends its block: enough read, or an earlier page."""
+    rp = r.cells[0].page
+    return texts >= _HEAD_TEXT_ROWS or (page is not None and rp is not None and rp < page) \
+        or not rules.enabled("grid.head-text-lines")
+
+
+def _other_grid_ends(above: Sequence[Row], grid: int) -> bool:
+    """Whether another grid above the header ends its block: it prints no header field (no form in two grids)."""
+    return not any(_field_row(x) for x in above if x.grid == grid) or not rules.enabled("grid.head-form-in-two-grids")
 
 
 def _header(rows: Sequence[Row]):
