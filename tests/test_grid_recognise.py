@@ -19,14 +19,9 @@ import pytest
 from budgetkit.model.cells import Cell, Row
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from budgetkit.recognise.grid import (
-    cell_role,
-    centred_levels,
-    column_roles,
-    reordered_value,
-    section_records,
-    split_levels,
-)
+from budgetkit.recognise.grid_columns import cell_role, column_roles
+from budgetkit.recognise.grid_records import section_records
+from budgetkit.recognise.grid_rows import centred_levels, reordered_value, split_levels
 from grid_families import FAMILIES, split_value, write_html, write_xlsx
 from render import SHARED, load_tool
 

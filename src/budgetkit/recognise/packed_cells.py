@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Document, Row
 from budgetkit.model.fields import read_metadata
 from budgetkit.recognise.tables import Recognised
@@ -115,63 +117,79 @@ def _department(rows: Sequence[Row]) -> str | None:
 
 
 def recognise_packed(doc: Document, src: str, year: int | None = None):
-    """The projects of a packed list in ``doc`` as :class:`budgetkit.recognise.tables.Recognised`, else ``None``."""
-    out = Recognised(documents=[{"source_file": src}])
-    stem = Path(src).stem
-    cols: dict[str, int] | None = None
-    unit: str | None = None
-    department = None
+    """The projects of a packed list in ``doc`` as :class:`budgetkit.recognise.tables.Recognised`, else ``None``.
+
+    Reading rule ``packed.numbered-items``: a list whose header names a packed 绩效指标 column.
+    """
+    packed = _Packed(src, year, Recognised(documents=[{"source_file": src}]))
     above: list[Row] = []
-    used: set[int] = set()
     for row in doc.rows:
         if row.grid is None:
             above.append(row)
-            continue
-        found = _header(row)
-        if found is not None:
-            cols, department = found, _department(above[-4:]) or department
-            used.add(id(row))
-            used.update(id(r) for r in above[-4:] if scan(" ".join(c.text for c in r.cells), "title", "field"))
-            continue
-        if cols is None:
-            continue
+        elif (found := _header(row)) is not None and rules.enabled("packed.numbered-items"):
+            packed.open(row, found, above[-4:])
+        elif packed.cols is not None:
+            packed.read(row)
+    if not packed.out.projects:
+        return None
+    for row in doc.rows:
+        if id(row) not in packed.used:
+            packed.out.unparsed += [_unparsed(c, src) for c in row.cells if c.text and not c.spanned]
+    return packed.out
+
+
+@dataclass
+class _Packed:
+    """A packed list being read: its columns, the department and unit the rows below belong to, what was read."""
+
+    src: str
+    year: int | None
+    out: Recognised
+    cols: dict[str, int] | None = None
+    unit: str | None = None
+    department: str | None = None
+    used: set[int] = field(default_factory=set)
+
+    def open(self, row: Row, cols: dict[str, int], above: Sequence[Row]) -> None:
+        """A header row: the list's columns, and the department a line above it names."""
+        self.cols, self.department = cols, _department(above) or self.department
+        self.used.add(id(row))
+        self.used.update(id(r) for r in above if scan(" ".join(c.text for c in r.cells), "title", "field"))
+
+    def read(self, row: Row) -> None:
+        """A row of the list: a project with its packed indicators, or the unit the projects below belong to."""
+        cols = self.cols
         at = {c.col: c for c in row.cells if c.col is not None and not c.spanned}
         name = at.get(cols["name"])
         packed = at.get(cols["packed"])
         if name is None or not name.text:
-            continue
-        used.add(id(row))
+            return
+        self.used.add(id(row))
         if packed is None or not packed.text:
-            unit = None if match_key(name.text).startswith(("合计", "总计")) else name.text
-            continue
-        k = len(out.projects) + 1
-        pid = f"{stem}#{k:02d}"
-        total = at.get(cols.get("total", -1))
-        amount = parse_amount(total.text) if total is not None and total.text else None
-        goal = at.get(cols.get("goal", -1))
-        project = {"project_id": pid, "year": year, "source_file": src, "kind": "project", "project": name.text,
-                   "department": department, "implementing_unit": unit,
-                   "total_wan": amount[0] * (amount[1] or 1.0) if amount else None,
-                   "total_basis": "printed" if amount else None, "goal": goal.text if goal is not None else None,
-                   "line_start": name.line, "line_end": packed.last_line, "page_start": name.page,
-                   "page_end": packed.page, "address": name.address, "indicator_columns": None}
+            self.unit = None if match_key(name.text).startswith(("合计", "总计")) else name.text
+            return
+        pid = f"{Path(self.src).stem}#{len(self.out.projects) + 1:02d}"
+        project = self._project(pid, name, packed, at.get(cols.get("total", -1)), at.get(cols.get("goal", -1)))
         items = packed_items(packed.text)
         project["indicator_count"] = len(items)
         project["status"], project["status_reason"] = ("complete", None) if items else (
             "partial", "the packed indicator cell holds no item read")
-        out.projects.append(project)
+        self.out.projects.append(project)
         for item in items:
-            out.indicators.append({**item, "project_id": pid, "project": name.text, "implementing_unit": unit,
-                                   "source_file": src, "line_start": packed.line, "line_end": packed.last_line,
-                                   "page_start": packed.page, "page_end": packed.page, "address": packed.address,
-                                   "confidence": "medium",
-                                   "confidence_reasons": "indicator cut out of a packed cell by its numbering"})
-    if not out.projects:
-        return None
-    for row in doc.rows:
-        if id(row) not in used:
-            out.unparsed += [_unparsed(c, src) for c in row.cells if c.text and not c.spanned]
-    return out
+            self.out.indicators.append({
+                **item, "project_id": pid, "project": name.text, "implementing_unit": self.unit,
+                "source_file": self.src, "line_start": packed.line, "line_end": packed.last_line,
+                "page_start": packed.page, "page_end": packed.page, "address": packed.address,
+                "confidence": "medium", "confidence_reasons": "indicator cut out of a packed cell by its numbering"})
+
+    def _project(self, pid: str, name: Cell, packed: Cell, total: Cell | None, goal: Cell | None) -> dict:
+        amount = parse_amount(total.text) if total is not None and total.text else None
+        return {"project_id": pid, "year": self.year, "source_file": self.src, "kind": "project",
+                "project": name.text, "department": self.department, "implementing_unit": self.unit,
+                "total_wan": amount[0] * (amount[1] or 1.0) if amount else None,
+                "total_basis": "printed" if amount else None, "goal": goal.text if goal is not None else None,
+                "line_start": name.line, "line_end": packed.last_line, "page_start": name.page,
+                "page_end": packed.page, "address": name.address, "indicator_columns": None}
 
 
 def _unparsed(c: Cell, src: str) -> dict:

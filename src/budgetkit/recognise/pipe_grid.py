@@ -31,8 +31,9 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from budgetkit.model import rules
 from budgetkit.model.cells import Document, Row
-from budgetkit.recognise.grid import _COMPARATOR_RE, column_roles
+from budgetkit.recognise.grid_columns import _COMPARATOR_RE, column_roles
 from budgetkit.vocab.vocabulary import lookup
 
 __all__ = ["pipe_grid"]
@@ -101,6 +102,8 @@ def _offset(row: Row, roles: dict[int, str], ncols: int) -> int:
 def pipe_grid(doc: Document) -> Document | None:
     """``doc`` with each pipe table whose header names a project column made a grid, else ``None``.
 
+    Reading rule ``grid.pipe-table-as-grid`` (one grid, many projects, flattened to text).
+
     The grid runs from its header over the pipe rows below it, to the first row that is no pipe row.
     """
     rows = list(doc.rows)
@@ -108,7 +111,7 @@ def pipe_grid(doc: Document) -> Document | None:
     j = 0
     while j < len(rows):
         roles = _header_roles(rows[j]) if doc.kind == "text" else None
-        if roles is None:
+        if roles is None or not rules.enabled("grid.pipe-table-as-grid"):
             j += 1
             continue
         ncols = len(rows[j].cells)

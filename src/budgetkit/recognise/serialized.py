@@ -37,6 +37,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from budgetkit.model import rules
 from budgetkit.segment.tokens import LINE, SAME, Tok
 from budgetkit.vocab.vocabulary import lookup
 
@@ -113,16 +114,7 @@ def rebuild(columns: Sequence[tuple[str, str, str | None]], body: Sequence[Tok])
     ``columns`` are those read before the body (:func:`budgetkit.recognise.tables.read_columns`); the value
     columns may be printed inside the body, before the value run.
     """
-    value_cols: list[tuple[str, str, str | None]] = []
-    run_at = None
-    for i, tok in enumerate(body):
-        term = tok.role("column")
-        if term is not None and _label(tok) == "column" and term.field in _VALUE_ROLES and run_at is None:
-            value_cols.append((term.field, tok.text, None))
-        elif tok.match is None and value_cols and run_at is None and " " in tok.text:
-            pieces = tok.text.split()
-            if _groups(pieces, [c[0] for c in value_cols]) >= 2:
-                run_at = i
+    value_cols, run_at = _value_run(body)
     if any(role in _VALUE_ROLES and printed for role, printed, _ in columns):
         return None  # the value columns were printed above the rows: not this family
     columns = [c for c in columns if c[0] not in _VALUE_ROLES]
@@ -130,6 +122,31 @@ def rebuild(columns: Sequence[tuple[str, str, str | None]], body: Sequence[Tok])
         return None
     if run_at is None:
         return _cut_before_values(columns, body)
+    return _by_order(columns, value_cols, body, run_at)
+
+
+def _value_run(body: Sequence[Tok]) -> tuple[list[tuple[str, str, str | None]], int | None]:
+    """The value columns printed in ``body`` before its value run, and where the value run is (else ``None``)."""
+    value_cols: list[tuple[str, str, str | None]] = []
+    run_at = None
+    for i, tok in enumerate(body):
+        if run_at is not None:
+            break
+        term = tok.role("column")
+        if term is not None and _label(tok) == "column" and term.field in _VALUE_ROLES:
+            value_cols.append((term.field, tok.text, None))
+        elif tok.match is None and value_cols and " " in tok.text \
+                and _groups(tok.text.split(), [c[0] for c in value_cols]) >= 2:
+            run_at = i
+    return value_cols, run_at
+
+
+def _by_order(columns: list[tuple[str, str, str | None]], value_cols: list[tuple[str, str, str | None]],
+              body: Sequence[Tok], run_at: int) -> Rebuilt | None:
+    """The rows rebuilt by order: the i-th name takes the i-th group of the value run (see the module docstring).
+
+    Reading rule ``serialized.rows-by-order``.
+    """
     run = body[run_at].text.split()
     k = len(value_cols)
     n = _groups(run, [c[0] for c in value_cols])
@@ -137,6 +154,31 @@ def rebuild(columns: Sequence[tuple[str, str, str | None]], body: Sequence[Tok])
     totals = []
     while rest and _NUMBER_RE.match(rest[0]):  # the 总分 row's weight and score, printed after the groups
         totals.append(rest.pop(0))
+    pieces, level2, others = _sorted_body(body, run_at, rest)
+    names = _names(pieces)
+    if len(names) != n:
+        logger.debug("a value run of %d rows beside %d names: read as printed", n, len(names))
+        return None
+    if not rules.enabled("serialized.rows-by-order"):
+        return None
+    out: list[Tok] = []
+    labels = level2 if len(level2) == n else []
+    for r, (name, tok) in enumerate(names):
+        group = run[r * k : (r + 1) * k]
+        if labels:
+            out.append(labels[r])
+        out.append(Tok(name, tok.cells, SAME if labels else LINE, inferred=True, match=None))
+        out += [Tok(p, body[run_at].cells, SAME, inferred=True, match=None) for p in group]
+    reported = [(t, "text of a section printed column by column, beside its rows") for t in others if t.text.strip()]
+    if totals:
+        reported.append((Tok(" ".join(totals), body[run_at].cells, LINE, inferred=True),
+                         "total row of a section printed column by column"))
+    return Rebuilt([*columns, *value_cols], out, reported)
+
+
+def _sorted_body(body: Sequence[Tok], run_at: int, rest: list[str]) -> tuple[list[tuple[str, Tok]], list[Tok],
+                                                                              list[Tok]]:
+    """The body's name pieces (the value run's ``rest`` in its place), its level-2 labels and its other text."""
     pieces: list[tuple[str, Tok]] = []
     level2: list[Tok] = []
     others: list[Tok] = []
@@ -149,28 +191,14 @@ def rebuild(columns: Sequence[tuple[str, str, str | None]], body: Sequence[Tok])
             pieces += [(p, tok) for p in tok.text.split()]
         elif _label(tok) is None:  # level-1 and section labels are structure: a row's level 1 is its level 2's
             others.append(tok)
-    names = _names(pieces)
-    if len(names) != n:
-        logger.debug("a value run of %d rows beside %d names: read as printed", n, len(names))
-        return None
-    out: list[Tok] = []
-    labels = level2 if len(level2) == n else []
-    for r, (name, tok) in enumerate(names):
-        group = run[r * k : (r + 1) * k]
-        if labels:
-            out.append(labels[r])
-        out.append(Tok(name, tok.cells, SAME if labels else LINE, inferred=True, match=None))
-        out += [Tok(p, body[run_at].cells, SAME, inferred=True, match=None) for p in group]
-    cols = [*columns, *value_cols]
-    reported = [(t, "text of a section printed column by column, beside its rows") for t in others if t.text.strip()]
-    if totals:
-        reported.append((Tok(" ".join(totals), body[run_at].cells, LINE, inferred=True),
-                         "total row of a section printed column by column"))
-    return Rebuilt(cols, out, reported)
+    return pieces, level2, others
 
 
 def _cut_before_values(columns: Sequence[tuple[str, str, str | None]], body: Sequence[Tok]) -> Rebuilt | None:
-    """A section whose value column labels come after all its names and which prints no value: names only."""
+    """A section whose value column labels come after all its names and which prints no value: names only.
+
+    Reading rule ``serialized.names-only-when-cut``.
+    """
     last_label = max((i for i, t in enumerate(body) if t.role("level1", "level2") is not None), default=None)
     first_value_col = next((i for i, t in enumerate(body) if _label(t) == "column"
                             and t.role("column").field in _VALUE_ROLES), None)
@@ -178,6 +206,8 @@ def _cut_before_values(columns: Sequence[tuple[str, str, str | None]], body: Seq
         return None
     if any(tok.match is None and any(ch.isdigit() for p in tok.text.split() if not _PAGE_NUMBER_RE.match(p)
                                      for ch in p) for tok in body):
+        return None
+    if not rules.enabled("serialized.names-only-when-cut"):
         return None
     reported = [(t, NO_VALUES) for t in body if t.match is None and t.text.strip()]
     return Rebuilt(list(columns), [], reported)
