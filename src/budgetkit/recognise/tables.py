@@ -48,7 +48,7 @@ from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
 from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
-from budgetkit.recognise.header import MONEY_FIELDS, name_after_title, read_header
+from budgetkit.recognise.header import MONEY_FIELDS, Header, name_after_title, read_header
 from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
@@ -162,10 +162,9 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
                 reported.append((tok, _outside_reason(tok), None))
         pid = f"{stem}#{k:02d}"
         notice = name_from_notice(join_text(t.text for t in toks[pos : region.first_indicator]))
-        project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
-                                                       reported, carry_year, year,
-                                                       last=k == len(regions), list_scale=list_scale,
-                                                       notice_name=notice)
+        read = _read_table(_Reading(toks[region.start : region.end], pid, src, used, reported, carry_year, year,
+                                    last=k == len(regions), list_scale=list_scale, notice_name=notice))
+        project, rows, extras = read.project, read.indicators, read.extras
         pos = region.end
         if not rows and not (project.get("project") or "").strip():
             # no name and no indicator row: a look-alike (a list of narrative goals, an empty template), not a table
@@ -250,31 +249,108 @@ def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> 
 # --- one table ----------------------------------------------------------------------------------------
 
 
-def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
-                carry_year: int | None, folder_year: int | None, last: bool,
-                list_scale: list | None = None, notice_name: str | None = None) -> tuple[dict, list, list, list]:
-    first = next((i for i, t in enumerate(toks) if is_section_start(t)), len(toks))
-    head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
-    entry = any(t.heading for t in head[:6]) and not any(
+@dataclass
+class _Reading:
+    """One table's reading: its tokens and what the document's reading shares with it.
+
+    ``used`` and ``reported`` are the document's (ids of the tokens read; tokens not read, with the reason and
+    the table's id); ``carry_year`` is the year of the table before, ``folder_year`` the year of the folder,
+    ``last`` whether the table is the document's last, ``list_scale`` the unit a list's amounts were found in.
+    """
+
+    toks: Sequence[Tok]
+    pid: str
+    src: str
+    used: set[int]
+    reported: list
+    carry_year: int | None = None
+    folder_year: int | None = None
+    last: bool = False
+    list_scale: list = field(default_factory=list)
+    notice_name: str | None = None
+
+    def report(self, tok: Tok, reason: str) -> None:
+        self.reported.append((tok, reason, self.pid))
+
+
+@dataclass
+class _TableRead:
+    """What :func:`_read_table` read: the project record, its indicator rows, its header extras, the tokens after."""
+
+    project: dict
+    indicators: list[dict]
+    extras: list[dict]
+    trailing: list[Tok]
+
+
+def _read_table(r: _Reading) -> _TableRead:
+    """Read one table: its header, where its rows end, its indicator columns and rows, its project record."""
+    first = next((i for i, t in enumerate(r.toks) if is_section_start(t)), len(r.toks))
+    head, header, entry = _read_head(r, first)
+    body, trailing = _table_body(r.toks[first:])
+    before = next((t for t in reversed(r.toks[:first]) if t.text), None)
+    columns, body, printed = read_columns(body, header.areas, r.used)
+    body = _take_entries(r, head, header, body)
+    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
+        columns, body = serial.columns, serial.body
+        r.reported.extend((tok, reason, r.pid) for tok, reason in serial.reported)
+    roles = [c for c, _, _ in columns]
+    two_labels = "level2" not in roles
+    body = _indicator_body(r, roles, body, long_term=before is not None and _opens_long_term(before))
+    if entry:
+        body, trailing = _list_end(body, trailing)
+    columns = _explanation_column(columns, body)
+    schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
+    body, ends_file = _file_end(r, body, ends_file=r.last and not trailing)
+    indicators, row_reports = _rows(r, body, schema, header, two_labels=two_labels, ends_file=ends_file)
+    for tok in trailing:
+        r.report(tok, _outside_reason(tok).replace("outside any table", "after the table"))
+    project = _project(r, header.record, body, printed, indicators, schema)
+    project["status"], project["status_reason"] = _status(r, header, indicators, row_reports, trailing,
+                                                          project["line_end"])
+    _name_rows(r, project, indicators)
+    return _TableRead(project, indicators, _extras(r, header), trailing)
+
+
+def _is_entry(head: Sequence[Tok]) -> bool:
+    """Whether a header is a list row's (a heading among its first cells, no 项目名称 label)."""
+    return any(t.heading for t in head[:6]) and not any(
         t.role("field") is not None and t.role("field").field == "project" for t in head)
+
+
+def _read_head(r: _Reading, first: int) -> tuple[list[Tok], Header, bool]:
+    """The header of a table (its tokens before the first indicator section), read; and whether it is a list row's.
+
+    A name label that heads a list's column names nothing; a table printing no name takes the name a notice
+    above it gives.
+    """
+    head = assemble_labels(split_wrapped_tails(_cut_header(r.toks[:first])))
+    entry = _is_entry(head)
     header = read_header(head, entry=entry)
     rec = header.record
-    used.update(header.used)
+    r.used.update(header.used)
     if rec.get("project") and opens_with_column_head(rec["project"]):
         # the name label heads a list's column (…项目名称 | 分配金额(万元) | rows): what follows it is no name
         for tok in head:
             if tok.text and id(tok) in header.used and rec["project"].startswith(tok.text):
-                used.discard(id(tok))
-                reported.append((tok, COLUMN_HEAD_NOT_NAME, pid))
+                r.used.discard(id(tok))
+                r.report(tok, COLUMN_HEAD_NOT_NAME)
         rec["project"] = None
-    if not (rec.get("project") or "").strip() and notice_name:
-        rec["project"] = notice_name
-        logger.info("%s: table %s takes its name from the notice above it: %s", src, pid, notice_name)
+    if not (rec.get("project") or "").strip() and r.notice_name:
+        rec["project"] = r.notice_name
+        logger.info("%s: table %s takes its name from the notice above it: %s", r.src, r.pid, r.notice_name)
     for tok, reason in header.leftovers:
-        reported.append((tok, reason, pid))
-    # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
-    # of a signature block or of the site around it
-    body, signed = _cut_signature(list(toks[first:]))
+        r.report(tok, reason)
+    return head, header, entry
+
+
+def _table_body(toks: Sequence[Tok]) -> tuple[list[Tok], list[Tok]]:
+    """A table's indicator section and what follows its rows (a signature block, a note, the site, a title).
+
+    A signature block glued to the last row of a flattened page stands apart; the table ends at the first line
+    of a signature block or of the site around it.
+    """
+    body, signed = _cut_signature(list(toks))
     end = _rows_end(body)
     trailing = body[end:] + signed
     body = body[:end]
@@ -286,63 +362,84 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             last = body.pop()
             body.append(replace(last, text=last.text[: at[-1]]))
             trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
-    before = next((t for t in reversed(toks[:first]) if t.text), None)
-    columns, body, printed = read_columns(body, header.areas, used)
+    return body, trailing
+
+
+def _take_entries(r: _Reading, head: Sequence[Tok], header: Header, body: list[Tok]) -> list[Tok]:
+    """The rows under a name label that heads a column (单位(专项)名称) name the unit and the project; take them.
+
+    A name read from the title's tail (…绩效目标表公开) gives way to theirs.
+    """
+    rec = header.record
     named = (rec.get("project") or "").strip()
-    if (not named or named == name_after_title(rec.get("table_title") or "")) \
-            and any(is_name_label(t) == "project" for t in head):
-        # the name label heads a column (单位(专项)名称): the rows under it name the unit and the project; a
-        # name read from the title's tail (…绩效目标表公开) gives way to theirs
-        entries, body = take_entry_rows(body)
-        if entries:
-            rec["project"] = ""
-        apply_entries(entries, rec, header.scale)
-        used.update(id(e.tok) for e in entries)
-    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
-        columns, body = serial.columns, serial.body
-        reported.extend((tok, reason, pid) for tok, reason in serial.reported)
-    two_labels = "level2" not in [c for c, _, _ in columns]
-    body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
-                        used, reported, pid)
+    if (named and named != name_after_title(rec.get("table_title") or "")) \
+            or not any(is_name_label(t) == "project" for t in head):
+        return body
+    entries, body = take_entry_rows(body)
+    if entries:
+        rec["project"] = ""
+    apply_entries(entries, rec, header.scale)
+    r.used.update(id(e.tok) for e in entries)
+    return body
+
+
+def _indicator_body(r: _Reading, roles: Sequence[str], body: list[Tok], long_term: bool) -> list[Tok]:
+    """The indicator rows' tokens, cut to cells: the annual block, section labels, rows run together or enumerated."""
+    body = _annual_rows(body, roles, long_term, r.used, r.reported, r.pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
-    roles = {c for c, _, _ in columns}
-    if "value_type" in roles and roles & {"explanation", "standard"}:
+    if "value_type" in roles and {"explanation", "standard"} & set(roles):
         body = split_spanning_rows(body)  # a row a line, its cells run together up to its 定量/定性
-    body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
-                                   standards=any(c == "standard" for c, _, _ in columns),
-                                   units=any(c == "measure_unit" for c, _, _ in columns),
-                                   value_types=any(c == "value_type" for c, _, _ in columns),
-                                   directions=any(c == "direction" for c, _, _ in columns),
-                                   explanations=any(c == "explanation" for c, _, _ in columns),
-                                   weights=any(c == "score" for c, _, _ in columns))
-    body = split_enumerated_rows(body, as_printed=any(c == "value_actual" for c, _, _ in columns))
-    if entry:  # a list row's targets end with its last numbered row; the list goes on after it
-        last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
-                   default=None)
-        if last is not None and rules.enabled("table.list-ends-at-last-numbered"):
-            end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
-            trailing = body[end_at:] + trailing
-            body = body[:end_at]
+    body = split_run_together_rows(body, roles.count("area_value"), standards="standard" in roles,
+                                   units="measure_unit" in roles, value_types="value_type" in roles,
+                                   directions="direction" in roles, explanations="explanation" in roles,
+                                   weights="score" in roles)
+    return split_enumerated_rows(body, as_printed="value_actual" in roles)
+
+
+def _list_end(body: list[Tok], trailing: list[Tok]) -> tuple[list[Tok], list[Tok]]:
+    """A list row's targets end with its last numbered row (指标N:); the list goes on after it."""
+    last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
+               default=None)
+    if last is None or not rules.enabled("table.list-ends-at-last-numbered"):
+        return body, trailing
+    end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
+    return body[:end_at], body[end_at:] + trailing
+
+
+def _explanation_column(columns: list, body: Sequence[Tok]) -> list:
+    """The columns, with a 指标解释 column after the name where explanations were cut off rows that print none."""
     if not any(c == "explanation" for c, _, _ in columns) and any(
             EXPLANATION_CUT in t.cell.reasons for t in body if t.gap == SAME) \
-                    and rules.enabled("columns.explanation-column"):
+            and rules.enabled("columns.explanation-column"):
         # explanations cut off the rows where the header prints no column for them (or no header)
         at = next(i for i, (c, _, _) in enumerate(columns) if c == "indicator") + 1
         columns = [*columns[:at], ("explanation", "", None), *columns[at:]]
-    schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
-    ends_file = last and not trailing
+    return columns
+
+
+def _file_end(r: _Reading, body: list[Tok], ends_file: bool) -> tuple[list[Tok], bool]:
+    """The rows, less a fragment of a label the file was cut inside; and whether the file ends in the last row."""
     if ends_file and len(body) > 1 and _cut_label(body[-1]) and rules.enabled("table.cut-label-at-file-end"):
         # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
-        reported.append((body[-1], CUT_LABEL_AT_FILE_END, pid))
-        body, ends_file = body[:-1], False
-    if two_labels:  # 指标类型 | 指标名称: a level-2 word stands in the name column, as the name
+        r.report(body[-1], CUT_LABEL_AT_FILE_END)
+        return body[:-1], False
+    return body, ends_file
+
+
+def _rows(r: _Reading, body: list[Tok], schema: Sequence[Column], header: Header, two_labels: bool,
+          ends_file: bool) -> tuple[list[dict], list]:
+    """The indicator records of the rows aligned to the columns, and the reports about their cells.
+
+    Under 指标类型 | 指标名称 a level-2 word stands in the name column as the name, and is the row's level 2.
+    """
+    if two_labels:
         body = [replace(t, match=None) if t.role("level2") is not None and t.role("level1") is None else t
                 for t in body]
     rows = stacked_levels(align_section(body, schema), schema)
-    indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
+    indicators, row_used, row_reports = _indicator_records(rows, schema, r.pid, r.src, header.record, header,
                                                            ends_file=ends_file)
-    used.update(row_used)
-    reported.extend(row_reports)
+    r.used.update(row_used)
+    r.reported.extend(row_reports)
     if two_labels:
         for row in indicators:
             term = lookup(row.get("indicator") or "")
@@ -350,18 +447,22 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             if term is not None and not row.get("level2"):
                 row.update(level2=term.field, level2_printed=row["indicator"],
                            level1=_regrouped(row.get("level1"), term))
-    for tok in trailing:
-        reported.append((tok, _outside_reason(tok).replace("outside any table", "after the table"), pid))
-    nonblank = [t for t in toks if t.text]
-    year = rec.get("year") or carry_year
-    if folder_year is not None and year is not None and year != folder_year:
+    return indicators, row_reports
+
+
+def _project(r: _Reading, rec: dict, body: Sequence[Tok], printed: Sequence[str], indicators: list[dict],
+             schema: Sequence[Column]) -> dict:
+    """The project record of a table: where it is printed, its header's fields, its kind, its amounts."""
+    nonblank = [t for t in r.toks if t.text]
+    year = rec.get("year") or r.carry_year
+    if r.folder_year is not None and year is not None and year != r.folder_year:
         logger.warning("%s: table %s prints year %s, not %s (its folder); the printed year is kept",
-                       src, pid, year, folder_year)
+                       r.src, r.pid, year, r.folder_year)
     last_tok = next((t for t in reversed(body) if t.text), nonblank[-1])  # an empty cell is no provenance
     project = {
-        "project_id": pid,
+        "project_id": r.pid,
         "year": year,
-        "source_file": src,
+        "source_file": r.src,
         "line_start": nonblank[0].line,
         "line_end": last_tok.last_line,
         "page_start": nonblank[0].page,
@@ -378,31 +479,42 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     if not project.get("project") and kind == "department":
         project["project"] = project.get("department")
     if "list_amount" in project:
-        project.update(_list_amount(project.pop("list_amount"), indicators,
-                                    list_scale if list_scale is not None else []))
+        project.update(_list_amount(project.pop("list_amount"), indicators, r.list_scale))
     _finish_amounts(project)
     _split_attribute(project)
-    status, reason = "complete", None
+    return project
+
+
+def _status(r: _Reading, header: Header, indicators: Sequence[dict], row_reports: Sequence, trailing: Sequence[Tok],
+            line_end: int) -> tuple[str, str | None]:
+    """Whether a table was read whole (``complete``) or not (``partial``, with the reason)."""
     if not indicators:
-        status, reason = "partial", "the table has no indicator row with a value"
-    elif last and row_reports and any(r[1] in ("level-3 indicator without a value", CUT_AT_FILE_END)
-                                      for r in row_reports[-1:]):
-        status, reason = "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
-    elif last and not trailing and "满意度指标" not in getattr(header, "levels_seen", set()):
-        status, reason = "partial", f"the file ends at line {last_tok.last_line}, before any 满意度指标 row"
-    project["status"], project["status_reason"] = status, reason
+        return "partial", "the table has no indicator row with a value"
+    if r.last and row_reports and any(rep[1] in ("level-3 indicator without a value", CUT_AT_FILE_END)
+                                      for rep in row_reports[-1:]):
+        return "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
+    if r.last and not trailing and "满意度指标" not in getattr(header, "levels_seen", set()):
+        return "partial", f"the file ends at line {line_end}, before any 满意度指标 row"
+    return "complete", None
+
+
+def _name_rows(r: _Reading, project: dict, indicators: list[dict]) -> None:
+    """Give every indicator row its table's id, project and unit; a row of a table read without a name says so."""
     for row in indicators:
-        row.update(project_id=pid, project=project.get("project"),
-                   implementing_unit=project.get("implementing_unit"), source_file=src)
+        row.update(project_id=r.pid, project=project.get("project"),
+                   implementing_unit=project.get("implementing_unit"), source_file=r.src)
         if not (project.get("project") or "").strip() \
                 and rules.enabled("name.empty-flagged"):  # never a silent blank: the row says its name is missing
-            reasons = [r for r in (row.get("confidence_reasons") or "").split("; ") if r]
+            reasons = [x for x in (row.get("confidence_reasons") or "").split("; ") if x]
             row.update(confidence="low", confidence_reasons="; ".join(dict.fromkeys([*reasons, EMPTY_NAME_REASON])))
-    extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
-               "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
-               "page": e["tok"].page if e["tok"] is not None else None,
-               "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
-    return project, indicators, extras, trailing
+
+
+def _extras(r: _Reading, header: Header) -> list[dict]:
+    """The header's extra label/value pairs, as rows of ``header_extras``."""
+    return [{"project_id": r.pid, "source_file": r.src, "label": e["label"], "field": e["field"] or None,
+             "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
+             "page": e["tok"].page if e["tok"] is not None else None,
+             "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
 
 
 #: Blank lines that part a page from the next: a longer break than any between the rows of a table.
