@@ -54,6 +54,17 @@ from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
 from budgetkit.recognise.spanning_rows import split_spanning_rows
+from budgetkit.recognise.table_ends import (
+    CUT_AT_FILE_END,
+    CUT_LABEL_AT_FILE_END,
+    END_ROLES,
+    RUN_TOGETHER,
+    Targets,
+    cut_label,
+    rows_and_after,
+)
+from budgetkit.recognise.table_ends import cut_by_file_end as _cut_by_file_end
+from budgetkit.recognise.tick_boxes import ticked_option
 from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.segment.tokens import (
     BLANK,
@@ -74,7 +85,7 @@ from budgetkit.segment.tokens import (
 )
 from budgetkit.vocab.placeholders import is_placeholder
 from budgetkit.vocab.values import is_measurable, load_units, parse_indicator_value
-from budgetkit.vocab.vocabulary import find_terms, is_prefix, lookup, match_key, scan, simplified, traditional
+from budgetkit.vocab.vocabulary import find_terms, lookup, scan, simplified, traditional
 
 __all__ = ["Recognised", "read_columns", "recognise"]
 
@@ -87,8 +98,6 @@ STRUCTURE_ROLES = ("title", "column", "section", "level1", "level2", "goal", "fi
 HEADER_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column", "section")
 #: Terms read in an indicator section.
 SECTION_ROLES = ("level1", "level2", "section")
-#: A cell this long holding this many structural terms is a page flattened to one line.
-_RUN_TOGETHER = (80, 3)
 
 _COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
 _COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")  # ═ (box drawing) is printed for = (云南)
@@ -98,9 +107,7 @@ _NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦═])?\d+(?:\.\d+)?"
 _VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
 _PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道办|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
-#: What ends a table: text of a signature block or of the site around the page.
-_END_ROLES = ("boilerplate", "furniture")
-#: Why a block of :data:`_END_ROLES` other than a signature is no part of a table.
+#: Why a block of :data:`~budgetkit.recognise.table_ends.END_ROLES` other than a signature is no part of a table.
 _END_REASONS = {"note": "note under the table", "attachment": "attachment line"}
 
 
@@ -124,8 +131,8 @@ def _structural(toks: list[Tok]) -> list[Tok]:
     out: list[Tok] = []
     # each token is cut alone; the tokens long enough to be a table run together are cut as such
     for long, run in itertools.groupby(split_headings(join_vertical_halves(toks)),
-                                       key=lambda t: len(t.text) >= _RUN_TOGETHER[0]):
-        out.extend(cut(list(run), STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
+                                       key=lambda t: len(t.text) >= RUN_TOGETHER[0]):
+        out.extend(cut(list(run), STRUCTURE_ROLES, run_together=long, min_run=RUN_TOGETHER[1]))
     return assemble_labels(out)
 
 
@@ -191,7 +198,7 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
 
 
 def _outside_reason(tok: Tok) -> str:
-    term = scan(tok.text, *_END_ROLES)
+    term = scan(tok.text, *END_ROLES)
     if term is not None:
         return "site furniture" if term.role == "furniture" else _END_REASONS.get(term.field, "signature block")
     return "outside any table"
@@ -287,7 +294,7 @@ def _read_table(r: _Reading) -> _TableRead:
     """Read one table: its header, where its rows end, its indicator columns and rows, its project record."""
     first = next((i for i, t in enumerate(r.toks) if is_section_start(t)), len(r.toks))
     head, header, entry = _read_head(r, first)
-    body, trailing = _table_body(r.toks[first:])
+    body, trailing = rows_and_after(r.toks[first:], targets())
     before = next((t for t in reversed(r.toks[:first]) if t.text), None)
     columns, body, printed = read_columns(body, header.areas, r.used)
     body = _take_entries(r, head, header, body)
@@ -344,25 +351,14 @@ def _read_head(r: _Reading, first: int) -> tuple[list[Tok], Header, bool]:
     return head, header, entry
 
 
-def _table_body(toks: Sequence[Tok]) -> tuple[list[Tok], list[Tok]]:
-    """A table's indicator section and what follows its rows (a signature block, a note, the site, a title).
+def targets() -> Targets:
+    """How this module reads the targets in a cell's text, for :mod:`budgetkit.recognise.table_ends`."""
+    return Targets(ends=_target_ends, word_value=_word_value_tail)
 
-    A signature block glued to the last row of a flattened page stands apart; the table ends at the first line
-    of a signature block or of the site around it.
-    """
-    body, signed = _cut_signature(list(toks))
-    end = _rows_end(body)
-    trailing = body[end:] + signed
-    body = body[:end]
-    if trailing and trailing[0].role("title") is not None and trailing[0].inferred and body \
-            and body[-1].inferred and rules.enabled("table.title-glued-to-target"):
-        # the title's first words glued to the last target (…=99百分比省级部门…)
-        at = [m.end() for m in _target_run_re().finditer(body[-1].text) if any(ch.isdigit() for ch in m.group(0))]
-        if at and at[-1] < len(body[-1].text):
-            last = body.pop()
-            body.append(replace(last, text=last.text[: at[-1]]))
-            trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
-    return body, trailing
+
+def _target_ends(text: str, stop: int) -> list[int]:
+    """Where each run of targets with a digit in ``text[:stop]`` ends (:func:`_target_run_re`)."""
+    return [m.end() for m in _target_run_re().finditer(text, 0, stop) if any(ch.isdigit() for ch in m.group(0))]
 
 
 def _take_entries(r: _Reading, head: Sequence[Tok], header: Header, body: list[Tok]) -> list[Tok]:
@@ -419,7 +415,7 @@ def _explanation_column(columns: list, body: Sequence[Tok]) -> list:
 
 def _file_end(r: _Reading, body: list[Tok], ends_file: bool) -> tuple[list[Tok], bool]:
     """The rows, less a fragment of a label the file was cut inside; and whether the file ends in the last row."""
-    if ends_file and len(body) > 1 and _cut_label(body[-1]) and rules.enabled("table.cut-label-at-file-end"):
+    if ends_file and len(body) > 1 and cut_label(body[-1]) and rules.enabled("table.cut-label-at-file-end"):
         # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
         r.report(body[-1], CUT_LABEL_AT_FILE_END)
         return body[:-1], False
@@ -515,135 +511,6 @@ def _extras(r: _Reading, header: Header) -> list[dict]:
              "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
              "page": e["tok"].page if e["tok"] is not None else None,
              "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
-
-
-#: Blank lines that part a page from the next: a longer break than any between the rows of a table.
-_PAGE_BREAK_LINES = 2
-
-
-def _rows_end(body: Sequence[Tok]) -> int:
-    """Where a table's rows end: at a signature block, a note, an attachment line, the site or the next title.
-
-    The next table's title stands for the rest of a table cut before its rows; a note is 注:…, an attachment
-    line 附件:….
-
-    A covering notice of the next document (its title and paragraphs) printed before the attachment line is set
-    apart with it, back to the page break (two blank lines or more) after the last level label.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> def tok(text, line):
-        ...     return Tok(text, (Cell(text, line),), 3, match=lookup(text))
-        >>> body = [tok("满意度指标", 1), tok("服务对象满意度", 2), tok("学员满意度", 3), tok("≥90%", 4),
-        ...         tok("某单位2025年部门预算绩效目标", 8), tok("根据有关要求,现予以公开。", 10),
-        ...         tok("附件:2025年绩效目标表", 12)]
-        >>> [t.text for t in body[_rows_end(body):]]
-        ['某单位2025年部门预算绩效目标', '根据有关要求,现予以公开。', '附件:2025年绩效目标表']
-    """
-    end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
-                and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
-    if end < len(body) and not rules.enabled("table.end-at-boilerplate"):
-        end = len(body)
-    end = min(end, _form_question(body))
-    if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
-        return end
-    last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
-    breaks = [i for i in range(last_label + 2, end)
-              if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
-    return breaks[0] if breaks and rules.enabled("table.end-notice-at-page-break") else end
-
-
-#: Boxes a form question prints at least (``优秀□ 良好□ 合格□``): no target prints so many.
-_FORM_OPTIONS = 3
-
-
-def _form_question(body: Sequence[Tok]) -> int:
-    """Where a form question after the rows starts (``最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …``), else the end.
-
-    A cell of tick-box options is a question of the form the table sits in, not a target: its row (the label
-    printed before it on its line) and what follows are no part of the indicator rows.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> def tok(text, line, gap):
-        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
-        >>> body = [tok("满意度指标", 1, 2), tok("满意率", 1, 1), tok("≥95%", 1, 1), tok("最近年度绩效评价情况", 2, 2),
-        ...         tok("优秀□ 良好□ 合格□ 不合格□", 2, 1)]
-        >>> _form_question(body)
-        3
-        >>> _form_question(body[:3] + [tok("是否定量 ☑是 □否", 2, 2)])
-        4
-    """
-    at = next((i for i, t in enumerate(body) if i > 0 and t.match is None
-               and len(_OPTION_RE.findall(t.text)) >= _FORM_OPTIONS), None)
-    if at is None:
-        return len(body)
-    if body[at].whole_line and body[at - 1].whole_line and body[at - 1].match is None:
-        return at - 1  # one cell a line: the question is the cell before its options
-    while at > 0 and body[at].gap in (PIECE, SAME) and body[at - 1].match is None \
-            and body[at - 1].line == body[at].line:
-        at -= 1
-    return at
-
-
-def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
-    """The section's tokens and a signature block glued to its last row on a flattened page (``…≥90%填报人:``).
-
-    The block starts at its label, or, where only a word inside it is known (``盖章``), after the last target
-    before that word.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> toks = [Tok("师生满意度≥90%填报人:张三", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['师生满意度≥90%'], ['填报人:张三']]
-        >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
-        >>> toks = [Tok("满意度%=99百分比省级部门预算项目支出绩效目标表2023年度", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['满意度%=99百分比'], ['省级部门预算项目支出绩效目标表2023年度']]
-        >>> toks = [Tok("师生满意度≥90%注:本表由项目单位填报", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['师生满意度≥90%'], ['注:本表由项目单位填报']]
-    """
-    for i, tok in enumerate(body):
-        if not tok.inferred or tok.match is not None:
-            continue
-        found = [f for f in find_terms(tok.text, _GLUED_ENDS) if f.start > 0]
-        labels = [f.start for f in found if f.end - f.start >= 3 and f.match.term.field == "signature"
-                  or f.match.term.field != "signature" and _after_target(tok.text[: f.start])]
-        words = [f.start for f in found if f.match.term.match == "contains"
-                 and (f.end - f.start < 3 or f.match.term.role == "title")]
-        if labels:
-            at = min(labels)
-        elif words:
-            ends = [m.end() for m in _target_run_re().finditer(tok.text, 0, min(words))
-                    if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
-            at = ends[-1] if ends else None
-        else:
-            at = None
-        if at and rules.enabled("table.end-at-signature"):
-            rest = tok.text[at:]
-            return ([*body[:i], replace(tok, text=tok.text[:at])],
-                    [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
-    return body, []
-
-
-#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:), the
-#: next table's title.
-_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment", "title")
-
-
-def _after_target(text: str) -> bool:
-    """Whether ``text`` ends with a target (``≥90%``, ``100篇``, ``持续改善``): a note glued there starts after it.
-
-    Examples:
-        >>> [_after_target(t) for t in ("师生满意度≥90%", "办学条件持续改善", "办学条件")]
-        [True, True, False]
-    """
-    return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
-               for m in _target_run_re().finditer(text)) or _word_value_tail(text) is not None
 
 
 def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
@@ -1195,35 +1062,6 @@ _ATTRIBUTE_RE = re.compile(r"^(\d+)\s*-\s*(.+)$")
 _PERIOD_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*年$")
 
 
-#: Boxes of a form's options: left empty, and ticked.
-_UNTICKED, _TICKED = "□☐", "√✓✔☑■☒"
-_OPTION_RE = re.compile(rf"[{_UNTICKED}{_TICKED}]")
-
-
-def ticked_option(text: str) -> str | None:
-    """The one option ticked in a printed list of boxes (``新增项目□延续项目√``), else ``None``.
-
-    A box follows its option, or precedes it where the text starts with one.
-
-    Examples:
-        >>> ticked_option("新增项目□延续项目√"), ticked_option("√新增项目 □延续项目"), ticked_option("经常性项目")
-        ('延续项目', '新增项目', None)
-        >>> ticked_option("新增项目√延续项目√") is None  # two ticked: no one option
-        True
-    """
-    marks = list(_OPTION_RE.finditer(text))
-    if not marks:
-        return None
-    before = marks[0].start() == 0  # boxes before their options
-    bounds = [0, *(m.end() for m in marks)] if not before else [*(m.start() for m in marks), len(text)]
-    options = []
-    for k, m in enumerate(marks):
-        label = text[bounds[k] : m.start()] if not before else text[m.end() : bounds[k + 1]]
-        options.append((label.strip(" ,、;"), m.group(0) in _TICKED))
-    ticked = [label for label, on in options if on and label]
-    return ticked[0] if len(ticked) == 1 else None
-
-
 def _split_attribute(p: dict) -> None:
     if (m := _ATTRIBUTE_RE.match(p.get("attribute") or "")) is not None:
         p["attribute_code"], p["attribute_kind"] = m[1], m[2]
@@ -1575,45 +1413,6 @@ def _report_cells(toks: Sequence[Tok], reason: str, pid: str, reports: list, use
         if t.role("level1", "level2", "section") is None:
             reports.append((t, reason, pid))
             used.discard(id(t))
-
-
-#: Why the row a file ends in is reported: the file was cut at the end of a cell it did not close.
-CUT_AT_FILE_END = "the file ends inside this row: its last cell may go on past the cut"
-
-
-#: Why the fragment a file ends on is reported: the cut fell inside a label.
-CUT_LABEL_AT_FILE_END = "the file ends inside this label"
-
-
-def _cut_label(tok: Tok) -> bool:
-    """Whether ``tok``, the last of a flattened page, is the start of a label the cut fell inside (时, 满意度指).
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> text = "x" * 90
-        >>> [_cut_label(Tok(t, (Cell(text, 1),), 2, inferred=True)) for t in ("时", "满意度指", "按期完成")]
-        [True, True, False]
-    """
-    return (tok.match is None and _cut_by_file_end(tok) and len(tok.text) <= 4
-            and is_prefix(match_key(tok.text)))
-
-
-def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
-    """Whether a file ending on ``tok`` may have been cut inside its row.
-
-    So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
-    file's last, is not (``>=9``): the file was cut before the cell's end.
-    """
-    if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
-        return True
-    cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
-    return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \
-        and sum(c.delimited for c in cells) >= _CLOSED_CELLS[1] * len(cells)
-
-
-#: A section whose cells are this many, and this share of them closed by a delimiter, closes every cell.
-_CLOSED_CELLS = (8, 0.9)
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
