@@ -46,9 +46,11 @@ from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align_section, ambiguous, make_schema
+from budgetkit.recognise.attributes import split_attribute
 from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
 from budgetkit.recognise.header import MONEY_FIELDS, Header, name_after_title, read_header
+from budgetkit.recognise.money import finish_amounts, list_amount
 from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
@@ -64,7 +66,6 @@ from budgetkit.recognise.table_ends import (
     rows_and_after,
 )
 from budgetkit.recognise.table_ends import cut_by_file_end as _cut_by_file_end
-from budgetkit.recognise.tick_boxes import ticked_option
 from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.segment.tokens import (
     BLANK,
@@ -84,7 +85,7 @@ from budgetkit.segment.tokens import (
     stream,
 )
 from budgetkit.vocab.placeholders import is_placeholder
-from budgetkit.vocab.values import is_measurable, load_units, parse_indicator_value
+from budgetkit.vocab.values import is_measurable, load_units
 from budgetkit.vocab.vocabulary import find_terms, lookup, scan, simplified, traditional
 
 __all__ = ["Recognised", "read_columns", "recognise"]
@@ -475,9 +476,9 @@ def _project(r: _Reading, rec: dict, body: Sequence[Tok], printed: Sequence[str]
     if not project.get("project") and kind == "department":
         project["project"] = project.get("department")
     if "list_amount" in project:
-        project.update(_list_amount(project.pop("list_amount"), indicators, r.list_scale))
-    _finish_amounts(project)
-    _split_attribute(project)
+        project.update(list_amount(project.pop("list_amount"), indicators, r.list_scale))
+    finish_amounts(project)
+    split_attribute(project)
     return project
 
 
@@ -1003,72 +1004,6 @@ def _word_value_tail(text: str) -> int | None:
     return None
 
 
-
-
-def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict], scale: list) -> dict:
-    """The budget of a list row, whose list prints no unit: the unit its own money target shows.
-
-    ``1681680`` beside a cost target ``<1681680元`` is in 元. Where no target shows it, the
-    unit found for an earlier row of the same list is used (``scale`` carries it), else 万元.
-    """
-    number, own = amount
-    found = own
-    if found is None:
-        for row in indicators:
-            v = parse_indicator_value(row.get("value") or "")
-            if v.num is not None and v.unit in ("元", "万元") and abs(v.num - number) <= 0.005 * number \
-                    and rules.enabled("amounts.list-unit-from-target"):
-                found = 1e-4 if v.unit == "元" else 1.0
-                break
-    if found is not None:
-        scale[:] = [found]
-    factor = found if found is not None else (scale[0] if scale else 1.0)
-    return {"annual_total_wan": round(number * factor, 6), "unit_label": "元" if factor == 1e-4 else "万元"}
-
-
-def _finish_amounts(p: dict) -> None:
-    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources.
-
-    The sources are the levels of government (中央, 省级, 市县 …, 其他), else the fiscal funds and the others
-    (其中:财政拨款, 其他资金).
-    """
-    if p.get("annual_total_wan") is None:
-        parts = [p[k] for k in ("own_level_wan", "transfer_wan") if p.get(k) is not None]
-        if parts:
-            p["annual_total_wan"] = round(sum(parts), 6)
-    unreadable = p.pop("_total_unreadable", False)
-    for key in [k for k in p if k.startswith("_") and k.endswith("_unreadable")]:
-        p.pop(key)
-    if p.get("total_wan") is not None:
-        p["total_basis"] = "printed"
-    elif unreadable:
-        p["total_wan"] = None  # a total is printed but is not an amount: no other amount stands in for it
-    elif p.get("annual_total_wan") is not None:
-        p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
-    else:
-        sources = [p[k] for k in ("central_wan", "regional_wan", "local_wan", "other_wan") if p.get(k) is not None]
-        if not any(p.get(k) for k in ("central_wan", "regional_wan", "local_wan")) and p.get("fiscal_wan") \
-                and rules.enabled("amounts.total-from-fiscal-parts"):
-            # the total printed blank above its parts 其中:财政拨款 | 其他资金: the parts make it
-            sources = [p[k] for k in ("fiscal_wan", "other_wan") if p.get(k) is not None]
-        if sources and any(sources) and rules.enabled("amounts.total-from-sources"):
-            p["total_wan"], p["total_basis"] = round(sum(sources), 6), "sum of sources"
-            p.setdefault("annual_total_wan", p["total_wan"])
-            if p["annual_total_wan"] is None:
-                p["annual_total_wan"] = p["total_wan"]
-
-
-_ATTRIBUTE_RE = re.compile(r"^(\d+)\s*-\s*(.+)$")
-_PERIOD_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*年$")
-
-
-def _split_attribute(p: dict) -> None:
-    if (m := _ATTRIBUTE_RE.match(p.get("attribute") or "")) is not None:
-        p["attribute_code"], p["attribute_kind"] = m[1], m[2]
-    elif (ticked := ticked_option(p.get("attribute") or "")) is not None and rules.enabled("header.ticked-option"):
-        p["attribute_kind"] = ticked
-    if (m := _PERIOD_RE.match(p.get("period") or "")) is not None:
-        p["period_years"] = float(m[1])
 
 
 # --- the indicator columns ----------------------------------------------------------------------------
