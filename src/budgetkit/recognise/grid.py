@@ -56,12 +56,12 @@ from budgetkit.model.cells import Cell, Document, Row
 from budgetkit.model.fields import read_metadata
 from budgetkit.recognise.attributes import split_attribute as _split_attribute
 from budgetkit.recognise.header import read_header
+from budgetkit.recognise.header_cells import cut_header as _cut_header
 from budgetkit.recognise.money import finish_amounts as _finish_amounts
 from budgetkit.recognise.packed_cells import recognise_packed
 from budgetkit.recognise.tables import (
     Recognised,
     _compose,
-    _cut_header,
     _outside_reason,
     _preamble,
     _structural,

@@ -49,7 +49,8 @@ from budgetkit.recognise.align import STANDARDS, VALUE_TYPES, Column, Row, align
 from budgetkit.recognise.attributes import split_attribute
 from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
-from budgetkit.recognise.header import MONEY_FIELDS, Header, name_after_title, read_header
+from budgetkit.recognise.header import Header, name_after_title, read_header
+from budgetkit.recognise.header_cells import cut_header
 from budgetkit.recognise.money import finish_amounts, list_amount
 from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
@@ -86,7 +87,7 @@ from budgetkit.segment.tokens import (
 )
 from budgetkit.vocab.placeholders import is_placeholder
 from budgetkit.vocab.values import is_measurable, load_units
-from budgetkit.vocab.vocabulary import find_terms, lookup, scan, simplified, traditional
+from budgetkit.vocab.vocabulary import lookup, scan, simplified, traditional
 
 __all__ = ["Recognised", "read_columns", "recognise"]
 
@@ -95,8 +96,6 @@ logger = logging.getLogger(__name__)
 #: Terms that structure a document, cut out of cells that run them together before tables are found.
 STRUCTURE_ROLES = ("title", "column", "section", "level1", "level2", "goal", "field:project", "field:department",
                    "list")
-#: Terms read in a header.
-HEADER_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column", "section")
 #: Terms read in an indicator section.
 SECTION_ROLES = ("level1", "level2", "section")
 
@@ -332,7 +331,7 @@ def _read_head(r: _Reading, first: int) -> tuple[list[Tok], Header, bool]:
     A name label that heads a list's column names nothing; a table printing no name takes the name a notice
     above it gives.
     """
-    head = assemble_labels(split_wrapped_tails(_cut_header(r.toks[:first])))
+    head = assemble_labels(split_wrapped_tails(cut_header(r.toks[:first])))
     entry = _is_entry(head)
     header = read_header(head, entry=entry)
     rec = header.record
@@ -512,53 +511,6 @@ def _extras(r: _Reading, header: Header) -> list[dict]:
              "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
              "page": e["tok"].page if e["tok"] is not None else None,
              "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
-
-
-def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
-    """Cut header cells at the labels inside them; the text of a goal stays whole.
-
-    After a goal label, cells are goal text up to one that starts with a label
-    (a goal narrative mentions 资金总额 or 单位 without being cut there).
-    """
-    out: list[Tok] = []
-    in_goal = False
-    for tok in toks:
-        if not in_goal and (pair := _amount_line(tok)):  # ((一)财政拨款小计 6.30: a source and its amount)
-            out.extend(pair)
-            continue
-        if in_goal and tok.match is None:
-            found = find_terms(tok.text, HEADER_ROLES)
-            if not found or found[0].start > 0:
-                out.append(tok)
-                continue
-        pieces = cut([tok], HEADER_ROLES, run_together=True, min_run=2)
-        out.extend(pieces)
-        last_label = next((p for p in reversed(pieces) if p.match is not None), None)
-        in_goal = last_label is not None and last_label.role("goal") is not None or (
-            in_goal and last_label is None)
-    return out
-
-
-_AMOUNT_LINE_RE = re.compile(r"^(?P<label>\S+)\s+(?P<amount>\d+(?:\.\d+)?)$")
-
-
-def _amount_line(tok: Tok) -> list[Tok]:
-    """A money label and its amount printed in one cell, one space apart (a line of a list of sources), as two.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> [(t.text, t.match.term.field if t.match else None)
-        ...  for t in _amount_line(Tok("其他资金 0.00", (Cell("其他资金 0.00", 1),), 2))]
-        [('其他资金', 'other'), ('0.00', None)]
-        >>> _amount_line(Tok("职工人数 120", (Cell("", 1),), 2))
-        []
-    """
-    m = _AMOUNT_LINE_RE.match(tok.text) if tok.match is None else None
-    label = lookup(m["label"]) if m else None
-    term = label.role("field") if label is not None else None
-    if term is None or term.field not in MONEY_FIELDS:
-        return []
-    return [Tok(m["label"], tok.cells, tok.gap, match=label), Tok(m["amount"], tok.cells, SAME)]
 
 
 #: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
