@@ -98,7 +98,7 @@ CJK = {
     "budgetkit.recognise.header_labels": 1,
     "budgetkit.recognise.packed_cells": 1,  # the enumeration comma of a packed item (1、), structure rather than a word
     "budgetkit.recognise.regions": 2,
-    "budgetkit.recognise.tables": 6,
+    "budgetkit.recognise.tables": 5,
     "budgetkit.report.figure_base": 1,
     "budgetkit.report.params": 10,
     "budgetkit.report.quality_plots": 3,

@@ -17,15 +17,13 @@ from collections.abc import Sequence
 
 from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Row
+from budgetkit.recognise.attributes import split_attribute
 from budgetkit.recognise.grid_columns import _field_row, _words
 from budgetkit.recognise.grid_tables import GridTable
 from budgetkit.recognise.header import read_header
-from budgetkit.recognise.tables import (
-    _cut_header,
-    _finish_amounts,
-    _split_attribute,
-    _structural,
-)
+from budgetkit.recognise.header_cells import cut_header
+from budgetkit.recognise.money import finish_amounts
+from budgetkit.recognise.tables import _structural
 from budgetkit.segment.tokens import assemble_labels, split_wrapped_tails, stream
 from budgetkit.vocab.amounts import parse_amount
 from budgetkit.vocab.vocabulary import lookup, match_key, scan
@@ -81,7 +79,7 @@ def _other_grid_ends(above: Sequence[Row], grid: int) -> bool:
 def _header(rows: Sequence[Row]):
     """The header block read as the token path reads a header (labels and values, amounts, the goal)."""
     toks = _structural(stream(rows))
-    return read_header(assemble_labels(split_wrapped_tails(_cut_header(toks)))), toks
+    return read_header(assemble_labels(split_wrapped_tails(cut_header(toks)))), toks
 
 
 #: Header fields read as text (not amounts) from their label's cell and the next cell of its row.
@@ -207,8 +205,8 @@ def _project(table: GridTable, pid: str, src: str, year: int | None) -> tuple[di
     project["kind"] = kind
     if not project.get("project") and kind == "department":
         project["project"] = project.get("department")
-    _finish_amounts(project)
-    _split_attribute(project)
+    finish_amounts(project)
+    split_attribute(project)
     return project, header, toks
 
 
@@ -278,5 +276,5 @@ def _section_fields(project: dict, header, fields: dict[str, str], scale: float 
     extras = _column_fields(project, fields, scale)
     if project.get("kind") == "department" and (not project.get("project") or "field:department" in fields):
         project["project"] = project.get("department")
-    _finish_amounts(project)
+    finish_amounts(project)
     header.extras += [{"label": lb, "field": None, "value": v, "tok": None} for lb, v in extras]

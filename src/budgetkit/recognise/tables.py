@@ -47,15 +47,27 @@ from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import Column, Row, align_section, ambiguous, make_schema
 from budgetkit.recognise.align_shapes import STANDARDS, VALUE_TYPES
+from budgetkit.recognise.attributes import split_attribute
 from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
-from budgetkit.recognise.header import name_after_title, read_header
-from budgetkit.recognise.header_money import MONEY_FIELDS
+from budgetkit.recognise.header import Header, name_after_title, read_header
+from budgetkit.recognise.header_cells import cut_header
+from budgetkit.recognise.money import finish_amounts, list_amount
 from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
 from budgetkit.recognise.spanning_rows import split_spanning_rows
+from budgetkit.recognise.table_ends import (
+    CUT_AT_FILE_END,
+    CUT_LABEL_AT_FILE_END,
+    END_ROLES,
+    RUN_TOGETHER,
+    Targets,
+    cut_label,
+    rows_and_after,
+)
+from budgetkit.recognise.table_ends import cut_by_file_end as _cut_by_file_end
 from budgetkit.recognise.tiers import stacked_levels
 from budgetkit.segment.tokens import (
     BLANK,
@@ -75,8 +87,8 @@ from budgetkit.segment.tokens import (
     stream,
 )
 from budgetkit.vocab.placeholders import is_placeholder
-from budgetkit.vocab.values import is_measurable, load_units, parse_indicator_value
-from budgetkit.vocab.vocabulary import find_terms, is_prefix, lookup, match_key, scan, simplified, traditional
+from budgetkit.vocab.values import is_measurable, load_units
+from budgetkit.vocab.vocabulary import lookup, scan, simplified, traditional
 
 __all__ = ["Recognised", "read_columns", "recognise"]
 
@@ -85,12 +97,8 @@ logger = logging.getLogger(__name__)
 #: Terms that structure a document, cut out of cells that run them together before tables are found.
 STRUCTURE_ROLES = ("title", "column", "section", "level1", "level2", "goal", "field:project", "field:department",
                    "list")
-#: Terms read in a header.
-HEADER_ROLES = ("title", "unit_label", "field", "extra", "block", "subtable", "row", "goal", "column", "section")
 #: Terms read in an indicator section.
 SECTION_ROLES = ("level1", "level2", "section")
-#: A cell this long holding this many structural terms is a page flattened to one line.
-_RUN_TOGETHER = (80, 3)
 
 _COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
 _COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")  # ═ (box drawing) is printed for = (云南)
@@ -100,9 +108,7 @@ _NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦═])?\d+(?:\.\d+)?"
 _VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
 _PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道办|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
-#: What ends a table: text of a signature block or of the site around the page.
-_END_ROLES = ("boilerplate", "furniture")
-#: Why a block of :data:`_END_ROLES` other than a signature is no part of a table.
+#: Why a block of :data:`~budgetkit.recognise.table_ends.END_ROLES` other than a signature is no part of a table.
 _END_REASONS = {"note": "note under the table", "attachment": "attachment line"}
 
 
@@ -126,8 +132,8 @@ def _structural(toks: list[Tok]) -> list[Tok]:
     out: list[Tok] = []
     # each token is cut alone; the tokens long enough to be a table run together are cut as such
     for long, run in itertools.groupby(split_headings(join_vertical_halves(toks)),
-                                       key=lambda t: len(t.text) >= _RUN_TOGETHER[0]):
-        out.extend(cut(list(run), STRUCTURE_ROLES, run_together=long, min_run=_RUN_TOGETHER[1]))
+                                       key=lambda t: len(t.text) >= RUN_TOGETHER[0]):
+        out.extend(cut(list(run), STRUCTURE_ROLES, run_together=long, min_run=RUN_TOGETHER[1]))
     return assemble_labels(out)
 
 
@@ -164,10 +170,9 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
                 reported.append((tok, _outside_reason(tok), None))
         pid = f"{stem}#{k:02d}"
         notice = name_from_notice(join_text(t.text for t in toks[pos : region.first_indicator]))
-        project, rows, extras, trailing = _read_table(toks[region.start : region.end], pid, src, used,
-                                                       reported, carry_year, year,
-                                                       last=k == len(regions), list_scale=list_scale,
-                                                       notice_name=notice)
+        read = _read_table(_Reading(toks[region.start : region.end], pid, src, used, reported, carry_year, year,
+                                    last=k == len(regions), list_scale=list_scale, notice_name=notice))
+        project, rows, extras = read.project, read.indicators, read.extras
         pos = region.end
         if not rows and not (project.get("project") or "").strip():
             # no name and no indicator row: a look-alike (a list of narrative goals, an empty template), not a table
@@ -194,7 +199,7 @@ def _recognise(doc: Document, year: int | None, source_file: str | None) -> Reco
 
 
 def _outside_reason(tok: Tok) -> str:
-    term = scan(tok.text, *_END_ROLES)
+    term = scan(tok.text, *END_ROLES)
     if term is not None:
         return "site furniture" if term.role == "furniture" else _END_REASONS.get(term.field, "signature block")
     return "outside any table"
@@ -252,99 +257,186 @@ def _preamble(toks: Sequence[Tok], src: str, used: set[int], reported: list) -> 
 # --- one table ----------------------------------------------------------------------------------------
 
 
-def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reported: list,
-                carry_year: int | None, folder_year: int | None, last: bool,
-                list_scale: list | None = None, notice_name: str | None = None) -> tuple[dict, list, list, list]:
-    first = next((i for i, t in enumerate(toks) if is_section_start(t)), len(toks))
-    head = assemble_labels(split_wrapped_tails(_cut_header(toks[:first])))
-    entry = any(t.heading for t in head[:6]) and not any(
+@dataclass
+class _Reading:
+    """One table's reading: its tokens and what the document's reading shares with it.
+
+    ``used`` and ``reported`` are the document's (ids of the tokens read; tokens not read, with the reason and
+    the table's id); ``carry_year`` is the year of the table before, ``folder_year`` the year of the folder,
+    ``last`` whether the table is the document's last, ``list_scale`` the unit a list's amounts were found in.
+    """
+
+    toks: Sequence[Tok]
+    pid: str
+    src: str
+    used: set[int]
+    reported: list
+    carry_year: int | None = None
+    folder_year: int | None = None
+    last: bool = False
+    list_scale: list = field(default_factory=list)
+    notice_name: str | None = None
+
+    def report(self, tok: Tok, reason: str) -> None:
+        self.reported.append((tok, reason, self.pid))
+
+
+@dataclass
+class _TableRead:
+    """What :func:`_read_table` read: the project record, its indicator rows, its header extras, the tokens after."""
+
+    project: dict
+    indicators: list[dict]
+    extras: list[dict]
+    trailing: list[Tok]
+
+
+def _read_table(r: _Reading) -> _TableRead:
+    """Read one table: its header, where its rows end, its indicator columns and rows, its project record."""
+    first = next((i for i, t in enumerate(r.toks) if is_section_start(t)), len(r.toks))
+    head, header, entry = _read_head(r, first)
+    body, trailing = rows_and_after(r.toks[first:], targets())
+    before = next((t for t in reversed(r.toks[:first]) if t.text), None)
+    columns, body, printed = read_columns(body, header.areas, r.used)
+    body = _take_entries(r, head, header, body)
+    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
+        columns, body = serial.columns, serial.body
+        r.reported.extend((tok, reason, r.pid) for tok, reason in serial.reported)
+    roles = [c for c, _, _ in columns]
+    two_labels = "level2" not in roles
+    body = _indicator_body(r, roles, body, long_term=before is not None and _opens_long_term(before))
+    if entry:
+        body, trailing = _list_end(body, trailing)
+    columns = _explanation_column(columns, body)
+    schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
+    body, ends_file = _file_end(r, body, ends_file=r.last and not trailing)
+    indicators, row_reports = _rows(r, body, schema, header, two_labels=two_labels, ends_file=ends_file)
+    for tok in trailing:
+        r.report(tok, _outside_reason(tok).replace("outside any table", "after the table"))
+    project = _project(r, header.record, body, printed, indicators, schema)
+    project["status"], project["status_reason"] = _status(r, header, indicators, row_reports, trailing,
+                                                          project["line_end"])
+    _name_rows(r, project, indicators)
+    return _TableRead(project, indicators, _extras(r, header), trailing)
+
+
+def _is_entry(head: Sequence[Tok]) -> bool:
+    """Whether a header is a list row's (a heading among its first cells, no 项目名称 label)."""
+    return any(t.heading for t in head[:6]) and not any(
         t.role("field") is not None and t.role("field").field == "project" for t in head)
+
+
+def _read_head(r: _Reading, first: int) -> tuple[list[Tok], Header, bool]:
+    """The header of a table (its tokens before the first indicator section), read; and whether it is a list row's.
+
+    A name label that heads a list's column names nothing; a table printing no name takes the name a notice
+    above it gives.
+    """
+    head = assemble_labels(split_wrapped_tails(cut_header(r.toks[:first])))
+    entry = _is_entry(head)
     header = read_header(head, entry=entry)
     rec = header.record
-    used.update(header.used)
+    r.used.update(header.used)
     if rec.get("project") and opens_with_column_head(rec["project"]):
         # the name label heads a list's column (…项目名称 | 分配金额(万元) | rows): what follows it is no name
         for tok in head:
             if tok.text and id(tok) in header.used and rec["project"].startswith(tok.text):
-                used.discard(id(tok))
-                reported.append((tok, COLUMN_HEAD_NOT_NAME, pid))
+                r.used.discard(id(tok))
+                r.report(tok, COLUMN_HEAD_NOT_NAME)
         rec["project"] = None
-    if not (rec.get("project") or "").strip() and notice_name:
-        rec["project"] = notice_name
-        logger.info("%s: table %s takes its name from the notice above it: %s", src, pid, notice_name)
+    if not (rec.get("project") or "").strip() and r.notice_name:
+        rec["project"] = r.notice_name
+        logger.info("%s: table %s takes its name from the notice above it: %s", r.src, r.pid, r.notice_name)
     for tok, reason in header.leftovers:
-        reported.append((tok, reason, pid))
-    # a signature block glued to the last row of a flattened page stands apart; the table ends at the first line
-    # of a signature block or of the site around it
-    body, signed = _cut_signature(list(toks[first:]))
-    end = _rows_end(body)
-    trailing = body[end:] + signed
-    body = body[:end]
-    if trailing and trailing[0].role("title") is not None and trailing[0].inferred and body \
-            and body[-1].inferred and rules.enabled("table.title-glued-to-target"):
-        # the title's first words glued to the last target (…=99百分比省级部门…)
-        at = [m.end() for m in _target_run_re().finditer(body[-1].text) if any(ch.isdigit() for ch in m.group(0))]
-        if at and at[-1] < len(body[-1].text):
-            last = body.pop()
-            body.append(replace(last, text=last.text[: at[-1]]))
-            trailing.insert(0, Tok(last.text[at[-1] :], last.cells, PIECE, inferred=True))
-    before = next((t for t in reversed(toks[:first]) if t.text), None)
-    columns, body, printed = read_columns(body, header.areas, used)
+        r.report(tok, reason)
+    return head, header, entry
+
+
+def targets() -> Targets:
+    """How this module reads the targets in a cell's text, for :mod:`budgetkit.recognise.table_ends`."""
+    return Targets(ends=_target_ends, word_value=_word_value_tail)
+
+
+def _target_ends(text: str, stop: int) -> list[int]:
+    """Where each run of targets with a digit in ``text[:stop]`` ends (:func:`_target_run_re`)."""
+    return [m.end() for m in _target_run_re().finditer(text, 0, stop) if any(ch.isdigit() for ch in m.group(0))]
+
+
+def _take_entries(r: _Reading, head: Sequence[Tok], header: Header, body: list[Tok]) -> list[Tok]:
+    """The rows under a name label that heads a column (单位(专项)名称) name the unit and the project; take them.
+
+    A name read from the title's tail (…绩效目标表公开) gives way to theirs.
+    """
+    rec = header.record
     named = (rec.get("project") or "").strip()
-    if (not named or named == name_after_title(rec.get("table_title") or "")) \
-            and any(is_name_label(t) == "project" for t in head):
-        # the name label heads a column (单位(专项)名称): the rows under it name the unit and the project; a
-        # name read from the title's tail (…绩效目标表公开) gives way to theirs
-        entries, body = take_entry_rows(body)
-        if entries:
-            rec["project"] = ""
-        apply_entries(entries, rec, header.scale)
-        used.update(id(e.tok) for e in entries)
-    if (serial := rebuild_serialized(columns, body)) is not None:  # columns printed one after another
-        columns, body = serial.columns, serial.body
-        reported.extend((tok, reason, pid) for tok, reason in serial.reported)
-    two_labels = "level2" not in [c for c, _, _ in columns]
-    body = _annual_rows(body, [c for c, _, _ in columns], before is not None and _opens_long_term(before),
-                        used, reported, pid)
+    if (named and named != name_after_title(rec.get("table_title") or "")) \
+            or not any(is_name_label(t) == "project" for t in head):
+        return body
+    entries, body = take_entry_rows(body)
+    if entries:
+        rec["project"] = ""
+    apply_entries(entries, rec, header.scale)
+    r.used.update(id(e.tok) for e in entries)
+    return body
+
+
+def _indicator_body(r: _Reading, roles: Sequence[str], body: list[Tok], long_term: bool) -> list[Tok]:
+    """The indicator rows' tokens, cut to cells: the annual block, section labels, rows run together or enumerated."""
+    body = _annual_rows(body, roles, long_term, r.used, r.reported, r.pid)
     body = assemble_labels(cut(body, SECTION_ROLES, run_together=True, min_run=2), SECTION_ROLES)
-    roles = {c for c, _, _ in columns}
-    if "value_type" in roles and roles & {"explanation", "standard"}:
+    if "value_type" in roles and {"explanation", "standard"} & set(roles):
         body = split_spanning_rows(body)  # a row a line, its cells run together up to its 定量/定性
-    body = split_run_together_rows(body, sum(1 for c, _, _ in columns if c == "area_value"),
-                                   standards=any(c == "standard" for c, _, _ in columns),
-                                   units=any(c == "measure_unit" for c, _, _ in columns),
-                                   value_types=any(c == "value_type" for c, _, _ in columns),
-                                   directions=any(c == "direction" for c, _, _ in columns),
-                                   explanations=any(c == "explanation" for c, _, _ in columns),
-                                   weights=any(c == "score" for c, _, _ in columns))
-    body = split_enumerated_rows(body, as_printed=any(c == "value_actual" for c, _, _ in columns))
-    if entry:  # a list row's targets end with its last numbered row; the list goes on after it
-        last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
-                   default=None)
-        if last is not None and rules.enabled("table.list-ends-at-last-numbered"):
-            end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
-            trailing = body[end_at:] + trailing
-            body = body[:end_at]
+    body = split_run_together_rows(body, roles.count("area_value"), standards="standard" in roles,
+                                   units="measure_unit" in roles, value_types="value_type" in roles,
+                                   directions="direction" in roles, explanations="explanation" in roles,
+                                   weights="score" in roles)
+    return split_enumerated_rows(body, as_printed="value_actual" in roles)
+
+
+def _list_end(body: list[Tok], trailing: list[Tok]) -> tuple[list[Tok], list[Tok]]:
+    """A list row's targets end with its last numbered row (指标N:); the list goes on after it."""
+    last = max((i for i, t in enumerate(body) if _ENUMERATED_RE.match(t.text) or t.text.startswith("指标")),
+               default=None)
+    if last is None or not rules.enabled("table.list-ends-at-last-numbered"):
+        return body, trailing
+    end_at = next((i for i in range(last + 1, len(body)) if body[i].gap != PIECE), len(body))
+    return body[:end_at], body[end_at:] + trailing
+
+
+def _explanation_column(columns: list, body: Sequence[Tok]) -> list:
+    """The columns, with a 指标解释 column after the name where explanations were cut off rows that print none."""
     if not any(c == "explanation" for c, _, _ in columns) and any(
             EXPLANATION_CUT in t.cell.reasons for t in body if t.gap == SAME) \
-                    and rules.enabled("columns.explanation-column"):
+            and rules.enabled("columns.explanation-column"):
         # explanations cut off the rows where the header prints no column for them (or no header)
         at = next(i for i, (c, _, _) in enumerate(columns) if c == "indicator") + 1
         columns = [*columns[:at], ("explanation", "", None), *columns[at:]]
-    schema = make_schema([c for c, _, _ in columns], [p for _, p, _ in columns], [a for _, _, a in columns])
-    ends_file = last and not trailing
-    if ends_file and len(body) > 1 and _cut_label(body[-1]) and rules.enabled("table.cut-label-at-file-end"):
+    return columns
+
+
+def _file_end(r: _Reading, body: list[Tok], ends_file: bool) -> tuple[list[Tok], bool]:
+    """The rows, less a fragment of a label the file was cut inside; and whether the file ends in the last row."""
+    if ends_file and len(body) > 1 and cut_label(body[-1]) and rules.enabled("table.cut-label-at-file-end"):
         # a flattened page cut inside a label (…90%时 for 时效指标): the fragment closes the row before it
-        reported.append((body[-1], CUT_LABEL_AT_FILE_END, pid))
-        body, ends_file = body[:-1], False
-    if two_labels:  # 指标类型 | 指标名称: a level-2 word stands in the name column, as the name
+        r.report(body[-1], CUT_LABEL_AT_FILE_END)
+        return body[:-1], False
+    return body, ends_file
+
+
+def _rows(r: _Reading, body: list[Tok], schema: Sequence[Column], header: Header, two_labels: bool,
+          ends_file: bool) -> tuple[list[dict], list]:
+    """The indicator records of the rows aligned to the columns, and the reports about their cells.
+
+    Under 指标类型 | 指标名称 a level-2 word stands in the name column as the name, and is the row's level 2.
+    """
+    if two_labels:
         body = [replace(t, match=None) if t.role("level2") is not None and t.role("level1") is None else t
                 for t in body]
     rows = stacked_levels(align_section(body, schema), schema)
-    indicators, row_used, row_reports = _indicator_records(rows, schema, pid, src, rec, header,
+    indicators, row_used, row_reports = _indicator_records(rows, schema, r.pid, r.src, header.record, header,
                                                            ends_file=ends_file)
-    used.update(row_used)
-    reported.extend(row_reports)
+    r.used.update(row_used)
+    r.reported.extend(row_reports)
     if two_labels:
         for row in indicators:
             term = lookup(row.get("indicator") or "")
@@ -352,18 +444,22 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
             if term is not None and not row.get("level2"):
                 row.update(level2=term.field, level2_printed=row["indicator"],
                            level1=_regrouped(row.get("level1"), term))
-    for tok in trailing:
-        reported.append((tok, _outside_reason(tok).replace("outside any table", "after the table"), pid))
-    nonblank = [t for t in toks if t.text]
-    year = rec.get("year") or carry_year
-    if folder_year is not None and year is not None and year != folder_year:
+    return indicators, row_reports
+
+
+def _project(r: _Reading, rec: dict, body: Sequence[Tok], printed: Sequence[str], indicators: list[dict],
+             schema: Sequence[Column]) -> dict:
+    """The project record of a table: where it is printed, its header's fields, its kind, its amounts."""
+    nonblank = [t for t in r.toks if t.text]
+    year = rec.get("year") or r.carry_year
+    if r.folder_year is not None and year is not None and year != r.folder_year:
         logger.warning("%s: table %s prints year %s, not %s (its folder); the printed year is kept",
-                       src, pid, year, folder_year)
+                       r.src, r.pid, year, r.folder_year)
     last_tok = next((t for t in reversed(body) if t.text), nonblank[-1])  # an empty cell is no provenance
     project = {
-        "project_id": pid,
+        "project_id": r.pid,
         "year": year,
-        "source_file": src,
+        "source_file": r.src,
         "line_start": nonblank[0].line,
         "line_end": last_tok.last_line,
         "page_start": nonblank[0].page,
@@ -380,207 +476,42 @@ def _read_table(toks: Sequence[Tok], pid: str, src: str, used: set[int], reporte
     if not project.get("project") and kind == "department":
         project["project"] = project.get("department")
     if "list_amount" in project:
-        project.update(_list_amount(project.pop("list_amount"), indicators,
-                                    list_scale if list_scale is not None else []))
-    _finish_amounts(project)
-    _split_attribute(project)
-    status, reason = "complete", None
+        project.update(list_amount(project.pop("list_amount"), indicators, r.list_scale))
+    finish_amounts(project)
+    split_attribute(project)
+    return project
+
+
+def _status(r: _Reading, header: Header, indicators: Sequence[dict], row_reports: Sequence, trailing: Sequence[Tok],
+            line_end: int) -> tuple[str, str | None]:
+    """Whether a table was read whole (``complete``) or not (``partial``, with the reason)."""
     if not indicators:
-        status, reason = "partial", "the table has no indicator row with a value"
-    elif last and row_reports and any(r[1] in ("level-3 indicator without a value", CUT_AT_FILE_END)
-                                      for r in row_reports[-1:]):
-        status, reason = "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
-    elif last and not trailing and "满意度指标" not in getattr(header, "levels_seen", set()):
-        status, reason = "partial", f"the file ends at line {last_tok.last_line}, before any 满意度指标 row"
-    project["status"], project["status_reason"] = status, reason
+        return "partial", "the table has no indicator row with a value"
+    if r.last and row_reports and any(rep[1] in ("level-3 indicator without a value", CUT_AT_FILE_END)
+                                      for rep in row_reports[-1:]):
+        return "partial", f"the file ends at line {row_reports[-1][0].line}, on an indicator without a value"
+    if r.last and not trailing and "满意度指标" not in getattr(header, "levels_seen", set()):
+        return "partial", f"the file ends at line {line_end}, before any 满意度指标 row"
+    return "complete", None
+
+
+def _name_rows(r: _Reading, project: dict, indicators: list[dict]) -> None:
+    """Give every indicator row its table's id, project and unit; a row of a table read without a name says so."""
     for row in indicators:
-        row.update(project_id=pid, project=project.get("project"),
-                   implementing_unit=project.get("implementing_unit"), source_file=src)
+        row.update(project_id=r.pid, project=project.get("project"),
+                   implementing_unit=project.get("implementing_unit"), source_file=r.src)
         if not (project.get("project") or "").strip() \
                 and rules.enabled("name.empty-flagged"):  # never a silent blank: the row says its name is missing
-            reasons = [r for r in (row.get("confidence_reasons") or "").split("; ") if r]
+            reasons = [x for x in (row.get("confidence_reasons") or "").split("; ") if x]
             row.update(confidence="low", confidence_reasons="; ".join(dict.fromkeys([*reasons, EMPTY_NAME_REASON])))
-    extras = [{"project_id": pid, "source_file": src, "label": e["label"], "field": e["field"] or None,
-               "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
-               "page": e["tok"].page if e["tok"] is not None else None,
-               "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
-    return project, indicators, extras, trailing
 
 
-#: Blank lines that part a page from the next: a longer break than any between the rows of a table.
-_PAGE_BREAK_LINES = 2
-
-
-def _rows_end(body: Sequence[Tok]) -> int:
-    """Where a table's rows end: at a signature block, a note, an attachment line, the site or the next title.
-
-    The next table's title stands for the rest of a table cut before its rows; a note is 注:…, an attachment
-    line 附件:….
-
-    A covering notice of the next document (its title and paragraphs) printed before the attachment line is set
-    apart with it, back to the page break (two blank lines or more) after the last level label.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> def tok(text, line):
-        ...     return Tok(text, (Cell(text, line),), 3, match=lookup(text))
-        >>> body = [tok("满意度指标", 1), tok("服务对象满意度", 2), tok("学员满意度", 3), tok("≥90%", 4),
-        ...         tok("某单位2025年部门预算绩效目标", 8), tok("根据有关要求,现予以公开。", 10),
-        ...         tok("附件:2025年绩效目标表", 12)]
-        >>> [t.text for t in body[_rows_end(body):]]
-        ['某单位2025年部门预算绩效目标', '根据有关要求,现予以公开。', '附件:2025年绩效目标表']
-    """
-    end = next((i for i, t in enumerate(body) if i > 0 and t.role("level1", "level2", "column") is None
-                and (scan(t.text, *_END_ROLES) is not None or t.role("title") is not None)), len(body))
-    if end < len(body) and not rules.enabled("table.end-at-boilerplate"):
-        end = len(body)
-    end = min(end, _form_question(body))
-    if end == len(body) or getattr(scan(body[end].text, "boilerplate"), "field", None) != "attachment":
-        return end
-    last_label = max((i for i, t in enumerate(body[:end]) if t.role(*_LEVEL_TEXT) is not None), default=0)
-    breaks = [i for i in range(last_label + 2, end)
-              if body[i].gap >= BLANK and body[i].line - body[i - 1].last_line > _PAGE_BREAK_LINES]
-    return breaks[0] if breaks and rules.enabled("table.end-notice-at-page-break") else end
-
-
-#: Boxes a form question prints at least (``优秀□ 良好□ 合格□``): no target prints so many.
-_FORM_OPTIONS = 3
-
-
-def _form_question(body: Sequence[Tok]) -> int:
-    """Where a form question after the rows starts (``最近年度绩效评价情况 | 优秀□ 良好□ 合格□ …``), else the end.
-
-    A cell of tick-box options is a question of the form the table sits in, not a target: its row (the label
-    printed before it on its line) and what follows are no part of the indicator rows.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> def tok(text, line, gap):
-        ...     return Tok(text, (Cell(text, line),), gap, match=lookup(text))
-        >>> body = [tok("满意度指标", 1, 2), tok("满意率", 1, 1), tok("≥95%", 1, 1), tok("最近年度绩效评价情况", 2, 2),
-        ...         tok("优秀□ 良好□ 合格□ 不合格□", 2, 1)]
-        >>> _form_question(body)
-        3
-        >>> _form_question(body[:3] + [tok("是否定量 ☑是 □否", 2, 2)])
-        4
-    """
-    at = next((i for i, t in enumerate(body) if i > 0 and t.match is None
-               and len(_OPTION_RE.findall(t.text)) >= _FORM_OPTIONS), None)
-    if at is None:
-        return len(body)
-    if body[at].whole_line and body[at - 1].whole_line and body[at - 1].match is None:
-        return at - 1  # one cell a line: the question is the cell before its options
-    while at > 0 and body[at].gap in (PIECE, SAME) and body[at - 1].match is None \
-            and body[at - 1].line == body[at].line:
-        at -= 1
-    return at
-
-
-def _cut_signature(body: list[Tok]) -> tuple[list[Tok], list[Tok]]:
-    """The section's tokens and a signature block glued to its last row on a flattened page (``…≥90%填报人:``).
-
-    The block starts at its label, or, where only a word inside it is known (``盖章``), after the last target
-    before that word.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> toks = [Tok("师生满意度≥90%填报人:张三", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['师生满意度≥90%'], ['填报人:张三']]
-        >>> toks = [Tok("学员满意度≥95%财政资金管理科室(盖章) 年 月 日", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['学员满意度≥95%'], ['财政资金管理科室(盖章) 年 月 日']]
-        >>> toks = [Tok("满意度%=99百分比省级部门预算项目支出绩效目标表2023年度", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['满意度%=99百分比'], ['省级部门预算项目支出绩效目标表2023年度']]
-        >>> toks = [Tok("师生满意度≥90%注:本表由项目单位填报", (Cell("", 1),), 2, inferred=True)]
-        >>> [[t.text for t in part] for part in _cut_signature(toks)]
-        [['师生满意度≥90%'], ['注:本表由项目单位填报']]
-    """
-    for i, tok in enumerate(body):
-        if not tok.inferred or tok.match is not None:
-            continue
-        found = [f for f in find_terms(tok.text, _GLUED_ENDS) if f.start > 0]
-        labels = [f.start for f in found if f.end - f.start >= 3 and f.match.term.field == "signature"
-                  or f.match.term.field != "signature" and _after_target(tok.text[: f.start])]
-        words = [f.start for f in found if f.match.term.match == "contains"
-                 and (f.end - f.start < 3 or f.match.term.role == "title")]
-        if labels:
-            at = min(labels)
-        elif words:
-            ends = [m.end() for m in _target_run_re().finditer(tok.text, 0, min(words))
-                    if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
-            at = ends[-1] if ends else None
-        else:
-            at = None
-        if at and rules.enabled("table.end-at-signature"):
-            rest = tok.text[at:]
-            return ([*body[:i], replace(tok, text=tok.text[:at])],
-                    [Tok(rest, tok.cells, LINE, inferred=True, match=lookup(rest)), *body[i + 1 :]])
-    return body, []
-
-
-#: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:), the
-#: next table's title.
-_GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment", "title")
-
-
-def _after_target(text: str) -> bool:
-    """Whether ``text`` ends with a target (``≥90%``, ``100篇``, ``持续改善``): a note glued there starts after it.
-
-    Examples:
-        >>> [_after_target(t) for t in ("师生满意度≥90%", "办学条件持续改善", "办学条件")]
-        [True, True, False]
-    """
-    return any(m.end() == len(text) and any(ch.isdigit() for ch in m.group(0))
-               for m in _target_run_re().finditer(text)) or _word_value_tail(text) is not None
-
-
-def _cut_header(toks: Sequence[Tok]) -> list[Tok]:
-    """Cut header cells at the labels inside them; the text of a goal stays whole.
-
-    After a goal label, cells are goal text up to one that starts with a label
-    (a goal narrative mentions 资金总额 or 单位 without being cut there).
-    """
-    out: list[Tok] = []
-    in_goal = False
-    for tok in toks:
-        if not in_goal and (pair := _amount_line(tok)):  # ((一)财政拨款小计 6.30: a source and its amount)
-            out.extend(pair)
-            continue
-        if in_goal and tok.match is None:
-            found = find_terms(tok.text, HEADER_ROLES)
-            if not found or found[0].start > 0:
-                out.append(tok)
-                continue
-        pieces = cut([tok], HEADER_ROLES, run_together=True, min_run=2)
-        out.extend(pieces)
-        last_label = next((p for p in reversed(pieces) if p.match is not None), None)
-        in_goal = last_label is not None and last_label.role("goal") is not None or (
-            in_goal and last_label is None)
-    return out
-
-
-_AMOUNT_LINE_RE = re.compile(r"^(?P<label>\S+)\s+(?P<amount>\d+(?:\.\d+)?)$")
-
-
-def _amount_line(tok: Tok) -> list[Tok]:
-    """A money label and its amount printed in one cell, one space apart (a line of a list of sources), as two.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> [(t.text, t.match.term.field if t.match else None)
-        ...  for t in _amount_line(Tok("其他资金 0.00", (Cell("其他资金 0.00", 1),), 2))]
-        [('其他资金', 'other'), ('0.00', None)]
-        >>> _amount_line(Tok("职工人数 120", (Cell("", 1),), 2))
-        []
-    """
-    m = _AMOUNT_LINE_RE.match(tok.text) if tok.match is None else None
-    label = lookup(m["label"]) if m else None
-    term = label.role("field") if label is not None else None
-    if term is None or term.field not in MONEY_FIELDS:
-        return []
-    return [Tok(m["label"], tok.cells, tok.gap, match=label), Tok(m["amount"], tok.cells, SAME)]
+def _extras(r: _Reading, header: Header) -> list[dict]:
+    """The header's extra label/value pairs, as rows of ``header_extras``."""
+    return [{"project_id": r.pid, "source_file": r.src, "label": e["label"], "field": e["field"] or None,
+             "value": e["value"], "line": e["tok"].line if e["tok"] is not None else None,
+             "page": e["tok"].page if e["tok"] is not None else None,
+             "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
 
 
 #: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
@@ -1028,101 +959,6 @@ def _word_value_tail(text: str) -> int | None:
 
 
 
-def _list_amount(amount: tuple[float, float | None], indicators: Sequence[dict], scale: list) -> dict:
-    """The budget of a list row, whose list prints no unit: the unit its own money target shows.
-
-    ``1681680`` beside a cost target ``<1681680元`` is in 元. Where no target shows it, the
-    unit found for an earlier row of the same list is used (``scale`` carries it), else 万元.
-    """
-    number, own = amount
-    found = own
-    if found is None:
-        for row in indicators:
-            v = parse_indicator_value(row.get("value") or "")
-            if v.num is not None and v.unit in ("元", "万元") and abs(v.num - number) <= 0.005 * number \
-                    and rules.enabled("amounts.list-unit-from-target"):
-                found = 1e-4 if v.unit == "元" else 1.0
-                break
-    if found is not None:
-        scale[:] = [found]
-    factor = found if found is not None else (scale[0] if scale else 1.0)
-    return {"annual_total_wan": round(number * factor, 6), "unit_label": "元" if factor == 1e-4 else "万元"}
-
-
-def _finish_amounts(p: dict) -> None:
-    """``total_wan``: the project total as printed, else this year's total, else the sum of the sources.
-
-    The sources are the levels of government (中央, 省级, 市县 …, 其他), else the fiscal funds and the others
-    (其中:财政拨款, 其他资金).
-    """
-    if p.get("annual_total_wan") is None:
-        parts = [p[k] for k in ("own_level_wan", "transfer_wan") if p.get(k) is not None]
-        if parts:
-            p["annual_total_wan"] = round(sum(parts), 6)
-    unreadable = p.pop("_total_unreadable", False)
-    for key in [k for k in p if k.startswith("_") and k.endswith("_unreadable")]:
-        p.pop(key)
-    if p.get("total_wan") is not None:
-        p["total_basis"] = "printed"
-    elif unreadable:
-        p["total_wan"] = None  # a total is printed but is not an amount: no other amount stands in for it
-    elif p.get("annual_total_wan") is not None:
-        p["total_wan"], p["total_basis"] = p["annual_total_wan"], "annual total"
-    else:
-        sources = [p[k] for k in ("central_wan", "regional_wan", "local_wan", "other_wan") if p.get(k) is not None]
-        if not any(p.get(k) for k in ("central_wan", "regional_wan", "local_wan")) and p.get("fiscal_wan") \
-                and rules.enabled("amounts.total-from-fiscal-parts"):
-            # the total printed blank above its parts 其中:财政拨款 | 其他资金: the parts make it
-            sources = [p[k] for k in ("fiscal_wan", "other_wan") if p.get(k) is not None]
-        if sources and any(sources) and rules.enabled("amounts.total-from-sources"):
-            p["total_wan"], p["total_basis"] = round(sum(sources), 6), "sum of sources"
-            p.setdefault("annual_total_wan", p["total_wan"])
-            if p["annual_total_wan"] is None:
-                p["annual_total_wan"] = p["total_wan"]
-
-
-_ATTRIBUTE_RE = re.compile(r"^(\d+)\s*-\s*(.+)$")
-_PERIOD_RE = re.compile(r"^(\d+(?:\.\d+)?)\s*年$")
-
-
-#: Boxes of a form's options: left empty, and ticked.
-_UNTICKED, _TICKED = "□☐", "√✓✔☑■☒"
-_OPTION_RE = re.compile(rf"[{_UNTICKED}{_TICKED}]")
-
-
-def ticked_option(text: str) -> str | None:
-    """The one option ticked in a printed list of boxes (``新增项目□延续项目√``), else ``None``.
-
-    A box follows its option, or precedes it where the text starts with one.
-
-    Examples:
-        >>> ticked_option("新增项目□延续项目√"), ticked_option("√新增项目 □延续项目"), ticked_option("经常性项目")
-        ('延续项目', '新增项目', None)
-        >>> ticked_option("新增项目√延续项目√") is None  # two ticked: no one option
-        True
-    """
-    marks = list(_OPTION_RE.finditer(text))
-    if not marks:
-        return None
-    before = marks[0].start() == 0  # boxes before their options
-    bounds = [0, *(m.end() for m in marks)] if not before else [*(m.start() for m in marks), len(text)]
-    options = []
-    for k, m in enumerate(marks):
-        label = text[bounds[k] : m.start()] if not before else text[m.end() : bounds[k + 1]]
-        options.append((label.strip(" ,、;"), m.group(0) in _TICKED))
-    ticked = [label for label, on in options if on and label]
-    return ticked[0] if len(ticked) == 1 else None
-
-
-def _split_attribute(p: dict) -> None:
-    if (m := _ATTRIBUTE_RE.match(p.get("attribute") or "")) is not None:
-        p["attribute_code"], p["attribute_kind"] = m[1], m[2]
-    elif (ticked := ticked_option(p.get("attribute") or "")) is not None and rules.enabled("header.ticked-option"):
-        p["attribute_kind"] = ticked
-    if (m := _PERIOD_RE.match(p.get("period") or "")) is not None:
-        p["period_years"] = float(m[1])
-
-
 # --- the indicator columns ----------------------------------------------------------------------------
 
 
@@ -1465,45 +1301,6 @@ def _report_cells(toks: Sequence[Tok], reason: str, pid: str, reports: list, use
         if t.role("level1", "level2", "section") is None:
             reports.append((t, reason, pid))
             used.discard(id(t))
-
-
-#: Why the row a file ends in is reported: the file was cut at the end of a cell it did not close.
-CUT_AT_FILE_END = "the file ends inside this row: its last cell may go on past the cut"
-
-
-#: Why the fragment a file ends on is reported: the cut fell inside a label.
-CUT_LABEL_AT_FILE_END = "the file ends inside this label"
-
-
-def _cut_label(tok: Tok) -> bool:
-    """Whether ``tok``, the last of a flattened page, is the start of a label the cut fell inside (时, 满意度指).
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> text = "x" * 90
-        >>> [_cut_label(Tok(t, (Cell(text, 1),), 2, inferred=True)) for t in ("时", "满意度指", "按期完成")]
-        [True, True, False]
-    """
-    return (tok.match is None and _cut_by_file_end(tok) and len(tok.text) <= 4
-            and is_prefix(match_key(tok.text)))
-
-
-def _cut_by_file_end(tok: Tok, rows: Sequence[Row] = ()) -> bool:
-    """Whether a file ending on ``tok`` may have been cut inside its row.
-
-    So where ``tok`` was cut out of a page flattened to one line: neither a cell's edge nor a line's end
-    closes it; and where the section's cells are closed by their delimiters (``>=80人 |``) and ``tok``, the
-    file's last, is not (``>=9``): the file was cut before the cell's end.
-    """
-    if tok.inferred and not tok.cell.delimited and len(tok.cell.text) >= _RUN_TOGETHER[0]:
-        return True
-    cells = [u.tok.cell for row in rows for u, _, _ in row.units if u.tok.cell.text]
-    return not tok.cell.delimited and len(cells) >= _CLOSED_CELLS[0] \
-        and sum(c.delimited for c in cells) >= _CLOSED_CELLS[1] * len(cells)
-
-
-#: A section whose cells are this many, and this share of them closed by a delimiter, closes every cell.
-_CLOSED_CELLS = (8, 0.9)
 
 
 #: Why a row's cell is reported: the row has no level-3 name of its own (annual) column.
