@@ -65,8 +65,8 @@ from budgetkit.recognise.tables import (
     _preamble,
     _split_attribute,
     _structural,
-    is_row_number,
 )
+from budgetkit.segment.enumerated import is_row_number
 from budgetkit.segment.tokens import assemble_labels, split_wrapped_tails, stream
 from budgetkit.vocab.amounts import parse_amount
 from budgetkit.vocab.placeholders import is_placeholder
