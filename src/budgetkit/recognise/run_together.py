@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from budgetkit.model import rules
 from budgetkit.model.normalize import is_wide
@@ -57,6 +57,22 @@ _STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
 _EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
 
 
+@dataclass(frozen=True)
+class _Section:
+    """The columns of a run-together row's section: what cells lie between its name and its targets.
+
+    See :func:`split_run_together_rows` for what each column cuts.
+    """
+
+    areas: int = 0
+    standards: bool = False
+    units: bool = False
+    value_types: bool = False
+    directions: bool = False
+    explanations: bool = False
+    weights: bool = False
+
+
 def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
                             units: bool = False, value_types: bool = False, directions: bool = False,
                             explanations: bool = False, weights: bool = False) -> list[Tok]:
@@ -80,85 +96,183 @@ def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool
         >>> [p.text for p in split_run_together_rows([t])]
         ['项目资金使用合规性', '反映项目资金使用合规情况', '>=95%>=95%', '项目完成率']
     """
+    section = _Section(areas, standards, units, value_types, directions, explanations, weights)
+    flattened = _a_row_a_line(toks)
     out: list[Tok] = []
-    # a page flattened one row a line: the lines the vocabulary cut nothing from (no level label opens them) are
-    # rows run together as well
-    flattened = sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks) \
-        and rules.enabled("run-together.row-a-line")
     for tok in toks:
-        text = tok.text
-        if not (tok.inferred or flattened and tok.gap >= LINE) or tok.match is not None or " " in text \
-                or len(text) < 8:
-            out.append(tok)
+        out += _split_row(tok, section) if _may_run_together(tok, flattened) else [tok]
+    return out
+
+
+def _a_row_a_line(toks: Sequence[Tok]) -> bool:
+    """Whether ``toks`` are a page flattened one row a line.
+
+    There the lines the vocabulary cut nothing from (no level label opens them) are rows run together as well.
+    """
+    return sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks) \
+        and rules.enabled("run-together.row-a-line")
+
+
+def _may_run_together(tok: Tok, flattened: bool) -> bool:
+    """Whether ``tok`` may hold a row's cells run together.
+
+    It is cut out of a flattened line (or is a line of a page flattened a row a line), no term of the
+    vocabulary, with no space in it, eight characters or more.
+    """
+    return (tok.inferred or flattened and tok.gap >= LINE) and tok.match is None and " " not in tok.text \
+        and len(tok.text) >= 8
+
+
+def _split_row(tok: Tok, section: _Section) -> list[Tok]:
+    """The cells of the run-together row ``tok``, by the first cut that applies.
+
+    Before a choice direction and its answers, else before its one value (a measurable tail, or a value of
+    words), else at its runs of targets.
+    """
+    for cut in (_choice_cut, _tail_cut):
+        cells = cut(tok, section)
+        if cells is not None:
+            return cells
+    return _target_cut(tok, section)
+
+
+def _choice_cut(tok: Tok, section: _Section) -> list[Tok] | None:
+    """The row cut before a choice direction and one answer per area, else None.
+
+    Where the section has a 指标方向 column and area columns: ``…质量问题是/否否否`` is the name, its
+    explanation, the direction and the answers.
+    """
+    chosen = choice_tail(tok.text, section.areas) if section.directions and section.areas > 1 else None
+    if chosen is None:
+        return None
+    before, word, answers = chosen
+    return [*_named(before, tok, section.explanations),
+            *(Tok(p, tok.cells, SAME, inferred=True, match=lookup(p)) for p in (word, *answers))]
+
+
+def _tail_cut(tok: Tok, section: _Section) -> list[Tok] | None:
+    """The row cut before its one value (:func:`_measurable_tail`), else None.
+
+    Its name, the cells between (explanation, 指标值类型 or 单位), then the value, doubted where the cut is a
+    guess. None where rows run together in it, or it has no such value.
+    """
+    text = tok.text
+    tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
+    if tail is None or not rules.enabled("run-together.measurable-tail"):
+        return None
+    cells = tok.cells if sure else tuple(c.doubted(WORD_VALUE_CUT) for c in tok.cells)
+    name, *explained = _cut_explanation(text[:tail])
+    name, *typed = _cells_before_target(name, section.value_types, section.units) if not explained else [name]
+    return [replace(tok, text=name), *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in typed),
+            *(_explanation(p, tok) for p in explained),
+            Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
+
+
+def _target_cut(tok: Tok, section: _Section) -> list[Tok]:
+    """The row cut at its runs of targets, before its explanations, and after a target glued to numbers.
+
+    ``[tok]`` itself where nothing cuts it.
+    """
+    split = [(piece, i > 0) for part in _parts_at_targets(tok.text, section) if part
+             for i, piece in enumerate(_cut_explanation(part))]
+    beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
+    weighed: set[int] = set()  # of them, a percent after a target with its unit: the row's weight, a cell
+    if section.areas > 1:
+        split = _one_per_area(split, section.areas)
+    else:
+        split, beside, weighed = _glued_numbers(split, section.weights)
+    if len(split) == 1:
+        return [tok]
+    return _row_cells(tok, split, beside, weighed)
+
+
+def _parts_at_targets(text: str, section: _Section) -> list[str]:
+    """``text`` cut at each run of targets, around targets of words and at 绩效标准 words.
+
+    Before a target, the cells the section has between a name and its target are cut off the name; the
+    绩效标准 words are cut where the section has that column.
+
+    Examples:
+        >>> _parts_at_targets("成本控制率不超预算人均培训费≤500元计划标准", _Section(standards=True))
+        ['成本控制率', '不超预算', '人均培训费', '≤500元', '', '计划标准', '']
+    """
+    parts: list[str] = []
+    pos = 0
+    for m in target_runs(text):
+        if m.start() == 0 or not m.group(0) or m.start() < pos or not any(ch.isdigit() for ch in m.group(0)):
             continue
-        chosen = choice_tail(text, areas) if directions and areas > 1 else None
-        if chosen is not None:  # (…质量问题是/否否否: the name, its explanation, the direction, one answer per area)
-            before, word, answers = chosen
-            out += [*_named(before, tok, explanations),
-                    *(Tok(p, tok.cells, SAME, inferred=True, match=lookup(p)) for p in (word, *answers))]
-            continue
-        tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
-        if tail is not None and rules.enabled("run-together.measurable-tail"):
-            cells = tok.cells if sure else tuple(c.doubted(WORD_VALUE_CUT) for c in tok.cells)
-            name, *explained = _cut_explanation(text[:tail])
-            name, *typed = _cells_before_target(name, value_types, units) if not explained else [name]
-            out += [replace(tok, text=name), *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in typed),
-                    *(_explanation(p, tok) for p in explained),
-                    Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
-            continue
-        parts: list[str] = []
-        pos = 0
-        for m in target_runs(text):
-            if m.start() == 0 or not m.group(0) or m.start() < pos:
-                continue
-            if not any(ch.isdigit() for ch in m.group(0)):
-                continue
-            before = text[pos : m.start()]
-            parts += _cells_before_target(before, value_types, units)
-            parts.append(m.group(0))
-            pos = m.end()
-        parts.append(text[pos:])
-        parts = [piece for part in parts for piece in cut_word_targets(part)]
-        if standards and rules.enabled("run-together.standard-words"):
-            parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
-        split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
-        beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
-        weighed: set[int] = set()  # of them, a percent after a target with its unit: the row's weight, a cell
-        if areas > 1:
-            spread: list[tuple[str, bool]] = []
-            for part, explains in split:
-                found = one_target_re().findall(part) if target_run_re().fullmatch(part) else []
-                spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
-                       and rules.enabled("run-together.areas-cut")
-                           else [(part, explains)])
-            split = spread
+        parts += _cells_before_target(text[pos : m.start()], section.value_types, section.units)
+        parts.append(m.group(0))
+        pos = m.end()
+    parts.append(text[pos:])
+    parts = [piece for part in parts for piece in cut_word_targets(part)]
+    if section.standards and rules.enabled("run-together.standard-words"):
+        parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
+    return parts
+
+
+def _one_per_area(split: list[tuple[str, bool]], areas: int) -> list[tuple[str, bool]]:
+    """The pieces of a row, a run of exactly ``areas`` targets cut into one target per area column.
+
+    Examples:
+        >>> _one_per_area([("村民满意度", False), (">=90%>=85%", False)], 2)
+        [('村民满意度', False), ('>=90%', False), ('>=85%', False)]
+    """
+    spread: list[tuple[str, bool]] = []
+    for part, explains in split:
+        found = one_target_re().findall(part) if target_run_re().fullmatch(part) else []
+        spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
+                   and rules.enabled("run-together.areas-cut")
+                   else [(part, explains)])
+    return spread
+
+
+def _glued_numbers(split: list[tuple[str, bool]], weights: bool
+                   ) -> tuple[list[tuple[str, bool]], set[int], set[int]]:
+    """The pieces of a row, numbers glued after a target cut off it; with the indexes of those numbers.
+
+    Bare numbers after a target (``=100%60``), or a percent after a target with its unit where the section has
+    a 权重 column (``≥280亿元30%``). Returns the pieces, the indexes of the numbers cut off (``beside``) and, of
+    them, those of the weights (``weighed``).
+
+    Examples:
+        >>> _glued_numbers([("完成率", False), ("=100%60", False)], False)
+        ([('完成率', False), ('=100%', False), ('60', False)], {2}, set())
+    """
+    cells: list[tuple[str, bool]] = []
+    beside: set[int] = set()
+    weighed: set[int] = set()
+    for part, explains in split:
+        m = TARGET_THEN_NUMBERS_RE.fullmatch(part) if target_run_re().fullmatch(part) else None
+        if m is None and weights and target_run_re().fullmatch(part):
+            m = target_then_weight_re().fullmatch(part)
+            if m is not None and rules.enabled("run-together.target-then-numbers"):
+                weighed.add(len(cells) + 1)
+        if m is not None and rules.enabled("run-together.target-then-numbers"):
+            cells.append((m["target"], False))
+            beside.add(len(cells))
+            cells.append((m["rest"], False))
         else:
-            cells: list[tuple[str, bool]] = []
-            for part, explains in split:
-                m = TARGET_THEN_NUMBERS_RE.fullmatch(part) if target_run_re().fullmatch(part) else None
-                if m is None and weights and target_run_re().fullmatch(part):
-                    m = target_then_weight_re().fullmatch(part)
-                    if m is not None and rules.enabled("run-together.target-then-numbers"):
-                        weighed.add(len(cells) + 1)
-                if m is not None and rules.enabled("run-together.target-then-numbers"):
-                    cells.append((m["target"], False))
-                    beside.add(len(cells))
-                    cells.append((m["rest"], False))
-                else:
-                    cells.append((part, explains))
-            split = cells
-        if len(split) == 1:
-            out.append(tok)
+            cells.append((part, explains))
+    return cells, beside, weighed
+
+
+def _row_cells(tok: Tok, split: list[tuple[str, bool]], beside: set[int], weighed: set[int]) -> list[Tok]:
+    """The tokens of the pieces ``split`` of ``tok``.
+
+    An explanation is a cell of its own; after a target comes a new line (the next row); a weight is the next
+    cell of its row; a number glued to a target is doubted (:data:`BESIDE_GUESS`).
+    """
+    out: list[Tok] = []
+    for k, (part, explains) in enumerate(split):
+        if explains:
+            out.append(_explanation(part, tok))
             continue
-        for k, (part, explains) in enumerate(split):
-            if explains:
-                out.append(_explanation(part, tok))
-                continue
-            after_target = k > 0 and k not in beside and (target_run_re().fullmatch(split[k - 1][0]) is not None
-                                                          or split[k - 1][0] in STANDARDS)
-            gap = tok.gap if k == 0 else (LINE if after_target else SAME if {k, k + 1} & weighed else PIECE)
-            cells = tok.cells if k not in beside else tuple(c.doubted(BESIDE_GUESS) for c in tok.cells)
-            out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
+        after_target = k > 0 and k not in beside and (target_run_re().fullmatch(split[k - 1][0]) is not None
+                                                      or split[k - 1][0] in STANDARDS)
+        gap = tok.gap if k == 0 else (LINE if after_target else SAME if {k, k + 1} & weighed else PIECE)
+        cells = tok.cells if k not in beside else tuple(c.doubted(BESIDE_GUESS) for c in tok.cells)
+        out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
     return out
 
 
