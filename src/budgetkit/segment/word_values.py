@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from budgetkit.model import rules
 from budgetkit.model.fields import read_metadata
 
 __all__ = ["cut_word_targets", "word_value_at", "word_value_tail", "word_values"]
@@ -46,6 +47,10 @@ _VERB_OBJECT_MAX = 2
 def word_value_at(tail: str) -> bool:
     """Whether ``tail``, the end of a run-together row, is a value of words (see ``metadata/word_values.csv``).
 
+    Three reading rules, one per shape: ``word-value.opens`` (an opening word: 有所改善), ``word-value.whole``
+    (a whole word: 长远), ``word-value.verb-object`` (a verb and an object of at most two characters: 增加岗位;
+    the verb alone ends a name: 办学条件改善).
+
     Examples:
         >>> [word_value_at(t) for t in ("有所改善", "增加岗位", "改善", "长远", "长远规划")]
         [True, True, False, True, False]
@@ -53,10 +58,13 @@ def word_value_at(tail: str) -> bool:
     words = word_values()
     if len(tail) > _WORD_VALUE_MAX:
         return False
-    if tail.startswith(words.get("opens", ())) or tail in words.get("whole", ()):
+    if tail.startswith(words.get("opens", ())) and rules.enabled("word-value.opens"):
+        return True
+    if tail in words.get("whole", ()) and rules.enabled("word-value.whole"):
         return True
     verb = next((v for v in words.get("verb", ()) if tail.startswith(v)), None)
-    return verb is not None and 0 < len(tail) - len(verb) <= _VERB_OBJECT_MAX
+    return verb is not None and 0 < len(tail) - len(verb) <= _VERB_OBJECT_MAX \
+        and rules.enabled("word-value.verb-object")
 
 
 def word_value_tail(text: str) -> int | None:
@@ -81,6 +89,9 @@ def _word_target_re() -> re.Pattern:
 def cut_word_targets(part: str) -> list[str]:
     """A piece of a flattened row cut around a target of words whole in itself, where a name stands before it.
 
+    The reading rule ``run-together.word-targets``: a target of words (``cap`` in ``metadata/word_values.csv``)
+    run together between its name and what follows (the next row's name, B02 鄂州) is a cell of its own.
+
     Examples:
         >>> cut_word_targets("成本控制率不超预算水电气消耗下降率")
         ['成本控制率', '不超预算', '水电气消耗下降率']
@@ -93,6 +104,8 @@ def cut_word_targets(part: str) -> list[str]:
     for m in _word_target_re().finditer(part):
         if m.start() - pos < 2:  # no name before it: the piece is the target itself, or opens with it
             continue
+        if not rules.enabled("run-together.word-targets"):
+            break
         out += [part[pos : m.start()], m.group(0)]
         pos = m.end()
     out.append(part[pos:])
