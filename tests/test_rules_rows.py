@@ -7,6 +7,12 @@ A page flattened onto one line runs a row's name and its value together. Two fam
   value is words, not a number (``信访工作质量有所提高``, ``为当地提供就业增加岗位``, ``…文化传承影响长远``);
   one rule per shape of such a value: an opening word (``word-value.opens``), a verb and its short object
   (``word-value.verb-object``), a whole word (``word-value.whole``);
+* **pre-101 template** (first seen in ``incoming/text/A10_fujian-taibao-2017.txt``): a row a line, its goal
+  number before its cells (``目标2 争取台湾民心 100%``) (``rows.goal-numbered``, ``segment/enumerated.py``);
+* **area columns after a direction** (``test_area_direction.py``'s family, A08): a row's choice direction and
+  one answer per area run together after its name and explanation (``…质量问题是/否否否``)
+  (``run-together.choice-answers``), the explanation restating the name's closing words
+  (``run-together.restated-explanation``), both ``recognise/run_together.py``;
 * **word targets run together between names** (first seen in ``incoming/text/B02_ezhou-jiguanshiwu-binhu-2022.txt``):
   a target of words whole in itself (``成本控制率不超预算``) stands between its name and what follows
   (``run-together.word-targets``).
@@ -24,10 +30,12 @@ import unicodedata
 
 import pytest
 
+import grid_families  # noqa: E402  (tests/ is on the path)
+import test_area_direction  # noqa: E402
 from budgetkit.model import rules
 from budgetkit.parse import parse_lines
 from budgetkit.vocab.vocabulary import find_terms
-from render import SHARED, table_keys  # noqa: E402  (tests/ is on the path)
+from render import SHARED, table_keys  # noqa: E402
 
 FOLDERS = [SHARED / "corpus", SHARED / "incoming", SHARED / "realfiles" / "volumes"]
 
@@ -128,3 +136,64 @@ def test_a_flattened_row_reads_its_key(shape, rule_id, fewest):
         if (_nfkc(row["name"]), _nfkc(row["value"])) not in got:
             wrong.append(f"{name}: {row['name']} | {row['value']} not among {got}\n  {page}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- family: pre-101 template, goal-numbered rows (A10) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("standard", [pytest.param(s, id=f"pre101-template/rows.goal-numbered/{s}")
+                                      for s in grid_families.PRE101_STANDARDS])
+def test_goal_numbered_rows_read_their_key(standard):
+    """Every key's rows in the pre-101 template's text (grid_families.render_pre101_text: a row a line, each
+    numbered 目标1, 目标2 … within its block): each reads with the key's name (without its number) and value."""
+    keys = [(n, k) for n, k in ((n, grid_families.pre101_key(k)) for n, k in table_keys(FOLDERS)) if k]
+    assert len(keys) >= 5, [n for n, _ in keys]
+    wrong = []
+    for name, key in keys:
+        tables = parse_lines(grid_families.render_pre101_text(key, standard), "pre101.txt")
+        got = {(_nfkc(i), _nfkc(v)) for i, v in tables.indicators[["indicator", "value"]].fillna("")
+               .itertuples(index=False)}
+        wrong += [f"{name}: {r['name']} | {r['value']}" for p in key["projects"] for r in p["indicators"]
+                  if (_nfkc(r["name"]), _nfkc(r["value"])) not in got]
+    assert not wrong, "\n".join(wrong[:20])
+
+
+# --- family: area columns after a direction, a choice and its answers run together (A08) -----------------------
+
+
+def _flattened_areas(key: dict, restated: bool) -> list[str]:
+    """The key's projects as test_area_direction.render_text flattens them; a ``restated`` explanation is the
+    name again after 当年, with no opening word (反映, 考察) to cut it at."""
+    lines = []
+    for p in key["projects"]:
+        body = [[l1, l2, n, f"当年{n}" if restated else e, d, *t]
+                for l1, l2, n, e, d, t in test_area_direction._rows(p, False)]
+        head = ["一级指标", "二级指标", "三级指标", "指标解释", "指标方向", *p["areas"]]
+        lines.append("绩效目标表项目名称" + p["name"] + "主管部门(单位)名称某某局绩效指标" + "".join(head)
+                     + "".join("".join(row) for row in body))
+    return ["".join(lines)]
+
+
+@pytest.mark.parametrize("fmt", [
+    pytest.param("flattened", id="area-columns-after-a-direction/run-together.choice-answers"),
+    pytest.param("restated", id="area-columns-after-a-direction/run-together.restated-explanation"),
+])
+def test_choice_answers_read_their_key(fmt):
+    """Every key's rows of a choice (是/否), printed with their explanation (反映…, or restating the name with no
+    opening word: ``restated``), the direction 是/否 and one answer per area, the page flattened onto one line:
+    each reads once per area with the key's answer. The cases are those
+    test_area_direction samples (on some others, three areas or more, a choice row is not read yet: a limit)."""
+    wrong, found = [], 0
+    for name, key in test_area_direction._sample(test_area_direction._CASES, 8):
+        key = dict(key, projects=[dict(p, indicators=[r for r in p["indicators"]
+                                                      if not re.fullmatch(r"\D*\d[\d.]+", r["value"])])
+                                  for p in key["projects"]])
+        lines = _flattened_areas(key, restated=fmt == "restated")
+        got = {(_nfkc(i), a, _nfkc(v)) for i, a, v in parse_lines(lines, "areas.txt").indicators[
+            ["indicator", "area", "value"]].fillna("").itertuples(index=False)}
+        rows = [r for p in key["projects"] for r in p["indicators"] if r["value"] in ("是", "否")]
+        found += len(rows)
+        wrong += [f"{name}: {r['name']} | {r['area']} | {r['value']}" for r in rows
+                  if (_nfkc(r["name"]), r["area"], r["value"]) not in got]
+    assert found >= 4, f"only {found} rows of a choice in the keys"
+    assert not wrong, "\n".join(wrong[:20])

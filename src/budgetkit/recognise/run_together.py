@@ -143,7 +143,7 @@ def _choice_cut(tok: Tok, section: _Section) -> list[Tok] | None:
     explanation, the direction and the answers.
     """
     chosen = choice_tail(tok.text, section.areas) if section.directions and section.areas > 1 else None
-    if chosen is None:
+    if chosen is None or not rules.enabled("run-together.choice-answers"):
         return None
     before, word, answers = chosen
     return [*_named(before, tok, section.explanations),
@@ -285,7 +285,8 @@ def _explanation(text: str, tok: Tok) -> Tok:
 def _named(text: str, tok: Tok, explanations: bool) -> list[Tok]:
     """The name cell of ``tok`` cut from ``text`` and the explanation after it, where one is found."""
     name, *explained = _cut_explanation(text)
-    if not explained and explanations and (at := restated_cut(text)) is not None:
+    if not explained and explanations and (at := restated_cut(text)) is not None \
+            and rules.enabled("run-together.restated-explanation"):
         name, explained = text[:at], [text[at:]]
     return [replace(tok, text=name), *(_explanation(p, tok) for p in explained)]
 

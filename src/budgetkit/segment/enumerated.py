@@ -58,6 +58,9 @@ def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list
     The number (``指标1:``) is the template's, not part of the name: it stands in the
     row-heading column. The value is the text in the brackets closing the row.
 
+    A goal-numbered row of a pre-101 template (``目标2 争取台湾民心 100%``) is its number and its cells (the reading
+    rule ``rows.goal-numbered``).
+
     ``as_printed`` (a 自评表, whose values stand in columns of their own): a name cell whose brackets hold no
     target (``指标1:租车次数(次)``, a unit) is the printed name, whole.
 
@@ -74,7 +77,7 @@ def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list
     out: list[Tok] = []
     for tok in toks:
         g = _goal_numbered_re().match(tok.text) if tok.match is None else None
-        if g is not None:
+        if g is not None and rules.enabled("rows.goal-numbered"):
             _goal_numbered(out, tok, g[1], g[2])
             continue
         m = ENUMERATED_RE.match(tok.text)
