@@ -661,7 +661,7 @@ def test_labels_parted_by_a_space_are_two(text, want):
 ])
 def test_goal_numbered_rows(toks, want):
     from budgetkit.model.cells import Cell
-    from budgetkit.recognise.tables import split_enumerated_rows
+    from budgetkit.segment.enumerated import split_enumerated_rows
     from budgetkit.segment.tokens import Tok
 
     cell = Cell("", 7)

@@ -20,7 +20,7 @@ from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Row
 from budgetkit.model.fields import read_metadata
 from budgetkit.recognise.grid_columns import _COMPARATOR_RE, _VALUE_ROLES, _words
-from budgetkit.recognise.tables import is_row_number
+from budgetkit.segment.enumerated import is_row_number
 from budgetkit.vocab.placeholders import is_placeholder
 from budgetkit.vocab.values import load_units
 from budgetkit.vocab.vocabulary import lookup, match_key

@@ -37,24 +37,21 @@ import re
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
 from pathlib import Path
 
 from budgetkit.model import rules
 from budgetkit.model.cells import Document
-from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import is_wide
 from budgetkit.read.ocr import OCR_REASON
 from budgetkit.recognise.align import Column, Row, align_section, ambiguous, make_schema
-from budgetkit.recognise.align_shapes import STANDARDS, VALUE_TYPES
 from budgetkit.recognise.attributes import split_attribute
-from budgetkit.recognise.choices import choice_tail, restated_cut
 from budgetkit.recognise.entry_rows import apply_entries, take_entry_rows
 from budgetkit.recognise.header import Header, name_after_title, read_header
 from budgetkit.recognise.header_cells import cut_header
 from budgetkit.recognise.money import finish_amounts, list_amount
 from budgetkit.recognise.notice_name import name_from_notice, opens_with_column_head
 from budgetkit.recognise.regions import YEAR_RE, find_tables, is_name_label, is_section_start
+from budgetkit.recognise.run_together import BESIDE_GUESS, EXPLANATION_CUT, WORD_VALUE_CUT, split_run_together_rows
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.recognise.serialized import rebuild as rebuild_serialized
 from budgetkit.recognise.spanning_rows import split_spanning_rows
@@ -69,11 +66,13 @@ from budgetkit.recognise.table_ends import (
 )
 from budgetkit.recognise.table_ends import cut_by_file_end as _cut_by_file_end
 from budgetkit.recognise.tiers import stacked_levels
+from budgetkit.segment.enumerated import ENUMERATED_RE as _ENUMERATED_RE
+from budgetkit.segment.enumerated import split_enumerated_rows
+from budgetkit.segment.target_runs import VALUE_TOKEN_RE as _VALUE_TOKEN_RE
+from budgetkit.segment.target_runs import target_run_re as _target_run_re
 from budgetkit.segment.tokens import (
     BLANK,
-    EXPLANATION_CUTS,
     HALVES_REASON,
-    LINE,
     PIECE,
     SAME,
     Tok,
@@ -86,9 +85,9 @@ from budgetkit.segment.tokens import (
     split_wrapped_tails,
     stream,
 )
+from budgetkit.segment.word_values import word_value_tail as _word_value_tail
 from budgetkit.vocab.placeholders import is_placeholder
-from budgetkit.vocab.values import is_measurable, load_units
-from budgetkit.vocab.vocabulary import lookup, scan, simplified, traditional
+from budgetkit.vocab.vocabulary import lookup, scan
 
 __all__ = ["Recognised", "read_columns", "recognise"]
 
@@ -103,9 +102,6 @@ SECTION_ROLES = ("level1", "level2", "section")
 _COMPARATORS = ("≥", "≤", ">", "<", "=", "≈", ">=", "<=", "≧", "≦", "═")
 _COMPARATOR_ONLY_RE = re.compile(r"^(?:[≥≤><=≧≦≈═]|>=|<=)$")  # ═ (box drawing) is printed for = (云南)
 _LEVEL_TEXT = ("level1", "level2")
-#: A number with its comparator, as a target prints it (>=95, ≥3.5).
-_NUMBER_TARGET = r"(?:>=|<=|[≥≤><=≧≦═])?\d+(?:\.\d+)?"
-_VALUE_TOKEN_RE = re.compile(_NUMBER_TARGET + "%?")
 _PLACE_RE = re.compile(r".{1,6}?(?:新区|区|县|市|镇|乡|街道办|街道|村)")
 _CONFIDENCE_RANK = {"high": 2, "medium": 1, "low": 0}
 #: Why a block of :data:`~budgetkit.recognise.table_ends.END_ROLES` other than a signature is no part of a table.
@@ -514,447 +510,12 @@ def _extras(r: _Reading, header: Header) -> list[dict]:
              "address": e["tok"].cell.address if e["tok"] is not None else None} for e in header.extras]
 
 
-#: A run of targets printed together: ``2312222``, ``>=95%>=95%``, ``≥3个``.
-@cache
-def _target_run_re() -> re.Pattern:
-    """A run of targets printed together (``>=95%>=95%``, ``2312222``, ``200户``).
-
-    Numbers, each with a comparator and a unit of ``metadata/units.csv`` (longest first) where printed.
-    """
-    spelt = set(load_units()) | {traditional(u) for u in load_units()}  # (萬元, 戶 on pages in traditional script)
-    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
-    # not from inside a number, nor at a date's year (2023年12月底前 is one deadline)
-    dated = r"\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?"  # a period given by dates (2023.07-2024.01) is one target
-    return re.compile(rf"(?<!\d)(?:{dated}(?:-|—|~|至){dated}|(?!\d{{4}}年)(?:{_NUMBER_TARGET}(?:{units})?)+)")
-@cache
-def _one_target_re() -> re.Pattern:
-    """One target of a run (:func:`_target_run_re`): a number with its comparator and unit where printed.
-
-    Examples:
-        >>> _one_target_re().findall("=300天300天"), _one_target_re().findall(">=95%>=95%")
-        (['=300天', '300天'], ['>=95%', '>=95%'])
-    """
-    spelt = set(load_units()) | {traditional(u) for u in load_units()}
-    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
-    return re.compile(rf"{_NUMBER_TARGET}(?:{units})?")
-
-
-#: What follows a number inside a name's sentence: at most one character, then a comma (…2026年12月底,项目…).
-_IN_SENTENCE_RE = re.compile(r"\D?,")
-
-
-def _target_runs(text: str) -> list[re.Match]:
-    """The target runs of ``text`` (:func:`_target_run_re`), but a date or number inside a name's sentence.
-
-    Examples:
-        >>> [m.group(0) for m in _target_runs("截至2026年12月底,项目开展率(%)反映修复开展情况≥100%100%")]
-        ['≥100%100%']
-        >>> [m.group(0) for m in _target_runs("项目完成时限2025年12月质量指标")]
-        ['12月']
-    """
-    return [m for m in _target_run_re().finditer(text) if not _IN_SENTENCE_RE.match(text, m.end())]
-
-
-#: A target with its unit and, glued to it, bare numbers of the row's other columns (=100%60: a weight).
-_TARGET_THEN_NUMBERS_RE = re.compile(rf"(?P<target>{_NUMBER_TARGET}%)(?P<rest>\d+(?:\.\d+)?)")
-@cache
-def _target_then_weight_re() -> re.Pattern:
-    """A target with its unit, its row's weight glued after it (``≥280亿元30%``: 权重 30%)."""
-    spelt = set(load_units()) | {traditional(u) for u in load_units()}
-    units = "|".join(re.escape(u) for u in sorted(spelt, key=len, reverse=True))
-    return re.compile(rf"(?P<target>{_NUMBER_TARGET}(?:{units}))(?P<rest>\d+(?:\.\d+)?%)")
-
-
-#: A 绩效标准 word inside a run-together row, kept as a piece of its own.
-_STANDARD_CUT_RE = re.compile("(" + "|".join(STANDARDS) + ")")
-#: Where an indicator's explanation (指标解释) starts inside a run-together row.
-_EXPLANATION_START_RE = re.compile("|".join(EXPLANATION_CUTS))
-
-
-def split_run_together_rows(toks: Sequence[Tok], areas: int = 0, standards: bool = False,
-                            units: bool = False, value_types: bool = False, directions: bool = False,
-                            explanations: bool = False, weights: bool = False) -> list[Tok]:
-    """Cut the rows of a flattened page: a name, its explanation and its targets run together.
-
-    Only tokens already cut out of a flattened line (``inferred``) are split: at
-    each run of targets (``…数量情况2312222``, ``>=95%>=95%…``) and before an
-    explanation's opening word (``反映…``). Where the section has ``areas`` target
-    columns, a run of exactly that many targets is cut into one per area; where it has a
-    绩效标准 column (``standards``), at its words (``≥80M计划标准雾炮车…``), which end a row; where it
-    has a 单位 column (``units``), before a percent sign between a name and its target; where it has a
-    指标值类型 column (``value_types``), at its words between a name and its target (``…金额定量28.8万元``);
-    where it has a 指标方向 column (``directions``) and area columns, before a choice direction and its answers
-    (``…质量问题是/否否否``, :func:`~budgetkit.recognise.choices.choice_tail`); where it has an explanation
-    column (``explanations``), before an explanation that restates the name's closing words.
-    Where it has a 权重 column (``weights``), before a percent glued to a target with its unit (``≥280亿元30%``).
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> t = Tok("项目资金使用合规性反映项目资金使用合规情况>=95%>=95%项目完成率", (Cell("", 1),), 0, inferred=True)
-        >>> [p.text for p in split_run_together_rows([t])]
-        ['项目资金使用合规性', '反映项目资金使用合规情况', '>=95%>=95%', '项目完成率']
-    """
-    out: list[Tok] = []
-    # a page flattened one row a line: the lines the vocabulary cut nothing from (no level label opens them) are
-    # rows run together as well
-    flattened = sum(t.inferred for t in toks) >= 2 and not any(t.gap == SAME for t in toks) \
-        and rules.enabled("run-together.row-a-line")
-    for tok in toks:
-        text = tok.text
-        if not (tok.inferred or flattened and tok.gap >= LINE) or tok.match is not None or " " in text \
-                or len(text) < 8:
-            out.append(tok)
-            continue
-        chosen = choice_tail(text, areas) if directions and areas > 1 else None
-        if chosen is not None:  # (…质量问题是/否否否: the name, its explanation, the direction, one answer per area)
-            before, word, answers = chosen
-            out += [*_named(before, tok, explanations),
-                    *(Tok(p, tok.cells, SAME, inferred=True, match=lookup(p)) for p in (word, *answers))]
-            continue
-        tail, sure = _measurable_tail(text) if not _rows_run_together(text) else (None, False)
-        if tail is not None and rules.enabled("run-together.measurable-tail"):
-            cells = tok.cells if sure else tuple(c.doubted(WORD_VALUE_CUT) for c in tok.cells)
-            name, *explained = _cut_explanation(text[:tail])
-            name, *typed = _cells_before_target(name, value_types, units) if not explained else [name]
-            out += [replace(tok, text=name), *(Tok(p, tok.cells, PIECE, inferred=True, match=lookup(p)) for p in typed),
-                    *(_explanation(p, tok) for p in explained),
-                    Tok(text[tail:], cells, PIECE, inferred=True, match=lookup(text[tail:]))]
-            continue
-        parts: list[str] = []
-        pos = 0
-        for m in _target_runs(text):
-            if m.start() == 0 or not m.group(0) or m.start() < pos:
-                continue
-            if not any(ch.isdigit() for ch in m.group(0)):
-                continue
-            before = text[pos : m.start()]
-            parts += _cells_before_target(before, value_types, units)
-            parts.append(m.group(0))
-            pos = m.end()
-        parts.append(text[pos:])
-        parts = [piece for part in parts for piece in _cut_word_targets(part)]
-        if standards and rules.enabled("run-together.standard-words"):
-            parts = [piece for part in parts for piece in _STANDARD_CUT_RE.split(part)]
-        split = [(piece, i > 0) for part in parts if part for i, piece in enumerate(_cut_explanation(part))]
-        beside: set[int] = set()  # numbers printed after a row's target in its other columns (权重, 得分)
-        weighed: set[int] = set()  # of them, a percent after a target with its unit: the row's weight, a cell
-        if areas > 1:
-            spread: list[tuple[str, bool]] = []
-            for part, explains in split:
-                found = _one_target_re().findall(part) if _target_run_re().fullmatch(part) else []
-                spread += ([(f, False) for f in found] if len(found) == areas and "".join(found) == part
-                       and rules.enabled("run-together.areas-cut")
-                           else [(part, explains)])
-            split = spread
-        else:
-            cells: list[tuple[str, bool]] = []
-            for part, explains in split:
-                m = _TARGET_THEN_NUMBERS_RE.fullmatch(part) if _target_run_re().fullmatch(part) else None
-                if m is None and weights and _target_run_re().fullmatch(part):
-                    m = _target_then_weight_re().fullmatch(part)
-                    if m is not None and rules.enabled("run-together.target-then-numbers"):
-                        weighed.add(len(cells) + 1)
-                if m is not None and rules.enabled("run-together.target-then-numbers"):
-                    cells.append((m["target"], False))
-                    beside.add(len(cells))
-                    cells.append((m["rest"], False))
-                else:
-                    cells.append((part, explains))
-            split = cells
-        if len(split) == 1:
-            out.append(tok)
-            continue
-        for k, (part, explains) in enumerate(split):
-            if explains:
-                out.append(_explanation(part, tok))
-                continue
-            after_target = k > 0 and k not in beside and (_target_run_re().fullmatch(split[k - 1][0]) is not None
-                                                          or split[k - 1][0] in STANDARDS)
-            gap = tok.gap if k == 0 else (LINE if after_target else SAME if {k, k + 1} & weighed else PIECE)
-            cells = tok.cells if k not in beside else tuple(c.doubted(BESIDE_GUESS) for c in tok.cells)
-            out.append(Tok(part, cells, gap, inferred=True, match=lookup(part)))
-    return out
-
-
-#: The reason a number glued to a row's target carries: which of the row's columns it stands in is a guess.
-BESIDE_GUESS = "number glued to the target: its column is a guess"
-
-
 #: Why the cells of a table with no name and no indicator row (narrative goals, an empty template) are unparsed.
 NOT_A_TABLE = "not a target table: no project name and no indicator row"
 #: Why the text after a name label that heads a list's column is reported.
 COLUMN_HEAD_NOT_NAME = "a list's column head and rows after a name label: no project name"
 #: The reason every row of a table whose project name was read empty carries.
 EMPTY_NAME_REASON = "project name read empty"
-
-
-#: The reason an explanation cut off a run-together row carries: the section reads it in a column of its own.
-EXPLANATION_CUT = "explanation cut off a run-together row"
-
-
-@cache
-def _word_target_re() -> re.Pattern:
-    """Targets of words whole in themselves (``不超预算``: ``cap`` in ``metadata/word_values.csv``), longest first."""
-    return re.compile("|".join(re.escape(w) for w in _word_values()["cap"]))
-
-
-def _cut_word_targets(part: str) -> list[str]:
-    """A piece of a flattened row cut around a target of words whole in itself, where a name stands before it.
-
-    Examples:
-        >>> _cut_word_targets("成本控制率不超预算水电气消耗下降率")
-        ['成本控制率', '不超预算', '水电气消耗下降率']
-        >>> _cut_word_targets("不超预算")
-        ['不超预算']
-        >>> _cut_word_targets("人均培训费不超过标准")
-        ['人均培训费', '不超过标准']
-    """
-    out, pos = [], 0
-    for m in _word_target_re().finditer(part):
-        if m.start() - pos < 2:  # no name before it: the piece is the target itself, or opens with it
-            continue
-        out += [part[pos : m.start()], m.group(0)]
-        pos = m.end()
-    out.append(part[pos:])
-    return [p for p in out if p]
-
-
-def _explanation(text: str, tok: Tok) -> Tok:
-    """The explanation cut off the run-together row ``tok``: a cell of its own (never joined to the name)."""
-    return Tok(text, tuple(c.doubted(EXPLANATION_CUT) for c in tok.cells), SAME, inferred=True, match=lookup(text))
-
-
-
-def _named(text: str, tok: Tok, explanations: bool) -> list[Tok]:
-    """The name cell of ``tok`` cut from ``text`` and the explanation after it, where one is found."""
-    name, *explained = _cut_explanation(text)
-    if not explained and explanations and (at := restated_cut(text)) is not None:
-        name, explained = text[:at], [text[at:]]
-    return [replace(tok, text=name), *(_explanation(p, tok) for p in explained)]
-
-
-def _cells_before_target(before: str, value_types: bool, units: bool) -> list[str]:
-    """The name before a target, and the 指标值类型 or 单位 cell glued between them where the section has one.
-
-    Examples:
-        >>> _cells_before_target("工作支出安排金额定量", True, False), _cells_before_target("稳定率%", False, True)
-        (['工作支出安排金额', '定量'], ['稳定率', '%'])
-    """
-    if value_types and len(before) > 2 and before.endswith(VALUE_TYPES) \
-            and rules.enabled("run-together.value-type-cell"):
-        return [before[:-2], before[-2:]]
-    if units and len(before) > 1 and before[-1] in "%‰" and rules.enabled("run-together.unit-cell"):
-        return [before[:-1], before[-1]]
-    return [before]
-
-
-def _cut_explanation(part: str) -> list[str]:
-    """Cut ``part`` before its explanation (an opening word four characters in, or a repeat of the name).
-
-    Examples:
-        >>> _cut_explanation("补助县(市、区)数量反映补助县数量情况")
-        ['补助县(市、区)数量', '反映补助县数量情况']
-        >>> _cut_explanation("反映群众满意程度")
-        ['反映群众满意程度']
-        >>> _cut_explanation("组织赴外地考察学习人次")
-        ['组织赴外地考察学习人次']
-        >>> _cut_explanation(">=95%>=95%")
-        ['>=95%>=95%']
-
-    A name printed again as its own explanation is two cells:
-
-        >>> _cut_explanation("涉及国家数量涉及国家数量")
-        ['涉及国家数量', '涉及国家数量']
-    """
-    if _target_run_re().fullmatch(part):
-        return [part]  # targets run together (>=95%>=95%) are the areas' values
-    half = len(part) // 2
-    if half >= 4 and part[:half] == part[half:] and rules.enabled("run-together.name-repeated"):
-        return [part[:half], part[half:]]
-    m = _EXPLANATION_START_RE.search(simplified(part))  # (該指標 on a page in traditional script)
-    if m is not None and m.start() >= 4 and _shared_words(part[: m.start()], part[m.end() :]) \
-            and rules.enabled("run-together.explanation-cut"):
-        return [part[: m.start()], part[m.start() :]]
-    return [part]
-
-
-#: Characters too common to show that an explanation speaks of its name.
-_FUNCTION_CHARS = frozenset("的和及与或等之各项目情况")
-
-
-def _shared_words(name: str, explanation: str) -> bool:
-    """Whether an explanation speaks of its name: a character of the name (not a function word's) in it.
-
-    ``群众诉求反映渠道畅通率`` is one name (反映 inside it), ``…合规性反映项目资金使用合规情况`` a name and its
-    explanation, and so is ``受益群众人数反映项目惠及的人口数量`` (its words paraphrased).
-
-    Examples:
-        >>> _shared_words("项目资金使用合规性", "项目资金使用合规情况"), _shared_words("群众诉求", "渠道畅通率")
-        (True, False)
-        >>> _shared_words("受益群众人数", "项目惠及的人口数量")
-        True
-    """
-    return any(is_wide(ch) and ch not in _FUNCTION_CHARS and ch in explanation for ch in name)
-
-
-_ENUMERATED_RE = re.compile(r"^(指标\s*\d+\s*[:])\s*(.+?)(?:[(]([^()]+)[)])?$")
-
-
-@cache
-def _goal_numbered_re() -> re.Pattern[str]:
-    """A goal-numbered row of a pre-101 template (目标1 发放… 100% 按实际情况发放): the number, then the row's cells.
-
-    The words a row number opens with are ``row_number`` rows of ``metadata/grid_words.csv``.
-    """
-    words = [r["word"] for r in read_metadata("grid_words") if r["kind"] == "row_number"]
-    return re.compile(rf"^((?:{'|'.join(map(re.escape, words))})\s*\d+)\s+(\S.*)$")
-
-
-def is_row_number(text: str) -> bool:
-    """Whether ``text`` is a row's goal number alone (目标1), a cell of its own on a grid.
-
-    Examples:
-        >>> [is_row_number(t) for t in ("目标1", "目标 12", "目标明确", "1")]
-        [True, True, False, False]
-    """
-    m = _goal_numbered_re().match(text + " x")
-    return m is not None and m.group(2) == "x"
-
-
-def split_enumerated_rows(toks: Sequence[Tok], as_printed: bool = False) -> list[Tok]:
-    """Read the numbered rows of a list form: ``指标1:机柜数量(≥77台)`` is a name and its value.
-
-    The number (``指标1:``) is the template's, not part of the name: it stands in the
-    row-heading column. The value is the text in the brackets closing the row.
-
-    ``as_printed`` (a 自评表, whose values stand in columns of their own): a name cell whose brackets hold no
-    target (``指标1:租车次数(次)``, a unit) is the printed name, whole.
-
-    Examples:
-        >>> from budgetkit.model.cells import Cell
-        >>> [t.text for t in split_enumerated_rows([Tok("指标1:机柜数量(≥77台)", (Cell("", 1),), LINE)])]
-        ['指标1:', '机柜数量', '≥77台']
-        >>> [t.text for t in split_enumerated_rows([Tok("指标1:租车次数(次)", (Cell("", 1),), LINE)], True)]
-        ['指标1:租车次数(次)']
-        >>> [t.text for t in split_enumerated_rows([Tok("目标2 争取台湾民心 100%", (Cell("", 1),), LINE)])]
-        ['目标2', '争取台湾民心 100%']
-    """
-    out: list[Tok] = []
-    for tok in toks:
-        g = _goal_numbered_re().match(tok.text) if tok.match is None else None
-        if g is not None:
-            _goal_numbered(out, tok, g[1], g[2])
-            continue
-        m = _ENUMERATED_RE.match(tok.text)
-        if m is None or tok.match is not None or as_printed and not re.search(r"\d", m[3] or "") \
-                or not rules.enabled("rows.enumerated-list"):
-            out.append(tok)
-            continue
-        out.append(Tok(m[1], tok.cells, tok.gap, match=None, heading=True))
-        out.append(Tok(m[2], tok.cells, PIECE, match=lookup(m[2])))
-        if m[3]:
-            out.append(Tok(m[3], tok.cells, PIECE, match=lookup(m[3])))
-    return out
-
-
-def _goal_numbered(out: list[Tok], tok: Tok, number: str, rest: str) -> None:
-    """Add a goal-numbered row's tokens to ``out``: its number, then its cells.
-
-    The number stands in the row-heading column, before the level labels printed on its line (投入 成本目标 目标1 …):
-    it is the row's, not part of its name.
-    """
-    at = len(out)
-    while at > 0 and out[at - 1].line == tok.line and out[at - 1].role("level1", "level2") is not None:
-        at -= 1
-    if at < len(out):
-        out.insert(at, Tok(number, tok.cells, out[at].gap, match=None, heading=True))
-        out[at + 1] = replace(out[at + 1], gap=SAME)
-        out.append(Tok(rest, tok.cells, tok.gap, match=lookup(rest)))
-    else:
-        out.append(Tok(number, tok.cells, tok.gap, match=None, heading=True))
-        out.append(Tok(rest, tok.cells, PIECE, match=lookup(rest)))
-
-
-@cache
-def _word_values() -> dict[str, tuple[str, ...]]:
-    """Words a value of words is made of (``metadata/word_values.csv``), by kind.
-
-    ``opens``, ``verb`` and ``whole`` make a value of words; ``cap`` is a target whole in itself (不超预算).
-    """
-    out: dict[str, list[str]] = {}
-    for row in read_metadata("word_values"):
-        out.setdefault(row["kind"], []).append(row["word"])
-    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in out.items()}
-
-
-#: The longest value of words cut off a run-together row.
-_WORD_VALUE_MAX = 8
-#: The longest object after a verb opening a value of words (增加岗位).
-_VERB_OBJECT_MAX = 2
-
-
-def _word_value_at(tail: str) -> bool:
-    """Whether ``tail``, the end of a run-together row, is a value of words (see ``metadata/word_values.csv``).
-
-    Examples:
-        >>> [_word_value_at(t) for t in ("有所改善", "增加岗位", "改善", "长远", "长远规划")]
-        [True, True, False, True, False]
-    """
-    words = _word_values()
-    if len(tail) > _WORD_VALUE_MAX:
-        return False
-    if tail.startswith(words.get("opens", ())) or tail in words.get("whole", ()):
-        return True
-    verb = next((v for v in words.get("verb", ()) if tail.startswith(v)), None)
-    return verb is not None and 0 < len(tail) - len(verb) <= _VERB_OBJECT_MAX
-
-
-#: The reason a run-together row's value cut before a word value carries (the cut is a guess).
-WORD_VALUE_CUT = "value cut off before a word value"
-
-
-def _rows_run_together(text: str) -> bool:
-    """Whether ``text`` holds rows run together: a target, then a name (four characters or more), then a target.
-
-    Examples:
-        >>> [_rows_run_together(t) for t in ["职工困难医疗救助200户职工困难保障性住房179户", "补助款结算误差率±3%以内",
-        ...                                  "饲料库120平米490元/平米"]]
-        [True, False, False]
-    """
-    runs = [m for m in _target_runs(text) if m.group(0) and any(ch.isdigit() for ch in m.group(0))]
-    return any(a.start() > 0 and b.start() - a.end() >= 4 for a, b in itertools.pairwise(runs))
-
-
-def _measurable_tail(text: str) -> tuple[int | None, bool]:
-    """Where the value of a run-together row starts, and whether the cut is sure.
-
-    The earliest measurable tail (sure), else a short value of words (a guess).
-
-    Examples:
-        >>> [_measurable_tail(t) for t in ["新建校舍面积≥3000平方米", "职工家庭生活有所改善", "办学条件改善",
-        ...                                  "为当地提供就业增加岗位", "对文物保护、文化传承影响长远"]]
-        [(6, True), (6, False), (None, False), (7, False), (12, False)]
-    """
-    if any(len(_VALUE_TOKEN_RE.findall(m.group(0))) > 1 for m in _target_run_re().finditer(text)):
-        return None, False  # several targets run together (>=95%>=95%): cut by the target runs
-    for k in range(1, len(text)):
-        if not text[k - 1].isdigit() and is_measurable(text[k:]):
-            return k, True
-    k = _word_value_tail(text) if rules.enabled("run-together.word-value-cut") else None
-    return (k, False) if k is not None else (None, False)
-
-
-def _word_value_tail(text: str) -> int | None:
-    """Where the value of words ending ``text`` starts (the leftmost, at most eight characters from the end), or None.
-
-    Examples:
-        >>> _word_value_tail("职工家庭生活有所改善"), _word_value_tail("办学条件改善")
-        (6, None)
-    """
-    for k in range(max(2, len(text) - _WORD_VALUE_MAX), len(text) - 1):
-        if _word_value_at(text[k:]):
-            return k
-    return None
 
 
 
