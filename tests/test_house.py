@@ -75,7 +75,6 @@ LAZY = {
     "budgetkit.read.text": 1,
     "budgetkit.read.xlsx": 8,
     "budgetkit.read.dispatch": 6,
-    "budgetkit.recognise.tables": 2,
     "budgetkit.recognise.regions": 1,
     "budgetkit.report.codes": 1,
     "budgetkit.report.failures": 2,
@@ -105,7 +104,7 @@ CJK = {
     "budgetkit.recognise.header": 4,
     "budgetkit.recognise.packed_cells": 1,  # the enumeration comma of a packed item (1、), structure rather than a word
     "budgetkit.recognise.regions": 2,
-    "budgetkit.recognise.tables": 16,
+    "budgetkit.recognise.tables": 5,
     "budgetkit.report.figure_base": 1,
     "budgetkit.report.params": 10,
     "budgetkit.report.quality_plots": 3,
@@ -126,8 +125,8 @@ COMPARATORS = {
     "budgetkit.analyse.rules101.checks": 1,
     "budgetkit.analyse.rules101.shapes": 4,
     "budgetkit.recognise.align": 2,
+    "budgetkit.recognise.compose": 6,  # the comparators a target opens with, moved from tables
     "budgetkit.recognise.grid": 2,
-    "budgetkit.recognise.tables": 6,
     "budgetkit.segment.tokens": 1,
     "budgetkit.vocab.name_quantity": 2,
     "budgetkit.vocab.values": 11,

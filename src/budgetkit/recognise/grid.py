@@ -54,11 +54,11 @@ from pathlib import Path
 from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Document, Row
 from budgetkit.model.fields import read_metadata
+from budgetkit.recognise.compose import _compose
 from budgetkit.recognise.header import read_header
 from budgetkit.recognise.packed_cells import recognise_packed
 from budgetkit.recognise.tables import (
     Recognised,
-    _compose,
     _cut_header,
     _finish_amounts,
     _outside_reason,
