@@ -49,6 +49,8 @@ def _comparator_once(areas: list[tuple[str | None, str]], n: int
                      ) -> tuple[str | None, list[tuple[str | None, str]]]:
     """The comparator glued to the first area's target alone (``≤100%100%``), cut off it; else ``None``.
 
+    Reading rule ``areas.comparator-once``.
+
     Examples:
         >>> _comparator_once([("a", ""), ("b", "≥11")], 2)
         ('≥', [('a', ''), ('b', '11')])
@@ -58,14 +60,18 @@ def _comparator_once(areas: list[tuple[str | None, str]], n: int
     printed = [v for _, v in areas if v]
     glued = next((c for c in sorted(_COMPARATORS, key=len, reverse=True) if printed and printed[0].startswith(c)),
                  None)
-    if not glued or len(printed) >= n + 1 or any(v.startswith(_COMPARATORS) for v in printed[1:]):
+    if not glued or len(printed) >= n + 1 or any(v.startswith(_COMPARATORS) for v in printed[1:]) \
+            or not rules.enabled("areas.comparator-once"):
         return None, areas
     first = next(k for k, (_, v) in enumerate(areas) if v)
     return glued, [(a, v[len(glued) :] if k == first else v) for k, (a, v) in enumerate(areas)]
 
 
 def _area_pairs(names: Sequence[str | None], printed: Sequence[str]) -> list[tuple[str | None, str]] | None:
-    """Each area with its value: one printed under each, else cut from the values run together; else ``None``."""
+    """Each area with its value: one printed under each, else cut from the values run together; else ``None``.
+
+    Reading rules ``areas.cut-run-together``, ``areas.one-digit-each``.
+    """
     if len(printed) == len(names):
         return list(zip(names, printed, strict=True))
     joined = "".join(printed)
@@ -78,7 +84,11 @@ def _area_pairs(names: Sequence[str | None], printed: Sequence[str]) -> list[tup
 
 
 def _opened(v: str, nature: str | None) -> str:
-    """``v`` opened by the comparator printed once for all areas (unless it prints its own)."""
-    if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS):
+    """``v`` opened by the comparator printed once for all areas (unless it prints its own).
+
+    Reading rule ``areas.comparator-for-all``.
+    """
+    if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS) \
+            and rules.enabled("areas.comparator-for-all"):
         return nature + v
     return v

@@ -70,7 +70,10 @@ def read_columns(body: list[Tok], areas: Sequence[str], used: set[int]
 
 
 def _columns_at(toks: Sequence[Tok], i: int, cols: Sequence[Col], areas: Sequence[str]) -> list[Col] | None:
-    """The columns header cell ``toks[i]`` prints (``[]``: none); ``None`` where the header ended before it."""
+    """The columns header cell ``toks[i]`` prints (``[]``: none); ``None`` where the header ended before it.
+
+    Reading rule ``columns.area-names-cut``.
+    """
     tok = toks[i]
     term = tok.role("column")
     if term is not None and tok.role("level1", "level2") is None:
@@ -83,7 +86,7 @@ def _columns_at(toks: Sequence[Tok], i: int, cols: Sequence[Col], areas: Sequenc
     if cols and tok.match is None and tok.text and _names_follow(cols):
         # (after the name column and no value column: place names run together, one target column each)
         names = _area_names(tok.text, areas)
-        if names and (cols[-1][0] in _AREA_ROLES or len(names) > 1):
+        if names and (cols[-1][0] in _AREA_ROLES or len(names) > 1) and rules.enabled("columns.area-names-cut"):
             return [("area_value", n, n) for n in names]
     if not tok.text and cols:
         return []
@@ -91,7 +94,10 @@ def _columns_at(toks: Sequence[Tok], i: int, cols: Sequence[Col], areas: Sequenc
 
 
 def _area_head(tok: Tok, after: Tok | None, cols: Sequence[Col]) -> bool:
-    """Whether ``tok`` is a place name heading a target column of its own (no 区域目标值 over the areas)."""
+    """Whether ``tok`` is a place name heading a target column of its own (no 区域目标值 over the areas).
+
+    Reading rule ``columns.place-names-as-areas``.
+    """
     return bool(cols) and not any(c[0] == "area_values" for c in cols) and _is_place(tok) and (
         cols[-1][0] == "area_value" or after is not None and _is_place(after)) \
         and rules.enabled("columns.place-names-as-areas")
@@ -105,6 +111,8 @@ def _names_follow(cols: Sequence[Col]) -> bool:
 
 def _value_group_first(cols: list[Col]) -> list[Col]:
     """The columns of a two-row header printing the value group first, the second row's in place of its value.
+
+    Reading rule ``columns.value-group-first``.
 
     (年度指标值 | 实际完成值 | 分值 | 得分 on the first row, 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 |
     度量单位 on the second: the second row's columns take the place of the first row's value column.)
@@ -121,7 +129,10 @@ def _value_group_first(cols: list[Col]) -> list[Col]:
 
 
 def _value_subcolumns(cols: list[Col]) -> list[Col]:
-    """The columns with value sub-columns on a second header row in place of the value column above them."""
+    """The columns with value sub-columns on a second header row in place of the value column above them.
+
+    Reading rule ``columns.value-subcolumns``.
+    """
     roles = [c[0] for c in cols]
     if roles.count("value") > 1 and roles.count("indicator") == 1:
         first_v = roles.index("value")
@@ -133,7 +144,10 @@ def _value_subcolumns(cols: list[Col]) -> list[Col]:
 
 
 def _with_levels(cols: list[Col]) -> list[Col]:
-    """The columns with the level, name and value columns the header leaves out (printing nothing)."""
+    """The columns with the level, name and value columns the header leaves out (printing nothing).
+
+    Reading rule ``levels.level2-word-as-name``.
+    """
     roles = [c[0] for c in cols]
     two_labels = "level2" not in roles and "level1" in roles and "indicator" in roles \
         and roles.index("indicator") == roles.index("level1") + 1
@@ -155,6 +169,8 @@ def _opens_long_term(tok: Tok) -> bool:
 def _annual_rows(body: list[Tok], roles: Sequence[str], long_term: bool, used: set[int], reported: list,
                  pid: str) -> list[Tok]:
     """The tokens of the annual rows, a repeated header and long-term blocks set apart.
+
+    Reading rules ``rows.long-term-apart``, ``rows.repeated-header``.
 
     Column labels printed again (a new page, or a header over the annual block) and section headings are
     structure; the rows of a block of long-term indicators (``long_term``: the section opens with one) are

@@ -54,7 +54,10 @@ def _compose(by_role: dict[str, str], order: Sequence[str] = ()) -> dict[str, st
 
 
 def _with_comparator(key: str, v: str, nature: str | None, by_role: dict[str, str]) -> str:
-    """``v`` opened by the comparator printed apart: a 指标性质 sign, else (the target) a direction word."""
+    """``v`` opened by the comparator printed apart: a 指标性质 sign, else (the target) a direction word.
+
+    Reading rules ``value.compose-comparator-cell``, ``value.compose-direction-word``.
+    """
     if key == "value_actual":  # what happened has no comparator: 指标性质 is the target's
         return v
     if nature and _COMPARATOR_ONLY_RE.match(nature) and not v.startswith(_COMPARATORS) \
@@ -67,7 +70,10 @@ def _with_comparator(key: str, v: str, nature: str | None, by_role: dict[str, st
 
 
 def _with_unit(v: str, unit: str | None) -> str:
-    """``v`` closed by the unit printed in its own cell, where it ends on a digit and not on the unit."""
+    """``v`` closed by the unit printed in its own cell, where it ends on a digit and not on the unit.
+
+    Reading rule ``value.compose-unit-cell``.
+    """
     if unit and v[-1].isdigit() and not v.endswith(unit) and rules.enabled("value.compose-unit-cell"):
         return v + unit
     return v

@@ -41,6 +41,8 @@ def carry_down(rows: Sequence[tuple[dict[str, str], dict[str, tuple[int, int]]]]
                ) -> tuple[list[tuple[Label, Label]], PrintedAt]:
     """Each row's ``(level 1, level 2)`` carried down from the labels printed above it, and where those are.
 
+    Reading rule ``levels.same-label-keeps-level2``.
+
     ``rows`` give each row's text by role and the first and last line of its cells by role. A new level 1
     clears the level 2 (the same label printed again mid-block keeps it); a level 2 files its rows under the
     level 1 its vocabulary parent names (:func:`_regrouped`).
@@ -78,6 +80,8 @@ def _label(printed: str, role: str):
 def _centre_levels(records: list[dict], row_of: Sequence[int], row_lines: Sequence[tuple[int, int]],
                    printed_at: PrintedAt, halves: bool = True) -> None:
     """Give each row the level label of the block it is in, where labels are printed at their block's middle.
+
+    Reading rule ``levels.centred-blocks``.
 
     Text extracted line by line from a PDF prints a merged level cell at the
     vertical middle of its block: on its middle row's line, or between the two
@@ -194,6 +198,8 @@ def _blocks_up(middles: Sequence[float], n: int) -> list[tuple[int, int]] | None
 def _backfill_level1(rows: list[dict]) -> None:
     """Give rows above the first level-1 label that label, where their level 2 belongs under it.
 
+    Reading rule ``levels.backfill-level1``.
+
     A merged level-1 cell printed in the middle row of its block (PDF and web text
     do this) leaves the rows above it without a level 1.
 
@@ -225,6 +231,8 @@ def _parent(level2_printed: str | None) -> str | None:
 
 def _regrouped(level1: str | None, level2_term) -> str | None:
     """The level 1 of a row: its level-2 term's parent where that names a level 1, else ``level1``.
+
+    Reading rule ``levels.regroup-by-parent``.
 
     服务对象满意度 printed under 效益指标 belongs to 满意度指标.
     """

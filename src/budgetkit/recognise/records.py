@@ -194,10 +194,15 @@ class _Reading:
         return self._entry(cells, levels, name, last)
 
     def _entry(self, cells: _RowCells, levels: tuple[Label, Label], name: str, last: bool) -> _Entry | None:
+        """The entry of a row with a name: its values composed, its confidence; ``None`` when it is reported.
+
+        Reading rule ``value.comparator-alone-is-no-value``.
+        """
         areas = [(self.schema[c].area, cells.text[c]) for c in sorted(cells.text) if self.roles[c] == "area_value"]
         values = _compose(cells.by_role, self.roles)
         value = values.get("value")
-        if value is not None and (is_placeholder(value) or _COMPARATOR_ONLY_RE.match(value)):
+        if value is not None and (is_placeholder(value) or _COMPARATOR_ONLY_RE.match(value)
+                                  and rules.enabled("value.comparator-alone-is-no-value")):
             value = None  # left unfilled, or cut after its comparator
         confidence, reasons = row_confidence(cells.joins, ambiguous(cells.row, self.schema), cells.toks,
                                              [levels[0][1], levels[1][1]], self.low_reasons)
@@ -216,7 +221,10 @@ class _Reading:
         return _Entry(base, value, confidence, reasons, at)
 
     def _cut_at_end(self, row: Row) -> str | None:
-        """Why the file's last row may go on past the file's end (its value's end not printed), else ``None``."""
+        """Why the file's last row may go on past the file's end (its value's end not printed), else ``None``.
+
+        Reading rule ``rows.cut-at-file-end``.
+        """
         if self.cut_at_end is None:
             return None
         unit, col, _ = row.units[-1]
