@@ -83,6 +83,35 @@ def table_keys(folders) -> list[tuple[str, dict]]:
     return [(n, k) for n, k in out if not k.get("no_table") and k.get("projects")]
 
 
+def sample(cases: list, n: int) -> list:
+    """At most ``n`` cases spread over the list (the machine is small; every family keeps several keys)."""
+    step = max(1, len(cases) // n)
+    return cases[::step][:n]
+
+
+def block_labels(indicators):
+    """``(level1, level2, row)`` of each row of a key, each label printed once, on the first row of its block."""
+    last = (None, None)
+    for r in indicators:
+        l1 = r["level1"] if r["level1"] != last[0] else ""
+        l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
+        last = (r["level1"], r["level2"])
+        yield l1, l2, r
+
+
+#: The keys of real self-evaluations (自评表) under ``../shared``.
+SELF_EVALUATIONS = (
+    "corpus/text/A17_guangxi-feiyi-ziping-2021.expected.json",
+    "corpus/text/B15_qingshen-fagai-gongzi-zipingbiao-2023.expected.json",
+    "incoming/text/A16_putuo-tiyu-ziping-2022.expected.json",
+    "incoming/text/A18_bayannaoer-ziranziyuan-ziping-2024.expected.json",
+    "incoming/text/B14_yongde-minglang-yingyang-zipingbiao-2022.expected.json",
+    "incoming/text/B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019.expected.json",
+    "realfiles/volumes/calinchow-del__renwu__政府办公厅_2026年部门预算.pdf.expected.json",
+    "realfiles/volumes/calinchow-del__renwu__017_福州__信访局_国家信访局2024年度部门决算公开.pdf.expected.json",
+)
+
+
 def seed_key() -> dict:
     """The seed's tables as a key, from its golden files (checked against the source by hand)."""
     def rows(name: str) -> list[dict]:

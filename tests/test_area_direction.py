@@ -29,7 +29,7 @@ from budgetkit.vocab.values import load_units
 from budgetkit.vocab.vocabulary import find_terms, lookup
 from grid_families import write_html, write_xlsx
 from pdfmaker import Indicator, Project, make_pdf
-from render import SHARED, Box, load_tool, table_keys
+from render import SHARED, Box, load_tool, sample, table_keys
 from test_metamorphic import print_rows
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -167,15 +167,10 @@ _CASES = [(n, k) for n, key in _keys() for areas in AREAS if (k := area_key(key,
 FORMATS = ["flattened", "restated", "lines", "pipe", "pdf", "xlsx", "html"]
 
 
-def _sample(cases: list, n: int) -> list:
-    step = max(1, len(cases) // n)
-    return cases[::step][:n]
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name,key", [
     pytest.param(n, k, id=f"area-columns-after-a-direction-{len(k['projects'][0]['areas'])}-{n[:24]}")
-    for n, k in _sample(_CASES, 8)])
+    for n, k in sample(_CASES, 8)])
 def test_area_targets_after_a_direction_column(tmp_path, fmt, name, key):
     if fmt == "pdf" and len(key["projects"][0]["areas"]) > 2:
         pytest.skip("tests/pdfmaker.py draws at most three columns after the name: 指标方向 and two areas")

@@ -15,20 +15,11 @@ import pytest
 from pdfplumber.table import Table
 
 from budgetkit.read.cell_overflow import cell_texts
+from render import SELF_EVALUATIONS
 
 GLYPH = 7.2  # pt, one CJK glyph (宁德: 7.2 pt text)
 PAD = 1.6  # pt, the gap before a cell's own text
 
-SELF_EVALUATIONS = (
-    "corpus/text/A17_guangxi-feiyi-ziping-2021.expected.json",
-    "corpus/text/B15_qingshen-fagai-gongzi-zipingbiao-2023.expected.json",
-    "incoming/text/A16_putuo-tiyu-ziping-2022.expected.json",
-    "incoming/text/A18_bayannaoer-ziranziyuan-ziping-2024.expected.json",
-    "incoming/text/B14_yongde-minglang-yingyang-zipingbiao-2022.expected.json",
-    "incoming/text/B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019.expected.json",
-    "realfiles/volumes/calinchow-del__renwu__政府办公厅_2026年部门预算.pdf.expected.json",
-    "realfiles/volumes/calinchow-del__renwu__017_福州__信访局_国家信访局2024年度部门决算公开.pdf.expected.json",
-)
 
 
 def _shared() -> Path | None:

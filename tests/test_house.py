@@ -56,9 +56,7 @@ LAZY = {
     "budgetkit.recognise.align": 2,
     "budgetkit.analyse.audit": 1,
     "budgetkit.scale.batch": 4,
-    "budgetkit.build.build": 21,
     "budgetkit.cli": 8,
-    "budgetkit.scale.dataset": 10,
     "budgetkit.project.fingerprint": 1,
     "budgetkit.report.fonts": 1,
     "budgetkit.recognise.grid": 12,
@@ -79,10 +77,8 @@ LAZY = {
     "budgetkit.report.codes": 1,
     "budgetkit.report.failures": 2,
     "budgetkit.report.render": 3,
-    "budgetkit.report.site": 4,
     "budgetkit.report.summarize": 2,
     "budgetkit.project.stage": 1,
-    "budgetkit.build.steps": 2,
     "budgetkit.vocab.vocabulary": 2,
 }
 
@@ -111,9 +107,9 @@ CJK = {
     "budgetkit.scale.synthetic": 1,
     "budgetkit.segment.tokens": 9,
     "budgetkit.vocab.amounts": 1,
+    "budgetkit.vocab.deadlines": 13,
     "budgetkit.vocab.name_quantity": 2,
     "budgetkit.vocab.units": 2,
-    "budgetkit.vocab.values": 65,
     "budgetkit.vocab.vocabulary": 6,
 }
 
@@ -128,8 +124,9 @@ COMPARATORS = {
     "budgetkit.recognise.compose": 6,  # the comparators a target opens with, moved from tables
     "budgetkit.recognise.grid": 2,
     "budgetkit.segment.tokens": 1,
+    "budgetkit.vocab.deadlines": 3,
     "budgetkit.vocab.name_quantity": 2,
-    "budgetkit.vocab.values": 11,
+    "budgetkit.vocab.values": 8,
 }
 
 _CJK_RE = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")

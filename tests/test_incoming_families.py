@@ -32,7 +32,7 @@ from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
 from budgetkit.vocab.vocabulary import find_terms
-from render import SHARED, _amount, load_tool, table_keys  # noqa: E402  (tests/ is on the path)
+from render import SHARED, _amount, block_labels, load_tool, table_keys  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"
 FOLDERS = [SHARED / "corpus", SHARED / "incoming", SHARED / "realfiles" / "volumes"]
@@ -188,11 +188,7 @@ def render_notice(key: dict, head: str, flattened: bool) -> str:
                ["2", "某某委", "某某设计推广周", rest], ["合计", _amount(total)]]
     table = [["附件2项目绩效目标表"], ["主管部门:", "某某局", "资金总额:", _amount(total)],
              ["总体目标", "目标1:完成年度任务"], ["一级指标", "二级指标", "三级指标", "指标值"]]
-    last = (None, None)
-    for r in p["indicators"]:
-        l1 = r["level1"] if r["level1"] != last[0] else ""
-        l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
-        last = (r["level1"], r["level2"])
+    for l1, l2, r in block_labels(p["indicators"]):
         table.append([c for c in (l1, l2, _nfkc(r["name"]), _nfkc(r["value"])) if c])
     if flattened:  # the page goes on after the table (its last row is not cut)
         return "".join(notice) + "".join("".join(row) for row in listing + table) + "注:本表由某某局填报。"
@@ -308,11 +304,7 @@ def render_word_values(key: dict, flattened: bool) -> str:
     for p in key["projects"]:
         lines += ["省级部门预算项目支出绩效目标表(2023年度)", f"项目名称{p['name']}", "主管部门某某市文化和旅游局",
                   "项目实施单位某某市博物馆", "一级指标二级指标三级指标指标值"]
-        last = (None, None)
-        for r in p["indicators"]:
-            l1 = r["level1"] if r["level1"] != last[0] else ""
-            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
-            last = (r["level1"], r["level2"])
+        for l1, l2, r in block_labels(p["indicators"]):
             lines.append(f"{l1}{l2}{_nfkc(r['name'])}{_nfkc(r['value'])}")
         lines.append("注:本表由某某局填报。")
     return ("".join(lines) if flattened else "\n".join(lines)) + "\n"

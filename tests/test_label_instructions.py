@@ -8,7 +8,6 @@ the separator styles real pages use and as a web page; every key must read as it
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ import pytest
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import SHARED, load_tool, render_html
+from render import SHARED, load_tool, render_html, sample, table_keys
 from test_metamorphic import render_text
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -29,13 +28,8 @@ INSTRUCTIONS = ["(包含数字及文字描述)", "(请按实际情况填写)", "
 
 
 def _keys() -> list[tuple[str, dict]]:
-    out = []
-    for folder in FOLDERS:
-        if folder.is_dir():
-            out += [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
-                    for p in sorted(folder.rglob("*.expected.json"))]
     # the plain shape: one value column, no areas, no actuals (the renderers print those otherwise)
-    return [(n, k) for n, k in out if not k.get("no_table") and k.get("projects") and not any(
+    return [(n, k) for n, k in table_keys(FOLDERS) if not any(
         i.get("area") or "actual" in i for p in k["projects"] for i in p.get("indicators", []))]
 
 
@@ -53,12 +47,7 @@ def _score(key: dict, path: Path, tmp_path: Path, folder: str) -> float:
     return score_doc(key, tmp_path / folder)[0]
 
 
-def _sample(cases: list, n: int) -> list:
-    step = max(1, len(cases) // n)
-    return cases[::step][:n]
-
-
-_CASES = _sample(_keys(), 8)
+_CASES = sample(_keys(), 8)
 
 
 @pytest.mark.parametrize("instruction", INSTRUCTIONS)

@@ -25,6 +25,7 @@ from budgetkit.analyse.reconcile import (
     unit_dimension,
 )
 from budgetkit.errors import BudgetkitError, ReconciliationError
+from budgetkit.model.fields import columns
 
 SOURCE = "nx-federation-of-trade-unions-2025-project-performance-targets.txt"
 STEM = SOURCE.removesuffix(".txt")
@@ -442,9 +443,9 @@ def test_seed_goal_components(seed_result, number, goal_wan):
 
 def test_output_contract(seed_result):
     result = reconcile_costs(projects_frame([1, 2]), indicators_frame([1, 2]))
-    assert list(result.columns) == list(RECONCILE_COLUMNS)
+    assert list(result.columns) == list(RECONCILE_COLUMNS) == columns("costs")  # the field dictionary's, in order
     assert {str(result[c].dtype) for c in ("project_id", "status", "method", "explanation_zh")} == {"str"}
-    assert result["n_terms"].dtype == "int64"
+    assert result["n_terms"].dtype == "Int64"  # fields.csv: int, the nullable integer of every table
     assert set(seed_result["status"]) <= set(STATUSES)
     assert list(seed_result.index) == [pid(n) for n in SEED]
 

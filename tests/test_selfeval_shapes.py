@@ -25,17 +25,8 @@ from budgetkit.analyse.run import analyse_file
 from budgetkit.parse import parse_file, parse_lines
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.vocab.vocabulary import lookup
+from render import SELF_EVALUATIONS
 
-SELF_EVALUATIONS = (
-    "corpus/text/A17_guangxi-feiyi-ziping-2021.expected.json",
-    "corpus/text/B15_qingshen-fagai-gongzi-zipingbiao-2023.expected.json",
-    "incoming/text/A16_putuo-tiyu-ziping-2022.expected.json",
-    "incoming/text/A18_bayannaoer-ziranziyuan-ziping-2024.expected.json",
-    "incoming/text/B14_yongde-minglang-yingyang-zipingbiao-2022.expected.json",
-    "incoming/text/B16_suixi-minzheng-linshijiuzhu-zipingbiao-2019.expected.json",
-    "realfiles/volumes/calinchow-del__renwu__政府办公厅_2026年部门预算.pdf.expected.json",
-    "realfiles/volumes/calinchow-del__renwu__017_福州__信访局_国家信访局2024年度部门决算公开.pdf.expected.json",
-)
 #: Comparators as the 指标方向 column prints them in words.
 WORDS = {"≥": "大于等于", "≧": "大于等于", ">=": "大于等于", "≤": "小于等于", "≦": "小于等于", "<=": "小于等于",
          "=": "等于", "═": "等于"}

@@ -10,14 +10,12 @@ styles real pages use.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import SHARED, load_tool
+from render import SHARED, block_labels, load_tool, sample, table_keys
 from test_metamorphic import print_rows
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -27,12 +25,7 @@ pytestmark = pytest.mark.skipif(not SCORER.is_file(), reason=f"{SCORER} not foun
 
 
 def _keys() -> list[tuple[str, dict]]:
-    out = []
-    for folder in FOLDERS:
-        if folder.is_dir():
-            out += [(p.name.removesuffix(".expected.json"), json.loads(p.read_text(encoding="utf-8")))
-                    for p in sorted(folder.rglob("*.expected.json"))]
-    return out
+    return table_keys(FOLDERS)
 
 
 def source_key(key: dict) -> dict | None:
@@ -63,22 +56,13 @@ def render_text(key: dict, sep: str, own: float) -> list[str]:
                   f"       1、一般公共预算 {fiscal}", "       2、政府性基金 0.00", f"   (二)自有资金小计 {_amount(own)}",
                   f"       1、事业收入 {_amount(own)}", "   (三)其他收入 0.00", "", "总体", "目标", "年度目标", "完成年度任务。"]
         rows = [["一级指标", "二级指标", "三级指标", "指标值"]]
-        last = (None, None)
-        for r in p["indicators"]:
-            l1 = r["level1"] if r["level1"] != last[0] else ""
-            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
-            last = (r["level1"], r["level2"])
+        for l1, l2, r in block_labels(p["indicators"]):
             rows.append([l1, l2, r["name"], r["value"]])
         lines += ["绩效指标", *print_rows(rows, sep), ""]
     return lines
 
 
-def _sample(cases: list, n: int) -> list:
-    step = max(1, len(cases) // n)
-    return cases[::step][:n]
-
-
-_CASES = _sample([(n, k) for n, key in _keys() if (k := source_key(key))], 8)
+_CASES = sample([(n, k) for n, key in _keys() if (k := source_key(key))], 8)
 
 
 @pytest.mark.parametrize("own", [pytest.param(0.0, id="no-own-funds"), pytest.param(0.5, id="own-funds")])

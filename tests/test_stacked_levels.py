@@ -23,7 +23,7 @@ from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
 from budgetkit.vocab.vocabulary import lookup
 from pdfmaker import Indicator, Project, make_pdf
-from render import SHARED, load_tool, render_html, render_xlsx, table_keys
+from render import SHARED, block_labels, load_tool, render_html, render_xlsx, sample, table_keys
 from test_metamorphic import print_rows
 
 SCORER = SHARED / "tools/score_corpus.py"
@@ -99,11 +99,7 @@ def render_text(key: dict, sep: str) -> list[str]:
     lines: list[str] = []
     for p in key["projects"]:
         rows = [["项目名称", p["name"]], ["一级指标", "二级指标", "三级指标", "指标值"]]
-        last = (None, None)
-        for r in p["indicators"]:
-            l1 = r["level1"] if r["level1"] != last[0] else ""
-            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
-            last = (r["level1"], r["level2"])
+        for l1, l2, r in block_labels(p["indicators"]):
             rows.append([l1, l2, r["name"], r["value"]])
         lines += ["项目支出绩效目标表", *print_rows(rows, sep), ""]
     return lines
@@ -150,15 +146,9 @@ _REPEATED = [(n, k) for n, key in _keys() if (k := repeated_label_key(key))]
 FORMATS = ["lines", "pipe", "pdf", "xlsx", "html"]
 
 
-def _sample(cases: list, n: int) -> list:
-    """At most ``n`` cases spread over the list (the machine is small; every family keeps several keys)."""
-    step = max(1, len(cases) // n)
-    return cases[::step][:n]
-
-
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name,block,key", [pytest.param(n, b, k, id=f"block-label-above-level1-{b}-{n[:24]}")
-                                            for n, b, k in _sample(_BLOCK, 9)])
+                                            for n, b, k in sample(_BLOCK, 9)])
 def test_block_label_above_the_level1_labels(tmp_path, fmt, name, block, key):
     score, findings = _score(key, fmt, tmp_path)
     assert score == 1.0, "\n".join(findings)
@@ -166,7 +156,7 @@ def test_block_label_above_the_level1_labels(tmp_path, fmt, name, block, key):
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("name,key", [pytest.param(n, k, id=f"level1-repeated-as-level2-{n[:24]}")
-                                      for n, k in _sample(_REPEATED, 6)])
+                                      for n, k in sample(_REPEATED, 6)])
 def test_level1_label_repeated_as_its_level2(tmp_path, fmt, name, key):
     score, findings = _score(key, fmt, tmp_path)
     assert score == 1.0, "\n".join(findings)

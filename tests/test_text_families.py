@@ -40,7 +40,7 @@ from budgetkit.errors import BudgetkitError
 from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
 from budgetkit.vocab.vocabulary import lookup
-from render import SHARED, load_tool  # noqa: E402  (tests/ is on the path)
+from render import SHARED, block_labels, load_tool  # noqa: E402  (tests/ is on the path)
 
 SCORER = SHARED / "tools/score_corpus.py"
 INCOMING = SHARED / "incoming"
@@ -107,11 +107,7 @@ def render_run_together(key: dict) -> list[str]:
     lines: list[str] = []
     for p in key["projects"]:
         lines += ["项目支出绩效目标表", f"项目名称{p['name']}", "绩效指标一级指标二级指标三级指标指标值"]
-        last = (None, None)
-        for r in p["indicators"]:
-            l1 = r["level1"] if r["level1"] != last[0] else ""
-            l2 = r["level2"] if (r["level1"], r["level2"]) != last else ""
-            last = (r["level1"], r["level2"])
+        for l1, l2, r in block_labels(p["indicators"]):
             lines.append(f"{l1}{l2}{_nfkc(r['name'])}{_nfkc(r['value']).replace(' ', '')}")
         lines.append("")
     return lines

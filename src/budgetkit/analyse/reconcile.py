@@ -84,7 +84,7 @@ from budgetkit.analyse.pricing import (
 )
 from budgetkit.analyse.wan import as_text, fmt_num, format_wan, isnan, to_float
 from budgetkit.errors import ReconciliationError
-from budgetkit.model.tables import typed_frame
+from budgetkit.model.tables import typed_frame, typed_schema
 from budgetkit.vocab.units import UNIT_DIMENSIONS, unit_dimension, yuan_factor
 
 __all__ = [
@@ -118,49 +118,13 @@ logger = logging.getLogger(__name__)
 ANALYSIS_TOLERANCE_PCT: float = 5.0
 
 
-#: Output columns of :func:`reconcile_costs` and their dtypes.
-RECONCILE_COLUMNS: dict[str, str] = {
-    "project_id": "str",
-    "project": "str",
-    "implementing_unit": "str",
-    "implied_wan": "float64",
-    "budget_wan": "float64",
-    "basis": "str",
-    "gap_wan": "float64",
-    "gap_pct": "float64",
-    "status": "str",
-    "method": "str",
-    "explanation_zh": "str",
-    "explanation_en": "str",
-    "n_terms": "int64",
-    "unpriced_costs": "str",
-    "goal_wan": "float64",
-    "table_status": "str",
-    "terms": "str",
-}
+#: Output columns of :func:`reconcile_costs` and their dtypes: the ``costs`` table of ``metadata/fields.csv``.
+RECONCILE_COLUMNS: dict[str, str] = typed_schema("costs")
 
 
-#: Output columns of :func:`price_terms` and their dtypes.
-TERM_COLUMNS: dict[str, str] = {
-    "project_id": "str",
-    "term": "int64",
-    "method": "str",
-    "basis": "str",
-    "quantity_seq": "Int64",
-    "quantity_indicator": "str",
-    "quantity": "float64",
-    "quantity_unit": "str",
-    "multiplier_seq": "Int64",
-    "multiplier_indicator": "str",
-    "multiplier": "float64",
-    "multiplier_unit": "str",
-    "cost_seq": "Int64",
-    "cost_indicator": "str",
-    "cost_value": "str",
-    "unit_cost_yuan": "float64",
-    "subtotal_yuan": "float64",
-    "formula": "str",
-}
+#: Output columns of :func:`price_terms` and their dtypes: the ``terms`` table of ``metadata/fields.csv`` without
+#: the project's name and unit, which the year's build joins on (``build/steps.reconcile_year``).
+TERM_COLUMNS: dict[str, str] = typed_schema("terms", drop=("project", "implementing_unit"))
 
 
 _REQUIRED_INDICATOR_COLUMNS = (

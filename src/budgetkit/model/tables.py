@@ -77,6 +77,20 @@ def conform(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def typed_schema(table: str, drop: tuple[str, ...] = ()) -> dict[str, str]:
+    """``{column: pandas dtype}`` of ``table`` in the field dictionary (``metadata/fields.csv``).
+
+    For :func:`typed_frame`; ``drop`` leaves out columns another step adds.
+
+    Examples:
+        >>> typed_schema("costs")["n_terms"], typed_schema("costs")["gap_wan"]
+        ('Int64', 'float64')
+        >>> "project" in typed_schema("terms", drop=("project", "implementing_unit"))
+        False
+    """
+    return {name: _PANDAS_DTYPES[kind] for name, kind in dtypes(table).items() if name not in drop}
+
+
 def indicator_order(indicators: pd.DataFrame) -> np.ndarray:
     """Return the row positions that put ``indicators`` in reading order: by project, then ``seq``.
 

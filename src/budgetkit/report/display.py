@@ -36,14 +36,12 @@ Examples:
     >>> "&lt;b&gt;甲&lt;/b&gt;" in t.to_html() and "<b>甲" not in t.to_html()
     True
 """
-
 from __future__ import annotations
 
 import base64
 import csv
 import html
 import io
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -52,10 +50,12 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from budgetkit.model.csvsafe import escape_cell, escape_frame
+from budgetkit.model.csvsafe import escape_frame
 from budgetkit.model.fields import columns, load_fields, read_metadata
+from budgetkit.report.cell_text import csv_cell, format_number, format_value, width_class
 from budgetkit.report.codes import code_label, has_codes
 from budgetkit.report.readable import reader_text
+from budgetkit.report.rows import Rows, column_kind, is_missing, records_of
 
 __all__ = [
     "PAGE_ROWS",
@@ -79,136 +79,6 @@ PAGE_ROWS = 2000
 #: Rows a summarised table shows.
 PREVIEW_ROWS = 200
 
-
-_NA, _NAT = pd.NA, pd.NaT
-
-
-def _missing(value: object) -> bool:
-    """Whether a value is missing: ``None``, ``pd.NA``, ``NaT`` or NaN (a page asks once a cell: text first)."""
-    if value.__class__ is str:
-        return False
-    if value is None or value is _NA or value is _NAT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
-def _records(frame: pd.DataFrame) -> list[list]:
-    """The rows of ``frame`` as lists of Python values (ten times faster than ``itertuples`` on small frames)."""
-    return frame.to_numpy(dtype=object).tolist()
-
-
-def _kind(dtype: object) -> str:
-    """``int``, ``float`` or '' for a column's dtype: how its numbers show when the dictionary does not say."""
-    kind = getattr(dtype, "kind", "")
-    return "int" if kind in ("i", "u") else "float" if kind == "f" else ""
-
-
-@dataclass(frozen=True)
-class Rows:
-    """A table as plain Python values: column names, one sequence of values per row, each column's kind.
-
-    What a :class:`ReadingTable` is made of; pages made by the thousand give it these directly (slicing and
-    reading a small DataFrame costs more than writing its page).
-
-    Attributes:
-        columns: the column names.
-        records: the rows, each a sequence of values in the order of ``columns``.
-        kinds: per column ``int``, ``float`` or '' (see :func:`_kind`); empty: '' for every column.
-
-    Examples:
-        >>> rows = Rows.of(pd.DataFrame({"project": ["甲", "乙"], "indicator_count": [14, 3]}))
-        >>> rows.kinds, rows.column("indicator_count"), len(rows.select(["project"]).records[0])
-        (('', 'int'), [14, 3], 1)
-    """
-
-    columns: tuple[str, ...]
-    records: Sequence[Sequence[object]]
-    kinds: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, frame: pd.DataFrame) -> Rows:
-        """The rows of ``frame`` (its index left out)."""
-        return cls(tuple(frame.columns), _records(frame), tuple(_kind(t) for t in frame.dtypes))
-
-    @classmethod
-    def of_columns(cls, frame: pd.DataFrame) -> Rows:
-        """The rows of ``frame``, converted column by column (cheaper than :meth:`of` on wide frames)."""
-        values = [frame[c].tolist() for c in frame.columns]
-        return cls(tuple(frame.columns), list(zip(*values, strict=True)) if values else [()] * len(frame),
-                   tuple(_kind(t) for t in frame.dtypes))
-
-    def kind(self, k: int) -> str:
-        """The kind of column ``k``."""
-        return self.kinds[k] if self.kinds else ""
-
-    def column(self, name: str) -> list:
-        """The values of one column."""
-        k = self.columns.index(name)
-        return [record[k] for record in self.records]
-
-    def select(self, names: Sequence[str]) -> Rows:
-        """These columns, in this order."""
-        at = [self.columns.index(c) for c in names]
-        return Rows(tuple(names), [[record[k] for k in at] for record in self.records],
-                    tuple(self.kind(k) for k in at))
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-
-def _csv_cell(value: object) -> object:
-    """A value as pandas' ``to_csv`` writes it (missing blank, dates as YYYY-MM-DD), safe to open in a spreadsheet.
-
-    Text that a spreadsheet would run as a formula gets a leading tab (:mod:`budgetkit.model.csvsafe`).
-    """
-    if _missing(value):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    return escape_cell(value)
-
-
-def format_number(value: float, *, percent: bool = False) -> str:
-    """A number as a reader wants it: integers without ``.0``, up to four decimals, thousands separated.
-
-    Examples:
-        >>> format_number(200.0), format_number(2225.0), format_number(886.86), format_number(0.0136)
-        ('200', '2,225', '886.86', '0.0136')
-        >>> format_number(0.006766, percent=True), format_number(-12.345, percent=True)
-        ('0.0%', '-12.3%')
-    """
-    if percent:
-        return f"{value:.1f}%"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.4f}".rstrip("0").rstrip(".")
-
-
-def format_value(value: object, dtype: str = "", unit: str = "") -> str:
-    """One cell as shown: blank when missing, ints as ints, ``%`` units to one decimal, dates as YYYY-MM-DD.
-
-    Examples:
-        >>> format_value(float("nan"), "float"), format_value(3.0, "int"), format_value(2025, "int", "年")
-        ('', '3', '2025')
-        >>> format_value(pd.Timestamp("2025-12-31"), "date"), format_value("≥90%", "str")
-        ('2025-12-31', '≥90%')
-    """
-    if _missing(value):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.strftime("%Y-%m-%d")
-    if dtype == "int" or (isinstance(value, int) and not isinstance(value, bool)):
-        return str(int(value))
-    if isinstance(value, float):
-        return format_number(value, percent=unit == "%")
-    return str(value)
-
-
-def _width_class(longest: int, dtype: str) -> str:
-    """CSS class of a column by its longest text: numbers right-aligned, long text given room to wrap."""
-    if dtype in {"int", "float"}:
-        return "num"
-    return "w-s" if longest <= 8 else "w-m" if longest <= 30 else "w-l"
 
 
 @cache
@@ -260,7 +130,7 @@ class ReadingTable:
         """The values of the first ``limit`` rows (every row: ``None``); a long frame is not converted whole."""
         if isinstance(self.frame, Rows):
             return self.frame.records if limit is None else self.frame.records[:limit]
-        return _records(self.frame if limit is None else self.frame.head(limit))
+        return records_of(self.frame if limit is None else self.frame.head(limit))
 
     @cached_property
     def _columns(self) -> list[tuple[str, str, str, str, str]]:
@@ -269,7 +139,7 @@ class ReadingTable:
         if isinstance(self.frame, Rows):
             names, kinds = self.frame.columns, [self.frame.kind(k) for k in range(len(self.frame.columns))]
         else:
-            names, kinds = self.frame.columns, [_kind(t) for t in self.frame.dtypes]
+            names, kinds = self.frame.columns, [column_kind(t) for t in self.frame.dtypes]
         out = []
         for col, kind in zip(names, kinds, strict=True):
             spec = known.get(col, {})
@@ -297,7 +167,7 @@ class ReadingTable:
         for record in self._head(limit):
             row = []
             for (col, coded, dtype, unit), value in zip(cols, record, strict=True):
-                if _missing(value):
+                if is_missing(value):
                     row.append(("", None))
                 elif coded:
                     row.append((code_label(self.table, col, str(value)), None))
@@ -336,7 +206,7 @@ class ReadingTable:
         out = io.StringIO()  # a few rows (a project's page): the csv module, without pandas' set-up cost
         writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: a field holding \r or \n is quoted
         writer.writerow(headers)
-        writer.writerows([_csv_cell(v) for v in row] for row in self._head())
+        writer.writerows([csv_cell(v) for v in row] for row in self._head())
         return out.getvalue()
 
     def _full_link(self) -> str:
@@ -392,7 +262,7 @@ class ReadingTable:
                             f"the first {shown_rows} of {n} rows are shown; all of them are in the CSV</span>")
         cells = self._cells(shown_rows)
         widths = [
-            _width_class(max((len(row[k][0]) for row in cells), default=0), dtype)
+            width_class(max((len(row[k][0]) for row in cells), default=0), dtype)
             for k, (_, _, _, dtype, _) in enumerate(cols)
         ]
         known = _dictionary(self.table)
@@ -472,7 +342,7 @@ def record_table(row: Mapping[str, object], table: str, caption: str, name: str)
     hidden = reader_hidden(table)
     for col, spec in _dictionary(table).items():
         value = row.get(col)
-        if _missing(value) or value == "" or col in hidden:
+        if is_missing(value) or value == "" or col in hidden:
             continue
         unit = spec["unit"]
         zh = f"{spec['zh']}（{unit}）" if unit else spec["zh"]
@@ -517,7 +387,7 @@ def dictionary_table(
     if isinstance(frame, Rows):
         if len(frame):
             values = dict(zip(names, zip(*frame.records, strict=True), strict=True))
-            known = [c for c in known if any(not _missing(v) and v != "" for v in values[c])]
+            known = [c for c in known if any(not is_missing(v) and v != "" for v in values[c])]
         shown = frame.select(known)
     else:
         if len(frame):
@@ -529,7 +399,7 @@ def dictionary_table(
 
 
 def _holds_value(column: pd.Series) -> bool:
-    """Whether a column holds a value that is neither missing nor '' (as :func:`_missing`, over the whole column).
+    """Whether a column holds a value that is neither missing nor '' (as :func:`is_missing`, over the whole column).
 
     Examples:
         >>> _holds_value(pd.Series(["", None])), _holds_value(pd.Series([float("nan"), 0.0]))

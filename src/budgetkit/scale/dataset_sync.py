@@ -34,16 +34,15 @@ from budgetkit.errors import InputError
 from budgetkit.model.tables import Tables, read_frame, read_tables
 from budgetkit.project.fingerprint import file_digest
 from budgetkit.project.paths import ProjectPaths
-from budgetkit.scale.dataset import (
+from budgetkit.scale.dataset import write_partition, write_year_tables
+from budgetkit.scale.dataset_layout import (
     DATASET_DIR,
     FILE_TABLES,
     YEAR_TABLES,
-    _read_record,
-    _remove_partition,
-    _sources,
-    _write_record,
-    write_partition,
-    write_year_tables,
+    read_record,
+    remove_partition,
+    sources,
+    write_record,
 )
 
 __all__ = ["sync_year"]
@@ -82,20 +81,20 @@ def sync_year(paths: ProjectPaths, year: int) -> bool:
         return False
     tables = read_tables(processed)
     files = paths.disclosures(year)
-    record = _read_record(base, year)
+    record = read_record(base, year)
     read = set(tables.documents["source_file"]) if "source_file" in tables.documents else set()
     for path in files:
         if path.name not in read:
-            _remove_partition(base, year, path.stem)
+            remove_partition(base, year, path.stem)
             record.pop(path.stem, None)
             continue
         rows = write_partition(_of_file(tables, path.name), base, year, path.stem)
         record[path.stem] = {"file": path.name, "sha256": file_digest(path), "budgetkit": __version__,
                              "rows": rows}  # what `budgetkit dataset` checks each partition against
-    for stem in _sources(base, year) - {p.stem for p in files if p.stem in record}:
-        _remove_partition(base, year, stem)
+    for stem in sources(base, year) - {p.stem for p in files if p.stem in record}:
+        remove_partition(base, year, stem)
         record.pop(stem, None)
-    _write_record(base, year, record)
+    write_record(base, year, record)
     frames = {}
     for name in YEAR_TABLES:
         try:

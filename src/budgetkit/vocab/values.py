@@ -40,7 +40,6 @@ Examples:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 import re
@@ -51,8 +50,10 @@ from functools import cache, lru_cache
 import pandas as pd
 
 from budgetkit.errors import ParseError
+from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import normalize_text
 from budgetkit.vocab.comparators import role as comparator_role
+from budgetkit.vocab.deadlines import deadline_fields
 from budgetkit.vocab.units import load_units
 
 __all__ = [
@@ -82,56 +83,15 @@ PREFIX_OPS: dict[str, str] = dict(comparator_role("value_prefix"))
 #: Words after a number (and its unit) and the comparator they mean (role ``value_suffix``).
 SUFFIX_OPS: dict[str, str] = dict(comparator_role("value_suffix"))
 
-#: Qualifiers that put the number per something: 人均 6000元 is 6000 元 per 人.
-PER_QUALIFIERS = {
-    "人均": "人",
-    "户均": "户",
-    "年均": "年",
-    "每人": "人",
-    "每户": "户",
-    "每年": "年",
-    "每月": "月",
-    "每周": "周",
-    "每天": "天",
-    "每日": "天",
-    "每季度": "季度",
-    "每次": "次",
-}
+#: Qualifiers that put the number per something: 人均 6000元 is 6000 元 per 人 (``metadata/per_qualifiers.csv``).
+PER_QUALIFIERS: dict[str, str] = {row["word"]: row["per_unit"] for row in read_metadata("per_qualifiers")}
 
 #: Comparator signs as printed, to the canonical sign (role ``value_sign``: ``>=``, ``≧``, ``═`` typed for =, ``±``).
 _SIGNS: dict[str, str] = dict(comparator_role("value_sign"))
 
-#: Words that make a target vague (有所缓解, 逐步提高); the first found goes to ``qualifier``.
-VAGUE_WORDS = (
-    "有所",
-    "逐步",
-    "稳步",
-    "显著",
-    "明显",
-    "进一步",
-    "不断",
-    "持续",
-    "大幅",
-    "有效",
-    "较好",
-    "良好",
-    "优良",
-    "优等",
-    "得到",
-    "提高",
-    "提升",
-    "改善",
-    "增强",
-    "增加",
-    "加强",
-    "丰富",
-    "及时",
-    "按时",
-    "足额",
-    "保障",
-    "弘扬",
-    "促进",
-)
+#: Words that make a target vague (有所缓解, 逐步提高); the first found goes to ``qualifier``
+#: (``metadata/vague_words.csv``).
+VAGUE_WORDS: tuple[str, ...] = tuple(row["word"] for row in read_metadata("vague_words"))
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 _SIGN_RE = "|".join(re.escape(s) for s in sorted(_SIGNS, key=len, reverse=True))
@@ -191,94 +151,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"(?P<pre>{_PREFIX_RE}|{_SIGN_RE})?(?P<num>{_NUM})(?P<unit>{unit})?(?P<suf>{_SUFFIX_RE})?"
         ),
     }
-
-
-# -- deadlines ---------------------------------------------------------------------------------------
-
-_BEFORE = r"(?P<before>前|之前|以前|内|之内|为止)?"
-_DEADLINE_RES = (
-    # 2025年12月20日前
-    ("day", re.compile(rf"^(?P<y>\d{{4}})年(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_BEFORE}$")),
-    # 2025年1-12月, 2025年1月至12月
-    (
-        "range",
-        re.compile(
-            rf"^(?P<y>\d{{4}})年(?P<m0>\d{{1,2}})月?(?:-|—|~|至|到)(?P<m>\d{{1,2}})月(?P<part>底|末)?{_BEFORE}$"
-        ),
-    ),
-    # 2025年12月底前, 2025年12月, 2025年12月中旬
-    (
-        "month",
-        re.compile(
-            rf"^(?P<y>\d{{4}})年(?P<m>\d{{1,2}})月(?:份)?(?P<part>底|末|初|中|上旬|中旬|下旬)?{_BEFORE}$"
-        ),
-    ),
-    # 2025年底前, 2025年内, 2025年度
-    ("year", re.compile(rf"^(?P<y>\d{{4}})年(?:度)?(?P<part>底|末|内|年底|年内)?{_BEFORE}$")),
-    # 12月底前, 12月初 (the budget year)
-    (
-        "month_no_year",
-        re.compile(rf"^(?P<m>\d{{1,2}})月(?:份)?(?P<part>底|末|初|中|上旬|中旬|下旬)?{_BEFORE}$"),
-    ),
-    # 年底前, 本年度内, 当年
-    ("this_year", re.compile(rf"^(?:本|当|当年|本年)?(?:年度?)(?P<part>底|末|内)?{_BEFORE}$")),
-    # 2023.07-2024.01, 2024.1.1-2024.12.31, 2024-01至2024-12: a period given by dates, ending on its last
-    (
-        "dated_range",
-        re.compile(
-            r"^\d{4}[.\-/]\d{1,2}(?:[.\-/]\d{1,2})?(?:-|—|~|至|到)"
-            rf"(?P<y>\d{{4}})[.\-/](?P<m>\d{{1,2}})(?:[.\-/](?P<d>\d{{1,2}}))?{_BEFORE}$"
-        ),
-    ),
-    # 2024.12.31前, 2024-12-31: a date with dots or dashes
-    ("dated_day", re.compile(rf"^(?P<y>\d{{4}})[.\-/](?P<m>\d{{1,2}})[.\-/](?P<d>\d{{1,2}}){_BEFORE}$")),
-    # 每月20日前: recurring, no single date
-    ("monthly", re.compile(rf"^每(?:个)?月(?P<d>\d{{1,2}})[日号]{_BEFORE}$")),
-)
-
-#: Day of the month a part of a month stands for (底/末/下旬: the last day).
-_MONTH_PART_DAY = {"初": 10, "上旬": 10, "中": 20, "中旬": 20}
-
-
-def _month_day(year: int, month: int, part: str | None) -> dt.date:
-    last = calendar.monthrange(year, month)[1]
-    return dt.date(year, month, _MONTH_PART_DAY.get(part or "", last))
-
-
-def _parse_deadline(raw: str, s: str, year: int | None) -> IndicatorValue | None:
-    for shape, pattern in _DEADLINE_RES:
-        m = pattern.match(s)
-        if m is None:
-            continue
-        groups = m.groupdict()
-        before = groups.get("before")
-        op = (
-            "≤"
-            if before or shape in {"range", "dated_range"} or groups.get("part") in {"底", "末", "内", "年底", "年内"}
-            else "="
-        )
-        try:
-            if shape in {"day", "dated_day"} or shape == "dated_range" and m["d"]:
-                date = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
-            elif shape == "dated_range":
-                date = _month_day(int(m["y"]), int(m["m"]), None)
-            elif shape in {"range", "month"}:
-                date = _month_day(int(m["y"]), int(m["m"]), groups.get("part"))
-            elif shape == "year":
-                date, op = dt.date(int(m["y"]), 12, 31), "≤"
-            elif shape == "month_no_year":
-                date = _month_day(year, int(m["m"]), groups.get("part")) if year else None
-            elif shape == "this_year":
-                date, op = (dt.date(year, 12, 31) if year else None), "≤"
-            else:  # monthly
-                return IndicatorValue(
-                    raw, "deadline", op=op, qualifier="每月", num=float(m["d"]), unit="日", per_unit="月"
-                )
-        except ValueError:  # 2025年13月, 2月30日
-            logger.debug("not a calendar date: %r", raw)
-            return None
-        return IndicatorValue(raw, "deadline", op=op, deadline=date)
-    return None
 
 
 # -- numbers -----------------------------------------------------------------------------------------
@@ -437,7 +309,10 @@ def parse_indicator_value(text: str, year: int | None = None) -> IndicatorValue:
         ("～", "~"),
     ):
         s = s.replace(old, new)
-    return _parse_deadline(raw, s, year) or _parse_quantity(raw, s) or _parse_phrase(raw, s)
+    deadline = deadline_fields(raw, s, year)
+    if deadline is not None:
+        return IndicatorValue(raw, "deadline", **deadline)
+    return _parse_quantity(raw, s) or _parse_phrase(raw, s)
 
 
 _COLUMNS = ("op", "qualifier", "num", "unit", "per_unit", "kind", "deadline", "value_yuan")
@@ -454,8 +329,9 @@ def is_measurable(text: str) -> bool:
     return parse_indicator_value(text).kind in MEASURABLE_KINDS
 
 
-#: Words a value of words opens with (有所减轻, 明显改善): the vague words a target starts with, not the verbs.
-_WORD_VALUE_OPENINGS = VAGUE_WORDS[:9]
+#: Words a value of words opens with (有所减轻, 明显改善): the vague words a target starts with, not the verbs
+#: (``opens_value`` in ``metadata/vague_words.csv``).
+_WORD_VALUE_OPENINGS = tuple(row["word"] for row in read_metadata("vague_words") if row["opens_value"] == "1")
 
 
 @cache
