@@ -66,7 +66,6 @@ LAZY = {
     "budgetkit.read.ocr": 1,
     "budgetkit.read.text": 1,
     "budgetkit.read.xlsx": 8,
-    "budgetkit.recognise.tables": 2,
     "budgetkit.report.codes": 1,
     "budgetkit.report.failures": 2,
     "budgetkit.report.fonts": 1,
@@ -99,7 +98,7 @@ CJK = {
     "budgetkit.recognise.packed_cells": 1,  # the enumeration comma of a packed item (1、), structure rather than a word
     "budgetkit.recognise.regions": 2,
     "budgetkit.recognise.run_together": 1,
-    "budgetkit.recognise.tables": 3,
+    "budgetkit.recognise.tables": 2,
     "budgetkit.report.figure_base": 1,
     "budgetkit.report.params": 10,
     "budgetkit.report.quality_plots": 3,
@@ -123,9 +122,9 @@ COMPARATORS = {
     "budgetkit.analyse.rules101.checks": 1,
     "budgetkit.analyse.rules101.shapes": 4,
     "budgetkit.recognise.align_shapes": 2,
+    "budgetkit.recognise.compose": 6,  # the comparators a target opens with, moved from tables
     "budgetkit.recognise.grid_columns": 1,
     "budgetkit.recognise.grid_rows": 1,
-    "budgetkit.recognise.tables": 5,
     "budgetkit.segment.target_runs": 1,
     "budgetkit.segment.term_cuts": 1,
     "budgetkit.vocab.deadlines": 3,

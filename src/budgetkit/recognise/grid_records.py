@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Row
+from budgetkit.recognise.compose import _compose
 from budgetkit.recognise.grid_rows import (
     REORDERED,
     _column_text,
@@ -22,7 +23,6 @@ from budgetkit.recognise.grid_rows import (
     reordered_value,
     split_levels,
 )
-from budgetkit.recognise.tables import _compose
 
 logger = logging.getLogger(__name__)
 
