@@ -35,12 +35,44 @@ class GridTable:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def _repeated_header(rows: Sequence[Row], k: int, roles: dict[int, str]) -> int | None:
-    """Where the rows after the indicator header repeated at the top of the grid starting at ``k`` start."""
+def _new_fields(row: Row, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether ``row`` prints a header field and its value (项目名称 | 信访业务培训): a table's header block.
+
+    A header repeated at the top of a page never has one above it, unless it prints the table's own fields
+    again (``seen``: the texts of the table's header block and header rows); a row of column labels only
+    (单位(项目)名称 | 资金总额 | 绩效目标, the labels of a grid of many projects) is the header's, not a field.
+
+    Examples:
+        >>> from budgetkit.model.cells import Cell
+        >>> def row(*texts):
+        ...     return Row([Cell(t, 1, col=k) for k, t in enumerate(texts)], grid=1)
+        >>> _new_fields(row("项目名称", "信访业务培训"))
+        True
+        >>> _new_fields(row("项目名称", "信访业务培训"), seen=frozenset({"项目名称 信访业务培训"}))
+        False
+        >>> _new_fields(row("一级指标", "二级指标")), _new_fields(row("单位(项目)名称", "资金总额", "绩效目标"))
+        (False, False)
+    """
+    if " ".join(_texts(row)) in seen:
+        return False
+    terms = [lookup(c.text) for c in row.cells if c.text and not c.spanned]
+    field = any(m is not None and m.role("field") is not None and m.role("level1", "level2", "indicator") is None
+                for m in terms)
+    return field and any(m is None for m in terms)
+
+
+def _repeated_header(rows: Sequence[Row], k: int, roles: dict[int, str],
+                     seen: frozenset[str] = frozenset()) -> int | None:
+    """Where the rows after the indicator header repeated at the top of the grid starting at ``k`` start.
+
+    ``seen``: the texts of the table's header rows, which a page may print again above the header.
+    """
     grid = rows[k].grid
     for i in range(k, min(k + 4, len(rows))):
         if rows[i].grid != grid:
             return None
+        if _new_fields(rows[i], seen) and rules.enabled("grid.fields-open-a-table"):
+            return None  # 项目名称 … above the header: the next table's header block, no header repeated
         again = column_roles(rows[i])
         if again is not None:
             if {c: r for c, r in again.items() if not r.startswith(("field:", "goal:"))} != {
@@ -54,13 +86,14 @@ def _repeated_header(rows: Sequence[Row], k: int, roles: dict[int, str]) -> int 
 
 
 def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int,
-                  roles: dict[int, str] | None = None, heads: frozenset[str] = frozenset()) -> int | None:
+                  roles: dict[int, str] | None = None, heads: frozenset[str] = frozenset(),
+                  seen: frozenset[str] = frozenset()) -> int | None:
     """Where the section broken off at ``rows[j]`` (a row outside its grid) goes on, else ``None``.
 
     Between the two grid parts only short text outside any grid may stand (a page
     number, a running head, the table's own title and unit line printed again: ``heads``);
-    the next grid goes on when it opens with the indicator header repeated, or with a row
-    of the same columns that is no field or title row.
+    the next grid goes on when it opens with the indicator header repeated (under the table's own fields
+    printed again, ``seen``, if any), or with a row of the same columns that is no field or title row.
     """
     k = j
     while k < len(rows) and rows[k].grid is None:
@@ -71,7 +104,7 @@ def _continuation(rows: Sequence[Row], j: int, grid: int | None, ncols: int,
     if k >= len(rows) or rows[k].grid == grid or k - j > 6:
         return None
     nxt = rows[k]
-    if column_roles(nxt) is not None or (roles is not None and _repeated_header(rows, k, roles) is not None):
+    if column_roles(nxt) is not None or (roles is not None and _repeated_header(rows, k, roles, seen) is not None):
         return k
     if _field_row(nxt) or _is_end(nxt, {}):
         return None
@@ -182,14 +215,16 @@ class _Section:
         """Go on in the next grid where the section goes on over a page (:func:`_continuation`), else ``False``."""
         rows, j, roles = self.rows, self.j, self.table.roles
         heads = frozenset(" ".join(_texts(x)) for x in self.table.head if x.grid is None and x.cells)
-        k = _continuation(rows, j, self.grid, self.ncols, roles, heads)
+        seen = frozenset(" ".join(_texts(x)) for x in [*self.table.head, *self.table.header_rows]
+                         if x.grid is not None and x.cells)
+        k = _continuation(rows, j, self.grid, self.ncols, roles, heads, seen)
         if k is None or not rules.enabled("grid.continue-over-pages"):
             return False
         self.table.rows.extend(rows[j:k])  # reported as outside the table
         self.grid, self.j = rows[k].grid, k
         cols = max((c.col for c in rows[k].cells if c.col is not None), default=-1) + 1
         mapping = _column_map(roles, self.ncols, cols) if cols != self.ncols else None
-        again = _repeated_header(rows, k, roles)
+        again = _repeated_header(rows, k, roles, seen)
         if again is not None:
             self.table.header_rows.extend(rows[k:again])
             self.j = again
