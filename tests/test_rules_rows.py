@@ -35,7 +35,7 @@ import test_area_direction  # noqa: E402
 from budgetkit.model import rules
 from budgetkit.parse import parse_lines
 from budgetkit.vocab.vocabulary import find_terms
-from render import SHARED, table_keys  # noqa: E402
+from render import SHARED, sample, table_keys  # noqa: E402
 
 FOLDERS = [SHARED / "corpus", SHARED / "incoming", SHARED / "realfiles" / "volumes"]
 
@@ -184,7 +184,7 @@ def test_choice_answers_read_their_key(fmt):
     each reads once per area with the key's answer. The cases are those
     test_area_direction samples (on some others, three areas or more, a choice row is not read yet: a limit)."""
     wrong, found = [], 0
-    for name, key in test_area_direction._sample(test_area_direction._CASES, 8):
+    for name, key in sample(test_area_direction._CASES, 8):
         key = dict(key, projects=[dict(p, indicators=[r for r in p["indicators"]
                                                       if not re.fullmatch(r"\D*\d[\d.]+", r["value"])])
                                   for p in key["projects"]])
