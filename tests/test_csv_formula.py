@@ -180,7 +180,9 @@ def test_shared_scorer_reads_escaped_values_as_printed():
     pytest.param('引号"\r"', id="quote-and-carriage-return"),
 ])
 def test_a_line_end_inside_a_value_keeps_its_row(tmp_path, value):
-    frame = pd.DataFrame({"text": ["甲", value, "=100%"], "n": [1.0, None, -2.0]})
+    frame = pd.DataFrame({"text": ["甲", value, "=100%"], "n": [1.0, None, -2.0],
+                          "date": pd.to_datetime(["2025-12-31", None, "2024-01-01"]),
+                          "no_date": pd.to_datetime([None, None, None])})  # a date column all missing (A09)
     write_frames({"t": frame}, tmp_path)
     with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))

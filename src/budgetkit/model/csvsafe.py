@@ -138,7 +138,8 @@ def write_csv(frame: pd.DataFrame, path: str | Path, **options) -> None:
 def _holds_carriage_return(frame: pd.DataFrame) -> bool:
     for name in frame.columns:
         column = frame[name]
-        if not pd.api.types.is_numeric_dtype(column) and column.map(lambda v: isinstance(v, str) and "\r" in v).any():
+        if (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)) \
+                and any(isinstance(v, str) and "\r" in v for v in column):
             return True
     return False
 
