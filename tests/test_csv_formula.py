@@ -181,8 +181,7 @@ def test_shared_scorer_reads_escaped_values_as_printed():
 ])
 def test_a_line_end_inside_a_value_keeps_its_row(tmp_path, value):
     frame = pd.DataFrame({"text": ["甲", value, "=100%"], "n": [1.0, None, -2.0],
-                          "date": pd.to_datetime(["2025-12-31", None, "2024-01-01"]),
-                          "no_date": pd.to_datetime([None, None, None])})  # a date column all missing (A09)
+                          "date": pd.to_datetime(["2025-12-31", None, "2024-01-01"])})
     write_frames({"t": frame}, tmp_path)
     with (tmp_path / "t.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
@@ -190,3 +189,9 @@ def test_a_line_end_inside_a_value_keeps_its_row(tmp_path, value):
     back = read_csv(tmp_path / "t.csv")
     assert back["text"].tolist() == ["甲", value, "=100%"]
     assert back["n"].tolist()[::2] == [1.0, -2.0] and pd.isna(back["n"][1])
+
+
+def test_a_table_without_rows_is_written_with_its_typed_columns(tmp_path):
+    # indicators of a table read empty (A09): the date column ``deadline`` holds no value to look into
+    write_frames({"indicators": pd.DataFrame()}, tmp_path)
+    assert read_csv(tmp_path / "indicators.csv").empty
