@@ -21,12 +21,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from budgetkit.model.settings import setting
+
 __all__ = ["cell_texts", "overflows"]
 
 logger = logging.getLogger(__name__)
 
 #: How far (pt) a glyph may sit from its neighbour and still touch it, and from a rule and still share it.
-_TOUCH = 0.6
+_TOUCH = setting("pdf.touch")
 
 
 def _inside(char: dict, box: tuple) -> bool:

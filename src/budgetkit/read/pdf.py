@@ -57,6 +57,7 @@ from budgetkit.errors import InputError
 from budgetkit.model.cells import Document
 from budgetkit.model.lines import SourceLine
 from budgetkit.model.normalize import find_cid_artefacts, normalize_text
+from budgetkit.model.settings import setting
 from budgetkit.read.grid import RowWriter
 from budgetkit.read.pdf_tables import (
     TABLE_SETTINGS,
@@ -74,7 +75,7 @@ logger = logging.getLogger(__name__)
 
 
 #: A vertical gap above this fraction of the line height starts a new paragraph (outside tables).
-_PARAGRAPH_GAP = 0.5
+_PARAGRAPH_GAP = setting("pdf.paragraph-gap")
 #: Loggers of the PDF stack, set to ERROR while reading (pdfminer logs a warning per odd font).
 _QUIET_LOGGERS = ("pdfminer",)
 
@@ -328,7 +329,7 @@ def _document(p: Path, pages: list[list[PdfTable | PdfLine]], npages: int, table
 
 #: Text beside a table at a page break this short is a fragment of a row's label drawn past the rule (a
 #: wrapped label's tail under the last table, its head over the first), not text before or after the table.
-_FRAGMENT = 3
+_FRAGMENT = setting("pdf.fragment")
 
 
 def _last_table(items: list[PdfTable | PdfLine]) -> PdfTable | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from budgetkit.model.normalize import normalize_text
+from budgetkit.model.settings import setting
 from budgetkit.read.cell_overflow import cell_texts
 from budgetkit.read.grid import Placed
 
@@ -19,7 +20,7 @@ TABLE_SETTINGS: dict[str, Any] = {"vertical_strategy": "lines", "horizontal_stra
 
 
 #: Distance (pt) within which a rule counts as touching a cell side or a line end; columns of two parts match.
-TOL = 2.0
+TOL = setting("pdf.rule-tolerance")
 
 
 #: A line that is only a page number.

@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from budgetkit.model.settings import setting
 from budgetkit.recognise.align_costs import (
     BLANK_STARTS_ROW,
     FILLED,
@@ -359,7 +360,7 @@ def _backtrack(model: CostModel, units: Sequence[Unit], costs: Sequence[float], 
 
 
 #: Two placements of a row's cells whose costs are this close are both plausible.
-_AMBIGUOUS = 1.0
+_AMBIGUOUS = setting("align.ambiguous")
 
 
 def ambiguous(row: Row, schema: Sequence[Column]) -> bool:

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from budgetkit.model.settings import setting
 from budgetkit.recognise.align_shapes import SHAPES, TARGET_SHAPES, WORD_SHAPES
 from budgetkit.segment.tokens import BLANK, BREAK, LINE, PIECE, SAME
 
@@ -36,7 +37,7 @@ _STARTS = ("section", "level1", "level2", "indicator", "level2_lt", "indicator_l
 SKIP_COST = {"indicator": 4.0, "value": 2.5, "indicator_lt": 1.0}
 
 #: What a row with a name and no value costs.
-_MISSING_VALUE = 2.5
+_MISSING_VALUE = setting("align.missing-value")
 _VALUE_COSTS = {"meas": 0.0, "num": 0.0, "qual": 0.0, "text": 0.4, "expl": 1.0, "std": 2.0, "unit": 2.0,
                 "op": 1.5, "vtype": 3.0, "l1": 5.0, "l2": 5.0, "l12": 5.0, "label?": 1.0, "col": 4.0,
                 "blank": 1.5, "sec": 9.0}
@@ -79,28 +80,28 @@ _DEFAULT_COST = {"section": 9.0, "level1": 9.0, "level2": 9.0, "level2_lt": 9.0,
 #: What starting a new row costs after each kind of gap.
 NEW_ROW = {PIECE: 6.0, SAME: 5.0, LINE: 0.6, BLANK: 0.3, BREAK: 0.0}
 #: A new row inside a line of many space-parted cells (a table flattened to one line).
-NEW_ROW_IN_RUN = 1.0
+NEW_ROW_IN_RUN = setting("align.new-row-in-run")
 #: Pieces a line holds to be a run of cells rather than one row.
-MANY_PIECES = 6
+MANY_PIECES = setting("align.many-pieces")
 #: What going on in the same row costs after each kind of gap (a piece cut from its cell costs a little).
 SAME_ROW = {PIECE: 0.6, SAME: 0.0, LINE: 0.0, BLANK: 0.3, BREAK: 5.0}
 #: A row with a value and no name.
-_MISSING_NAME = 4.0
+_MISSING_NAME = setting("align.missing-name")
 #: What a section ending on a row of level labels only costs.
-_ENDS_ON_LABELS = 3.0
+_ENDS_ON_LABELS = setting("align.ends-on-labels")
 #: A row of level labels only (the labels of an empty block): possible, but less likely than labels over rows.
-_LABELS_ONLY = 0.5
+_LABELS_ONLY = setting("align.labels-only")
 #: What a new row costs right after a lone value fragment as wide as the widest value: it was cut by its cell.
-FILLED = 3.0
+FILLED = setting("align.filled")
 #: What placing a fragment elsewhere costs when it plainly continues the cell above (``求``, ``和获得感``).
-_CONTINUES = 2.0
+_CONTINUES = setting("align.continues")
 #: The columns of a long-term group beside the annual one (see :func:`budgetkit.recognise.align.make_schema`).
 _LONG_TERM_SIDE = frozenset({"level2_lt", "indicator_lt", "value_long_term"})
 #: What a row ending in the long-term group costs, with no annual name: the annual side is the one filled.
-_LONG_TERM_ONLY = 1.0
+_LONG_TERM_ONLY = setting("align.long-term-only")
 #: What a row starting with an empty cell costs where cells stand one per paragraph: a merged cell is printed
 #: once, so an empty cell printed is one of a row's own columns, left blank, more likely than a row's start.
-BLANK_STARTS_ROW = 1.0
+BLANK_STARTS_ROW = setting("align.blank-starts-row")
 INF = math.inf
 
 

@@ -20,11 +20,12 @@ from functools import cache
 from budgetkit.model import rules
 from budgetkit.model.fields import read_metadata
 from budgetkit.model.normalize import is_wide
+from budgetkit.model.settings import setting
 
 #: The fewest characters of a name's closing words an explanation must restate to be cut there.
-MIN_RESTATED = 3
+MIN_RESTATED = setting("choices.min-restated")
 #: The fewest characters on each side of a restated cut.
-MIN_SIDE = 4
+MIN_SIDE = setting("choices.min-side")
 
 
 @cache

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from budgetkit.model import rules
 from budgetkit.model.cells import Cell, Row
+from budgetkit.model.settings import setting
 from budgetkit.recognise.attributes import split_attribute
 from budgetkit.recognise.grid_columns import _field_row, _words
 from budgetkit.recognise.grid_tables import GridTable
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 # --- records ----------------------------------------------------------------------------------------------
 
 #: Non-empty text rows outside any grid read with a table's header block (its title, its unit line).
-_HEAD_TEXT_ROWS = 4
+_HEAD_TEXT_ROWS = setting("grid.head-text-rows")
 
 
 def _head_start(rows: Sequence[Row], page: int | None, grid: int | None) -> int:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from budgetkit.model.settings import setting
 from budgetkit.recognise.header_labels import label_term
 from budgetkit.segment.tokens import Tok
 from budgetkit.vocab.amounts import parse_amount
@@ -85,7 +86,7 @@ def sub_col_name(term: Term, col: Term) -> str | None:
 
 
 #: How many cells after a row of money heads their amounts may start (the parts of a head printed between).
-_HEADS_REACH = 8
+_HEADS_REACH = setting("header.heads-reach")
 #: Why an amount of a money sub-table is read under the column head printed above it.
 HEAD_OVER_AMOUNTS = "amount read under the money column head above it"
 

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from budgetkit.model import rules
+from budgetkit.model.settings import setting
 from budgetkit.segment.tokens import Tok
 from budgetkit.vocab.amounts import parse_amount
 from budgetkit.vocab.vocabulary import find_terms, scan
@@ -37,7 +38,7 @@ _UNIT_LINE_RE = re.compile(r"单位\s*[:]\s*(?:万元|元|万)")
 #: Column labels that open an indicator section (not 分值, 权重: they also stand in money blocks).
 _SECTION_COLUMNS = frozenset({"level1", "level2", "indicator", "value"})
 #: How far back over cells printed above its name label a table reaches.
-_PRELUDE = 14
+_PRELUDE = setting("regions.prelude")
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from budgetkit.model import rules
+from budgetkit.model.settings import setting
 from budgetkit.segment.tokens import LINE, SAME, Tok
 from budgetkit.vocab.vocabulary import lookup
 
@@ -55,9 +56,9 @@ _NUMBER_RE = re.compile(r"^\d+(?:\.\d+)?$")
 #: A page number printed in the text layer (``-1-``).
 _PAGE_NUMBER_RE = re.compile(r"^-\s*\d+\s*-$")
 #: The longest cell of a value column in a value run (a target or an actual, not a sentence).
-_LONGEST_VALUE = 16
+_LONGEST_VALUE = setting("serialized.longest-value")
 #: A piece this short (one character, 率, 性) is the tail of a wrapped name, not a name.
-_TAIL = 1
+_TAIL = setting("serialized.tail")
 
 
 @dataclass

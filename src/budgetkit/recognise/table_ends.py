@@ -28,6 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from budgetkit.model import rules
+from budgetkit.model.settings import setting
 from budgetkit.recognise.align import Row
 from budgetkit.recognise.tick_boxes import box_count
 from budgetkit.segment.tokens import BLANK, LINE, PIECE, SAME, Tok
@@ -38,9 +39,9 @@ END_ROLES = ("boilerplate", "furniture")
 #: A cell this long holding this many structural terms is a page flattened to one line.
 RUN_TOGETHER = (80, 3)
 #: Blank lines that part a page from the next: a longer break than any between the rows of a table.
-_PAGE_BREAK_LINES = 2
+_PAGE_BREAK_LINES = setting("tables.page-break-lines")
 #: Boxes a form question prints at least (``优秀□ 良好□ 合格□``): no target prints so many.
-_FORM_OPTIONS = 3
+_FORM_OPTIONS = setting("tables.form-options")
 #: Blocks that may be glued to the last row of a flattened page: signature, note (注:), attachment (附件:), the
 #: next table's title.
 _GLUED_ENDS = ("boilerplate:signature", "boilerplate:note", "boilerplate:attachment", "title")

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from budgetkit.model.normalize import is_wide
+from budgetkit.model.settings import setting
 from budgetkit.segment.token_stream import LINE, PIECE, SAME, Tok
 from budgetkit.vocab.vocabulary import Found, Match, find_terms, lookup
 
@@ -56,7 +57,7 @@ def _labels_stand_apart(text: str, found: Sequence[Found]) -> bool:
 _MARKS = "*＊★☆"
 _MARKS_BEFORE_RE = re.compile(f"[{_MARKS}]+$")
 #: Where it has too few labels to tell, a cell with a space in this many characters is parted by its spaces.
-_CHARS_A_SPACE = 40
+_CHARS_A_SPACE = setting("segment.chars-a-space")
 
 
 #: The roles of the labels a header line may be made of.

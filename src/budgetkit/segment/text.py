@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 
 from budgetkit.model.cells import Cell, Row
 from budgetkit.model.normalize import display_width, is_wide
+from budgetkit.model.settings import setting
 from budgetkit.segment.tokens import join_text
 from budgetkit.vocab.values import is_measurable
 from budgetkit.vocab.vocabulary import PINYIN_RE
@@ -71,7 +72,7 @@ def _continue_row(rows: list[Row], cells: list[Cell]) -> bool:
 
 
 #: Most columns short of its column's end for a cell to count as filling it.
-_FULL_SLACK = 2
+_FULL_SLACK = setting("segment.full-slack")
 #: What NFKC makes of full-width punctuation: printed two columns wide, it now counts one.
 _FOLDED = frozenset(",:;!?()")
 

@@ -18,6 +18,7 @@ from functools import cache
 
 from budgetkit.model import rules
 from budgetkit.model.fields import read_metadata
+from budgetkit.model.settings import setting
 
 __all__ = ["cut_word_targets", "word_value_at", "word_value_tail", "word_values"]
 
@@ -39,9 +40,9 @@ def word_values() -> dict[str, tuple[str, ...]]:
 
 
 #: The longest value of words cut off a run-together row.
-_WORD_VALUE_MAX = 8
+_WORD_VALUE_MAX = setting("rows.word-value-max")
 #: The longest object after a verb opening a value of words (增加岗位).
-_VERB_OBJECT_MAX = 2
+_VERB_OBJECT_MAX = setting("rows.verb-object-max")
 
 
 def word_value_at(tail: str) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from budgetkit.model import rules
+from budgetkit.model.settings import setting
 from budgetkit.segment.token_stream import BLANK, LINE, OPEN_BRACKET_RE, PIECE, SAME, Tok, join_text
 from budgetkit.vocab.vocabulary import Match, is_prefix, lookup, match_key
 
@@ -15,7 +16,7 @@ _PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
 
 
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
-_LONGEST_LABEL = 40
+_LONGEST_LABEL = setting("segment.longest-label")
 
 
 def split_wrapped_tails(toks: Sequence[Tok]) -> list[Tok]:
