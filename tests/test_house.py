@@ -106,12 +106,10 @@ CJK = {
     "budgetkit.segment.enumerated": 1,
     "budgetkit.segment.term_cuts": 7,
     "budgetkit.segment.token_stream": 1,
-    "budgetkit.segment.wrapped_labels": 1,
-    "budgetkit.vocab.amounts": 1,
     "budgetkit.vocab.deadlines": 13,
     "budgetkit.vocab.name_quantity": 2,
     "budgetkit.vocab.units": 2,
-    "budgetkit.vocab.vocabulary": 6,
+    "budgetkit.vocab.vocabulary": 4,
 }
 
 #: String literals with a comparator sign, per module (the ratchet's ceiling).

@@ -27,18 +27,14 @@ Examples:
     ...
     budgetkit.errors.ParameterError: unknown reading rule (not in metadata/reading_rules.csv): 'no.such-rule'
 
-The table lists the main rules of ``recognise/tables.py``, ``recognise/grid.py``, ``recognise/header.py`` and
-``segment/tokens.py``; not yet listed (no id, no guard): the least-cost aligner's costs and joins
-(``recognise/align.py``: ``continues``, ``blanks_part_cells``, ``spaces_part_cells``, ``_classify``), where a
-region starts (``recognise/regions.py``: ``_prelude_start``, ``_header_only``, ``_entry_start``), the header's
-inner rules (``recognise/header.py``: ``read_header``, ``_split_by_ratio``, ``_read_entry``, ``_sentences``), packed
-cells (``recognise/packed_cells.py``), the grid's header block and title (``recognise/grid.py``: ``_head_start``,
-``_title``, ``_refine``, ``_level``'s short level words), the text segmenter (``segment/text.py``: pipes, quoted
-cells, ``_continue_row``, column layouts), the token cutter (``segment/tokens.py``: ``cut``, ``split_headings``),
-the value parser (``vocab/values.py``, ``vocab/name_quantity.py``), the readers' repairs (``read/``:
-``cell_overflow``, ``grid.cap_spans``, ``ocr``), and the passes added on 2026-12-07 while this table was made
-(``recognise/tiers.py``, ``pipe_grid.py``, ``entry_rows.py``, ``spanning_rows.py``, ``segment/tokens.py``'s
-``glued_labels``, ``recognise/serialized.py``).
+The table lists the rules of the recognisers (``recognise/``: the token path, the grid path, the aligner's
+shapes and joins, where regions start, the families' passes), the segmenters' label and row cuts
+(``segment/``) and the values of words; :mod:`budgetkit.analyse.rule_trace` says which rule made which cell.
+Not yet listed (no id, no guard): the aligner's other cost choices (``recognise/align.py``: the piece join,
+the filled-width join), the header's inner rules (``recognise/header.py``: ``_split_by_ratio``, ``_read_entry``,
+``_sentences``), the text segmenter (``segment/text.py``: pipes, quoted cells, ``_continue_row``, column
+layouts), the value parser (``vocab/values.py``, ``vocab/deadlines.py``, ``vocab/name_quantity.py``) and the
+readers' repairs (``read/``: ``cell_overflow``, ``grid.cap_spans``, ``ocr``).
 """
 
 from __future__ import annotations

@@ -15,7 +15,8 @@ from budgetkit.vocab.vocabulary import Found, Match, find_terms, lookup
 _VALUE_STARTS = r">=|<=|[≥≤><=≧≦═±]|\d"
 VALUE_START_RE = re.compile(rf"\s*(?:{_VALUE_STARTS})")
 #: Words an indicator's explanation (指标解释) opens with; the first ones (:data:`EXPLANATION_CUTS`) are never
-#: inside a name, so a run-together row is cut before them (:func:`budgetkit.recognise.tables.split_run_together_rows`).
+#: inside a name, so a run-together row is cut before them
+#: (:func:`budgetkit.recognise.run_together.split_run_together_rows`).
 EXPLANATION_OPENINGS = ("反映", "考察", "该指标", "用于", "指", "主要考察", "衡量")
 #: Of :data:`EXPLANATION_OPENINGS`, those a run-together row is cut before.
 EXPLANATION_CUTS = EXPLANATION_OPENINGS[:3]

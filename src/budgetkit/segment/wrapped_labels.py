@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -10,10 +9,7 @@ from functools import lru_cache
 from budgetkit.model import rules
 from budgetkit.model.settings import setting
 from budgetkit.segment.token_stream import BLANK, LINE, OPEN_BRACKET_RE, PIECE, SAME, Tok, join_text
-from budgetkit.vocab.vocabulary import Match, is_prefix, lookup, match_key
-
-_PREFIX_ONLY_RE = re.compile(r"^(?:其中|含)[:]?$")
-
+from budgetkit.vocab.vocabulary import Match, is_prefix, lookup, match_key, part_prefix_re
 
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
 _LONGEST_LABEL = setting("segment.longest-label")
@@ -37,7 +33,7 @@ def split_wrapped_tails(toks: Sequence[Tok]) -> list[Tok]:
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         if len(parts) == 2 and nxt is not None and nxt.gap in (LINE, BLANK) and tok.match is None:
             tail = parts[1]
-            key = re.sub(r"^(?:其中|含):?", "", match_key(tail))
+            key = part_prefix_re().sub("", match_key(tail))
             if key and is_prefix(key) and lookup(tail) is None and lookup(tail + nxt.text.split()[0]) is not None \
                     and rules.enabled("segment.wrapped-tail-cut"):
                 out.append(replace(tok, text=parts[0], match=lookup(parts[0])))
@@ -54,7 +50,7 @@ def _prefix_key(key: str) -> str:
     No leading 其中, and no bracket left open at the wrap (pinyin ``產(ch`` / ``ǎn)``, a
     qualifier ``成本指标(0`` / ``-20)分``): the label goes on on the next piece.
     """
-    return OPEN_BRACKET_RE.sub("", re.sub(r"^(?:其中|含):?", "", key))
+    return OPEN_BRACKET_RE.sub("", part_prefix_re().sub("", key))
 
 
 def _joinable(tok: Tok) -> bool:
@@ -70,7 +66,7 @@ def _may_go_on(text: str) -> bool:
     """
     key = match_key(text)
     key_np = _prefix_key(key)
-    return is_prefix(key_np) or _PREFIX_ONLY_RE.match(key) is not None or not key_np
+    return is_prefix(key_np) or part_prefix_re(whole=True).match(key) is not None or not key_np
 
 
 def assemble_labels(toks: Sequence[Tok], roles: Iterable[str] | None = None, max_parts: int = 5) -> list[Tok]:

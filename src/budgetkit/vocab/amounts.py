@@ -16,13 +16,19 @@ import re
 from functools import cache
 
 from budgetkit.vocab.units import money_scale
+from budgetkit.vocab.vocabulary import part_words
 
 __all__ = ["money_scale", "parse_amount"]
 
-_TRAILING_PREFIX_RE = re.compile(r"\s+(?:其中|含)[:]?$")  # "886.8 其中:": the 其中 opens the next label
 #: A note in brackets after an amount (``854万(高标准农田建设400万元,…)``): what the amount is made of (a unit in
 #: brackets, ``(万元)``, is no note).
 _NOTE_AFTER_AMOUNT_RE = re.compile(r"\s*\([^()]{3,}\)$")  # what is left must read as an amount
+
+
+@cache
+def _trailing_part_re() -> re.Pattern[str]:
+    """A part word at a cell's end (``886.8 其中:``): it opens the next label (``metadata/part_words.csv``)."""
+    return re.compile(rf"\s+(?:{'|'.join(map(re.escape, part_words()))})[:]?$")
 
 
 @cache
@@ -38,7 +44,7 @@ def parse_amount(text: str) -> tuple[float, float | None] | None:
         >>> parse_amount("854万(高标准农田建设400万元,示范建设295万元)")  # the amount, then what it is made of
         (854.0, 1.0)
     """
-    text = _TRAILING_PREFIX_RE.sub("", text.strip())
+    text = _trailing_part_re().sub("", text.strip())
     m = _amount_re().match(text) or _amount_re().match(_NOTE_AFTER_AMOUNT_RE.sub("", text))
     if m is None:
         return None

@@ -57,7 +57,6 @@ _SPACE_RE = re.compile(r"[\s\u3000]+")
 _MARKS = str.maketrans("", "", "*★☆\"'“”")
 # (?<!\d): a score is looked for from the start of a run of digits only, so a long run is read once
 _QUALIFIER_CANDIDATE_RE = re.compile(r"\([^()]*\)分?|(?<!\d)\d+(?:\.\d+)?分$|[★☆*]+")
-_PREFIX_RE = re.compile(r"^(?:其中|含)[:]?")
 _YEAR_IN_LABEL_RE = re.compile(r"\d{4}年度?")
 #: A label printing an alternative word in brackets inside it (``专项(项目)名称``, ``项目(资金)名称``).
 _INNER_ALTERNATIVE_RE = re.compile(r"^(?P<before>[^()]{1,8})\((?P<alternative>[^()]{1,6})\)(?P<after>[^()]{1,8})$")
@@ -273,7 +272,6 @@ def _term_chars() -> frozenset[str]:
 
 #: What :func:`lookup` may strip of a key besides its bracketed qualifiers: a leading 其中/含, a year, a
 #: score (``10分``), colons. Whatever else a key holds stands in every candidate it tries.
-_STRIPPABLE_RE = re.compile(r"[\d.年度分:其中含]")
 
 
 @lru_cache(maxsize=65536)
@@ -295,7 +293,7 @@ def lookup(text: str) -> Match | None:
         ('project', ('label matched through a bracketed alternative',))
     """
     key = match_key(text)
-    if not key or not _term_chars().issuperset(_STRIPPABLE_RE.sub("", _QUALIFIER_CANDIDATE_RE.sub("", key))):
+    if not key or not _term_chars().issuperset(_strippable_re().sub("", _QUALIFIER_CANDIDATE_RE.sub("", key))):
         return None  # a character no term holds is left whatever is stripped: no candidate can match
     table = terms()
     # a key with no trailing colon tries the same candidates twice: once is enough
@@ -304,7 +302,7 @@ def lookup(text: str) -> Match | None:
         stripped, quals, scale = _strip_qualifiers(k)
         if quals:
             candidates.append((stripped.rstrip(":"), quals, scale, ("label matched through a qualifier",)))
-        unprefixed = _PREFIX_RE.sub("", stripped)
+        unprefixed = part_prefix_re().sub("", stripped)
         if unprefixed != stripped:
             candidates.append((unprefixed.rstrip(":"), quals, scale, ("label matched through a qualifier",)
                                if quals else ()))
@@ -454,9 +452,42 @@ def _printed_span(text: str, key: str, origin: list[int], m: re.Match[str]) -> t
     if (pinyin := PINYIN_RE.match(text, end_printed)) is not None:
         end_printed = pinyin.end()  # the pinyin inserted after the term's last character is the term's
     head = text[max(0, start_printed - 3) : start_printed]  # a "其中:" right before the term belongs to it
-    if head.endswith(("其中:", "其中")):
-        start_printed -= 3 if head.endswith("其中:") else 2
+    if (part := part_prefix_re(at_end=True).search(head)) is not None:
+        start_printed -= len(part.group(0))
     return start_printed, end_printed
+
+
+@cache
+def part_words() -> tuple[str, ...]:
+    """Words printed before a part of a sum (``其中``, ``含``: ``metadata/part_words.csv``), longest first.
+
+    Examples:
+        >>> part_words()
+        ('其中', '含')
+    """
+    return tuple(sorted((r["word"] for r in read_metadata("part_words")), key=len, reverse=True))
+
+
+@cache
+def part_prefix_re(whole: bool = False, at_end: bool = False) -> re.Pattern[str]:
+    """A part word with its colon at the start of a text (``whole``: the whole text; ``at_end``: at its end).
+
+    Examples:
+        >>> part_prefix_re().sub("", "其中:财政拨款"), bool(part_prefix_re(whole=True).match("含:"))
+        ('财政拨款', True)
+        >>> part_prefix_re(at_end=True).search("12其中:").group(0)
+        '其中:'
+    """
+    words = "|".join(map(re.escape, part_words()))
+    if at_end:
+        return re.compile(rf"(?:{words})[:]?$")
+    return re.compile(rf"^(?:{words})[:]?" + ("$" if whole else ""))
+
+
+@cache
+def _strippable_re() -> re.Pattern[str]:
+    """Characters a label may carry besides its term's: digits, a year, a score, a part word."""
+    return re.compile(rf"[\d.年度分:{re.escape(''.join(dict.fromkeys(''.join(part_words()))))}]")
 
 
 @cache
