@@ -8,14 +8,13 @@ Literal adversarial rows check that a right cell's own text that merely starts n
 """
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from pdfplumber.table import Table
 
 from budgetkit.read.cell_overflow import cell_texts
-from render import SELF_EVALUATIONS
+from render import SELF_EVALUATIONS, SHARED
 
 GLYPH = 7.2  # pt, one CJK glyph (宁德: 7.2 pt text)
 PAD = 1.6  # pt, the gap before a cell's own text
@@ -23,10 +22,7 @@ PAD = 1.6  # pt, the gap before a cell's own text
 
 
 def _shared() -> Path | None:
-    for candidate in (os.environ.get("BUDGETKIT_SHARED"), Path(__file__).parents[1] / ".." / "shared", "/work/shared"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return None
+    return SHARED if SHARED.is_dir() else None  # tests/render.py: $BUDGETKIT_SHARED, else ../shared
 
 
 class _Page:

@@ -14,7 +14,6 @@ the target read as comparator word + number (the cells side by side, as the A18 
 """
 
 import json
-import os
 import re
 import unicodedata
 from pathlib import Path
@@ -25,7 +24,7 @@ from budgetkit.analyse.run import analyse_file
 from budgetkit.parse import parse_file, parse_lines
 from budgetkit.recognise.selfeval import comparator_of, unit_joins
 from budgetkit.vocab.vocabulary import lookup
-from render import SELF_EVALUATIONS
+from render import SELF_EVALUATIONS, SHARED
 
 #: Comparators as the 指标方向 column prints them in words.
 WORDS = {"≥": "大于等于", "≧": "大于等于", ">=": "大于等于", "≤": "小于等于", "≦": "小于等于", "<=": "小于等于",
@@ -36,10 +35,7 @@ HEAD = ["一级指标", "二级指标", "三级指标", "指标性质", "指标�
 
 
 def _shared() -> Path | None:
-    for candidate in (os.environ.get("BUDGETKIT_SHARED"), Path(__file__).parents[1] / ".." / "shared", "/work/shared"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return None
+    return SHARED if SHARED.is_dir() else None  # tests/render.py: $BUDGETKIT_SHARED, else ../shared
 
 
 def _rows(key: dict) -> list[dict]:
