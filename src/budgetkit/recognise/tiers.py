@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from budgetkit.model import rules
 from budgetkit.recognise.align import Column, Row
@@ -73,28 +73,46 @@ def stacked_levels(rows: Sequence[Row], schema: Sequence[Column]) -> list[Row]:
     roles = [c.role for c in schema]
     if "level1" not in roles or "level2" not in roles or "indicator" not in roles:
         return list(rows)
-    l1, l2 = roles.index("level1"), roles.index("level2")
+    at = _Columns(roles.index("level1"), roles.index("level2"), roles.index("indicator"))
     out = list(rows)
     tier = False
     for i, row in enumerate(out):
-        cols = {c for _, c, _ in row.units}
-        label = _label(row, l1)
+        label = _label(row, at.l1)
         if not label:
             continue
-        if l2 in cols:  # the block label beside the first level-1 label, a row a line
-            tier = tier or (_is_block_label(label) and _is_level1(_label(row, l2)))
-            continue
-        if cols == {l1}:  # a label on a row of its own
-            nxt = out[i + 1] if i + 1 < len(out) else None
-            if nxt is None or {c for _, c, _ in nxt.units} & {l2} or roles.index("indicator") not in {
-                    c for _, c, _ in nxt.units}:
-                continue
-            below = _label(nxt, l1)
-            if below and below == label and _is_level1(label) and rules.enabled("levels.level1-repeated-as-level2"):
-                out[i + 1] = _moved(nxt, l1, l2)
-            elif _is_block_label(label) and _is_level1(below):
-                tier = True
-            continue
-        if tier and _is_level1(label) and rules.enabled("levels.stacked-block-label"):
-            out[i] = _moved(row, l1, l2)
+        cols = _cols(row)
+        if at.l2 in cols:  # the block label beside the first level-1 label, a row a line
+            tier = tier or (_is_block_label(label) and _is_level1(_label(row, at.l2)))
+        elif cols == {at.l1}:  # a label on a row of its own
+            tier = _label_alone(out, i, label, at) or tier
+        elif tier and _is_level1(label) and rules.enabled("levels.stacked-block-label"):
+            out[i] = _moved(row, at.l1, at.l2)
     return out
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Where the schema's level-1, level-2 and name columns stand."""
+
+    l1: int
+    l2: int
+    indicator: int
+
+
+def _cols(row: Row) -> set[int]:
+    return {c for _, c, _ in row.units}
+
+
+def _label_alone(out: list[Row], i: int, label: str, at: _Columns) -> bool:
+    """Whether ``label``, alone on row ``i``, opens a block of level-1 labels stacked under it.
+
+    A level 1 printed again first on the next row is moved to that row's level 2 (in ``out``).
+    """
+    nxt = out[i + 1] if i + 1 < len(out) else None
+    if nxt is None or at.l2 in _cols(nxt) or at.indicator not in _cols(nxt):
+        return False
+    below = _label(nxt, at.l1)
+    if below and below == label and _is_level1(label) and rules.enabled("levels.level1-repeated-as-level2"):
+        out[i + 1] = _moved(nxt, at.l1, at.l2)
+        return False
+    return _is_block_label(label) and _is_level1(below)
