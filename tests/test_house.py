@@ -52,30 +52,7 @@ CIRCLES_WHILE_FLAT = {
 }
 
 #: Imports inside functions without a ``# lazy: <reason>`` comment, per module (the ratchet's ceiling).
-LAZY = {
-    "budgetkit.analyse.audit": 1,
-    "budgetkit.build.kernel": 9,
-    "budgetkit.cli": 8,
-    "budgetkit.parse": 7,
-    "budgetkit.project.fingerprint": 1,
-    "budgetkit.project.stage": 1,
-    "budgetkit.read.dispatch": 6,
-    "budgetkit.read.docx": 5,
-    "budgetkit.read.grid": 1,
-    "budgetkit.read.html": 4,
-    "budgetkit.read.ocr": 1,
-    "budgetkit.read.text": 1,
-    "budgetkit.read.xlsx": 8,
-    "budgetkit.report.codes": 1,
-    "budgetkit.report.failures": 2,
-    "budgetkit.report.fonts": 1,
-    "budgetkit.report.params": 2,
-    "budgetkit.report.render": 3,
-    "budgetkit.report.summarize": 2,
-    "budgetkit.scale.batch": 4,
-    "budgetkit.vocab.values": 1,
-    "budgetkit.vocab.vocabulary": 2,
-}
+LAZY: dict[str, int] = {}  # none: every import inside a function says why
 
 #: Chinese string literals in module-level constants, per module (the ratchet's ceiling).
 CJK = {

@@ -10,7 +10,8 @@ import pytest
 
 from budgetkit.model.fields import read_metadata
 from budgetkit.vocab.amounts import parse_amount
-from budgetkit.vocab.vocabulary import lookup, part_prefix_re, part_words
+from budgetkit.vocab.part_words import part_prefix_re, part_words
+from budgetkit.vocab.vocabulary import lookup
 
 WORDS = [row["word"] for row in read_metadata("part_words")]
 

@@ -22,7 +22,7 @@ logger = logging.getLogger("budgetkit")
 
 
 def _parser() -> argparse.ArgumentParser:
-    from budgetkit import __version__
+    from budgetkit import __version__  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
 
     parser = argparse.ArgumentParser(
         prog="budgetkit",
@@ -91,8 +91,10 @@ def _setup_logging(quiet: bool, verbose: bool) -> None:
 
 
 def _parse(args: argparse.Namespace) -> None:
-    from budgetkit.model.tables import write_tables
-    from budgetkit.parse import parse_file
+    from budgetkit.model.tables import (
+        write_tables,  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
+    )
+    from budgetkit.parse import parse_file  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
     from budgetkit.read.limits import LIMITS  # lazy: the command line starts without the readers
     from budgetkit.scale.budget import within_budget  # lazy: the command line starts without the batch
 
@@ -108,7 +110,9 @@ def _parse(args: argparse.Namespace) -> None:
 
 
 def _analyse(args: argparse.Namespace) -> None:
-    from budgetkit.analyse import analyse_file
+    from budgetkit.analyse import (
+        analyse_file,  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
+    )
 
     frames = analyse_file(args.rawfile, args.out, year=args.year)
     print(f"{args.rawfile}: " + ", ".join(f"{len(f)} {name}" for name, f in frames.items()) + f" → {args.out}")
@@ -127,7 +131,7 @@ def _trace(args: argparse.Namespace) -> None:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from budgetkit.build.build import build
+    from budgetkit.build.build import build  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
 
     results = build(years=args.years, root=args.root, html=not args.no_html, force=args.force)
     incomplete = 0
@@ -153,9 +157,15 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _dataset(args: argparse.Namespace) -> None:
-    from budgetkit.errors import InputError
-    from budgetkit.project.paths import project_paths
-    from budgetkit.scale.dataset import DATASET_DIR, remove_years, write_dataset
+    from budgetkit.errors import InputError  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
+    from budgetkit.project.paths import (
+        project_paths,  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
+    )
+    from budgetkit.scale.dataset import (  # lazy: a subcommand loads only what it runs (budgetkit --help stays fast)
+        DATASET_DIR,
+        remove_years,
+        write_dataset,
+    )
 
     paths = project_paths(args.root)
     years = sorted(args.years) if args.years else paths.years()

@@ -47,10 +47,16 @@ from budgetkit.errors import NoTableError
 from budgetkit.model.cells import Document
 from budgetkit.model.normalize import file_name, normalize_text
 from budgetkit.model.tables import TABLE_NAMES, Tables, conform
+from budgetkit.read.dispatch import read_document as read
+from budgetkit.read.ocr import repair_ocr
+from budgetkit.recognise.grid import recognise_grids
+from budgetkit.recognise.pipe_grid import pipe_grid
+from budgetkit.recognise.tables import recognise
 from budgetkit.segment.text import segment_lines
-from budgetkit.segment.tokens import kept_alive
+from budgetkit.segment.tokens import kept_alive, stream
 from budgetkit.vocab.placeholders import is_placeholder
 from budgetkit.vocab.values import parse_indicator_value
+from budgetkit.vocab.vocabulary import find_terms, scan
 
 __all__ = [
     "Records",
@@ -76,8 +82,6 @@ def read_document(path: str | Path) -> Document:
     Raises:
         InputError: for a file no reader takes, naming it and how to convert it; or what the reader raises.
     """
-    from budgetkit.read.dispatch import read_document as read
-
     return read(path)
 
 
@@ -159,11 +163,6 @@ def document_records(doc: Document, year: int | None = None, source_file: str | 
     Raises:
         NoTableError: when the document holds no performance-target table.
     """
-    from budgetkit.read.ocr import repair_ocr
-    from budgetkit.recognise.grid import recognise_grids
-    from budgetkit.recognise.pipe_grid import pipe_grid
-    from budgetkit.recognise.tables import recognise
-
     src = source_file or file_name(doc.path)
     doc = repair_ocr(doc)
     # text: only a pipe table with a project column is read on the grid (one grid, many projects)
@@ -201,8 +200,6 @@ _ANCHOR_ROLES = ("field:project", "field:department", "column", "level1", "level
 
 
 def _no_table_message(doc: Document) -> str:
-    from budgetkit.segment.tokens import stream
-    from budgetkit.vocab.vocabulary import find_terms, scan
 
     seen: list[str] = []
     for tok in stream(doc.rows):

@@ -65,6 +65,7 @@ from budgetkit.analyse.audit_checks import (
     check_quantity_without_cost,
 )
 from budgetkit.analyse.reconcile import indicator_key, price_terms, reconcile_and_price, reconcile_costs
+from budgetkit.analyse.rules101.catalogue import rules as rules_101
 from budgetkit.errors import BudgetkitError, ParameterError
 from budgetkit.model.normalize import normalize_text
 from budgetkit.model.tables import indicator_order, typed_frame
@@ -153,8 +154,6 @@ def list_rules() -> pd.DataFrame:
         >>> len(list_rules()), list_rules()["rule"].iloc[31]
         (39, 'missing_level1')
     """
-    from budgetkit.analyse.rules101.catalogue import rules as rules_101
-
     rows = [{"rule": r.rule, "zh": r.title_zh, "en": r.title_en, "severity": r.severity,
              "description": f"{r.clause}: {r.check_en}" + ("" if r.runs else f" Not run: {r.not_run_reason}.")}
             for r in rules_101()]

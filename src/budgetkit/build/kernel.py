@@ -32,9 +32,11 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import time
 from functools import partial
 from pathlib import Path
+from queue import Empty
 
 __all__ = ["WARM_UP", "Kernel"]
 
@@ -77,8 +79,8 @@ class Kernel:
 
     def start(self) -> Kernel:
         """Start the kernel and send it the warm-up (not waited for); return ``self``."""
-        from jupyter_client import AsyncKernelManager
-        from jupyter_core.utils import run_sync
+        from jupyter_client import AsyncKernelManager  # lazy: the kernel client loads only when notebooks run
+        from jupyter_core.utils import run_sync  # lazy: the kernel client loads only when notebooks run
 
         env = {**os.environ, "BUDGETKIT_ROOT": str(self.root)}
         self.km = AsyncKernelManager(kernel_name="python3")
@@ -114,9 +116,7 @@ class Kernel:
         jupyter_client, asked to stop a kernel, polls every 0.1 s until the process has ended; killed first,
         it has ended by the time the build has written its manifest.
         """
-        import signal
-
-        from jupyter_core.utils import run_sync
+        from jupyter_core.utils import run_sync  # lazy: the kernel client loads only when notebooks run
 
         self.release()
         if self.km is not None and self.km.has_kernel:
@@ -134,7 +134,7 @@ class Kernel:
             self._own = None
         if self.km is None:
             return
-        from jupyter_core.utils import run_sync
+        from jupyter_core.utils import run_sync  # lazy: the kernel client loads only when notebooks run
 
         try:
             run_sync(self.km.shutdown_kernel)(now=True)
@@ -174,7 +174,7 @@ class Kernel:
         the first :meth:`run` that reads outputs (the build sends and checks only).
         """
         if self._own is None:  # a blocking client: not tied to the event loops papermill runs and closes
-            from jupyter_client import BlockingKernelClient
+            from jupyter_client import BlockingKernelClient  # lazy: the kernel client loads only when notebooks run
 
             self._own = BlockingKernelClient()
             self._own.load_connection_info(self.km.get_connection_info())
@@ -269,9 +269,7 @@ async def _reply(get, msg_id: str, kc, deadline: float, died: str, late: str) ->
     Raises:
         RuntimeError: ``died`` when the kernel died, ``late`` once ``deadline`` (``time.monotonic``) passed.
     """
-    from queue import Empty
-
-    from jupyter_core.utils import ensure_async
+    from jupyter_core.utils import ensure_async  # lazy: the kernel client loads only when notebooks run
 
     while True:
         try:
@@ -297,8 +295,6 @@ async def _connect(kc, timeout: float | None, deadline: float) -> None:
     Raises:
         RuntimeError: the kernel died, or did not answer by ``deadline`` (``timeout`` seconds after the start).
     """
-    from queue import Empty
-
     while True:
         reply = await _reply(partial(kc.get_shell_msg, timeout=1), kc.kernel_info(), kc, deadline,
                              "the kernel died before answering kernel_info",

@@ -43,6 +43,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from budgetkit import __version__
 from budgetkit.errors import InputError
 
 __all__ = [
@@ -179,8 +180,6 @@ def notebook_digest(path: str | Path) -> str:
 @cache
 def package_fingerprint() -> str:
     """The package version and a sha256 over its modules and metadata files (computed once per process)."""
-    from budgetkit import __version__
-
     package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.suffix in {".py", ".csv"} and p.is_file()):

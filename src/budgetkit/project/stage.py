@@ -114,7 +114,7 @@ def build_lock(paths: ProjectPaths) -> Iterator[Path]:
     fh = lock.open("a+", encoding="utf-8")
     try:
         try:
-            import fcntl
+            import fcntl  # lazy: fcntl exists on POSIX only
         except ImportError:  # pragma: no cover - Windows: no advisory lock, builds must not overlap
             fcntl = None
         if fcntl is not None:

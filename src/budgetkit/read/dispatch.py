@@ -150,30 +150,30 @@ def _read(p: Path) -> Document:
         logger.info("%s: its content is %s, not %s as its suffix says; read as %s", p.name, kind, expected,
                     kind)
     if kind == "pdf":
-        from budgetkit.read.pdf import read_pdf
+        from budgetkit.read.pdf import read_pdf  # lazy: a reader and its library load only for a file of its format
 
         return read_pdf(p)
     if kind == "html":
-        from budgetkit.read.html import read_html
+        from budgetkit.read.html import read_html  # lazy: a reader and its library load only for a file of its format
 
         return read_html(p)
     if kind == "xlsx":
-        from budgetkit.read.xlsx import read_xlsx
+        from budgetkit.read.xlsx import read_xlsx  # lazy: a reader and its library load only for a file of its format
 
         return read_xlsx(p)
     if kind == "xls":
-        from budgetkit.read.xlsx import read_xls
+        from budgetkit.read.xlsx import read_xls  # lazy: a reader and its library load only for a file of its format
 
         return read_xls(p)
     if kind == "docx":
-        from budgetkit.read.docx import read_docx
+        from budgetkit.read.docx import read_docx  # lazy: a reader and its library load only for a file of its format
 
         return read_docx(p)
     if kind == "doc":
         raise InputError("a legacy Word file (.doc) cannot be read; "
                          + _CONVERT.format(fmt="docx", name=p.name), path=p)
     if kind in ("text", "empty") or kind == "binary" and expected == "text":  # its error names the bytes
-        from budgetkit.read.text import read_text
+        from budgetkit.read.text import read_text  # lazy: a reader and its library load only for a file of its format
 
         return read_text(p)
     what = {"pptx": "a PowerPoint file", "zip": "a zip archive that is not an Excel or Word file",

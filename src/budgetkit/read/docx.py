@@ -39,7 +39,7 @@ from typing import Any
 
 from budgetkit.errors import InputError
 from budgetkit.model.cells import Document
-from budgetkit.read.grid import Placed, RowWriter
+from budgetkit.read.grid import Placed, RowWriter, check_cells
 
 __all__ = ["read_docx"]
 
@@ -47,21 +47,19 @@ logger = logging.getLogger(__name__)
 
 
 def _paragraph_text(p: Any) -> str:
-    from docx.text.paragraph import Paragraph
+    from docx.text.paragraph import Paragraph  # lazy: python-docx loads only when a Word file is read
 
     return Paragraph(p, None).text
 
 
 def _cell_text(tc: Any) -> str:
-    from docx.oxml.ns import qn
+    from docx.oxml.ns import qn  # lazy: python-docx loads only when a Word file is read
 
     return "\n".join(_paragraph_text(p) for p in tc.iter(qn("w:p")))
 
 
 def _grid_width(tbl: Any) -> int:
     """The table's real width: its grid's columns, or the most cells a row holds when it declares none."""
-    from budgetkit.read.grid import check_cells
-
     declared = len(tbl.tblGrid.gridCol_lst) if tbl.tblGrid is not None else 0
     widest = max((len(tr.tc_lst) for tr in tbl.tr_lst), default=1)
     check_cells(len(tbl.tr_lst) * widest)
@@ -96,7 +94,7 @@ def _table_cells(tbl: Any) -> list[Placed]:
 
 def _blocks(parent: Any):
     """The paragraphs and tables of a body in order, through content controls."""
-    from docx.oxml.ns import qn
+    from docx.oxml.ns import qn  # lazy: python-docx loads only when a Word file is read
 
     for child in parent.iterchildren():
         if child.tag == qn("w:p"):
@@ -115,7 +113,7 @@ def read_docx(path: str | Path) -> Document:
     Raises:
         InputError: naming the file when it is missing, damaged or not a Word document.
     """
-    import docx
+    import docx  # lazy: python-docx loads only when a Word file is read
 
     p = Path(path)
     if not p.is_file():

@@ -41,6 +41,7 @@ from budgetkit.errors import LimitError
 from budgetkit.model.cells import Cell, Row
 from budgetkit.model.normalize import normalize_text
 from budgetkit.read.limits import LIMITS
+from budgetkit.segment.tokens import join_text
 
 __all__ = ["Placed", "RowWriter", "cap_spans", "cell_text", "check_cells", "check_text", "extent"]
 
@@ -121,8 +122,6 @@ def cell_text(text: str | None) -> str:
         >>> cell_text("  满意度\n指标 "), cell_text("≥90％"), cell_text(None), cell_text("Open\nPDF")
         ('满意度指标', '≥90%', '', 'Open PDF')
     """
-    from budgetkit.segment.tokens import join_text
-
     if not text:
         return ""
     return join_text(normalize_text(part).strip() for part in text.splitlines())

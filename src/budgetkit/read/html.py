@@ -53,9 +53,10 @@ from typing import Any
 
 from budgetkit.errors import InputError, LimitError
 from budgetkit.model.cells import Document
+from budgetkit.model.normalize import is_wide
 from budgetkit.read.grid import Placed, RowWriter, check_cells
 from budgetkit.read.limits import LIMITS
-from budgetkit.read.text import decode_bytes
+from budgetkit.read.text import decode_bytes, read_decoded
 
 __all__ = ["decode_html", "read_html"]
 
@@ -83,7 +84,7 @@ _WS_RE = re.compile(r"[ \t\n\r\f]+")
 
 def _declared(data: bytes) -> str | None:
     """The charset the page declares in a ``<meta>`` element, found by parsing its bytes as Latin-1."""
-    import lxml.html
+    import lxml.html  # lazy: lxml loads only when a web page is read
 
     head = data[:65536]
     parser = lxml.html.HTMLParser(encoding="iso-8859-1")
@@ -260,7 +261,6 @@ def _clip(placed: list[Placed], nrows: int) -> list[Placed]:
 
 def _collapse(text: str) -> str:
     """Collapse white space as a browser does: none where a line break parts two Chinese characters."""
-    from budgetkit.model.normalize import is_wide
 
     def joint(m: re.Match[str]) -> str:
         s, start, end = m.string, m.start(), m.end()
@@ -303,9 +303,8 @@ def read_html(path: str | Path) -> Document:
     Raises:
         InputError: naming the file when it cannot be read, decoded or parsed, or holds no text.
     """
-    import lxml.html
+    import lxml.html  # lazy: lxml loads only when a web page is read
 
-    from budgetkit.read.text import read_decoded
 
     p = Path(path)
     text, encoding = read_decoded(p, decode_html, "empty file: no page to read")

@@ -27,6 +27,7 @@ from functools import cache
 
 from budgetkit.model.cells import Document, Row
 from budgetkit.model.fields import read_metadata
+from budgetkit.vocab.vocabulary import terms
 
 __all__ = ["OCR_REASON", "fix_ocr", "repair_ocr", "suspect_ocr"]
 
@@ -49,8 +50,6 @@ def _digits() -> dict[str, str]:
 @cache
 def _labels() -> tuple[str, ...]:
     """Vocabulary labels of four characters or more, longest first."""
-    from budgetkit.vocab.vocabulary import terms
-
     words = {t.term for ts in terms().values() for t in ts if t.role in _LABEL_ROLES and len(t.term) >= 4
              and "(" not in t.term}
     return tuple(sorted(words, key=len, reverse=True))

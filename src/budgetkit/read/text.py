@@ -21,6 +21,7 @@ from budgetkit.errors import InputError
 from budgetkit.model.cells import Document
 from budgetkit.model.lines import SourceLine
 from budgetkit.model.normalize import normalize_text
+from budgetkit.segment.text import segment_lines
 
 __all__ = ["ENCODINGS", "decode_bytes", "read_text", "read_text_lines"]
 
@@ -109,7 +110,5 @@ def read_text(path: str | Path) -> Document:
     Raises:
         InputError: when the file is missing, empty or undecodable.
     """
-    from budgetkit.segment.text import segment_lines
-
     lines = _normalised_lines(path)
     return Document(Path(path), segment_lines(lines), kind="text", units=len(lines), unit_name="lines")

@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import zipfile
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -37,7 +38,7 @@ from typing import Any
 
 from budgetkit.errors import InputError, LimitError
 from budgetkit.model.cells import Document
-from budgetkit.read.grid import Placed, RowWriter
+from budgetkit.read.grid import Placed, RowWriter, check_cells, extent
 from budgetkit.read.limits import LIMITS
 
 __all__ = ["format_number", "read_xls", "read_xlsx"]
@@ -221,8 +222,6 @@ def _cap_merges(values: dict[tuple[int, int], str],
         ...     (0, 0, 2 + LIMITS.span_overhang, 1 + LIMITS.span_overhang)]
         True
     """
-    from budgetkit.read.grid import check_cells, extent
-
     starts = [pos for pos, v in values.items() if v != ""] + [(r0, c0) for r0, c0, _, _ in merges]
     if not starts:
         return []
@@ -235,7 +234,7 @@ def _cap_merges(values: dict[tuple[int, int], str],
 def _sheet_grid(out: RowWriter, name: str, values: dict[tuple[int, int], str],
                 merges: list[tuple[int, int, int, int]]) -> None:
     """Write one sheet: ``values`` by 0-based (row, col), merges as (row0, col0, row1, col1) inclusive."""
-    from openpyxl.utils import get_column_letter
+    from openpyxl.utils import get_column_letter  # lazy: openpyxl loads only when a workbook is read
 
     covered: set[tuple[int, int]] = set()
     spans: dict[tuple[int, int], tuple[int, int]] = {}
@@ -270,11 +269,8 @@ def _check_merges(path: Path) -> None:
     a 5 KB file costs millions of objects before any reader could cut it; the sheets' XML is scanned
     for the ranges first, in pieces.
     """
-    import zipfile
+    from openpyxl.utils import column_index_from_string  # lazy: openpyxl loads only when a workbook is read
 
-    from openpyxl.utils import column_index_from_string
-
-    from budgetkit.read.grid import check_cells
 
     try:
         archive = zipfile.ZipFile(path)
@@ -320,7 +316,7 @@ def read_xlsx(path: str | Path) -> Document:
     Raises:
         InputError: naming the file when it is missing, damaged or not a workbook.
     """
-    import openpyxl
+    import openpyxl  # lazy: openpyxl loads only when a workbook is read
 
     _check_merges(Path(path))
     p, wb = _open(path, lambda f: openpyxl.load_workbook(f, data_only=True), "workbook")
@@ -341,7 +337,7 @@ def read_xlsx(path: str | Path) -> Document:
 
 
 def _xls_value(book: Any, cell: Any) -> str:
-    import xlrd
+    import xlrd  # lazy: xlrd loads only when an old .xls workbook is read
 
     if cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
         return ""
@@ -369,7 +365,7 @@ def read_xls(path: str | Path) -> Document:
     Raises:
         InputError: naming the file when it is missing, damaged or not a workbook.
     """
-    import xlrd
+    import xlrd  # lazy: xlrd loads only when an old .xls workbook is read
 
     p, book = _open(path, lambda f: xlrd.open_workbook(f, formatting_info=True, on_demand=True),
                     "legacy .xls workbook")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from budgetkit.analyse.audit import list_rules
 from budgetkit.model.fields import load_fields, read_metadata
 
 __all__ = ["code_label", "code_words", "has_codes"]
@@ -43,7 +44,6 @@ def _compile(code: str) -> re.Pattern:
 
 @cache
 def _vocabularies() -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
-    from budgetkit.analyse.audit import list_rules
 
     words: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
     for row in read_metadata("codes"):

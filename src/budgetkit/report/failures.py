@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from budgetkit import errors
+from budgetkit.project import stage
 from budgetkit.report.codes import code_words
 
 __all__ = [
@@ -56,11 +58,9 @@ def relativise(text: str, roots: Iterable[Path]) -> str:
 
 
 def _is_budgetkit_error(ename: str) -> bool:
-    from budgetkit import errors
 
     cls = getattr(errors, ename, None)
     if cls is None:
-        from budgetkit.project import stage
 
         cls = getattr(stage, ename, None)
     return isinstance(cls, type) and issubclass(cls, errors.BudgetkitError)

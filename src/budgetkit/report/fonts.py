@@ -45,7 +45,9 @@ def cjk_font_path() -> Path:
         True
     """
     try:
-        from pylopdf_fonts_zh_cn import sans_path
+        from pylopdf_fonts_zh_cn import (
+            sans_path,  # lazy: the font package is looked for only when a figure needs a CJK font
+        )
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise BudgetkitError("CJK font not found: install the package pylopdf-fonts-zh-cn") from exc
     path = Path(sans_path())

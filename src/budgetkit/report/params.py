@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from budgetkit.errors import ParameterError
 from budgetkit.project.paths import YEAR_RANGE, ProjectPaths, project_paths
+from budgetkit.report.display import ReadingTable
 
 if TYPE_CHECKING:
     from budgetkit.report.display import ReadingTable
@@ -167,9 +168,8 @@ def describe_params(params: NotebookParams) -> ReadingTable:
         >>> describe_params(p).frame["parameter"].tolist()
         ['notebook', 'year', 'raw', 'processed', 'figures']
     """
-    import pandas as pd
+    import pandas as pd  # lazy: pandas only for the parameters table
 
-    from budgetkit.report.display import ReadingTable
 
     def shown(path: Path) -> str:
         root = params.paths.root

@@ -30,6 +30,7 @@ from pathlib import Path
 import nbformat
 from markupsafe import Markup, escape
 
+from budgetkit import __version__
 from budgetkit.report.failures import describe_error, relativise
 
 __all__ = ["Banner", "Markup", "Nav", "NavItem", "PageFrame", "Run", "notebook_body", "render_page"]
@@ -85,7 +86,7 @@ def _asset(name: str) -> str:
 
 @cache
 def _environment():
-    import jinja2
+    import jinja2  # lazy: the templates load only when pages are rendered
 
     return jinja2.Environment(
         loader=jinja2.PackageLoader("budgetkit", "report/templates"),
@@ -124,7 +125,6 @@ class PageFrame:
     def __init__(self, nav: Nav, run: Run | None = None, banners: list[Banner] | None = None) -> None:
         run = run or Run()
         if not run.version:
-            from budgetkit import __version__
 
             run.version = __version__
         inputs = [
@@ -181,7 +181,7 @@ def render_page(
 
 @cache
 def _exporter():
-    from nbconvert import HTMLExporter
+    from nbconvert import HTMLExporter  # lazy: nbconvert loads only when a notebook page is rendered
 
     return HTMLExporter(
         template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True

@@ -23,6 +23,8 @@ import inspect
 import pandas as pd
 
 from budgetkit.analyse.audit import QUALITATIVE_KINDS, audit_targets
+from budgetkit.report.codes import code_label
+from budgetkit.report.display import format_number
 
 __all__ = ["PRICED_STATUSES", "QUALITATIVE_THRESHOLD", "qualitative_shares", "summarize_year", "summary_table"]
 
@@ -88,8 +90,6 @@ def summary_table(summary: dict) -> pd.DataFrame:
         ...                "findings": {"warning": 2}}).iloc[:, 1].tolist()[:4]
         ['总工会', '3', '11', '144']
     """
-    from budgetkit.report.codes import code_label
-    from budgetkit.report.display import format_number
 
     def pct(value: float | None) -> str:
         return "" if value is None else format_number(value, percent=True)

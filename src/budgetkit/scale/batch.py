@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from budgetkit.errors import BudgetkitError, InputError, ParameterError
 from budgetkit.model.tables import TABLE_NAMES, Tables
+from budgetkit.parse import file_records, tables_of
 from budgetkit.read import limits
 from budgetkit.scale.budget import within_budget
 
@@ -165,7 +166,6 @@ def parse_files(
     seconds = limits.LIMITS.seconds_per_file  # read here: a worker process has the defaults
     results = map_files(partial(_parse_one, year=year, seconds=seconds), files, jobs=jobs, scheduler=scheduler,
                         progress=file_progress(progress))
-    from budgetkit.parse import tables_of
 
     parts = [r.tables for r in results if r.tables is not None]
     skipped = [SkippedFile(p, r.error, r.kind) for p, r in zip(files, results, strict=True) if r.error is not None]
@@ -187,7 +187,6 @@ class FileResult:
 
 
 def _parse_one(path: Path, year: int | None, seconds: float) -> FileResult:
-    from budgetkit.parse import file_records
 
     return file_task(path, partial(file_records, year=year), seconds)
 
@@ -331,8 +330,8 @@ def _watch(caller: int) -> None:
 
 def _map_dask(task: Callable[[Path], R], paths: list[Path], scheduler: Any, progress) -> list[R]:
     try:
-        from distributed import Client
-        from distributed import as_completed as dask_completed
+        from distributed import Client  # lazy: Dask is optional: it loads only when asked for
+        from distributed import as_completed as dask_completed  # lazy: Dask is optional: it loads only when asked for
     except ImportError as exc:
         raise BudgetkitError('the Dask scheduler needs dask.distributed: pip install -e ".[dask]"') from exc
     client, owned = (Client(scheduler), True) if isinstance(scheduler, str) else (scheduler, False)

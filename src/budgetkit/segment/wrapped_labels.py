@@ -9,7 +9,8 @@ from functools import lru_cache
 from budgetkit.model import rules
 from budgetkit.model.settings import setting
 from budgetkit.segment.token_stream import BLANK, LINE, OPEN_BRACKET_RE, PIECE, SAME, Tok, join_text
-from budgetkit.vocab.vocabulary import Match, is_prefix, lookup, match_key, part_prefix_re
+from budgetkit.vocab.part_words import part_prefix_re
+from budgetkit.vocab.vocabulary import Match, is_prefix, lookup, match_key
 
 #: No piece longer than this starts a label wrapped over lines (the longest terms, with a qualifier).
 _LONGEST_LABEL = setting("segment.longest-label")

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from budgetkit.vocab.part_words import part_words
 from budgetkit.vocab.units import money_scale
-from budgetkit.vocab.vocabulary import part_words
 
 __all__ = ["money_scale", "parse_amount"]
 

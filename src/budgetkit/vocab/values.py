@@ -55,6 +55,7 @@ from budgetkit.model.normalize import normalize_text
 from budgetkit.vocab.comparators import role as comparator_role
 from budgetkit.vocab.deadlines import deadline_fields
 from budgetkit.vocab.units import load_units
+from budgetkit.vocab.vocabulary import simplified
 
 __all__ = [
     "KINDS",
@@ -228,7 +229,6 @@ def _known(unit: str | None, units: dict) -> str | None:
     """``unit`` as ``units.csv`` spells it where it is printed in traditional script (萬元 → 万元, 戶 → 户)."""
     if not unit or unit in units:
         return unit
-    from budgetkit.vocab.vocabulary import simplified
 
     plain = simplified(unit)
     return plain if plain in units else unit

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from budgetkit.model.fields import read_metadata
+from budgetkit.vocab.part_words import part_prefix_re, part_words
 
 __all__ = [
     "PINYIN_RE",
@@ -112,7 +113,7 @@ class Match:
 
 @cache
 def _t2s():
-    import opencc  # imported here: only documents in traditional script need it
+    import opencc  # lazy: only documents in traditional script need it
 
     return opencc.OpenCC("t2s")
 
@@ -137,7 +138,7 @@ _SIMPLIFIED = _Simplified()
 
 @cache
 def _s2t():
-    import opencc
+    import opencc  # lazy: only documents in traditional script need it
 
     return opencc.OpenCC("s2t")
 
@@ -455,33 +456,6 @@ def _printed_span(text: str, key: str, origin: list[int], m: re.Match[str]) -> t
     if (part := part_prefix_re(at_end=True).search(head)) is not None:
         start_printed -= len(part.group(0))
     return start_printed, end_printed
-
-
-@cache
-def part_words() -> tuple[str, ...]:
-    """Words printed before a part of a sum (``其中``, ``含``: ``metadata/part_words.csv``), longest first.
-
-    Examples:
-        >>> part_words()
-        ('其中', '含')
-    """
-    return tuple(sorted((r["word"] for r in read_metadata("part_words")), key=len, reverse=True))
-
-
-@cache
-def part_prefix_re(whole: bool = False, at_end: bool = False) -> re.Pattern[str]:
-    """A part word with its colon at the start of a text (``whole``: the whole text; ``at_end``: at its end).
-
-    Examples:
-        >>> part_prefix_re().sub("", "其中:财政拨款"), bool(part_prefix_re(whole=True).match("含:"))
-        ('财政拨款', True)
-        >>> part_prefix_re(at_end=True).search("12其中:").group(0)
-        '其中:'
-    """
-    words = "|".join(map(re.escape, part_words()))
-    if at_end:
-        return re.compile(rf"(?:{words})[:]?$")
-    return re.compile(rf"^(?:{words})[:]?" + ("$" if whole else ""))
 
 
 @cache
