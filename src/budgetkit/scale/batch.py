@@ -59,9 +59,9 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from budgetkit import parse
 from budgetkit.errors import BudgetkitError, InputError, ParameterError
 from budgetkit.model.tables import TABLE_NAMES, Tables
-from budgetkit.parse import file_records, tables_of
 from budgetkit.read import limits
 from budgetkit.scale.budget import within_budget
 
@@ -169,7 +169,7 @@ def parse_files(
 
     parts = [r.tables for r in results if r.tables is not None]
     skipped = [SkippedFile(p, r.error, r.kind) for p, r in zip(files, results, strict=True) if r.error is not None]
-    tables = ParsedTables.of(tables_of(parts), skipped)  # frames built once for the batch
+    tables = ParsedTables.of(parse.tables_of(parts), skipped)  # frames built once for the batch
     logger.info(
         "parsed %d file(s): %s%s", len(parts), ", ".join(f"{k} {v}" for k, v in tables.counts().items()),
         f"; {len(skipped)} skipped" if skipped else "",
@@ -188,7 +188,7 @@ class FileResult:
 
 def _parse_one(path: Path, year: int | None, seconds: float) -> FileResult:
 
-    return file_task(path, partial(file_records, year=year), seconds)
+    return file_task(path, partial(parse.file_records, year=year), seconds)  # looked up per call (tests patch it)
 
 
 def file_task(path: Path, work: Callable[[Path], Any], seconds: float) -> FileResult:
