@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 import test_area_direction as area
 import test_incoming_families as incoming
 import test_stacked_levels as stacked
-from budgetkit.errors import BudgetkitError
-from budgetkit.model.tables import write_tables
 from budgetkit.parse import parse_file
-from render import SHARED, load_tool, sample
+from render import SHARED, sample
 
 SCORER = SHARED / "tools/score_corpus.py"
 
@@ -33,17 +30,7 @@ def _nfkc(s: str | None) -> str:
     return unicodedata.normalize("NFKC", s or "").replace(" ", "")
 
 
-def _score(tmp_path: Path, key: dict, text: str) -> tuple[float, list[str]]:
-    """The reading of ``text`` scored under ``key`` by the scorer's own ``score_doc``."""
-    path = tmp_path / "page.txt"
-    path.write_text(text, encoding="utf-8")
-    folder = tmp_path / "out"
-    try:
-        write_tables(parse_file(path), folder)
-    except BudgetkitError as e:
-        pytest.fail(f"{e}\n{text}")
-    score, _, findings = load_tool(SCORER).score_doc(key, folder)
-    return score, findings
+_score = incoming._score  # the text written, read and scored under its key
 
 
 # --- stacked-levels (A02, 05): recognise/tiers.py -------------------------------------------------------------
